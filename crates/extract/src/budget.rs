@@ -1,0 +1,72 @@
+use trove_model::{Part, PartKind};
+
+use crate::Limits;
+
+/// Collects parts while enforcing [`Limits::max_text_bytes`] over the whole
+/// document, so that a crafted file cannot make one extraction hold gigabytes
+/// of text.
+#[derive(Debug)]
+pub(crate) struct PartsBuilder {
+    parts: Vec<Part>,
+    remaining: usize,
+    truncated: bool,
+}
+
+impl PartsBuilder {
+    pub(crate) fn new(limits: &Limits) -> Self {
+        PartsBuilder {
+            parts: Vec::new(),
+            remaining: limits.max_text_bytes,
+            truncated: false,
+        }
+    }
+
+    /// Whether the budget is spent, so that callers can stop reading early.
+    pub(crate) fn is_full(&self) -> bool {
+        self.remaining == 0
+    }
+
+    /// Adds a part, cut at a character boundary if the budget runs out.
+    pub(crate) fn push(&mut self, kind: PartKind, index: u32, label: Option<String>, mut text: String) {
+        if text.len() > self.remaining {
+            let mut cut = self.remaining;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+            self.truncated = true;
+        }
+        self.remaining -= text.len();
+        self.parts.push(Part {
+            kind,
+            index,
+            label,
+            text,
+        });
+    }
+
+    /// The parts and whether any text was dropped.
+    pub(crate) fn finish(self) -> (Vec<Part>, bool) {
+        (self.parts, self.truncated)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_beyond_the_budget_is_cut_on_a_character_boundary() {
+        let limits = Limits {
+            max_text_bytes: 7,
+            ..Limits::default()
+        };
+        let mut builder = PartsBuilder::new(&limits);
+        builder.push(PartKind::Page, 1, None, "ab".into());
+        builder.push(PartKind::Page, 2, None, "教育转化".into());
+        assert!(builder.is_full() || builder.remaining < 3);
+        let (parts, truncated) = builder.finish();
+        assert!(truncated);
+        assert_eq!(parts[1].text, "教");
+    }
+}

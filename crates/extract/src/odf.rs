@@ -1,0 +1,4 @@
+//! Placeholder until this format's extractor lands.
+use crate::{ExtractError, Extracted, Limits};
+pub(crate) fn extract_odt(_: &[u8], _: &Limits) -> Result<Extracted, ExtractError> { Ok(Extracted::default()) }
+pub(crate) fn extract_odp(_: &[u8], _: &Limits) -> Result<Extracted, ExtractError> { Ok(Extracted::default()) }

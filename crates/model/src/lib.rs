@@ -1,0 +1,21 @@
+//! Domain types shared by every trove crate.
+//!
+//! This crate knows nothing of files, databases or indexes: it only names the
+//! things the other crates pass between them, so that a blob id or a failure
+//! reason means the same in the catalog, the index, the CLI and the tests.
+
+mod blob;
+mod failure;
+mod kind;
+mod metadata;
+mod part;
+
+pub use blob::{BlobId, ParseBlobIdError};
+pub use failure::{Failure, FailureReason, Stage};
+pub use kind::FileKind;
+pub use metadata::{Exif, GpsPosition, ImageFacts, Metadata};
+pub use part::{Part, PartKind};
+
+/// Separator between an archive's (or email's) logical path and the path of a
+/// member inside it, as in `leak/a.zip!/speeches/b.docx`.
+pub const MEMBER_SEPARATOR: &str = "!/";

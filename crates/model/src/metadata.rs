@@ -1,0 +1,133 @@
+use serde::{Deserialize, Serialize};
+
+/// Facts about a document other than its text. Every field is optional:
+/// extractors fill in what the format records, and nothing is invented.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metadata {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Creation time as the document states it (ISO 8601 where it can be parsed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+    /// The program that wrote the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generator: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Pages of a PDF, slides of a presentation, sheets of a workbook.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_count: Option<u32>,
+    /// The text encoding that was detected and decoded (plain text, CSV, HTML).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// Email headers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub to: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub cc: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageFacts>,
+}
+
+impl Metadata {
+    /// The year the document was made, from its creation (or, failing that,
+    /// modification or photo) date: the `year:` search field.
+    pub fn year(&self) -> Option<i32> {
+        let exif_date = self
+            .image
+            .as_ref()
+            .and_then(|i| i.exif.date_time_original.as_deref());
+        [exif_date, self.created.as_deref(), self.modified.as_deref()]
+            .into_iter()
+            .flatten()
+            .find_map(leading_year)
+    }
+}
+
+fn leading_year(date: &str) -> Option<i32> {
+    let digits = date.get(..4)?;
+    let year: i32 = digits.parse().ok()?;
+    (1900..=2100).contains(&year).then_some(year)
+}
+
+/// Facts about an image.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImageFacts {
+    pub width: u32,
+    pub height: u32,
+    pub exif: Exif,
+    /// A 64-bit perceptual hash (gradient hash) as 16 hex digits, for finding
+    /// the same picture re-encoded or resized. Never used to recognise faces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub perceptual_hash: Option<String>,
+}
+
+/// The EXIF fields investigators use to authenticate photos.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Exif {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub make: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// BodySerialNumber (or the maker's serial tag when that is absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_serial: Option<String>,
+    /// DateTimeOriginal exactly as written (`2018:03:01 09:15:00`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_time_original: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gps: Option<GpsPosition>,
+    /// ImageDescription / UserComment / XPComment text, decoded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub software: Option<String>,
+}
+
+/// A position in decimal degrees (south and west negative).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GpsPosition {
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn year_prefers_the_photo_date() {
+        let meta = Metadata {
+            created: Some("2019-01-02T00:00:00".into()),
+            image: Some(ImageFacts {
+                exif: Exif {
+                    date_time_original: Some("2018:03:01 09:15:00".into()),
+                    ..Exif::default()
+                },
+                ..ImageFacts::default()
+            }),
+            ..Metadata::default()
+        };
+        assert_eq!(meta.year(), Some(2018));
+    }
+
+    #[test]
+    fn implausible_years_are_ignored() {
+        let meta = Metadata {
+            created: Some("0000-00-00".into()),
+            modified: Some("2017-05-05".into()),
+            ..Metadata::default()
+        };
+        assert_eq!(meta.year(), Some(2017));
+    }
+}

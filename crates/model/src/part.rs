@@ -1,0 +1,67 @@
+use serde::{Deserialize, Serialize};
+
+/// Where in a document a piece of text came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PartKind {
+    /// The whole text of a document that has no finer division.
+    Body,
+    /// A page of a PDF (1-based `index`).
+    Page,
+    /// A worksheet; `label` holds its name.
+    Sheet,
+    /// A slide of a presentation (1-based `index`).
+    Slide,
+    /// The headers and body of an email message.
+    Message,
+}
+
+impl PartKind {
+    /// The stable lowercase name used in the catalog and JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            PartKind::Body => "body",
+            PartKind::Page => "page",
+            PartKind::Sheet => "sheet",
+            PartKind::Slide => "slide",
+            PartKind::Message => "message",
+        }
+    }
+
+    /// Parses a [`PartKind::code`].
+    pub fn from_code(code: &str) -> Option<PartKind> {
+        Some(match code {
+            "body" => PartKind::Body,
+            "page" => PartKind::Page,
+            "sheet" => PartKind::Sheet,
+            "slide" => PartKind::Slide,
+            "message" => PartKind::Message,
+            _ => return None,
+        })
+    }
+}
+
+/// A piece of a document's text with its place in the document.
+///
+/// Spreadsheet sheets are rendered one row a line, cells separated by tabs, so
+/// that a line number in a sheet part is the row number (1-based) in the sheet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Part {
+    pub kind: PartKind,
+    /// 1-based position among parts of the same kind.
+    pub index: u32,
+    /// A name the document gives this part (a sheet's name), if any.
+    pub label: Option<String>,
+    pub text: String,
+}
+
+impl Part {
+    /// A human label such as `page 3`, `sheet "名单"` or `slide 2`.
+    pub fn describe(&self) -> String {
+        match (&self.kind, &self.label) {
+            (PartKind::Body, _) => "body".to_owned(),
+            (kind, Some(label)) => format!("{} {:?}", kind.code(), label),
+            (kind, None) => format!("{} {}", kind.code(), self.index),
+        }
+    }
+}

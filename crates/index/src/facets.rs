@@ -1,0 +1,135 @@
+//! Facet counts over matching *documents* (not parts): by type, top-level
+//! folder and year.
+//!
+//! All parts of a document are added in one batch, so they always share a
+//! segment (merges keep them together); de-duplicating by the blob's ordinal
+//! within each segment therefore counts each document once.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// Matching documents counted by facet value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Facets {
+    /// Distinct documents that matched.
+    pub documents: u64,
+    pub by_type: BTreeMap<String, u64>,
+    pub by_folder: BTreeMap<String, u64>,
+    pub by_year: BTreeMap<i64, u64>,
+}
+
+impl Facets {
+    fn merge(&mut self, other: Facets) {
+        self.documents += other.documents;
+        for (key, count) in other.by_type {
+            *self.by_type.entry(key).or_default() += count;
+        }
+        for (key, count) in other.by_folder {
+            *self.by_folder.entry(key).or_default() += count;
+        }
+        for (key, count) in other.by_year {
+            *self.by_year.entry(key).or_default() += count;
+        }
+    }
+}
+
+pub(crate) struct FacetCollector;
+
+pub(crate) struct FacetSegmentCollector {
+    blob: Option<StrColumn>,
+    kind: Option<StrColumn>,
+    folder: Option<StrColumn>,
+    year: Column<i64>,
+    seen_blobs: HashSet<u64>,
+    kind_counts: BTreeMap<u64, u64>,
+    folder_counts: BTreeMap<u64, u64>,
+    by_year: BTreeMap<i64, u64>,
+}
+
+impl Collector for FacetCollector {
+    type Fruit = Facets;
+    type Child = FacetSegmentCollector;
+
+    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+        let fast = segment.fast_fields();
+        Ok(FacetSegmentCollector {
+            blob: fast.str("blob")?,
+            kind: fast.str("type")?,
+            folder: fast.str("folder")?,
+            year: fast.i64("year")?,
+            seen_blobs: HashSet::new(),
+            kind_counts: BTreeMap::new(),
+            folder_counts: BTreeMap::new(),
+            by_year: BTreeMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Facets>) -> tantivy::Result<Facets> {
+        let mut total = Facets::default();
+        for fruit in fruits {
+            total.merge(fruit);
+        }
+        Ok(total)
+    }
+}
+
+impl SegmentCollector for FacetSegmentCollector {
+    type Fruit = Facets;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(blob) = &self.blob {
+            let first = blob.term_ords(doc).next();
+            if let Some(ord) = first
+                && !self.seen_blobs.insert(ord)
+            {
+                return;
+            }
+        }
+        if let Some(kind) = &self.kind {
+            for ord in kind.term_ords(doc) {
+                *self.kind_counts.entry(ord).or_default() += 1;
+            }
+        }
+        if let Some(folder) = &self.folder {
+            for ord in folder.term_ords(doc) {
+                *self.folder_counts.entry(ord).or_default() += 1;
+            }
+        }
+        if let Some(year) = self.year.first(doc) {
+            *self.by_year.entry(year).or_default() += 1;
+        }
+    }
+
+    fn harvest(self) -> Facets {
+        Facets {
+            documents: self.seen_blobs.len() as u64,
+            by_type: resolve(self.kind.as_ref(), self.kind_counts),
+            by_folder: resolve(self.folder.as_ref(), self.folder_counts),
+            by_year: self.by_year,
+        }
+    }
+}
+
+/// Turns per-segment term ordinals into the strings they stand for.
+fn resolve(column: Option<&StrColumn>, counts: BTreeMap<u64, u64>) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    let Some(column) = column else {
+        return out;
+    };
+    let mut text = String::new();
+    for (ord, count) in counts {
+        text.clear();
+        if column.ord_to_str(ord, &mut text).unwrap_or(false) {
+            *out.entry(text.clone()).or_default() += count;
+        }
+    }
+    out
+}

@@ -1,0 +1,104 @@
+//! The tantivy schema and the analyzers registered with it.
+
+use tantivy::Index;
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer};
+
+use crate::tokenizer::{HanBigramTokenizer, TroveTokenizer};
+
+pub(crate) const TROVE_ANALYZER: &str = "trove";
+pub(crate) const HAN_BIGRAM_ANALYZER: &str = "han_bigram";
+
+/// The fields of an index document (one per part). Field names are what
+/// users type in `field:value` queries.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    /// Blob id of the trove document (raw, for deletes and grouping).
+    pub blob: Field,
+    /// Position of the part within the document (0-based `seq`).
+    pub part_seq: Field,
+    pub part_kind: Field,
+    pub part_index: Field,
+    pub part_label: Field,
+    /// Part text: jieba + words, stemmed; stored for snippets.
+    pub text: Field,
+    /// Part text again, as Han bigrams.
+    pub text_han: Field,
+    /// `type:` — the FileKind code.
+    pub kind: Field,
+    /// `path:` — every path the document was seen at (stored, tokenized).
+    pub path: Field,
+    /// First folder of each path, for facets.
+    pub folder: Field,
+    pub title: Field,
+    pub author: Field,
+    /// `camera:` — EXIF make, model and serial.
+    pub camera: Field,
+    pub year: Field,
+}
+
+pub(crate) fn build_schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let words = |stored: bool, analyzer: &str| {
+        let options = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analyzer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        if stored { options.set_stored() } else { options }
+    };
+    let fields = Fields {
+        blob: builder.add_text_field("blob", STRING | STORED | FAST),
+        part_seq: builder.add_u64_field("part_seq", STORED),
+        part_kind: builder.add_text_field("part_kind", STRING | STORED),
+        part_index: builder.add_u64_field("part_index", STORED),
+        part_label: builder.add_text_field("part_label", STORED),
+        text: builder.add_text_field("text", words(true, TROVE_ANALYZER)),
+        text_han: builder.add_text_field("text_han", words(false, HAN_BIGRAM_ANALYZER)),
+        kind: builder.add_text_field("type", STRING | STORED | FAST),
+        path: builder.add_text_field("path", words(true, TROVE_ANALYZER)),
+        folder: builder.add_text_field("folder", STRING | FAST),
+        title: builder.add_text_field("title", words(true, TROVE_ANALYZER)),
+        author: builder.add_text_field("author", words(false, TROVE_ANALYZER)),
+        camera: builder.add_text_field("camera", words(false, TROVE_ANALYZER)),
+        year: builder.add_i64_field("year", INDEXED | STORED | FAST),
+    };
+    (builder.build(), fields)
+}
+
+/// Registers the analyzers the schema names. Must be called on every opened index.
+pub(crate) fn register_analyzers(index: &Index) {
+    let trove = TextAnalyzer::builder(TroveTokenizer)
+        .filter(RemoveLongFilter::limit(100))
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::English))
+        .build();
+    index.tokenizers().register(TROVE_ANALYZER, trove);
+    let bigrams = TextAnalyzer::builder(HanBigramTokenizer).build();
+    index.tokenizers().register(HAN_BIGRAM_ANALYZER, bigrams);
+}
+
+impl Fields {
+    /// Looks the fields up by name in an existing index's schema.
+    pub(crate) fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
+        let get = |name: &str| schema.get_field(name);
+        Ok(Fields {
+            blob: get("blob")?,
+            part_seq: get("part_seq")?,
+            part_kind: get("part_kind")?,
+            part_index: get("part_index")?,
+            part_label: get("part_label")?,
+            text: get("text")?,
+            text_han: get("text_han")?,
+            kind: get("type")?,
+            path: get("path")?,
+            folder: get("folder")?,
+            title: get("title")?,
+            author: get("author")?,
+            camera: get("camera")?,
+            year: get("year")?,
+        })
+    }
+}

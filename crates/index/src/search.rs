@@ -1,0 +1,250 @@
+//! Opening the index and running searches.
+
+use std::fs;
+use std::path::Path;
+use std::str::FromStr;
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::MmapDirectory;
+use tantivy::query::Query;
+use tantivy::schema::Value;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
+use trove_model::{BlobId, PartKind};
+
+use crate::facets::FacetCollector;
+use crate::schema::{build_schema, register_analyzers, Fields};
+use crate::{query, Facets, IndexError, IndexWriter, Snippet};
+
+/// How much of a result set to return.
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    /// Hits to return; `None` for all of them.
+    pub limit: Option<usize>,
+    /// Hits to skip (pagination).
+    pub offset: usize,
+    /// Longest snippet, in characters.
+    pub snippet_chars: usize,
+    /// Whether to count facets over the whole result set.
+    pub facets: bool,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            limit: Some(20),
+            offset: 0,
+            snippet_chars: 160,
+            facets: true,
+        }
+    }
+}
+
+/// One matching part of a document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub blob: BlobId,
+    /// The file type code.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Every path the document was seen at.
+    pub paths: Vec<String>,
+    pub title: Option<String>,
+    /// Page, sheet, slide or message the text came from; `None` for a
+    /// document matched on its metadata alone.
+    pub part_kind: Option<PartKind>,
+    pub part_index: Option<u32>,
+    pub part_label: Option<String>,
+    pub score: f32,
+    pub snippet: Snippet,
+}
+
+/// A page of hits, the total, and facets.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    /// Matching parts in all.
+    pub total: usize,
+    pub facets: Option<Facets>,
+    pub hits: Vec<Hit>,
+}
+
+/// The search index of a store.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating an empty one if there is none.
+    pub fn open(dir: &Path) -> Result<Self, IndexError> {
+        let wrap = |source| IndexError::Open {
+            path: dir.to_path_buf(),
+            source,
+        };
+        fs::create_dir_all(dir).map_err(|e| wrap(tantivy::TantivyError::from(e)))?;
+        let directory = MmapDirectory::open(dir).map_err(|e| wrap(e.into()))?;
+        let index = if Index::exists(&directory).map_err(|e| wrap(e.into()))? {
+            Index::open(directory).map_err(wrap)?
+        } else {
+            Index::create(directory, build_schema().0, Default::default()).map_err(wrap)?
+        };
+        register_analyzers(&index);
+        let fields = Fields::from_schema(&index.schema()).map_err(wrap)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(wrap)?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// A writer with `heap_bytes` of indexing memory (tantivy splits it
+    /// across its own threads; 50 MB per thread is plenty).
+    pub fn writer(&self, heap_bytes: usize) -> Result<IndexWriter, IndexError> {
+        Ok(IndexWriter {
+            writer: self.index.writer(heap_bytes)?,
+            fields: self.fields,
+        })
+    }
+
+    /// Makes the latest commit visible to searches.
+    pub fn refresh(&self) -> Result<(), IndexError> {
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Runs `query`, returning a page of hits (best first) and facets.
+    pub fn search(&self, query: &str, options: &SearchOptions) -> Result<SearchResults, IndexError> {
+        let searcher = self.reader.searcher();
+        let parsed = query::parse(&self.index, &self.fields, query)?;
+        let total = searcher.search(&parsed, &Count)?;
+        let facets = if options.facets {
+            Some(searcher.search(&parsed, &FacetCollector)?)
+        } else {
+            None
+        };
+        let mut hits = Vec::new();
+        self.visit_hits(&searcher, &parsed, total, options, |hit| {
+            hits.push(hit);
+            Ok(())
+        })?;
+        Ok(SearchResults {
+            total,
+            facets,
+            hits,
+        })
+    }
+
+    /// Calls `visit` for every hit, best first, with no cap: for `--json`
+    /// output that streams the whole result set.
+    pub fn for_each_hit(
+        &self,
+        query: &str,
+        snippet_chars: usize,
+        visit: impl FnMut(Hit) -> Result<(), IndexError>,
+    ) -> Result<usize, IndexError> {
+        let searcher = self.reader.searcher();
+        let parsed = query::parse(&self.index, &self.fields, query)?;
+        let total = searcher.search(&parsed, &Count)?;
+        let options = SearchOptions {
+            limit: None,
+            offset: 0,
+            snippet_chars,
+            facets: false,
+        };
+        self.visit_hits(&searcher, &parsed, total, &options, visit)?;
+        Ok(total)
+    }
+
+    fn visit_hits(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        total: usize,
+        options: &SearchOptions,
+        mut visit: impl FnMut(Hit) -> Result<(), IndexError>,
+    ) -> Result<(), IndexError> {
+        let limit = options.limit.unwrap_or(total).min(total.saturating_sub(options.offset));
+        if limit == 0 {
+            return Ok(());
+        }
+        let top = searcher.search(query, &TopDocs::with_limit(limit).and_offset(options.offset).order_by_score())?;
+        let snippets = Snippets::new(searcher, query, &self.fields, options.snippet_chars)?;
+        for (score, address) in top {
+            visit(self.hit(searcher, address, score, &snippets)?)?;
+        }
+        Ok(())
+    }
+
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        score: f32,
+        snippets: &Snippets,
+    ) -> Result<Hit, IndexError> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let f = &self.fields;
+        let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_owned);
+        let number_of = |field| doc.get_first(field).and_then(|v| v.as_u64());
+        let blob = text_of(f.blob)
+            .and_then(|id| BlobId::from_str(&id).ok())
+            .ok_or_else(|| IndexError::Tantivy(tantivy::TantivyError::InternalError(
+                "an index document has no valid blob id; run `trove reindex`".into(),
+            )))?;
+        let text = text_of(f.text).unwrap_or_default();
+        Ok(Hit {
+            blob,
+            kind: text_of(f.kind).unwrap_or_default(),
+            paths: doc
+                .get_all(f.path)
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            title: text_of(f.title),
+            part_kind: text_of(f.part_kind).and_then(|code| PartKind::from_code(&code)),
+            part_index: number_of(f.part_index).and_then(|i| u32::try_from(i).ok()),
+            part_label: text_of(f.part_label),
+            score,
+            snippet: snippets.for_text(&text),
+        })
+    }
+}
+
+/// Snippet generators for the word field and the bigram field: a Han query
+/// may only match through bigrams, so the bigram highlights are the fallback.
+struct Snippets {
+    words: SnippetGenerator,
+    bigrams: SnippetGenerator,
+}
+
+impl Snippets {
+    fn new(searcher: &Searcher, query: &dyn Query, fields: &Fields, chars: usize) -> Result<Self, IndexError> {
+        let mut words = SnippetGenerator::create(searcher, query, fields.text)?;
+        words.set_max_num_chars(chars);
+        let mut bigrams = SnippetGenerator::create(searcher, query, fields.text_han)?;
+        bigrams.set_max_num_chars(chars);
+        Ok(Snippets { words, bigrams })
+    }
+
+    fn for_text(&self, text: &str) -> Snippet {
+        let words = self.words.snippet(text);
+        if !words.highlighted().is_empty() {
+            return Snippet::from_tantivy(&words);
+        }
+        let bigrams = self.bigrams.snippet(text);
+        if !bigrams.highlighted().is_empty() {
+            return Snippet::from_tantivy(&bigrams);
+        }
+        // Matched on metadata or path only: show the start of the text.
+        Snippet {
+            text: text.chars().take(120).collect(),
+            highlights: Vec::new(),
+        }
+    }
+}

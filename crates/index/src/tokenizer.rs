@@ -1,0 +1,229 @@
+//! Script-aware tokenizers.
+//!
+//! `trove` (the main text field): Han runs are segmented by jieba; runs of
+//! other letters and digits (Latin, Arabic script, Cyrillic …) are one token
+//! each. Lowercasing and English stemming are added as filters in the schema.
+//!
+//! `han_bigram`: only Han runs, cut into overlapping pairs of characters
+//! (a lone character stays a unigram), so any Han substring of two or more
+//! characters can be found as a phrase of bigrams.
+//!
+//! tantivy-jieba was not used: it hands whole strings to jieba, whose own
+//! splitting of non-Han text does not separate Arabic-script words reliably,
+//! and it offers no place to route scripts differently.
+
+use std::sync::{Arc, OnceLock};
+
+use jieba_rs::Jieba;
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+/// Jieba's dictionary takes a noticeable moment to load: do it once.
+fn jieba() -> &'static Jieba {
+    static JIEBA: OnceLock<Jieba> = OnceLock::new();
+    JIEBA.get_or_init(Jieba::new)
+}
+
+/// Whether `c` is a Han ideograph (CJK unified ideographs and extensions,
+/// compatibility ideographs).
+pub(crate) fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F | 0x30000..=0x3134F)
+}
+
+/// Letters, digits and combining marks that belong inside a word of any
+/// other script (Arabic-script Uyghur needs its marks and ZWNJ kept).
+fn is_word_char(c: char) -> bool {
+    !is_han(c) && (c.is_alphanumeric() || is_mark(c) || c == '\u{200C}')
+}
+
+fn is_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x0610..=0x061A | 0x064B..=0x065F | 0x0670 | 0x06D6..=0x06ED)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RunKind {
+    Han,
+    Word,
+}
+
+/// Splits text into runs of Han characters and runs of word characters,
+/// as (kind, byte offset, text).
+fn runs(text: &str) -> impl Iterator<Item = (RunKind, usize, &str)> {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        loop {
+            let (start, c) = chars.next()?;
+            let kind = if is_han(c) {
+                RunKind::Han
+            } else if is_word_char(c) {
+                RunKind::Word
+            } else {
+                continue;
+            };
+            let mut end = start + c.len_utf8();
+            while let Some(&(offset, next)) = chars.peek() {
+                let same = match kind {
+                    RunKind::Han => is_han(next),
+                    RunKind::Word => is_word_char(next),
+                };
+                if !same {
+                    break;
+                }
+                end = offset + next.len_utf8();
+                chars.next();
+            }
+            return Some((kind, start, &text[start..end]));
+        }
+    })
+}
+
+/// The main tokenizer: jieba for Han, whole words for every other script.
+#[derive(Clone, Default)]
+pub(crate) struct TroveTokenizer;
+
+impl Tokenizer for TroveTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let mut tokens = Vec::new();
+        for (kind, offset, run) in runs(text) {
+            match kind {
+                RunKind::Han => {
+                    for word in jieba().cut(run, true) {
+                        let start = offset + word.byte_start;
+                        push(&mut tokens, start, start + word.word.len(), word.word);
+                    }
+                }
+                RunKind::Word => push(&mut tokens, offset, offset + run.len(), run),
+            }
+        }
+        VecTokenStream::new(tokens)
+    }
+}
+
+/// The bigram tokenizer for Han runs.
+#[derive(Clone, Default)]
+pub(crate) struct HanBigramTokenizer;
+
+impl Tokenizer for HanBigramTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let mut tokens = Vec::new();
+        for (kind, offset, run) in runs(text) {
+            if kind != RunKind::Han {
+                continue;
+            }
+            let chars: Vec<(usize, char)> = run.char_indices().collect();
+            if chars.len() == 1 {
+                push(&mut tokens, offset, offset + run.len(), run);
+                continue;
+            }
+            for pair in chars.windows(2) {
+                let (start, _) = pair[0];
+                let (second, c) = pair[1];
+                let end = second + c.len_utf8();
+                push(&mut tokens, offset + start, offset + end, &run[start..end]);
+            }
+        }
+        VecTokenStream::new(tokens)
+    }
+}
+
+fn push(tokens: &mut Vec<Token>, from: usize, to: usize, text: &str) {
+    let position = tokens.len();
+    tokens.push(Token {
+        offset_from: from,
+        offset_to: to,
+        position,
+        text: text.to_owned(),
+        position_length: 1,
+    });
+}
+
+/// A token stream over tokens computed up front (jieba needs the whole run).
+pub(crate) struct VecTokenStream {
+    tokens: Arc<[Token]>,
+    next: usize,
+    current: Token,
+}
+
+impl VecTokenStream {
+    fn new(tokens: Vec<Token>) -> Self {
+        VecTokenStream {
+            tokens: tokens.into(),
+            next: 0,
+            current: Token::default(),
+        }
+    }
+}
+
+impl TokenStream for VecTokenStream {
+    fn advance(&mut self) -> bool {
+        match self.tokens.get(self.next) {
+            Some(token) => {
+                self.current = token.clone();
+                self.next += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.current
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.current
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(tokenizer: &mut impl Tokenizer, text: &str) -> Vec<String> {
+        let mut stream = tokenizer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn han_is_segmented_and_latin_kept_whole() {
+        // jieba keeps 教育转化 whole: the bigram field is what finds 教育 in it.
+        let tokens = texts(&mut TroveTokenizer, "教育转化培训中心 Shoot to kill");
+        assert_eq!(tokens, ["教育转化", "培训中心", "Shoot", "to", "kill"]);
+    }
+
+    #[test]
+    fn uyghur_arabic_script_is_split_on_spaces() {
+        let tokens = texts(&mut TroveTokenizer, "راھىلە ئۆمەر، تۇرسۇن");
+        assert_eq!(tokens, ["راھىلە", "ئۆمەر", "تۇرسۇن"]);
+    }
+
+    #[test]
+    fn separators_split_transliterated_names() {
+        let tokens = texts(&mut TroveTokenizer, "Rahile·Omer");
+        assert_eq!(tokens, ["Rahile", "Omer"]);
+    }
+
+    #[test]
+    fn bigrams_cover_every_pair_of_han_characters() {
+        let tokens = texts(&mut HanBigramTokenizer, "乌鲁木齐 and 疆");
+        assert_eq!(tokens, ["乌鲁", "鲁木", "木齐", "疆"]);
+    }
+
+    #[test]
+    fn offsets_point_into_the_original_text() {
+        let text = "abc 教育转化";
+        let mut stream = TroveTokenizer.token_stream(text);
+        while stream.advance() {
+            let token = stream.token();
+            assert_eq!(&text[token.offset_from..token.offset_to], token.text);
+        }
+    }
+}

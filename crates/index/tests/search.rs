@@ -1,0 +1,178 @@
+//! The index end to end: documents in, queries out, in Chinese and English.
+
+use trove_index::{IndexDocument, SearchIndex, SearchOptions};
+use trove_model::{BlobId, Exif, FileKind, ImageFacts, Metadata, Part, PartKind};
+
+fn blob(n: u8) -> BlobId {
+    BlobId::from_digest([n; 32])
+}
+
+fn part(kind: PartKind, index: u32, text: &str) -> Part {
+    Part {
+        kind,
+        index,
+        label: None,
+        text: text.to_owned(),
+    }
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    index: SearchIndex,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open(dir.path()).unwrap();
+    let mut writer = index.writer(50_000_000).unwrap();
+
+    let speech_meta = Metadata {
+        title: Some("在全县维稳工作会议上的讲话".into()),
+        author: Some("县委政法委".into()),
+        created: Some("2017-06-01T09:00:00".into()),
+        ..Metadata::default()
+    };
+    let speech_parts = [part(
+        PartKind::Body,
+        1,
+        "各乡镇要把教育转化培训中心的工作放在首位，做到应收尽收。",
+    )];
+    let english_parts = [
+        part(PartKind::Page, 1, "Internal speech, translated."),
+        part(
+            PartKind::Page,
+            2,
+            "Guards are ordered to shoot to kill anyone who tries to escape.",
+        ),
+    ];
+    let photo_meta = Metadata {
+        image: Some(ImageFacts {
+            width: 120,
+            height: 160,
+            exif: Exif {
+                make: Some("Canon".into()),
+                model: Some("Canon EOS 5D Mark III".into()),
+                date_time_original: Some("2018:03:01 09:15:00".into()),
+                ..Exif::default()
+            },
+            perceptual_hash: None,
+        }),
+        ..Metadata::default()
+    };
+    let empty = Metadata::default();
+    let speech_paths = ["疏附县公安局/02-讲话材料/讲话.docx".to_owned()];
+    let english_paths = ["疏附县公安局/02-讲话材料/speech-en.pdf".to_owned()];
+    let photo_paths = [
+        "疏附县公安局/04-照片/653121199001011234.jpg".to_owned(),
+        "备份/653121199001011234.jpg".to_owned(),
+    ];
+    let city_paths = ["notes.txt".to_owned()];
+    let city_parts = [part(PartKind::Body, 1, "他去过乌鲁木齐市。")];
+    let documents = [
+        IndexDocument { blob: &blob(1), kind: FileKind::Docx, paths: &speech_paths, metadata: &speech_meta, parts: &speech_parts },
+        IndexDocument { blob: &blob(2), kind: FileKind::Pdf, paths: &english_paths, metadata: &empty, parts: &english_parts },
+        IndexDocument { blob: &blob(3), kind: FileKind::Jpeg, paths: &photo_paths, metadata: &photo_meta, parts: &[] },
+        IndexDocument { blob: &blob(4), kind: FileKind::Text, paths: &city_paths, metadata: &empty, parts: &city_parts },
+    ];
+    for document in &documents {
+        writer.replace(document).unwrap();
+    }
+    // Replacing again must not duplicate anything.
+    writer.replace(&documents[0]).unwrap();
+    writer.commit().unwrap();
+    index.refresh().unwrap();
+    Fixture { _dir: dir, index }
+}
+
+fn all(index: &SearchIndex, query: &str) -> trove_index::SearchResults {
+    let options = SearchOptions {
+        limit: None,
+        ..SearchOptions::default()
+    };
+    index.search(query, &options).unwrap()
+}
+
+#[test]
+fn a_chinese_word_finds_the_longer_compound_with_a_highlight() {
+    let fixture = fixture();
+    let results = all(&fixture.index, "教育");
+    assert_eq!(results.total, 1, "{results:?}");
+    let hit = &results.hits[0];
+    assert_eq!(hit.blob, blob(1));
+    assert_eq!(hit.paths, ["疏附县公安局/02-讲话材料/讲话.docx"]);
+    assert_eq!(hit.part_kind, Some(PartKind::Body));
+    assert!(hit.snippet.marked("[", "]").contains("[教育]"), "{:?}", hit.snippet);
+}
+
+#[test]
+fn a_han_word_inside_a_longer_jieba_word_is_found_through_bigrams() {
+    let fixture = fixture();
+    let results = all(&fixture.index, "鲁木");
+    assert_eq!(results.hits.len(), 1);
+    assert_eq!(results.hits[0].snippet.marked("[", "]"), "他去过乌[鲁木]齐市");
+}
+
+#[test]
+fn an_english_phrase_is_found_on_its_page() {
+    let fixture = fixture();
+    let results = all(&fixture.index, "\"shoot to kill\"");
+    assert_eq!(results.total, 1);
+    let hit = &results.hits[0];
+    assert_eq!((hit.part_kind, hit.part_index), (Some(PartKind::Page), Some(2)));
+    assert!(hit.snippet.marked("[", "]").contains("[shoot] [to] [kill]"), "{:?}", hit.snippet);
+    // Stemming: "escaping" finds "escape".
+    assert_eq!(all(&fixture.index, "escaping").total, 1);
+    // The words in another order are not the phrase.
+    assert_eq!(all(&fixture.index, "\"kill to shoot\"").total, 0);
+}
+
+#[test]
+fn fields_and_boolean_operators_narrow_results() {
+    let fixture = fixture();
+    assert_eq!(all(&fixture.index, "type:jpeg").hits[0].blob, blob(3));
+    assert_eq!(all(&fixture.index, "camera:canon").hits[0].blob, blob(3));
+    assert_eq!(all(&fixture.index, "year:2018").hits[0].blob, blob(3));
+    assert_eq!(all(&fixture.index, "author:政法委").hits[0].blob, blob(1));
+    assert_eq!(all(&fixture.index, "path:讲话材料").total, 3, "two speech parts + one");
+    assert_eq!(all(&fixture.index, "path:讲话材料 AND NOT type:pdf").total, 1);
+    assert_eq!(all(&fixture.index, "教育 OR shoot").total, 2);
+    assert_eq!(all(&fixture.index, "esca*").total, 1);
+    assert_eq!(all(&fixture.index, "Esca*").total, 1);
+    assert_eq!(all(&fixture.index, "path:speech*").total, 2);
+}
+
+#[test]
+fn facets_count_documents_not_parts() {
+    let fixture = fixture();
+    let facets = all(&fixture.index, "path:讲话材料").facets.unwrap();
+    assert_eq!(facets.documents, 2);
+    assert_eq!(facets.by_type.get("pdf"), Some(&1));
+    assert_eq!(facets.by_type.get("docx"), Some(&1));
+    assert_eq!(facets.by_folder.get("疏附县公安局"), Some(&2));
+    assert_eq!(facets.by_year.get(&2017), Some(&1));
+}
+
+#[test]
+fn every_hit_streams_without_a_cap() {
+    let fixture = fixture();
+    let mut seen = Vec::new();
+    let total = fixture
+        .index
+        .for_each_hit("path:讲话材料", 80, |hit| {
+            seen.push(hit.blob);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(total, 3);
+    assert_eq!(seen.len(), 3);
+}
+
+#[test]
+fn a_malformed_query_is_a_clear_error() {
+    let fixture = fixture();
+    let error = fixture
+        .index
+        .search("nosuchfield:x", &SearchOptions::default())
+        .unwrap_err();
+    assert!(error.to_string().contains("nosuchfield:x"), "{error}");
+}

@@ -1,0 +1,239 @@
+//! The content-addressed store of originals: `blobs/ab/cd/<blake3>`.
+
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::Digest;
+use trove_model::BlobId;
+
+use crate::StoreError;
+
+/// Both hashes of some content: BLAKE3 names the blob, SHA-256 is recorded
+/// because it is what courts, journalists and other tools most often quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentHashes {
+    pub blake3: BlobId,
+    pub sha256: String,
+}
+
+/// Hashes bytes already in memory.
+pub fn hash_bytes(bytes: &[u8]) -> ContentHashes {
+    let mut hasher = DualHasher::default();
+    hasher.update(bytes);
+    hasher.finish()
+}
+
+#[derive(Default)]
+struct DualHasher {
+    blake3: blake3::Hasher,
+    sha256: sha2::Sha256,
+}
+
+impl DualHasher {
+    fn update(&mut self, bytes: &[u8]) {
+        self.blake3.update(bytes);
+        self.sha256.update(bytes);
+    }
+
+    fn finish(self) -> ContentHashes {
+        ContentHashes {
+            blake3: BlobId::from_digest(*self.blake3.finalize().as_bytes()),
+            sha256: hex::encode(self.sha256.finalize()),
+        }
+    }
+}
+
+/// A blob once it is in the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredBlob {
+    pub hashes: ContentHashes,
+    pub size: u64,
+    /// False when the store already held this content.
+    pub newly_written: bool,
+}
+
+/// Originals, each kept once and read-only, named by BLAKE3.
+#[derive(Debug, Clone)]
+pub struct BlobStore {
+    dir: PathBuf,
+}
+
+impl BlobStore {
+    /// Opens (creating if needed) the blob folder.
+    pub fn open(dir: impl Into<PathBuf>) -> Result<Self, StoreError> {
+        let dir = dir.into();
+        let staging = dir.join("staging");
+        fs::create_dir_all(&staging).map_err(|e| StoreError::io("create", &staging, e))?;
+        Ok(BlobStore { dir })
+    }
+
+    /// Where the blob with this id lives (whether or not it exists yet).
+    pub fn path_of(&self, id: &BlobId) -> PathBuf {
+        let hex = id.as_str();
+        self.dir.join(&hex[..2]).join(&hex[2..4]).join(hex)
+    }
+
+    pub fn contains(&self, id: &BlobId) -> bool {
+        self.path_of(id).is_file()
+    }
+
+    /// Keeps `bytes` (whose hashes the caller computed) unless already kept.
+    pub fn put(&self, hashes: &ContentHashes, bytes: &[u8]) -> Result<StoredBlob, StoreError> {
+        let size = bytes.len() as u64;
+        if self.contains(&hashes.blake3) {
+            return Ok(StoredBlob {
+                hashes: hashes.clone(),
+                size,
+                newly_written: false,
+            });
+        }
+        let mut staged = self.stage()?;
+        staged
+            .write_all(bytes)
+            .map_err(|e| StoreError::io("write", staged.path(), e))?;
+        self.commit(staged, &hashes.blake3)?;
+        Ok(StoredBlob {
+            hashes: hashes.clone(),
+            size,
+            newly_written: true,
+        })
+    }
+
+    /// Streams `reader` into the store, hashing as it copies, so that a file
+    /// of any size is kept with bounded memory.
+    pub fn put_reader(&self, mut reader: impl Read, origin: &Path) -> Result<StoredBlob, StoreError> {
+        let mut staged = self.stage()?;
+        let mut hasher = DualHasher::default();
+        let mut buffer = vec![0u8; 1 << 20];
+        let mut size = 0u64;
+        loop {
+            let n = match reader.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(StoreError::io("read", origin, e)),
+            };
+            hasher.update(&buffer[..n]);
+            staged
+                .write_all(&buffer[..n])
+                .map_err(|e| StoreError::io("write", staged.path(), e))?;
+            size += n as u64;
+        }
+        let hashes = hasher.finish();
+        let newly_written = !self.contains(&hashes.blake3);
+        if newly_written {
+            self.commit(staged, &hashes.blake3)?;
+        }
+        Ok(StoredBlob {
+            hashes,
+            size,
+            newly_written,
+        })
+    }
+
+    /// Opens a stored original for reading.
+    pub fn open_blob(&self, id: &BlobId) -> Result<File, StoreError> {
+        let path = self.path_of(id);
+        File::open(&path).map_err(|e| StoreError::io("open", path, e))
+    }
+
+    /// Reads a stored original whole.
+    pub fn read(&self, id: &BlobId) -> Result<Vec<u8>, StoreError> {
+        let path = self.path_of(id);
+        fs::read(&path).map_err(|e| StoreError::io("read", path, e))
+    }
+
+    /// Re-hashes a stored original; `None` when it is missing.
+    pub fn rehash(&self, id: &BlobId) -> Result<Option<ContentHashes>, StoreError> {
+        let path = self.path_of(id);
+        let mut file = match File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(StoreError::io("open", path, e)),
+        };
+        let mut hasher = DualHasher::default();
+        let mut buffer = vec![0u8; 1 << 20];
+        loop {
+            match file.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(n) => hasher.update(&buffer[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(StoreError::io("read", path, e)),
+            }
+        }
+        Ok(Some(hasher.finish()))
+    }
+
+    fn stage(&self) -> Result<tempfile::NamedTempFile, StoreError> {
+        let staging = self.dir.join("staging");
+        tempfile::NamedTempFile::new_in(&staging).map_err(|e| StoreError::io("create a file in", staging, e))
+    }
+
+    /// Moves a fully written staging file to its final name, read-only. The
+    /// rename is atomic, so a crash never leaves a half-written blob under a
+    /// content name.
+    fn commit(&self, staged: tempfile::NamedTempFile, id: &BlobId) -> Result<(), StoreError> {
+        let target = self.path_of(id);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|e| StoreError::io("create", parent, e))?;
+        }
+        staged
+            .as_file()
+            .sync_data()
+            .map_err(|e| StoreError::io("flush", staged.path(), e))?;
+        let mut permissions = staged
+            .as_file()
+            .metadata()
+            .map_err(|e| StoreError::io("inspect", staged.path(), e))?
+            .permissions();
+        permissions.set_readonly(true);
+        fs::set_permissions(staged.path(), permissions)
+            .map_err(|e| StoreError::io("make read-only", staged.path(), e))?;
+        staged
+            .persist(&target)
+            .map_err(|e| StoreError::io("move into place", &target, e.error))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_content_is_kept_once_and_read_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::open(dir.path().join("blobs")).unwrap();
+        let bytes = "教育转化培训中心".as_bytes();
+        let hashes = hash_bytes(bytes);
+        assert!(store.put(&hashes, bytes).unwrap().newly_written);
+        let again = store.put_reader(bytes, Path::new("copy")).unwrap();
+        assert!(!again.newly_written);
+        assert_eq!(again.hashes, hashes);
+        let path = store.path_of(&hashes.blake3);
+        assert!(fs::metadata(&path).unwrap().permissions().readonly());
+        assert_eq!(store.read(&hashes.blake3).unwrap(), bytes);
+    }
+
+    #[test]
+    fn hashes_match_published_test_vectors() {
+        let hashes = hash_bytes(b"abc");
+        assert_eq!(
+            hashes.sha256,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            hashes.blake3.as_str(),
+            "6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85"
+        );
+    }
+
+    #[test]
+    fn rehash_reports_a_missing_blob_as_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::open(dir.path()).unwrap();
+        let hashes = hash_bytes(b"gone");
+        assert_eq!(store.rehash(&hashes.blake3).unwrap(), None);
+    }
+}

@@ -1,0 +1,228 @@
+//! The catalog contract: what ingest, search and the CLI need to know, as a
+//! trait so that the backend (SQLite now, PostgreSQL later) can change without
+//! touching its callers.
+
+use trove_model::{BlobId, Failure, FailureReason, FileKind, Metadata, Part, Stage};
+
+use crate::{ContentHashes, StoreError};
+
+/// A file found on disk under an ingest root. Its size and modification time
+/// decide whether a later ingest must look at it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// The ingested folder, absolute.
+    pub root: String,
+    /// Relative to `root`, with `/` separators.
+    pub path: String,
+    pub size: u64,
+    pub mtime_ns: i64,
+}
+
+/// What the catalog remembers of a source file: `done` once every blob and
+/// failure it produced is committed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceState {
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub done: bool,
+}
+
+/// Content seen for the first time.
+#[derive(Debug, Clone)]
+pub struct NewBlob {
+    pub hashes: ContentHashes,
+    pub size: u64,
+    pub kind: FileKind,
+}
+
+/// One place a blob was seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occurrence {
+    pub blob: BlobId,
+    pub root: String,
+    /// Relative to root; `!/` enters an archive or an email.
+    pub path: String,
+    /// The archive or email this was found in.
+    pub parent: Option<BlobId>,
+    /// The kind the file name suggests, recorded only when it disagrees
+    /// with the kind detected from the content.
+    pub name_kind: Option<FileKind>,
+}
+
+/// The result of running (or not running) an extractor on a blob.
+#[derive(Debug, Clone)]
+pub enum ExtractionOutcome {
+    Extracted {
+        parts: Vec<Part>,
+        metadata: Metadata,
+        thumbnail: Option<Vec<u8>>,
+        truncated: bool,
+    },
+    /// No extractor exists for the kind: catalogued with hash and type only.
+    Unsupported,
+    /// Extraction failed; the failure itself is a [`FailureRow`].
+    Failed,
+    /// Too large to extract within the memory bound: stored and hashed only.
+    Skipped,
+}
+
+impl ExtractionOutcome {
+    pub(crate) fn status(&self) -> &'static str {
+        match self {
+            ExtractionOutcome::Extracted { .. } => "extracted",
+            ExtractionOutcome::Unsupported => "unsupported",
+            ExtractionOutcome::Failed => "failed",
+            ExtractionOutcome::Skipped => "skipped",
+        }
+    }
+}
+
+/// A recorded failure with the place it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailureRow {
+    pub root: String,
+    /// The file on disk whose processing met the failure.
+    pub source: String,
+    /// The logical path that failed (a member path inside `source` for archives).
+    pub path: String,
+    pub blob: Option<BlobId>,
+    pub failure: Failure,
+}
+
+/// Everything one step of ingest learned, written in one transaction so that
+/// an interruption never leaves half of it.
+#[derive(Debug, Default)]
+pub struct WriteBatch {
+    pub blobs: Vec<NewBlob>,
+    pub extractions: Vec<(BlobId, u32, ExtractionOutcome)>,
+    pub occurrences: Vec<Occurrence>,
+    pub failures: Vec<FailureRow>,
+    /// Sources now complete: skipped by the next ingest unless they change.
+    pub sources_done: Vec<SourceFile>,
+}
+
+impl WriteBatch {
+    pub fn is_empty(&self) -> bool {
+        self.blobs.is_empty()
+            && self.extractions.is_empty()
+            && self.occurrences.is_empty()
+            && self.failures.is_empty()
+            && self.sources_done.is_empty()
+    }
+
+    /// Moves everything from `other` into this batch.
+    pub fn append(&mut self, other: WriteBatch) {
+        self.blobs.extend(other.blobs);
+        self.extractions.extend(other.extractions);
+        self.occurrences.extend(other.occurrences);
+        self.failures.extend(other.failures);
+        self.sources_done.extend(other.sources_done);
+    }
+}
+
+/// What ingest needs to know of a blob before working on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobState {
+    pub kind: FileKind,
+    pub status: String,
+    pub extractor_version: Option<u32>,
+}
+
+/// A document as `trove show` and the index see it.
+#[derive(Debug, Clone)]
+pub struct DocumentView {
+    pub id: BlobId,
+    pub sha256: String,
+    pub size: u64,
+    pub kind: FileKind,
+    pub status: String,
+    pub extractor_version: Option<u32>,
+    pub metadata: Metadata,
+    pub truncated: bool,
+    pub has_thumbnail: bool,
+    pub parts: Vec<Part>,
+    pub occurrences: Vec<Occurrence>,
+    /// Documents found inside this one (archive members, attachments).
+    pub children: Vec<Occurrence>,
+    pub failures: Vec<FailureRow>,
+}
+
+/// Failures counted by stage and reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailureTally {
+    pub stage: Stage,
+    pub reason: FailureReason,
+    pub count: u64,
+}
+
+/// Counts for `trove status`.
+#[derive(Debug, Clone, Default)]
+pub struct StatusSummary {
+    pub documents: u64,
+    pub occurrences: u64,
+    pub bytes: u64,
+    /// (kind, documents, bytes), most documents first.
+    pub by_kind: Vec<(FileKind, u64, u64)>,
+    /// (extraction status, documents).
+    pub by_status: Vec<(String, u64)>,
+    pub failures: Vec<FailureTally>,
+    /// Documents whose latest state is not yet in the search index.
+    pub unindexed: u64,
+}
+
+/// A blob's identity as recorded, for `trove verify`.
+#[derive(Debug, Clone)]
+pub struct RecordedBlob {
+    pub id: BlobId,
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// The catalog of a store. Implementations are shared between threads.
+pub trait Catalog: Send + Sync {
+    /// What is known of a source file, if it was seen before.
+    fn source(&self, root: &str, path: &str) -> Result<Option<SourceState>, StoreError>;
+
+    /// What is known of a blob, if it was seen before.
+    fn blob_state(&self, id: &BlobId) -> Result<Option<BlobState>, StoreError>;
+
+    /// Writes a batch atomically. Writing the same facts twice changes nothing.
+    fn write(&self, batch: &WriteBatch) -> Result<(), StoreError>;
+
+    /// Source files (root, path) with at least one recorded failure.
+    fn failed_sources(&self) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// Forgets a source's failures and marks it not done, so it is processed
+    /// again; the blobs it produced and their failed extractions are reset too.
+    fn reset_source(&self, root: &str, path: &str) -> Result<(), StoreError>;
+
+    /// Up to `limit` blobs whose latest state the search index lacks.
+    fn unindexed(&self, limit: usize) -> Result<Vec<BlobId>, StoreError>;
+
+    /// Records that the index now holds these blobs' latest state.
+    fn mark_indexed(&self, ids: &[BlobId]) -> Result<(), StoreError>;
+
+    /// Marks every blob as needing indexing (for a rebuilt index).
+    fn mark_all_unindexed(&self) -> Result<u64, StoreError>;
+
+    /// A whole document, or `None` if the store has no such blob.
+    fn document(&self, id: &BlobId) -> Result<Option<DocumentView>, StoreError>;
+
+    /// The thumbnail of an image document.
+    fn thumbnail(&self, id: &BlobId) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Resolves a full id or a unique prefix (8+ hex digits) to a blob id.
+    fn resolve(&self, prefix: &str) -> Result<BlobId, StoreError>;
+
+    fn status(&self) -> Result<StatusSummary, StoreError>;
+
+    /// Every recorded failure, oldest first.
+    fn failures(&self) -> Result<Vec<FailureRow>, StoreError>;
+
+    /// Calls `visit` for every blob's recorded identity, in id order.
+    fn for_each_blob(
+        &self,
+        visit: &mut dyn FnMut(RecordedBlob) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+
+}

@@ -1,0 +1,54 @@
+//! The folder layout of a store.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::{BlobStore, SqliteCatalog, StoreError};
+
+/// An opened store folder: the catalog and the originals. The search index
+/// lives in [`Store::index_dir`], opened by `trove-index`.
+pub struct Store {
+    root: PathBuf,
+    pub catalog: SqliteCatalog,
+    pub blobs: BlobStore,
+}
+
+impl Store {
+    /// Opens the store in `root`, creating the folder and its parts if needed.
+    pub fn open(root: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let root = root.as_ref().to_path_buf();
+        fs::create_dir_all(&root).map_err(|e| StoreError::io("create", &root, e))?;
+        let catalog = SqliteCatalog::open(root.join("trove.sqlite"))?;
+        let blobs = BlobStore::open(root.join("blobs"))?;
+        Ok(Store {
+            root,
+            catalog,
+            blobs,
+        })
+    }
+
+    /// Opens an existing store, failing with a clear message if `root` holds none.
+    pub fn open_existing(root: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let root = root.as_ref();
+        if !root.join("trove.sqlite").is_file() {
+            return Err(StoreError::io(
+                "find a trove store (trove.sqlite) in",
+                root,
+                std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "no store here; run `trove ingest FOLDER --store PATH` first or pass the right --store",
+                ),
+            ));
+        }
+        Self::open(root)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where the search index lives.
+    pub fn index_dir(&self) -> PathBuf {
+        self.root.join("index")
+    }
+}

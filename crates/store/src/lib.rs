@@ -1,0 +1,24 @@
+//! Where trove keeps what it learns.
+//!
+//! A store is one folder: `trove.sqlite` (the catalog), `blobs/` (every
+//! original, once, read-only, named by its BLAKE3 hash) and `index/` (the
+//! search index, derived data that `trove reindex` can always rebuild).
+//!
+//! The catalog is the [`Catalog`] trait; [`SqliteCatalog`] is the embedded
+//! implementation. Callers hold a `dyn Catalog`, so a PostgreSQL
+//! implementation can be added without touching them.
+
+mod blobs;
+mod catalog;
+mod error;
+mod layout;
+mod sqlite;
+
+pub use blobs::{BlobStore, ContentHashes, StoredBlob, hash_bytes};
+pub use catalog::{
+    BlobState, Catalog, DocumentView, ExtractionOutcome, FailureRow, FailureTally, NewBlob,
+    Occurrence, RecordedBlob, SourceFile, SourceState, StatusSummary, WriteBatch,
+};
+pub use error::StoreError;
+pub use layout::Store;
+pub use sqlite::SqliteCatalog;

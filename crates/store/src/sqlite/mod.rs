@@ -1,0 +1,141 @@
+//! The embedded catalog: one SQLite file in WAL mode.
+
+mod read;
+mod write;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::Connection;
+use trove_model::BlobId;
+
+use crate::catalog::{
+    BlobState, Catalog, DocumentView, FailureRow, RecordedBlob, SourceState, StatusSummary,
+    WriteBatch,
+};
+use crate::StoreError;
+
+/// Schema migrations, applied in order; `PRAGMA user_version` records how
+/// many have run.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/001_catalog.sql")];
+
+/// The catalog in a SQLite file.
+///
+/// One connection behind a mutex: SQLite has a single writer anyway, and the
+/// reads ingest makes (is this file done? is this blob known?) are point
+/// lookups far cheaper than the extraction work around them.
+pub struct SqliteCatalog {
+    path: PathBuf,
+    connection: Mutex<Connection>,
+}
+
+impl SqliteCatalog {
+    /// Opens or creates the catalog file and brings its schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let wrap = |source| StoreError::Catalog {
+            path: path.clone(),
+            source,
+        };
+        let connection = Connection::open(&path).map_err(wrap)?;
+        connection
+            .execute_batch(
+                "PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA foreign_keys = ON;
+                 PRAGMA busy_timeout = 10000;",
+            )
+            .map_err(wrap)?;
+        migrate(&connection).map_err(wrap)?;
+        Ok(SqliteCatalog {
+            path,
+            connection: Mutex::new(connection),
+        })
+    }
+
+    /// The catalog file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite inconsistent
+        // (transactions roll back on drop), so a poisoned lock is still usable.
+        self.connection
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn migrate(connection: &Connection) -> rusqlite::Result<()> {
+    let applied: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    for (number, sql) in MIGRATIONS.iter().enumerate().skip(applied.max(0) as usize) {
+        let tx = connection.unchecked_transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", number as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+impl Catalog for SqliteCatalog {
+    fn source(&self, root: &str, path: &str) -> Result<Option<SourceState>, StoreError> {
+        read::source(&self.lock(), root, path)
+    }
+
+    fn blob_state(&self, id: &BlobId) -> Result<Option<BlobState>, StoreError> {
+        read::blob_state(&self.lock(), id)
+    }
+
+    fn write(&self, batch: &WriteBatch) -> Result<(), StoreError> {
+        write::apply(&mut self.lock(), batch)
+    }
+
+    fn failed_sources(&self) -> Result<Vec<(String, String)>, StoreError> {
+        read::failed_sources(&self.lock())
+    }
+
+    fn reset_source(&self, root: &str, path: &str) -> Result<(), StoreError> {
+        write::reset_source(&mut self.lock(), root, path)
+    }
+
+    fn unindexed(&self, limit: usize) -> Result<Vec<BlobId>, StoreError> {
+        read::unindexed(&self.lock(), limit)
+    }
+
+    fn mark_indexed(&self, ids: &[BlobId]) -> Result<(), StoreError> {
+        write::mark_indexed(&mut self.lock(), ids)
+    }
+
+    fn mark_all_unindexed(&self) -> Result<u64, StoreError> {
+        let changed = self.lock().execute("UPDATE blobs SET indexed = 0", [])?;
+        Ok(changed as u64)
+    }
+
+    fn document(&self, id: &BlobId) -> Result<Option<DocumentView>, StoreError> {
+        read::document(&self.lock(), id)
+    }
+
+    fn thumbnail(&self, id: &BlobId) -> Result<Option<Vec<u8>>, StoreError> {
+        read::thumbnail(&self.lock(), id)
+    }
+
+    fn resolve(&self, prefix: &str) -> Result<BlobId, StoreError> {
+        read::resolve(&self.lock(), prefix)
+    }
+
+    fn status(&self) -> Result<StatusSummary, StoreError> {
+        read::status(&self.lock())
+    }
+
+    fn failures(&self) -> Result<Vec<FailureRow>, StoreError> {
+        read::failures(&self.lock(), None)
+    }
+
+    fn for_each_blob(
+        &self,
+        visit: &mut dyn FnMut(RecordedBlob) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        read::for_each_blob(&self.lock(), visit)
+    }
+}

@@ -1,4 +1,131 @@
-//! Placeholder until this format's extractor lands.
-use trove_model::FileKind;
-use crate::{ExtractError, Extracted, Limits};
-pub(crate) fn extract(_: FileKind, _: &[u8], _: &Limits) -> Result<Extracted, ExtractError> { Ok(Extracted::default()) }
+//! Images: dimensions, EXIF, a thumbnail and a perceptual hash.
+//!
+//! A photo's evidential value is mostly in its EXIF (camera, serial, time,
+//! place), so the facts are read in order of robustness: EXIF and the
+//! dimensions come from the headers alone, and only then are the pixels
+//! decoded for the thumbnail and the hash. If the pixels cannot be decoded (a
+//! truncated JPEG, an exotic TIFF) but the headers could be read, the facts
+//! are kept without thumbnail or hash: a damaged photo is still evidence.
+//! Only when nothing at all can be read is the image [`ExtractError::Corrupt`].
+
+mod exif;
+
+use std::io::Cursor;
+
+use image::{DynamicImage, ImageFormat, ImageReader};
+use image_hasher::{HashAlg, HasherConfig};
+use trove_model::{FileKind, ImageFacts, Metadata, PartKind};
+
+use crate::{ExtractError, Extracted, Limits, PartsBuilder};
+
+/// Images above this many pixels are not decoded (a 10,000 × 10,000 scan
+/// already needs 400 MB as RGBA), though their EXIF and size are kept.
+const MAX_PIXELS: u64 = 100_000_000;
+
+/// Memory the decoder may allocate, whatever the header claims.
+const MAX_DECODE_ALLOC: u64 = 1 << 30;
+
+/// The longer side of a thumbnail, in pixels.
+const THUMBNAIL_SIZE: u32 = 256;
+
+const THUMBNAIL_QUALITY: u8 = 80;
+
+/// Extracts an image's facts; a Body part holds its EXIF description, if
+/// any, so that the description is searchable (OCR is a later stage).
+pub(crate) fn extract(
+    kind: FileKind,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<Extracted, ExtractError> {
+    let format =
+        image_format(kind).ok_or_else(|| ExtractError::corrupt(kind, "not an image kind"))?;
+    let exif = exif::read_exif(bytes);
+    let dimensions = ImageReader::with_format(Cursor::new(bytes), format)
+        .into_dimensions()
+        .ok();
+    if exif.is_none() && dimensions.is_none() {
+        return Err(ExtractError::corrupt(
+            kind,
+            "neither the image header nor EXIF could be read",
+        ));
+    }
+    let (width, height) = dimensions.unwrap_or_default();
+    let pixels = dimensions
+        .filter(|&(w, h)| u64::from(w) * u64::from(h) <= MAX_PIXELS)
+        .and_then(|_| decode(bytes, format));
+    let mut facts = ImageFacts {
+        width,
+        height,
+        exif: exif.unwrap_or_default(),
+        perceptual_hash: None,
+    };
+    let mut thumbnail = None;
+    if let Some(pixels) = &pixels {
+        facts.perceptual_hash = Some(perceptual_hash(pixels));
+        thumbnail = make_thumbnail(pixels);
+    }
+    let mut parts = PartsBuilder::new(limits);
+    if let Some(description) = &facts.exif.description {
+        parts.push(PartKind::Body, 1, None, description.clone());
+    }
+    let (parts, truncated) = parts.finish();
+    Ok(Extracted {
+        parts,
+        metadata: Metadata {
+            image: Some(facts),
+            ..Metadata::default()
+        },
+        thumbnail,
+        truncated,
+        ..Extracted::default()
+    })
+}
+
+fn image_format(kind: FileKind) -> Option<ImageFormat> {
+    Some(match kind {
+        FileKind::Jpeg => ImageFormat::Jpeg,
+        FileKind::Png => ImageFormat::Png,
+        FileKind::Tiff => ImageFormat::Tiff,
+        FileKind::Webp => ImageFormat::WebP,
+        FileKind::Gif => ImageFormat::Gif,
+        _ => return None,
+    })
+}
+
+/// Decodes the pixels (the first frame of an animation or multi-page TIFF)
+/// within [`MAX_DECODE_ALLOC`].
+fn decode(bytes: &[u8], format: ImageFormat) -> Option<DynamicImage> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut decode_limits = image::Limits::default();
+    decode_limits.max_alloc = Some(MAX_DECODE_ALLOC);
+    reader.limits(decode_limits);
+    reader.decode().ok()
+}
+
+/// A 64-bit gradient hash as 16 hex digits: robust to re-encoding and
+/// resizing, which is what finding the same photo in two leaks needs.
+fn perceptual_hash(pixels: &DynamicImage) -> String {
+    let hasher = HasherConfig::new()
+        .hash_alg(HashAlg::Gradient)
+        .hash_size(8, 8)
+        .to_hasher();
+    hasher
+        .hash_image(pixels)
+        .as_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A JPEG at most [`THUMBNAIL_SIZE`] pixels on its longer side.
+fn make_thumbnail(pixels: &DynamicImage) -> Option<Vec<u8>> {
+    let small = pixels.thumbnail(THUMBNAIL_SIZE, THUMBNAIL_SIZE).to_rgb8();
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, THUMBNAIL_QUALITY)
+        .encode_image(&small)
+        .ok()?;
+    Some(jpeg)
+}
+
+#[cfg(test)]
+mod tests;

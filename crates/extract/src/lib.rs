@@ -12,6 +12,8 @@
 
 use trove_model::{FileKind, Metadata, Part};
 
+mod assemble;
+mod binary;
 mod budget;
 mod detect;
 mod email;
@@ -23,6 +25,8 @@ mod ooxml;
 mod pdf;
 mod spreadsheet;
 mod text;
+mod xml_text;
+mod zip_package;
 
 pub use detect::detect;
 

@@ -1,0 +1,190 @@
+//! Telling office documents apart from the archives and compound files that
+//! carry them, by the names of their members.
+
+use std::io::{Cursor, Read};
+
+use trove_model::FileKind;
+
+/// Longest ODF `mimetype` member worth reading.
+const MIMETYPE_MAX: u64 = 128;
+
+/// A zip's kind: an Office Open XML or OpenDocument package, or a plain zip.
+/// A zip whose directory cannot be read is still a zip (the unpacker will
+/// report the damage).
+pub(super) fn zip_kind(bytes: &[u8]) -> FileKind {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return FileKind::Zip;
+    };
+    let mut content_types = false;
+    let mut ooxml = None;
+    let mut mimetype = false;
+    for name in archive.file_names_raw() {
+        content_types |= name == b"[Content_Types].xml";
+        mimetype |= name == b"mimetype";
+        if ooxml.is_none() {
+            ooxml = ooxml_kind_of_member(name);
+        }
+    }
+    if content_types && let Some(kind) = ooxml {
+        return kind;
+    }
+    if mimetype && let Some(kind) = odf_kind(&mut archive) {
+        return kind;
+    }
+    FileKind::Zip
+}
+
+fn ooxml_kind_of_member(name: &[u8]) -> Option<FileKind> {
+    if name.starts_with(b"word/") {
+        Some(FileKind::Docx)
+    } else if name.starts_with(b"xl/") {
+        Some(FileKind::Xlsx)
+    } else if name.starts_with(b"ppt/") {
+        Some(FileKind::Pptx)
+    } else {
+        None
+    }
+}
+
+/// Reads the OpenDocument `mimetype` member, which is stored unencrypted even
+/// in password-protected documents.
+fn odf_kind(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Option<FileKind> {
+    let member = archive.by_name("mimetype").ok()?;
+    let mut mimetype = Vec::new();
+    member.take(MIMETYPE_MAX).read_to_end(&mut mimetype).ok()?;
+    let mimetype = mimetype.trim_ascii();
+    match mimetype {
+        b"application/vnd.oasis.opendocument.text" => Some(FileKind::Odt),
+        b"application/vnd.oasis.opendocument.spreadsheet" => Some(FileKind::Ods),
+        b"application/vnd.oasis.opendocument.presentation" => Some(FileKind::Odp),
+        _ => None,
+    }
+}
+
+/// A compound file's kind by its root streams. Encrypted OOXML documents are
+/// compound files holding `EncryptionInfo` and `EncryptedPackage`, and Outlook
+/// messages hold `__substg1.0_*` streams: both are [`FileKind::Ole`].
+pub(super) fn compound_file_kind(bytes: &[u8]) -> FileKind {
+    let Ok(file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
+        return FileKind::Ole;
+    };
+    let names: Vec<String> = file
+        .read_root_storage()
+        .map(|entry| entry.name().to_owned())
+        .collect();
+    let has = |wanted: &str| names.iter().any(|name| name == wanted);
+    if has("EncryptionInfo") || has("EncryptedPackage") {
+        FileKind::Ole
+    } else if has("WordDocument") {
+        FileKind::Doc
+    } else if has("Workbook") || has("Book") {
+        FileKind::Xls
+    } else if has("PowerPoint Document") {
+        FileKind::Ppt
+    } else {
+        FileKind::Ole
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+    use crate::detect;
+
+    fn zip_with(members: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data) in members {
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            writer.start_file(*name, options).unwrap();
+            writer.write_all(data).unwrap();
+        }
+        writer.finish().unwrap().into_inner()
+    }
+
+    fn compound_file_with(streams: &[&str]) -> Vec<u8> {
+        let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        for stream in streams {
+            file.create_stream(format!("/{stream}"))
+                .unwrap()
+                .write_all(b"x")
+                .unwrap();
+        }
+        file.flush().unwrap();
+        file.into_inner().into_inner()
+    }
+
+    #[test]
+    fn ooxml_packages_are_told_apart_by_their_parts() {
+        let docx = zip_with(&[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("word/document.xml", b"<w/>"),
+        ]);
+        let xlsx = zip_with(&[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("xl/workbook.xml", b"<w/>"),
+        ]);
+        let pptx = zip_with(&[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("ppt/slides/slide1.xml", b"<p/>"),
+        ]);
+        assert_eq!(detect(&docx, "a.zip"), FileKind::Docx);
+        assert_eq!(detect(&xlsx, "a.docx"), FileKind::Xlsx);
+        assert_eq!(detect(&pptx, "a"), FileKind::Pptx);
+    }
+
+    #[test]
+    fn a_zip_with_a_word_folder_but_no_content_types_is_a_zip() {
+        let zip = zip_with(&[("word/notes.txt", b"hi")]);
+        assert_eq!(detect(&zip, "a.docx"), FileKind::Zip);
+    }
+
+    #[test]
+    fn opendocument_is_known_by_its_mimetype_member() {
+        let odt = zip_with(&[
+            ("mimetype", b"application/vnd.oasis.opendocument.text"),
+            ("content.xml", b"<x/>"),
+        ]);
+        let ods = zip_with(&[(
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        )]);
+        let odp = zip_with(&[(
+            "mimetype",
+            b"application/vnd.oasis.opendocument.presentation",
+        )]);
+        assert_eq!(detect(&odt, "a"), FileKind::Odt);
+        assert_eq!(detect(&ods, "a"), FileKind::Ods);
+        assert_eq!(detect(&odp, "a"), FileKind::Odp);
+    }
+
+    #[test]
+    fn compound_files_are_told_apart_by_their_streams() {
+        assert_eq!(
+            detect(&compound_file_with(&["WordDocument", "1Table"]), "a"),
+            FileKind::Doc
+        );
+        assert_eq!(
+            detect(&compound_file_with(&["Workbook"]), "a"),
+            FileKind::Xls
+        );
+        assert_eq!(detect(&compound_file_with(&["Book"]), "a"), FileKind::Xls);
+        assert_eq!(
+            detect(&compound_file_with(&["PowerPoint Document"]), "a"),
+            FileKind::Ppt
+        );
+        assert_eq!(
+            detect(
+                &compound_file_with(&["EncryptionInfo", "EncryptedPackage"]),
+                "a.docx"
+            ),
+            FileKind::Ole
+        );
+        assert_eq!(
+            detect(&compound_file_with(&["__properties_version1.0"]), "a.msg"),
+            FileKind::Ole
+        );
+    }
+}

@@ -1,0 +1,57 @@
+//! Document properties of an OOXML package: `docProps/core.xml` (Dublin
+//! Core: title, creator, dates) and `docProps/app.xml` (the application,
+//! page and slide counts).
+
+use trove_model::Metadata;
+
+use crate::ExtractError;
+use crate::xml_text::name_values;
+use crate::zip_package::Package;
+
+const CORE: &str = "docProps/core.xml";
+const APP: &str = "docProps/app.xml";
+
+/// Which `app.xml` element counts this kind of document's pages.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum PageCounter {
+    Pages,
+    Slides,
+}
+
+/// Reads both property parts when present. A malformed property part is
+/// skipped: it must not cost the document its text.
+pub(crate) fn read(
+    package: &mut Package<'_>,
+    counter: PageCounter,
+) -> Result<Metadata, ExtractError> {
+    let mut meta = Metadata::default();
+    if let Some(xml) = package.read_xml(CORE)? {
+        for (name, value) in name_values(&xml).unwrap_or_default() {
+            // cp:lastModifiedBy is deliberately not the author.
+            let slot = match name.as_str() {
+                "title" => &mut meta.title,
+                "creator" => &mut meta.author,
+                "subject" => &mut meta.subject,
+                "created" => &mut meta.created,
+                "modified" => &mut meta.modified,
+                "language" => &mut meta.language,
+                _ => continue,
+            };
+            slot.get_or_insert(value);
+        }
+    }
+    if let Some(xml) = package.read_xml(APP)? {
+        let count = match counter {
+            PageCounter::Pages => "Pages",
+            PageCounter::Slides => "Slides",
+        };
+        for (name, value) in name_values(&xml).unwrap_or_default() {
+            if name == "Application" {
+                meta.generator.get_or_insert(value);
+            } else if name == count {
+                meta.page_count = meta.page_count.or(value.parse().ok());
+            }
+        }
+    }
+    Ok(meta)
+}

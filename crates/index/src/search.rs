@@ -9,12 +9,12 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::Query;
 use tantivy::schema::Value;
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
 use trove_model::{BlobId, PartKind};
 
 use crate::facets::FacetCollector;
 use crate::schema::{build_schema, register_analyzers, Fields};
+use crate::snippet::Highlighter;
 use crate::{query, Facets, IndexError, IndexWriter, Snippet};
 
 /// How much of a result set to return.
@@ -175,9 +175,14 @@ impl SearchIndex {
             return Ok(());
         }
         let top = searcher.search(query, &TopDocs::with_limit(limit).and_offset(options.offset).order_by_score())?;
-        let snippets = Snippets::new(searcher, query, &self.fields, options.snippet_chars)?;
+        let mut highlighter = Highlighter::new(
+            searcher,
+            query,
+            &[self.fields.text, self.fields.text_han],
+            options.snippet_chars,
+        )?;
         for (score, address) in top {
-            visit(self.hit(searcher, address, score, &snippets)?)?;
+            visit(self.hit(searcher, address, score, &mut highlighter)?)?;
         }
         Ok(())
     }
@@ -187,7 +192,7 @@ impl SearchIndex {
         searcher: &Searcher,
         address: DocAddress,
         score: f32,
-        snippets: &Snippets,
+        highlighter: &mut Highlighter,
     ) -> Result<Hit, IndexError> {
         let doc: TantivyDocument = searcher.doc(address)?;
         let f = &self.fields;
@@ -211,40 +216,7 @@ impl SearchIndex {
             part_index: number_of(f.part_index).and_then(|i| u32::try_from(i).ok()),
             part_label: text_of(f.part_label),
             score,
-            snippet: snippets.for_text(&text),
+            snippet: highlighter.snippet(&text),
         })
-    }
-}
-
-/// Snippet generators for the word field and the bigram field: a Han query
-/// may only match through bigrams, so the bigram highlights are the fallback.
-struct Snippets {
-    words: SnippetGenerator,
-    bigrams: SnippetGenerator,
-}
-
-impl Snippets {
-    fn new(searcher: &Searcher, query: &dyn Query, fields: &Fields, chars: usize) -> Result<Self, IndexError> {
-        let mut words = SnippetGenerator::create(searcher, query, fields.text)?;
-        words.set_max_num_chars(chars);
-        let mut bigrams = SnippetGenerator::create(searcher, query, fields.text_han)?;
-        bigrams.set_max_num_chars(chars);
-        Ok(Snippets { words, bigrams })
-    }
-
-    fn for_text(&self, text: &str) -> Snippet {
-        let words = self.words.snippet(text);
-        if !words.highlighted().is_empty() {
-            return Snippet::from_tantivy(&words);
-        }
-        let bigrams = self.bigrams.snippet(text);
-        if !bigrams.highlighted().is_empty() {
-            return Snippet::from_tantivy(&bigrams);
-        }
-        // Matched on metadata or path only: show the start of the text.
-        Snippet {
-            text: text.chars().take(120).collect(),
-            highlights: Vec::new(),
-        }
     }
 }

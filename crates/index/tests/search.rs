@@ -109,7 +109,7 @@ fn a_han_word_inside_a_longer_jieba_word_is_found_through_bigrams() {
     let fixture = fixture();
     let results = all(&fixture.index, "鲁木");
     assert_eq!(results.hits.len(), 1);
-    assert_eq!(results.hits[0].snippet.marked("[", "]"), "他去过乌[鲁木]齐市");
+    assert_eq!(results.hits[0].snippet.marked("[", "]"), "他去过乌[鲁木]齐市。");
 }
 
 #[test]

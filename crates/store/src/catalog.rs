@@ -211,6 +211,9 @@ pub trait Catalog: Send + Sync {
     /// The thumbnail of an image document.
     fn thumbnail(&self, id: &BlobId) -> Result<Option<Vec<u8>>, StoreError>;
 
+    /// Every occurrence at exactly this logical path (under any root).
+    fn occurrences_at(&self, path: &str) -> Result<Vec<Occurrence>, StoreError>;
+
     /// Resolves a full id or a unique prefix (8+ hex digits) to a blob id.
     fn resolve(&self, prefix: &str) -> Result<BlobId, StoreError>;
 

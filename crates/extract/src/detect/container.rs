@@ -8,12 +8,16 @@ use trove_model::FileKind;
 /// Longest ODF `mimetype` member worth reading.
 const MIMETYPE_MAX: u64 = 128;
 
+/// Local file headers read when the central directory is missing.
+const LOCAL_HEADERS_MAX: usize = 64;
+
 /// A zip's kind: an Office Open XML or OpenDocument package, or a plain zip.
-/// A zip whose directory cannot be read is still a zip (the unpacker will
-/// report the damage).
+/// A zip whose central directory cannot be read (a truncated download, say)
+/// is judged by its leading local file headers, so that a truncated .docx is
+/// still known as a damaged docx rather than a damaged zip.
 pub(super) fn zip_kind(bytes: &[u8]) -> FileKind {
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return FileKind::Zip;
+        return kind_from_local_headers(bytes);
     };
     let mut content_types = false;
     let mut ooxml = None;
@@ -32,6 +36,48 @@ pub(super) fn zip_kind(bytes: &[u8]) -> FileKind {
         return kind;
     }
     FileKind::Zip
+}
+
+fn kind_from_local_headers(bytes: &[u8]) -> FileKind {
+    let names = local_header_names(bytes);
+    let content_types = names.iter().any(|name| *name == b"[Content_Types].xml");
+    let ooxml = names.iter().find_map(|name| ooxml_kind_of_member(name));
+    match (content_types, ooxml) {
+        (true, Some(kind)) => kind,
+        _ => FileKind::Zip,
+    }
+}
+
+/// Member names from consecutive local file headers at the start of a zip,
+/// stopping at the first header whose sizes cannot be trusted.
+fn local_header_names(bytes: &[u8]) -> Vec<&[u8]> {
+    const SIGNATURE: &[u8] = b"PK\x03\x04";
+    const FIXED: usize = 30;
+    let field = |at: usize, width: usize| -> Option<usize> {
+        let raw = bytes.get(at..at + width)?;
+        Some(raw.iter().rev().fold(0usize, |acc, &b| (acc << 8) | usize::from(b)))
+    };
+    let mut names = Vec::new();
+    let mut at = 0usize;
+    while names.len() < LOCAL_HEADERS_MAX && bytes.get(at..at + 4) == Some(SIGNATURE) {
+        let (Some(flags), Some(compressed), Some(name_len), Some(extra_len)) =
+            (field(at + 6, 2), field(at + 18, 4), field(at + 26, 2), field(at + 28, 2))
+        else {
+            break;
+        };
+        let name_start = at + FIXED;
+        let Some(name) = bytes.get(name_start..name_start + name_len) else {
+            break;
+        };
+        names.push(name);
+        // Bit 3: sizes follow the data in a descriptor, so the next header
+        // cannot be found without inflating; what we have must do.
+        if flags & 0x8 != 0 {
+            break;
+        }
+        at = name_start + name_len + extra_len + compressed;
+    }
+    names
 }
 
 fn ooxml_kind_of_member(name: &[u8]) -> Option<FileKind> {
@@ -133,6 +179,16 @@ mod tests {
         assert_eq!(detect(&docx, "a.zip"), FileKind::Docx);
         assert_eq!(detect(&xlsx, "a.docx"), FileKind::Xlsx);
         assert_eq!(detect(&pptx, "a"), FileKind::Pptx);
+    }
+
+    #[test]
+    fn a_truncated_package_is_known_by_its_local_headers() {
+        let docx = zip_with(&[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("word/document.xml", &[b'x'; 4000]),
+        ]);
+        assert_eq!(zip_kind(&docx[..docx.len() / 2]), FileKind::Docx);
+        assert_eq!(zip_kind(&b"PK\x03\x04garbage"[..]), FileKind::Zip);
     }
 
     #[test]

@@ -39,6 +39,8 @@ CREATE TABLE occurrences (
     PRIMARY KEY (root, path, blob)
 ) WITHOUT ROWID;
 CREATE INDEX occurrences_blob ON occurrences(blob);
+CREATE INDEX occurrences_path ON occurrences(path);
+CREATE INDEX occurrences_parent ON occurrences(parent) WHERE parent IS NOT NULL;
 
 -- Files found on disk under an ingest root: the unit of resumption.
 CREATE TABLE sources (

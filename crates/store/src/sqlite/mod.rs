@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use trove_model::BlobId;
 
 use crate::catalog::{
-    BlobState, Catalog, DocumentView, FailureRow, RecordedBlob, SourceState, StatusSummary,
+    BlobState, Catalog, DocumentView, FailureRow, Occurrence, RecordedBlob, SourceState, StatusSummary,
     WriteBatch,
 };
 use crate::StoreError;
@@ -118,6 +118,10 @@ impl Catalog for SqliteCatalog {
 
     fn thumbnail(&self, id: &BlobId) -> Result<Option<Vec<u8>>, StoreError> {
         read::thumbnail(&self.lock(), id)
+    }
+
+    fn occurrences_at(&self, path: &str) -> Result<Vec<Occurrence>, StoreError> {
+        read::occurrences_at(&self.lock(), path)
     }
 
     fn resolve(&self, prefix: &str) -> Result<BlobId, StoreError> {

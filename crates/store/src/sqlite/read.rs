@@ -130,14 +130,22 @@ fn parts(connection: &Connection, id: &BlobId) -> Result<Vec<Part>, StoreError> 
     .collect()
 }
 
+pub(super) fn occurrences_at(connection: &Connection, path: &str) -> Result<Vec<Occurrence>, StoreError> {
+    occurrences_where(connection, "path", path)
+}
+
 /// Occurrences where `column` (`blob` or `parent`) equals `id`.
 fn occurrences(connection: &Connection, column: &str, id: &BlobId) -> Result<Vec<Occurrence>, StoreError> {
+    occurrences_where(connection, column, id.as_str())
+}
+
+fn occurrences_where(connection: &Connection, column: &str, value: &str) -> Result<Vec<Occurrence>, StoreError> {
     let sql = format!(
         "SELECT blob, root, path, parent, name_kind FROM occurrences WHERE {column} = ?1
          ORDER BY root, path"
     );
     let mut statement = connection.prepare_cached(&sql)?;
-    let rows = statement.query_map([id.as_str()], |row| {
+    let rows = statement.query_map([value], |row| {
         Ok((
             row.get::<_, String>(0)?,
             row.get::<_, String>(1)?,

@@ -1,0 +1,32 @@
+//! The ingest pipeline: a folder (or archive) of leaked files in; every file
+//! hashed, kept, typed, extracted, catalogued and indexed.
+//!
+//! - Parallel: a walker feeds worker threads (hash, unpack, extract) that feed
+//!   one writer thread (catalog and index).
+//! - Streaming: bounded channels and per-file memory bounds keep memory flat
+//!   whatever the corpus size.
+//! - Resumable: a file on disk is marked done only once everything it produced
+//!   is committed; an interrupted run (Ctrl-C or kill -9) is simply run again.
+//!   Writes are idempotent, so redone work never duplicates anything.
+//! - Every problem with a file is a recorded failure with stage and reason;
+//!   the run goes on.
+
+mod batch;
+mod error;
+mod options;
+mod pipeline;
+mod process;
+mod progress;
+mod report;
+mod timings;
+mod unpack;
+mod walk;
+mod writer;
+
+pub use error::IngestError;
+pub use options::{ArchiveLimits, IngestOptions};
+pub use pipeline::{default_store_dir, ingest};
+pub use progress::{Progress, Silent};
+pub use report::IngestReport;
+pub use timings::{StageTimings, TimedStage};
+pub use writer::sync_index;

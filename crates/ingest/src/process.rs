@@ -1,0 +1,408 @@
+//! What a worker does with one file found on disk: hash it, keep it, type
+//! it, extract it, and do the same for everything inside it (archive
+//! members, email attachments), recording failures as it goes.
+
+use std::fs::{self, File};
+use std::io::{Cursor, Read, Seek};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use trove_extract::{ExtractError, Extracted, EXTRACTOR_VERSION};
+use trove_model::{BlobId, Failure, FailureReason, FileKind, Stage, MEMBER_SEPARATOR};
+use trove_store::{
+    hash_bytes, BlobState, BlobStore, Catalog, ContentHashes, ExtractionOutcome, FailureRow,
+    NewBlob, Occurrence, SourceFile,
+};
+
+use crate::batch::BatchSender;
+use crate::timings::{StageTimings, TimedStage};
+use crate::unpack::{unpack, ExpansionGuard, MemberVisitor};
+use crate::IngestOptions;
+
+/// How much of a large file type detection looks at.
+const DETECTION_PREFIX: usize = 1 << 20;
+
+/// A file found on disk, to be processed with everything inside it.
+#[derive(Debug, Clone)]
+pub(crate) struct SourceJob {
+    pub source: SourceFile,
+    pub absolute: PathBuf,
+}
+
+/// A document at one logical place: on disk, in an archive, in an email.
+struct Item {
+    /// Relative to the root; `!/` enters a container.
+    path: String,
+    parent: Option<BlobId>,
+    /// Containers entered to reach it.
+    depth: u32,
+}
+
+impl Item {
+    fn name(&self) -> &str {
+        self.path.rsplit(['/', '!']).next().unwrap_or(&self.path)
+    }
+
+    fn child(&self, name: &str, parent: &BlobId) -> Item {
+        Item {
+            path: format!("{}{MEMBER_SEPARATOR}{name}", self.path),
+            parent: Some(parent.clone()),
+            depth: self.depth + 1,
+        }
+    }
+}
+
+/// Shared, read-only state of the workers.
+pub(crate) struct Worker<'a> {
+    pub catalog: &'a dyn Catalog,
+    pub blobs: &'a BlobStore,
+    pub options: &'a IngestOptions,
+    pub timings: &'a StageTimings,
+    pub root: &'a str,
+}
+
+/// Per-source state threaded through the recursion. The expansion guard is
+/// shared by every archive nested in the source: the budget is per source.
+struct SourceContext<'a> {
+    source: &'a str,
+    guard: &'a ExpansionGuard,
+    out: BatchSender<'a>,
+}
+
+impl Worker<'_> {
+    /// Processes one source file completely and marks it done. Returns the
+    /// number of failures recorded.
+    pub(crate) fn process_source(&self, job: &SourceJob, out: BatchSender<'_>) -> u64 {
+        let guard = ExpansionGuard::new(self.options.archive);
+        let mut ctx = SourceContext {
+            source: &job.source.path,
+            guard: &guard,
+            out,
+        };
+        let item = Item {
+            path: job.source.path.clone(),
+            parent: None,
+            depth: 0,
+        };
+        if job.source.size <= self.options.max_in_memory_bytes {
+            match self.timings.time(TimedStage::ReadAndHash, || fs::read(&job.absolute)) {
+                Ok(bytes) => self.process_bytes(&item, bytes, &mut ctx),
+                Err(error) => self.fail(&mut ctx, &item.path, None, read_failure(&error)),
+            }
+        } else {
+            self.process_large_file(&item, job, &mut ctx);
+        }
+        ctx.out.batch().sources_done.push(job.source.clone());
+        ctx.out.flush();
+        ctx.out.failures
+    }
+
+    fn process_bytes(&self, item: &Item, bytes: Vec<u8>, ctx: &mut SourceContext<'_>) {
+        let hashes = self.timings.time(TimedStage::ReadAndHash, || hash_bytes(&bytes));
+        if let Err(error) = self.timings.time(TimedStage::Store, || self.blobs.put(&hashes, &bytes)) {
+            let failure = Failure::new(Stage::Store, FailureReason::Io, error.to_string());
+            return self.fail(ctx, &item.path, None, failure);
+        }
+        let Some((id, kind, state)) = self.register(item, &hashes, bytes.len() as u64, &bytes, ctx) else {
+            return;
+        };
+        if kind.is_archive() {
+            self.unpack_archive(item, kind, Cursor::new(bytes.as_slice()), &id, needs_extraction(&state), ctx);
+        } else if needs_extraction(&state) {
+            self.extract(item, kind, &bytes, &id, ctx);
+        }
+        ctx.out.maybe_flush();
+    }
+
+    /// Files above the in-memory bound are streamed into the store; archives
+    /// among them are unpacked from the stored copy, others are not extracted.
+    fn process_large_file(&self, item: &Item, job: &SourceJob, ctx: &mut SourceContext<'_>) {
+        let stored = File::open(&job.absolute)
+            .map_err(|e| read_failure(&e))
+            .and_then(|file| {
+                self.timings.time(TimedStage::ReadAndHash, || {
+                    self.blobs
+                        .put_reader(file, &job.absolute)
+                        .map_err(|e| Failure::new(Stage::Store, FailureReason::Io, e.to_string()))
+                })
+            });
+        let stored = match stored {
+            Ok(stored) => stored,
+            Err(failure) => return self.fail(ctx, &item.path, None, failure),
+        };
+        self.process_stored(item, &stored.hashes, stored.size, ctx);
+    }
+
+    /// Continues with content already in the store, too large for memory.
+    fn process_stored(&self, item: &Item, hashes: &ContentHashes, size: u64, ctx: &mut SourceContext<'_>) {
+        let id = &hashes.blake3;
+        let mut head = Vec::new();
+        let opened = self.blobs.open_blob(id).map_err(|e| e.to_string());
+        if let Ok(file) = &opened {
+            let _ = file.take(DETECTION_PREFIX as u64).read_to_end(&mut head);
+        }
+        let Some((id, kind, state)) = self.register(item, hashes, size, &head, ctx) else {
+            return;
+        };
+        if kind.is_archive() {
+            match self.blobs.open_blob(&id) {
+                Ok(file) => self.unpack_archive(item, kind, file, &id, needs_extraction(&state), ctx),
+                Err(error) => {
+                    let failure = Failure::new(Stage::Unpack, FailureReason::Io, error.to_string());
+                    self.fail(ctx, &item.path, Some(&id), failure);
+                }
+            }
+        } else if needs_extraction(&state) {
+            ctx.out
+                .batch()
+                .extractions
+                .push((id.clone(), EXTRACTOR_VERSION, ExtractionOutcome::Skipped));
+            let failure = Failure::new(
+                Stage::Extract,
+                FailureReason::TooLarge,
+                format!(
+                    "{size} bytes is more than the {} bytes trove extracts in memory; the original is stored and hashed. \
+                     Raise --max-file-mb and run with --retry-failed to extract it",
+                    self.options.max_in_memory_bytes
+                ),
+            );
+            self.fail(ctx, &item.path, Some(&id), failure);
+        }
+        ctx.out.maybe_flush();
+    }
+
+    /// Records the blob (if new) and this occurrence of it. Returns the id,
+    /// kind and what the catalog knew before.
+    fn register(
+        &self,
+        item: &Item,
+        hashes: &ContentHashes,
+        size: u64,
+        content: &[u8],
+        ctx: &mut SourceContext<'_>,
+    ) -> Option<(BlobId, FileKind, Option<BlobState>)> {
+        let id = hashes.blake3.clone();
+        let state = match self.catalog.blob_state(&id) {
+            Ok(state) => state,
+            Err(error) => {
+                let failure = Failure::new(Stage::Store, FailureReason::Io, error.to_string());
+                self.fail(ctx, &item.path, Some(&id), failure);
+                return None;
+            }
+        };
+        let kind = match &state {
+            Some(state) => state.kind,
+            None => self.timings.time(TimedStage::Detect, || trove_extract::detect(content, item.name())),
+        };
+        let batch = ctx.out.batch();
+        if state.is_none() {
+            batch.blobs.push(NewBlob {
+                hashes: hashes.clone(),
+                size,
+                kind,
+            });
+        }
+        batch.occurrences.push(Occurrence {
+            blob: id.clone(),
+            root: self.root.to_owned(),
+            path: item.path.clone(),
+            parent: item.parent.clone(),
+            name_kind: FileKind::from_extension(item.name()).filter(|&named| disagrees(named, kind)),
+        });
+        Some((id, kind, state))
+    }
+
+    fn unpack_archive<R: Read + Seek>(
+        &self,
+        item: &Item,
+        kind: FileKind,
+        reader: R,
+        id: &BlobId,
+        record_outcome: bool,
+        ctx: &mut SourceContext<'_>,
+    ) {
+        if item.depth >= self.options.archive.max_depth {
+            let failure = Failure::new(
+                Stage::Unpack,
+                FailureReason::TooDeep,
+                format!(
+                    "archives nested {} deep; the limit is {}: this one is stored but not opened",
+                    item.depth + 1,
+                    self.options.archive.max_depth
+                ),
+            );
+            if record_outcome {
+                push_outcome(ctx, id, ExtractionOutcome::Failed);
+            }
+            return self.fail(ctx, &item.path, Some(id), failure);
+        }
+        let guard = ctx.guard;
+        let mut visitor = ArchiveVisitor {
+            worker: self,
+            archive: item,
+            archive_id: id,
+            ctx,
+        };
+        let result = unpack(kind, item.name(), reader, guard, &mut visitor);
+        match result {
+            Ok(()) if record_outcome => push_outcome(ctx, id, empty_extraction()),
+            Ok(()) => {}
+            Err(failure) => {
+                if record_outcome {
+                    push_outcome(ctx, id, ExtractionOutcome::Failed);
+                }
+                self.fail(ctx, &item.path, Some(id), failure);
+            }
+        }
+    }
+
+    fn extract(&self, item: &Item, kind: FileKind, bytes: &[u8], id: &BlobId, ctx: &mut SourceContext<'_>) {
+        let start = Instant::now();
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            trove_extract::extract(kind, bytes, &self.options.extract)
+        }));
+        self.timings.add_extraction(kind, start.elapsed());
+        let failure = |reason, message: String| Failure::new(Stage::Extract, reason, message);
+        match result {
+            Ok(Ok(Some(extracted))) => {
+                let Extracted {
+                    parts,
+                    metadata,
+                    children,
+                    thumbnail,
+                    truncated,
+                } = extracted;
+                let outcome = ExtractionOutcome::Extracted {
+                    parts,
+                    metadata,
+                    thumbnail,
+                    truncated,
+                };
+                push_outcome(ctx, id, outcome);
+                for child in children {
+                    let child_item = item.child(&child.name, id);
+                    if child_item.depth > self.options.archive.max_depth {
+                        let too_deep = failure(FailureReason::TooDeep, "attachments nested too deep".into());
+                        self.fail(ctx, &child_item.path, None, too_deep);
+                        continue;
+                    }
+                    self.process_bytes(&child_item, child.bytes, ctx);
+                }
+            }
+            Ok(Ok(None)) => push_outcome(ctx, id, ExtractionOutcome::Unsupported),
+            Ok(Err(error)) => {
+                let reason = match error {
+                    ExtractError::Encrypted { .. } => FailureReason::Encrypted,
+                    ExtractError::Corrupt { .. } => FailureReason::Corrupt,
+                };
+                push_outcome(ctx, id, ExtractionOutcome::Failed);
+                self.fail(ctx, &item.path, Some(id), failure(reason, error.to_string()));
+            }
+            Err(panic) => {
+                let detail = panic_message(panic.as_ref());
+                push_outcome(ctx, id, ExtractionOutcome::Failed);
+                let message = format!(
+                    "the {kind} extractor crashed on this file ({detail}); this is a bug in trove, please report it. \
+                     The original is stored: after an upgrade, `trove ingest --retry-failed` extracts it again"
+                );
+                self.fail(ctx, &item.path, Some(id), failure(FailureReason::Corrupt, message));
+            }
+        }
+    }
+
+    fn fail(&self, ctx: &mut SourceContext<'_>, path: &str, blob: Option<&BlobId>, failure: Failure) {
+        ctx.out.failures += 1;
+        ctx.out.batch().failures.push(FailureRow {
+            root: self.root.to_owned(),
+            source: ctx.source.to_owned(),
+            path: path.to_owned(),
+            blob: blob.cloned(),
+            failure,
+        });
+    }
+}
+
+/// Receives the members of one archive and processes each like any file.
+struct ArchiveVisitor<'w, 'c, 'a> {
+    worker: &'w Worker<'w>,
+    archive: &'w Item,
+    archive_id: &'w BlobId,
+    ctx: &'c mut SourceContext<'a>,
+}
+
+impl MemberVisitor for ArchiveVisitor<'_, '_, '_> {
+    fn member(&mut self, path: &str, reader: &mut dyn Read) -> Result<(), Failure> {
+        let item = self.archive.child(path, self.archive_id);
+        let limit = self.worker.options.max_in_memory_bytes;
+        let mut bytes = Vec::new();
+        let read = self.worker.timings.time(TimedStage::Unpack, || {
+            reader.take(limit + 1).read_to_end(&mut bytes)
+        });
+        read.map_err(|error| crate::unpack::member_read_failure(&error, &item.path))?;
+        if bytes.len() as u64 <= limit {
+            self.worker.process_bytes(&item, bytes, self.ctx);
+            return Ok(());
+        }
+        // Too large for memory: stream the rest into the store.
+        let mut whole = Cursor::new(bytes).chain(reader);
+        let stored = self
+            .worker
+            .blobs
+            .put_reader(&mut whole, std::path::Path::new(&item.path))
+            .map_err(|e| Failure::new(Stage::Store, FailureReason::Io, e.to_string()))?;
+        self.worker.process_stored(&item, &stored.hashes, stored.size, self.ctx);
+        Ok(())
+    }
+
+    fn refused(&mut self, path: &str, failure: Failure) {
+        let path = format!("{}{MEMBER_SEPARATOR}{path}", self.archive.path);
+        self.worker.fail(self.ctx, &path, None, failure);
+    }
+}
+
+fn push_outcome(ctx: &mut SourceContext<'_>, id: &BlobId, outcome: ExtractionOutcome) {
+    ctx.out.count_text(&outcome);
+    ctx.out.batch().extractions.push((id.clone(), EXTRACTOR_VERSION, outcome));
+}
+
+/// An archive's own "extraction": it has no text, its members are documents.
+fn empty_extraction() -> ExtractionOutcome {
+    ExtractionOutcome::Extracted {
+        parts: Vec::new(),
+        metadata: Default::default(),
+        thumbnail: None,
+        truncated: false,
+    }
+}
+
+/// New content, or content whose extraction was reset (`--retry-failed`).
+fn needs_extraction(state: &Option<BlobState>) -> bool {
+    state.as_ref().is_none_or(|s| s.status == "pending")
+}
+
+/// Whether a name's extension really disagrees with the detected kind
+/// (a `.txt` holding CSV-like text or a `.tgz` holding gzip do not).
+fn disagrees(named: FileKind, detected: FileKind) -> bool {
+    let same_family = matches!(
+        (named, detected),
+        (FileKind::Csv, FileKind::Text) | (FileKind::Text, FileKind::Csv)
+    );
+    named != detected && !same_family
+}
+
+fn read_failure(error: &std::io::Error) -> Failure {
+    Failure::new(
+        Stage::Read,
+        FailureReason::Io,
+        format!("cannot read the file: {error}; check that it is readable and the disk is healthy"),
+    )
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
+}

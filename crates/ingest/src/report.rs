@@ -1,0 +1,26 @@
+//! What an ingest run did.
+
+use std::time::Duration;
+
+use crate::StageTimings;
+
+/// Counts and timings of one run.
+#[derive(Debug)]
+pub struct IngestReport {
+    /// The ingested folder as the catalog records it.
+    pub root: String,
+    /// Files found on disk (including those refused by the walk).
+    pub files_found: u64,
+    /// Files skipped because they were done and unchanged.
+    pub files_unchanged: u64,
+    pub files_processed: u64,
+    pub bytes_processed: u64,
+    /// Failures recorded during this run.
+    pub failures_this_run: u64,
+    /// Failures on record for this root after the run (what the exit code reports).
+    pub failures_recorded: u64,
+    /// The run was stopped early; running again resumes.
+    pub interrupted: bool,
+    pub elapsed: Duration,
+    pub timings: StageTimings,
+}

@@ -1,0 +1,56 @@
+//! Reading the members out of archives, with every member treated as
+//! hostile: names are checked for traversal, links are never followed, and
+//! the bytes a member may expand to are bounded (see [`ExpansionGuard`]).
+//!
+//! Nothing here writes a member to disk under its own name: members go to the
+//! content store by hash, so a crafted name can never escape its folder. The
+//! checks exist to *record* crafted archives as evidence of tampering.
+
+mod guard;
+mod member_path;
+mod sevenz;
+mod stream;
+mod tar;
+mod zip;
+
+use std::io::{Read, Seek};
+
+use trove_model::{Failure, FileKind};
+
+pub(crate) use guard::{member_read_failure, ExpansionGuard};
+
+/// Receives the members of an archive as they are read.
+pub(crate) trait MemberVisitor {
+    /// A member file, `path` relative to the archive root, its bytes readable
+    /// (and bounded) through `reader`.
+    fn member(&mut self, path: &str, reader: &mut dyn Read) -> Result<(), Failure>;
+
+    /// A member trove refused to read (traversal, link, bomb, encrypted …).
+    fn refused(&mut self, path: &str, failure: Failure);
+}
+
+/// Reads every member of an archive of `kind` and hands it to `visitor`.
+/// `name` is the archive's own file name (to name the content of a bare
+/// `.gz`). An `Err` means the archive as a whole could not be read; members
+/// visited before that stay visited.
+pub(crate) fn unpack<R: Read + Seek>(
+    kind: FileKind,
+    name: &str,
+    reader: R,
+    guard: &ExpansionGuard,
+    visitor: &mut dyn MemberVisitor,
+) -> Result<(), Failure> {
+    match kind {
+        FileKind::Zip => zip::unpack(reader, guard, visitor),
+        FileKind::SevenZip => sevenz::unpack(reader, guard, visitor),
+        FileKind::Tar => tar::unpack(reader, guard, visitor),
+        FileKind::Gzip | FileKind::Bzip2 | FileKind::Xz => {
+            stream::unpack(kind, name, reader, guard, visitor)
+        }
+        other => Err(Failure::new(
+            trove_model::Stage::Unpack,
+            trove_model::FailureReason::Corrupt,
+            format!("{other} is not an archive trove unpacks"),
+        )),
+    }
+}

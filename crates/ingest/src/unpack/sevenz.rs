@@ -1,0 +1,77 @@
+//! 7-Zip archives.
+
+use std::io::{Read, Seek};
+
+use sevenz_rust2::{ArchiveReader, Error, Password};
+use trove_model::{Failure, FailureReason, Stage};
+
+use super::guard::member_read_failure;
+use super::member_path::check_member_path;
+use super::{ExpansionGuard, MemberVisitor};
+
+/// Memory sevenz-rust2 may use for headers and decoder dictionaries (KiB):
+/// enough for the 64 MiB dictionaries of `7z -mx=9`, not for a crafted header
+/// that claims gigabytes.
+const DECODER_MEMORY_KIB: usize = 256 * 1024;
+
+pub(super) fn unpack<R: Read + Seek>(
+    reader: R,
+    guard: &ExpansionGuard,
+    visitor: &mut dyn MemberVisitor,
+) -> Result<(), Failure> {
+    let mut archive = ArchiveReader::new_with_memory_limit(reader, Password::empty(), DECODER_MEMORY_KIB)
+        .map_err(|e| archive_failure(&e))?;
+    let members = archive.archive().files.len();
+    if members > guard.limits.max_members {
+        return Err(Failure::new(
+            Stage::Unpack,
+            FailureReason::DecompressionBomb,
+            format!("the 7z lists {members} members, more than the limit of {}", guard.limits.max_members),
+        ));
+    }
+    let mut stopped_by: Option<Failure> = None;
+    let result = archive.for_each_entries(|entry, reader| {
+        if entry.is_directory() || !entry.has_stream() {
+            return Ok(true);
+        }
+        let path = match check_member_path(entry.name()) {
+            Ok(Some(path)) => path,
+            Ok(None) => return Ok(true),
+            Err(failure) => {
+                visitor.refused(entry.name(), failure);
+                return Ok(true);
+            }
+        };
+        // A solid block has no per-member compressed size: judge by the total only.
+        let mut guarded = guard.guard(reader, None);
+        if let Err(failure) = visitor.member(&path, &mut guarded) {
+            let fatal = failure.reason == FailureReason::DecompressionBomb;
+            visitor.refused(&path, failure.clone());
+            if fatal {
+                stopped_by = Some(failure);
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    });
+    if let Some(failure) = stopped_by {
+        return Err(failure);
+    }
+    result.map_err(|e| archive_failure(&e))
+}
+
+fn archive_failure(error: &Error) -> Failure {
+    match error {
+        Error::PasswordRequired | Error::MaybeBadPassword(_) => Failure::new(
+            Stage::Unpack,
+            FailureReason::Encrypted,
+            "the 7z is encrypted; it needs the password to be read",
+        ),
+        Error::Io(io, _) => member_read_failure(io, "7z"),
+        other => Failure::new(
+            Stage::Unpack,
+            FailureReason::Corrupt,
+            format!("the 7z cannot be read: {other}"),
+        ),
+    }
+}

@@ -1,0 +1,115 @@
+//! Zip archives.
+
+use std::io::{Read, Seek};
+
+use ::zip::result::ZipError;
+use ::zip::ZipArchive;
+use trove_model::{Failure, FailureReason, Stage};
+
+use super::guard::member_read_failure;
+use super::member_path::{check_member_path, decode_name, link_refused};
+use super::{ExpansionGuard, MemberVisitor};
+
+pub(super) fn unpack<R: Read + Seek>(
+    reader: R,
+    guard: &ExpansionGuard,
+    visitor: &mut dyn MemberVisitor,
+) -> Result<(), Failure> {
+    let mut archive = ZipArchive::new(reader).map_err(|e| archive_failure(&e))?;
+    if archive.len() > guard.limits.max_members {
+        return Err(Failure::new(
+            Stage::Unpack,
+            FailureReason::DecompressionBomb,
+            format!(
+                "the zip lists {} members, more than the limit of {}",
+                archive.len(),
+                guard.limits.max_members
+            ),
+        ));
+    }
+    let mut damaged = 0usize;
+    for index in 0..archive.len() {
+        // Named up front: once `by_index` fails, the archive is still borrowed.
+        let fallback_name = member_name(&archive, index);
+        let mut entry = match archive.by_index(index) {
+            Ok(entry) => entry,
+            Err(ZipError::UnsupportedArchive(message)) if message == ZipError::PASSWORD_REQUIRED => {
+                visitor.refused(&fallback_name, encrypted(&fallback_name));
+                continue;
+            }
+            Err(error) => {
+                visitor.refused(&fallback_name, member_failure(&fallback_name, &error));
+                damaged += 1;
+                continue;
+            }
+        };
+        let name = decode_name(entry.name_raw());
+        if entry.is_dir() {
+            continue;
+        }
+        if entry.is_symlink() {
+            visitor.refused(&name, link_refused(&name, None));
+            continue;
+        }
+        let path = match check_member_path(&name) {
+            Ok(Some(path)) => path,
+            Ok(None) => continue,
+            Err(failure) => {
+                visitor.refused(&name, failure);
+                continue;
+            }
+        };
+        if entry.encrypted() {
+            visitor.refused(&path, encrypted(&path));
+            continue;
+        }
+        let compressed = entry.compressed_size();
+        let mut guarded = guard.guard(&mut entry, Some(compressed));
+        if let Err(failure) = visitor.member(&path, &mut guarded) {
+            visitor.refused(&path, failure);
+        }
+    }
+    if damaged > 0 && damaged == archive.len() {
+        return Err(Failure::new(
+            Stage::Unpack,
+            FailureReason::Corrupt,
+            "no member of the zip could be read",
+        ));
+    }
+    Ok(())
+}
+
+/// A member's name for a failure message, when the member itself is unreadable.
+fn member_name<R: Read + Seek>(archive: &ZipArchive<R>, index: usize) -> String {
+    match archive.name_for_index(index) {
+        Some(Ok(name)) => name.into_owned(),
+        _ => format!("member #{index}"),
+    }
+}
+
+fn archive_failure(error: &ZipError) -> Failure {
+    Failure::new(
+        Stage::Unpack,
+        FailureReason::Corrupt,
+        format!("the zip cannot be opened: {error}"),
+    )
+}
+
+fn member_failure(name: &str, error: &ZipError) -> Failure {
+    match error {
+        ZipError::Io(io) => member_read_failure(io, name),
+        other => Failure::new(
+            Stage::Unpack,
+            FailureReason::Corrupt,
+            format!("{name}: the member cannot be read: {other}"),
+        ),
+    }
+}
+
+fn encrypted(name: &str) -> Failure {
+    Failure::new(
+        Stage::Unpack,
+        FailureReason::Encrypted,
+        format!("{name} is encrypted inside the zip; it needs the password to be read"),
+    )
+}

@@ -1,0 +1,77 @@
+//! The single writer: applies workers' batches to the catalog and keeps the
+//! search index in step with it.
+//!
+//! SQLite has one writer at a time anyway; funnelling every write through
+//! one thread lets it group many small batches into one transaction.
+
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, RecvTimeoutError};
+use trove_index::{IndexDocument, IndexWriter, SearchIndex};
+use trove_store::{Catalog, WriteBatch};
+
+use crate::timings::{StageTimings, TimedStage};
+use crate::IngestError;
+
+/// How often new documents are made searchable during a long ingest.
+const INDEX_INTERVAL: Duration = Duration::from_secs(5);
+/// Batches merged into one catalog transaction at most.
+const MERGE_BATCHES: usize = 64;
+
+pub(crate) fn run(
+    catalog: &dyn Catalog,
+    index: &SearchIndex,
+    batches: Receiver<WriteBatch>,
+    timings: &StageTimings,
+) -> Result<(), IngestError> {
+    let mut writer = index.writer(64 << 20)?;
+    let mut last_index = Instant::now();
+    loop {
+        match batches.recv_timeout(Duration::from_millis(500)) {
+            Ok(first) => {
+                let mut merged = first;
+                for next in batches.try_iter().take(MERGE_BATCHES) {
+                    merged.append(next);
+                }
+                timings.time(TimedStage::Catalog, || catalog.write(&merged))?;
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        if last_index.elapsed() >= INDEX_INTERVAL {
+            sync_index(catalog, &mut writer, timings)?;
+            last_index = Instant::now();
+        }
+    }
+    sync_index(catalog, &mut writer, timings)?;
+    Ok(())
+}
+
+/// Indexes every document whose latest state the index lacks, commits, and
+/// only then marks them indexed: a crash in between re-indexes them next time
+/// (replacing, never duplicating).
+pub fn sync_index(catalog: &dyn Catalog, writer: &mut IndexWriter, timings: &StageTimings) -> Result<u64, IngestError> {
+    let pending = catalog.unindexed(usize::MAX >> 1)?;
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let start = Instant::now();
+    for id in &pending {
+        let Some(document) = catalog.document(id)? else {
+            continue;
+        };
+        let mut paths: Vec<String> = document.occurrences.iter().map(|o| o.path.clone()).collect();
+        paths.dedup();
+        writer.replace(&IndexDocument {
+            blob: &document.id,
+            kind: document.kind,
+            paths: &paths,
+            metadata: &document.metadata,
+            parts: &document.parts,
+        })?;
+    }
+    writer.commit()?;
+    timings.add(TimedStage::Index, start.elapsed());
+    catalog.mark_indexed(&pending)?;
+    Ok(pending.len() as u64)
+}

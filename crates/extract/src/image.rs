@@ -117,9 +117,15 @@ fn perceptual_hash(pixels: &DynamicImage) -> String {
         .collect()
 }
 
-/// A JPEG at most [`THUMBNAIL_SIZE`] pixels on its longer side.
+/// A JPEG at most [`THUMBNAIL_SIZE`] pixels on its longer side. Smaller
+/// images keep their size: enlarging them adds nothing to see and made the
+/// thumbnail the most expensive part of ingesting small photos.
 fn make_thumbnail(pixels: &DynamicImage) -> Option<Vec<u8>> {
-    let small = pixels.thumbnail(THUMBNAIL_SIZE, THUMBNAIL_SIZE).to_rgb8();
+    let small = if pixels.width().max(pixels.height()) <= THUMBNAIL_SIZE {
+        pixels.to_rgb8()
+    } else {
+        pixels.thumbnail(THUMBNAIL_SIZE, THUMBNAIL_SIZE).to_rgb8()
+    };
     let mut jpeg = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, THUMBNAIL_QUALITY)
         .encode_image(&small)

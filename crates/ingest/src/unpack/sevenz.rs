@@ -62,11 +62,9 @@ pub(super) fn unpack<R: Read + Seek>(
 
 fn archive_failure(error: &Error) -> Failure {
     match error {
-        Error::PasswordRequired | Error::MaybeBadPassword(_) => Failure::new(
-            Stage::Unpack,
-            FailureReason::Encrypted,
-            "the 7z is encrypted; it needs the password to be read",
-        ),
+        // Built without AES support, an encrypted 7z shows as its cipher.
+        Error::UnsupportedCompressionMethod(method) if method.contains("AES") => encrypted(),
+        Error::PasswordRequired | Error::MaybeBadPassword(_) => encrypted(),
         Error::Io(io, _) => member_read_failure(io, "7z"),
         other => Failure::new(
             Stage::Unpack,
@@ -74,4 +72,12 @@ fn archive_failure(error: &Error) -> Failure {
             format!("the 7z cannot be read: {other}"),
         ),
     }
+}
+
+fn encrypted() -> Failure {
+    Failure::new(
+            Stage::Unpack,
+            FailureReason::Encrypted,
+        "the 7z is encrypted; it needs the password to be read",
+    )
 }

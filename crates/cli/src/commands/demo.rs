@@ -1,0 +1,119 @@
+//! `trove demo` and `trove synth`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::Args;
+use trove_index::SearchOptions;
+use trove_ingest::IngestOptions;
+use trove_synth::{GroundTruth, SynthOptions};
+
+use super::open_store;
+use super::ingest::{ingest_with_progress, print_report};
+use crate::output::terminal_safe;
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where the demo leak is written (DIR/leak and DIR/ground-truth.json).
+    #[arg(long, default_value = "trove-demo")]
+    pub dir: PathBuf,
+    /// People in the county's village registers.
+    #[arg(long, default_value_t = 2000)]
+    pub people: usize,
+    /// Random seed: the same seed gives the same bytes.
+    #[arg(long, default_value_t = 2022)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Output folder (gets leak/ and ground-truth.json).
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 2000)]
+    pub people: usize,
+    #[arg(long, default_value_t = 2022)]
+    pub seed: u64,
+}
+
+pub fn run_synth(args: &SynthArgs) -> anyhow::Result<ExitCode> {
+    let options = SynthOptions {
+        people: args.people,
+        seed: args.seed,
+    };
+    let truth = trove_synth::write_demo_leak(&args.out, &options)?;
+    println!(
+        "wrote {} files for {} people to {} (ground truth: {})",
+        truth.files.len(),
+        truth.persons.len(),
+        args.out.join("leak").display(),
+        args.out.join("ground-truth.json").display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_demo(store: &Path, args: &DemoArgs) -> anyhow::Result<ExitCode> {
+    let options = SynthOptions {
+        people: args.people,
+        seed: args.seed,
+    };
+    let truth = ensure_leak(&args.dir, &options)?;
+    let leak = args.dir.join("leak");
+    println!(
+        "demo leak: {} files, {} people, in {}",
+        truth.files.len(),
+        truth.persons.len(),
+        leak.display()
+    );
+    let report = ingest_with_progress(store, &leak, &IngestOptions::default())?;
+    print_report(&report);
+    let planted_failures = truth.files.iter().filter(|f| f.failure.is_some()).count();
+    println!(
+        "  (the demo plants {planted_failures} broken files, so failures are expected: `trove status` lists them)"
+    );
+    let (_store, index) = open_store(store)?;
+    for query in ["教育", "\"shoot to kill\""] {
+        let results = index.search(
+            query,
+            &SearchOptions {
+                limit: Some(3),
+                ..SearchOptions::default()
+            },
+        )?;
+        println!("\ntrove search '{query}': {} matching parts", results.total);
+        for hit in &results.hits {
+            println!(
+                "  {}  {}",
+                hit.blob.short(),
+                terminal_safe(hit.paths.first().map_or("", String::as_str))
+            );
+            println!("      … {} …", terminal_safe(&hit.snippet.marked("«", "»")));
+        }
+    }
+    println!("\nnext: trove search 'QUERY' --store {}   ·   trove status   ·   trove show ID", store.display());
+    Ok(if report.interrupted { ExitCode::from(130) } else { ExitCode::SUCCESS })
+}
+
+/// Writes the demo leak, or reuses one written before with the same options.
+fn ensure_leak(dir: &Path, options: &SynthOptions) -> anyhow::Result<GroundTruth> {
+    let truth_path = dir.join("ground-truth.json");
+    if truth_path.is_file() {
+        let truth: GroundTruth = serde_json::from_slice(
+            &fs::read(&truth_path).with_context(|| format!("reading {}", truth_path.display()))?,
+        )
+        .with_context(|| format!("{} is not a demo ground truth", truth_path.display()))?;
+        if truth.people == options.people && truth.seed == options.seed {
+            return Ok(truth);
+        }
+        bail!(
+            "{} holds a demo leak made with --people {} --seed {}; remove it or pass another --dir",
+            dir.display(),
+            truth.people,
+            truth.seed
+        );
+    }
+    Ok(trove_synth::write_demo_leak(dir, options)
+        .with_context(|| format!("writing the demo leak to {}", dir.display()))?)
+}

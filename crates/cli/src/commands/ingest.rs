@@ -1,0 +1,171 @@
+//! `trove ingest`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Args;
+use serde::{Deserialize, Serialize};
+use trove_index::SearchIndex;
+use trove_ingest::{IngestOptions, IngestReport, TimedStage};
+use trove_store::Store;
+
+use crate::output::{human_bytes, json_line};
+use crate::progress::IngestBar;
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// The folder or archive to ingest.
+    pub path: PathBuf,
+    /// Re-run only the files whose processing failed before.
+    #[arg(long)]
+    pub retry_failed: bool,
+    /// Worker threads (default: the number of cores).
+    #[arg(long)]
+    pub workers: Option<usize>,
+    /// Files larger than this (MB) are stored and hashed but not extracted.
+    #[arg(long, default_value_t = 128)]
+    pub max_file_mb: u64,
+    /// Print the report as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(store: &Path, args: &IngestArgs) -> anyhow::Result<ExitCode> {
+    let mut options = IngestOptions {
+        retry_failed: args.retry_failed,
+        max_in_memory_bytes: args.max_file_mb << 20,
+        ..IngestOptions::default()
+    };
+    if let Some(workers) = args.workers {
+        options.workers = workers;
+    }
+    let report = ingest_with_progress(store, &args.path, &options)?;
+    if args.json {
+        json_line(&ReportJson::from(&report))?;
+    } else {
+        print_report(&report);
+    }
+    Ok(exit_code(&report))
+}
+
+/// Ingests with a progress bar and Ctrl-C handling: the first Ctrl-C stops
+/// cleanly (resumable), a second one exits at once.
+pub fn ingest_with_progress(store: &Path, input: &Path, options: &IngestOptions) -> anyhow::Result<IngestReport> {
+    let opened = Store::open(store).with_context(|| format!("opening the store {}", store.display()))?;
+    let index = SearchIndex::open(&opened.index_dir())?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let handler_stop = Arc::clone(&stop);
+    // Installing fails only if a handler exists already (a second ingest in
+    // one process, as in `trove bench`): the first one still stops us.
+    let _ = ctrlc::set_handler(move || {
+        if handler_stop.swap(true, Ordering::SeqCst) {
+            eprintln!("\ninterrupted twice: exiting now; run the same command again to resume");
+            std::process::exit(130);
+        }
+        eprintln!("\nstopping after the files in hand (Ctrl-C again to quit at once)…");
+    });
+    let bar = IngestBar::new();
+    let report = trove_ingest::ingest(&opened, &index, input, options, &bar, &stop);
+    bar.finish();
+    Ok(report?)
+}
+
+pub fn print_report(report: &IngestReport) {
+    println!("ingested {}", report.root);
+    println!(
+        "  {} files found, {} processed ({}), {} unchanged since the last run",
+        report.files_found,
+        report.files_processed,
+        human_bytes(report.bytes_processed),
+        report.files_unchanged
+    );
+    println!(
+        "  {} failures this run; {} on record for this folder (see `trove status`)",
+        report.failures_this_run, report.failures_recorded
+    );
+    println!("  {:.1} s", report.elapsed.as_secs_f64());
+    if report.interrupted {
+        println!("  interrupted: run the same command again to resume");
+    }
+}
+
+/// 0: everything ingested; 2: some files failed (recorded); 130: interrupted.
+pub fn exit_code(report: &IngestReport) -> ExitCode {
+    if report.interrupted {
+        ExitCode::from(130)
+    } else if report.failures_recorded > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+#[derive(Serialize)]
+struct ReportJson<'a> {
+    root: &'a str,
+    files_found: u64,
+    files_unchanged: u64,
+    files_processed: u64,
+    bytes_processed: u64,
+    failures_this_run: u64,
+    failures_recorded: u64,
+    interrupted: bool,
+    /// Wall time of the run.
+    seconds: f64,
+    /// Time by stage, summed over worker threads (so CPU-ish, not wall time).
+    stages: Vec<StageSeconds>,
+    /// Extraction time by detected format, summed over worker threads.
+    formats: Vec<FormatSeconds>,
+}
+
+/// Time spent in one ingest stage, as `trove ingest --json` prints it (and `trove bench` reads it).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct StageSeconds {
+    pub stage: String,
+    pub seconds: f64,
+}
+
+/// Extraction time for one format, as `trove ingest --json` prints it (and `trove bench` reads it).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct FormatSeconds {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub files: u64,
+    pub seconds: f64,
+}
+
+impl<'a> From<&'a IngestReport> for ReportJson<'a> {
+    fn from(report: &'a IngestReport) -> Self {
+        let timings = &report.timings;
+        ReportJson {
+            root: &report.root,
+            files_found: report.files_found,
+            files_unchanged: report.files_unchanged,
+            files_processed: report.files_processed,
+            bytes_processed: report.bytes_processed,
+            failures_this_run: report.failures_this_run,
+            failures_recorded: report.failures_recorded,
+            interrupted: report.interrupted,
+            seconds: report.elapsed.as_secs_f64(),
+            stages: TimedStage::ALL
+                .iter()
+                .map(|&stage| StageSeconds {
+                    stage: stage.name().to_owned(),
+                    seconds: timings.stage(stage).as_secs_f64(),
+                })
+                .collect(),
+            formats: timings
+                .formats()
+                .into_iter()
+                .map(|(kind, files, time)| FormatSeconds {
+                    kind: kind.code().to_owned(),
+                    files,
+                    seconds: time.as_secs_f64(),
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! One module per subcommand.
+
+pub mod bench;
+mod bench_ingest;
+pub mod demo;
+pub mod ingest;
+pub mod reindex;
+pub mod search;
+pub mod show;
+pub mod status;
+pub mod verify;
+
+use std::path::Path;
+
+use anyhow::Context;
+use trove_index::SearchIndex;
+use trove_store::Store;
+
+/// Opens an existing store and its index, with a message that says what to do if there is none.
+pub fn open_store(store: &Path) -> anyhow::Result<(Store, SearchIndex)> {
+    let opened = Store::open_existing(store)?;
+    let index = SearchIndex::open(&opened.index_dir())
+        .with_context(|| format!("opening the search index of {}", store.display()))?;
+    Ok((opened, index))
+}

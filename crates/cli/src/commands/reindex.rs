@@ -1,0 +1,30 @@
+//! `trove reindex`: rebuild the search index from the catalog.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use trove_index::SearchIndex;
+use trove_ingest::StageTimings;
+use trove_store::{Catalog, Store};
+
+/// Rebuilds even an index that no longer opens: it is derived data.
+pub fn run(store: &Path) -> anyhow::Result<ExitCode> {
+    let store = Store::open_existing(store)?;
+    let dir = store.index_dir();
+    let index = match SearchIndex::open(&dir) {
+        Ok(index) => index,
+        Err(error) => {
+            eprintln!("the index does not open ({error}); rebuilding it from scratch");
+            std::fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
+            SearchIndex::open(&dir)?
+        }
+    };
+    let mut writer = index.writer(64 << 20)?;
+    writer.clear()?;
+    writer.commit()?;
+    store.catalog.mark_all_unindexed()?;
+    let indexed = trove_ingest::sync_index(&store.catalog, &mut writer, &StageTimings::default())?;
+    println!("re-indexed {indexed} documents");
+    Ok(ExitCode::SUCCESS)
+}

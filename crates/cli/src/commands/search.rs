@@ -1,0 +1,96 @@
+//! `trove search`.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Args;
+use trove_index::{Hit, SearchOptions};
+
+use super::open_store;
+use crate::output::{json_line, terminal_safe};
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query: words, "phrases", AND/OR/NOT, prefix*, field:value
+    /// (fields: type, path, author, camera, year, title).
+    pub query: String,
+    /// One JSON object per hit, every hit (no cap).
+    #[arg(long)]
+    pub json: bool,
+    /// Hits to show (ignored with --json, which streams all).
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Hits to skip.
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+}
+
+pub fn run(store: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
+    let (_store, index) = open_store(store)?;
+    if args.json {
+        index.for_each_hit(&args.query, 200, |hit| {
+            json_line(&hit).map_err(|e| trove_index::IndexError::Query {
+                query: args.query.clone(),
+                reason: format!("writing output failed: {e}"),
+            })
+        })?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let options = SearchOptions {
+        limit: Some(args.limit),
+        offset: args.offset,
+        ..SearchOptions::default()
+    };
+    let results = index.search(&args.query, &options)?;
+    let color = std::io::stdout().is_terminal();
+    for hit in &results.hits {
+        print_hit(hit, color);
+    }
+    let shown = results.hits.len();
+    println!(
+        "{} matching parts in {} documents; showing {}–{}",
+        results.total,
+        results.facets.as_ref().map_or(0, |f| f.documents),
+        if shown == 0 { 0 } else { args.offset + 1 },
+        args.offset + shown
+    );
+    if let Some(facets) = &results.facets {
+        let list = |counts: Vec<(String, u64)>| {
+            counts
+                .into_iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        println!("  by type: {}", list(facets.by_type.clone().into_iter().collect()));
+        println!("  by folder: {}", list(facets.by_folder.clone().into_iter().collect()));
+        println!(
+            "  by year: {}",
+            list(facets.by_year.iter().map(|(y, c)| (y.to_string(), *c)).collect())
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_hit(hit: &Hit, color: bool) {
+    let part = match (hit.part_kind, hit.part_index, &hit.part_label) {
+        (Some(kind), _, Some(label)) => format!("{} {:?}", kind.code(), terminal_safe(label)),
+        (Some(kind), Some(index), None) => format!("{} {index}", kind.code()),
+        _ => "metadata".to_owned(),
+    };
+    println!("{}  {}  [{part}]  score {:.2}", &hit.blob.as_str()[..12], hit.kind, hit.score);
+    for path in &hit.paths {
+        println!("    {}", terminal_safe(path));
+    }
+    let (open, close) = if color { ("\x1b[1;33m", "\x1b[0m") } else { ("«", "»") };
+    // Made safe before marking, so the only escapes printed are our own.
+    let safe = trove_index::Snippet {
+        text: terminal_safe(&hit.snippet.text),
+        highlights: hit.snippet.highlights.clone(),
+    };
+    let snippet = safe.marked(open, close);
+    if !snippet.trim().is_empty() {
+        println!("    … {snippet} …");
+    }
+}

@@ -1,0 +1,68 @@
+//! `trove`: the command line. It parses flags and wires the library crates
+//! together; the work itself lives in those crates.
+
+mod commands;
+mod output;
+mod progress;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// trove: turn a leaked cache of records into verified, searchable evidence.
+#[derive(Debug, Parser)]
+#[command(name = "trove", version, about, long_about = None)]
+struct Cli {
+    /// The store folder: catalog, originals and index.
+    #[arg(long, global = true, env = "TROVE_STORE", default_value = "trove-store")]
+    store: PathBuf,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Make the demo leak, ingest it and print a summary.
+    Demo(commands::demo::DemoArgs),
+    /// Write a synthetic demo leak and its ground truth.
+    Synth(commands::demo::SynthArgs),
+    /// Ingest a folder or archive into the store (again: only new or changed files).
+    Ingest(commands::ingest::IngestArgs),
+    /// Search the store: words, "phrases", AND/OR/NOT, prefix*, field:value.
+    Search(commands::search::SearchArgs),
+    /// Show one document: metadata, provenance and text.
+    Show(commands::show::ShowArgs),
+    /// Counts by type, and failures by stage and reason.
+    Status(commands::status::StatusArgs),
+    /// Re-hash every original and name any that changed or went missing.
+    Verify(commands::verify::VerifyArgs),
+    /// Rebuild the search index from the catalog.
+    Reindex,
+    /// Benchmarks (not run by the tests).
+    #[command(subcommand)]
+    Bench(commands::bench::BenchCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Demo(args) => commands::demo::run_demo(&cli.store, &args),
+        Command::Synth(args) => commands::demo::run_synth(&args),
+        Command::Ingest(args) => commands::ingest::run(&cli.store, &args),
+        Command::Search(args) => commands::search::run(&cli.store, &args),
+        Command::Show(args) => commands::show::run(&cli.store, &args),
+        Command::Status(args) => commands::status::run(&cli.store, &args),
+        Command::Verify(args) => commands::verify::run(&cli.store, &args),
+        Command::Reindex => commands::reindex::run(&cli.store),
+        Command::Bench(command) => commands::bench::run(&command),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}

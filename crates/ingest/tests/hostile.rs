@@ -1,0 +1,103 @@
+//! Crafted input: every trick is a recorded failure, never a crash, and the
+//! rest of the folder is still ingested.
+
+mod common;
+
+use std::fs;
+use std::io::{Cursor, Write};
+use std::path::Path;
+
+use common::ingest_fresh;
+use trove_model::{FailureReason, Stage};
+use trove_store::Catalog;
+use zip::write::SimpleFileOptions;
+
+fn zip_of(members: &[(&str, &[u8])], method: zip::CompressionMethod) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, bytes) in members {
+        writer
+            .start_file(*name, SimpleFileOptions::default().compression_method(method))
+            .unwrap();
+        writer.write_all(bytes).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+fn reasons(catalog: &dyn Catalog) -> Vec<(String, Stage, FailureReason)> {
+    let mut rows: Vec<_> = catalog
+        .failures()
+        .unwrap()
+        .into_iter()
+        .map(|row| (row.path, row.failure.stage, row.failure.reason))
+        .collect();
+    rows.sort();
+    rows
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) {
+    fs::write(dir.join(name), bytes).unwrap();
+}
+
+#[test]
+fn traversal_names_links_bombs_and_deep_nesting_are_refused_and_recorded() {
+    let leak = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("secret.txt"), "This is a secret!").unwrap();
+    let dir = leak.path();
+
+    write(dir, "ok.txt", "应收尽收 ordinary notice".as_bytes());
+    write(
+        dir,
+        "traversal.zip",
+        &zip_of(
+            &[("../../evil.txt", b"escaped"), ("fine.txt", b"inside")],
+            zip::CompressionMethod::Stored,
+        ),
+    );
+    let zeros = vec![0u8; 64 << 20];
+    write(dir, "bomb.zip", &zip_of(&[("zeros.bin", &zeros)], zip::CompressionMethod::Deflated));
+    let mut nested = zip_of(&[("core.txt", b"deep")], zip::CompressionMethod::Stored);
+    for level in 0..10 {
+        nested = zip_of(&[(&format!("level{level}.zip"), &nested)], zip::CompressionMethod::Stored);
+    }
+    write(dir, "nested.zip", &nested);
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), dir.join("link-out")).unwrap();
+
+    let ingested = ingest_fresh(dir);
+    let catalog = &ingested.store.catalog;
+    assert_eq!(
+        reasons(catalog),
+        [
+            ("bomb.zip!/zeros.bin".to_owned(), Stage::Unpack, FailureReason::DecompressionBomb),
+            ("link-out".to_owned(), Stage::Walk, FailureReason::LinkOutsideTree),
+            (
+                "nested.zip!/level9.zip!/level8.zip!/level7.zip!/level6.zip!/level5.zip!/level4.zip!/level3.zip!/level2.zip".to_owned(),
+                Stage::Unpack,
+                FailureReason::TooDeep
+            ),
+            ("traversal.zip!/../../evil.txt".to_owned(), Stage::Unpack, FailureReason::PathTraversal),
+        ]
+    );
+    // The rest is ingested, and nothing from outside the tree got in.
+    assert_eq!(catalog.occurrences_at("ok.txt").unwrap().len(), 1);
+    assert_eq!(catalog.occurrences_at("traversal.zip!/fine.txt").unwrap().len(), 1);
+    let secret = trove_store::hash_bytes(b"This is a secret!").blake3;
+    assert!(catalog.document(&secret).unwrap().is_none());
+    assert!(!ingested.store.blobs.contains(&secret));
+    assert_eq!(ingested.report.failures_recorded, 4);
+}
+
+#[test]
+fn garbage_named_like_documents_is_catalogued_not_crashed_on() {
+    let leak = tempfile::tempdir().unwrap();
+    let dir = leak.path();
+    write(dir, "random.pdf", &(0..5000u32).map(|i| (i * 7919 % 251) as u8).collect::<Vec<_>>());
+    write(dir, "fake.xlsx", b"PK\x03\x04 not really a workbook");
+    write(dir, "half.7z", b"7z\xbc\xaf\x27\x1c\x00\x04 truncated");
+    write(dir, "empty.docx", b"");
+    let ingested = ingest_fresh(dir);
+    let status = ingested.store.catalog.status().unwrap();
+    assert_eq!(status.documents, 4, "every file is catalogued");
+    let failed: Vec<_> = reasons(&ingested.store.catalog).into_iter().map(|r| r.0).collect();
+    assert_eq!(failed, ["fake.xlsx", "half.7z"]);
+}

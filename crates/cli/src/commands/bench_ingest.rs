@@ -27,7 +27,10 @@ const GOAL_SPEEDUP: f64 = 10.0;
 /// The peak RSS the issue allows trove.
 const GOAL_RSS_BYTES: u64 = 1 << 30;
 /// The Python reference, run from the checkout this binary was built from.
-const PYTHON_REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/bench/python-reference.sh");
+const PYTHON_REFERENCE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../scripts/bench/python-reference.sh"
+);
 
 #[derive(Debug, Args)]
 pub struct BenchIngestArgs {
@@ -54,16 +57,18 @@ pub struct BenchIngestArgs {
 
 pub fn run(args: &BenchIngestArgs) -> anyhow::Result<ExitCode> {
     let workers = args.workers.max(1);
-    let dir = args
-        .dir
-        .clone()
-        .unwrap_or_else(|| std::env::temp_dir().join(format!("trove-bench-{}-{}", args.people, args.seed)));
+    let dir = args.dir.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("trove-bench-{}-{}", args.people, args.seed))
+    });
     ensure_leak(&dir, args.people, args.seed)?;
     let load_average = load_average();
     let leak = dir.join("leak");
     let corpus = Corpus::list(&leak)?;
 
-    eprintln!("floor: reading and hashing {} files on {workers} threads…", corpus.files.len());
+    eprintln!(
+        "floor: reading and hashing {} files on {workers} threads…",
+        corpus.files.len()
+    );
     let floor = measure_floor(&corpus, workers)?;
     eprintln!("trove: ingesting in a child process with {workers} workers…");
     let trove = measure_trove(&dir, &corpus, workers)?;
@@ -113,9 +118,15 @@ struct TruthHeader {
 fn ensure_leak(dir: &Path, people: usize, seed: u64) -> anyhow::Result<()> {
     let truth_path = dir.join("ground-truth.json");
     if truth_path.is_file() {
-        let bytes = fs::read(&truth_path).with_context(|| format!("reading {}", truth_path.display()))?;
-        let header: TruthHeader = serde_json::from_slice(&bytes)
-            .with_context(|| format!("{} is not a demo ground truth; remove {}", truth_path.display(), dir.display()))?;
+        let bytes =
+            fs::read(&truth_path).with_context(|| format!("reading {}", truth_path.display()))?;
+        let header: TruthHeader = serde_json::from_slice(&bytes).with_context(|| {
+            format!(
+                "{} is not a demo ground truth; remove {}",
+                truth_path.display(),
+                dir.display()
+            )
+        })?;
         if header.people == people && header.seed == seed {
             eprintln!("reusing the demo leak in {}", dir.display());
             return Ok(());
@@ -127,9 +138,16 @@ fn ensure_leak(dir: &Path, people: usize, seed: u64) -> anyhow::Result<()> {
             header.seed
         );
     }
-    eprintln!("writing a demo leak of {people} people to {}…", dir.display());
-    trove_synth::write_demo_leak(dir, &SynthOptions { people, seed })
-        .with_context(|| format!("writing the demo leak to {} (remove the folder if a run was cut short)", dir.display()))?;
+    eprintln!(
+        "writing a demo leak of {people} people to {}…",
+        dir.display()
+    );
+    trove_synth::write_demo_leak(dir, &SynthOptions { people, seed }).with_context(|| {
+        format!(
+            "writing the demo leak to {} (remove the folder if a run was cut short)",
+            dir.display()
+        )
+    })?;
     Ok(())
 }
 
@@ -164,7 +182,11 @@ impl Corpus {
 
 /// Reads every file on `workers` threads taking paths from a shared list, hands
 /// the bytes to `consume`, and returns the wall time.
-fn read_in_parallel(files: &[PathBuf], workers: usize, consume: impl Fn(&[u8]) + Sync) -> anyhow::Result<Duration> {
+fn read_in_parallel(
+    files: &[PathBuf],
+    workers: usize,
+    consume: impl Fn(&[u8]) + Sync,
+) -> anyhow::Result<Duration> {
     let next = AtomicUsize::new(0);
     let started = Instant::now();
     thread::scope(|scope| {
@@ -172,16 +194,19 @@ fn read_in_parallel(files: &[PathBuf], workers: usize, consume: impl Fn(&[u8]) +
             .map(|_| {
                 scope.spawn(|| -> anyhow::Result<()> {
                     while let Some(path) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+                        let bytes = fs::read(path)
+                            .with_context(|| format!("reading {}", path.display()))?;
                         consume(&bytes);
                     }
                     Ok(())
                 })
             })
             .collect();
-        readers
-            .into_iter()
-            .try_for_each(|reader| reader.join().map_err(|_| anyhow!("a reader thread panicked"))?)
+        readers.into_iter().try_for_each(|reader| {
+            reader
+                .join()
+                .map_err(|_| anyhow!("a reader thread panicked"))?
+        })
     })?;
     Ok(started.elapsed())
 }
@@ -218,7 +243,12 @@ fn measure_floor(corpus: &Corpus, workers: usize) -> anyhow::Result<Measurement>
         // black_box: the digests are never used, and must not be optimised away.
         std::hint::black_box(trove_store::hash_bytes(bytes));
     })?;
-    Ok(Measurement::new(corpus.files.len() as u64, corpus.bytes, elapsed.as_secs_f64(), None))
+    Ok(Measurement::new(
+        corpus.files.len() as u64,
+        corpus.bytes,
+        elapsed.as_secs_f64(),
+        None,
+    ))
 }
 
 /// What `trove ingest --json` prints, as far as the benchmark needs it.
@@ -251,10 +281,13 @@ struct TroveRun {
 fn measure_trove(dir: &Path, corpus: &Corpus, workers: usize) -> anyhow::Result<TroveRun> {
     let store = dir.join("bench-store");
     if store.exists() {
-        fs::remove_dir_all(&store).with_context(|| format!("removing the previous benchmark store {}", store.display()))?;
+        fs::remove_dir_all(&store).with_context(|| {
+            format!("removing the previous benchmark store {}", store.display())
+        })?;
     }
     let log_path = dir.join("bench-ingest.log");
-    let log = File::create(&log_path).with_context(|| format!("creating {}", log_path.display()))?;
+    let log =
+        File::create(&log_path).with_context(|| format!("creating {}", log_path.display()))?;
     let exe = std::env::current_exe().context("finding the trove executable to run the ingest")?;
     let mut command = Command::new(exe);
     command
@@ -277,8 +310,12 @@ fn measure_trove(dir: &Path, corpus: &Corpus, workers: usize) -> anyhow::Result<
             log_path.display()
         );
     }
-    let report: IngestJson = serde_json::from_str(child.stdout.trim())
-        .with_context(|| format!("reading the ingest's JSON report (messages in {})", log_path.display()))?;
+    let report: IngestJson = serde_json::from_str(child.stdout.trim()).with_context(|| {
+        format!(
+            "reading the ingest's JSON report (messages in {})",
+            log_path.display()
+        )
+    })?;
     Ok(TroveRun {
         measurement: Measurement::new(
             report.files_processed,
@@ -345,7 +382,10 @@ fn wait_with_peak_rss(pid: u32) -> anyhow::Result<(i32, u64)> {
         }
     }
     if !libc::WIFEXITED(status) {
-        bail!("the ingest child process was killed by signal {}", libc::WTERMSIG(status));
+        bail!(
+            "the ingest child process was killed by signal {}",
+            libc::WTERMSIG(status)
+        );
     }
     let peak_rss = u64::try_from(usage.ru_maxrss).unwrap_or(0) * MAXRSS_UNIT;
     Ok((libc::WEXITSTATUS(status), peak_rss))
@@ -411,14 +451,27 @@ fn measure_python(leak: &Path, corpus: &Corpus, workers: usize) -> anyhow::Resul
         .output()
         .context("running the Python reference")?;
     if !output.status.success() {
-        bail!("the Python reference failed ({}); see its messages above", output.status);
+        bail!(
+            "the Python reference failed ({}); see its messages above",
+            output.status
+        );
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let last_line = stdout.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or("");
-    let report: PythonJson = serde_json::from_str(last_line)
-        .with_context(|| format!("reading the Python reference's JSON report from {last_line:?}"))?;
+    let last_line = stdout
+        .lines()
+        .rev()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or("");
+    let report: PythonJson = serde_json::from_str(last_line).with_context(|| {
+        format!("reading the Python reference's JSON report from {last_line:?}")
+    })?;
     Ok(PythonRun {
-        measurement: Measurement::new(report.files, report.bytes, report.seconds, Some(report.peak_rss_bytes)),
+        measurement: Measurement::new(
+            report.files,
+            report.bytes,
+            report.seconds,
+            Some(report.peak_rss_bytes),
+        ),
         failures: report.failures,
         skipped: report.skipped,
         seven_zip: report.seven_zip,
@@ -440,7 +493,10 @@ impl Goals {
         Goals {
             speedup_over_python: speedup,
             ten_times_python: speedup.map(|s| s >= GOAL_SPEEDUP),
-            rss_under_1_gib: trove.measurement.peak_rss_bytes.is_some_and(|rss| rss < GOAL_RSS_BYTES),
+            rss_under_1_gib: trove
+                .measurement
+                .peak_rss_bytes
+                .is_some_and(|rss| rss < GOAL_RSS_BYTES),
         }
     }
 }
@@ -470,7 +526,9 @@ fn print_results(results: &BenchResults) {
         results.workers, results.cores
     );
     if let Some(load) = results.load_average {
-        println!("load average before measuring: {load:.2} (other work on these cores slows every figure)");
+        println!(
+            "load average before measuring: {load:.2} (other work on these cores slows every figure)"
+        );
     }
     println!();
     println!(
@@ -487,7 +545,10 @@ fn print_results(results: &BenchResults) {
                 results.workers, python.failures, python.skipped, python.seven_zip
             );
         }
-        None => println!("{:<34} skipped (--skip-python)", "python reference (Aleph's libs)"),
+        None => println!(
+            "{:<34} skipped (--skip-python)",
+            "python reference (Aleph's libs)"
+        ),
     }
     println!(
         "  trove: {} failures recorded (the demo leak plants broken files); the ingest itself reports {:.2} s",
@@ -500,9 +561,10 @@ fn print_results(results: &BenchResults) {
 }
 
 fn print_row(label: &str, m: &Measurement) {
-    let rss = m
-        .peak_rss_bytes
-        .map_or_else(|| "-".to_owned(), |rss| format!("{:.0} MiB", rss as f64 / f64::from(1 << 20)));
+    let rss = m.peak_rss_bytes.map_or_else(
+        || "-".to_owned(),
+        |rss| format!("{:.0} MiB", rss as f64 / f64::from(1 << 20)),
+    );
     println!(
         "{label:<34} {:>7} {:>9.1} {:>8.2} {:>9.0} {:>8.1} {rss:>10}",
         m.files,
@@ -515,8 +577,12 @@ fn print_row(label: &str, m: &Measurement) {
 
 fn print_goals(goals: &Goals, trove: &TroveRun) {
     match (goals.speedup_over_python, goals.ten_times_python) {
-        (Some(speedup), Some(true)) => println!("goal met: trove is {speedup:.1}× the Python reference's speed (≥ 10×)"),
-        (Some(speedup), _) => println!("GOAL MISSED: trove is only {speedup:.1}× the Python reference's speed (goal ≥ 10×)"),
+        (Some(speedup), Some(true)) => {
+            println!("goal met: trove is {speedup:.1}× the Python reference's speed (≥ 10×)")
+        }
+        (Some(speedup), _) => println!(
+            "GOAL MISSED: trove is only {speedup:.1}× the Python reference's speed (goal ≥ 10×)"
+        ),
         (None, _) => println!("goal not judged: ≥ 10× the Python reference (skipped)"),
     }
     let rss_mib = trove.measurement.peak_rss_bytes.unwrap_or(0) as f64 / f64::from(1 << 20);
@@ -559,5 +625,9 @@ fn print_time_split(trove: &TroveRun) {
 }
 
 fn percent(part: f64, total: f64) -> f64 {
-    if total > 0.0 { 100.0 * part / total } else { 0.0 }
+    if total > 0.0 {
+        100.0 * part / total
+    } else {
+        0.0
+    }
 }

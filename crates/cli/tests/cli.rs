@@ -1,0 +1,168 @@
+//! The `trove` binary end to end: the commands a user types, their output,
+//! exit codes, and surviving `kill -9`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn trove(store: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trove"))
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .output()
+        .expect("trove runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn json_lines(output: &Output) -> Vec<Value> {
+    stdout(output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line:?} is not JSON: {e}")))
+        .collect()
+}
+
+/// A small demo leak written once with `trove synth`.
+fn leak() -> &'static PathBuf {
+    static LEAK: OnceLock<PathBuf> = OnceLock::new();
+    LEAK.get_or_init(|| {
+        let dir = tempfile::Builder::new().prefix("trove-cli-leak").tempdir().unwrap().keep();
+        let output = Command::new(env!("CARGO_BIN_EXE_trove"))
+            .args(["synth", "--people", "200", "--seed", "11", "--out"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        dir.join("leak")
+    })
+}
+
+fn leak_str() -> &'static str {
+    leak().to_str().unwrap()
+}
+
+#[test]
+fn ingest_search_show_status_and_verify_work_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+
+    let ingest = trove(&store, &["ingest", leak_str(), "--json"]);
+    assert_eq!(ingest.status.code(), Some(2), "planted broken files make the exit code 2");
+    let report = &json_lines(&ingest)[0];
+    assert!(report["files_processed"].as_u64().unwrap() > 40);
+    assert_eq!(report["failures_this_run"], report["failures_recorded"]);
+
+    let hits = json_lines(&trove(&store, &["search", "教育", "--json"]));
+    assert!(hits.len() > 5, "every hit is streamed");
+    let hit = &hits[0];
+    for field in ["blob", "type", "paths", "part_kind", "score", "snippet"] {
+        assert!(hit.get(field).is_some(), "hit has {field}: {hit}");
+    }
+    let phrase = json_lines(&trove(&store, &["search", "\"shoot to kill\"", "--json"]));
+    assert_eq!(phrase.len(), 1);
+    assert!(phrase[0]["snippet"]["text"].as_str().unwrap().contains("shoot to kill"));
+
+    let id = hit["blob"].as_str().unwrap();
+    let shown = json_lines(&trove(&store, &["show", &id[..10], "--json"]));
+    assert_eq!(shown[0]["id"], id);
+    assert!(shown[0]["sha256"].as_str().unwrap().len() == 64);
+    assert!(!shown[0]["occurrences"].as_array().unwrap().is_empty());
+    assert!(!shown[0]["parts"].as_array().unwrap().is_empty());
+
+    let status = trove(&store, &["status", "--json"]);
+    assert_eq!(status.status.code(), Some(2));
+    let status = json_lines(&status);
+    assert!(status[0]["documents"].as_u64().unwrap() > 40);
+    assert!(status.iter().skip(1).all(|line| line.get("failure").is_some()));
+
+    let verify = trove(&store, &["verify"]);
+    assert!(verify.status.success(), "{}", stdout(&verify));
+
+    // Tamper with one original: verify names it.
+    let blob = store.join("blobs").join(&id[..2]).join(&id[2..4]).join(id);
+    let mut permissions = std::fs::metadata(&blob).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    permissions.set_readonly(false);
+    std::fs::set_permissions(&blob, permissions).unwrap();
+    std::fs::write(&blob, b"altered").unwrap();
+    let verify = trove(&store, &["verify", "--json"]);
+    assert_eq!(verify.status.code(), Some(2));
+    let problems = json_lines(&verify);
+    assert_eq!(problems[0]["id"], id);
+    assert_eq!(problems[0]["problem"], "changed");
+}
+
+#[test]
+fn a_missing_store_and_a_bad_query_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = trove(&dir.path().join("nowhere"), &["search", "x"]);
+    assert_eq!(missing.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&missing.stderr);
+    assert!(message.contains("trove ingest"), "says what to do: {message}");
+
+    let store = dir.path().join("store");
+    trove(&store, &["ingest", leak_str()]);
+    let bad = trove(&store, &["search", "nosuchfield:x"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("nosuchfield"));
+}
+
+fn catalog_dump(store: &Path) -> Vec<String> {
+    let connection = rusqlite::Connection::open(store.join("trove.sqlite")).unwrap();
+    let mut lines = Vec::new();
+    for sql in [
+        "SELECT id || kind || status || metadata || indexed FROM blobs ORDER BY id",
+        "SELECT blob || path || coalesce(parent, '') FROM occurrences ORDER BY path, blob",
+        "SELECT blob || seq || text FROM parts ORDER BY blob, seq",
+        "SELECT path || stage || reason FROM failures ORDER BY path, stage",
+        "SELECT path || done FROM sources ORDER BY path",
+    ] {
+        let mut statement = connection.prepare(sql).unwrap();
+        let rows = statement.query_map([], |row| row.get::<_, String>(0)).unwrap();
+        lines.extend(rows.map(Result::unwrap));
+    }
+    lines
+}
+
+#[test]
+fn an_ingest_killed_with_sigkill_resumes_to_the_same_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let reference = dir.path().join("reference");
+    trove(&reference, &["ingest", leak_str()]);
+
+    let store = dir.path().join("killed");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trove"))
+        .arg("--store")
+        .arg(&store)
+        .args(["ingest", leak_str()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once it has committed something (or after a while regardless:
+    // the assertion below holds wherever the kill lands).
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(20) {
+        let committed = rusqlite::Connection::open(store.join("trove.sqlite"))
+            .and_then(|c| c.query_row("SELECT COUNT(*) FROM sources WHERE done = 1", [], |r| r.get::<_, i64>(0)))
+            .unwrap_or(0);
+        if committed > 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let resumed = trove(&store, &["ingest", leak_str(), "--json"]);
+    assert_eq!(resumed.status.code(), Some(2), "{}", String::from_utf8_lossy(&resumed.stderr));
+    assert_eq!(catalog_dump(&store), catalog_dump(&reference));
+    let count = |store: &Path| json_lines(&trove(store, &["search", "教育", "--json"])).len();
+    assert_eq!(count(&store), count(&reference));
+}

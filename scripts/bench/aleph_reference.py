@@ -160,10 +160,12 @@ class _HtmlText(html.parser.HTMLParser):
         self._hidden = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._hidden += tag in ("script", "style")
+        if tag in ("script", "style"):
+            self._hidden += 1
 
     def handle_endtag(self, tag: str) -> None:
-        self._hidden -= tag in ("script", "style") and self._hidden > 0
+        if tag in ("script", "style") and self._hidden:
+            self._hidden -= 1
 
     def handle_data(self, data: str) -> None:
         if not self._hidden:

@@ -15,7 +15,12 @@ use clap::{Parser, Subcommand};
 #[command(name = "trove", version, about, long_about = None)]
 struct Cli {
     /// The store folder: catalog, originals and index.
-    #[arg(long, global = true, env = "TROVE_STORE", default_value = "trove-store")]
+    #[arg(
+        long,
+        global = true,
+        env = "TROVE_STORE",
+        default_value = "trove-store"
+    )]
     store: PathBuf,
 
     #[command(subcommand)]

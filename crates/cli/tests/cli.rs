@@ -24,7 +24,9 @@ fn stdout(output: &Output) -> String {
 fn json_lines(output: &Output) -> Vec<Value> {
     stdout(output)
         .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line:?} is not JSON: {e}")))
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{line:?} is not JSON: {e}"))
+        })
         .collect()
 }
 
@@ -32,13 +34,21 @@ fn json_lines(output: &Output) -> Vec<Value> {
 fn leak() -> &'static PathBuf {
     static LEAK: OnceLock<PathBuf> = OnceLock::new();
     LEAK.get_or_init(|| {
-        let dir = tempfile::Builder::new().prefix("trove-cli-leak").tempdir().unwrap().keep();
+        let dir = tempfile::Builder::new()
+            .prefix("trove-cli-leak")
+            .tempdir()
+            .unwrap()
+            .keep();
         let output = Command::new(env!("CARGO_BIN_EXE_trove"))
             .args(["synth", "--people", "200", "--seed", "11", "--out"])
             .arg(&dir)
             .output()
             .unwrap();
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         dir.join("leak")
     })
 }
@@ -53,7 +63,11 @@ fn ingest_search_show_status_and_verify_work_together() {
     let store = dir.path().join("store");
 
     let ingest = trove(&store, &["ingest", leak_str(), "--json"]);
-    assert_eq!(ingest.status.code(), Some(2), "planted broken files make the exit code 2");
+    assert_eq!(
+        ingest.status.code(),
+        Some(2),
+        "planted broken files make the exit code 2"
+    );
     let report = &json_lines(&ingest)[0];
     assert!(report["files_processed"].as_u64().unwrap() > 40);
     assert_eq!(report["failures_this_run"], report["failures_recorded"]);
@@ -66,7 +80,12 @@ fn ingest_search_show_status_and_verify_work_together() {
     }
     let phrase = json_lines(&trove(&store, &["search", "\"shoot to kill\"", "--json"]));
     assert_eq!(phrase.len(), 1);
-    assert!(phrase[0]["snippet"]["text"].as_str().unwrap().contains("shoot to kill"));
+    assert!(
+        phrase[0]["snippet"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("shoot to kill")
+    );
 
     let id = hit["blob"].as_str().unwrap();
     let shown = json_lines(&trove(&store, &["show", &id[..10], "--json"]));
@@ -79,7 +98,12 @@ fn ingest_search_show_status_and_verify_work_together() {
     assert_eq!(status.status.code(), Some(2));
     let status = json_lines(&status);
     assert!(status[0]["documents"].as_u64().unwrap() > 40);
-    assert!(status.iter().skip(1).all(|line| line.get("failure").is_some()));
+    assert!(
+        status
+            .iter()
+            .skip(1)
+            .all(|line| line.get("failure").is_some())
+    );
 
     let verify = trove(&store, &["verify"]);
     assert!(verify.status.success(), "{}", stdout(&verify));
@@ -104,7 +128,10 @@ fn a_missing_store_and_a_bad_query_are_clear_errors() {
     let missing = trove(&dir.path().join("nowhere"), &["search", "x"]);
     assert_eq!(missing.status.code(), Some(1));
     let message = String::from_utf8_lossy(&missing.stderr);
-    assert!(message.contains("trove ingest"), "says what to do: {message}");
+    assert!(
+        message.contains("trove ingest"),
+        "says what to do: {message}"
+    );
 
     let store = dir.path().join("store");
     trove(&store, &["ingest", leak_str()]);
@@ -124,7 +151,9 @@ fn catalog_dump(store: &Path) -> Vec<String> {
         "SELECT path || done FROM sources ORDER BY path",
     ] {
         let mut statement = connection.prepare(sql).unwrap();
-        let rows = statement.query_map([], |row| row.get::<_, String>(0)).unwrap();
+        let rows = statement
+            .query_map([], |row| row.get::<_, String>(0))
+            .unwrap();
         lines.extend(rows.map(Result::unwrap));
     }
     lines
@@ -150,7 +179,11 @@ fn an_ingest_killed_with_sigkill_resumes_to_the_same_catalog() {
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(20) {
         let committed = rusqlite::Connection::open(store.join("trove.sqlite"))
-            .and_then(|c| c.query_row("SELECT COUNT(*) FROM sources WHERE done = 1", [], |r| r.get::<_, i64>(0)))
+            .and_then(|c| {
+                c.query_row("SELECT COUNT(*) FROM sources WHERE done = 1", [], |r| {
+                    r.get::<_, i64>(0)
+                })
+            })
             .unwrap_or(0);
         if committed > 0 {
             break;
@@ -161,7 +194,12 @@ fn an_ingest_killed_with_sigkill_resumes_to_the_same_catalog() {
     child.wait().unwrap();
 
     let resumed = trove(&store, &["ingest", leak_str(), "--json"]);
-    assert_eq!(resumed.status.code(), Some(2), "{}", String::from_utf8_lossy(&resumed.stderr));
+    assert_eq!(
+        resumed.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
     assert_eq!(catalog_dump(&store), catalog_dump(&reference));
     let count = |store: &Path| json_lines(&trove(store, &["search", "教育", "--json"])).len();
     assert_eq!(count(&store), count(&reference));

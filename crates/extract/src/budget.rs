@@ -27,7 +27,13 @@ impl PartsBuilder {
     }
 
     /// Adds a part, cut at a character boundary if the budget runs out.
-    pub(crate) fn push(&mut self, kind: PartKind, index: u32, label: Option<String>, mut text: String) {
+    pub(crate) fn push(
+        &mut self,
+        kind: PartKind,
+        index: u32,
+        label: Option<String>,
+        mut text: String,
+    ) {
         if text.len() > self.remaining {
             let mut cut = self.remaining;
             while !text.is_char_boundary(cut) {

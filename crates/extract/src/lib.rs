@@ -82,7 +82,9 @@ pub struct Embedded {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ExtractError {
     /// Password protection or encryption; the message says which scheme.
-    #[error("the {kind} is encrypted or password-protected ({detail}); it is catalogued but its text cannot be read without the password")]
+    #[error(
+        "the {kind} is encrypted or password-protected ({detail}); it is catalogued but its text cannot be read without the password"
+    )]
     Encrypted { kind: FileKind, detail: String },
     /// The bytes are not a valid file of the detected type.
     #[error("the {kind} is damaged or truncated: {detail}")]

@@ -20,7 +20,7 @@ pub struct IndexDocument<'a> {
 impl IndexDocument<'_> {
     /// One tantivy document per part; a document without text still gets one
     /// (with empty text) so that `type:`, `path:` and `camera:` find it.
-    pub(crate) fn to_tantivy(&self, fields: &Fields) -> Vec<TantivyDocument> {
+    pub(crate) fn to_tantivy(self, fields: &Fields) -> Vec<TantivyDocument> {
         let base = self.shared_fields(fields);
         if self.parts.is_empty() {
             return vec![base];
@@ -43,7 +43,7 @@ impl IndexDocument<'_> {
             .collect()
     }
 
-    fn shared_fields(&self, fields: &Fields) -> TantivyDocument {
+    fn shared_fields(self, fields: &Fields) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.blob, self.blob.as_str());
         doc.add_text(fields.kind, self.kind.code());
@@ -65,7 +65,10 @@ impl IndexDocument<'_> {
         }
         if let Some(image) = &meta.image {
             let exif = &image.exif;
-            for value in [&exif.make, &exif.model, &exif.body_serial].into_iter().flatten() {
+            for value in [&exif.make, &exif.model, &exif.body_serial]
+                .into_iter()
+                .flatten()
+            {
                 doc.add_text(fields.camera, value);
             }
         }
@@ -88,7 +91,10 @@ mod tests {
 
     #[test]
     fn top_folder_is_the_first_component() {
-        assert_eq!(top_folder("疏附县公安局/01-人员名单/a.xlsx"), "疏附县公安局");
+        assert_eq!(
+            top_folder("疏附县公安局/01-人员名单/a.xlsx"),
+            "疏附县公安局"
+        );
         assert_eq!(top_folder("a.zip!/b/c.txt"), "a.zip");
         assert_eq!(top_folder("notice.txt"), "notice.txt");
     }

@@ -54,7 +54,11 @@ impl Collector for FacetCollector {
     type Fruit = Facets;
     type Child = FacetSegmentCollector;
 
-    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
         let fast = segment.fast_fields();
         Ok(FacetSegmentCollector {
             blob: fast.str("blob")?,

@@ -8,11 +8,11 @@
 //! "escape" once stemmed), so prefixes are rewritten into regex queries that
 //! match the index's lowercased terms directly.
 
-use tantivy::query::{Query, QueryParser};
 use tantivy::Index;
+use tantivy::query::{Query, QueryParser};
 
-use crate::schema::Fields;
 use crate::IndexError;
+use crate::schema::Fields;
 
 /// Fields a bare prefix expands to.
 const PREFIX_FIELDS: [&str; 3] = ["text", "title", "path"];
@@ -20,7 +20,11 @@ const PREFIX_FIELDS: [&str; 3] = ["text", "title", "path"];
 /// Tokenized fields on which a prefix is rewritten into a regex.
 const TEXT_FIELDS: [&str; 5] = ["text", "title", "path", "author", "camera"];
 
-pub(crate) fn parse(index: &Index, fields: &Fields, query: &str) -> Result<Box<dyn Query>, IndexError> {
+pub(crate) fn parse(
+    index: &Index,
+    fields: &Fields,
+    query: &str,
+) -> Result<Box<dyn Query>, IndexError> {
     let mut parser = QueryParser::for_index(
         index,
         vec![fields.text, fields.text_han, fields.title, fields.path],
@@ -30,10 +34,12 @@ pub(crate) fn parse(index: &Index, fields: &Fields, query: &str) -> Result<Box<d
     parser.set_field_boost(fields.path, 0.5);
     parser.allow_regexes();
     let rewritten = expand_bare_prefixes(&normalise_and_not(query));
-    parser.parse_query(&rewritten).map_err(|error| IndexError::Query {
-        query: query.to_owned(),
-        reason: error.to_string(),
-    })
+    parser
+        .parse_query(&rewritten)
+        .map_err(|error| IndexError::Query {
+            query: query.to_owned(),
+            reason: error.to_string(),
+        })
 }
 
 /// tantivy reads `a AND NOT b` as matching nothing; users mean `a AND -b`.
@@ -125,7 +131,10 @@ mod tests {
 
     #[test]
     fn and_not_becomes_an_exclusion_outside_quotes() {
-        assert_eq!(normalise_and_not(r#"a AND NOT b "x AND NOT y""#), r#"a AND -b "x AND NOT y""#);
+        assert_eq!(
+            normalise_and_not(r#"a AND NOT b "x AND NOT y""#),
+            r#"a AND -b "x AND NOT y""#
+        );
     }
 
     #[test]
@@ -137,6 +146,9 @@ mod tests {
     #[test]
     fn quoted_words_and_regex_syntax_are_left_alone_or_escaped() {
         assert_eq!(expand_bare_prefixes(r#""shoot to*""#), r#""shoot to*""#);
-        assert_eq!(expand_bare_prefixes("a.b*"), "(text:/a\\.b.*/ OR title:/a\\.b.*/ OR path:/a\\.b.*/)");
+        assert_eq!(
+            expand_bare_prefixes("a.b*"),
+            "(text:/a\\.b.*/ OR title:/a\\.b.*/ OR path:/a\\.b.*/)"
+        );
     }
 }

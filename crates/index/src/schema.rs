@@ -47,7 +47,11 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
                 .set_tokenizer(analyzer)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
-        if stored { options.set_stored() } else { options }
+        if stored {
+            options.set_stored()
+        } else {
+            options
+        }
     };
     let fields = Fields {
         blob: builder.add_text_field("blob", STRING | STORED | FAST),

@@ -13,9 +13,9 @@ use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDoc
 use trove_model::{BlobId, PartKind};
 
 use crate::facets::FacetCollector;
-use crate::schema::{build_schema, register_analyzers, Fields};
+use crate::schema::{Fields, build_schema, register_analyzers};
 use crate::snippet::Highlighter;
-use crate::{query, Facets, IndexError, IndexWriter, Snippet};
+use crate::{Facets, IndexError, IndexWriter, Snippet, query};
 
 /// How much of a result set to return.
 #[derive(Debug, Clone)]
@@ -120,7 +120,11 @@ impl SearchIndex {
     }
 
     /// Runs `query`, returning a page of hits (best first) and facets.
-    pub fn search(&self, query: &str, options: &SearchOptions) -> Result<SearchResults, IndexError> {
+    pub fn search(
+        &self,
+        query: &str,
+        options: &SearchOptions,
+    ) -> Result<SearchResults, IndexError> {
         let searcher = self.reader.searcher();
         let parsed = query::parse(&self.index, &self.fields, query)?;
         let total = searcher.search(&parsed, &Count)?;
@@ -170,11 +174,19 @@ impl SearchIndex {
         options: &SearchOptions,
         mut visit: impl FnMut(Hit) -> Result<(), IndexError>,
     ) -> Result<(), IndexError> {
-        let limit = options.limit.unwrap_or(total).min(total.saturating_sub(options.offset));
+        let limit = options
+            .limit
+            .unwrap_or(total)
+            .min(total.saturating_sub(options.offset));
         if limit == 0 {
             return Ok(());
         }
-        let top = searcher.search(query, &TopDocs::with_limit(limit).and_offset(options.offset).order_by_score())?;
+        let top = searcher.search(
+            query,
+            &TopDocs::with_limit(limit)
+                .and_offset(options.offset)
+                .order_by_score(),
+        )?;
         let mut highlighter = Highlighter::new(
             searcher,
             query,
@@ -196,13 +208,19 @@ impl SearchIndex {
     ) -> Result<Hit, IndexError> {
         let doc: TantivyDocument = searcher.doc(address)?;
         let f = &self.fields;
-        let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_owned);
+        let text_of = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
         let number_of = |field| doc.get_first(field).and_then(|v| v.as_u64());
         let blob = text_of(f.blob)
             .and_then(|id| BlobId::from_str(&id).ok())
-            .ok_or_else(|| IndexError::Tantivy(tantivy::TantivyError::InternalError(
-                "an index document has no valid blob id; run `trove reindex`".into(),
-            )))?;
+            .ok_or_else(|| {
+                IndexError::Tantivy(tantivy::TantivyError::InternalError(
+                    "an index document has no valid blob id; run `trove reindex`".into(),
+                ))
+            })?;
         let text = text_of(f.text).unwrap_or_default();
         Ok(Hit {
             blob,

@@ -133,7 +133,11 @@ impl Highlighter {
 
 /// The byte offset of the match that starts the window (of `max_chars`
 /// characters) holding the greatest weight of matches.
-fn best_window_start(matches: &[(usize, usize, f32)], text: &str, max_chars: usize) -> Option<usize> {
+fn best_window_start(
+    matches: &[(usize, usize, f32)],
+    text: &str,
+    max_chars: usize,
+) -> Option<usize> {
     let mut best: Option<(f32, usize)> = None;
     for (i, &(start, _, _)) in matches.iter().enumerate() {
         let limit = text[start..]

@@ -1,7 +1,7 @@
 //! Adding and replacing documents.
 
-use tantivy::indexer::UserOperation;
 use tantivy::Term;
+use tantivy::indexer::UserOperation;
 
 use crate::schema::Fields;
 use crate::{IndexDocument, IndexError};
@@ -23,7 +23,12 @@ impl IndexWriter {
     pub fn replace(&mut self, document: &IndexDocument<'_>) -> Result<(), IndexError> {
         let delete = Term::from_field_text(self.fields.blob, document.blob.as_str());
         let mut operations = vec![UserOperation::Delete(delete)];
-        operations.extend(document.to_tantivy(&self.fields).into_iter().map(UserOperation::Add));
+        operations.extend(
+            document
+                .to_tantivy(&self.fields)
+                .into_iter()
+                .map(UserOperation::Add),
+        );
         self.writer.run(operations)?;
         Ok(())
     }

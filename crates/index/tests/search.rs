@@ -69,10 +69,34 @@ fn fixture() -> Fixture {
     let city_paths = ["notes.txt".to_owned()];
     let city_parts = [part(PartKind::Body, 1, "他去过乌鲁木齐市。")];
     let documents = [
-        IndexDocument { blob: &blob(1), kind: FileKind::Docx, paths: &speech_paths, metadata: &speech_meta, parts: &speech_parts },
-        IndexDocument { blob: &blob(2), kind: FileKind::Pdf, paths: &english_paths, metadata: &empty, parts: &english_parts },
-        IndexDocument { blob: &blob(3), kind: FileKind::Jpeg, paths: &photo_paths, metadata: &photo_meta, parts: &[] },
-        IndexDocument { blob: &blob(4), kind: FileKind::Text, paths: &city_paths, metadata: &empty, parts: &city_parts },
+        IndexDocument {
+            blob: &blob(1),
+            kind: FileKind::Docx,
+            paths: &speech_paths,
+            metadata: &speech_meta,
+            parts: &speech_parts,
+        },
+        IndexDocument {
+            blob: &blob(2),
+            kind: FileKind::Pdf,
+            paths: &english_paths,
+            metadata: &empty,
+            parts: &english_parts,
+        },
+        IndexDocument {
+            blob: &blob(3),
+            kind: FileKind::Jpeg,
+            paths: &photo_paths,
+            metadata: &photo_meta,
+            parts: &[],
+        },
+        IndexDocument {
+            blob: &blob(4),
+            kind: FileKind::Text,
+            paths: &city_paths,
+            metadata: &empty,
+            parts: &city_parts,
+        },
     ];
     for document in &documents {
         writer.replace(document).unwrap();
@@ -101,7 +125,11 @@ fn a_chinese_word_finds_the_longer_compound_with_a_highlight() {
     assert_eq!(hit.blob, blob(1));
     assert_eq!(hit.paths, ["疏附县公安局/02-讲话材料/讲话.docx"]);
     assert_eq!(hit.part_kind, Some(PartKind::Body));
-    assert!(hit.snippet.marked("[", "]").contains("[教育]"), "{:?}", hit.snippet);
+    assert!(
+        hit.snippet.marked("[", "]").contains("[教育]"),
+        "{:?}",
+        hit.snippet
+    );
 }
 
 #[test]
@@ -109,7 +137,10 @@ fn a_han_word_inside_a_longer_jieba_word_is_found_through_bigrams() {
     let fixture = fixture();
     let results = all(&fixture.index, "鲁木");
     assert_eq!(results.hits.len(), 1);
-    assert_eq!(results.hits[0].snippet.marked("[", "]"), "他去过乌[鲁木]齐市。");
+    assert_eq!(
+        results.hits[0].snippet.marked("[", "]"),
+        "他去过乌[鲁木]齐市。"
+    );
 }
 
 #[test]
@@ -118,8 +149,15 @@ fn an_english_phrase_is_found_on_its_page() {
     let results = all(&fixture.index, "\"shoot to kill\"");
     assert_eq!(results.total, 1);
     let hit = &results.hits[0];
-    assert_eq!((hit.part_kind, hit.part_index), (Some(PartKind::Page), Some(2)));
-    assert!(hit.snippet.marked("[", "]").contains("[shoot] [to] [kill]"), "{:?}", hit.snippet);
+    assert_eq!(
+        (hit.part_kind, hit.part_index),
+        (Some(PartKind::Page), Some(2))
+    );
+    assert!(
+        hit.snippet.marked("[", "]").contains("[shoot] [to] [kill]"),
+        "{:?}",
+        hit.snippet
+    );
     // Stemming: "escaping" finds "escape".
     assert_eq!(all(&fixture.index, "escaping").total, 1);
     // The words in another order are not the phrase.
@@ -133,8 +171,15 @@ fn fields_and_boolean_operators_narrow_results() {
     assert_eq!(all(&fixture.index, "camera:canon").hits[0].blob, blob(3));
     assert_eq!(all(&fixture.index, "year:2018").hits[0].blob, blob(3));
     assert_eq!(all(&fixture.index, "author:政法委").hits[0].blob, blob(1));
-    assert_eq!(all(&fixture.index, "path:讲话材料").total, 3, "two speech parts + one");
-    assert_eq!(all(&fixture.index, "path:讲话材料 AND NOT type:pdf").total, 1);
+    assert_eq!(
+        all(&fixture.index, "path:讲话材料").total,
+        3,
+        "two speech parts + one"
+    );
+    assert_eq!(
+        all(&fixture.index, "path:讲话材料 AND NOT type:pdf").total,
+        1
+    );
     assert_eq!(all(&fixture.index, "教育 OR shoot").total, 2);
     assert_eq!(all(&fixture.index, "esca*").total, 1);
     assert_eq!(all(&fixture.index, "Esca*").total, 1);

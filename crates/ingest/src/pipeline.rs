@@ -74,14 +74,25 @@ pub fn ingest(
                     }
                     let failures = worker.process_source(&job, BatchSender::new(&batch_sender));
                     counters.processed.fetch_add(1, Ordering::Relaxed);
-                    counters.processed_bytes.fetch_add(job.source.size, Ordering::Relaxed);
+                    counters
+                        .processed_bytes
+                        .fetch_add(job.source.size, Ordering::Relaxed);
                     counters.failures.fetch_add(failures, Ordering::Relaxed);
                     progress.processed(job.source.size, failures);
                 }
             });
         }
         drop(jobs);
-        let walk_result = walk(&tree, &root, catalog, &job_sender, &batch_sender, &counters, progress, stop);
+        let walk_result = walk(
+            &tree,
+            &root,
+            catalog,
+            &job_sender,
+            &batch_sender,
+            &counters,
+            progress,
+            stop,
+        );
         drop(job_sender);
         drop(batch_sender);
         progress.phase("finishing: writing the catalog and index");
@@ -153,7 +164,8 @@ fn walk(
                         return ControlFlow::Break(());
                     }
                 };
-                let unchanged = known.is_some_and(|k| k.done && k.size == size && k.mtime_ns == mtime_ns);
+                let unchanged =
+                    known.is_some_and(|k| k.done && k.size == size && k.mtime_ns == mtime_ns);
                 if unchanged {
                     counters.unchanged.fetch_add(1, Ordering::Relaxed);
                     progress.skipped(size);

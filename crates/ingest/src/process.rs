@@ -4,21 +4,21 @@
 
 use std::fs::{self, File};
 use std::io::{Cursor, Read, Seek};
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use trove_extract::{ExtractError, Extracted, EXTRACTOR_VERSION};
-use trove_model::{BlobId, Failure, FailureReason, FileKind, Stage, MEMBER_SEPARATOR};
+use trove_extract::{EXTRACTOR_VERSION, ExtractError, Extracted};
+use trove_model::{BlobId, Failure, FailureReason, FileKind, MEMBER_SEPARATOR, Stage};
 use trove_store::{
-    hash_bytes, BlobState, BlobStore, Catalog, ContentHashes, ExtractionOutcome, FailureRow,
-    NewBlob, Occurrence, SourceFile,
+    BlobState, BlobStore, Catalog, ContentHashes, ExtractionOutcome, FailureRow, NewBlob,
+    Occurrence, SourceFile, hash_bytes,
 };
 
+use crate::IngestOptions;
 use crate::batch::BatchSender;
 use crate::timings::{StageTimings, TimedStage};
-use crate::unpack::{unpack, ExpansionGuard, MemberVisitor};
-use crate::IngestOptions;
+use crate::unpack::{ExpansionGuard, MemberVisitor, unpack};
 
 /// How much of a large file type detection looks at.
 const DETECTION_PREFIX: usize = 1 << 20;
@@ -86,7 +86,10 @@ impl Worker<'_> {
             depth: 0,
         };
         if job.source.size <= self.options.max_in_memory_bytes {
-            match self.timings.time(TimedStage::ReadAndHash, || fs::read(&job.absolute)) {
+            match self
+                .timings
+                .time(TimedStage::ReadAndHash, || fs::read(&job.absolute))
+            {
                 Ok(bytes) => self.process_bytes(&item, bytes, &mut ctx),
                 Err(error) => self.fail(&mut ctx, &item.path, None, read_failure(&error)),
             }
@@ -99,16 +102,29 @@ impl Worker<'_> {
     }
 
     fn process_bytes(&self, item: &Item, bytes: Vec<u8>, ctx: &mut SourceContext<'_>) {
-        let hashes = self.timings.time(TimedStage::ReadAndHash, || hash_bytes(&bytes));
-        if let Err(error) = self.timings.time(TimedStage::Store, || self.blobs.put(&hashes, &bytes)) {
+        let hashes = self
+            .timings
+            .time(TimedStage::ReadAndHash, || hash_bytes(&bytes));
+        if let Err(error) = self
+            .timings
+            .time(TimedStage::Store, || self.blobs.put(&hashes, &bytes))
+        {
             let failure = Failure::new(Stage::Store, FailureReason::Io, error.to_string());
             return self.fail(ctx, &item.path, None, failure);
         }
-        let Some((id, kind, state)) = self.register(item, &hashes, bytes.len() as u64, &bytes, ctx) else {
+        let Some((id, kind, state)) = self.register(item, &hashes, bytes.len() as u64, &bytes, ctx)
+        else {
             return;
         };
         if kind.is_archive() {
-            self.unpack_archive(item, kind, Cursor::new(bytes.as_slice()), &id, needs_extraction(&state), ctx);
+            self.unpack_archive(
+                item,
+                kind,
+                Cursor::new(bytes.as_slice()),
+                &id,
+                needs_extraction(&state),
+                ctx,
+            );
         } else if needs_extraction(&state) {
             self.extract(item, kind, &bytes, &id, ctx);
         }
@@ -135,7 +151,13 @@ impl Worker<'_> {
     }
 
     /// Continues with content already in the store, too large for memory.
-    fn process_stored(&self, item: &Item, hashes: &ContentHashes, size: u64, ctx: &mut SourceContext<'_>) {
+    fn process_stored(
+        &self,
+        item: &Item,
+        hashes: &ContentHashes,
+        size: u64,
+        ctx: &mut SourceContext<'_>,
+    ) {
         let id = &hashes.blake3;
         let mut head = Vec::new();
         let opened = self.blobs.open_blob(id).map_err(|e| e.to_string());
@@ -147,17 +169,20 @@ impl Worker<'_> {
         };
         if kind.is_archive() {
             match self.blobs.open_blob(&id) {
-                Ok(file) => self.unpack_archive(item, kind, file, &id, needs_extraction(&state), ctx),
+                Ok(file) => {
+                    self.unpack_archive(item, kind, file, &id, needs_extraction(&state), ctx)
+                }
                 Err(error) => {
                     let failure = Failure::new(Stage::Unpack, FailureReason::Io, error.to_string());
                     self.fail(ctx, &item.path, Some(&id), failure);
                 }
             }
         } else if needs_extraction(&state) {
-            ctx.out
-                .batch()
-                .extractions
-                .push((id.clone(), EXTRACTOR_VERSION, ExtractionOutcome::Skipped));
+            ctx.out.batch().extractions.push((
+                id.clone(),
+                EXTRACTOR_VERSION,
+                ExtractionOutcome::Skipped,
+            ));
             let failure = Failure::new(
                 Stage::Extract,
                 FailureReason::TooLarge,
@@ -193,7 +218,9 @@ impl Worker<'_> {
         };
         let kind = match &state {
             Some(state) => state.kind,
-            None => self.timings.time(TimedStage::Detect, || trove_extract::detect(content, item.name())),
+            None => self.timings.time(TimedStage::Detect, || {
+                trove_extract::detect(content, item.name())
+            }),
         };
         let batch = ctx.out.batch();
         if state.is_none() {
@@ -208,7 +235,8 @@ impl Worker<'_> {
             root: self.root.to_owned(),
             path: item.path.clone(),
             parent: item.parent.clone(),
-            name_kind: FileKind::from_extension(item.name()).filter(|&named| disagrees(named, kind)),
+            name_kind: FileKind::from_extension(item.name())
+                .filter(|&named| disagrees(named, kind)),
         });
         Some((id, kind, state))
     }
@@ -257,7 +285,14 @@ impl Worker<'_> {
         }
     }
 
-    fn extract(&self, item: &Item, kind: FileKind, bytes: &[u8], id: &BlobId, ctx: &mut SourceContext<'_>) {
+    fn extract(
+        &self,
+        item: &Item,
+        kind: FileKind,
+        bytes: &[u8],
+        id: &BlobId,
+        ctx: &mut SourceContext<'_>,
+    ) {
         let start = Instant::now();
         let result = catch_unwind(AssertUnwindSafe(|| {
             trove_extract::extract(kind, bytes, &self.options.extract)
@@ -275,7 +310,7 @@ impl Worker<'_> {
                 } = extracted;
                 let outcome = ExtractionOutcome::Extracted {
                     parts,
-                    metadata,
+                    metadata: Box::new(metadata),
                     thumbnail,
                     truncated,
                 };
@@ -283,7 +318,8 @@ impl Worker<'_> {
                 for child in children {
                     let child_item = item.child(&child.name, id);
                     if child_item.depth > self.options.archive.max_depth {
-                        let too_deep = failure(FailureReason::TooDeep, "attachments nested too deep".into());
+                        let too_deep =
+                            failure(FailureReason::TooDeep, "attachments nested too deep".into());
                         self.fail(ctx, &child_item.path, None, too_deep);
                         continue;
                     }
@@ -297,7 +333,12 @@ impl Worker<'_> {
                     ExtractError::Corrupt { .. } => FailureReason::Corrupt,
                 };
                 push_outcome(ctx, id, ExtractionOutcome::Failed);
-                self.fail(ctx, &item.path, Some(id), failure(reason, error.to_string()));
+                self.fail(
+                    ctx,
+                    &item.path,
+                    Some(id),
+                    failure(reason, error.to_string()),
+                );
             }
             Err(panic) => {
                 let detail = panic_message(panic.as_ref());
@@ -306,12 +347,23 @@ impl Worker<'_> {
                     "the {kind} extractor crashed on this file ({detail}); this is a bug in trove, please report it. \
                      The original is stored: after an upgrade, `trove ingest --retry-failed` extracts it again"
                 );
-                self.fail(ctx, &item.path, Some(id), failure(FailureReason::Corrupt, message));
+                self.fail(
+                    ctx,
+                    &item.path,
+                    Some(id),
+                    failure(FailureReason::Corrupt, message),
+                );
             }
         }
     }
 
-    fn fail(&self, ctx: &mut SourceContext<'_>, path: &str, blob: Option<&BlobId>, failure: Failure) {
+    fn fail(
+        &self,
+        ctx: &mut SourceContext<'_>,
+        path: &str,
+        blob: Option<&BlobId>,
+        failure: Failure,
+    ) {
         ctx.out.failures += 1;
         ctx.out.batch().failures.push(FailureRow {
             root: self.root.to_owned(),
@@ -351,7 +403,8 @@ impl MemberVisitor for ArchiveVisitor<'_, '_, '_> {
             .blobs
             .put_reader(&mut whole, std::path::Path::new(&item.path))
             .map_err(|e| Failure::new(Stage::Store, FailureReason::Io, e.to_string()))?;
-        self.worker.process_stored(&item, &stored.hashes, stored.size, self.ctx);
+        self.worker
+            .process_stored(&item, &stored.hashes, stored.size, self.ctx);
         Ok(())
     }
 
@@ -363,7 +416,10 @@ impl MemberVisitor for ArchiveVisitor<'_, '_, '_> {
 
 fn push_outcome(ctx: &mut SourceContext<'_>, id: &BlobId, outcome: ExtractionOutcome) {
     ctx.out.count_text(&outcome);
-    ctx.out.batch().extractions.push((id.clone(), EXTRACTOR_VERSION, outcome));
+    ctx.out
+        .batch()
+        .extractions
+        .push((id.clone(), EXTRACTOR_VERSION, outcome));
 }
 
 /// An archive's own "extraction": it has no text, its members are documents.

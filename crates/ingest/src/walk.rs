@@ -91,13 +91,18 @@ impl Tree {
                 // Sockets, FIFOs and devices hold no document.
                 Ok(_) => continue,
                 Err(error) => {
-                    let path = error.path().map(Path::to_path_buf).unwrap_or_else(|| start.to_path_buf());
+                    let path = error
+                        .path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| start.to_path_buf());
                     WalkEntry::Refused {
                         relative: self.relative(&path),
                         failure: Failure::new(
                             Stage::Walk,
                             FailureReason::Io,
-                            format!("cannot list or read this entry: {error}; check its permissions"),
+                            format!(
+                                "cannot list or read this entry: {error}; check its permissions"
+                            ),
                         ),
                     }
                 }
@@ -142,7 +147,9 @@ impl Tree {
         let relative = self.relative(path);
         let target = fs::read_link(path).ok();
         let resolved = fs::canonicalize(path).ok();
-        let inside = resolved.as_deref().is_some_and(|t| t.starts_with(&self.root));
+        let inside = resolved
+            .as_deref()
+            .is_some_and(|t| t.starts_with(&self.root));
         if inside {
             return None;
         }
@@ -152,7 +159,9 @@ impl Tree {
             failure: Failure::new(
                 Stage::Walk,
                 FailureReason::LinkOutsideTree,
-                format!("a link to {shown}, outside the ingested folder (or missing); it was not followed"),
+                format!(
+                    "a link to {shown}, outside the ingested folder (or missing); it was not followed"
+                ),
             ),
         })
     }
@@ -176,7 +185,9 @@ mod tests {
         tree.walk(|entry| {
             seen.push(match entry {
                 WalkEntry::File { relative, .. } => relative,
-                WalkEntry::Refused { relative, failure } => format!("{relative} ({})", failure.reason),
+                WalkEntry::Refused { relative, failure } => {
+                    format!("{relative} ({})", failure.reason)
+                }
             });
             ControlFlow::Continue(())
         });
@@ -201,7 +212,8 @@ mod tests {
         let outside = tempfile::tempdir().unwrap();
         fs::write(outside.path().join("secret.txt"), b"This is a secret!").unwrap();
         fs::write(dir.path().join("inside.txt"), b"x").unwrap();
-        std::os::unix::fs::symlink(outside.path().join("secret.txt"), dir.path().join("out")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.txt"), dir.path().join("out"))
+            .unwrap();
         std::os::unix::fs::symlink(dir.path().join("inside.txt"), dir.path().join("in")).unwrap();
         let tree = Tree::resolve(dir.path(), &[]).unwrap();
         assert_eq!(collect(&tree), ["inside.txt", "out (link_outside_tree)"]);

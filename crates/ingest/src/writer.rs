@@ -10,8 +10,8 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 use trove_index::{IndexDocument, IndexWriter, SearchIndex};
 use trove_store::{Catalog, WriteBatch};
 
-use crate::timings::{StageTimings, TimedStage};
 use crate::IngestError;
+use crate::timings::{StageTimings, TimedStage};
 
 /// How often new documents are made searchable during a long ingest.
 const INDEX_INTERVAL: Duration = Duration::from_secs(5);
@@ -50,7 +50,11 @@ pub(crate) fn run(
 /// Indexes every document whose latest state the index lacks, commits, and
 /// only then marks them indexed: a crash in between re-indexes them next time
 /// (replacing, never duplicating).
-pub fn sync_index(catalog: &dyn Catalog, writer: &mut IndexWriter, timings: &StageTimings) -> Result<u64, IngestError> {
+pub fn sync_index(
+    catalog: &dyn Catalog,
+    writer: &mut IndexWriter,
+    timings: &StageTimings,
+) -> Result<u64, IngestError> {
     let pending = catalog.unindexed(usize::MAX >> 1)?;
     if pending.is_empty() {
         return Ok(0);
@@ -60,7 +64,11 @@ pub fn sync_index(catalog: &dyn Catalog, writer: &mut IndexWriter, timings: &Sta
         let Some(document) = catalog.document(id)? else {
             continue;
         };
-        let mut paths: Vec<String> = document.occurrences.iter().map(|o| o.path.clone()).collect();
+        let mut paths: Vec<String> = document
+            .occurrences
+            .iter()
+            .map(|o| o.path.clone())
+            .collect();
         paths.dedup();
         writer.replace(&IndexDocument {
             blob: &document.id,

@@ -11,7 +11,10 @@ use trove_model::FailureReason;
 use trove_store::Catalog;
 
 fn corpus() -> Option<PathBuf> {
-    let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus"));
+    let path = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus"
+    ));
     if path.is_dir() {
         Some(path)
     } else {
@@ -29,12 +32,20 @@ fn every_corpus_file_is_catalogued_and_encrypted_ones_are_reported() {
     let failed_paths: BTreeSet<&str> = failures.iter().map(|row| row.path.as_str()).collect();
 
     let mut files = 0;
-    for entry in walkdir::WalkDir::new(&corpus).into_iter().filter_map(Result::ok) {
+    for entry in walkdir::WalkDir::new(&corpus)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         if !entry.file_type().is_file() {
             continue;
         }
         files += 1;
-        let relative = entry.path().strip_prefix(&corpus).unwrap().to_string_lossy().into_owned();
+        let relative = entry
+            .path()
+            .strip_prefix(&corpus)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let seen = !catalog.occurrences_at(&relative).unwrap().is_empty();
         assert!(
             seen || failed_paths.contains(relative.as_str()),
@@ -55,7 +66,14 @@ fn every_corpus_file_is_catalogued_and_encrypted_ones_are_reported() {
         "aleph-ingest-file/encypted_by_libreoffice.odt",
         "aleph-ingest-file/7z_password.7z",
     ] {
-        assert!(encrypted(path), "{path} is reported as encrypted: {:?}", failures.iter().filter(|r| r.path == path).collect::<Vec<_>>());
+        assert!(
+            encrypted(path),
+            "{path} is reported as encrypted: {:?}",
+            failures
+                .iter()
+                .filter(|r| r.path == path)
+                .collect::<Vec<_>>()
+        );
     }
     assert!(ingested.report.files_processed >= files as u64 - 5);
     assert_eq!(catalog.status().unwrap().unindexed, 0);
@@ -66,21 +84,45 @@ fn corpus_facts_survive_the_whole_pipeline() {
     let Some(corpus) = corpus() else { return };
     let ingested = ingest_fresh(&corpus.join("aleph-ingest-file"));
     let search = |query: &str| {
-        let options = trove_index::SearchOptions { limit: None, ..Default::default() };
+        let options = trove_index::SearchOptions {
+            limit: None,
+            ..Default::default()
+        };
         ingested.index.search(query, &options).unwrap()
     };
     let paths = |query: &str| -> Vec<String> {
-        search(query).hits.into_iter().flat_map(|hit| hit.paths).collect()
+        search(query)
+            .hits
+            .into_iter()
+            .flat_map(|hit| hit.paths)
+            .collect()
     };
     assert!(paths("\"Mihai Viteazul\"").contains(&"file.xlsx".to_owned()));
     assert!(paths("\"paint graffiti on all corners\"").contains(&"Plan.odt".to_owned()));
     assert!(paths("\"Ingestors extract useful information\"").contains(&"readme.pdf".to_owned()));
     let pages = |name: &str| {
-        let occurrence = ingested.store.catalog.occurrences_at(name).unwrap().remove(0);
-        ingested.store.catalog.document(&occurrence.blob).unwrap().unwrap().metadata.page_count
+        let occurrence = ingested
+            .store
+            .catalog
+            .occurrences_at(name)
+            .unwrap()
+            .remove(0);
+        ingested
+            .store
+            .catalog
+            .document(&occurrence.blob)
+            .unwrap()
+            .unwrap()
+            .metadata
+            .page_count
     };
     assert_eq!(pages("500 pages.pdf"), Some(500));
     assert_eq!(pages("106972554.pdf"), Some(3));
     // Members of the 7z are documents of their own, each with its path.
-    assert!(search("type:pdf").hits.iter().any(|hit| hit.paths.iter().any(|p| p.starts_with("500_pages.7z!/"))));
+    assert!(
+        search("type:pdf")
+            .hits
+            .iter()
+            .any(|hit| hit.paths.iter().any(|p| p.starts_with("500_pages.7z!/")))
+    );
 }

@@ -3,10 +3,10 @@
 mod common;
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use common::{demo_leak, dump_catalog, ingest_fresh, ingest_into, options, Ingested};
+use common::{Ingested, demo_leak, dump_catalog, ingest_fresh, ingest_into, options};
 use trove_index::{SearchIndex, SearchOptions};
 use trove_ingest::Progress;
 use trove_model::{BlobId, FailureReason};
@@ -37,24 +37,46 @@ fn every_planted_file_is_ingested_or_failed_with_the_planted_reason() {
         let occurrences = ingested.store.catalog.occurrences_at(&file.path).unwrap();
         match file.outcome {
             Outcome::Ingested => {
-                assert!(!failures.contains_key(&file.path), "{} failed: {:?}", file.path, failures.get(&file.path));
+                assert!(
+                    !failures.contains_key(&file.path),
+                    "{} failed: {:?}",
+                    file.path,
+                    failures.get(&file.path)
+                );
                 let [occurrence] = occurrences.as_slice() else {
-                    panic!("{} should be seen exactly once, got {occurrences:?}", file.path);
+                    panic!(
+                        "{} should be seen exactly once, got {occurrences:?}",
+                        file.path
+                    );
                 };
                 assert_eq!(occurrence.blob.as_str(), file.blake3, "{}", file.path);
-                let state = ingested.store.catalog.blob_state(&occurrence.blob).unwrap().unwrap();
+                let state = ingested
+                    .store
+                    .catalog
+                    .blob_state(&occurrence.blob)
+                    .unwrap()
+                    .unwrap();
                 assert_eq!(state.kind, file.kind, "{}: detected kind", file.path);
             }
             Outcome::Failed => {
-                let failure = failures
-                    .get(&file.path)
-                    .unwrap_or_else(|| panic!("{} should have failed ({:?})", file.path, file.failure));
+                let failure = failures.get(&file.path).unwrap_or_else(|| {
+                    panic!("{} should have failed ({:?})", file.path, file.failure)
+                });
                 assert_eq!(Some(failure.failure.reason), file.failure, "{}", file.path);
             }
         }
     }
-    let planted_failures = demo_leak().truth.files.iter().filter(|f| f.outcome == Outcome::Failed).count();
-    assert_eq!(failures.len(), planted_failures, "no failure beyond the planted ones: {failures:#?}");
+    let planted_failures = demo_leak()
+        .truth
+        .files
+        .iter()
+        .filter(|f| f.outcome == Outcome::Failed)
+        .count();
+    assert_eq!(
+        failures.len(),
+        planted_failures,
+        "no failure beyond the planted ones: {failures:#?}"
+    );
 }
 
 #[test]
@@ -64,25 +86,50 @@ fn a_broken_file_is_known_by_its_content_type_and_recorded_as_corrupt() {
         .truth
         .files
         .iter()
-        .find(|f| f.kind == trove_model::FileKind::Docx && f.failure == Some(FailureReason::Corrupt))
+        .find(|f| {
+            f.kind == trove_model::FileKind::Docx && f.failure == Some(FailureReason::Corrupt)
+        })
         .expect("the demo plants a truncated docx");
     let failure = &failures_by_path(&ingested.store)[&truncated.path];
     assert_eq!(failure.failure.stage, trove_model::Stage::Extract);
-    assert!(failure.failure.message.contains("docx"), "{}", failure.failure.message);
+    assert!(
+        failure.failure.message.contains("docx"),
+        "{}",
+        failure.failure.message
+    );
 }
 
 #[test]
 fn each_format_yields_its_planted_text() {
     let ingested = ingested();
-    for file in demo_leak().truth.files.iter().filter(|f| f.outcome == Outcome::Ingested) {
+    for file in demo_leak()
+        .truth
+        .files
+        .iter()
+        .filter(|f| f.outcome == Outcome::Ingested)
+    {
         let id: BlobId = file.blake3.parse().unwrap();
         let document = ingested.store.catalog.document(&id).unwrap().unwrap();
-        let text: String = document.parts.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n");
+        let text: String = document
+            .parts
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
         for planted in &file.texts {
-            assert!(text.contains(planted.as_str()), "{} ({}) lacks {planted:?}", file.path, file.kind);
+            assert!(
+                text.contains(planted.as_str()),
+                "{} ({}) lacks {planted:?}",
+                file.path,
+                file.kind
+            );
         }
         if !file.sheets.is_empty() {
-            let labels: Vec<&str> = document.parts.iter().filter_map(|p| p.label.as_deref()).collect();
+            let labels: Vec<&str> = document
+                .parts
+                .iter()
+                .filter_map(|p| p.label.as_deref())
+                .collect();
             assert_eq!(labels, file.sheets, "{}", file.path);
         }
         if let Some(pages) = file.pages {
@@ -100,10 +147,21 @@ fn exif_fields_read_back_exactly() {
         let id: BlobId = file.blake3.parse().unwrap();
         let document = ingested.store.catalog.document(&id).unwrap().unwrap();
         let image = document.metadata.image.expect("an image has image facts");
-        assert_eq!(image.exif.make.as_deref(), Some(expected.make.as_str()), "{}", file.path);
+        assert_eq!(
+            image.exif.make.as_deref(),
+            Some(expected.make.as_str()),
+            "{}",
+            file.path
+        );
         assert_eq!(image.exif.model.as_deref(), Some(expected.model.as_str()));
-        assert_eq!(image.exif.body_serial.as_deref(), Some(expected.body_serial.as_str()));
-        assert_eq!(image.exif.date_time_original.as_deref(), Some(expected.date_time_original.as_str()));
+        assert_eq!(
+            image.exif.body_serial.as_deref(),
+            Some(expected.body_serial.as_str())
+        );
+        assert_eq!(
+            image.exif.date_time_original.as_deref(),
+            Some(expected.date_time_original.as_str())
+        );
         assert!(image.perceptual_hash.is_some());
         assert!(document.has_thumbnail, "{} has a thumbnail", file.path);
         checked += 1;
@@ -115,14 +173,25 @@ fn exif_fields_read_back_exactly() {
 fn a_duplicate_is_stored_once_with_every_path() {
     let ingested = ingested();
     let truth = &demo_leak().truth;
-    let duplicates: Vec<_> = truth.files.iter().filter(|f| f.duplicate_of.is_some()).collect();
+    let duplicates: Vec<_> = truth
+        .files
+        .iter()
+        .filter(|f| f.duplicate_of.is_some())
+        .collect();
     assert!(!duplicates.is_empty(), "the demo plants duplicates");
     for file in duplicates {
         let id: BlobId = file.blake3.parse().unwrap();
         let document = ingested.store.catalog.document(&id).unwrap().unwrap();
-        let paths: Vec<&str> = document.occurrences.iter().map(|o| o.path.as_str()).collect();
+        let paths: Vec<&str> = document
+            .occurrences
+            .iter()
+            .map(|o| o.path.as_str())
+            .collect();
         assert!(paths.contains(&file.path.as_str()), "{paths:?}");
-        assert!(paths.contains(&file.duplicate_of.as_deref().unwrap()), "{paths:?}");
+        assert!(
+            paths.contains(&file.duplicate_of.as_deref().unwrap()),
+            "{paths:?}"
+        );
         assert!(ingested.store.blobs.contains(&id));
     }
     // Every file that was read is a blob, broken ones included; only members
@@ -134,7 +203,11 @@ fn a_duplicate_is_stored_once_with_every_path() {
         .map(|f| f.blake3.as_str())
         .collect();
     let status = ingested.store.catalog.status().unwrap();
-    assert_eq!(status.documents as usize, distinct.len(), "one blob per distinct content");
+    assert_eq!(
+        status.documents as usize,
+        distinct.len(),
+        "one blob per distinct content"
+    );
 }
 
 #[test]
@@ -158,7 +231,11 @@ fn planted_searches_find_their_files_with_the_right_snippets() {
             hit.snippet.text,
             search.snippet
         );
-        assert!(!hit.snippet.highlights.is_empty(), "{:?} highlights something", search.query);
+        assert!(
+            !hit.snippet.highlights.is_empty(),
+            "{:?} highlights something",
+            search.query
+        );
     }
 }
 
@@ -172,7 +249,13 @@ fn every_document_is_indexed() {
 fn ingesting_again_adds_nothing() {
     let first = ingest_fresh(&demo_leak().leak());
     let before = dump_catalog(&first.store);
-    let report = ingest_into(&first.store, &first.index, &demo_leak().leak(), &options(), &trove_ingest::Silent);
+    let report = ingest_into(
+        &first.store,
+        &first.index,
+        &demo_leak().leak(),
+        &options(),
+        &trove_ingest::Silent,
+    );
     assert_eq!(report.files_processed, 0);
     assert_eq!(report.files_unchanged, report.files_found);
     assert_eq!(dump_catalog(&first.store), before);
@@ -211,16 +294,25 @@ fn an_interrupted_ingest_resumes_to_the_same_catalog() {
         after: 40,
         seen: AtomicU64::new(0),
     };
-    let partial = trove_ingest::ingest(&store, &index, &leak, &options(), &progress, &stop).unwrap();
+    let partial =
+        trove_ingest::ingest(&store, &index, &leak, &options(), &progress, &stop).unwrap();
     assert!(partial.interrupted);
     assert!(partial.files_processed < uninterrupted.report.files_processed);
 
     let resumed = ingest_into(&store, &index, &leak, &options(), &trove_ingest::Silent);
     assert!(!resumed.interrupted);
-    assert!(resumed.files_unchanged >= 40, "work done before the stop is kept");
+    assert!(
+        resumed.files_unchanged >= 40,
+        "work done before the stop is kept"
+    );
     assert_eq!(dump_catalog(&store), dump_catalog(&uninterrupted.store));
     for query in ["教育", "\"shoot to kill\"", "type:jpeg"] {
-        let count = |index: &SearchIndex| index.search(query, &SearchOptions::default()).unwrap().total;
+        let count = |index: &SearchIndex| {
+            index
+                .search(query, &SearchOptions::default())
+                .unwrap()
+                .total
+        };
         assert_eq!(count(&index), count(&uninterrupted.index), "{query}");
     }
 }
@@ -241,7 +333,17 @@ fn retry_failed_redoes_only_the_failed_files() {
         retry_failed: true,
         ..options()
     };
-    let report = ingest_into(&ingested.store, &ingested.index, &demo_leak().leak(), &options, &trove_ingest::Silent);
+    let report = ingest_into(
+        &ingested.store,
+        &ingested.index,
+        &demo_leak().leak(),
+        &options,
+        &trove_ingest::Silent,
+    );
     assert_eq!(report.files_processed as usize, failed_sources.len());
-    assert_eq!(dump_catalog(&ingested.store), before, "the same failures, recorded again");
+    assert_eq!(
+        dump_catalog(&ingested.store),
+        before,
+        "the same failures, recorded again"
+    );
 }

@@ -16,7 +16,10 @@ fn zip_of(members: &[(&str, &[u8])], method: zip::CompressionMethod) -> Vec<u8> 
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for (name, bytes) in members {
         writer
-            .start_file(*name, SimpleFileOptions::default().compression_method(method))
+            .start_file(
+                *name,
+                SimpleFileOptions::default().compression_method(method),
+            )
             .unwrap();
         writer.write_all(bytes).unwrap();
     }
@@ -55,10 +58,17 @@ fn traversal_names_links_bombs_and_deep_nesting_are_refused_and_recorded() {
         ),
     );
     let zeros = vec![0u8; 64 << 20];
-    write(dir, "bomb.zip", &zip_of(&[("zeros.bin", &zeros)], zip::CompressionMethod::Deflated));
+    write(
+        dir,
+        "bomb.zip",
+        &zip_of(&[("zeros.bin", &zeros)], zip::CompressionMethod::Deflated),
+    );
     let mut nested = zip_of(&[("core.txt", b"deep")], zip::CompressionMethod::Stored);
     for level in 0..10 {
-        nested = zip_of(&[(&format!("level{level}.zip"), &nested)], zip::CompressionMethod::Stored);
+        nested = zip_of(
+            &[(&format!("level{level}.zip"), &nested)],
+            zip::CompressionMethod::Stored,
+        );
     }
     write(dir, "nested.zip", &nested);
     std::os::unix::fs::symlink(outside.path().join("secret.txt"), dir.join("link-out")).unwrap();
@@ -80,7 +90,13 @@ fn traversal_names_links_bombs_and_deep_nesting_are_refused_and_recorded() {
     );
     // The rest is ingested, and nothing from outside the tree got in.
     assert_eq!(catalog.occurrences_at("ok.txt").unwrap().len(), 1);
-    assert_eq!(catalog.occurrences_at("traversal.zip!/fine.txt").unwrap().len(), 1);
+    assert_eq!(
+        catalog
+            .occurrences_at("traversal.zip!/fine.txt")
+            .unwrap()
+            .len(),
+        1
+    );
     let secret = trove_store::hash_bytes(b"This is a secret!").blake3;
     assert!(catalog.document(&secret).unwrap().is_none());
     assert!(!ingested.store.blobs.contains(&secret));
@@ -91,13 +107,22 @@ fn traversal_names_links_bombs_and_deep_nesting_are_refused_and_recorded() {
 fn garbage_named_like_documents_is_catalogued_not_crashed_on() {
     let leak = tempfile::tempdir().unwrap();
     let dir = leak.path();
-    write(dir, "random.pdf", &(0..5000u32).map(|i| (i * 7919 % 251) as u8).collect::<Vec<_>>());
+    write(
+        dir,
+        "random.pdf",
+        &(0..5000u32)
+            .map(|i| (i * 7919 % 251) as u8)
+            .collect::<Vec<_>>(),
+    );
     write(dir, "fake.xlsx", b"PK\x03\x04 not really a workbook");
     write(dir, "half.7z", b"7z\xbc\xaf\x27\x1c\x00\x04 truncated");
     write(dir, "empty.docx", b"");
     let ingested = ingest_fresh(dir);
     let status = ingested.store.catalog.status().unwrap();
     assert_eq!(status.documents, 4, "every file is catalogued");
-    let failed: Vec<_> = reasons(&ingested.store.catalog).into_iter().map(|r| r.0).collect();
+    let failed: Vec<_> = reasons(&ingested.store.catalog)
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
     assert_eq!(failed, ["fake.xlsx", "half.7z"]);
 }

@@ -70,7 +70,8 @@ impl FromStr for BlobId {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let valid = s.len() == Self::HEX_LEN
-            && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            && s.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         if valid {
             Ok(BlobId(s.to_owned()))
         } else {

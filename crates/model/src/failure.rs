@@ -130,6 +130,10 @@ impl Failure {
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} failed ({}): {}", self.stage, self.reason, self.message)
+        write!(
+            f,
+            "{} failed ({}): {}",
+            self.stage, self.reason, self.message
+        )
     }
 }

@@ -168,14 +168,23 @@ mod tests {
 
     #[test]
     fn extension_guess_ignores_case_and_path() {
-        assert_eq!(FileKind::from_extension("a/b/名单.XLSX"), Some(FileKind::Xlsx));
-        assert_eq!(FileKind::from_extension("archive.tar.gz"), Some(FileKind::Gzip));
+        assert_eq!(
+            FileKind::from_extension("a/b/名单.XLSX"),
+            Some(FileKind::Xlsx)
+        );
+        assert_eq!(
+            FileKind::from_extension("archive.tar.gz"),
+            Some(FileKind::Gzip)
+        );
         assert_eq!(FileKind::from_extension("README"), None);
     }
 
     #[test]
     fn serde_uses_the_code() {
-        assert_eq!(serde_json::to_string(&FileKind::SevenZip).unwrap(), "\"7z\"");
+        assert_eq!(
+            serde_json::to_string(&FileKind::SevenZip).unwrap(),
+            "\"7z\""
+        );
         assert_eq!(serde_json::to_string(&FileKind::Xlsx).unwrap(), "\"xlsx\"");
     }
 }

@@ -102,7 +102,11 @@ impl BlobStore {
 
     /// Streams `reader` into the store, hashing as it copies, so that a file
     /// of any size is kept with bounded memory.
-    pub fn put_reader(&self, mut reader: impl Read, origin: &Path) -> Result<StoredBlob, StoreError> {
+    pub fn put_reader(
+        &self,
+        mut reader: impl Read,
+        origin: &Path,
+    ) -> Result<StoredBlob, StoreError> {
         let mut staged = self.stage()?;
         let mut hasher = DualHasher::default();
         let mut buffer = vec![0u8; 1 << 20];
@@ -167,7 +171,8 @@ impl BlobStore {
 
     fn stage(&self) -> Result<tempfile::NamedTempFile, StoreError> {
         let staging = self.dir.join("staging");
-        tempfile::NamedTempFile::new_in(&staging).map_err(|e| StoreError::io("create a file in", staging, e))
+        tempfile::NamedTempFile::new_in(&staging)
+            .map_err(|e| StoreError::io("create a file in", staging, e))
     }
 
     /// Moves a fully written staging file to its final name, read-only. The

@@ -54,7 +54,8 @@ pub struct Occurrence {
 pub enum ExtractionOutcome {
     Extracted {
         parts: Vec<Part>,
-        metadata: Metadata,
+        /// Boxed: metadata is large and the other outcomes carry nothing.
+        metadata: Box<Metadata>,
         thumbnail: Option<Vec<u8>>,
         truncated: bool,
     },
@@ -227,5 +228,4 @@ pub trait Catalog: Send + Sync {
         &self,
         visit: &mut dyn FnMut(RecordedBlob) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
-
 }

@@ -18,7 +18,9 @@ pub enum StoreError {
     },
     #[error("catalog query failed: {0}")]
     Query(#[from] rusqlite::Error),
-    #[error("the catalog holds a value it cannot read ({0}); it may have been written by a newer trove")]
+    #[error(
+        "the catalog holds a value it cannot read ({0}); it may have been written by a newer trove"
+    )]
     Corrupt(String),
     #[error("{0:?} matches no document in this store")]
     UnknownDocument(String),
@@ -27,7 +29,11 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
         StoreError::Io {
             action,
             path: path.into(),

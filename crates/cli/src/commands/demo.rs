@@ -4,14 +4,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use clap::Args;
 use trove_index::SearchOptions;
 use trove_ingest::IngestOptions;
 use trove_synth::{GroundTruth, SynthOptions};
 
-use super::open_store;
 use super::ingest::{ingest_with_progress, print_report};
+use super::open_store;
 use crate::output::terminal_safe;
 
 #[derive(Debug, Args)]
@@ -92,8 +92,15 @@ pub fn run_demo(store: &Path, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             println!("      … {} …", terminal_safe(&hit.snippet.marked("«", "»")));
         }
     }
-    println!("\nnext: trove search 'QUERY' --store {}   ·   trove status   ·   trove show ID", store.display());
-    Ok(if report.interrupted { ExitCode::from(130) } else { ExitCode::SUCCESS })
+    println!(
+        "\nnext: trove search 'QUERY' --store {}   ·   trove status   ·   trove show ID",
+        store.display()
+    );
+    Ok(if report.interrupted {
+        ExitCode::from(130)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Writes the demo leak, or reuses one written before with the same options.
@@ -114,6 +121,6 @@ fn ensure_leak(dir: &Path, options: &SynthOptions) -> anyhow::Result<GroundTruth
             truth.seed
         );
     }
-    Ok(trove_synth::write_demo_leak(dir, options)
-        .with_context(|| format!("writing the demo leak to {}", dir.display()))?)
+    trove_synth::write_demo_leak(dir, options)
+        .with_context(|| format!("writing the demo leak to {}", dir.display()))
 }

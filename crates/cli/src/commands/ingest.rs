@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
 use clap::Args;
@@ -53,8 +53,13 @@ pub fn run(store: &Path, args: &IngestArgs) -> anyhow::Result<ExitCode> {
 
 /// Ingests with a progress bar and Ctrl-C handling: the first Ctrl-C stops
 /// cleanly (resumable), a second one exits at once.
-pub fn ingest_with_progress(store: &Path, input: &Path, options: &IngestOptions) -> anyhow::Result<IngestReport> {
-    let opened = Store::open(store).with_context(|| format!("opening the store {}", store.display()))?;
+pub fn ingest_with_progress(
+    store: &Path,
+    input: &Path,
+    options: &IngestOptions,
+) -> anyhow::Result<IngestReport> {
+    let opened =
+        Store::open(store).with_context(|| format!("opening the store {}", store.display()))?;
     let index = SearchIndex::open(&opened.index_dir())?;
     let stop = Arc::new(AtomicBool::new(false));
     let handler_stop = Arc::clone(&stop);

@@ -63,11 +63,23 @@ pub fn run(store: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        println!("  by type: {}", list(facets.by_type.clone().into_iter().collect()));
-        println!("  by folder: {}", list(facets.by_folder.clone().into_iter().collect()));
+        println!(
+            "  by type: {}",
+            list(facets.by_type.clone().into_iter().collect())
+        );
+        println!(
+            "  by folder: {}",
+            list(facets.by_folder.clone().into_iter().collect())
+        );
         println!(
             "  by year: {}",
-            list(facets.by_year.iter().map(|(y, c)| (y.to_string(), *c)).collect())
+            list(
+                facets
+                    .by_year
+                    .iter()
+                    .map(|(y, c)| (y.to_string(), *c))
+                    .collect()
+            )
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -79,11 +91,20 @@ fn print_hit(hit: &Hit, color: bool) {
         (Some(kind), Some(index), None) => format!("{} {index}", kind.code()),
         _ => "metadata".to_owned(),
     };
-    println!("{}  {}  [{part}]  score {:.2}", &hit.blob.as_str()[..12], hit.kind, hit.score);
+    println!(
+        "{}  {}  [{part}]  score {:.2}",
+        &hit.blob.as_str()[..12],
+        hit.kind,
+        hit.score
+    );
     for path in &hit.paths {
         println!("    {}", terminal_safe(path));
     }
-    let (open, close) = if color { ("\x1b[1;33m", "\x1b[0m") } else { ("«", "»") };
+    let (open, close) = if color {
+        ("\x1b[1;33m", "\x1b[0m")
+    } else {
+        ("«", "»")
+    };
     // Made safe before marking, so the only escapes printed are our own.
     let safe = trove_index::Snippet {
         text: terminal_safe(&hit.snippet.text),

@@ -84,7 +84,11 @@ fn print(doc: &DocumentView, with_text: bool) {
     println!("  sha256   {}", doc.sha256);
     println!("  size     {} ({} bytes)", human_bytes(doc.size), doc.size);
     println!("  type     {} ({})", doc.kind, doc.kind.mime());
-    println!("  status   {} (extractor v{})", doc.status, doc.extractor_version.unwrap_or(0));
+    println!(
+        "  status   {} (extractor v{})",
+        doc.status,
+        doc.extractor_version.unwrap_or(0)
+    );
     if let Ok(serde_json::Value::Object(meta)) = serde_json::to_value(&doc.metadata) {
         for (key, value) in meta {
             let shown = match value {
@@ -101,7 +105,10 @@ fn print(doc: &DocumentView, with_text: bool) {
             line.push_str(&format!("  (inside {})", parent.short()));
         }
         if let Some(named) = occurrence.name_kind {
-            line.push_str(&format!("  (the name says {named}, the content is {})", doc.kind));
+            line.push_str(&format!(
+                "  (the name says {named}, the content is {})",
+                doc.kind
+            ));
         }
         println!("{line}");
         println!("    under {}", terminal_safe(&occurrence.root));

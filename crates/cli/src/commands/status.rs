@@ -57,16 +57,28 @@ pub fn run(store: &Path, args: &StatusArgs) -> anyhow::Result<ExitCode> {
             println!("  {status:<12} {count:>8}");
         }
         if summary.unindexed > 0 {
-            println!("{} documents not yet in the search index (run `trove reindex`)", summary.unindexed);
+            println!(
+                "{} documents not yet in the search index (run `trove reindex`)",
+                summary.unindexed
+            );
         }
         if summary.failures.is_empty() {
             println!("no failures");
         } else {
             println!("failures by stage and reason:");
             for tally in &summary.failures {
-                println!("  {:<8} {:<20} {:>6}", tally.stage.code(), tally.reason.code(), tally.count);
+                println!(
+                    "  {:<8} {:<20} {:>6}",
+                    tally.stage.code(),
+                    tally.reason.code(),
+                    tally.count
+                );
             }
-            let shown = if args.failures { failures.len() } else { failures.len().min(20) };
+            let shown = if args.failures {
+                failures.len()
+            } else {
+                failures.len().min(20)
+            };
             for row in failures.iter().take(shown) {
                 println!(
                     "  - {} [{} {}]: {}",
@@ -77,9 +89,16 @@ pub fn run(store: &Path, args: &StatusArgs) -> anyhow::Result<ExitCode> {
                 );
             }
             if shown < failures.len() {
-                println!("  … {} more (`trove status --failures` lists all)", failures.len() - shown);
+                println!(
+                    "  … {} more (`trove status --failures` lists all)",
+                    failures.len() - shown
+                );
             }
         }
     }
-    Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+    Ok(if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }

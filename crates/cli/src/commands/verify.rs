@@ -35,7 +35,9 @@ pub fn run(store: &Path, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let blobs = &store.blobs;
     if args.json {
         for (id, problem, now) in &problems {
-            json_line(&json!({"id": id.as_str(), "problem": problem, "path": blobs.path_of(id), "now_hashes_to": now}))?;
+            json_line(
+                &json!({"id": id.as_str(), "problem": problem, "path": blobs.path_of(id), "now_hashes_to": now}),
+            )?;
         }
         json_line(&json!({"checked": checked, "problems": problems.len()}))?;
     } else {
@@ -52,5 +54,9 @@ pub fn run(store: &Path, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    Ok(if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+    Ok(if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }

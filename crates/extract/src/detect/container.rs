@@ -55,14 +55,21 @@ fn local_header_names(bytes: &[u8]) -> Vec<&[u8]> {
     const FIXED: usize = 30;
     let field = |at: usize, width: usize| -> Option<usize> {
         let raw = bytes.get(at..at + width)?;
-        Some(raw.iter().rev().fold(0usize, |acc, &b| (acc << 8) | usize::from(b)))
+        Some(
+            raw.iter()
+                .rev()
+                .fold(0usize, |acc, &b| (acc << 8) | usize::from(b)),
+        )
     };
     let mut names = Vec::new();
     let mut at = 0usize;
     while names.len() < LOCAL_HEADERS_MAX && bytes.get(at..at + 4) == Some(SIGNATURE) {
-        let (Some(flags), Some(compressed), Some(name_len), Some(extra_len)) =
-            (field(at + 6, 2), field(at + 18, 4), field(at + 26, 2), field(at + 28, 2))
-        else {
+        let (Some(flags), Some(compressed), Some(name_len), Some(extra_len)) = (
+            field(at + 6, 2),
+            field(at + 18, 4),
+            field(at + 26, 2),
+            field(at + 28, 2),
+        ) else {
             break;
         };
         let name_start = at + FIXED;

@@ -29,7 +29,11 @@ impl ExpansionGuard {
 
     /// Wraps a member's reader so that reading past the limits fails with
     /// an error that [`bomb_failure`] recognises.
-    pub(crate) fn guard<'a>(&'a self, inner: &'a mut dyn Read, compressed: Option<u64>) -> GuardedReader<'a> {
+    pub(crate) fn guard<'a>(
+        &'a self,
+        inner: &'a mut dyn Read,
+        compressed: Option<u64>,
+    ) -> GuardedReader<'a> {
         GuardedReader {
             inner,
             guard: self,
@@ -96,7 +100,9 @@ pub(crate) fn member_read_failure(error: &io::Error, path: &str) -> Failure {
         return Failure::new(
             Stage::Unpack,
             FailureReason::DecompressionBomb,
-            format!("{path}: {exceeded}; reading stopped (a decompression bomb, or raise the archive limits)"),
+            format!(
+                "{path}: {exceeded}; reading stopped (a decompression bomb, or raise the archive limits)"
+            ),
         );
     }
     Failure::new(
@@ -124,7 +130,10 @@ mod tests {
         let guard = ExpansionGuard::new(limits());
         let mut zeros = io::repeat(0).take(500);
         let error = io::copy(&mut guard.guard(&mut zeros, Some(5)), &mut io::sink()).unwrap_err();
-        assert_eq!(member_read_failure(&error, "x").reason, FailureReason::DecompressionBomb);
+        assert_eq!(
+            member_read_failure(&error, "x").reason,
+            FailureReason::DecompressionBomb
+        );
     }
 
     #[test]
@@ -136,7 +145,10 @@ mod tests {
         }
         let mut bytes = io::repeat(1).take(400);
         let error = io::copy(&mut guard.guard(&mut bytes, None), &mut io::sink()).unwrap_err();
-        assert_eq!(member_read_failure(&error, "x").reason, FailureReason::DecompressionBomb);
+        assert_eq!(
+            member_read_failure(&error, "x").reason,
+            FailureReason::DecompressionBomb
+        );
     }
 
     #[test]

@@ -8,7 +8,10 @@ use trove_model::{Failure, FailureReason, Stage};
 pub(crate) fn decode_name(raw: &[u8]) -> String {
     match std::str::from_utf8(raw) {
         Ok(name) => name.to_owned(),
-        Err(_) => encoding_rs::GB18030.decode_without_bom_handling(raw).0.into_owned(),
+        Err(_) => encoding_rs::GB18030
+            .decode_without_bom_handling(raw)
+            .0
+            .into_owned(),
     }
 }
 
@@ -63,14 +66,23 @@ mod tests {
 
     #[test]
     fn ordinary_paths_are_normalised() {
-        assert_eq!(check_member_path("./a\\b//c.txt").unwrap().as_deref(), Some("a/b/c.txt"));
+        assert_eq!(
+            check_member_path("./a\\b//c.txt").unwrap().as_deref(),
+            Some("a/b/c.txt")
+        );
         assert_eq!(check_member_path("dir/").unwrap().as_deref(), Some("dir"));
         assert_eq!(check_member_path("./").unwrap(), None);
     }
 
     #[test]
     fn traversal_and_absolute_paths_are_refused() {
-        for name in ["../evil.txt", "a/../../evil", "/etc/passwd", "C:\\Windows\\x", "\\\\server\\share"] {
+        for name in [
+            "../evil.txt",
+            "a/../../evil",
+            "/etc/passwd",
+            "C:\\Windows\\x",
+            "\\\\server\\share",
+        ] {
             let failure = check_member_path(name).unwrap_err();
             assert_eq!(failure.reason, FailureReason::PathTraversal, "{name}");
         }

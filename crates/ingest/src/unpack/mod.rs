@@ -17,7 +17,7 @@ use std::io::{Read, Seek};
 
 use trove_model::{Failure, FileKind};
 
-pub(crate) use guard::{member_read_failure, ExpansionGuard};
+pub(crate) use guard::{ExpansionGuard, member_read_failure};
 
 /// Receives the members of an archive as they are read.
 pub(crate) trait MemberVisitor {

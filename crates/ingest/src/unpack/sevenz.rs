@@ -19,14 +19,18 @@ pub(super) fn unpack<R: Read + Seek>(
     guard: &ExpansionGuard,
     visitor: &mut dyn MemberVisitor,
 ) -> Result<(), Failure> {
-    let mut archive = ArchiveReader::new_with_memory_limit(reader, Password::empty(), DECODER_MEMORY_KIB)
-        .map_err(|e| archive_failure(&e))?;
+    let mut archive =
+        ArchiveReader::new_with_memory_limit(reader, Password::empty(), DECODER_MEMORY_KIB)
+            .map_err(|e| archive_failure(&e))?;
     let members = archive.archive().files.len();
     if members > guard.limits.max_members {
         return Err(Failure::new(
             Stage::Unpack,
             FailureReason::DecompressionBomb,
-            format!("the 7z lists {members} members, more than the limit of {}", guard.limits.max_members),
+            format!(
+                "the 7z lists {members} members, more than the limit of {}",
+                guard.limits.max_members
+            ),
         ));
     }
     let mut stopped_by: Option<Failure> = None;
@@ -76,8 +80,8 @@ fn archive_failure(error: &Error) -> Failure {
 
 fn encrypted() -> Failure {
     Failure::new(
-            Stage::Unpack,
-            FailureReason::Encrypted,
+        Stage::Unpack,
+        FailureReason::Encrypted,
         "the 7z is encrypted; it needs the password to be read",
     )
 }

@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Read};
 use trove_model::{Failure, FileKind};
 
 use super::guard::member_read_failure;
-use super::{tar, ExpansionGuard, MemberVisitor};
+use super::{ExpansionGuard, MemberVisitor, tar};
 
 /// Offset and value of the POSIX tar magic in the first header block.
 const TAR_MAGIC_OFFSET: usize = 257;
@@ -29,7 +29,9 @@ pub(super) fn unpack<R: Read>(
     let mut decoder = decoder;
     let mut guarded = BufReader::with_capacity(64 * 1024, guard.guard(&mut decoder, None));
     let looks_like_tar = match guarded.fill_buf() {
-        Ok(head) => head.get(TAR_MAGIC_OFFSET..TAR_MAGIC_OFFSET + TAR_MAGIC.len()) == Some(TAR_MAGIC),
+        Ok(head) => {
+            head.get(TAR_MAGIC_OFFSET..TAR_MAGIC_OFFSET + TAR_MAGIC.len()) == Some(TAR_MAGIC)
+        }
         Err(error) => return Err(member_read_failure(&error, name)),
     };
     if looks_like_tar {

@@ -24,16 +24,17 @@ pub(super) fn unpack<R: Read>(
             return Err(Failure::new(
                 Stage::Unpack,
                 FailureReason::DecompressionBomb,
-                format!("the tar holds more than {} members", guard.limits.max_members),
+                format!(
+                    "the tar holds more than {} members",
+                    guard.limits.max_members
+                ),
             ));
         }
         let name = decode_name(&entry.path_bytes());
         match entry.header().entry_type() {
             EntryType::Regular | EntryType::Continuous => {}
             EntryType::Symlink | EntryType::Link => {
-                let target = entry
-                    .link_name_bytes()
-                    .map(|bytes| decode_name(&bytes));
+                let target = entry.link_name_bytes().map(|bytes| decode_name(&bytes));
                 visitor.refused(&name, link_refused(&name, target.as_deref()));
                 continue;
             }

@@ -2,8 +2,8 @@
 
 use std::io::{Read, Seek};
 
-use ::zip::result::ZipError;
 use ::zip::ZipArchive;
+use ::zip::result::ZipError;
 use trove_model::{Failure, FailureReason, Stage};
 
 use super::guard::member_read_failure;
@@ -33,7 +33,9 @@ pub(super) fn unpack<R: Read + Seek>(
         let fallback_name = member_name(&archive, index);
         let mut entry = match archive.by_index(index) {
             Ok(entry) => entry,
-            Err(ZipError::UnsupportedArchive(message)) if message == ZipError::PASSWORD_REQUIRED => {
+            Err(ZipError::UnsupportedArchive(message))
+                if message == ZipError::PASSWORD_REQUIRED =>
+            {
                 visitor.refused(&fallback_name, encrypted(&fallback_name));
                 continue;
             }

@@ -4,8 +4,8 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 use std::sync::OnceLock;
+use std::sync::atomic::AtomicBool;
 
 use trove_index::SearchIndex;
 use trove_ingest::{IngestOptions, IngestReport, Progress, Silent};
@@ -36,8 +36,14 @@ pub fn demo_leak() -> &'static DemoLeak {
             .tempdir()
             .expect("a temporary folder")
             .keep();
-        let truth = trove_synth::write_demo_leak(&dir, &SynthOptions { people: PEOPLE, seed: 7 })
-            .expect("the demo leak is written");
+        let truth = trove_synth::write_demo_leak(
+            &dir,
+            &SynthOptions {
+                people: PEOPLE,
+                seed: 7,
+            },
+        )
+        .expect("the demo leak is written");
         DemoLeak { dir, truth }
     })
 }
@@ -78,7 +84,8 @@ pub fn ingest_into(
     progress: &dyn Progress,
 ) -> IngestReport {
     let stop = AtomicBool::new(false);
-    let report = trove_ingest::ingest(store, index, input, options, progress, &stop).expect("ingest runs");
+    let report =
+        trove_ingest::ingest(store, index, input, options, progress, &stop).expect("ingest runs");
     index.refresh().expect("index reloads");
     report
 }
@@ -86,7 +93,8 @@ pub fn ingest_into(
 /// Every fact in a catalog, in a canonical order, without timestamps: two
 /// catalogs that hold the same facts dump equal.
 pub fn dump_catalog(store: &Store) -> Vec<String> {
-    let connection = rusqlite::Connection::open(store.root().join("trove.sqlite")).expect("catalog opens");
+    let connection =
+        rusqlite::Connection::open(store.root().join("trove.sqlite")).expect("catalog opens");
     let queries = [
         "SELECT id, sha256, size, kind, status, extractor_version, metadata, truncated, length(thumbnail), indexed FROM blobs ORDER BY id",
         "SELECT blob, root, path, parent, name_kind FROM occurrences ORDER BY root, path, blob",
@@ -101,7 +109,12 @@ pub fn dump_catalog(store: &Store) -> Vec<String> {
         let rows = statement
             .query_map([], |row| {
                 let values: Vec<String> = (0..columns)
-                    .map(|i| format!("{:?}", row.get_ref(i).map(|v| format!("{v:?}")).unwrap_or_default()))
+                    .map(|i| {
+                        format!(
+                            "{:?}",
+                            row.get_ref(i).map(|v| format!("{v:?}")).unwrap_or_default()
+                        )
+                    })
                     .collect();
                 Ok(values.join("|"))
             })

@@ -9,11 +9,11 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::Connection;
 use trove_model::BlobId;
 
-use crate::catalog::{
-    BlobState, Catalog, DocumentView, FailureRow, Occurrence, RecordedBlob, SourceState, StatusSummary,
-    WriteBatch,
-};
 use crate::StoreError;
+use crate::catalog::{
+    BlobState, Catalog, DocumentView, FailureRow, Occurrence, RecordedBlob, SourceState,
+    StatusSummary, WriteBatch,
+};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how
 /// many have run.

@@ -3,16 +3,20 @@
 
 use std::str::FromStr;
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use trove_model::{BlobId, Failure, FailureReason, FileKind, Part, PartKind, Stage};
 
+use crate::StoreError;
 use crate::catalog::{
     BlobState, DocumentView, FailureRow, FailureTally, Occurrence, RecordedBlob, SourceState,
     StatusSummary,
 };
-use crate::StoreError;
 
-pub(super) fn source(connection: &Connection, root: &str, path: &str) -> Result<Option<SourceState>, StoreError> {
+pub(super) fn source(
+    connection: &Connection,
+    root: &str,
+    path: &str,
+) -> Result<Option<SourceState>, StoreError> {
     let state = connection
         .prepare_cached("SELECT size, mtime_ns, done FROM sources WHERE root = ?1 AND path = ?2")?
         .query_row(params![root, path], |row| {
@@ -26,7 +30,10 @@ pub(super) fn source(connection: &Connection, root: &str, path: &str) -> Result<
     Ok(state)
 }
 
-pub(super) fn blob_state(connection: &Connection, id: &BlobId) -> Result<Option<BlobState>, StoreError> {
+pub(super) fn blob_state(
+    connection: &Connection,
+    id: &BlobId,
+) -> Result<Option<BlobState>, StoreError> {
     let row = connection
         .prepare_cached("SELECT kind, status, extractor_version FROM blobs WHERE id = ?1")?
         .query_row([id.as_str()], |row| {
@@ -62,7 +69,10 @@ pub(super) fn unindexed(connection: &Connection, limit: usize) -> Result<Vec<Blo
     ids.map(|id| parse_blob_id(&id?)).collect()
 }
 
-pub(super) fn document(connection: &Connection, id: &BlobId) -> Result<Option<DocumentView>, StoreError> {
+pub(super) fn document(
+    connection: &Connection,
+    id: &BlobId,
+) -> Result<Option<DocumentView>, StoreError> {
     let head = connection
         .prepare_cached(
             "SELECT sha256, size, kind, status, extractor_version, metadata, truncated,
@@ -82,7 +92,8 @@ pub(super) fn document(connection: &Connection, id: &BlobId) -> Result<Option<Do
             ))
         })
         .optional()?;
-    let Some((sha256, size, kind, status, extractor_version, metadata, truncated, has_thumbnail)) = head
+    let Some((sha256, size, kind, status, extractor_version, metadata, truncated, has_thumbnail)) =
+        head
     else {
         return Ok(None);
     };
@@ -130,16 +141,27 @@ fn parts(connection: &Connection, id: &BlobId) -> Result<Vec<Part>, StoreError> 
     .collect()
 }
 
-pub(super) fn occurrences_at(connection: &Connection, path: &str) -> Result<Vec<Occurrence>, StoreError> {
+pub(super) fn occurrences_at(
+    connection: &Connection,
+    path: &str,
+) -> Result<Vec<Occurrence>, StoreError> {
     occurrences_where(connection, "path", path)
 }
 
 /// Occurrences where `column` (`blob` or `parent`) equals `id`.
-fn occurrences(connection: &Connection, column: &str, id: &BlobId) -> Result<Vec<Occurrence>, StoreError> {
+fn occurrences(
+    connection: &Connection,
+    column: &str,
+    id: &BlobId,
+) -> Result<Vec<Occurrence>, StoreError> {
     occurrences_where(connection, column, id.as_str())
 }
 
-fn occurrences_where(connection: &Connection, column: &str, value: &str) -> Result<Vec<Occurrence>, StoreError> {
+fn occurrences_where(
+    connection: &Connection,
+    column: &str,
+    value: &str,
+) -> Result<Vec<Occurrence>, StoreError> {
     let sql = format!(
         "SELECT blob, root, path, parent, name_kind FROM occurrences WHERE {column} = ?1
          ORDER BY root, path"
@@ -167,7 +189,10 @@ fn occurrences_where(connection: &Connection, column: &str, value: &str) -> Resu
     .collect()
 }
 
-pub(super) fn thumbnail(connection: &Connection, id: &BlobId) -> Result<Option<Vec<u8>>, StoreError> {
+pub(super) fn thumbnail(
+    connection: &Connection,
+    id: &BlobId,
+) -> Result<Option<Vec<u8>>, StoreError> {
     let thumbnail = connection
         .prepare_cached("SELECT thumbnail FROM blobs WHERE id = ?1")?
         .query_row([id.as_str()], |row| row.get::<_, Option<Vec<u8>>>(0))
@@ -211,7 +236,8 @@ pub(super) fn status(connection: &Connection) -> Result<StatusSummary, StoreErro
         [],
         |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
-    let occurrences: i64 = connection.query_row("SELECT COUNT(*) FROM occurrences", [], |row| row.get(0))?;
+    let occurrences: i64 =
+        connection.query_row("SELECT COUNT(*) FROM occurrences", [], |row| row.get(0))?;
     let unindexed: i64 = connection.query_row(
         "SELECT COUNT(*) FROM blobs WHERE indexed = 0 AND status != 'pending'",
         [],
@@ -223,7 +249,11 @@ pub(super) fn status(connection: &Connection) -> Result<StatusSummary, StoreErro
     )?;
     let by_kind = statement
         .query_map([], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?, row.get::<_, i64>(2)?))
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, i64>(2)?,
+            ))
         })?
         .map(|row| {
             let (kind, count, bytes) = row?;
@@ -234,7 +264,9 @@ pub(super) fn status(connection: &Connection) -> Result<StatusSummary, StoreErro
     let mut statement =
         connection.prepare("SELECT status, COUNT(*) FROM blobs GROUP BY status ORDER BY status")?;
     let by_status = statement
-        .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64)))?
+        .query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
 
     let mut statement = connection.prepare(
@@ -243,7 +275,11 @@ pub(super) fn status(connection: &Connection) -> Result<StatusSummary, StoreErro
     )?;
     let failures = statement
         .query_map([], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?))
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, i64>(2)?,
+            ))
         })?
         .map(|row| {
             let (stage, reason, count) = row?;
@@ -267,7 +303,10 @@ pub(super) fn status(connection: &Connection) -> Result<StatusSummary, StoreErro
 }
 
 /// Failures, all of them or those of one blob.
-pub(super) fn failures(connection: &Connection, blob: Option<&BlobId>) -> Result<Vec<FailureRow>, StoreError> {
+pub(super) fn failures(
+    connection: &Connection,
+    blob: Option<&BlobId>,
+) -> Result<Vec<FailureRow>, StoreError> {
     let mut statement = connection.prepare_cached(
         "SELECT root, source, path, blob, stage, reason, message FROM failures
          WHERE ?1 IS NULL OR blob = ?1 ORDER BY id",
@@ -322,5 +361,6 @@ fn parse_stage(code: &str) -> Result<Stage, StoreError> {
 }
 
 fn parse_reason(code: &str) -> Result<FailureReason, StoreError> {
-    FailureReason::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("failure reason {code:?}")))
+    FailureReason::from_code(code)
+        .ok_or_else(|| StoreError::Corrupt(format!("failure reason {code:?}")))
 }

@@ -1,11 +1,11 @@
 //! Writes: every batch is one transaction, and every statement is idempotent
 //! (INSERT OR IGNORE / upserts), so replaying a batch after a crash is safe.
 
-use rusqlite::{params, Connection};
+use rusqlite::{Connection, params};
 use trove_model::BlobId;
 
-use crate::catalog::{ExtractionOutcome, WriteBatch};
 use crate::StoreError;
+use crate::catalog::{ExtractionOutcome, WriteBatch};
 
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
@@ -137,7 +137,11 @@ fn write_extraction(
     Ok(())
 }
 
-pub(super) fn reset_source(connection: &mut Connection, root: &str, source: &str) -> Result<(), StoreError> {
+pub(super) fn reset_source(
+    connection: &mut Connection,
+    root: &str,
+    source: &str,
+) -> Result<(), StoreError> {
     let tx = connection.transaction()?;
     tx.execute(
         "UPDATE blobs SET status = 'pending', extractor_version = NULL

@@ -36,6 +36,7 @@ pub fn ingest(
     stop: &AtomicBool,
 ) -> Result<IngestReport, IngestError> {
     let started = Instant::now();
+    let _writer_lock = store.lock_for_writing()?;
     let tree = Tree::resolve(input, &[store.root().to_path_buf()])?;
     let root = tree.root_label();
     let catalog: &dyn Catalog = &store.catalog;

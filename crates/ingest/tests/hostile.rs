@@ -126,3 +126,50 @@ fn garbage_named_like_documents_is_catalogued_not_crashed_on() {
         .collect();
     assert_eq!(failed, ["fake.xlsx", "half.7z"]);
 }
+
+#[test]
+fn a_second_ingest_of_a_grown_folder_processes_only_new_or_changed_files() {
+    let leak = tempfile::tempdir().unwrap();
+    let dir = leak.path();
+    write(dir, "a.txt", "教育转化 first".as_bytes());
+    write(dir, "b.txt", "second".as_bytes());
+    let ingested = ingest_fresh(dir);
+    assert_eq!(ingested.report.files_processed, 2);
+
+    write(dir, "c.txt", "third, new".as_bytes());
+    write(dir, "b.txt", "second, edited and longer".as_bytes());
+    let options = common::options();
+    let again = common::ingest_into(
+        &ingested.store,
+        &ingested.index,
+        dir,
+        &options,
+        &trove_ingest::Silent,
+    );
+    assert_eq!((again.files_processed, again.files_unchanged), (2, 1));
+    // The old content of b.txt stays on record as evidence, beside the new.
+    assert_eq!(
+        ingested
+            .store
+            .catalog
+            .occurrences_at("b.txt")
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(ingested.store.catalog.status().unwrap().documents, 4);
+}
+
+#[test]
+fn a_store_takes_one_writer_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = trove_store::Store::open(dir.path()).unwrap();
+    let held = store.lock_for_writing().unwrap();
+    let error = store.lock_for_writing().unwrap_err();
+    assert!(
+        error.to_string().contains("another trove process"),
+        "{error}"
+    );
+    drop(held);
+    assert!(store.lock_for_writing().is_ok());
+}

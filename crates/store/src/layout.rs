@@ -43,8 +43,28 @@ impl Store {
         Self::open(root)
     }
 
+    /// The store folder.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Takes the store's writer lock, held until the returned file is dropped:
+    /// two ingests writing one store at once would interleave their index
+    /// commits. Fails at once, with a clear message, if another holds it.
+    pub fn lock_for_writing(&self) -> Result<fs::File, StoreError> {
+        let path = self.root.join("writer.lock");
+        let file = fs::File::create(&path).map_err(|e| StoreError::io("create", &path, e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(file),
+            Err(fs::TryLockError::WouldBlock) => Err(StoreError::io(
+                "lock",
+                &path,
+                std::io::Error::other(
+                    "another trove process is writing to this store; wait for it to finish (or stop it) and run again",
+                ),
+            )),
+            Err(fs::TryLockError::Error(e)) => Err(StoreError::io("lock", &path, e)),
+        }
     }
 
     /// Where the search index lives.

@@ -11,6 +11,7 @@ use trove_store::{Catalog, Store};
 /// Rebuilds even an index that no longer opens: it is derived data.
 pub fn run(store: &Path) -> anyhow::Result<ExitCode> {
     let store = Store::open_existing(store)?;
+    let _writer_lock = store.lock_for_writing()?;
     let dir = store.index_dir();
     let index = match SearchIndex::open(&dir) {
         Ok(index) => index,

@@ -94,6 +94,11 @@ fn ingest_search_show_status_and_verify_work_together() {
     assert!(!shown[0]["occurrences"].as_array().unwrap().is_empty());
     assert!(!shown[0]["parts"].as_array().unwrap().is_empty());
 
+    let path = hit["paths"][0].as_str().unwrap();
+    let by_path = json_lines(&trove(&store, &["show", path, "--json", "--no-text"]));
+    assert_eq!(by_path[0]["id"], id);
+    assert!(by_path[0].get("parts").is_none());
+
     let status = trove(&store, &["status", "--json"]);
     assert_eq!(status.status.code(), Some(2));
     let status = json_lines(&status);

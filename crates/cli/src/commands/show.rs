@@ -12,7 +12,8 @@ use crate::output::{human_bytes, json_line, terminal_safe};
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// Document id (the BLAKE3 hash), or a unique prefix of 8+ digits.
+    /// Document id (the BLAKE3 hash), a unique prefix of 8+ digits, or a
+    /// path the document was seen at (as `trove search` prints it).
     pub document: String,
     /// Print one JSON object.
     #[arg(long)]
@@ -24,7 +25,10 @@ pub struct ShowArgs {
 
 pub fn run(store: &Path, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let (store, _index) = open_store(store)?;
-    let id = store.catalog.resolve(&args.document)?;
+    let id = match store.catalog.occurrences_at(&args.document)?.first() {
+        Some(occurrence) => occurrence.blob.clone(),
+        None => store.catalog.resolve(&args.document)?,
+    };
     let Some(document) = store.catalog.document(&id)? else {
         anyhow::bail!("document {id} is listed but has no record; run `trove verify`");
     };

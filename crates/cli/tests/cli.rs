@@ -114,7 +114,7 @@ fn ingest_search_show_status_and_verify_work_together() {
     assert!(verify.status.success(), "{}", stdout(&verify));
 
     // Tamper with one original: verify names it.
-    let blob = store.join("blobs").join(&id[..2]).join(&id[2..4]).join(id);
+    let blob = store.join("blobs").join(&id[..2]).join(id);
     let mut permissions = std::fs::metadata(&blob).unwrap().permissions();
     #[allow(clippy::permissions_set_readonly_false)]
     permissions.set_readonly(false);

@@ -56,7 +56,8 @@ pub fn ingest(
 
     let outcome = thread::scope(|scope| {
         scope.spawn(|| count_tree(&tree, progress, stop));
-        let writer = scope.spawn(|| crate::writer::run(catalog, index, batches, &timings));
+        let writer =
+            scope.spawn(|| crate::writer::run(catalog, &store.blobs, index, batches, &timings));
         for _ in 0..workers {
             let jobs = jobs.clone();
             let batch_sender = batch_sender.clone();

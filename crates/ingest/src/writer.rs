@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 use trove_index::{IndexDocument, IndexWriter, SearchIndex};
-use trove_store::{Catalog, WriteBatch};
+use trove_store::{BlobStore, Catalog, WriteBatch};
 
 use crate::IngestError;
 use crate::timings::{StageTimings, TimedStage};
@@ -20,6 +20,7 @@ const MERGE_BATCHES: usize = 64;
 
 pub(crate) fn run(
     catalog: &dyn Catalog,
+    blobs: &BlobStore,
     index: &SearchIndex,
     batches: Receiver<WriteBatch>,
     timings: &StageTimings,
@@ -32,6 +33,9 @@ pub(crate) fn run(
                 let mut merged = first;
                 for next in batches.try_iter().take(MERGE_BATCHES) {
                     merged.append(next);
+                }
+                if !merged.blobs.is_empty() {
+                    timings.time(TimedStage::Store, || blobs.sync())?;
                 }
                 timings.time(TimedStage::Catalog, || catalog.write(&merged))?;
             }

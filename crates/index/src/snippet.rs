@@ -16,6 +16,10 @@ pub struct Snippet {
     pub text: String,
     /// Sorted, non-overlapping byte ranges into `text`.
     pub highlights: Vec<(usize, usize)>,
+    /// The 1-based line of the part where the first highlight stands. Sheets
+    /// are rendered a row a line, so for a sheet this is the row number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
 }
 
 impl Snippet {
@@ -96,6 +100,7 @@ impl Highlighter {
             return Snippet {
                 text: text.chars().take(self.max_chars).collect(),
                 highlights: Vec::new(),
+                line: None,
             };
         };
         let start = back_up(text, start, LEAD_CHARS);
@@ -108,9 +113,18 @@ impl Highlighter {
             .filter(|m| m.0 >= start && m.1 <= end)
             .map(|m| (m.0 - start, m.1 - start))
             .collect();
+        let highlights = merge(&mut ranges);
+        let line = highlights.first().map(|&(first, _)| {
+            let newlines = text.as_bytes()[..start + first]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            u32::try_from(newlines + 1).unwrap_or(u32::MAX)
+        });
         Snippet {
             text: text[start..end].to_owned(),
-            highlights: merge(&mut ranges),
+            highlights,
+            line,
         }
     }
 
@@ -226,6 +240,7 @@ mod tests {
         let snippet = Snippet {
             text: "<script>教育</script>".into(),
             highlights: vec![(8, 14)],
+            line: None,
         };
         assert_eq!(
             snippet.to_html(),

@@ -347,3 +347,42 @@ fn retry_failed_redoes_only_the_failed_files() {
         "the same failures, recorded again"
     );
 }
+
+#[test]
+fn a_hit_in_a_sheet_names_the_row_it_came_from() {
+    let ingested = ingested();
+    let options = SearchOptions {
+        limit: None,
+        ..SearchOptions::default()
+    };
+    let rows = demo_leak()
+        .truth
+        .rows
+        .iter()
+        .filter(|row| !row.file.contains('!'))
+        .take(25);
+    for row in rows {
+        let results = ingested
+            .index
+            .search(&format!("\"{}\"", row.id_number), &options)
+            .unwrap();
+        let hit = results
+            .hits
+            .iter()
+            .find(|hit| hit.paths.contains(&row.file) && hit.part_label == row.sheet)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{} not found in {} {:?}",
+                    row.id_number, row.file, row.sheet
+                )
+            });
+        assert_eq!(
+            hit.snippet.line,
+            Some(row.row),
+            "{} in {} {:?}",
+            row.id_number,
+            row.file,
+            row.sheet
+        );
+    }
+}

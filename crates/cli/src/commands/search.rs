@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use trove_index::{Hit, SearchOptions};
+use trove_model::PartKind;
 
 use super::open_store;
 use crate::output::{json_line, terminal_safe};
@@ -91,6 +92,11 @@ fn print_hit(hit: &Hit, color: bool) {
         (Some(kind), Some(index), None) => format!("{} {index}", kind.code()),
         _ => "metadata".to_owned(),
     };
+    let part = match (hit.part_kind, hit.snippet.line) {
+        (Some(PartKind::Sheet), Some(row)) => format!("{part} row {row}"),
+        (Some(_), Some(line)) if line > 1 => format!("{part} line {line}"),
+        _ => part,
+    };
     println!(
         "{}  {}  [{part}]  score {:.2}",
         &hit.blob.as_str()[..12],
@@ -109,6 +115,7 @@ fn print_hit(hit: &Hit, color: bool) {
     let safe = trove_index::Snippet {
         text: terminal_safe(&hit.snippet.text),
         highlights: hit.snippet.highlights.clone(),
+        line: hit.snippet.line,
     };
     let snippet = safe.marked(open, close);
     if !snippet.trim().is_empty() {

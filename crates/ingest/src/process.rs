@@ -160,9 +160,23 @@ impl Worker<'_> {
     ) {
         let id = &hashes.blake3;
         let mut head = Vec::new();
-        let opened = self.blobs.open_blob(id).map_err(|e| e.to_string());
-        if let Ok(file) = &opened {
-            let _ = file.take(DETECTION_PREFIX as u64).read_to_end(&mut head);
+        let read_head = self
+            .blobs
+            .open_blob(id)
+            .map_err(|e| e.to_string())
+            .and_then(|file| {
+                file.take(DETECTION_PREFIX as u64)
+                    .read_to_end(&mut head)
+                    .map_err(|e| {
+                        format!(
+                            "cannot read the stored copy {}: {e}",
+                            self.blobs.path_of(id).display()
+                        )
+                    })
+            });
+        if let Err(message) = read_head {
+            let failure = Failure::new(Stage::Read, FailureReason::Io, message);
+            return self.fail(ctx, &item.path, Some(id), failure);
         }
         let Some((id, kind, state)) = self.register(item, hashes, size, &head, ctx) else {
             return;

@@ -173,3 +173,83 @@ fn a_store_takes_one_writer_at_a_time() {
     drop(held);
     assert!(store.lock_for_writing().is_ok());
 }
+
+#[test]
+fn files_above_the_memory_bound_are_stored_and_hashed_but_not_extracted() {
+    let leak = tempfile::tempdir().unwrap();
+    let dir = leak.path();
+    write(dir, "big.txt", &vec![b'a'; 3 << 20]);
+    let big_member = vec![b'b'; 2 << 20];
+    write(
+        dir,
+        "big.zip",
+        &zip_of(
+            &[("big-member.txt", &big_member), ("note.txt", b"fits")],
+            zip::CompressionMethod::Stored,
+        ),
+    );
+    write(
+        dir,
+        "small.zip",
+        &zip_of(
+            &[("inner.txt", "应收尽收".as_bytes())],
+            zip::CompressionMethod::Stored,
+        ),
+    );
+    let store_dir = tempfile::tempdir().unwrap();
+    let store = trove_store::Store::open(store_dir.path()).unwrap();
+    let index = trove_index::SearchIndex::open(&store.index_dir()).unwrap();
+    let options = trove_ingest::IngestOptions {
+        max_in_memory_bytes: 1 << 20,
+        ..common::options()
+    };
+    common::ingest_into(&store, &index, dir, &options, &trove_ingest::Silent);
+    let failures = reasons(&store.catalog);
+    assert_eq!(
+        failures,
+        [
+            (
+                "big.txt".to_owned(),
+                Stage::Extract,
+                FailureReason::TooLarge
+            ),
+            (
+                "big.zip!/big-member.txt".to_owned(),
+                Stage::Extract,
+                FailureReason::TooLarge
+            ),
+        ]
+    );
+    // An archive too large for memory is unpacked from its stored copy.
+    assert_eq!(
+        store
+            .catalog
+            .occurrences_at("big.zip!/note.txt")
+            .unwrap()
+            .len(),
+        1
+    );
+    let occurrence = store.catalog.occurrences_at("big.txt").unwrap().remove(0);
+    let document = store.catalog.document(&occurrence.blob).unwrap().unwrap();
+    assert_eq!(
+        (document.kind, document.size),
+        (trove_model::FileKind::Text, 3 << 20)
+    );
+    assert_eq!(
+        store
+            .blobs
+            .rehash(&occurrence.blob)
+            .unwrap()
+            .unwrap()
+            .blake3,
+        occurrence.blob
+    );
+    assert_eq!(
+        store
+            .catalog
+            .occurrences_at("small.zip!/inner.txt")
+            .unwrap()
+            .len(),
+        1
+    );
+}

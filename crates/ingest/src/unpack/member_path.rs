@@ -3,6 +3,8 @@
 
 use trove_model::{Failure, FailureReason, Stage};
 
+use super::MemberVisitor;
+
 /// Decodes a raw member name: UTF-8 when valid, otherwise GB18030 (a
 /// superset of GBK, which Chinese Windows zip tools write without saying so).
 pub(crate) fn decode_name(raw: &[u8]) -> String {
@@ -37,6 +39,18 @@ pub(crate) fn check_member_path(name: &str) -> Result<Option<String>, Failure> {
         return Ok(None);
     }
     Ok(Some(components.join("/")))
+}
+
+/// The normalised path of a member to read, or `None` for a name that
+/// denotes no file or that was refused (the visitor is told why).
+pub(crate) fn accept_member_path(name: &str, visitor: &mut dyn MemberVisitor) -> Option<String> {
+    match check_member_path(name) {
+        Ok(path) => path,
+        Err(failure) => {
+            visitor.refused(name, failure);
+            None
+        }
+    }
 }
 
 fn traversal(name: &str) -> Failure {

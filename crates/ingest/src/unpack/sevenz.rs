@@ -6,7 +6,7 @@ use sevenz_rust2::{ArchiveReader, Error, Password};
 use trove_model::{Failure, FailureReason, Stage};
 
 use super::guard::member_read_failure;
-use super::member_path::check_member_path;
+use super::member_path::accept_member_path;
 use super::{ExpansionGuard, MemberVisitor};
 
 /// Memory sevenz-rust2 may use for headers and decoder dictionaries (KiB):
@@ -38,13 +38,8 @@ pub(super) fn unpack<R: Read + Seek>(
         if entry.is_directory() || !entry.has_stream() {
             return Ok(true);
         }
-        let path = match check_member_path(entry.name()) {
-            Ok(Some(path)) => path,
-            Ok(None) => return Ok(true),
-            Err(failure) => {
-                visitor.refused(entry.name(), failure);
-                return Ok(true);
-            }
+        let Some(path) = accept_member_path(entry.name(), visitor) else {
+            return Ok(true);
         };
         // A solid block has no per-member compressed size: judge by the total only.
         let mut guarded = guard.guard(reader, None);

@@ -6,7 +6,7 @@ use tar::{Archive, EntryType};
 use trove_model::{Failure, FailureReason, Stage};
 
 use super::guard::member_read_failure;
-use super::member_path::{check_member_path, decode_name, link_refused};
+use super::member_path::{accept_member_path, decode_name, link_refused};
 use super::{ExpansionGuard, MemberVisitor};
 
 pub(super) fn unpack<R: Read>(
@@ -41,13 +41,8 @@ pub(super) fn unpack<R: Read>(
             // Directories, devices, FIFOs and metadata records hold no content.
             _ => continue,
         }
-        let path = match check_member_path(&name) {
-            Ok(Some(path)) => path,
-            Ok(None) => continue,
-            Err(failure) => {
-                visitor.refused(&name, failure);
-                continue;
-            }
+        let Some(path) = accept_member_path(&name, visitor) else {
+            continue;
         };
         let mut guarded = guard.guard(&mut entry, None);
         if let Err(failure) = visitor.member(&path, &mut guarded) {

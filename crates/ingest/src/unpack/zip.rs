@@ -7,7 +7,7 @@ use ::zip::result::ZipError;
 use trove_model::{Failure, FailureReason, Stage};
 
 use super::guard::member_read_failure;
-use super::member_path::{check_member_path, decode_name, link_refused};
+use super::member_path::{accept_member_path, decode_name, link_refused};
 use super::{ExpansionGuard, MemberVisitor};
 
 pub(super) fn unpack<R: Read + Seek>(
@@ -53,13 +53,8 @@ pub(super) fn unpack<R: Read + Seek>(
             visitor.refused(&name, link_refused(&name, None));
             continue;
         }
-        let path = match check_member_path(&name) {
-            Ok(Some(path)) => path,
-            Ok(None) => continue,
-            Err(failure) => {
-                visitor.refused(&name, failure);
-                continue;
-            }
+        let Some(path) = accept_member_path(&name, visitor) else {
+            continue;
         };
         if entry.encrypted() {
             visitor.refused(&path, encrypted(&path));

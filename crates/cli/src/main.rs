@@ -51,6 +51,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    quiet_worker_panics();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(args) => commands::demo::run_demo(&cli.store, &args),
@@ -70,4 +71,17 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Panics in ingest's workers come from third-party parsers on hostile
+/// files; they are caught and recorded as failures of that file, so printing
+/// them too would only scatter noise over the progress bar.
+fn quiet_worker_panics() {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let in_worker = std::thread::current().name() == Some(trove_ingest::WORKER_THREAD_NAME);
+        if !in_worker {
+            default_hook(info);
+        }
+    }));
 }

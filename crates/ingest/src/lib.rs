@@ -25,7 +25,7 @@ mod writer;
 
 pub use error::IngestError;
 pub use options::{ArchiveLimits, IngestOptions};
-pub use pipeline::{default_store_dir, ingest};
+pub use pipeline::{WORKER_THREAD_NAME, ingest};
 pub use progress::{Progress, Silent};
 pub use report::IngestReport;
 pub use timings::{StageTimings, TimedStage};

@@ -9,7 +9,7 @@
 //! pressure instead of buffering the corpus in memory.
 
 use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::Instant;
@@ -69,20 +69,27 @@ pub fn ingest(
                 root: &root,
             };
             let counters = &counters;
-            scope.spawn(move || {
-                for job in jobs {
-                    if stop.load(Ordering::Relaxed) {
-                        continue;
+            let spawned = thread::Builder::new()
+                .name(WORKER_THREAD_NAME.to_owned())
+                .spawn_scoped(scope, move || {
+                    for job in jobs {
+                        if stop.load(Ordering::Relaxed) {
+                            continue;
+                        }
+                        let failures = worker.process_source(&job, BatchSender::new(&batch_sender));
+                        counters.processed.fetch_add(1, Ordering::Relaxed);
+                        counters
+                            .processed_bytes
+                            .fetch_add(job.source.size, Ordering::Relaxed);
+                        counters.failures.fetch_add(failures, Ordering::Relaxed);
+                        progress.processed(job.source.size, failures);
                     }
-                    let failures = worker.process_source(&job, BatchSender::new(&batch_sender));
-                    counters.processed.fetch_add(1, Ordering::Relaxed);
-                    counters
-                        .processed_bytes
-                        .fetch_add(job.source.size, Ordering::Relaxed);
-                    counters.failures.fetch_add(failures, Ordering::Relaxed);
-                    progress.processed(job.source.size, failures);
-                }
-            });
+                });
+            if let Err(error) = spawned {
+                return Err(IngestError::Thread(format!(
+                    "cannot start a worker thread: {error}"
+                )));
+            }
         }
         drop(jobs);
         let walk_result = walk(
@@ -123,6 +130,11 @@ pub fn ingest(
         timings,
     })
 }
+
+/// The name of ingest's worker threads. Panics inside extractors are caught
+/// there and recorded as failures; a binary may use the name to keep its
+/// panic hook from also printing them over the progress bar.
+pub const WORKER_THREAD_NAME: &str = "trove-ingest-worker";
 
 #[derive(Default)]
 struct Counters {
@@ -228,9 +240,4 @@ fn count_tree(tree: &Tree, progress: &dyn Progress, stop: &AtomicBool) {
     });
     progress.discovered(pending.0, pending.1);
     progress.discovery_finished();
-}
-
-/// The folder a store should live in when none is given.
-pub fn default_store_dir() -> PathBuf {
-    PathBuf::from("trove-store")
 }

@@ -51,6 +51,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    exit_quietly_on_closed_pipe();
     quiet_worker_panics();
     let cli = Cli::parse();
     let result = match cli.command {
@@ -84,4 +85,15 @@ fn quiet_worker_panics() {
             default_hook(info);
         }
     }));
+}
+
+/// `trove status | head` closes the pipe early: end as other Unix tools do,
+/// silently, instead of panicking on the failed write (Rust ignores SIGPIPE).
+fn exit_quietly_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of a signal before any
+    // thread is started has no preconditions.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

@@ -1,0 +1,195 @@
+//! `trove bench ingest`: ingest a demo leak and compare it with two references
+//! on the same files: merely reading and hashing them (the floor no ingest can
+//! beat) and a Python script that extracts the same text and metadata with the
+//! libraries Aleph's ingest-file relies on.
+//!
+//! Every measurement runs on a warm page cache, so the figures compare the
+//! work done, not the disk.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::thread;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use serde::{Deserialize, Serialize};
+use trove_synth::SynthOptions;
+
+mod corpus;
+mod python;
+mod report;
+mod trove_run;
+
+use crate::output::json_line;
+use corpus::{Corpus, Measurement, measure_floor};
+use python::{PythonRun, measure_python};
+use report::print_results;
+use trove_run::{TroveRun, measure_trove};
+
+/// The speed-up over the Python reference the issue asks for.
+const GOAL_SPEEDUP: f64 = 10.0;
+/// The peak RSS the issue allows trove.
+const GOAL_RSS_BYTES: u64 = 1 << 30;
+/// The Python reference, run from the checkout this binary was built from.
+const PYTHON_REFERENCE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../scripts/bench/python-reference.sh"
+);
+
+#[derive(Debug, Args)]
+pub struct BenchIngestArgs {
+    /// People in the demo leak's village registers.
+    #[arg(long, default_value_t = 20_000)]
+    pub people: usize,
+    /// Random seed of the demo leak.
+    #[arg(long, default_value_t = 2022)]
+    pub seed: u64,
+    /// Where the leak and the benchmark's store go (default: trove-bench-PEOPLE-SEED in the temp folder).
+    /// A leak written there before with the same people and seed is reused.
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// Worker threads for trove and the floor, processes for the Python reference.
+    #[arg(long, default_value_t = 2)]
+    pub workers: usize,
+    /// Skip the Python reference (it needs python3 and, the first time, PyPI).
+    #[arg(long)]
+    pub skip_python: bool,
+    /// Print the results as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: &BenchIngestArgs) -> anyhow::Result<ExitCode> {
+    let workers = args.workers.max(1);
+    let dir = args.dir.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("trove-bench-{}-{}", args.people, args.seed))
+    });
+    ensure_leak(&dir, args.people, args.seed)?;
+    let load_average = load_average();
+    let leak = dir.join("leak");
+    let corpus = Corpus::list(&leak)?;
+
+    eprintln!(
+        "floor: reading and hashing {} files on {workers} threads…",
+        corpus.files.len()
+    );
+    let floor = measure_floor(&corpus, workers)?;
+    eprintln!("trove: ingesting in a child process with {workers} workers…");
+    let trove = measure_trove(&dir, &corpus, workers)?;
+    let python = if args.skip_python {
+        None
+    } else {
+        eprintln!("python: running the Aleph-style reference with {workers} processes…");
+        Some(measure_python(&leak, &corpus, workers)?)
+    };
+
+    let results = BenchResults {
+        people: args.people,
+        seed: args.seed,
+        leak: leak.display().to_string(),
+        workers,
+        cores: thread::available_parallelism().map_or(1, |n| n.get()),
+        load_average,
+        goals: Goals::judge(&trove, python.as_ref()),
+        floor,
+        trove,
+        python,
+    };
+    if args.json {
+        json_line(&results)?;
+    } else {
+        print_results(&results);
+    }
+    // A missed goal is a finding, not a failure of the benchmark.
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The 1-minute load average, where the system reports one: other work on
+/// the same cores skews every measurement, so the output says how busy they were.
+fn load_average() -> Option<f64> {
+    let loadavg = fs::read_to_string("/proc/loadavg").ok()?;
+    loadavg.split_whitespace().next()?.parse().ok()
+}
+
+/// Only what the benchmark needs of `ground-truth.json`: which leak it describes.
+#[derive(Deserialize)]
+struct TruthHeader {
+    people: usize,
+    seed: u64,
+}
+
+/// Writes the demo leak into `dir`, unless one with the same people and seed is there already.
+fn ensure_leak(dir: &Path, people: usize, seed: u64) -> anyhow::Result<()> {
+    let truth_path = dir.join("ground-truth.json");
+    if truth_path.is_file() {
+        let bytes =
+            fs::read(&truth_path).with_context(|| format!("reading {}", truth_path.display()))?;
+        let header: TruthHeader = serde_json::from_slice(&bytes).with_context(|| {
+            format!(
+                "{} is not a demo ground truth; remove {}",
+                truth_path.display(),
+                dir.display()
+            )
+        })?;
+        if header.people == people && header.seed == seed {
+            eprintln!("reusing the demo leak in {}", dir.display());
+            return Ok(());
+        }
+        bail!(
+            "{} holds a demo leak made with --people {} --seed {}; remove it or pass another --dir",
+            dir.display(),
+            header.people,
+            header.seed
+        );
+    }
+    eprintln!(
+        "writing a demo leak of {people} people to {}…",
+        dir.display()
+    );
+    trove_synth::write_demo_leak(dir, &SynthOptions { people, seed }).with_context(|| {
+        format!(
+            "writing the demo leak to {} (remove the folder if a run was cut short)",
+            dir.display()
+        )
+    })?;
+    Ok(())
+}
+
+/// The issue's goals, judged on this run.
+#[derive(Debug, Serialize)]
+struct Goals {
+    /// Python's wall time over trove's; none when Python was skipped.
+    speedup_over_python: Option<f64>,
+    ten_times_python: Option<bool>,
+    rss_under_1_gib: bool,
+}
+
+impl Goals {
+    fn judge(trove: &TroveRun, python: Option<&PythonRun>) -> Goals {
+        let speedup = python.map(|p| p.measurement.seconds / trove.measurement.seconds);
+        Goals {
+            speedup_over_python: speedup,
+            ten_times_python: speedup.map(|s| s >= GOAL_SPEEDUP),
+            rss_under_1_gib: trove
+                .measurement
+                .peak_rss_bytes
+                .is_some_and(|rss| rss < GOAL_RSS_BYTES),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct BenchResults {
+    people: usize,
+    seed: u64,
+    leak: String,
+    workers: usize,
+    cores: usize,
+    /// The 1-minute load average before measuring (Linux only).
+    load_average: Option<f64>,
+    floor: Measurement,
+    trove: TroveRun,
+    python: Option<PythonRun>,
+    goals: Goals,
+}

@@ -209,3 +209,24 @@ fn an_ingest_killed_with_sigkill_resumes_to_the_same_catalog() {
     let count = |store: &Path| json_lines(&trove(store, &["search", "教育", "--json"])).len();
     assert_eq!(count(&store), count(&reference));
 }
+
+#[test]
+fn reindex_rebuilds_a_lost_index_from_the_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    trove(&store, &["ingest", leak_str()]);
+    let before = json_lines(&trove(&store, &["search", "教育", "--json"])).len();
+    std::fs::remove_dir_all(store.join("index")).unwrap();
+    std::fs::create_dir(store.join("index")).unwrap();
+    std::fs::write(store.join("index").join("meta.json"), b"{ damaged").unwrap();
+    let reindex = trove(&store, &["reindex"]);
+    assert!(
+        reindex.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reindex.stderr)
+    );
+    assert_eq!(
+        json_lines(&trove(&store, &["search", "教育", "--json"])).len(),
+        before
+    );
+}

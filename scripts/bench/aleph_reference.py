@@ -16,7 +16,8 @@ Handlers:
   docx  python-docx (paragraphs, tables, core properties)
   pptx  python-pptx (text of every shape of every slide, core properties)
   pdf   pdfminer.six (document info, text page by page)
-  image Pillow (size, EXIF, a 256 px thumbnail)
+  image Pillow (size, EXIF, a 256 px JPEG thumbnail, a 64-bit gradient hash:
+        the same facts trove records for every image)
   eml   stdlib email (headers, text bodies, attachments recursed)
   zip, tar, gzip  stdlib zipfile/tarfile/gzip (members recursed in memory)
   7z    py7zr (Aleph shells out to the 7z program; py7zr is the in-process equivalent)
@@ -148,7 +149,22 @@ def image_text(data: bytes) -> str:
         width, height = image.size
         exif = {str(tag): str(value) for tag, value in image.getexif().items()}
         image.thumbnail((256, 256))
-    return metadata_text([f"{width}x{height}", *exif.values()])
+        small = image.convert("RGB")
+    thumbnail = io.BytesIO()
+    small.save(thumbnail, format="JPEG", quality=80)
+    return metadata_text([f"{width}x{height}", gradient_hash(small), *exif.values()])
+
+
+def gradient_hash(image: Image.Image) -> str:
+    """A 64-bit difference hash (9x8 grey, each pixel against its right neighbour)."""
+    grey = image.convert("L").resize((9, 8), Image.Resampling.BILINEAR)
+    pixels = list(grey.tobytes())
+    bits = 0
+    for row in range(8):
+        for column in range(8):
+            left, right = pixels[row * 9 + column], pixels[row * 9 + column + 1]
+            bits = (bits << 1) | (left < right)
+    return f"{bits:016x}"
 
 
 class _HtmlText(html.parser.HTMLParser):

@@ -171,9 +171,15 @@ impl BlobStore {
         Ok(Some(hasher.finish()))
     }
 
+    /// A staging file created read-only (the open handle may still write),
+    /// so that moving it into place is the only step left.
     fn stage(&self) -> Result<tempfile::NamedTempFile, StoreError> {
         let staging = self.dir.join("staging");
-        tempfile::NamedTempFile::new_in(&staging)
+        let mut builder = tempfile::Builder::new();
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o444));
+        builder
+            .tempfile_in(&staging)
             .map_err(|e| StoreError::io("create a file in", staging, e))
     }
 
@@ -195,14 +201,17 @@ impl BlobStore {
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(|e| StoreError::io("create", parent, e))?;
         }
-        let mut permissions = staged
-            .as_file()
-            .metadata()
-            .map_err(|e| StoreError::io("inspect", staged.path(), e))?
-            .permissions();
-        permissions.set_readonly(true);
-        fs::set_permissions(staged.path(), permissions)
-            .map_err(|e| StoreError::io("make read-only", staged.path(), e))?;
+        #[cfg(not(unix))]
+        {
+            let mut permissions = staged
+                .as_file()
+                .metadata()
+                .map_err(|e| StoreError::io("inspect", staged.path(), e))?
+                .permissions();
+            permissions.set_readonly(true);
+            fs::set_permissions(staged.path(), permissions)
+                .map_err(|e| StoreError::io("make read-only", staged.path(), e))?;
+        }
         staged
             .persist(&target)
             .map_err(|e| StoreError::io("move into place", &target, e.error))?;

@@ -31,6 +31,7 @@ impl<'a> BatchSender<'a> {
         &mut self.batch
     }
 
+    /// Adds an outcome's text to the running total that decides flushing.
     pub(crate) fn count_text(&mut self, outcome: &ExtractionOutcome) {
         if let ExtractionOutcome::Extracted { parts, .. } = outcome {
             self.text_bytes += parts.iter().map(|p| p.text.len()).sum::<usize>();

@@ -17,6 +17,9 @@ use crate::timings::{StageTimings, TimedStage};
 const INDEX_INTERVAL: Duration = Duration::from_secs(5);
 /// Batches merged into one catalog transaction at most.
 const MERGE_BATCHES: usize = 64;
+/// Merging stops once this much text is held, to keep memory flat when
+/// workers send large batches.
+const MERGE_TEXT_BYTES: usize = 32 << 20;
 
 pub(crate) fn run(
     catalog: &dyn Catalog,
@@ -31,8 +34,13 @@ pub(crate) fn run(
         match batches.recv_timeout(Duration::from_millis(500)) {
             Ok(first) => {
                 let mut merged = first;
+                let mut text_bytes = merged.text_bytes();
                 for next in batches.try_iter().take(MERGE_BATCHES) {
+                    text_bytes += next.text_bytes();
                     merged.append(next);
+                    if text_bytes >= MERGE_TEXT_BYTES {
+                        break;
+                    }
                 }
                 if !merged.blobs.is_empty() {
                     timings.time(TimedStage::Store, || blobs.sync())?;

@@ -111,6 +111,19 @@ impl WriteBatch {
             && self.sources_done.is_empty()
     }
 
+    /// Bytes of extracted text the batch carries: what dominates its memory.
+    pub fn text_bytes(&self) -> usize {
+        self.extractions
+            .iter()
+            .map(|(_, _, outcome)| match outcome {
+                ExtractionOutcome::Extracted { parts, .. } => {
+                    parts.iter().map(|p| p.text.len()).sum()
+                }
+                _ => 0,
+            })
+            .sum()
+    }
+
     /// Moves everything from `other` into this batch.
     pub fn append(&mut self, other: WriteBatch) {
         self.blobs.extend(other.blobs);

@@ -44,7 +44,7 @@ enum Command {
     /// Re-hash every original and name any that changed or went missing.
     Verify(commands::verify::VerifyArgs),
     /// Rebuild the search index from the catalog.
-    Reindex,
+    Reindex(commands::reindex::ReindexArgs),
     /// Benchmarks (not run by the tests).
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
@@ -62,7 +62,7 @@ fn main() -> ExitCode {
         Command::Show(args) => commands::show::run(&cli.store, &args),
         Command::Status(args) => commands::status::run(&cli.store, &args),
         Command::Verify(args) => commands::verify::run(&cli.store, &args),
-        Command::Reindex => commands::reindex::run(&cli.store),
+        Command::Reindex(args) => commands::reindex::run(&cli.store, &args),
         Command::Bench(command) => commands::bench::run(&command),
     };
     match result {

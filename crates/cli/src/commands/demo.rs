@@ -10,9 +10,9 @@ use trove_index::SearchOptions;
 use trove_ingest::IngestOptions;
 use trove_synth::{GroundTruth, SynthOptions};
 
-use super::ingest::{ingest_with_progress, print_report};
+use super::ingest::{ReportJson, exit_code, ingest_with_progress, print_report};
 use super::open_store;
-use crate::output::terminal_safe;
+use crate::output::{json_line, terminal_safe};
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -25,6 +25,9 @@ pub struct DemoArgs {
     /// Random seed: the same seed gives the same bytes.
     #[arg(long, default_value_t = 2022)]
     pub seed: u64,
+    /// Print the ingest report as one JSON object instead of the tour.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -61,13 +64,17 @@ pub fn run_demo(store: &Path, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     };
     let truth = ensure_leak(&args.dir, &options)?;
     let leak = args.dir.join("leak");
-    println!(
+    eprintln!(
         "demo leak: {} files, {} people, in {}",
         truth.files.len(),
         truth.persons.len(),
         leak.display()
     );
     let report = ingest_with_progress(store, &leak, &IngestOptions::default())?;
+    if args.json {
+        json_line(&ReportJson::from(&report))?;
+        return Ok(exit_code(&report));
+    }
     print_report(&report);
     let planted_failures = truth.files.iter().filter(|f| f.failure.is_some()).count();
     println!(

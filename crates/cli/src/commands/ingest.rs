@@ -109,7 +109,7 @@ pub fn exit_code(report: &IngestReport) -> ExitCode {
 }
 
 #[derive(Serialize)]
-struct ReportJson<'a> {
+pub struct ReportJson<'a> {
     root: &'a str,
     files_found: u64,
     files_unchanged: u64,

@@ -4,12 +4,22 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use clap::Args;
 use trove_index::SearchIndex;
 use trove_ingest::StageTimings;
 use trove_store::{Catalog, Store};
 
+use crate::output::json_line;
+
+#[derive(Debug, Args)]
+pub struct ReindexArgs {
+    /// Print the count as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Rebuilds even an index that no longer opens: it is derived data.
-pub fn run(store: &Path) -> anyhow::Result<ExitCode> {
+pub fn run(store: &Path, args: &ReindexArgs) -> anyhow::Result<ExitCode> {
     let store = Store::open_existing(store)?;
     let _writer_lock = store.lock_for_writing()?;
     let dir = store.index_dir();
@@ -26,6 +36,10 @@ pub fn run(store: &Path) -> anyhow::Result<ExitCode> {
     writer.commit()?;
     store.catalog.mark_all_unindexed()?;
     let indexed = trove_ingest::sync_index(&store.catalog, &mut writer, &StageTimings::default())?;
-    println!("re-indexed {indexed} documents");
+    if args.json {
+        json_line(&serde_json::json!({ "reindexed": indexed }))?;
+    } else {
+        println!("re-indexed {indexed} documents");
+    }
     Ok(ExitCode::SUCCESS)
 }

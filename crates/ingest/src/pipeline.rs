@@ -112,11 +112,7 @@ pub fn ingest(
     });
     outcome?;
 
-    let failures_recorded = catalog
-        .failures()?
-        .into_iter()
-        .filter(|row| row.root == root)
-        .count() as u64;
+    let failures_recorded = catalog.failure_count(&root)?;
     Ok(IngestReport {
         root,
         files_found: counters.found.load(Ordering::Relaxed),

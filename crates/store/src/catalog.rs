@@ -233,6 +233,9 @@ pub trait Catalog: Send + Sync {
 
     fn status(&self) -> Result<StatusSummary, StoreError>;
 
+    /// How many failures are on record for files under `root`.
+    fn failure_count(&self, root: &str) -> Result<u64, StoreError>;
+
     /// Every recorded failure, oldest first.
     fn failures(&self) -> Result<Vec<FailureRow>, StoreError>;
 

@@ -24,23 +24,21 @@ pub(super) fn unpack<R: Read>(
         FileKind::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(reader)),
         _ => Box::new(liblzma::read::XzDecoder::new_multi_decoder(reader)),
     };
-    // The whole stream counts against the budget, tar or not: judged by the
-    // total only, as a compressed stream has no per-member size.
-    let mut decoder = decoder;
-    let mut guarded = BufReader::with_capacity(64 * 1024, guard.guard(&mut decoder, None));
-    let looks_like_tar = match guarded.fill_buf() {
+    // Peek at the decompressed start to tell a tarball from a single file.
+    // Either way the shared guard counts what members expand to: the tar
+    // reader guards each entry, the single file is guarded here.
+    let mut decoded = BufReader::with_capacity(64 * 1024, decoder);
+    let looks_like_tar = match decoded.fill_buf() {
         Ok(head) => {
             head.get(TAR_MAGIC_OFFSET..TAR_MAGIC_OFFSET + TAR_MAGIC.len()) == Some(TAR_MAGIC)
         }
         Err(error) => return Err(member_read_failure(&error, name)),
     };
     if looks_like_tar {
-        // The tar reader gets an unguarded view of the budget here: the
-        // BufReader already wraps the guarded stream.
-        return tar::unpack(guarded, &ExpansionGuard::new(guard.limits), visitor);
+        return tar::unpack(decoded, guard, visitor);
     }
     let inner_name = strip_compression_suffix(name);
-    visitor.member(&inner_name, &mut guarded)
+    visitor.member(&inner_name, &mut guard.guard(&mut decoded, None))
 }
 
 fn strip_compression_suffix(name: &str) -> String {

@@ -132,6 +132,15 @@ impl Catalog for SqliteCatalog {
         read::status(&self.lock())
     }
 
+    fn failure_count(&self, root: &str) -> Result<u64, StoreError> {
+        let count: i64 = self.lock().query_row(
+            "SELECT COUNT(*) FROM failures WHERE root = ?1",
+            [root],
+            |row| row.get(0),
+        )?;
+        Ok(count as u64)
+    }
+
     fn failures(&self) -> Result<Vec<FailureRow>, StoreError> {
         read::failures(&self.lock(), None)
     }

@@ -45,6 +45,14 @@ enum Command {
     Verify(commands::verify::VerifyArgs),
     /// Rebuild the search index from the catalog.
     Reindex(commands::reindex::ReindexArgs),
+    /// List person records read from the leak's spreadsheets.
+    Records(commands::records::RecordsArgs),
+    /// One person: every record, the ID number decoded, linked photos.
+    Person(commands::person::PersonArgs),
+    /// Decode resident ID numbers (valid or not, and why).
+    Id(commands::id::IdArgs),
+    /// Counts and detention rates, with their definitions; tables, CSV, JSON or SVG charts.
+    Stats(commands::stats::StatsArgs),
     /// Benchmarks (not run by the tests).
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
@@ -63,6 +71,10 @@ fn main() -> ExitCode {
         Command::Status(args) => commands::status::run(&cli.store, &args),
         Command::Verify(args) => commands::verify::run(&cli.store, &args),
         Command::Reindex(args) => commands::reindex::run(&cli.store, &args),
+        Command::Records(args) => commands::records::run(&cli.store, &args),
+        Command::Person(args) => commands::person::run(&cli.store, &args),
+        Command::Id(args) => commands::id::run(&args),
+        Command::Stats(args) => commands::stats::run(&cli.store, &args),
         Command::Bench(command) => commands::bench::run(&command),
     };
     match result {

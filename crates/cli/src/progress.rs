@@ -74,4 +74,9 @@ impl Progress for IngestBar {
     fn phase(&self, name: &str) {
         self.bar.println(name);
     }
+
+    fn records_read(&self, done: u64, total: u64) {
+        self.bar
+            .set_message(format!("person records: {done}/{total} sheets and photos"));
+    }
 }

@@ -8,6 +8,8 @@
 //! - Resumable: a file on disk is marked done only once everything it produced
 //!   is committed; an interrupted run (Ctrl-C or kill -9) is simply run again.
 //!   Writes are idempotent, so redone work never duplicates anything.
+//! - Records: at the end of a run, sheets are read for person records and photos for
+//!   the ID numbers they carry ([`build_records`], also run on its own).
 //! - Every problem with a file is a recorded failure with stage and reason;
 //!   the run goes on.
 
@@ -17,6 +19,7 @@ mod options;
 mod pipeline;
 mod process;
 mod progress;
+mod records;
 mod report;
 mod timings;
 mod unpack;
@@ -27,6 +30,7 @@ pub use error::IngestError;
 pub use options::{ArchiveLimits, IngestOptions};
 pub use pipeline::{WORKER_THREAD_NAME, ingest};
 pub use progress::{Progress, Silent};
+pub use records::{RecordsReport, build_records, records_version};
 pub use report::IngestReport;
 pub use timings::{StageTimings, TimedStage};
 pub use writer::sync_index;

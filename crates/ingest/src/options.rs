@@ -41,6 +41,8 @@ pub struct IngestOptions {
     pub extract: trove_extract::Limits,
     /// Re-run only the files whose processing failed before.
     pub retry_failed: bool,
+    /// Overrides for reading person lists (see `trove_records::mapping`).
+    pub mapping: trove_records::Mapping,
 }
 
 impl Default for IngestOptions {
@@ -51,6 +53,7 @@ impl Default for IngestOptions {
             archive: ArchiveLimits::default(),
             extract: trove_extract::Limits::default(),
             retry_failed: false,
+            mapping: trove_records::Mapping::default(),
         }
     }
 }

@@ -112,6 +112,16 @@ pub fn ingest(
     });
     outcome?;
 
+    let records = if stop.load(Ordering::Relaxed) {
+        None
+    } else {
+        Some(crate::records::build_records(
+            store,
+            &options.mapping,
+            progress,
+            stop,
+        )?)
+    };
     let failures_recorded = catalog.failure_count(&root)?;
     Ok(IngestReport {
         root,
@@ -124,6 +134,7 @@ pub fn ingest(
         interrupted: stop.load(Ordering::Relaxed),
         elapsed: started.elapsed(),
         timings,
+        records,
     })
 }
 

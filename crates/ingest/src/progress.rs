@@ -13,6 +13,10 @@ pub trait Progress: Send + Sync {
     fn skipped(&self, bytes: u64);
     /// A phase of the run began ("indexing", "finishing").
     fn phase(&self, name: &str);
+    /// The records stage has read `done` of `total` sheets and photos.
+    fn records_read(&self, done: u64, total: u64) {
+        let _ = (done, total);
+    }
 }
 
 /// Progress that goes nowhere.

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::StageTimings;
+use crate::{RecordsReport, StageTimings};
 
 /// Counts and timings of one run.
 #[derive(Debug)]
@@ -23,4 +23,6 @@ pub struct IngestReport {
     pub interrupted: bool,
     pub elapsed: Duration,
     pub timings: StageTimings,
+    /// The records stage, run after extraction unless the run was interrupted.
+    pub records: Option<RecordsReport>,
 }

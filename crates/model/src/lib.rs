@@ -9,12 +9,14 @@ mod failure;
 mod kind;
 mod metadata;
 mod part;
+mod record;
 
 pub use blob::{BlobId, ParseBlobIdError};
 pub use failure::{Failure, FailureReason, Stage};
 pub use kind::FileKind;
 pub use metadata::{Exif, GpsPosition, ImageFacts, Metadata};
 pub use part::{Part, PartKind};
+pub use record::{Flag, ListKind, RawCell, Record, RecordFields, RowRef, Sex, StatusCategory};
 
 /// Separator between an archive's (or email's) logical path and the path of a
 /// member inside it, as in `leak/a.zip!/speeches/b.docx`.

@@ -12,6 +12,7 @@ mod blobs;
 mod catalog;
 mod error;
 mod layout;
+mod records;
 mod sqlite;
 
 pub use blobs::{BlobStore, ContentHashes, StoredBlob, hash_bytes};
@@ -21,4 +22,8 @@ pub use catalog::{
 };
 pub use error::StoreError;
 pub use layout::Store;
+pub use records::{
+    BlobRecords, Candidate, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter, RecordSource,
+    RecordSummary, SheetPart, StoredRecord,
+};
 pub use sqlite::SqliteCatalog;

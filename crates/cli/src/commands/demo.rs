@@ -99,8 +99,9 @@ pub fn run_demo(store: &Path, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             println!("      … {} …", terminal_safe(&hit.snippet.marked("«", "»")));
         }
     }
+    print_detention_figures(store, &truth)?;
     println!(
-        "\nnext: trove search 'QUERY' --store {}   ·   trove status   ·   trove show ID",
+        "\nnext: trove search 'QUERY' --store {0}   ·   trove records --store {0}   ·   trove stats --by age --format svg --out ages.svg   ·   trove person ID",
         store.display()
     );
     Ok(if report.interrupted {
@@ -108,6 +109,32 @@ pub fn run_demo(store: &Path, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The headline figure of the demo, computed from the records as `trove stats` does, next
+/// to what the demo planted.
+fn print_detention_figures(store: &Path, truth: &GroundTruth) -> anyhow::Result<()> {
+    let opened = trove_store::Store::open_existing(store)?;
+    let summary = trove_store::RecordCatalog::record_summary(&opened.catalog)?;
+    println!(
+        "\nperson records: {} rows of person lists, {} persons ({} with a valid ID number), {} photos linked to a person",
+        summary.records, summary.persons, summary.persons_with_valid_id, summary.linked_photos
+    );
+    let at: chrono::NaiveDate = truth.figures.reference_date.parse()?;
+    let (facts, _) = super::stats::person_facts(&opened.catalog)?;
+    let mut options =
+        trove_records::stats::StatsOptions::new(trove_records::stats::Dimension::Township, at);
+    options.adults = true;
+    let table = trove_records::stats::compute(&facts, &options);
+    println!(
+        "\ntrove stats --by township --adults --at {at}\n{}",
+        trove_records::stats::to_text(&table)
+    );
+    println!(
+        "(planted: {} of {} adults held)",
+        truth.figures.adults_detained, truth.figures.adults_listed
+    );
+    Ok(())
 }
 
 /// Writes the demo leak, or reuses one written before with the same options.

@@ -31,12 +31,16 @@ pub struct IngestArgs {
     /// Print the report as one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// A TOML file of rules for reading odd person-list layouts (`trove records --help`).
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
 }
 
 pub fn run(store: &Path, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     let mut options = IngestOptions {
         retry_failed: args.retry_failed,
         max_in_memory_bytes: args.max_file_mb << 20,
+        mapping: super::records::load_mapping(args.mapping.as_deref())?,
         ..IngestOptions::default()
     };
     if let Some(workers) = args.workers {
@@ -91,6 +95,12 @@ pub fn print_report(report: &IngestReport) {
         "  {} failures this run; {} on record for this folder (see `trove status`)",
         report.failures_this_run, report.failures_recorded
     );
+    if let Some(records) = &report.records {
+        println!(
+            "  person records: {} sheets and photos read, {} records from {} person lists, {} photos carrying an ID number",
+            records.sources, records.records, records.person_sheets, records.photo_links
+        );
+    }
     println!("  {:.1} s", report.elapsed.as_secs_f64());
     if report.interrupted {
         println!("  interrupted: run the same command again to resume");
@@ -124,6 +134,19 @@ pub struct ReportJson<'a> {
     stages: Vec<StageSeconds>,
     /// Extraction time by detected format, summed over worker threads.
     formats: Vec<FormatSeconds>,
+    /// The records stage (absent when the run was interrupted before it).
+    records: Option<RecordsJson>,
+}
+
+/// What the records stage did, as `trove ingest --json` prints it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RecordsJson {
+    pub sources: u64,
+    pub person_sheets: u64,
+    pub records: u64,
+    pub photo_links: u64,
+    pub candidates: u64,
+    pub seconds: f64,
 }
 
 /// Time spent in one ingest stage, as `trove ingest --json` prints it (and `trove bench` reads it).
@@ -171,6 +194,14 @@ impl<'a> From<&'a IngestReport> for ReportJson<'a> {
                     seconds: time.as_secs_f64(),
                 })
                 .collect(),
+            records: report.records.as_ref().map(|r| RecordsJson {
+                sources: r.sources,
+                person_sheets: r.person_sheets,
+                records: r.records,
+                photo_links: r.photo_links,
+                candidates: r.candidates,
+                seconds: r.elapsed.as_secs_f64(),
+            }),
         }
     }
 }

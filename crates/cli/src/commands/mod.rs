@@ -3,10 +3,14 @@
 pub mod bench;
 mod bench_ingest;
 pub mod demo;
+pub mod id;
 pub mod ingest;
+pub mod person;
+pub mod records;
 pub mod reindex;
 pub mod search;
 pub mod show;
+pub mod stats;
 pub mod status;
 pub mod verify;
 

@@ -1,6 +1,7 @@
 //! The embedded catalog: one SQLite file in WAL mode.
 
 mod read;
+mod records;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -14,10 +15,17 @@ use crate::catalog::{
     BlobState, Catalog, DocumentView, FailureRow, Occurrence, RecordedBlob, SourceState,
     StatusSummary, WriteBatch,
 };
+use crate::records::{
+    BlobRecords, Candidate, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter, RecordSource,
+    RecordSummary, SheetPart, StoredRecord,
+};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how
 /// many have run.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/001_catalog.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/sqlite/001_catalog.sql"),
+    include_str!("../../migrations/sqlite/002_records.sql"),
+];
 
 /// The catalog in a SQLite file.
 ///
@@ -150,5 +158,70 @@ impl Catalog for SqliteCatalog {
         visit: &mut dyn FnMut(RecordedBlob) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         read::for_each_blob(&self.lock(), visit)
+    }
+}
+
+impl RecordCatalog for SqliteCatalog {
+    fn pending_record_sources(
+        &self,
+        version: &str,
+        after: Option<&BlobId>,
+        limit: usize,
+    ) -> Result<Vec<RecordSource>, StoreError> {
+        records::pending(&self.lock(), version, after, limit)
+    }
+
+    fn pending_record_count(&self, version: &str) -> Result<u64, StoreError> {
+        records::pending_count(&self.lock(), version)
+    }
+
+    fn blob_paths(&self, blob: &BlobId) -> Result<Vec<String>, StoreError> {
+        records::blob_paths(&self.lock(), blob)
+    }
+
+    fn sheet_parts(&self, blob: &BlobId) -> Result<Vec<SheetPart>, StoreError> {
+        records::sheet_parts(&self.lock(), blob)
+    }
+
+    fn image_texts(&self, blob: &BlobId) -> Result<Vec<(String, String)>, StoreError> {
+        records::image_texts(&self.lock(), blob)
+    }
+
+    fn replace_records(&self, version: &str, batch: &[BlobRecords]) -> Result<(), StoreError> {
+        records::replace(&mut self.lock(), version, batch)
+    }
+
+    fn refresh_candidates(&self) -> Result<u64, StoreError> {
+        records::refresh_candidates(&mut self.lock())
+    }
+
+    fn for_each_record(
+        &self,
+        filter: &RecordFilter,
+        offset: u64,
+        limit: Option<u64>,
+        visit: &mut dyn FnMut(StoredRecord) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        records::for_each_record(&self.lock(), filter, offset, limit, visit)
+    }
+
+    fn for_each_person(&self, visit: &mut PersonVisitor<'_>) -> Result<(), StoreError> {
+        records::for_each_person(&self.lock(), visit)
+    }
+
+    fn resolve_person(&self, query: &str) -> Result<Option<String>, StoreError> {
+        records::resolve_person(&self.lock(), query)
+    }
+
+    fn person_photos(&self, person: &str) -> Result<Vec<PhotoLinkRow>, StoreError> {
+        records::person_photos(&self.lock(), person)
+    }
+
+    fn person_candidates(&self, person: &str) -> Result<Vec<Candidate>, StoreError> {
+        records::person_candidates(&self.lock(), person)
+    }
+
+    fn record_summary(&self) -> Result<RecordSummary, StoreError> {
+        records::summary(&self.lock())
     }
 }

@@ -348,11 +348,11 @@ pub(super) fn for_each_blob(
     Ok(())
 }
 
-fn parse_blob_id(text: &str) -> Result<BlobId, StoreError> {
+pub(super) fn parse_blob_id(text: &str) -> Result<BlobId, StoreError> {
     BlobId::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-fn parse_kind(code: &str) -> Result<FileKind, StoreError> {
+pub(super) fn parse_kind(code: &str) -> Result<FileKind, StoreError> {
     FileKind::from_str(code).map_err(StoreError::Corrupt)
 }
 

@@ -1,0 +1,309 @@
+//! `trove records`: list person records, filtered by words and `field:value` terms, as a
+//! table, CSV or JSON lines; `--build` (re)makes them first.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use serde_json::json;
+use trove_model::{BlobId, Record};
+use trove_records::Mapping;
+use trove_store::{RecordCatalog, RecordFilter, Store, StoredRecord};
+
+use crate::output::{json_line, terminal_safe};
+use crate::progress::IngestBar;
+
+#[derive(Debug, Args)]
+pub struct RecordsArgs {
+    /// Words every listed record must contain (in any cell), and `field:value` terms:
+    /// status:training_centre, list:register|detainees, township:…, village:…,
+    /// sex:male|female, flag:CODE, person:KEY, id:NUMBER, valid:yes|no.
+    pub query: Vec<String>,
+    /// Print CSV (a header line, then one line per record).
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+    /// Print one JSON object per record.
+    #[arg(long)]
+    pub json: bool,
+    /// At most this many records (all when not given).
+    #[arg(long)]
+    pub limit: Option<u64>,
+    #[arg(long, default_value_t = 0)]
+    pub offset: u64,
+    /// Read person records from every sheet and photo first (ingest does this too); with
+    /// a new --mapping, every sheet is read again.
+    #[arg(long)]
+    pub build: bool,
+    /// A TOML file of mapping rules for odd layouts (see ARCHITECTURE.md, records).
+    #[arg(long, requires = "build")]
+    pub mapping: Option<PathBuf>,
+}
+
+pub fn run(store: &Path, args: &RecordsArgs) -> anyhow::Result<ExitCode> {
+    let opened = Store::open_existing(store)?;
+    if args.build {
+        let mapping = load_mapping(args.mapping.as_deref())?;
+        let _lock = opened.lock_for_writing()?;
+        let bar = IngestBar::new();
+        let report = trove_ingest::build_records(&opened, &mapping, &bar, &AtomicBool::new(false));
+        bar.finish();
+        let report = report?;
+        eprintln!(
+            "read {} sheets and photos: {} records from {} person lists, {} photos with an ID number, {} same-person candidates ({:.1} s)",
+            report.sources,
+            report.records,
+            report.person_sheets,
+            report.photo_links,
+            report.candidates,
+            report.elapsed.as_secs_f64()
+        );
+        if args.query.is_empty() {
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    let filter = parse_query(&args.query)?;
+    let catalog: &dyn RecordCatalog = &opened.catalog;
+    let mut paths = PathCache::new(catalog);
+    let mut out = std::io::stdout().lock();
+    if args.csv {
+        writeln!(out, "{}", CSV_HEADER.join(","))?;
+    } else if !args.json {
+        writeln!(
+            out,
+            "{:<16} {:<22} {:<20} {:<4} {:<10} {:<10} {:<18} source",
+            "person", "name", "id number", "sex", "born", "township", "status"
+        )?;
+    }
+    let mut count = 0u64;
+    catalog.for_each_record(&filter, args.offset, args.limit, &mut |stored| {
+        count += 1;
+        let path = paths.first(&stored.record.source.blob);
+        let written = if args.json {
+            json_line(&json!({
+                "person": stored.person,
+                "path": path,
+                "record": stored.record,
+            }))
+            .map_err(|e| e.to_string())
+        } else if args.csv {
+            writeln!(out, "{}", csv_line(&stored, &path)).map_err(|e| e.to_string())
+        } else {
+            writeln!(out, "{}", table_line(&stored, &path)).map_err(|e| e.to_string())
+        };
+        written.map_err(|e| trove_store::StoreError::Corrupt(format!("writing output: {e}")))
+    })?;
+    if !args.json && !args.csv {
+        writeln!(out, "{count} records")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn load_mapping(path: Option<&Path>) -> anyhow::Result<Mapping> {
+    let Some(path) = path else {
+        return Ok(Mapping::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the mapping file {}", path.display()))?;
+    Mapping::parse(&text).with_context(|| format!("in the mapping file {}", path.display()))
+}
+
+/// Words and `field:value` terms to a filter.
+pub fn parse_query(terms: &[String]) -> anyhow::Result<RecordFilter> {
+    let mut filter = RecordFilter::default();
+    for term in terms.iter().flat_map(|t| t.split_whitespace()) {
+        let Some((field, value)) = term.split_once(':') else {
+            filter.words.push(term.to_owned());
+            continue;
+        };
+        let value = value.to_owned();
+        match field {
+            "status" => filter.status = Some(value),
+            "list" => filter.list = Some(value),
+            "township" => filter.township = Some(value),
+            "village" => filter.village = Some(value),
+            "sex" => filter.sex = Some(value),
+            "flag" => filter.flag = Some(value),
+            "person" => filter.person = Some(value),
+            "id" => filter.id_number = Some(value.to_uppercase()),
+            "valid" => {
+                filter.id_valid = Some(match value.as_str() {
+                    "yes" | "true" => true,
+                    "no" | "false" => false,
+                    _ => bail!("valid: takes yes or no, not `{value}`"),
+                })
+            }
+            "blob" => {
+                filter.blob = Some(
+                    value
+                        .parse::<BlobId>()
+                        .with_context(|| format!("blob:{value} is not a document id"))?,
+                )
+            }
+            _ => bail!(
+                "unknown field `{field}` in `{term}`: use status, list, township, village, sex, flag, person, id, valid or blob"
+            ),
+        }
+    }
+    Ok(filter)
+}
+
+const CSV_HEADER: [&str; 22] = [
+    "person",
+    "path",
+    "blob",
+    "sheet",
+    "row",
+    "list",
+    "name",
+    "id_number",
+    "id_valid",
+    "sex",
+    "ethnicity",
+    "birth_date",
+    "county",
+    "township",
+    "village",
+    "address",
+    "status",
+    "status_raw",
+    "reason",
+    "detained_since",
+    "place",
+    "flags",
+];
+
+fn csv_line(stored: &StoredRecord, path: &str) -> String {
+    let r: &Record = &stored.record;
+    let f = &r.fields;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let flags: Vec<&str> = r.flags.iter().map(|f| f.code.as_str()).collect();
+    let cells = [
+        stored.person.clone(),
+        path.to_owned(),
+        r.source.blob.to_string(),
+        text(&r.source.sheet),
+        r.source.row.to_string(),
+        r.list.code().to_owned(),
+        text(&f.name),
+        text(&f.id_number),
+        f.id_valid.to_string(),
+        f.sex.map(|s| s.code().to_owned()).unwrap_or_default(),
+        text(&f.ethnicity),
+        f.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+        text(&f.county),
+        text(&f.township),
+        text(&f.village),
+        text(&f.address),
+        f.status.map(|s| s.code().to_owned()).unwrap_or_default(),
+        text(&f.status_raw),
+        text(&f.reason),
+        f.detained_since.map(|d| d.to_string()).unwrap_or_default(),
+        text(&f.place),
+        flags.join(" "),
+    ];
+    cells
+        .iter()
+        .map(|c| csv_cell(c))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// A CSV cell, quoted when needed. Cells that a spreadsheet would run as a formula
+/// (`=`, `+`, `-`, `@` first) get a leading apostrophe: leaked text must not execute in
+/// the analyst's spreadsheet program.
+pub fn csv_cell(value: &str) -> String {
+    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+fn table_line(stored: &StoredRecord, path: &str) -> String {
+    let f = &stored.record.fields;
+    let show = |v: &Option<String>| terminal_safe(v.as_deref().unwrap_or("-"));
+    let id = match (&f.id_number, f.id_valid) {
+        (Some(id), true) => id.clone(),
+        (Some(id), false) => format!("{id}!"),
+        (None, _) => "-".into(),
+    };
+    format!(
+        "{:<16} {:<22} {:<20} {:<4} {:<10} {:<10} {:<18} {} ({}){}",
+        stored.person,
+        show(&f.name),
+        terminal_safe(&id),
+        f.sex.map(|s| s.chinese()).unwrap_or("-"),
+        f.birth_date
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "-".into()),
+        show(&f.township),
+        show(&f.status_raw),
+        terminal_safe(path),
+        stored.record.source.describe(),
+        if stored.record.flags.is_empty() {
+            String::new()
+        } else {
+            format!(" [{} flags]", stored.record.flags.len())
+        }
+    )
+}
+
+/// The first path of each blob, looked up once.
+struct PathCache<'a> {
+    catalog: &'a dyn RecordCatalog,
+    known: HashMap<BlobId, String>,
+}
+
+impl<'a> PathCache<'a> {
+    fn new(catalog: &'a dyn RecordCatalog) -> Self {
+        PathCache {
+            catalog,
+            known: HashMap::new(),
+        }
+    }
+
+    fn first(&mut self, blob: &BlobId) -> String {
+        if let Some(path) = self.known.get(blob) {
+            return path.clone();
+        }
+        let path = self
+            .catalog
+            .blob_paths(blob)
+            .ok()
+            .and_then(|paths| paths.into_iter().next())
+            .unwrap_or_default();
+        self.known.insert(blob.clone(), path.clone());
+        path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_mix_words_and_fields() {
+        let filter =
+            parse_query(&["古丽 status:training_centre".into(), "valid:no".into()]).unwrap();
+        assert_eq!(filter.words, vec!["古丽"]);
+        assert_eq!(filter.status.as_deref(), Some("training_centre"));
+        assert_eq!(filter.id_valid, Some(false));
+        assert!(parse_query(&["colour:red".into()]).is_err());
+    }
+
+    #[test]
+    fn csv_cells_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("古丽"), "古丽");
+    }
+}

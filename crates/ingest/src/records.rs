@@ -1,0 +1,140 @@
+//! The records stage: after extraction, every sheet part is read for person records and
+//! every image for the ID numbers its name or EXIF carries. Each blob's records are
+//! replaced in one transaction and the blob marked done under the current rules, so the
+//! stage resumes where it stopped and redoes everything when the rules or mapping change.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use trove_records::persons::{candidate_key, person_key};
+use trove_records::photos::photo_links;
+use trove_records::{Mapping, RECORDS_VERSION, SheetInput, read_sheet};
+use trove_store::{BlobRecords, PhotoLinkRow, RecordCatalog, RecordSource, Store, StoredRecord};
+
+use crate::{IngestError, Progress};
+
+/// Blobs fetched from the catalog at a time.
+const FETCH: usize = 256;
+/// Records written per transaction: large enough to amortise the commit, small enough to
+/// keep memory flat on sheets of a million rows.
+const RECORDS_PER_COMMIT: usize = 50_000;
+
+/// What the records stage did.
+#[derive(Debug, Clone, Default)]
+pub struct RecordsReport {
+    /// Blobs read (sheets and images) in this run.
+    pub sources: u64,
+    /// Sheets that were person lists.
+    pub person_sheets: u64,
+    /// Records made in this run.
+    pub records: u64,
+    /// Photos that carry an ID number, found in this run.
+    pub photo_links: u64,
+    /// Same-person candidates on record after the run.
+    pub candidates: u64,
+    pub interrupted: bool,
+    pub elapsed: Duration,
+}
+
+/// The version string records are made under: the rules' version and the mapping's
+/// fingerprint.
+pub fn records_version(mapping: &Mapping) -> String {
+    format!("{RECORDS_VERSION}:{}", mapping.fingerprint())
+}
+
+/// Makes the records of every blob that lacks them under the current rules. The caller
+/// holds the store's writer lock.
+pub fn build_records(
+    store: &Store,
+    mapping: &Mapping,
+    progress: &dyn Progress,
+    stop: &AtomicBool,
+) -> Result<RecordsReport, IngestError> {
+    let started = Instant::now();
+    let catalog: &dyn RecordCatalog = &store.catalog;
+    let version = records_version(mapping);
+    let total = catalog.pending_record_count(&version)?;
+    progress.phase("reading person records from sheets and photos");
+
+    let mut report = RecordsReport::default();
+    let mut pending: Vec<BlobRecords> = Vec::new();
+    let mut pending_records = 0usize;
+    let mut after = None;
+    'fetch: loop {
+        let sources = catalog.pending_record_sources(&version, after.as_ref(), FETCH)?;
+        let Some(last) = sources.last() else { break };
+        after = Some(last.blob.clone());
+        for source in sources {
+            if stop.load(Ordering::Relaxed) {
+                report.interrupted = true;
+                break 'fetch;
+            }
+            let (records, links, person_sheets) = read_source(catalog, &source, mapping)?;
+            report.sources += 1;
+            report.person_sheets += person_sheets;
+            report.records += records.len() as u64;
+            report.photo_links += links.len() as u64;
+            pending_records += records.len();
+            pending.push(BlobRecords {
+                blob: source.blob,
+                records,
+                photos: links,
+            });
+            progress.records_read(report.sources, total);
+            if pending_records >= RECORDS_PER_COMMIT || pending.len() >= FETCH {
+                catalog.replace_records(&version, &pending)?;
+                pending.clear();
+                pending_records = 0;
+            }
+        }
+    }
+    catalog.replace_records(&version, &pending)?;
+    report.candidates = catalog.refresh_candidates()?;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// The records of a blob's sheets and the photo links of an image.
+fn read_source(
+    catalog: &dyn RecordCatalog,
+    source: &RecordSource,
+    mapping: &Mapping,
+) -> Result<(Vec<StoredRecord>, Vec<PhotoLinkRow>, u64), IngestError> {
+    let mut records = Vec::new();
+    let mut person_sheets = 0;
+    for part in catalog.sheet_parts(&source.blob)? {
+        let sheet = read_sheet(
+            &SheetInput {
+                blob: &source.blob,
+                part: part.part,
+                sheet: part.label.as_deref(),
+                text: &part.text,
+                paths: &source.paths,
+            },
+            mapping,
+        );
+        person_sheets += u64::from(!sheet.records.is_empty());
+        records.extend(sheet.records.into_iter().map(|record| StoredRecord {
+            person: person_key(&record),
+            candidate_key: candidate_key(&record),
+            record,
+        }));
+    }
+    let mut links = Vec::new();
+    if source.kind.is_image() {
+        let texts = catalog.image_texts(&source.blob)?;
+        let texts: Vec<(&str, &str)> = texts
+            .iter()
+            .map(|(field, text)| (field.as_str(), text.as_str()))
+            .collect();
+        links = photo_links(&source.paths, &texts)
+            .into_iter()
+            .map(|link| PhotoLinkRow {
+                blob: source.blob.clone(),
+                id_number: link.id_number,
+                via: link.via,
+            })
+            .collect();
+    }
+    Ok((records, links, person_sheets))
+}

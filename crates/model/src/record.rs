@@ -1,0 +1,237 @@
+//! Person records: one spreadsheet row about one person, with the exact cell range it came
+//! from, the row verbatim, and the fields trove normalised from it.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::BlobId;
+
+/// Where a record came from: a row of a sheet part of a blob. Rows are 1-based, as a
+/// spreadsheet program shows them (for a CSV file: the line, the header being line 1).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RowRef {
+    pub blob: BlobId,
+    /// The sheet part's position among the blob's parts (0-based).
+    pub part: u32,
+    /// The sheet's name; `None` for a CSV file.
+    pub sheet: Option<String>,
+    pub row: u32,
+}
+
+impl RowRef {
+    /// `sheet 人口登记表, row 12` or `row 12` for a CSV file.
+    pub fn describe(&self) -> String {
+        match &self.sheet {
+            Some(sheet) => format!("sheet {sheet}, row {}", self.row),
+            None => format!("row {}", self.row),
+        }
+    }
+}
+
+/// Sex as recorded in a row or encoded in a resident ID number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+impl Sex {
+    pub fn code(self) -> &'static str {
+        match self {
+            Sex::Male => "male",
+            Sex::Female => "female",
+        }
+    }
+
+    /// The Chinese word, as lists write it.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Sex::Male => "男",
+            Sex::Female => "女",
+        }
+    }
+}
+
+/// What a status value (人员类别, 状态 …) means, whatever the words a clerk used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusCategory {
+    /// Held in a "vocational skills education and training centre" (camp).
+    TrainingCentre,
+    /// Held in a detention centre (看守所) or police custody.
+    DetentionCentre,
+    /// Sentenced and in prison.
+    Prison,
+    /// Held, place not said.
+    Detained,
+    /// Released from any of the above.
+    Released,
+    /// Not held, but watched or controlled (重点关注, 管控 …).
+    UnderWatch,
+    /// Not held and not watched.
+    Normal,
+}
+
+impl StatusCategory {
+    pub const ALL: [StatusCategory; 7] = [
+        StatusCategory::TrainingCentre,
+        StatusCategory::DetentionCentre,
+        StatusCategory::Prison,
+        StatusCategory::Detained,
+        StatusCategory::Released,
+        StatusCategory::UnderWatch,
+        StatusCategory::Normal,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            StatusCategory::TrainingCentre => "training_centre",
+            StatusCategory::DetentionCentre => "detention_centre",
+            StatusCategory::Prison => "prison",
+            StatusCategory::Detained => "detained",
+            StatusCategory::Released => "released",
+            StatusCategory::UnderWatch => "under_watch",
+            StatusCategory::Normal => "normal",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<StatusCategory> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    /// Whether the person is held (the numerator of a detention rate).
+    pub fn is_detention(self) -> bool {
+        matches!(
+            self,
+            StatusCategory::TrainingCentre
+                | StatusCategory::DetentionCentre
+                | StatusCategory::Prison
+                | StatusCategory::Detained
+        )
+    }
+}
+
+/// What kind of list a table is: a population register lists everyone, held or not (the
+/// denominator of a detention rate); a detainee list lists only the held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ListKind {
+    Register,
+    Detainees,
+    Other,
+}
+
+impl ListKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ListKind::Register => "register",
+            ListKind::Detainees => "detainees",
+            ListKind::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ListKind> {
+        [ListKind::Register, ListKind::Detainees, ListKind::Other]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
+}
+
+/// One cell of the row, verbatim, under the header of its column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawCell {
+    pub header: String,
+    pub value: String,
+}
+
+/// Something wrong or odd in a row, said once per problem. Records are never dropped for
+/// their flags: a reviewer decides what they mean.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flag {
+    /// Stable code for scripts (`id_check_digit`, `birth_date_mismatch` …).
+    pub code: String,
+    /// What is wrong, in words, with the values involved.
+    pub detail: String,
+}
+
+/// The normalised fields of a record. Every field is optional: lists differ in columns.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordFields {
+    /// The name as written, with spaces and the separators · • ‧ ・ unified to `·`.
+    pub name: Option<String>,
+    /// The resident ID number in canonical form (18 characters, upper-case `X`), when the
+    /// cell holds one that parses, valid check digit or not.
+    pub id_number: Option<String>,
+    /// Whether `id_number` passed every check (length, date, check digit).
+    pub id_valid: bool,
+    pub sex: Option<Sex>,
+    /// The ethnic group's standard Chinese name (`维吾尔族`).
+    pub ethnicity: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    /// Age as written in the row (年龄), when there is such a column.
+    pub age: Option<u32>,
+    pub county: Option<String>,
+    pub township: Option<String>,
+    pub village: Option<String>,
+    pub address: Option<String>,
+    /// The status value as written.
+    pub status_raw: Option<String>,
+    pub status: Option<StatusCategory>,
+    pub reason: Option<String>,
+    pub detained_since: Option<NaiveDate>,
+    /// Where the person is held or works (所在单位, 关押地点).
+    pub place: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// One row of a person list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub source: RowRef,
+    pub list: ListKind,
+    pub raw: Vec<RawCell>,
+    pub fields: RecordFields,
+    pub flags: Vec<Flag>,
+}
+
+impl Record {
+    /// Whether this row says the person is held: a detention status, or a row of a list of
+    /// the detained.
+    pub fn is_detention_related(&self) -> bool {
+        self.list == ListKind::Detainees || self.fields.status.is_some_and(|s| s.is_detention())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_codes_round_trip() {
+        for category in StatusCategory::ALL {
+            assert_eq!(StatusCategory::from_code(category.code()), Some(category));
+        }
+        assert_eq!(StatusCategory::from_code("nonsense"), None);
+    }
+
+    #[test]
+    fn only_held_categories_count_as_detention() {
+        assert!(StatusCategory::TrainingCentre.is_detention());
+        assert!(StatusCategory::Prison.is_detention());
+        assert!(!StatusCategory::Released.is_detention());
+        assert!(!StatusCategory::UnderWatch.is_detention());
+    }
+
+    #[test]
+    fn row_refs_describe_sheet_and_row() {
+        let blob = BlobId::from_digest([0xab; 32]);
+        let row = RowRef {
+            blob,
+            part: 0,
+            sheet: Some("人口登记表".into()),
+            row: 12,
+        };
+        assert_eq!(row.describe(), "sheet 人口登记表, row 12");
+    }
+}

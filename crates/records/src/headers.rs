@@ -1,0 +1,137 @@
+//! Finding the header row of a person list and mapping its cells to fields, through the
+//! synonym table `data/headers.tsv`.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use crate::field::Field;
+
+/// How many rows from the top are searched for a header: titles, dates and signatures above
+/// a list rarely take more than a few.
+pub const HEADER_SCAN_ROWS: usize = 30;
+
+static SYNONYMS: LazyLock<HashMap<String, Field>> = LazyLock::new(|| {
+    crate::table_lines(include_str!("../data/headers.tsv"))
+        .filter_map(|cols| {
+            let field = cols.first()?.parse::<Field>().ok()?;
+            Some((normalize_header(cols.get(1)?), field))
+        })
+        .collect()
+});
+
+/// A header cell reduced to what distinguishes it: no spaces, nothing in brackets (`身份证号
+/// （18位）`), no trailing colon or asterisk, lower case.
+pub fn normalize_header(cell: &str) -> String {
+    let mut out = String::with_capacity(cell.len());
+    let mut depth = 0usize;
+    for c in cell.chars() {
+        match c {
+            '(' | '（' | '[' | '【' | '〔' => depth += 1,
+            ')' | '）' | ']' | '】' | '〕' => depth = depth.saturating_sub(1),
+            _ if depth > 0 || c.is_whitespace() => {}
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    let trimmed = out.trim_end_matches([':', '：', '*', '＊']);
+    trimmed.to_owned()
+}
+
+/// The field a header names, if the synonym table knows it.
+pub fn field_for_header(cell: &str) -> Option<Field> {
+    let key = normalize_header(cell);
+    if key.is_empty() {
+        return None;
+    }
+    SYNONYMS.get(&key).copied()
+}
+
+/// The header row of a table and what each of its columns holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// 0-based index of the header row among the sheet's rows.
+    pub index: usize,
+    /// The header text of every column, verbatim.
+    pub titles: Vec<String>,
+    pub fields: Vec<Option<Field>>,
+}
+
+impl Header {
+    /// Maps a row's cells against this header's columns.
+    pub fn has(&self, field: Field) -> bool {
+        self.fields.contains(&Some(field))
+    }
+}
+
+/// Finds the first row, among the first [`HEADER_SCAN_ROWS`], that reads like the header
+/// of a person list: it names a name or ID number column and at least one more personal
+/// field (or both name and ID). Rows above it (merged titles, dates) are skipped.
+pub fn find_header(rows: &[Vec<&str>]) -> Option<Header> {
+    rows.iter()
+        .take(HEADER_SCAN_ROWS)
+        .enumerate()
+        .find_map(|(index, cells)| {
+            let fields: Vec<Option<Field>> = cells.iter().map(|c| field_for_header(c)).collect();
+            is_person_header(&fields).then(|| Header {
+                index,
+                titles: cells.iter().map(|c| (*c).to_owned()).collect(),
+                fields,
+            })
+        })
+}
+
+/// Whether mapped fields make a person list: a name or an ID column, plus another personal
+/// column. A staff table with only 姓名 and 职务 does not qualify.
+pub fn is_person_header(fields: &[Option<Field>]) -> bool {
+    let mut personal: Vec<Field> = fields
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|f| f.is_personal())
+        .collect();
+    personal.sort();
+    personal.dedup();
+    let identifies = personal.contains(&Field::Name) || personal.contains(&Field::IdNumber);
+    identifies && personal.len() >= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_match_through_brackets_spaces_and_case() {
+        assert_eq!(field_for_header("姓 名"), Some(Field::Name));
+        assert_eq!(
+            field_for_header("身份证号码（18位）"),
+            Some(Field::IdNumber)
+        );
+        assert_eq!(field_for_header("公民身份号码："), Some(Field::IdNumber));
+        assert_eq!(field_for_header("Date of Birth"), Some(Field::BirthDate));
+        assert_eq!(field_for_header("村/社区"), Some(Field::Village));
+        assert_eq!(field_for_header("职务"), None);
+        assert_eq!(field_for_header(""), None);
+    }
+
+    #[test]
+    fn the_header_is_found_below_a_merged_title() {
+        let rows = vec![
+            vec!["托克扎克镇阿亚格村人口登记表"],
+            vec!["序号", "姓名", "性别", "公民身份号码", "备注"],
+            vec!["1", "阿依古丽·艾买提", "女", "653121199001010023", ""],
+        ];
+        let header = find_header(&rows).unwrap();
+        assert_eq!(header.index, 1);
+        assert_eq!(header.fields[3], Some(Field::IdNumber));
+        assert!(header.has(Field::Sex));
+    }
+
+    #[test]
+    fn tables_that_are_not_person_lists_have_no_header() {
+        let rows = vec![
+            vec!["姓名", "职务"],
+            vec!["张三", "局长"],
+            vec!["序号", "日期", "事项"],
+        ];
+        assert_eq!(find_header(&rows), None);
+    }
+}

@@ -1,0 +1,245 @@
+//! A sheet's text to records. Sheet parts hold one row per line and cells separated by tabs
+//! (line N is row N), so a record points at its exact row.
+
+use trove_model::{BlobId, ListKind, Record, RowRef};
+
+use crate::field::Field;
+use crate::headers::{Header, field_for_header, find_header, is_person_header};
+use crate::list_kind::classify;
+use crate::mapping::{Mapping, Rule};
+use crate::row::build_record;
+
+/// One sheet part of a blob, with the paths the blob was seen at (their file names help
+/// tell a register from a list of the held, and mapping rules match them).
+#[derive(Debug, Clone, Copy)]
+pub struct SheetInput<'a> {
+    pub blob: &'a BlobId,
+    /// The part's position among the blob's parts.
+    pub part: u32,
+    pub sheet: Option<&'a str>,
+    pub text: &'a str,
+    pub paths: &'a [String],
+}
+
+/// What a sheet yielded.
+#[derive(Debug, Clone, Default)]
+pub struct SheetRecords {
+    /// 1-based row of the header, when the sheet is a person list.
+    pub header_row: Option<u32>,
+    pub list: Option<ListKind>,
+    pub records: Vec<Record>,
+}
+
+/// Reads the person records of a sheet; a sheet that is not a person list yields none.
+pub fn read_sheet(input: &SheetInput<'_>, mapping: &Mapping) -> SheetRecords {
+    let rule = mapping.rule_for(input.blob, input.paths, input.sheet);
+    if rule.is_some_and(|r| r.skip) {
+        return SheetRecords::default();
+    }
+    let rows: Vec<Vec<&str>> = input
+        .text
+        .lines()
+        .map(|l| l.split('\t').collect())
+        .collect();
+    let Some(header) = locate_header(&rows, rule) else {
+        return SheetRecords::default();
+    };
+    let mut records = Vec::new();
+    for (index, cells) in rows.iter().enumerate().skip(header.index + 1) {
+        if !holds_a_person(&header, cells) {
+            continue;
+        }
+        let source = RowRef {
+            blob: input.blob.clone(),
+            part: input.part,
+            sheet: input.sheet.map(str::to_owned),
+            row: index as u32 + 1,
+        };
+        records.push(build_record(&header, cells, source, ListKind::Other));
+    }
+    let list = rule.and_then(|r| r.kind).unwrap_or_else(|| {
+        let labels = labels(&rows[..header.index], input);
+        let detention_columns = [Field::Reason, Field::DetainedSince, Field::Place]
+            .iter()
+            .any(|f| header.has(*f));
+        classify(&labels, &records, detention_columns)
+    });
+    for record in &mut records {
+        record.list = list;
+    }
+    SheetRecords {
+        header_row: Some(header.index as u32 + 1),
+        list: Some(list),
+        records,
+    }
+}
+
+/// The header from the mapping rule (its row, its column overrides) or found by synonyms.
+fn locate_header(rows: &[Vec<&str>], rule: Option<&Rule>) -> Option<Header> {
+    let forced_row = rule.and_then(|r| r.header_row);
+    let mut header = match forced_row {
+        Some(index) => {
+            let cells = rows.get(index)?;
+            Header {
+                index,
+                titles: cells.iter().map(|c| (*c).to_owned()).collect(),
+                fields: cells.iter().map(|c| field_for_header(c)).collect(),
+            }
+        }
+        None => match find_header(rows) {
+            Some(found) => found,
+            // Overrides may turn a row the synonyms missed into a header.
+            None => return rule.and_then(|r| header_by_overrides(rows, r)),
+        },
+    };
+    if let Some(rule) = rule {
+        apply_overrides(&mut header, rule);
+    }
+    (forced_row.is_some() || is_person_header(&header.fields)).then_some(header)
+}
+
+fn header_by_overrides(rows: &[Vec<&str>], rule: &Rule) -> Option<Header> {
+    rows.iter()
+        .take(crate::headers::HEADER_SCAN_ROWS)
+        .enumerate()
+        .find_map(|(index, cells)| {
+            let mut header = Header {
+                index,
+                titles: cells.iter().map(|c| (*c).to_owned()).collect(),
+                fields: cells.iter().map(|c| field_for_header(c)).collect(),
+            };
+            apply_overrides(&mut header, rule);
+            is_person_header(&header.fields).then_some(header)
+        })
+}
+
+fn apply_overrides(header: &mut Header, rule: &Rule) {
+    let width = header.titles.len().max(
+        rule.columns
+            .iter()
+            .filter_map(|(key, _)| match key {
+                crate::mapping::ColumnKey::Index(i) => Some(i + 1),
+                crate::mapping::ColumnKey::Header(_) => None,
+            })
+            .max()
+            .unwrap_or(0),
+    );
+    header.fields.resize(width, None);
+    header.titles.resize(width, String::new());
+    for index in 0..width {
+        if let Some(field) = rule.field_for(index, &header.titles[index]) {
+            header.fields[index] = Some(field);
+        }
+    }
+}
+
+/// Whether a row below the header is about a person: it has a name or an ID number, and is
+/// not the header repeated (printed lists repeat it on every page).
+fn holds_a_person(header: &Header, cells: &[&str]) -> bool {
+    let filled =
+        |field: Field| {
+            header.fields.iter().enumerate().any(|(i, f)| {
+                *f == Some(field) && cells.get(i).is_some_and(|c| !c.trim().is_empty())
+            })
+        };
+    let repeated_header = cells
+        .iter()
+        .zip(&header.titles)
+        .filter(|(c, t)| !t.is_empty() && c.trim() == t.trim())
+        .count()
+        >= 2;
+    (filled(Field::Name) || filled(Field::IdNumber)) && !repeated_header
+}
+
+/// Text that says what the list is: rows above the header, the sheet name, file names.
+fn labels<'a>(above: &'a [Vec<&'a str>], input: &SheetInput<'a>) -> Vec<&'a str> {
+    let mut labels: Vec<&str> = above
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|c| !c.is_empty())
+        .collect();
+    labels.extend(input.sheet);
+    labels.extend(
+        input
+            .paths
+            .iter()
+            .map(|p| p.rsplit(['/', '!']).next().unwrap_or(p)),
+    );
+    labels
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str, sheet: Option<&str>, paths: &[&str], mapping: &Mapping) -> SheetRecords {
+        let blob = BlobId::from_digest([1; 32]);
+        let paths: Vec<String> = paths.iter().map(|p| (*p).to_owned()).collect();
+        read_sheet(
+            &SheetInput {
+                blob: &blob,
+                part: 0,
+                sheet,
+                text,
+                paths: &paths,
+            },
+            mapping,
+        )
+    }
+
+    #[test]
+    fn rows_below_a_merged_title_become_records_with_their_row_numbers() {
+        let text = "阿亚格村人口登记表\n序号\t姓名\t性别\t公民身份号码\t人员类别\n1\t古丽\t女\t653121199001010027\t正常\n\n2\t艾买提\t男\t\t教育转化培训中心\n合计\t\t\t\t";
+        let sheet = read(
+            text,
+            Some("人口登记表"),
+            &["a/登记表.xlsx"],
+            &Mapping::default(),
+        );
+        assert_eq!(sheet.header_row, Some(2));
+        assert_eq!(sheet.list, Some(ListKind::Register));
+        let rows: Vec<u32> = sheet.records.iter().map(|r| r.source.row).collect();
+        assert_eq!(rows, vec![3, 5]);
+        assert_eq!(sheet.records[1].fields.name.as_deref(), Some("艾买提"));
+    }
+
+    #[test]
+    fn sheets_that_are_not_person_lists_yield_nothing() {
+        let text = "会议纪要\n时间\t地点\t内容\n2018-03-01\t县局\t部署";
+        assert!(
+            read(text, Some("Sheet1"), &["纪要.xlsx"], &Mapping::default())
+                .records
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_mapping_reads_a_layout_the_synonyms_miss() {
+        let text = "人名\t证件\t去向\n古丽\t653121199001010027\t教育转化培训中心";
+        assert!(
+            read(text, None, &["x.csv"], &Mapping::default())
+                .records
+                .is_empty()
+        );
+        let mapping = Mapping::parse(
+            "[[sheet]]\npath = \"x.csv\"\nkind = \"detainees\"\n[sheet.columns]\nA = \"name\"\nB = \"id_number\"\nC = \"status\"\n",
+        )
+        .unwrap();
+        let sheet = read(text, None, &["x.csv"], &mapping);
+        assert_eq!(sheet.records.len(), 1);
+        assert_eq!(sheet.list, Some(ListKind::Detainees));
+        assert_eq!(
+            sheet.records[0].fields.id_number.as_deref(),
+            Some("653121199001010027")
+        );
+    }
+
+    #[test]
+    fn a_skip_rule_silences_a_sheet() {
+        let text = "姓名\t身份证号\n古丽\t653121199001010027";
+        let mapping = Mapping::parse("[[sheet]]\nsheet = \"干部\"\nskip = true\n").unwrap();
+        assert!(read(text, Some("干部"), &[], &mapping).records.is_empty());
+        assert_eq!(read(text, Some("其他"), &[], &mapping).records.len(), 1);
+    }
+}

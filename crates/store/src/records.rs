@@ -1,0 +1,143 @@
+//! The records facet of the catalog: person records derived from sheet parts, photo links,
+//! and same-person candidates. A trait of its own, beside [`crate::Catalog`], so that
+//! callers that only ingest never see it.
+
+use trove_model::{BlobId, FileKind, Record};
+
+use crate::StoreError;
+
+/// A blob whose records or photo links are not yet made under the current rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordSource {
+    pub blob: BlobId,
+    pub kind: FileKind,
+    /// Every logical path the blob was seen at.
+    pub paths: Vec<String>,
+}
+
+/// A sheet part's text, with its position among the blob's parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetPart {
+    pub part: u32,
+    pub label: Option<String>,
+    pub text: String,
+}
+
+/// A record with what the catalog indexes it by.
+#[derive(Debug, Clone)]
+pub struct StoredRecord {
+    pub record: Record,
+    pub person: String,
+    pub candidate_key: Option<String>,
+}
+
+/// A photo linked to an ID number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoLinkRow {
+    pub blob: BlobId,
+    pub id_number: String,
+    pub via: String,
+}
+
+/// Everything derived from one blob: its records and its photo links.
+#[derive(Debug, Clone)]
+pub struct BlobRecords {
+    pub blob: BlobId,
+    pub records: Vec<StoredRecord>,
+    pub photos: Vec<PhotoLinkRow>,
+}
+
+/// Receives one person's key and records at a time.
+pub type PersonVisitor<'a> = dyn FnMut(&str, Vec<Record>) -> Result<(), StoreError> + 'a;
+
+/// Which records to list. Every given condition must hold.
+#[derive(Debug, Clone, Default)]
+pub struct RecordFilter {
+    /// Words that must all appear in the record's text (any cell, any field).
+    pub words: Vec<String>,
+    pub person: Option<String>,
+    pub id_number: Option<String>,
+    pub list: Option<String>,
+    pub status: Option<String>,
+    pub township: Option<String>,
+    pub village: Option<String>,
+    pub sex: Option<String>,
+    /// A flag code the record must carry.
+    pub flag: Option<String>,
+    pub id_valid: Option<bool>,
+    pub blob: Option<BlobId>,
+}
+
+/// Another person proposed as the same as this one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub person: String,
+    pub reason: String,
+}
+
+/// Counts for `trove status` and the records stage's report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordSummary {
+    pub records: u64,
+    pub persons: u64,
+    pub persons_with_valid_id: u64,
+    pub flagged_records: u64,
+    pub linked_photos: u64,
+    pub persons_with_photo: u64,
+    pub candidates: u64,
+}
+
+/// The records facet of a catalog.
+pub trait RecordCatalog: Send + Sync {
+    /// Up to `limit` blobs with sheet parts or image facts whose records were not made under
+    /// `version`, in id order after `after`.
+    fn pending_record_sources(
+        &self,
+        version: &str,
+        after: Option<&BlobId>,
+        limit: usize,
+    ) -> Result<Vec<RecordSource>, StoreError>;
+
+    /// How many blobs [`RecordCatalog::pending_record_sources`] would return in all.
+    fn pending_record_count(&self, version: &str) -> Result<u64, StoreError>;
+
+    /// Every logical path a blob was seen at, sorted.
+    fn blob_paths(&self, blob: &BlobId) -> Result<Vec<String>, StoreError>;
+
+    /// The sheet parts of a blob, in order.
+    fn sheet_parts(&self, blob: &BlobId) -> Result<Vec<SheetPart>, StoreError>;
+
+    /// The EXIF texts of an image blob, as (field, text).
+    fn image_texts(&self, blob: &BlobId) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// Replaces the records and photo links of each blob and marks it done under `version`,
+    /// in one transaction.
+    fn replace_records(&self, version: &str, batch: &[BlobRecords]) -> Result<(), StoreError>;
+
+    /// Recomputes same-person candidates from the records; returns how many there are.
+    fn refresh_candidates(&self) -> Result<u64, StoreError>;
+
+    /// Calls `visit` for every record the filter admits, in (blob, part, row) order, after
+    /// skipping `offset`, at most `limit` (all when `None`).
+    fn for_each_record(
+        &self,
+        filter: &RecordFilter,
+        offset: u64,
+        limit: Option<u64>,
+        visit: &mut dyn FnMut(StoredRecord) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+
+    /// Calls `visit` with every person's records, one person at a time.
+    fn for_each_person(&self, visit: &mut PersonVisitor<'_>) -> Result<(), StoreError>;
+
+    /// A person key from a key, a key prefix, or a resident ID number.
+    fn resolve_person(&self, query: &str) -> Result<Option<String>, StoreError>;
+
+    /// Photos linked to a person (through their valid ID number).
+    fn person_photos(&self, person: &str) -> Result<Vec<PhotoLinkRow>, StoreError>;
+
+    /// Persons proposed as the same as this one.
+    fn person_candidates(&self, person: &str) -> Result<Vec<Candidate>, StoreError>;
+
+    fn record_summary(&self) -> Result<RecordSummary, StoreError>;
+}

@@ -230,3 +230,107 @@ fn reindex_rebuilds_a_lost_index_from_the_catalog() {
         before
     );
 }
+
+#[test]
+fn records_person_id_and_stats_work_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let ingest = trove(&store, &["ingest", leak_str()]);
+    assert!(
+        stdout(&ingest).contains("person records:"),
+        "{}",
+        stdout(&ingest)
+    );
+
+    let records = json_lines(&trove(&store, &["records", "--json"]));
+    assert!(records.len() > 200, "every listed person has a record");
+    let first = records
+        .iter()
+        .find(|r| r["record"]["fields"]["id_valid"] == true)
+        .expect("a record with a valid ID number");
+    let id = first["record"]["fields"]["id_number"].as_str().unwrap();
+    assert!(first["record"]["source"]["row"].as_u64().unwrap() >= 2);
+
+    let person = json_lines(&trove(&store, &["person", id, "--json"]));
+    assert_eq!(person[0]["person"], first["person"]);
+    assert!(!person[0]["records"].as_array().unwrap().is_empty());
+    assert_eq!(person[0]["id"]["canonical"], id);
+
+    let csv = trove(&store, &["records", &format!("id:{id}"), "--csv"]);
+    let lines: Vec<String> = stdout(&csv).lines().map(str::to_owned).collect();
+    assert!(lines[0].starts_with("person,path,blob,sheet,row"));
+    assert!(lines.len() >= 2 && lines[1..].iter().all(|l| l.contains(id)));
+
+    let decoded = trove(&store, &["id", id, "653121199001010021", "--json"]);
+    assert_eq!(decoded.status.code(), Some(2), "one number is invalid");
+    let decoded = json_lines(&decoded);
+    assert_eq!(decoded[0]["valid"], true);
+    assert_eq!(decoded[1]["valid"], false);
+    assert!(
+        decoded[1]["problems_text"][0]
+            .as_str()
+            .unwrap()
+            .contains("check")
+    );
+
+    let stats = json_lines(&trove(
+        &store,
+        &[
+            "stats",
+            "--by",
+            "township",
+            "--adults",
+            "--at",
+            "2018-06-01",
+            "--format",
+            "json",
+        ],
+    ));
+    let total = &stats[0]["total"];
+    assert!(total["listed"].as_u64().unwrap() > 0);
+    assert!(total["held"].as_u64().unwrap() <= total["listed"].as_u64().unwrap());
+    let svg = dir.path().join("ages.svg");
+    let chart = trove(
+        &store,
+        &[
+            "stats",
+            "--by",
+            "age",
+            "--format",
+            "svg",
+            "--out",
+            svg.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        chart.status.success(),
+        "{}",
+        String::from_utf8_lossy(&chart.stderr)
+    );
+    assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
+    let csv = stdout(&trove(&store, &["stats", "--by", "sex", "--format", "csv"]));
+    assert!(csv.starts_with("# ") && csv.contains("group,listed,held,rate_percent"));
+
+    // A mapping that skips every sheet empties the records; building without it restores them.
+    let mapping = dir.path().join("skip.toml");
+    std::fs::write(&mapping, "[[sheet]]\npath = \"*\"\nskip = true\n").unwrap();
+    let skipped = trove(
+        &store,
+        &["records", "--build", "--mapping", mapping.to_str().unwrap()],
+    );
+    assert!(
+        skipped.status.success(),
+        "{}",
+        String::from_utf8_lossy(&skipped.stderr)
+    );
+    assert!(json_lines(&trove(&store, &["records", "--json"])).is_empty());
+    assert!(trove(&store, &["records", "--build"]).status.success());
+    assert_eq!(
+        json_lines(&trove(&store, &["records", "--json"])).len(),
+        records.len()
+    );
+
+    let bad = trove(&store, &["records", "colour:red"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown field `colour`"));
+}

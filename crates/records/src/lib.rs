@@ -11,6 +11,7 @@
 //! - [`persons`]: records to persons; [`photos`]: mugshots to ID numbers.
 //! - [`stats`]: counts and rates with their definitions, as text, CSV, JSON and SVG.
 
+pub mod csv_cell;
 pub mod field;
 pub mod headers;
 pub mod list_kind;

@@ -117,8 +117,12 @@ pub trait RecordCatalog: Send + Sync {
     /// Recomputes same-person candidates from the records; returns how many there are.
     fn refresh_candidates(&self) -> Result<u64, StoreError>;
 
+    /// The first path (in sort order) of every blob that has records.
+    fn record_blob_paths(&self) -> Result<Vec<(BlobId, String)>, StoreError>;
+
     /// Calls `visit` for every record the filter admits, in (blob, part, row) order, after
-    /// skipping `offset`, at most `limit` (all when `None`).
+    /// skipping `offset`, at most `limit` (all when `None`). The catalog is busy while
+    /// `visit` runs: `visit` must not call back into it.
     fn for_each_record(
         &self,
         filter: &RecordFilter,
@@ -127,7 +131,8 @@ pub trait RecordCatalog: Send + Sync {
         visit: &mut dyn FnMut(StoredRecord) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
 
-    /// Calls `visit` with every person's records, one person at a time.
+    /// Calls `visit` with every person's records, one person at a time (`visit` must not
+    /// call back into the catalog).
     fn for_each_person(&self, visit: &mut PersonVisitor<'_>) -> Result<(), StoreError>;
 
     /// A person key from a key, a key prefix, or a resident ID number.

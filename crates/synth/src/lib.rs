@@ -17,6 +17,7 @@
 
 mod archives;
 mod broken;
+mod bulk;
 mod calendar;
 mod documents;
 mod docx;
@@ -42,6 +43,7 @@ use std::path::Path;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+pub use bulk::write_register_workbooks;
 pub use error::SynthError;
 pub use ground_truth::{
     ExifTruth, Figures, FileTruth, GroundTruth, Outcome, PersonTruth, RowKind, RowTruth,

@@ -12,7 +12,7 @@ use crate::vocabulary::Vocabulary;
 const FOLDER: &str = "疏附县公安局/01-人员名单";
 
 /// A village register with a merged title row (one workbook per village).
-const REGISTER: &[Column] = &[
+pub(crate) const REGISTER: &[Column] = &[
     ("序号", Field::Number),
     ("姓名", Field::Name),
     ("性别", Field::Sex),

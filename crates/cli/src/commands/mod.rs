@@ -2,6 +2,7 @@
 
 pub mod bench;
 mod bench_ingest;
+mod bench_records;
 pub mod demo;
 pub mod id;
 pub mod ingest;

@@ -1,6 +1,8 @@
 -- Person records: rows of person lists, derived from sheet parts by trove-records, so
--- they can always be made again from the catalog. Keyed by (blob, part, row).
+-- they can always be made again from the catalog. Keyed by (blob, part, row). A rowid
+-- table: its rows (about 1 KB) are too wide for WITHOUT ROWID to pay.
 CREATE TABLE records (
+    id            INTEGER PRIMARY KEY,
     blob          TEXT NOT NULL REFERENCES blobs(id),
     part          INTEGER NOT NULL,   -- seq of the sheet part in `parts`
     row           INTEGER NOT NULL,   -- 1-based row of the sheet (line of a CSV file)
@@ -21,8 +23,8 @@ CREATE TABLE records (
     candidate_key TEXT,               -- name|birth date, for proposing same-person candidates
     search        TEXT NOT NULL,      -- lower-case text of every cell, for `trove records QUERY`
     data          TEXT NOT NULL,      -- JSON of trove_model::Record
-    PRIMARY KEY (blob, part, row)
-) WITHOUT ROWID;
+    UNIQUE (blob, part, row)
+);
 CREATE INDEX records_person ON records(person);
 CREATE INDEX records_id_number ON records(id_number);
 CREATE INDEX records_candidate ON records(candidate_key) WHERE candidate_key IS NOT NULL;

@@ -51,7 +51,9 @@ impl SqliteCatalog {
                 "PRAGMA journal_mode = WAL;
                  PRAGMA synchronous = NORMAL;
                  PRAGMA foreign_keys = ON;
-                 PRAGMA busy_timeout = 10000;",
+                 PRAGMA busy_timeout = 10000;
+                 PRAGMA cache_size = -65536;
+                 PRAGMA mmap_size = 268435456;",
             )
             .map_err(wrap)?;
         migrate(&connection).map_err(wrap)?;
@@ -193,6 +195,10 @@ impl RecordCatalog for SqliteCatalog {
 
     fn refresh_candidates(&self) -> Result<u64, StoreError> {
         records::refresh_candidates(&mut self.lock())
+    }
+
+    fn record_blob_paths(&self) -> Result<Vec<(BlobId, String)>, StoreError> {
+        records::record_blob_paths(&self.lock())
     }
 
     fn for_each_record(

@@ -410,3 +410,20 @@ pub(super) fn summary(connection: &Connection) -> Result<RecordSummary, StoreErr
         candidates: count("SELECT COUNT(*) FROM person_candidates")?,
     })
 }
+
+pub(super) fn record_blob_paths(
+    connection: &Connection,
+) -> Result<Vec<(BlobId, String)>, StoreError> {
+    let mut statement = connection.prepare(
+        "SELECT o.blob, MIN(o.path) FROM occurrences o
+         WHERE o.blob IN (SELECT DISTINCT blob FROM records) GROUP BY o.blob",
+    )?;
+    let rows = statement
+        .query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(blob, path)| Ok((parse_blob_id(&blob)?, path)))
+        .collect()
+}

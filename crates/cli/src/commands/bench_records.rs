@@ -1,0 +1,152 @@
+//! `trove bench records`: person records from a million spreadsheet rows. Writes village
+//! registers in the demo's layout, ingests them into a fresh store, and reports the time of
+//! the records stage (rows to records in the catalog) beside the whole ingest.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+use serde::Serialize;
+use trove_index::SearchIndex;
+use trove_ingest::{IngestOptions, Silent};
+use trove_store::{RecordCatalog, Store};
+
+use crate::output::json_line;
+
+/// The time the issue allows for records from a million rows.
+const GOAL_SECONDS_PER_MILLION: f64 = 60.0;
+
+#[derive(Debug, Args)]
+pub struct BenchRecordsArgs {
+    /// Spreadsheet rows in all.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub rows: usize,
+    /// Rows per workbook (a village register rarely holds more than a few thousand).
+    #[arg(long, default_value_t = 50_000)]
+    pub rows_per_file: usize,
+    #[arg(long, default_value_t = 2022)]
+    pub seed: u64,
+    /// Where the workbooks and the store go (default: trove-bench-records-ROWS-SEED in the
+    /// temp folder). Workbooks written there before with the same options are reused.
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// Ingest worker threads.
+    #[arg(long, default_value_t = 2)]
+    pub workers: usize,
+    /// Print the results as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Results {
+    rows: usize,
+    workbooks: usize,
+    records: u64,
+    persons: u64,
+    /// Ingest of the workbooks: hash, store, extract, index (records stage excluded).
+    ingest_seconds: f64,
+    /// The records stage: sheet text to records in the catalog, persons and candidates.
+    records_seconds: f64,
+    records_per_second: f64,
+    /// The records stage run again from scratch (`trove records --build` with new rules).
+    rebuild_seconds: f64,
+    goal_seconds: f64,
+    peak_rss_bytes: u64,
+}
+
+pub fn run(args: &BenchRecordsArgs) -> anyhow::Result<ExitCode> {
+    let dir = args.dir.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("trove-bench-records-{}-{}", args.rows, args.seed))
+    });
+    let sheets = dir.join("sheets");
+    let marker = dir.join(format!("written-{}-{}", args.rows_per_file, args.seed));
+    if !marker.exists() {
+        let _ = std::fs::remove_dir_all(&sheets);
+        eprintln!(
+            "writing {} rows of village registers to {}…",
+            args.rows,
+            sheets.display()
+        );
+        trove_synth::write_register_workbooks(&sheets, args.rows, args.rows_per_file, args.seed)?;
+        std::fs::write(&marker, b"").with_context(|| format!("writing {}", marker.display()))?;
+    }
+    let workbooks = std::fs::read_dir(&sheets)?.count();
+
+    let store_dir = dir.join("store");
+    let _ = std::fs::remove_dir_all(&store_dir);
+    let store = Store::open(&store_dir)?;
+    let index = SearchIndex::open(&store.index_dir())?;
+    let options = IngestOptions {
+        workers: args.workers.max(1),
+        ..IngestOptions::default()
+    };
+    let stop = AtomicBool::new(false);
+    eprintln!("ingesting {workbooks} workbooks…");
+    let report = trove_ingest::ingest(&store, &index, &sheets, &options, &Silent, &stop)?;
+    let records = report.records.context("the records stage did not run")?;
+
+    eprintln!("reading every sheet again from scratch…");
+    let started = Instant::now();
+    let _lock = store.lock_for_writing()?;
+    // A mapping that matches no sheet changes the rules' fingerprint, so every sheet is
+    // read again, as after an upgrade of the record rules.
+    let fresh_rules =
+        trove_records::Mapping::parse("[[sheet]]\npath = \"*never-matches*\"\nskip = true\n")?;
+    trove_ingest::build_records(&store, &fresh_rules, &Silent, &stop)?;
+    let rebuild_seconds = started.elapsed().as_secs_f64();
+
+    let summary = store.catalog.record_summary()?;
+    let records_seconds = records.elapsed.as_secs_f64();
+    let results = Results {
+        rows: args.rows,
+        workbooks,
+        records: summary.records,
+        persons: summary.persons,
+        ingest_seconds: (report.elapsed - records.elapsed).as_secs_f64(),
+        records_seconds,
+        records_per_second: summary.records as f64 / records_seconds.max(1e-9),
+        rebuild_seconds,
+        goal_seconds: GOAL_SECONDS_PER_MILLION * args.rows as f64 / 1e6,
+        peak_rss_bytes: peak_rss_bytes(),
+    };
+    if args.json {
+        json_line(&results)?;
+    } else {
+        println!(
+            "{} rows in {workbooks} workbooks → {} records, {} persons",
+            results.rows, results.records, results.persons
+        );
+        println!(
+            "  ingest (hash, store, extract, index): {:.1} s",
+            results.ingest_seconds
+        );
+        println!(
+            "  records stage: {:.1} s ({:.0} records/s); again from scratch: {:.1} s; goal < {:.0} s",
+            results.records_seconds,
+            results.records_per_second,
+            results.rebuild_seconds,
+            results.goal_seconds
+        );
+        println!(
+            "  peak RSS {:.0} MiB",
+            results.peak_rss_bytes as f64 / (1 << 20) as f64
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// This process's peak resident memory.
+fn peak_rss_bytes() -> u64 {
+    // SAFETY: rusage is plain integers, for which all zeroes is a valid value, and
+    // getrusage only writes into the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return 0;
+    }
+    // ru_maxrss is in KiB on Linux.
+    u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024
+}

@@ -311,7 +311,8 @@ fn records_person_id_and_stats_work_together() {
     let csv = stdout(&trove(&store, &["stats", "--by", "sex", "--format", "csv"]));
     assert!(csv.starts_with("# ") && csv.contains("group,listed,held,rate_percent"));
 
-    // A mapping that skips every sheet empties the records; building without it restores them.
+    // A mapping that skips every sheet empties the records; it is kept for later builds
+    // until cleared, and clearing it restores them.
     let mapping = dir.path().join("skip.toml");
     std::fs::write(&mapping, "[[sheet]]\npath = \"*\"\nskip = true\n").unwrap();
     let skipped = trove(
@@ -325,6 +326,12 @@ fn records_person_id_and_stats_work_together() {
     );
     assert!(json_lines(&trove(&store, &["records", "--json"])).is_empty());
     assert!(trove(&store, &["records", "--build"]).status.success());
+    assert!(json_lines(&trove(&store, &["records", "--json"])).is_empty());
+    assert!(
+        trove(&store, &["records", "--build", "--clear-mapping"])
+            .status
+            .success()
+    );
     assert_eq!(
         json_lines(&trove(&store, &["records", "--json"])).len(),
         records.len()

@@ -70,7 +70,11 @@ pub fn run_demo(store: &Path, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         truth.persons.len(),
         leak.display()
     );
-    let report = ingest_with_progress(store, &leak, &IngestOptions::default())?;
+    let ingest_options = IngestOptions {
+        mapping: super::records::store_mapping(store, None)?,
+        ..IngestOptions::default()
+    };
+    let report = ingest_with_progress(store, &leak, &ingest_options)?;
     if args.json {
         json_line(&ReportJson::from(&report))?;
         return Ok(exit_code(&report));

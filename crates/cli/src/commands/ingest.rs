@@ -31,7 +31,8 @@ pub struct IngestArgs {
     /// Print the report as one JSON object.
     #[arg(long)]
     pub json: bool,
-    /// A TOML file of rules for reading odd person-list layouts (`trove records --help`).
+    /// A TOML file of rules for reading odd person-list layouts (see the README); kept in
+    /// the store for later runs.
     #[arg(long)]
     pub mapping: Option<PathBuf>,
 }
@@ -40,7 +41,7 @@ pub fn run(store: &Path, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     let mut options = IngestOptions {
         retry_failed: args.retry_failed,
         max_in_memory_bytes: args.max_file_mb << 20,
-        mapping: super::records::load_mapping(args.mapping.as_deref())?,
+        mapping: super::records::store_mapping(store, args.mapping.as_deref())?,
         ..IngestOptions::default()
     };
     if let Some(workers) = args.workers {

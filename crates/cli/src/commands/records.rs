@@ -39,16 +39,23 @@ pub struct RecordsArgs {
     /// a new --mapping, every sheet is read again.
     #[arg(long)]
     pub build: bool,
-    /// A TOML file of mapping rules for odd layouts (see ARCHITECTURE.md, records).
+    /// A TOML file of mapping rules for odd layouts (see the README). It is kept in the
+    /// store (`mapping.toml`) and used by every later ingest and build.
     #[arg(long, requires = "build")]
     pub mapping: Option<PathBuf>,
+    /// Forget the mapping kept in the store, and read every sheet again without it.
+    #[arg(long, requires = "build", conflicts_with = "mapping")]
+    pub clear_mapping: bool,
 }
 
 pub fn run(store: &Path, args: &RecordsArgs) -> anyhow::Result<ExitCode> {
     let opened = Store::open_existing(store)?;
     if args.build {
-        let mapping = load_mapping(args.mapping.as_deref())?;
         let _lock = opened.lock_for_writing()?;
+        if args.clear_mapping {
+            forget_mapping(store)?;
+        }
+        let mapping = store_mapping(store, args.mapping.as_deref())?;
         let bar = IngestBar::new();
         let report = trove_ingest::build_records(&opened, &mapping, &bar, &AtomicBool::new(false));
         bar.finish();
@@ -107,13 +114,45 @@ pub fn run(store: &Path, args: &RecordsArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn load_mapping(path: Option<&Path>) -> anyhow::Result<Mapping> {
-    let Some(path) = path else {
-        return Ok(Mapping::default());
+/// Where a store keeps the mapping rules it reads sheets with.
+fn kept_mapping_path(store: &Path) -> PathBuf {
+    store.join("mapping.toml")
+}
+
+/// The mapping to read sheets with: `given` (checked, then kept in the store for later
+/// runs) or, without one, the mapping kept in the store, if any.
+pub fn store_mapping(store: &Path, given: Option<&Path>) -> anyhow::Result<Mapping> {
+    let kept = kept_mapping_path(store);
+    let (path, text) = match given {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the mapping file {}", path.display()))?;
+            (path.to_path_buf(), text)
+        }
+        None => match std::fs::read_to_string(&kept) {
+            Ok(text) => (kept.clone(), text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Mapping::default()),
+            Err(e) => return Err(e).with_context(|| format!("reading {}", kept.display())),
+        },
     };
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading the mapping file {}", path.display()))?;
-    Mapping::parse(&text).with_context(|| format!("in the mapping file {}", path.display()))
+    let mapping =
+        Mapping::parse(&text).with_context(|| format!("in the mapping file {}", path.display()))?;
+    if given.is_some() {
+        std::fs::create_dir_all(store)
+            .and_then(|()| std::fs::write(&kept, &text))
+            .with_context(|| format!("keeping the mapping in {}", kept.display()))?;
+    }
+    Ok(mapping)
+}
+
+fn forget_mapping(store: &Path) -> anyhow::Result<()> {
+    let kept = kept_mapping_path(store);
+    match std::fs::remove_file(&kept) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("removing {}", kept.display()))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Words and `field:value` terms to a filter.

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use serde_json::json;
-use trove_store::Catalog;
+use trove_store::{Catalog, RecordCatalog};
 
 use super::open_store;
 use crate::output::{human_bytes, json_line, terminal_safe};
@@ -24,6 +24,7 @@ pub fn run(store: &Path, args: &StatusArgs) -> anyhow::Result<ExitCode> {
     let (store, _index) = open_store(store)?;
     let summary = store.catalog.status()?;
     let failures = store.catalog.failures()?;
+    let records = store.catalog.record_summary()?;
     if args.json {
         json_line(&json!({
             "documents": summary.documents,
@@ -33,6 +34,12 @@ pub fn run(store: &Path, args: &StatusArgs) -> anyhow::Result<ExitCode> {
             "by_type": summary.by_kind.iter().map(|(k, n, b)| json!({"type": k, "documents": n, "bytes": b})).collect::<Vec<_>>(),
             "by_status": summary.by_status.iter().map(|(s, n)| json!({"status": s, "documents": n})).collect::<Vec<_>>(),
             "failures": summary.failures.iter().map(|t| json!({"stage": t.stage, "reason": t.reason, "count": t.count})).collect::<Vec<_>>(),
+            "records": {
+                "records": records.records, "flagged_records": records.flagged_records,
+                "persons": records.persons, "persons_with_valid_id": records.persons_with_valid_id,
+                "linked_photos": records.linked_photos, "persons_with_photo": records.persons_with_photo,
+                "candidates": records.candidates,
+            },
         }))?;
         for row in &failures {
             json_line(&json!({
@@ -56,6 +63,15 @@ pub fn run(store: &Path, args: &StatusArgs) -> anyhow::Result<ExitCode> {
         for (status, count) in &summary.by_status {
             println!("  {status:<12} {count:>8}");
         }
+        println!(
+            "person records: {} ({} flagged), {} persons ({} with a valid ID number, {} with a linked photo), {} same-person candidates",
+            records.records,
+            records.flagged_records,
+            records.persons,
+            records.persons_with_valid_id,
+            records.persons_with_photo,
+            records.candidates
+        );
         if summary.unindexed > 0 {
             println!(
                 "{} documents not yet in the search index (run `trove reindex`)",

@@ -146,20 +146,6 @@ pub fn decode_on(input: &str, on: NaiveDate) -> DecodedId {
     id
 }
 
-/// Age in completed years on `on` of someone born on `birth`; `None` before the birth.
-///
-/// ```
-/// use chrono::NaiveDate;
-/// use trove_records::resident_id::age_on;
-///
-/// let birth = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
-/// assert_eq!(age_on(birth, NaiveDate::from_ymd_opt(2017, 12, 31).unwrap()), Some(27));
-/// assert_eq!(age_on(birth, NaiveDate::from_ymd_opt(2018, 1, 1).unwrap()), Some(28));
-/// ```
-pub fn age_on(birth: NaiveDate, on: NaiveDate) -> Option<u32> {
-    on.years_since(birth)
-}
-
 /// Today's date in UTC; the latest date there is if the clock is before 1970, so that no
 /// birth date counts as future.
 fn today() -> NaiveDate {
@@ -360,14 +346,5 @@ mod tests {
         assert_eq!(codes(&decode("X53121199001010027")), ["not_digits"]);
         assert_eq!(codes(&decode("65312119900101002")), ["length"]);
         assert_eq!(codes(&decode("someday")), ["not_digits", "length"]);
-    }
-
-    #[test]
-    fn ages_count_completed_years() {
-        let birth = date(2000, 2, 29);
-        assert_eq!(age_on(birth, date(2001, 2, 28)), Some(0));
-        assert_eq!(age_on(birth, date(2001, 3, 1)), Some(1));
-        assert_eq!(age_on(birth, date(1999, 1, 1)), None);
-        assert_eq!(age_on(birth, birth), Some(0));
     }
 }

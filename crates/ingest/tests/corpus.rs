@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use common::ingest_fresh;
 use trove_model::FailureReason;
-use trove_store::Catalog;
+use trove_store::{Catalog, RecordCatalog, RecordFilter};
 
 fn corpus() -> Option<PathBuf> {
     let path = PathBuf::from(concat!(
@@ -53,6 +53,7 @@ fn every_corpus_file_is_catalogued_and_encrypted_ones_are_reported() {
         );
     }
     assert!(files > 500, "the corpus has its files ({files})");
+    assert_sheets_that_are_not_person_lists_yield_no_records(&ingested);
 
     let encrypted = |path: &str| {
         failures
@@ -125,4 +126,58 @@ fn corpus_facts_survive_the_whole_pipeline() {
             .iter()
             .any(|hit| hit.paths.iter().any(|p| p.starts_with("500_pages.7z!/")))
     );
+}
+
+/// Real workbooks of the corpus in every sheet format (xls, ods) that are statistics or
+/// equipment tables, not lists of people: the records stage reads them and finds nobody.
+fn assert_sheets_that_are_not_person_lists_yield_no_records(ingested: &common::Ingested) {
+    let catalog = &ingested.store.catalog;
+    let stage = ingested
+        .report
+        .records
+        .as_ref()
+        .expect("the records stage ran");
+    assert!(!stage.interrupted);
+    eprintln!(
+        "corpus: {} sheets and photos read, {} records from {} person lists",
+        stage.sources, stage.records, stage.person_sheets
+    );
+    for path in [
+        "apache-poi/spreadsheet/chinese-provinces.xls",
+        "apache-poi/spreadsheet/19599-2.xls",
+        "apache-poi/spreadsheet/12843-1.xls",
+        "aleph-ingest-file/rom.xls",
+        "aleph-ingest-file/rom.ods",
+    ] {
+        let found = catalog.occurrences_at(path).unwrap();
+        let Some(occurrence) = found.first() else {
+            panic!("{path} is in the corpus and catalogued");
+        };
+        let filter = RecordFilter {
+            blob: Some(occurrence.blob.clone()),
+            ..RecordFilter::default()
+        };
+        let mut records = 0;
+        catalog
+            .for_each_record(&filter, 0, None, &mut |_| {
+                records += 1;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(records, 0, "{path} is not a person list");
+    }
+    // The one person-shaped table of the corpus: calamine's test file with the headers
+    // `name` and `sex` (and a row `this error`). Tables headed only by name, status or
+    // category (pivots.xlsx, a list of colours) are not taken for lists of people.
+    let person_list = catalog
+        .occurrences_at("tafia-calamine/issue_271.xls")
+        .unwrap()
+        .first()
+        .map(|o| o.blob.clone());
+    catalog
+        .for_each_record(&RecordFilter::default(), 0, None, &mut |stored| {
+            assert_eq!(Some(&stored.record.source.blob), person_list.as_ref());
+            Ok(())
+        })
+        .unwrap();
 }

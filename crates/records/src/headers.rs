@@ -79,19 +79,24 @@ pub fn find_header(rows: &[Vec<&str>]) -> Option<Header> {
         })
 }
 
-/// Whether mapped fields make a person list: a name or an ID column, plus another personal
-/// column. A staff table with only 姓名 and 职务 does not qualify.
+/// Whether mapped fields make a person list: a name or an ID column, plus another column
+/// that only describes people (ID number, sex, birth date, age, ethnicity, address). Words
+/// such as "name", "status" or "category" head many tables that list no one (products,
+/// colours, tasks), so they alone do not qualify, and a staff table with only 姓名 and 职务
+/// does not either. A mapping file can still declare any sheet a person list.
 pub fn is_person_header(fields: &[Option<Field>]) -> bool {
-    let mut personal: Vec<Field> = fields
-        .iter()
-        .flatten()
-        .copied()
-        .filter(|f| f.is_personal())
-        .collect();
-    personal.sort();
-    personal.dedup();
-    let identifies = personal.contains(&Field::Name) || personal.contains(&Field::IdNumber);
-    identifies && personal.len() >= 2
+    let has = |field: Field| fields.contains(&Some(field));
+    let personal = [
+        Field::IdNumber,
+        Field::Sex,
+        Field::BirthDate,
+        Field::Age,
+        Field::Ethnicity,
+        Field::Address,
+    ];
+    let describing = |besides: Field| personal.iter().any(|f| *f != besides && has(*f));
+    (has(Field::Name) && describing(Field::Name))
+        || (has(Field::IdNumber) && describing(Field::IdNumber))
 }
 
 #[cfg(test)]
@@ -128,7 +133,8 @@ mod tests {
     #[test]
     fn tables_that_are_not_person_lists_have_no_header() {
         let rows = vec![
-            vec!["姓名", "职务"],
+            vec!["Name", "Category", "Status"],
+            vec!["姓名", "职务", "联系电话"],
             vec!["张三", "局长"],
             vec!["序号", "日期", "事项"],
         ];

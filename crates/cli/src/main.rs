@@ -51,6 +51,9 @@ enum Command {
     Person(commands::person::PersonArgs),
     /// Decode resident ID numbers (valid or not, and why).
     Id(commands::id::IdArgs),
+    /// Names across scripts: compare two, or show one's phonetic form and blocking keys.
+    #[command(subcommand)]
+    Names(commands::names::NamesCommand),
     /// Counts and detention rates, with their definitions; tables, CSV, JSON or SVG charts.
     Stats(commands::stats::StatsArgs),
     /// Benchmarks (not run by the tests).
@@ -75,6 +78,7 @@ fn main() -> ExitCode {
         Command::Person(args) => commands::person::run(&cli.store, &args),
         Command::Id(args) => commands::id::run(&args),
         Command::Stats(args) => commands::stats::run(&cli.store, &args),
+        Command::Names(command) => commands::names::run(&command),
         Command::Bench(command) => commands::bench::run(&command),
     };
     match result {

@@ -341,3 +341,28 @@ fn records_person_id_and_stats_work_together() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown field `colour`"));
 }
+
+#[test]
+fn names_are_compared_across_scripts_with_an_explanation() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("no-store-needed");
+    let matched = json_lines(&trove(
+        &store,
+        &["names", "compare", "热依拉·奥迈尔", "Rahile Omer", "--json"],
+    ));
+    assert_eq!(matched[0]["decision"], "Match");
+    assert!(matched[0]["explanation"]["pairs"].as_array().unwrap().len() == 2);
+    let apart = json_lines(&trove(
+        &store,
+        &[
+            "names",
+            "compare",
+            "Memet Tursun",
+            "Memet Ablimit",
+            "--json",
+        ],
+    ));
+    assert_eq!(apart[0]["decision"], "NoMatch");
+    let key = json_lines(&trove(&store, &["names", "key", "راھىلە ئۆمەر", "--json"]));
+    assert!(!key[0]["blocking_keys"].as_array().unwrap().is_empty());
+}

@@ -6,6 +6,7 @@ mod bench_records;
 pub mod demo;
 pub mod id;
 pub mod ingest;
+pub mod names;
 pub mod person;
 pub mod records;
 pub mod reindex;

@@ -27,5 +27,5 @@ pub mod structure;
 pub mod translit;
 
 pub use key::{blocking_keys, phonetic_form};
-pub use score::{Comparison, Decision, MatchExplanation, compare};
+pub use score::{Comparison, Decision, MatchExplanation, compare, compare_analysed};
 pub use script::Script;

@@ -113,8 +113,12 @@ pub struct Comparison {
 /// assert_eq!(compare("Memet Tursun", "Memet Ablimit").decision, Decision::NoMatch);
 /// ```
 pub fn compare(a: &str, b: &str) -> Comparison {
-    let a = analyse(a);
-    let b = analyse(b);
+    compare_analysed(analyse(a), analyse(b))
+}
+
+/// Compares two names analysed before: when one name is compared with many (a list
+/// entry against every candidate in its block), analyse each name once and call this.
+pub fn compare_analysed(a: NameAnalysis, b: NameAnalysis) -> Comparison {
     let matrix: Vec<Vec<PairScore>> = (0..a.parts.len())
         .map(|i| {
             (0..b.parts.len())

@@ -311,3 +311,19 @@ proptest! {
         prop_assert!((ab.score - ba.score).abs() < 1e-9, "{} vs {}", ab.score, ba.score);
     }
 }
+
+#[test]
+fn comparing_analysed_names_gives_the_same_result() {
+    for (a, b) in [
+        ("热依拉·奥迈尔", "Rahile Omer"),
+        ("Memet Tursun", "Memet Ablimit"),
+    ] {
+        let direct = trove_names::compare(a, b);
+        let analysed = trove_names::compare_analysed(
+            trove_names::structure::analyse(a),
+            trove_names::structure::analyse(b),
+        );
+        assert_eq!(direct.score, analysed.score);
+        assert_eq!(direct.decision, analysed.decision);
+    }
+}

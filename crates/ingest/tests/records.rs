@@ -232,3 +232,31 @@ fn building_again_changes_nothing() {
     assert_eq!(again.sources, 0, "nothing to redo under the same rules");
     assert_eq!(store.catalog.record_summary().unwrap(), before);
 }
+
+#[test]
+fn a_photo_seen_at_a_new_path_is_read_again_for_id_numbers() {
+    let truth = &demo_leak().truth;
+    let photo = truth
+        .persons
+        .iter()
+        .find_map(|p| p.photo.as_ref())
+        .expect("the demo leak has mugshots");
+    let bytes = std::fs::read(demo_leak().leak().join(photo)).unwrap();
+    let input = tempfile::tempdir().unwrap();
+    std::fs::write(input.path().join("653121199001010027.jpg"), &bytes).unwrap();
+    let ingested = ingest_fresh(input.path());
+    let first = ingested.report.records.as_ref().unwrap();
+    assert_eq!((first.sources, first.photo_links), (1, 1));
+
+    // The same bytes under a second ID number: one blob, now seen at two names.
+    std::fs::write(input.path().join("653121199001010035.jpg"), &bytes).unwrap();
+    let again = common::ingest_into(
+        &ingested.store,
+        &ingested.index,
+        input.path(),
+        &common::options(),
+        &trove_ingest::Silent,
+    );
+    let second = again.records.as_ref().unwrap();
+    assert_eq!((second.sources, second.photo_links), (1, 2));
+}

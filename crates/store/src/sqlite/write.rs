@@ -36,8 +36,10 @@ pub(super) fn apply(connection: &mut Connection, batch: &WriteBatch) -> Result<(
             "INSERT OR IGNORE INTO occurrences (blob, root, path, parent, name_kind, first_seen)
              VALUES (?1, ?2, ?3, ?4, ?5, {NOW})"
         ))?;
-        // A new path for known content changes what the index must show.
+        // A new path for known content changes what the index must show, and what the
+        // records stage reads from file names (list kinds, ID numbers of photos).
         let mut touch = tx.prepare_cached("UPDATE blobs SET indexed = 0 WHERE id = ?1")?;
+        let mut reread = tx.prepare_cached("DELETE FROM record_sources WHERE blob = ?1")?;
         for occurrence in &batch.occurrences {
             let inserted = insert_occurrence.execute(params![
                 occurrence.blob.as_str(),
@@ -48,6 +50,7 @@ pub(super) fn apply(connection: &mut Connection, batch: &WriteBatch) -> Result<(
             ])?;
             if inserted > 0 {
                 touch.execute([occurrence.blob.as_str()])?;
+                reread.execute([occurrence.blob.as_str()])?;
             }
         }
 
@@ -95,6 +98,11 @@ fn write_extraction(
     outcome: &ExtractionOutcome,
 ) -> Result<(), StoreError> {
     tx.execute("DELETE FROM parts WHERE blob = ?1", [blob.as_str()])?;
+    // New parts mean the blob's records must be read again.
+    tx.execute(
+        "DELETE FROM record_sources WHERE blob = ?1",
+        [blob.as_str()],
+    )?;
     let (metadata, thumbnail, truncated) = match outcome {
         ExtractionOutcome::Extracted {
             parts,

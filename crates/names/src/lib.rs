@@ -18,6 +18,7 @@
 //!
 //! Pure: strings in, facts out.
 
+pub mod fast;
 pub mod han;
 pub mod key;
 pub mod phonetic;
@@ -26,6 +27,7 @@ pub mod script;
 pub mod structure;
 pub mod translit;
 
+pub use fast::score_analysed;
 pub use key::{blocking_keys, phonetic_form};
 pub use score::{Comparison, Decision, MatchExplanation, compare, compare_analysed};
 pub use script::Script;

@@ -309,6 +309,11 @@ proptest! {
         let ab = compare(&a, &b);
         let ba = compare(&b, &a);
         prop_assert!((ab.score - ba.score).abs() < 1e-9, "{} vs {}", ab.score, ba.score);
+        let fast = trove_names::score_analysed(
+            &trove_names::structure::analyse(&a),
+            &trove_names::structure::analyse(&b),
+        );
+        prop_assert!((ab.score - fast).abs() < 1e-12, "explained {} vs fast {}", ab.score, fast);
     }
 }
 

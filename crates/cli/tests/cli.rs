@@ -366,3 +366,43 @@ fn names_are_compared_across_scripts_with_an_explanation() {
     let key = json_lines(&trove(&store, &["names", "key", "راھىلە ئۆمەر", "--json"]));
     assert!(!key[0]["blocking_keys"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn a_batch_of_latin_names_finds_their_chinese_forms_in_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    trove(&store, &["ingest", leak_str()]);
+    let names = dir.path().join("names.txt");
+    std::fs::write(&names, "Rahile Omer\n\nZzyzx Qwerty\n").unwrap();
+    let found = json_lines(&trove(
+        &store,
+        &["search", "--batch", names.to_str().unwrap(), "--json"],
+    ));
+    assert_eq!(found.len(), 2, "one object per name, blank lines skipped");
+    assert!(
+        found[0]["forms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "热依拉·奥迈尔")
+    );
+    let paths: Vec<&str> = found[0]["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|hit| {
+            hit["paths"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|p| p.as_str())
+        })
+        .collect();
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.ends_with("在全县维护稳定工作会议上的讲话.docx")),
+        "the speech naming 热依拉·奥迈尔 is found: {paths:?}"
+    );
+    assert_eq!(found[1]["total"], 0);
+}

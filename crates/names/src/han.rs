@@ -25,7 +25,7 @@ mod variants;
 
 pub use mandarin::{han_surname_readings, pinyin_of};
 pub use table::TableError;
-pub use uyghur::{dictionary_readings, syllable_readings};
+pub use uyghur::{dictionary_forms, dictionary_readings, syllable_readings};
 
 /// The most readings [`readings`] returns for one part.
 pub const MAX_READINGS: usize = 8;

@@ -24,6 +24,7 @@ pub mod key;
 pub mod phonetic;
 pub mod score;
 pub mod script;
+pub mod spellings;
 pub mod structure;
 pub mod translit;
 

@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Args;
 use trove_index::{Hit, SearchOptions};
 use trove_model::PartKind;
@@ -15,7 +16,12 @@ use crate::output::{json_line, terminal_safe};
 pub struct SearchArgs {
     /// The query: words, "phrases", AND/OR/NOT, prefix*, field:value
     /// (fields: type, path, author, camera, year, title).
-    pub query: String,
+    #[arg(required_unless_present = "batch", conflicts_with = "batch")]
+    pub query: Option<String>,
+    /// A file of names, one a line: for each, the documents where the name appears in any
+    /// script (a name in Latin letters is also looked for in its Chinese-character forms).
+    #[arg(long, value_name = "FILE")]
+    pub batch: Option<std::path::PathBuf>,
     /// One JSON object per hit, every hit (no cap).
     #[arg(long)]
     pub json: bool,
@@ -29,10 +35,14 @@ pub struct SearchArgs {
 
 pub fn run(store: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     let (_store, index) = open_store(store)?;
+    if let Some(batch) = &args.batch {
+        return run_batch(&index, batch, args);
+    }
+    let query = args.query.as_deref().unwrap_or_default();
     if args.json {
-        index.for_each_hit(&args.query, 200, |hit| {
+        index.for_each_hit(query, 200, |hit| {
             json_line(&hit).map_err(|e| trove_index::IndexError::Query {
-                query: args.query.clone(),
+                query: query.to_owned(),
                 reason: format!("writing output failed: {e}"),
             })
         })?;
@@ -43,7 +53,7 @@ pub fn run(store: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         offset: args.offset,
         ..SearchOptions::default()
     };
-    let results = index.search(&args.query, &options)?;
+    let results = index.search(query, &options)?;
     let color = std::io::stdout().is_terminal();
     for hit in &results.hits {
         print_hit(hit, color);
@@ -120,5 +130,82 @@ fn print_hit(hit: &Hit, color: bool) {
     let snippet = safe.marked(open, close);
     if !snippet.trim().is_empty() {
         println!("    … {snippet} …");
+    }
+}
+
+/// `--batch FILE`: each line a name, searched in every spelling trove knows for it.
+fn run_batch(
+    index: &trove_index::SearchIndex,
+    batch: &Path,
+    args: &SearchArgs,
+) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(batch)
+        .with_context(|| format!("reading the list of names {}", batch.display()))?;
+    let color = std::io::stdout().is_terminal();
+    for name in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let forms = trove_names::spellings::search_forms(name);
+        let query = batch_query(&forms);
+        let options = SearchOptions {
+            limit: Some(args.limit),
+            ..SearchOptions::default()
+        };
+        let results = index.search(&query, &options)?;
+        if args.json {
+            json_line(&serde_json::json!({
+                "name": name, "forms": forms, "query": query,
+                "total": results.total, "hits": results.hits,
+            }))?;
+            continue;
+        }
+        println!(
+            "== {} ({} matching parts; searched as {})",
+            terminal_safe(name),
+            results.total,
+            terminal_safe(&forms.join(", "))
+        );
+        for hit in &results.hits {
+            print_hit(hit, color);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One query for every form of a name, each form a phrase (a name in Chinese characters
+/// too: its parts stand side by side in a list or a speech), joined with OR. Characters the
+/// query syntax gives a meaning are dropped from the names first.
+fn batch_query(forms: &[String]) -> String {
+    forms
+        .iter()
+        .map(|form| {
+            let clean: String = form
+                .chars()
+                .map(|c| {
+                    if "+-&|!(){}[]^\"~*?:\\/".contains(c) {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            format!(
+                "\"{}\"",
+                clean.split_whitespace().collect::<Vec<_>>().join(" ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" OR ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::batch_query;
+
+    #[test]
+    fn every_form_of_a_name_joins_one_query() {
+        let forms = vec!["Rahile (Dawut)".to_owned(), "热依拉·达吾提".to_owned()];
+        assert_eq!(
+            batch_query(&forms),
+            "\"Rahile Dawut\" OR \"热依拉·达吾提\""
+        );
     }
 }

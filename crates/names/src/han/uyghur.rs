@@ -119,6 +119,11 @@ pub fn dictionary_readings(part: &str) -> &'static [&'static str] {
     NAMES.get(part).map_or(&[], Vec::as_slice)
 }
 
+/// Every Chinese-character form in the table of known names, in no particular order.
+pub fn dictionary_forms() -> impl Iterator<Item = &'static str> {
+    NAMES.keys().copied()
+}
+
 /// Readings of a part from the values of its characters alone, ignoring the table of known
 /// names: the fallback for names the table lacks, most likely first, at most
 /// [`MAX_READINGS`](super::MAX_READINGS). Empty when a character of the part is not one used in

@@ -54,6 +54,11 @@ enum Command {
     /// Names across scripts: compare two, or show one's phonetic form and blocking keys.
     #[command(subcommand)]
     Names(commands::names::NamesCommand),
+    /// Outside lists (relatives' reports of the missing, published lists).
+    #[command(subcommand)]
+    Lists(commands::lists::ListsCommand),
+    /// Candidate matches between a list's entries and the Persons, for review.
+    Xref(commands::xref::XrefArgs),
     /// Counts and detention rates, with their definitions; tables, CSV, JSON or SVG charts.
     Stats(commands::stats::StatsArgs),
     /// Benchmarks (not run by the tests).
@@ -79,6 +84,8 @@ fn main() -> ExitCode {
         Command::Id(args) => commands::id::run(&args),
         Command::Stats(args) => commands::stats::run(&cli.store, &args),
         Command::Names(command) => commands::names::run(&command),
+        Command::Lists(command) => commands::lists::run(&cli.store, &command),
+        Command::Xref(args) => commands::xref::run(&cli.store, &args),
         Command::Bench(command) => commands::bench::run(&command),
     };
     match result {

@@ -406,3 +406,73 @@ fn a_batch_of_latin_names_finds_their_chinese_forms_in_documents() {
     );
     assert_eq!(found[1]["total"], 0);
 }
+
+#[test]
+fn a_list_in_latin_letters_is_cross_referenced_with_the_persons() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    trove(&store, &["ingest", leak_str()]);
+    let records = json_lines(&trove(&store, &["records", "list:register", "--json"]));
+    // A Uyghur name (given·father) written in Latin letters the way a relative might.
+    let (person, latin, born) = records
+        .iter()
+        .find_map(|r| {
+            let name = r["record"]["fields"]["name"].as_str()?;
+            let parts: Vec<String> = name
+                .split('·')
+                .map(|p| {
+                    trove_names::han::dictionary_readings(p)
+                        .first()
+                        .map(|s| s.to_string())
+                })
+                .collect::<Option<_>>()?;
+            let born = r["record"]["fields"]["birth_date"].as_str()?[..4].to_owned();
+            (parts.len() == 2).then(|| {
+                (
+                    r["person"].as_str().unwrap().to_owned(),
+                    parts.join(" "),
+                    born,
+                )
+            })
+        })
+        .expect("a register lists a Uyghur name the dictionary knows");
+    let list = dir.path().join("missing.csv");
+    std::fs::write(
+        &list,
+        format!("Name,Year of birth\n{latin},{born}\nZzyzx Qwerty,1990\n"),
+    )
+    .unwrap();
+    let imported = trove(
+        &store,
+        &[
+            "lists",
+            "import",
+            list.to_str().unwrap(),
+            "--name",
+            "relatives",
+        ],
+    );
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+
+    let candidates = json_lines(&trove(&store, &["xref", "--list", "relatives", "--json"]));
+    let found = candidates
+        .iter()
+        .find(|c| c["person"] == person.as_str())
+        .unwrap_or_else(|| panic!("{latin} ({born}) is matched to {person}: {candidates:?}"));
+    assert_eq!(found["row"], 2);
+    assert!(found["score"].as_f64().unwrap() >= 0.85);
+    assert_eq!(found["review"], "unreviewed");
+    assert!(
+        candidates.iter().all(|c| c["row"] == 2),
+        "nobody is Zzyzx Qwerty"
+    );
+
+    // Again: nothing new to score, the same candidates on record.
+    let again = trove(&store, &["xref", "--list", "relatives", "--json"]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("0 candidates found this run"));
+    assert_eq!(json_lines(&again).len(), candidates.len());
+}

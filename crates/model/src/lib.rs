@@ -7,6 +7,7 @@
 mod blob;
 mod failure;
 mod kind;
+mod list;
 mod metadata;
 mod part;
 mod record;
@@ -14,6 +15,7 @@ mod record;
 pub use blob::{BlobId, ParseBlobIdError};
 pub use failure::{Failure, FailureReason, Stage};
 pub use kind::FileKind;
+pub use list::{FieldScore, ListEntry, ListInfo, MatchCandidate, Review};
 pub use metadata::{Exif, GpsPosition, ImageFacts, Metadata};
 pub use part::{Part, PartKind};
 pub use record::{Flag, ListKind, RawCell, Record, RecordFields, RowRef, Sex, StatusCategory};

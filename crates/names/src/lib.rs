@@ -27,6 +27,7 @@ pub mod script;
 pub mod spellings;
 pub mod structure;
 pub mod translit;
+pub mod xref;
 
 pub use fast::score_analysed;
 pub use key::{blocking_keys, phonetic_form};

@@ -15,6 +15,7 @@ pub mod csv_cell;
 pub mod field;
 pub mod headers;
 pub mod list_kind;
+pub mod lists;
 pub mod mapping;
 pub mod normalize;
 pub mod persons;

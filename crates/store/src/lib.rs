@@ -12,6 +12,7 @@ mod blobs;
 mod catalog;
 mod error;
 mod layout;
+mod lists;
 mod records;
 mod sqlite;
 
@@ -22,6 +23,7 @@ pub use catalog::{
 };
 pub use error::StoreError;
 pub use layout::Store;
+pub use lists::{ListCatalog, StoredEntry, XrefBatch};
 pub use records::{
     BlobRecords, Candidate, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter, RecordSource,
     RecordSummary, SheetPart, StoredRecord,

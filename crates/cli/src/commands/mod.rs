@@ -6,6 +6,7 @@ mod bench_records;
 pub mod demo;
 pub mod id;
 pub mod ingest;
+pub mod lists;
 pub mod names;
 pub mod person;
 pub mod records;
@@ -15,6 +16,7 @@ pub mod show;
 pub mod stats;
 pub mod status;
 pub mod verify;
+pub mod xref;
 
 use std::path::Path;
 

@@ -203,9 +203,6 @@ mod tests {
     #[test]
     fn every_form_of_a_name_joins_one_query() {
         let forms = vec!["Rahile (Dawut)".to_owned(), "热依拉·达吾提".to_owned()];
-        assert_eq!(
-            batch_query(&forms),
-            "\"Rahile Dawut\" OR \"热依拉·达吾提\""
-        );
+        assert_eq!(batch_query(&forms), "\"Rahile Dawut\" OR \"热依拉·达吾提\"");
     }
 }

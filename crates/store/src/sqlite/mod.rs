@@ -1,5 +1,6 @@
 //! The embedded catalog: one SQLite file in WAL mode.
 
+mod lists;
 mod read;
 mod records;
 mod write;
@@ -15,6 +16,7 @@ use crate::catalog::{
     BlobState, Catalog, DocumentView, FailureRow, Occurrence, RecordedBlob, SourceState,
     StatusSummary, WriteBatch,
 };
+use crate::lists::{ListCatalog, StoredEntry, XrefBatch};
 use crate::records::{
     BlobRecords, Candidate, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter, RecordSource,
     RecordSummary, SheetPart, StoredRecord,
@@ -25,6 +27,7 @@ use crate::records::{
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/001_catalog.sql"),
     include_str!("../../migrations/sqlite/002_records.sql"),
+    include_str!("../../migrations/sqlite/003_lists.sql"),
 ];
 
 /// The catalog in a SQLite file.
@@ -229,5 +232,35 @@ impl RecordCatalog for SqliteCatalog {
 
     fn record_summary(&self) -> Result<RecordSummary, StoreError> {
         records::summary(&self.lock())
+    }
+}
+
+impl ListCatalog for SqliteCatalog {
+    fn import_list(
+        &self,
+        info: &trove_model::ListInfo,
+        entries: &[trove_model::ListEntry],
+    ) -> Result<(), StoreError> {
+        lists::import(&mut self.lock(), info, entries)
+    }
+
+    fn list_info(&self, name: &str) -> Result<Option<trove_model::ListInfo>, StoreError> {
+        lists::info(&self.lock(), name)
+    }
+
+    fn list_entries(&self, name: &str) -> Result<Vec<StoredEntry>, StoreError> {
+        lists::entries(&self.lock(), name)
+    }
+
+    fn xref_persons(&self, name: &str) -> Result<std::collections::HashSet<String>, StoreError> {
+        lists::persons(&self.lock(), name)
+    }
+
+    fn save_xref(&self, name: &str, batch: &XrefBatch) -> Result<(), StoreError> {
+        lists::save(&mut self.lock(), name, batch)
+    }
+
+    fn match_candidates(&self, name: &str) -> Result<Vec<trove_model::MatchCandidate>, StoreError> {
+        lists::candidates(&self.lock(), name)
     }
 }

@@ -1,0 +1,45 @@
+//! The lists facet of the catalog: outside lists, their entries, and candidate matches
+//! with Persons.
+
+use std::collections::HashSet;
+
+use trove_model::{ListEntry, ListInfo, MatchCandidate};
+
+use crate::StoreError;
+
+/// An entry with whether it was scored before.
+#[derive(Debug, Clone)]
+pub struct StoredEntry {
+    pub entry: ListEntry,
+    pub scored: bool,
+}
+
+/// What one cross-reference run learned, written in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct XrefBatch {
+    pub candidates: Vec<MatchCandidate>,
+    /// Rows now scored against every Person in `persons`.
+    pub scored_rows: Vec<u32>,
+    /// Persons now scored against every entry.
+    pub persons: Vec<String>,
+}
+
+pub trait ListCatalog: Send + Sync {
+    /// Stores a list, replacing one of the same name (its entries, candidates and
+    /// cross-reference state go with it).
+    fn import_list(&self, info: &ListInfo, entries: &[ListEntry]) -> Result<(), StoreError>;
+
+    fn list_info(&self, name: &str) -> Result<Option<ListInfo>, StoreError>;
+
+    fn list_entries(&self, name: &str) -> Result<Vec<StoredEntry>, StoreError>;
+
+    /// Persons already scored against every entry of the list.
+    fn xref_persons(&self, name: &str) -> Result<HashSet<String>, StoreError>;
+
+    /// Records a cross-reference run of a list. Candidates already on record keep their
+    /// review.
+    fn save_xref(&self, name: &str, batch: &XrefBatch) -> Result<(), StoreError>;
+
+    /// Every candidate of a list, best first.
+    fn match_candidates(&self, name: &str) -> Result<Vec<MatchCandidate>, StoreError>;
+}

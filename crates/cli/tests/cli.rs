@@ -476,3 +476,64 @@ fn a_list_in_latin_letters_is_cross_referenced_with_the_persons() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("0 candidates found this run"));
     assert_eq!(json_lines(&again).len(), candidates.len());
 }
+
+#[test]
+fn the_demo_relatives_list_is_matched_with_high_precision_and_recall() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    trove(&store, &["ingest", leak_str()]);
+    let demo = leak().parent().unwrap();
+    let truth: Value =
+        serde_json::from_slice(&std::fs::read(demo.join("ground-truth.json")).unwrap()).unwrap();
+    let list = demo.join("relatives.csv");
+    let imported = trove(
+        &store,
+        &[
+            "lists",
+            "import",
+            list.to_str().unwrap(),
+            "--name",
+            "relatives",
+        ],
+    );
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let candidates = json_lines(&trove(&store, &["xref", "--list", "relatives", "--json"]));
+
+    // The person each planted match means, by key.
+    let mut meant = std::collections::HashMap::new();
+    for entry in truth["relatives"].as_array().unwrap() {
+        if let Some(id) = entry["id_number"].as_str() {
+            let person = json_lines(&trove(&store, &["person", id, "--json"]));
+            meant.insert(entry["row"].as_u64().unwrap(), person[0]["person"].clone());
+        }
+    }
+    assert!(
+        meant.len() >= 5,
+        "the list plants matches ({})",
+        meant.len()
+    );
+    // Candidates at the Match level (score ≥ 0.85) against the planted truth.
+    let kept: Vec<&Value> = candidates
+        .iter()
+        .filter(|c| c["score"].as_f64().unwrap() >= 0.85)
+        .collect();
+    let correct = kept
+        .iter()
+        .filter(|c| meant.get(&c["row"].as_u64().unwrap()) == Some(&c["person"]))
+        .count();
+    let precision = correct as f64 / kept.len().max(1) as f64;
+    let recall = correct as f64 / meant.len() as f64;
+    eprintln!(
+        "demo relatives: precision {precision:.3}, recall {recall:.3} ({correct} of {} planted, {} kept)",
+        meant.len(),
+        kept.len()
+    );
+    assert!(
+        precision >= 0.9 && recall >= 0.9,
+        "precision {precision:.3}, recall {recall:.3}"
+    );
+}

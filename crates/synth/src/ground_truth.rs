@@ -21,6 +21,9 @@ pub struct GroundTruth {
     /// Searches that must find a given file.
     pub searches: Vec<SearchTruth>,
     pub figures: Figures,
+    /// The entries of `relatives.csv`, beside the leak.
+    #[serde(default)]
+    pub relatives: Vec<crate::RelativeTruth>,
 }
 
 /// Whether trove should manage to read a file.

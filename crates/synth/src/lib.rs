@@ -31,6 +31,7 @@ mod pdf;
 mod people;
 mod photos;
 mod pptx;
+mod relatives;
 mod resident_id;
 mod spreadsheets;
 mod vocabulary;
@@ -49,6 +50,7 @@ pub use ground_truth::{
     ExifTruth, Figures, FileTruth, GroundTruth, Outcome, PersonTruth, RowKind, RowTruth,
     SearchTruth, TownshipRate,
 };
+pub use relatives::{RelativeKind, RelativeTruth};
 
 use crate::leak::{Doc, Leak, io_error};
 use crate::mail::{Email, eml};
@@ -78,8 +80,11 @@ pub fn default_options() -> SynthOptions {
 
 /// Mixed into the seed for the photo stream, so that drawing pictures never shifts people.
 const PHOTO_STREAM: u64 = 0x5048_4f54_4f53;
+/// Mixed into the seed for the relatives' list, for the same reason.
+const RELATIVES_STREAM: u64 = 0x5245_4c41_5449;
 
-/// Writes `DIR/leak/…` and `DIR/ground-truth.json`, and returns the ground truth.
+/// Writes `DIR/leak/…`, `DIR/relatives.csv` (a relatives' list of the missing, from outside
+/// the leak) and `DIR/ground-truth.json`, and returns the ground truth.
 ///
 /// Refuses to write into an existing `DIR/leak` that is not empty, so that stale files never
 /// mix with a new leak.
@@ -107,7 +112,7 @@ pub fn write_demo_leak(dir: &Path, options: &SynthOptions) -> Result<GroundTruth
         lists.register.1,
     )?;
 
-    let truth = GroundTruth {
+    let mut truth = GroundTruth {
         seed: options.seed,
         people: options.people,
         files: leak.files,
@@ -119,7 +124,14 @@ pub fn write_demo_leak(dir: &Path, options: &SynthOptions) -> Result<GroundTruth
         rows: leak.rows,
         searches,
         figures: figures(&residents),
+        relatives: Vec::new(),
     };
+    let mut relatives_rng = ChaCha8Rng::seed_from_u64(options.seed ^ RELATIVES_STREAM);
+    let (relatives_csv, relatives) = relatives::write(&mut relatives_rng, &residents);
+    let relatives_path = dir.join("relatives.csv");
+    std::fs::write(&relatives_path, relatives_csv)
+        .map_err(|source| io_error(&relatives_path, source))?;
+    truth.relatives = relatives;
     let json_path = dir.join("ground-truth.json");
     let json = serde_json::to_vec_pretty(&truth)
         .map_err(|e| SynthError::encode("ground-truth.json", e))?;

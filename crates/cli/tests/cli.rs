@@ -442,23 +442,7 @@ fn a_list_in_latin_letters_is_cross_referenced_with_the_persons() {
         format!("Name,Year of birth\n{latin},{born}\nZzyzx Qwerty,1990\n"),
     )
     .unwrap();
-    let imported = trove(
-        &store,
-        &[
-            "lists",
-            "import",
-            list.to_str().unwrap(),
-            "--name",
-            "relatives",
-        ],
-    );
-    assert!(
-        imported.status.success(),
-        "{}",
-        String::from_utf8_lossy(&imported.stderr)
-    );
-
-    let candidates = json_lines(&trove(&store, &["xref", "--list", "relatives", "--json"]));
+    let candidates = import_and_cross_reference(&store, &list);
     let found = candidates
         .iter()
         .find(|c| c["person"] == person.as_str())
@@ -486,22 +470,7 @@ fn the_demo_relatives_list_is_matched_with_high_precision_and_recall() {
     let truth: Value =
         serde_json::from_slice(&std::fs::read(demo.join("ground-truth.json")).unwrap()).unwrap();
     let list = demo.join("relatives.csv");
-    let imported = trove(
-        &store,
-        &[
-            "lists",
-            "import",
-            list.to_str().unwrap(),
-            "--name",
-            "relatives",
-        ],
-    );
-    assert!(
-        imported.status.success(),
-        "{}",
-        String::from_utf8_lossy(&imported.stderr)
-    );
-    let candidates = json_lines(&trove(&store, &["xref", "--list", "relatives", "--json"]));
+    let candidates = import_and_cross_reference(&store, &list);
 
     // The person each planted match means, by key.
     let mut meant = std::collections::HashMap::new();
@@ -536,4 +505,24 @@ fn the_demo_relatives_list_is_matched_with_high_precision_and_recall() {
         precision >= 0.9 && recall >= 0.9,
         "precision {precision:.3}, recall {recall:.3}"
     );
+}
+
+/// Imports `list` as the list `relatives` and cross-references it; the candidates.
+fn import_and_cross_reference(store: &Path, list: &Path) -> Vec<Value> {
+    let imported = trove(
+        store,
+        &[
+            "lists",
+            "import",
+            list.to_str().unwrap(),
+            "--name",
+            "relatives",
+        ],
+    );
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    json_lines(&trove(store, &["xref", "--list", "relatives", "--json"]))
 }

@@ -56,7 +56,7 @@ pub struct Header {
 }
 
 impl Header {
-    /// Maps a row's cells against this header's columns.
+    /// Whether some column holds `field`.
     pub fn has(&self, field: Field) -> bool {
         self.fields.contains(&Some(field))
     }

@@ -4,8 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
-use trove_model::{ListKind, Record, Sex, StatusCategory};
+use trove_model::{ListKind, Record, StatusCategory};
 
 use crate::resident_id;
 use crate::stats::PersonFacts;
@@ -112,17 +111,11 @@ fn most_common<T: Ord + Clone>(values: impl Iterator<Item = T>) -> Option<T> {
         .map(|(value, _)| value)
 }
 
-/// Keeps `Sex` and `NaiveDate` usable with [`most_common`].
-const _: fn() = || {
-    fn ord<T: Ord>() {}
-    ord::<Sex>();
-    ord::<NaiveDate>();
-};
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use trove_model::{BlobId, RecordFields, RowRef};
+    use chrono::NaiveDate;
+    use trove_model::{BlobId, RecordFields, RowRef, Sex};
 
     fn record(row: u32, id: Option<&str>, valid: bool, list: ListKind) -> Record {
         Record {

@@ -178,10 +178,7 @@ impl Builder {
 
     fn birth_date(&mut self, raw: Option<&str>, id: Option<&DecodedId>) {
         let id_birth = id.filter(|id| id.is_valid()).and_then(|id| id.birth_date);
-        let Some(raw) = raw else {
-            self.fields.birth_date = None;
-            return;
-        };
+        let Some(raw) = raw else { return };
         let Some(parsed) = parse_date(raw) else {
             self.flag(
                 "birth_date_unreadable",

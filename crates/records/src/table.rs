@@ -4,9 +4,9 @@
 use trove_model::{BlobId, ListKind, Record, RowRef};
 
 use crate::field::Field;
-use crate::headers::{Header, field_for_header, find_header, is_person_header};
+use crate::headers::{HEADER_SCAN_ROWS, Header, field_for_header, find_header, is_person_header};
 use crate::list_kind::classify;
-use crate::mapping::{Mapping, Rule};
+use crate::mapping::{ColumnKey, Mapping, Rule};
 use crate::row::build_record;
 
 /// One sheet part of a blob, with the paths the blob was seen at (their file names help
@@ -100,7 +100,7 @@ fn locate_header(rows: &[Vec<&str>], rule: Option<&Rule>) -> Option<Header> {
 
 fn header_by_overrides(rows: &[Vec<&str>], rule: &Rule) -> Option<Header> {
     rows.iter()
-        .take(crate::headers::HEADER_SCAN_ROWS)
+        .take(HEADER_SCAN_ROWS)
         .enumerate()
         .find_map(|(index, cells)| {
             let mut header = Header {
@@ -118,8 +118,8 @@ fn apply_overrides(header: &mut Header, rule: &Rule) {
         rule.columns
             .iter()
             .filter_map(|(key, _)| match key {
-                crate::mapping::ColumnKey::Index(i) => Some(i + 1),
-                crate::mapping::ColumnKey::Header(_) => None,
+                ColumnKey::Index(i) => Some(i + 1),
+                ColumnKey::Header(_) => None,
             })
             .max()
             .unwrap_or(0),

@@ -89,7 +89,13 @@ pub fn build_records(
         }
     }
     catalog.replace_records(&version, &pending)?;
-    report.candidates = catalog.refresh_candidates()?;
+    // Candidates join all records with each other: redo them only when records changed,
+    // so that ingesting an unchanged folder again stays cheap on a large store.
+    report.candidates = if report.sources > 0 {
+        catalog.refresh_candidates()?
+    } else {
+        catalog.candidate_count()?
+    };
     report.elapsed = started.elapsed();
     Ok(report)
 }

@@ -117,6 +117,9 @@ pub trait RecordCatalog: Send + Sync {
     /// Recomputes same-person candidates from the records; returns how many there are.
     fn refresh_candidates(&self) -> Result<u64, StoreError>;
 
+    /// How many same-person candidates are on record.
+    fn candidate_count(&self) -> Result<u64, StoreError>;
+
     /// The first path (in sort order) of every blob that has records.
     fn record_blob_paths(&self) -> Result<Vec<(BlobId, String)>, StoreError>;
 

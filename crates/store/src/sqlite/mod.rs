@@ -200,6 +200,15 @@ impl RecordCatalog for SqliteCatalog {
         records::refresh_candidates(&mut self.lock())
     }
 
+    fn candidate_count(&self) -> Result<u64, StoreError> {
+        let count: i64 =
+            self.lock()
+                .query_row("SELECT COUNT(*) FROM person_candidates", [], |row| {
+                    row.get(0)
+                })?;
+        Ok(count as u64)
+    }
+
     fn record_blob_paths(&self) -> Result<Vec<(BlobId, String)>, StoreError> {
         records::record_blob_paths(&self.lock())
     }

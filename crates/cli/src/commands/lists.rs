@@ -31,6 +31,17 @@ pub struct ImportArgs {
 pub fn run(store: &Path, command: &ListsCommand) -> anyhow::Result<ExitCode> {
     let ListsCommand::Import(args) = command;
     let opened = Store::open_existing(store)?;
+    let size = std::fs::metadata(&args.file)
+        .with_context(|| format!("reading the list {}", args.file.display()))?
+        .len();
+    if size > MAX_LIST_BYTES {
+        bail!(
+            "the list {} is {} MB; lists up to {} MB are read: split it into several lists",
+            args.file.display(),
+            size >> 20,
+            MAX_LIST_BYTES >> 20
+        );
+    }
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("reading the list {}", args.file.display()))?;
     let file_name = args
@@ -59,6 +70,9 @@ pub fn run(store: &Path, command: &ListsCommand) -> anyhow::Result<ExitCode> {
 }
 
 type Table = (Vec<String>, Vec<(u32, Vec<String>)>);
+
+/// Lists are read whole; larger files are refused rather than risk the memory.
+const MAX_LIST_BYTES: u64 = 256 << 20;
 
 /// A header and rows from a JSON array of objects, or from the first sheet of anything
 /// trove reads as a spreadsheet.

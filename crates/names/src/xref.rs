@@ -14,7 +14,7 @@ use crate::structure::{NameAnalysis, analyse};
 
 /// What cross-reference needs to know of a Person.
 #[derive(Debug, Clone, Default)]
-pub struct PersonFacts {
+pub struct XrefPerson {
     pub key: String,
     /// Every name the Person's records give.
     pub names: Vec<String>,
@@ -45,14 +45,14 @@ pub struct Scored {
 
 /// Persons indexed by blocking key.
 pub struct PersonIndex {
-    persons: Vec<(PersonFacts, Vec<NameAnalysis>)>,
+    persons: Vec<(XrefPerson, Vec<NameAnalysis>)>,
     blocks: HashMap<String, Vec<usize>>,
 }
 
 impl PersonIndex {
-    pub fn new(persons: Vec<PersonFacts>) -> PersonIndex {
+    pub fn new(persons: Vec<XrefPerson>) -> PersonIndex {
         let mut blocks: HashMap<String, Vec<usize>> = HashMap::new();
-        let persons: Vec<(PersonFacts, Vec<NameAnalysis>)> = persons
+        let persons: Vec<(XrefPerson, Vec<NameAnalysis>)> = persons
             .into_iter()
             .enumerate()
             .map(|(index, person)| {
@@ -121,7 +121,7 @@ impl PersonIndex {
 }
 
 /// An entry and a Person compared field by field, with the explanation of each field.
-pub fn score_pair(entry: &ListEntry, person: &PersonFacts) -> Scored {
+pub fn score_pair(entry: &ListEntry, person: &XrefPerson) -> Scored {
     let name = person
         .names
         .iter()
@@ -234,8 +234,8 @@ fn place_score(entry: Option<&str>, places: &[String]) -> FieldScore {
 mod tests {
     use super::*;
 
-    fn person(key: &str, name: &str, born: (i32, u32, u32), sex: Sex, place: &str) -> PersonFacts {
-        PersonFacts {
+    fn person(key: &str, name: &str, born: (i32, u32, u32), sex: Sex, place: &str) -> XrefPerson {
+        XrefPerson {
             key: key.into(),
             names: vec![name.into()],
             birth_date: NaiveDate::from_ymd_opt(born.0, born.1, born.2),

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 use trove_model::{MatchCandidate, Record, Review};
-use trove_names::xref::{DEFAULT_MIN_SCORE, PersonFacts, PersonIndex};
+use trove_names::xref::{DEFAULT_MIN_SCORE, PersonIndex, XrefPerson};
 use trove_records::persons::facts_of;
 use trove_store::{ListCatalog, RecordCatalog, Store, XrefBatch};
 
@@ -38,7 +38,7 @@ pub fn run(store: &Path, args: &XrefArgs) -> anyhow::Result<ExitCode> {
         )
     })?;
     let _lock = opened.lock_for_writing()?;
-    let persons = person_facts(catalog)?;
+    let persons = xref_persons(catalog)?;
     let all_persons: Vec<String> = persons.iter().map(|p| p.key.clone()).collect();
     let index = PersonIndex::new(persons);
     let seen = catalog.xref_persons(&args.list)?;
@@ -98,7 +98,7 @@ pub fn run(store: &Path, args: &XrefArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Every Person's names, birth date, sex and places, from their records.
-fn person_facts(catalog: &dyn RecordCatalog) -> anyhow::Result<Vec<PersonFacts>> {
+fn xref_persons(catalog: &dyn RecordCatalog) -> anyhow::Result<Vec<XrefPerson>> {
     let mut persons = Vec::new();
     catalog.for_each_person(&mut |key, records| {
         let refs: Vec<&Record> = records.iter().collect();
@@ -113,7 +113,7 @@ fn person_facts(catalog: &dyn RecordCatalog) -> anyhow::Result<Vec<PersonFacts>>
             .flatten()
             .cloned()
             .collect();
-        persons.push(PersonFacts {
+        persons.push(XrefPerson {
             key: key.to_owned(),
             names: names.into_iter().collect(),
             birth_date: facts.birth_date,

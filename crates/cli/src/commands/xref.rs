@@ -38,7 +38,7 @@ pub fn run(store: &Path, args: &XrefArgs) -> anyhow::Result<ExitCode> {
         )
     })?;
     let _lock = opened.lock_for_writing()?;
-    let persons = xref_persons(catalog)?;
+    let persons = persons_to_match(catalog)?;
     let all_persons: Vec<String> = persons.iter().map(|p| p.key.clone()).collect();
     let index = PersonIndex::new(persons);
     let seen = catalog.xref_persons(&args.list)?;
@@ -98,7 +98,7 @@ pub fn run(store: &Path, args: &XrefArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Every Person's names, birth date, sex and places, from their records.
-fn xref_persons(catalog: &dyn RecordCatalog) -> anyhow::Result<Vec<XrefPerson>> {
+fn persons_to_match(catalog: &dyn RecordCatalog) -> anyhow::Result<Vec<XrefPerson>> {
     let mut persons = Vec::new();
     catalog.for_each_person(&mut |key, records| {
         let refs: Vec<&Record> = records.iter().collect();

@@ -3,8 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// What a column holds. `Number` (序号) and `Remark` are recognised so that they count as
-/// list-like columns when finding a header, but fill nothing.
+/// What a column holds. `Number` (序号) and `Remark` are recognised (a mapping may name
+/// them) but fill no field; their cells stay in the raw row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
     Number,
@@ -71,11 +71,6 @@ impl Field {
             Field::Remark => "remark",
             Field::Ignore => "ignore",
         }
-    }
-
-    /// Whether the column tells something about a person (not a row number or a remark).
-    pub fn is_personal(self) -> bool {
-        !matches!(self, Field::Number | Field::Remark | Field::Ignore)
     }
 }
 

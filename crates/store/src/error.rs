@@ -22,6 +22,9 @@ pub enum StoreError {
         "the catalog holds a value it cannot read ({0}); it may have been written by a newer trove"
     )]
     Corrupt(String),
+    /// A visitor handed to a `for_each_…` method stopped the walk, saying why.
+    #[error("{0}")]
+    Stopped(String),
     #[error("{0:?} matches no document in this store")]
     UnknownDocument(String),
     #[error("{prefix:?} matches {count} documents; give more digits")]

@@ -106,7 +106,9 @@ pub fn run(store: &Path, args: &RecordsArgs) -> anyhow::Result<ExitCode> {
         } else {
             writeln!(out, "{}", table_line(&stored, &path)).map_err(|e| e.to_string())
         };
-        written.map_err(|e| trove_store::StoreError::Corrupt(format!("writing output: {e}")))
+        written.map_err(|e| {
+            trove_store::StoreError::Stopped(format!("writing the records failed: {e}"))
+        })
     })?;
     if !args.json && !args.csv {
         writeln!(out, "{count} records")?;

@@ -84,7 +84,7 @@ pub fn run_demo(store: &Path, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     println!(
         "  (the demo plants {planted_failures} broken files, so failures are expected: `trove status` lists them)"
     );
-    let (_store, index) = open_store(store)?;
+    let (opened, index) = open_store(store)?;
     for query in ["教育", "\"shoot to kill\""] {
         let results = index.search(
             query,
@@ -103,7 +103,7 @@ pub fn run_demo(store: &Path, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             println!("      … {} …", terminal_safe(&hit.snippet.marked("«", "»")));
         }
     }
-    print_detention_figures(store, &truth)?;
+    print_detention_figures(&opened, &truth)?;
     println!(
         "\nnext: trove search 'QUERY' --store {0}   ·   trove records --store {0}   ·   trove stats --by age --format svg --out ages.svg   ·   trove person ID",
         store.display()
@@ -117,8 +117,7 @@ pub fn run_demo(store: &Path, args: &DemoArgs) -> anyhow::Result<ExitCode> {
 
 /// The headline figure of the demo, computed from the records as `trove stats` does, next
 /// to what the demo planted.
-fn print_detention_figures(store: &Path, truth: &GroundTruth) -> anyhow::Result<()> {
-    let opened = trove_store::Store::open_existing(store)?;
+fn print_detention_figures(opened: &trove_store::Store, truth: &GroundTruth) -> anyhow::Result<()> {
     let summary = trove_store::RecordCatalog::record_summary(&opened.catalog)?;
     println!(
         "\nperson records: {} rows of person lists, {} persons ({} with a valid ID number), {} photos linked to a person",

@@ -15,7 +15,7 @@ mod record;
 pub use blob::{BlobId, ParseBlobIdError};
 pub use failure::{Failure, FailureReason, Stage};
 pub use kind::FileKind;
-pub use list::{FieldScore, ListEntry, ListInfo, MatchCandidate, Review};
+pub use list::{ExtraField, FieldScore, ListEntry, ListInfo, MatchCandidate, Review};
 pub use metadata::{Exif, GpsPosition, ImageFacts, Metadata};
 pub use part::{Part, PartKind};
 pub use record::{Flag, ListKind, RawCell, Record, RecordFields, RowRef, Sex, StatusCategory};

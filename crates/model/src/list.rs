@@ -18,7 +18,18 @@ pub struct ListEntry {
     pub sex: Option<Sex>,
     /// A place as the entry writes it (home town, county, in any script).
     pub place: Option<String>,
+    /// Further fields compared with the Person's fields of the same name (an identifier,
+    /// a street address), by string similarity.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<ExtraField>,
     pub raw: Vec<RawCell>,
+}
+
+/// A field beyond name, birth, sex and place, compared by string similarity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtraField {
+    pub field: String,
+    pub value: String,
 }
 
 /// An imported list: its name in the store and the file it came from.
@@ -34,7 +45,7 @@ pub struct ListInfo {
 /// How one field of an entry compared with a Person.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldScore {
-    /// `name`, `birth`, `sex` or `place`.
+    /// `name`, `birth`, `sex`, `place`, or an extra field's name.
     pub field: String,
     /// In [0, 1]; `None` when either side lacks the field (it then does not count).
     pub score: Option<f64>,

@@ -6,23 +6,30 @@
 use crate::score::{EXTRA_PART_PENALTY, MISSING_FATHER_PENALTY, SUFFIX_PENALTY, part_similarity};
 use crate::structure::{MAX_PARTS, NameAnalysis};
 
-type Matrix = [[f64; MAX_PARTS]; MAX_PARTS];
+pub(crate) type Matrix = [[f64; MAX_PARTS]; MAX_PARTS];
 
 /// The score of two analysed names, equal to `compare_analysed(a, b).score`.
 pub fn score_analysed(a: &NameAnalysis, b: &NameAnalysis) -> f64 {
     let (n, m) = (a.parts.len().min(MAX_PARTS), b.parts.len().min(MAX_PARTS));
-    let k = n.min(m);
-    if k == 0 {
-        return 0.0;
-    }
     let mut matrix: Matrix = [[0.0; MAX_PARTS]; MAX_PARTS];
     for (i, row) in matrix.iter_mut().enumerate().take(n) {
         for (j, cell) in row.iter_mut().enumerate().take(m) {
             *cell = pair_score(a, i, b, j);
         }
     }
+    score_of_matrix(&matrix, n, m)
+}
+
+/// A name score from the scores of its part pairs (`matrix[i][j]`: part `i` of a name of
+/// `n` parts against part `j` of a name of `m` parts): the best alignment, its mean and
+/// weakest pair, and the penalties for parts left unpaired, as `compare` does it.
+pub(crate) fn score_of_matrix(matrix: &Matrix, n: usize, m: usize) -> f64 {
+    let k = n.min(m);
+    if k == 0 {
+        return 0.0;
+    }
     let mut search = Alignment {
-        matrix: &matrix,
+        matrix,
         short_is_a: n <= m,
         long: n.max(m),
         best: None,
@@ -51,13 +58,28 @@ pub fn score_analysed(a: &NameAnalysis, b: &NameAnalysis) -> f64 {
 /// The best score over the two parts' forms, less the suffix penalty (as in `compare`).
 fn pair_score(a: &NameAnalysis, i: usize, b: &NameAnalysis, j: usize) -> f64 {
     let (pa, pb) = (&a.parts[i], &b.parts[j]);
+    part_pair_score(
+        &pa.forms,
+        pa.suffix.is_some(),
+        &pb.forms,
+        pb.suffix.is_some(),
+    )
+}
+
+/// Two parts given by their phonetic forms and whether each carries a suffix marker.
+pub(crate) fn part_pair_score(
+    forms_a: &[impl AsRef<str>],
+    suffix_a: bool,
+    forms_b: &[impl AsRef<str>],
+    suffix_b: bool,
+) -> f64 {
     let mut best: f64 = 0.0;
-    for fa in &pa.forms {
-        for fb in &pb.forms {
-            best = best.max(part_similarity(fa, fb));
+    for fa in forms_a {
+        for fb in forms_b {
+            best = best.max(part_similarity(fa.as_ref(), fb.as_ref()));
         }
     }
-    if pa.suffix.is_some() != pb.suffix.is_some() {
+    if suffix_a != suffix_b {
         (best - SUFFIX_PENALTY).max(0.0)
     } else {
         best

@@ -141,6 +141,7 @@ pub fn entries_from_rows(
                 }),
                 sex: cell(cells, sex).and_then(|s| parse_sex(&s)),
                 place: cell(cells, place),
+                extra: Vec::new(),
                 raw: header
                     .iter()
                     .zip(cells)

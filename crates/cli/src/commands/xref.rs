@@ -8,10 +8,14 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
 use trove_model::{MatchCandidate, Record, Review};
-use trove_names::xref::{DEFAULT_MIN_SCORE, PersonIndex, XrefPerson};
+use trove_names::xref::{
+    DEFAULT_MAX_PER_ENTRY, DEFAULT_MIN_SCORE, EntryMatches, PersonIndex, Scope, XrefOptions,
+    XrefPerson, XrefStats,
+};
 use trove_records::persons::facts_of;
-use trove_store::{ListCatalog, RecordCatalog, Store, XrefBatch};
+use trove_store::{ListCatalog, RecordCatalog, Store, StoredEntry, XrefBatch};
 
 use crate::output::{json_line, terminal_safe};
 
@@ -23,6 +27,9 @@ pub struct XrefArgs {
     /// Lowest score kept as a candidate.
     #[arg(long, default_value_t = DEFAULT_MIN_SCORE)]
     pub min_score: f64,
+    /// Most candidates kept per entry, best first.
+    #[arg(long, default_value_t = DEFAULT_MAX_PER_ENTRY)]
+    pub max_per_entry: usize,
     /// One JSON object per candidate.
     #[arg(long)]
     pub json: bool,
@@ -38,24 +45,31 @@ pub fn run(store: &Path, args: &XrefArgs) -> anyhow::Result<ExitCode> {
         )
     })?;
     let _lock = opened.lock_for_writing()?;
-    let persons = persons_to_match(catalog)?;
-    let all_persons: Vec<String> = persons.iter().map(|p| p.key.clone()).collect();
-    let index = PersonIndex::new(persons);
     let seen = catalog.xref_persons(&args.list)?;
-    let entries = catalog.list_entries(&args.list)?;
+    // Persons already matched against the list go first, so the new ones are a range.
+    let (old, new): (Vec<XrefPerson>, Vec<XrefPerson>) = persons_to_match(catalog)?
+        .into_iter()
+        .partition(|p| seen.contains(&p.key));
+    let new_persons = new.len();
+    let mut index = PersonIndex::new();
+    index.add(old);
+    let new_range = index.add(new);
+    let (scored, unscored): (Vec<StoredEntry>, Vec<StoredEntry>) = catalog
+        .list_entries(&args.list)?
+        .into_iter()
+        .partition(|e| e.scored);
+    let options = XrefOptions {
+        min_score: args.min_score,
+        max_per_entry: args.max_per_entry,
+        ..XrefOptions::default()
+    };
+    let bar = progress_bar((scored.len() + unscored.len()) as u64);
     let mut batch = XrefBatch::default();
-    let (mut new_entries, mut old_entries) = (0, 0);
-    for stored in &entries {
-        let found = if stored.scored {
-            old_entries += 1;
-            index.candidates(&stored.entry, args.min_score, |key| !seen.contains(key))
-        } else {
-            new_entries += 1;
-            index.candidates(&stored.entry, args.min_score, |_| true)
-        };
+    let mut keep = |found: EntryMatches| {
+        bar.inc(1);
         batch
             .candidates
-            .extend(found.into_iter().map(|s| MatchCandidate {
+            .extend(found.candidates.into_iter().map(|s| MatchCandidate {
                 list: args.list.clone(),
                 row: s.row,
                 person: s.person,
@@ -63,16 +77,35 @@ pub fn run(store: &Path, args: &XrefArgs) -> anyhow::Result<ExitCode> {
                 fields: s.fields,
                 review: Review::Unreviewed,
             }));
-        batch.scored_rows.push(stored.entry.row);
+    };
+    let entries =
+        |stored: &[StoredEntry]| stored.iter().map(|e| e.entry.clone()).collect::<Vec<_>>();
+    let mut stats = XrefStats::default();
+    stats.merge(&index.match_entries(&entries(&unscored), Scope::All, &options, &mut keep));
+    if new_persons > 0 {
+        let from = Scope::From(new_range.start);
+        stats.merge(&index.match_entries(&entries(&scored), from, &options, &mut keep));
     }
-    batch.persons = all_persons;
+    bar.finish_and_clear();
+    batch.scored_rows = unscored.iter().map(|e| e.entry.row).collect();
+    batch.persons = (0..index.len())
+        .map(|p| index.person(p).key.clone())
+        .collect();
     catalog.save_xref(&args.list, &batch)?;
-    let new_persons = batch.persons.iter().filter(|p| !seen.contains(*p)).count();
     eprintln!(
-        "scored {new_entries} new entries against {} Persons and {old_entries} earlier entries against {new_persons} new Persons; {} candidates found this run",
+        "scored {} new entries against {} Persons and {} earlier entries against {new_persons} new Persons: {} pairs scored, {} candidates found this run",
+        unscored.len(),
         index.len(),
+        scored.len(),
+        stats.pairs_scored,
         batch.candidates.len()
     );
+    if stats.blocks_too_common > 0 {
+        eprintln!(
+            "{} lookups skipped a name shared by more than {} Persons: give those entries a birth year to narrow them",
+            stats.blocks_too_common, options.max_block
+        );
+    }
     for candidate in catalog.match_candidates(&args.list)? {
         if args.json {
             json_line(&candidate)?;
@@ -119,8 +152,21 @@ fn persons_to_match(catalog: &dyn RecordCatalog) -> anyhow::Result<Vec<XrefPerso
             birth_date: facts.birth_date,
             sex: facts.sex,
             places: places.into_iter().collect(),
+            extra: Vec::new(),
         });
         Ok(())
     })?;
     Ok(persons)
+}
+
+fn progress_bar(entries: u64) -> ProgressBar {
+    let bar = ProgressBar::new(entries);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {elapsed_precise} [{bar:30}] {pos}/{len} entries · ETA {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar
 }

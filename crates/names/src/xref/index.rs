@@ -1,0 +1,604 @@
+//! The matcher: Persons indexed by blocking key, entries looked up in parallel, candidate
+//! pairs sifted by remembered name scores, the best kept per entry and explained, and
+//! handed to the caller entry by entry (never all held at once).
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use chrono::Datelike;
+use rustc_hash::FxHashMap;
+use trove_model::ListEntry;
+
+use super::blocking::{Blockable, Key, Side, keys};
+use super::cache::ScoreCache;
+use super::fields::{
+    BIRTH_WEIGHT, EXTRA_WEIGHT, NAME_WEIGHT, PLACE_WEIGHT, SEX_WEIGHT, Scored, XrefPerson,
+    birth_value, entry_place, extra_value, person_extra, place_value, score_pair, sex_value,
+    weighted_total,
+};
+use super::interned::{NameId, NameTable};
+use crate::score::POSSIBLE_THRESHOLD;
+
+/// The default lowest score kept as a candidate.
+pub const DEFAULT_MIN_SCORE: f64 = 0.7;
+/// The default number of candidates kept per entry, best first: more than a reviewer can
+/// weigh for one missing person.
+pub const DEFAULT_MAX_PER_ENTRY: usize = 20;
+/// Blocks holding more Persons than this are too common a name to scan: a pair key is
+/// narrowed by the birth year, any other key is skipped (and counted).
+pub const DEFAULT_MAX_BLOCK: usize = 10_000;
+
+/// How candidates are chosen.
+#[derive(Debug, Clone)]
+pub struct XrefOptions {
+    pub min_score: f64,
+    pub max_per_entry: usize,
+    pub max_block: usize,
+    /// Worker threads (at least one).
+    pub threads: usize,
+}
+
+impl Default for XrefOptions {
+    fn default() -> Self {
+        XrefOptions {
+            min_score: DEFAULT_MIN_SCORE,
+            max_per_entry: DEFAULT_MAX_PER_ENTRY,
+            max_block: DEFAULT_MAX_BLOCK,
+            threads: std::thread::available_parallelism().map_or(1, usize::from),
+        }
+    }
+}
+
+/// Which Persons an entry is matched against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    /// Only the Persons added from this position on (see [`PersonIndex::add`]): the new
+    /// ones, when entries were matched against the others before.
+    From(usize),
+}
+
+/// The candidates of one entry, best first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryMatches {
+    pub row: u32,
+    pub candidates: Vec<Scored>,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct XrefStats {
+    pub entries: u64,
+    /// Entry–Person pairs scored (found through a shared key and admitted).
+    pub pairs_scored: u64,
+    pub candidates: u64,
+    /// Blocks left unscanned because too many Persons share the key and the entry has no
+    /// birth year to narrow it.
+    pub blocks_too_common: u64,
+    /// Name scores found in memory, and computed.
+    pub name_hits: u64,
+    pub name_misses: u64,
+}
+
+impl XrefStats {
+    /// Adds another run's counts to these.
+    pub fn merge(&mut self, other: &XrefStats) {
+        self.entries += other.entries;
+        self.pairs_scored += other.pairs_scored;
+        self.candidates += other.candidates;
+        self.blocks_too_common += other.blocks_too_common;
+        self.name_hits += other.name_hits;
+        self.name_misses += other.name_misses;
+    }
+}
+
+/// A Person as the matcher holds it: names and places by number.
+struct Indexed {
+    person: XrefPerson,
+    names: Box<[NameId]>,
+    places: Box<[u32]>,
+}
+
+/// Persons indexed by blocking key.
+#[derive(Default)]
+pub struct PersonIndex {
+    table: NameTable,
+    persons: Vec<Indexed>,
+    blocks: FxHashMap<u64, Vec<u32>>,
+    places: FxHashMap<Box<str>, u32>,
+    place_texts: Vec<Box<str>>,
+}
+
+impl PersonIndex {
+    pub fn new() -> PersonIndex {
+        PersonIndex::default()
+    }
+
+    /// An index of `persons`.
+    pub fn of(persons: Vec<XrefPerson>) -> PersonIndex {
+        let mut index = PersonIndex::new();
+        index.add(persons);
+        index
+    }
+
+    pub fn len(&self) -> usize {
+        self.persons.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.persons.is_empty()
+    }
+
+    /// The Person at a position.
+    pub fn person(&self, position: usize) -> &XrefPerson {
+        &self.persons[position].person
+    }
+
+    /// Adds Persons, returning their positions (to match entries against them alone).
+    pub fn add(&mut self, persons: Vec<XrefPerson>) -> Range<usize> {
+        let start = self.persons.len();
+        self.table.intern_all(
+            persons
+                .iter()
+                .flat_map(|p| p.names.iter().map(String::as_str)),
+        );
+        let mut buffer = Vec::new();
+        for person in persons {
+            let position = self.persons.len() as u32;
+            let names: Box<[NameId]> = person.names.iter().map(|n| self.table.intern(n)).collect();
+            let places: Box<[u32]> = person.places.iter().map(|p| self.place_id(p)).collect();
+            let who = Blockable {
+                names: &names,
+                birth_date: person.birth_date,
+                birth_year: None,
+            };
+            keys(&self.table, who, Side::Person, &mut buffer);
+            for key in &buffer {
+                self.blocks.entry(key.hash).or_default().push(position);
+            }
+            self.persons.push(Indexed {
+                person,
+                names,
+                places,
+            });
+        }
+        start..self.persons.len()
+    }
+
+    fn place_id(&mut self, place: &str) -> u32 {
+        if let Some(&id) = self.places.get(place) {
+            return id;
+        }
+        let id = self.place_texts.len() as u32;
+        self.place_texts.push(place.into());
+        self.places.insert(place.into(), id);
+        id
+    }
+
+    fn block(&self, hash: u64) -> &[u32] {
+        self.blocks.get(&hash).map_or(&[], Vec::as_slice)
+    }
+
+    /// Candidates for one entry among the Persons `admit` lets through, best first.
+    pub fn candidates(
+        &mut self,
+        entry: &ListEntry,
+        min_score: f64,
+        admit: impl Fn(&str) -> bool,
+    ) -> Vec<Scored> {
+        let options = XrefOptions {
+            min_score,
+            max_per_entry: usize::MAX,
+            threads: 1,
+            ..XrefOptions::default()
+        };
+        let prepared = self.prepare(std::slice::from_ref(entry));
+        let mut worker = Worker::new(self, &options);
+        let found = worker.match_entry(&prepared[0], Scope::All, &admit);
+        found.candidates
+    }
+
+    /// Matches entries against the Persons in `scope`, in parallel; `sink` gets each
+    /// entry's candidates (on the calling thread, in no particular order of entries).
+    pub fn match_entries(
+        &mut self,
+        entries: &[ListEntry],
+        scope: Scope,
+        options: &XrefOptions,
+        sink: &mut dyn FnMut(EntryMatches),
+    ) -> XrefStats {
+        let prepared = self.prepare(entries);
+        let index = &*self;
+        let next = AtomicUsize::new(0);
+        let (sender, receiver) = mpsc::sync_channel::<EntryMatches>(1024);
+        let mut totals = XrefStats::default();
+        std::thread::scope(|scope_| {
+            let workers: Vec<_> = (0..options.threads.max(1))
+                .map(|_| {
+                    let sender = sender.clone();
+                    let (next, prepared) = (&next, &prepared);
+                    scope_.spawn(move || {
+                        let mut worker = Worker::new(index, options);
+                        loop {
+                            let at = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(entry) = prepared.get(at) else { break };
+                            let found = worker.match_entry(entry, scope, &|_| true);
+                            if sender.send(found).is_err() {
+                                break;
+                            }
+                        }
+                        worker.finish()
+                    })
+                })
+                .collect();
+            drop(sender);
+            for found in receiver {
+                sink(found);
+            }
+            for worker in workers {
+                // A worker panicking is a bug in this module; say so where it happened.
+                let stats = worker.join().expect("a cross-reference worker panicked");
+                totals.merge(&stats);
+            }
+        });
+        totals
+    }
+
+    /// Entries with their names and places numbered and their blocking keys made.
+    fn prepare<'e>(&mut self, entries: &'e [ListEntry]) -> Vec<Prepared<'e>> {
+        self.table
+            .intern_all(entries.iter().map(|e| e.name.as_str()));
+        let mut out = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let name = self.table.intern(&entry.name);
+            let place = entry_place(entry).map(|p| self.place_id(p));
+            let mut entry_keys = Vec::new();
+            let who = Blockable {
+                names: std::slice::from_ref(&name),
+                birth_date: entry.birth_date,
+                birth_year: entry.birth_year.or(entry.birth_date.map(|d| d.year())),
+            };
+            keys(&self.table, who, Side::Entry, &mut entry_keys);
+            out.push(Prepared {
+                entry,
+                name,
+                place,
+                keys: entry_keys,
+            });
+        }
+        out
+    }
+}
+
+struct Prepared<'e> {
+    entry: &'e ListEntry,
+    name: NameId,
+    place: Option<u32>,
+    keys: Vec<Key>,
+}
+
+/// One thread's working memory: remembered scores and a stamp per Person, so that a
+/// Person reached through several keys is scored once without sorting.
+struct Worker<'a> {
+    index: &'a PersonIndex,
+    options: &'a XrefOptions,
+    cache: ScoreCache,
+    places: FxHashMap<u64, f64>,
+    stamps: Vec<u32>,
+    stamp: u32,
+    stats: XrefStats,
+}
+
+impl<'a> Worker<'a> {
+    fn new(index: &'a PersonIndex, options: &'a XrefOptions) -> Worker<'a> {
+        Worker {
+            index,
+            options,
+            cache: ScoreCache::new(),
+            places: FxHashMap::default(),
+            stamps: vec![0; index.persons.len()],
+            stamp: 0,
+            stats: XrefStats::default(),
+        }
+    }
+
+    fn finish(mut self) -> XrefStats {
+        self.stats.name_hits = self.cache.hits;
+        self.stats.name_misses = self.cache.misses;
+        self.stats
+    }
+
+    /// The blocks an entry's keys lead to: a pair key whose block is too large is
+    /// narrowed by the birth year; pair-with-year keys are used only then.
+    fn blocks_of(&mut self, entry: &Prepared<'_>) -> Vec<&'a [u32]> {
+        let index = self.index;
+        let max = self.options.max_block;
+        let mut out = Vec::with_capacity(entry.keys.len());
+        for key in &entry.keys {
+            if key.wider.is_some() {
+                continue;
+            }
+            let block = index.block(key.hash);
+            if block.len() <= max {
+                out.push(block);
+            } else if let Some(narrower) = key.narrower {
+                let block = index.block(narrower);
+                if block.len() <= max {
+                    out.push(block);
+                } else {
+                    self.stats.blocks_too_common += 1;
+                }
+            } else {
+                self.stats.blocks_too_common += 1;
+            }
+        }
+        out
+    }
+
+    fn match_entry(
+        &mut self,
+        entry: &Prepared<'_>,
+        scope: Scope,
+        admit: &dyn Fn(&str) -> bool,
+    ) -> EntryMatches {
+        self.stats.entries += 1;
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.stamps.fill(0);
+            self.stamp = 1;
+        }
+        let first = match scope {
+            Scope::All => 0,
+            Scope::From(start) => start as u32,
+        };
+        let mut kept: Vec<(f64, u32)> = Vec::new();
+        for block in self.blocks_of(entry) {
+            for &position in block {
+                if position < first || self.stamps[position as usize] == self.stamp {
+                    continue;
+                }
+                self.stamps[position as usize] = self.stamp;
+                let person = &self.index.persons[position as usize];
+                if !admit(&person.person.key) {
+                    continue;
+                }
+                self.stats.pairs_scored += 1;
+                if let Some(score) = self.score(entry, person)
+                    && score >= self.options.min_score
+                {
+                    kept.push((score, position));
+                }
+            }
+        }
+        kept.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        kept.truncate(self.options.max_per_entry);
+        let mut candidates: Vec<Scored> = kept
+            .into_iter()
+            .map(|(_, position)| {
+                score_pair(entry.entry, &self.index.persons[position as usize].person)
+            })
+            .collect();
+        candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.person.cmp(&b.person)));
+        self.stats.candidates += candidates.len() as u64;
+        EntryMatches {
+            row: entry.entry.row,
+            candidates,
+        }
+    }
+
+    /// The pair's score, as [`score_pair`] gives it, or `None` when the names alone are
+    /// too far apart to be worth a look.
+    fn score(&mut self, entry: &Prepared<'_>, person: &Indexed) -> Option<f64> {
+        let table = &self.index.table;
+        let name = person
+            .names
+            .iter()
+            .map(|&n| self.cache.name_score(table, entry.name, n))
+            .fold(None, |best: Option<f64>, s| {
+                Some(best.map_or(s, |b| b.max(s)))
+            });
+        if name.is_some_and(|n| n < POSSIBLE_THRESHOLD) {
+            return None;
+        }
+        let e = entry.entry;
+        let place = entry.place.and_then(|place| {
+            person
+                .places
+                .iter()
+                .map(|&p| self.place_score(place, p))
+                .reduce(f64::max)
+        });
+        let mut total = vec![
+            (name, NAME_WEIGHT),
+            (birth_value(e, person.person.birth_date), BIRTH_WEIGHT),
+            (sex_value(e.sex, person.person.sex), SEX_WEIGHT),
+            (place, PLACE_WEIGHT),
+        ];
+        for extra in &e.extra {
+            let value = person_extra(&person.person, &extra.field)
+                .filter(|_| !extra.value.trim().is_empty())
+                .map(|p| extra_value(&extra.value, p));
+            total.push((value, EXTRA_WEIGHT));
+        }
+        Some(weighted_total(total))
+    }
+
+    fn place_score(&mut self, entry: u32, person: u32) -> f64 {
+        let key = (u64::from(entry) << 32) | u64::from(person);
+        if let Some(&score) = self.places.get(&key) {
+            return score;
+        }
+        let texts = &self.index.place_texts;
+        let score = place_value(&texts[entry as usize], &texts[person as usize]);
+        self.places.insert(key, score);
+        score
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use trove_model::Sex;
+
+    fn person(key: &str, name: &str, born: (i32, u32, u32), sex: Sex, place: &str) -> XrefPerson {
+        XrefPerson {
+            key: key.into(),
+            names: vec![name.into()],
+            birth_date: NaiveDate::from_ymd_opt(born.0, born.1, born.2),
+            sex: Some(sex),
+            places: vec![place.into()],
+            extra: Vec::new(),
+        }
+    }
+
+    fn entry(row: u32, name: &str, year: Option<i32>, sex: Option<Sex>) -> ListEntry {
+        ListEntry {
+            row,
+            name: name.into(),
+            birth_date: None,
+            birth_year: year,
+            sex,
+            place: Some("Tokzak".into()),
+            extra: Vec::new(),
+            raw: Vec::new(),
+        }
+    }
+
+    fn demo_index() -> PersonIndex {
+        PersonIndex::of(vec![
+            person(
+                "p1",
+                "热依拉·奥迈尔",
+                (1990, 1, 1),
+                Sex::Female,
+                "托克扎克镇",
+            ),
+            person("p2", "买买提·吐尔逊", (1980, 5, 5), Sex::Male, "乌帕尔镇"),
+        ])
+    }
+
+    #[test]
+    fn a_latin_entry_finds_the_person_written_in_chinese_characters() {
+        let mut index = demo_index();
+        let found = index.candidates(
+            &entry(2, "Rahile Omer", Some(1990), Some(Sex::Female)),
+            0.7,
+            |_| true,
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].person, "p1");
+        assert!(found[0].score > 0.9);
+        assert!(
+            index
+                .candidates(&entry(2, "Rahile Omer", None, None), 0.0, |k| k != "p1")
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_sifted_score_is_the_explained_score() {
+        let mut index = demo_index();
+        for (name, year) in [
+            ("Rahile Omer", Some(1990)),
+            ("Rahila Omar", Some(1991)),
+            ("Memet Tursun", None),
+        ] {
+            for scored in index.candidates(&entry(2, name, year, Some(Sex::Female)), 0.0, |_| true)
+            {
+                let position = (0..index.len())
+                    .find(|&p| index.person(p).key == scored.person)
+                    .unwrap();
+                let probe = entry(2, name, year, Some(Sex::Female));
+                let prepared = index.prepare(std::slice::from_ref(&probe));
+                let options = XrefOptions::default();
+                let mut worker = Worker::new(&index, &options);
+                let fast = worker
+                    .score(&prepared[0], &index.persons[position])
+                    .unwrap();
+                assert!(
+                    (fast - scored.score).abs() < 1e-9,
+                    "{name}: {fast} vs {}",
+                    scored.score
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn parallel_matching_streams_every_entry_and_new_persons_alone_can_be_matched() {
+        let mut index = demo_index();
+        let entries: Vec<ListEntry> = (0..50)
+            .map(|row| {
+                entry(
+                    row,
+                    if row % 2 == 0 {
+                        "Rahile Omer"
+                    } else {
+                        "Nobody Atall"
+                    },
+                    Some(1990),
+                    None,
+                )
+            })
+            .collect();
+        let options = XrefOptions {
+            threads: 2,
+            ..XrefOptions::default()
+        };
+        let mut rows = Vec::new();
+        let stats = index.match_entries(&entries, Scope::All, &options, &mut |m| {
+            rows.push((m.row, m.candidates.len()))
+        });
+        rows.sort();
+        assert_eq!(rows.len(), 50);
+        assert!(rows.iter().all(|&(row, n)| n == usize::from(row % 2 == 0)));
+        assert_eq!(stats.candidates, 25);
+        let new = index.add(vec![person(
+            "p3",
+            "Rahile Omer",
+            (1990, 2, 2),
+            Sex::Female,
+            "Tekes",
+        )]);
+        let mut found = 0;
+        index.match_entries(&entries, Scope::From(new.start), &options, &mut |m| {
+            assert!(m.candidates.iter().all(|c| c.person == "p3"));
+            found += m.candidates.len();
+        });
+        assert_eq!(found, 25);
+    }
+
+    #[test]
+    fn a_block_too_common_is_narrowed_by_the_year_or_skipped() {
+        let persons: Vec<XrefPerson> = (0..30)
+            .map(|i| {
+                person(
+                    &format!("p{i}"),
+                    "Memet Tursun",
+                    (1950 + i, 1, 1),
+                    Sex::Male,
+                    "Tekes",
+                )
+            })
+            .collect();
+        let mut index = PersonIndex::of(persons);
+        let options = XrefOptions {
+            max_block: 10,
+            threads: 1,
+            ..XrefOptions::default()
+        };
+        let mut with_year = Vec::new();
+        let entries = [
+            entry(2, "Memet Tursun", Some(1960), None),
+            entry(3, "Memet Tursun", None, None),
+        ];
+        let stats = index.match_entries(&entries, Scope::All, &options, &mut |m| with_year.push(m));
+        with_year.sort_by_key(|m| m.row);
+        assert_eq!(with_year[0].candidates[0].person, "p10");
+        assert!(with_year[0].candidates.len() < 30);
+        assert!(with_year[1].candidates.is_empty());
+        assert!(stats.blocks_too_common >= 1);
+    }
+}

@@ -1,21 +1,26 @@
 //! Blocking keys: an entry is scored only against the Persons that share a key with it.
 //!
 //! Keys come from the consonant skeletons of a name's parts (so spellings of one name in
-//! any script share them) and the birth date, in four kinds, so that one error, in a
+//! any script share them), the birth date and any extra fields, so that one error, in a
 //! part or in the date, still leaves a shared key:
-//! - both parts: the unordered pair of two parts' skeletons (father · given or the reverse);
-//! - a part and the birth year: one misspelt part is carried by the other and the year;
+//! - both parts: the unordered pair of two parts' skeletons (given · father or father ·
+//!   given);
+//! - a part and the whole birth date: one misspelt part is carried by the other and the
+//!   date;
 //! - the whole birth date: both parts misspelt, the date still joins them;
-//! - a part alone: only for an entry of a single part and no birth year, which nothing
-//!   narrower can find. Persons carry it for every part.
+//! - a part alone: only for an entry of a single part (father's name missing), which
+//!   nothing narrower can find; Persons carry it for every part;
+//! - an extra field's value (an identifier, an address), when few share it.
 //!
-//! A pair key shared by too many Persons (a very common name) is looked up with the birth
-//! year added instead (both sides carry both), so common names do not make time blow up.
+//! A pair or part key shared by too many Persons (a very common name) is looked up with
+//! the birth year added instead (both sides carry both grains), so common names do not
+//! make time blow up.
 
 use std::hash::{Hash, Hasher};
 
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::FxHasher;
+use trove_model::ExtraField;
 
 use super::interned::{NameId, NameTable};
 
@@ -36,22 +41,32 @@ pub enum Side {
 enum Kind {
     Pair,
     PairYear,
-    PartYear,
+    PartDate,
     Date,
     Part,
+    PartYear,
+    Extra,
 }
 
-/// A key's hash, and its twin at the other grain (a pair key and the same pair with the
-/// birth year).
+/// How a key is used in a lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grain {
+    /// Looked up; when its block is too large, its narrower twin is looked up instead.
+    Coarse { narrower: Option<u64> },
+    /// The coarse key `wider` with the birth year: looked up only when that one's block
+    /// is too large.
+    Narrow { wider: u64 },
+    /// Looked up as it is.
+    Plain,
+    /// An extra field's value: looked up only when few share it.
+    Rare,
+}
+
+/// A key's hash and how it is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key {
     pub hash: u64,
-    /// For a pair key: the same pair with the birth year, looked up instead when the
-    /// pair's block is too large.
-    pub narrower: Option<u64>,
-    /// For a pair-with-year key: the pair key, whose block decides whether this one is
-    /// needed at all.
-    pub wider: Option<u64>,
+    pub grain: Grain,
 }
 
 fn hash_of(value: impl Hash) -> u64 {
@@ -66,16 +81,39 @@ pub struct Blockable<'a> {
     pub names: &'a [NameId],
     pub birth_date: Option<NaiveDate>,
     pub birth_year: Option<i32>,
+    pub extra: &'a [ExtraField],
 }
 
-/// The keys of `who`, for `side`, appended to `out` (which is cleared first).
+/// Collects keys without repeats.
+struct Keys<'o> {
+    out: &'o mut Vec<Key>,
+    year: Option<i32>,
+}
+
+impl Keys<'_> {
+    fn push(&mut self, hash: u64, grain: Grain) {
+        if !self.out.iter().any(|k| k.hash == hash) {
+            self.out.push(Key { hash, grain });
+        }
+    }
+
+    /// A coarse key and, when the year is known, its narrower twin.
+    fn coarse(&mut self, coarse: u64, narrower: impl FnOnce(i32) -> u64) {
+        let narrower = self.year.map(narrower);
+        self.push(coarse, Grain::Coarse { narrower });
+        if let Some(hash) = narrower {
+            self.push(hash, Grain::Narrow { wider: coarse });
+        }
+    }
+}
+
+/// The keys of `who`, for `side`, in `out` (which is cleared first).
 pub fn keys(table: &NameTable, who: Blockable<'_>, side: Side, out: &mut Vec<Key>) {
     out.clear();
-    let year = who.birth_year.or(who.birth_date.map(|d| d.year()));
-    let push = |key: Key, out: &mut Vec<Key>| {
-        if !out.iter().any(|k| k.hash == key.hash) {
-            out.push(key);
-        }
+    let date = who.birth_date.map(|d| d.num_days_from_ce());
+    let mut keys = Keys {
+        out,
+        year: who.birth_year.or(who.birth_date.map(|d| d.year())),
     };
     for &name in who.names {
         let parts = table.parts_of(name);
@@ -88,50 +126,38 @@ pub fn keys(table: &NameTable, who: Blockable<'_>, side: Side, out: &mut Vec<Key
                 for a in skeletons(i) {
                     for b in skeletons(j) {
                         let (lo, hi) = if a <= b { (&a, &b) } else { (&b, &a) };
-                        let pair = hash_of((Kind::Pair, lo, hi));
-                        let narrower = year.map(|y| hash_of((Kind::PairYear, lo, hi, y)));
-                        push(
-                            Key {
-                                hash: pair,
-                                narrower,
-                                wider: None,
-                            },
-                            out,
-                        );
-                        if let Some(hash) = narrower {
-                            push(
-                                Key {
-                                    hash,
-                                    narrower: None,
-                                    wider: Some(pair),
-                                },
-                                out,
-                            );
-                        }
+                        keys.coarse(hash_of((Kind::Pair, lo, hi)), |y| {
+                            hash_of((Kind::PairYear, lo, hi, y))
+                        });
                     }
                 }
             }
-            let alone = side == Side::Person || (parts.len() == 1 && year.is_none());
+            let alone = side == Side::Person || parts.len() == 1;
             for s in skeletons(i) {
-                if let Some(y) = year {
-                    push(plain(hash_of((Kind::PartYear, &s, y))), out);
+                if let Some(days) = date {
+                    keys.push(hash_of((Kind::PartDate, &s, days)), Grain::Plain);
                 }
                 if alone {
-                    push(plain(hash_of((Kind::Part, &s))), out);
+                    keys.coarse(hash_of((Kind::Part, &s)), |y| {
+                        hash_of((Kind::PartYear, &s, y))
+                    });
                 }
             }
         }
     }
-    if let Some(date) = who.birth_date {
-        push(plain(hash_of((Kind::Date, date.num_days_from_ce()))), out);
+    if let Some(days) = date {
+        keys.push(hash_of((Kind::Date, days)), Grain::Plain);
     }
-}
-
-fn plain(hash: u64) -> Key {
-    Key {
-        hash,
-        narrower: None,
-        wider: None,
+    for extra in who.extra {
+        let value: String = extra
+            .value
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect();
+        if !value.is_empty() {
+            keys.push(hash_of((Kind::Extra, &extra.field, value)), Grain::Rare);
+        }
     }
 }
 
@@ -154,6 +180,7 @@ mod tests {
                 names: &[id],
                 birth_date: date,
                 birth_year: None,
+                extra: &[],
             },
             side,
             &mut out,
@@ -181,10 +208,10 @@ mod tests {
     }
 
     #[test]
-    fn one_misspelt_part_is_carried_by_the_other_and_the_year() {
+    fn one_misspelt_part_is_carried_by_the_other_and_the_date() {
         let mut table = NameTable::new();
         let person = keys_of(&mut table, "Rahile Dawut", Some((1990, 3, 1)), Side::Person);
-        let entry = keys_of(&mut table, "Zahile Dawut", Some((1990, 1, 1)), Side::Entry);
+        let entry = keys_of(&mut table, "Zahile Dawut", Some((1990, 3, 1)), Side::Entry);
         assert!(share(&person, &entry));
         let both_wrong = keys_of(&mut table, "Zahile Bawut", Some((1990, 3, 1)), Side::Entry);
         assert!(share(&person, &both_wrong), "the whole date joins them");
@@ -193,11 +220,13 @@ mod tests {
     }
 
     #[test]
-    fn a_single_part_without_a_year_looks_up_the_part_alone() {
+    fn a_single_part_looks_up_the_part_alone() {
         let mut table = NameTable::new();
         let person = keys_of(&mut table, "Rahile Dawut", Some((1990, 3, 1)), Side::Person);
         let entry = keys_of(&mut table, "Rahile", None, Side::Entry);
         assert!(share(&person, &entry));
+        let with_year = keys_of(&mut table, "Rahile", Some((1990, 1, 1)), Side::Entry);
+        assert!(share(&person, &with_year));
         let two_parts = keys_of(&mut table, "Rahile Tursun", None, Side::Entry);
         assert!(
             !share(&person, &two_parts),

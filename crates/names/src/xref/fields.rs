@@ -13,8 +13,9 @@ pub const NAME_WEIGHT: f64 = 0.6;
 pub const BIRTH_WEIGHT: f64 = 0.2;
 pub const SEX_WEIGHT: f64 = 0.1;
 pub const PLACE_WEIGHT: f64 = 0.1;
-/// Each extra field (an identifier, a street address) weighs this much.
-pub const EXTRA_WEIGHT: f64 = 0.1;
+/// Each extra field (an identifier, a street address) weighs this much: together they can
+/// outweigh a name, as an identifier and an address agreeing outweigh a misspelt name.
+pub const EXTRA_WEIGHT: f64 = 0.2;
 
 /// What cross-reference needs to know of a Person.
 #[derive(Debug, Clone, Default)]
@@ -39,16 +40,27 @@ pub fn weighted_total(scores: impl IntoIterator<Item = (Option<f64>, f64)>) -> f
     if weight > 0.0 { sum / weight } else { 0.0 }
 }
 
-/// Same day 1; same year 0.8 (a day or month misread); a year apart 0.4; else 0. A year
-/// alone that agrees scores 1: it is all the entry says.
+/// Same day 1; same year 0.8 (a day or month misread); one digit mistyped or day and month
+/// swapped 0.6; a year apart 0.4; else 0. A year alone that agrees scores 1: it is all
+/// the entry says.
 pub fn birth_value(entry: &ListEntry, person: Option<NaiveDate>) -> Option<f64> {
     let born = person?;
     match (entry.birth_date, entry.birth_year) {
         (Some(date), _) if date == born => Some(1.0),
+        (Some(date), _) if date.year() != born.year() && slip_of_the_pen(date, born) => Some(0.6),
         (Some(date), _) => Some(year_score(date.year(), born.year(), 0.8)),
         (None, Some(year)) => Some(year_score(year, born.year(), 1.0)),
         (None, None) => None,
     }
+}
+
+/// Two dates written YYYYMMDD that differ in one digit, or by day and month swapped.
+fn slip_of_the_pen(a: NaiveDate, b: NaiveDate) -> bool {
+    let digits = |d: NaiveDate| d.format("%Y%m%d").to_string();
+    let (x, y) = (digits(a), digits(b));
+    let differing = x.bytes().zip(y.bytes()).filter(|(p, q)| p != q).count();
+    let swapped = a.year() == b.year() && a.month() == b.day() && a.day() == b.month();
+    differing == 1 || swapped
 }
 
 fn year_score(entry: i32, person: i32, same_year: f64) -> f64 {

@@ -10,12 +10,11 @@ use chrono::Datelike;
 use rustc_hash::FxHashMap;
 use trove_model::ListEntry;
 
-use super::blocking::{Blockable, Key, Side, keys};
+use super::blocking::{Blockable, Grain, Key, Side, keys};
 use super::cache::ScoreCache;
 use super::fields::{
     BIRTH_WEIGHT, EXTRA_WEIGHT, NAME_WEIGHT, PLACE_WEIGHT, SEX_WEIGHT, Scored, XrefPerson,
     birth_value, entry_place, extra_value, person_extra, place_value, score_pair, sex_value,
-    weighted_total,
 };
 use super::interned::{NameId, NameTable};
 use crate::score::POSSIBLE_THRESHOLD;
@@ -28,6 +27,9 @@ pub const DEFAULT_MAX_PER_ENTRY: usize = 20;
 /// Blocks holding more Persons than this are too common a name to scan: a pair key is
 /// narrowed by the birth year, any other key is skipped (and counted).
 pub const DEFAULT_MAX_BLOCK: usize = 10_000;
+/// An extra field's value shared by more Persons than this is no key (a state, a street
+/// number).
+const MAX_RARE_BLOCK: usize = 8;
 
 /// How candidates are chosen.
 #[derive(Debug, Clone)]
@@ -64,6 +66,52 @@ pub enum Scope {
 pub struct EntryMatches {
     pub row: u32,
     pub candidates: Vec<Scored>,
+}
+
+/// Fields other than the name must agree this well on average to carry a pair whose names
+/// disagree.
+const OTHERS_CARRY_MEAN: f64 = 0.8;
+
+/// Whether the fields other than the name are evidence enough to look at a pair whose names
+/// disagree (one part replaced, both misspelt): they agree well, and either include more
+/// than birth, sex and place (an identifier, an address), or the whole birth date and the
+/// place agree (few people share both; a birth year and sex are shared by thousands).
+fn others_carry(
+    others: &Weighted,
+    entry: &ListEntry,
+    person: &XrefPerson,
+    place: Option<f64>,
+) -> bool {
+    if others.mean() < OTHERS_CARRY_MEAN {
+        return false;
+    }
+    let beyond_birth_sex_place = others.weight > BIRTH_WEIGHT + SEX_WEIGHT + PLACE_WEIGHT + 1e-9;
+    let same_day = entry.birth_date.is_some() && entry.birth_date == person.birth_date;
+    beyond_birth_sex_place || (same_day && place.is_some_and(|p| p >= 0.9))
+}
+
+/// A weighted mean built up field by field (the same sum as [`super::fields::weighted_total`]).
+#[derive(Default)]
+struct Weighted {
+    sum: f64,
+    weight: f64,
+}
+
+impl Weighted {
+    fn add(&mut self, score: Option<f64>, weight: f64) {
+        if let Some(score) = score {
+            self.sum += score * weight;
+            self.weight += weight;
+        }
+    }
+
+    fn mean(&self) -> f64 {
+        if self.weight > 0.0 {
+            self.sum / self.weight
+        } else {
+            0.0
+        }
+    }
 }
 
 /// What a run did.
@@ -130,6 +178,11 @@ impl PersonIndex {
         self.persons.is_empty()
     }
 
+    /// Distinct names (by their analysed parts) of the Persons and entries seen.
+    pub fn distinct_names(&self) -> usize {
+        self.table.len()
+    }
+
     /// The Person at a position.
     pub fn person(&self, position: usize) -> &XrefPerson {
         &self.persons[position].person
@@ -152,6 +205,7 @@ impl PersonIndex {
                 names: &names,
                 birth_date: person.birth_date,
                 birth_year: None,
+                extra: &person.extra,
             };
             keys(&self.table, who, Side::Person, &mut buffer);
             for key in &buffer {
@@ -258,6 +312,7 @@ impl PersonIndex {
                 names: std::slice::from_ref(&name),
                 birth_date: entry.birth_date,
                 birth_year: entry.birth_year.or(entry.birth_date.map(|d| d.year())),
+                extra: &entry.extra,
             };
             keys(&self.table, who, Side::Entry, &mut entry_keys);
             out.push(Prepared {
@@ -309,27 +364,32 @@ impl<'a> Worker<'a> {
         self.stats
     }
 
-    /// The blocks an entry's keys lead to: a pair key whose block is too large is
-    /// narrowed by the birth year; pair-with-year keys are used only then.
+    /// The blocks an entry's keys lead to: a coarse key whose block is too large is
+    /// narrowed by the birth year; narrow keys are used only then.
     fn blocks_of(&mut self, entry: &Prepared<'_>) -> Vec<&'a [u32]> {
         let index = self.index;
         let max = self.options.max_block;
         let mut out = Vec::with_capacity(entry.keys.len());
         for key in &entry.keys {
-            if key.wider.is_some() {
-                continue;
-            }
             let block = index.block(key.hash);
-            if block.len() <= max {
-                out.push(block);
-            } else if let Some(narrower) = key.narrower {
-                let block = index.block(narrower);
-                if block.len() <= max {
-                    out.push(block);
-                } else {
-                    self.stats.blocks_too_common += 1;
+            let usable = match key.grain {
+                Grain::Narrow { .. } => continue,
+                Grain::Rare => block.len() <= MAX_RARE_BLOCK,
+                Grain::Plain => block.len() <= max,
+                Grain::Coarse { narrower } if block.len() > max => {
+                    match narrower.map(|n| index.block(n)) {
+                        Some(narrow) if narrow.len() <= max => {
+                            out.push(narrow);
+                            continue;
+                        }
+                        _ => false,
+                    }
                 }
-            } else {
+                Grain::Coarse { .. } => true,
+            };
+            if usable {
+                out.push(block);
+            } else if key.grain != Grain::Rare {
                 self.stats.blocks_too_common += 1;
             }
         }
@@ -387,21 +447,19 @@ impl<'a> Worker<'a> {
         }
     }
 
-    /// The pair's score, as [`score_pair`] gives it, or `None` when the names alone are
-    /// too far apart to be worth a look.
+    /// The pair's score, as [`score_pair`] gives it, or `None` when the pair is not worth
+    /// a look: names too far apart, unless several other fields agree (an identifier or an
+    /// address can carry a pair whose names were garbled; birth, sex and place alone
+    /// cannot, as too many people share them).
     fn score(&mut self, entry: &Prepared<'_>, person: &Indexed) -> Option<f64> {
         let table = &self.index.table;
         let name = person
             .names
             .iter()
             .map(|&n| self.cache.name_score(table, entry.name, n))
-            .fold(None, |best: Option<f64>, s| {
-                Some(best.map_or(s, |b| b.max(s)))
-            });
-        if name.is_some_and(|n| n < POSSIBLE_THRESHOLD) {
-            return None;
-        }
+            .reduce(f64::max);
         let e = entry.entry;
+        let p = &person.person;
         let place = entry.place.and_then(|place| {
             person
                 .places
@@ -409,19 +467,23 @@ impl<'a> Worker<'a> {
                 .map(|&p| self.place_score(place, p))
                 .reduce(f64::max)
         });
-        let mut total = vec![
-            (name, NAME_WEIGHT),
-            (birth_value(e, person.person.birth_date), BIRTH_WEIGHT),
-            (sex_value(e.sex, person.person.sex), SEX_WEIGHT),
-            (place, PLACE_WEIGHT),
-        ];
+        let mut others = Weighted::default();
+        others.add(birth_value(e, p.birth_date), BIRTH_WEIGHT);
+        others.add(sex_value(e.sex, p.sex), SEX_WEIGHT);
+        others.add(place, PLACE_WEIGHT);
         for extra in &e.extra {
-            let value = person_extra(&person.person, &extra.field)
+            let value = person_extra(p, &extra.field)
                 .filter(|_| !extra.value.trim().is_empty())
-                .map(|p| extra_value(&extra.value, p));
-            total.push((value, EXTRA_WEIGHT));
+                .map(|v| extra_value(&extra.value, v));
+            others.add(value, EXTRA_WEIGHT);
         }
-        Some(weighted_total(total))
+        let names_agree = name.is_none_or(|n| n >= POSSIBLE_THRESHOLD);
+        if !names_agree && !others_carry(&others, e, p, place) {
+            return None;
+        }
+        let mut total = others;
+        total.add(name, NAME_WEIGHT);
+        Some(total.mean())
     }
 
     fn place_score(&mut self, entry: u32, person: u32) -> f64 {

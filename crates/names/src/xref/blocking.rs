@@ -13,8 +13,8 @@
 //! - an extra field's value (an identifier, an address), when few share it.
 //!
 //! A pair or part key shared by too many Persons (a very common name) is looked up with
-//! the birth year added instead (both sides carry both grains), so common names do not
-//! make time blow up.
+//! the birth year added instead (the entry's year and the years either side), so common
+//! names do not make time blow up.
 
 use std::hash::{Hash, Hasher};
 
@@ -51,10 +51,10 @@ enum Kind {
 /// How a key is used in a lookup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Grain {
-    /// Looked up; when its block is too large, its narrower twin is looked up instead.
-    Coarse { narrower: Option<u64> },
-    /// The coarse key `wider` with the birth year: looked up only when that one's block
-    /// is too large.
+    /// Looked up; when its block is too large, its narrow keys are looked up instead.
+    Coarse,
+    /// The coarse key `wider` with a birth year (on an entry: the year and the years
+    /// either side of it): looked up only when that one's block is too large.
     Narrow { wider: u64 },
     /// Looked up as it is.
     Plain,
@@ -88,6 +88,7 @@ pub struct Blockable<'a> {
 struct Keys<'o> {
     out: &'o mut Vec<Key>,
     year: Option<i32>,
+    side: Side,
 }
 
 impl Keys<'_> {
@@ -97,12 +98,17 @@ impl Keys<'_> {
         }
     }
 
-    /// A coarse key and, when the year is known, its narrower twin.
-    fn coarse(&mut self, coarse: u64, narrower: impl FnOnce(i32) -> u64) {
-        let narrower = self.year.map(narrower);
-        self.push(coarse, Grain::Coarse { narrower });
-        if let Some(hash) = narrower {
-            self.push(hash, Grain::Narrow { wider: coarse });
+    /// A coarse key and, when the year is known, its narrow keys: a Person's year; an
+    /// entry's year and the years either side (a year misremembered by one).
+    fn coarse(&mut self, coarse: u64, narrow: impl Fn(i32) -> u64) {
+        self.push(coarse, Grain::Coarse);
+        let Some(year) = self.year else { return };
+        let years = match self.side {
+            Side::Person => year..=year,
+            Side::Entry => year - 1..=year + 1,
+        };
+        for y in years {
+            self.push(narrow(y), Grain::Narrow { wider: coarse });
         }
     }
 }
@@ -114,6 +120,7 @@ pub fn keys(table: &NameTable, who: Blockable<'_>, side: Side, out: &mut Vec<Key
     let mut keys = Keys {
         out,
         year: who.birth_year.or(who.birth_date.map(|d| d.year())),
+        side,
     };
     for &name in who.names {
         let parts = table.parts_of(name);

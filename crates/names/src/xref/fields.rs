@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use trove_model::{ExtraField, FieldScore, ListEntry, Sex};
 
-use crate::score::compare;
+use crate::score::{Decision, compare};
 
 /// How much each field weighs in a candidate's score. Fields missing on either side are
 /// left out and the rest re-weighted.
@@ -135,15 +135,34 @@ pub fn score_pair(entry: &ListEntry, person: &XrefPerson) -> Scored {
     let name = person
         .names
         .iter()
-        .map(|n| compare(&entry.name, n))
-        .max_by(|a, b| a.score.total_cmp(&b.score));
-    let mut fields = vec![match &name {
-        Some(c) => FieldScore {
+        .map(|n| (compare(&entry.name, n).score, n.as_str()))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let place = entry_place(entry).and_then(|place| {
+        person
+            .places
+            .iter()
+            .map(|p| (place_value(place, p), p.as_str()))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+    });
+    explain(entry, person, name, place)
+}
+
+/// The explained comparison, given the best name and place scores with the Person's name
+/// and place that gave them (worked out before, when pairs were sifted).
+pub fn explain(
+    entry: &ListEntry,
+    person: &XrefPerson,
+    name: Option<(f64, &str)>,
+    place: Option<(f64, &str)>,
+) -> Scored {
+    let mut fields = vec![match name {
+        Some((score, matched)) => FieldScore {
             field: "name".into(),
-            score: Some(c.score),
+            score: Some(score),
             detail: format!(
-                "{} ~ {}: {:?}",
-                c.explanation.a.input, c.explanation.b.input, c.decision
+                "{} ~ {matched}: {:?}",
+                entry.name,
+                Decision::from_score(score)
             ),
         },
         None => missing("name", "the Person has no name"),
@@ -151,7 +170,7 @@ pub fn score_pair(entry: &ListEntry, person: &XrefPerson) -> Scored {
     let mut weights = vec![NAME_WEIGHT, BIRTH_WEIGHT, SEX_WEIGHT, PLACE_WEIGHT];
     fields.push(birth_score(entry, person.birth_date));
     fields.push(sex_score(entry.sex, person.sex));
-    fields.push(place_score(entry, &person.places));
+    fields.push(place_score(entry, person, place));
     for extra in &entry.extra {
         fields.push(extra_score(extra, person_extra(person, &extra.field)));
         weights.push(EXTRA_WEIGHT);
@@ -201,15 +220,11 @@ fn sex_score(entry: Option<Sex>, person: Option<Sex>) -> FieldScore {
 }
 
 /// The best of the entry's place against each of the Person's places.
-fn place_score(entry: &ListEntry, places: &[String]) -> FieldScore {
+fn place_score(entry: &ListEntry, person: &XrefPerson, best: Option<(f64, &str)>) -> FieldScore {
     let Some(place) = entry_place(entry) else {
         return missing("place", "the entry gives no place");
     };
-    let best = places
-        .iter()
-        .map(|p| (place_value(place, p), p))
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    let Some((score, matched)) = best else {
+    let Some((score, matched)) = best.filter(|_| !person.places.is_empty()) else {
         return missing("place", "the Person's records give no place");
     };
     FieldScore {

@@ -61,6 +61,14 @@ enum Command {
     Xref(commands::xref::XrefArgs),
     /// Counts and detention rates, with their definitions; tables, CSV, JSON or SVG charts.
     Stats(commands::stats::StatsArgs),
+    /// Users of the web workbench (in the --server folder).
+    #[command(subcommand)]
+    User(commands::user::UserCommand),
+    /// Cases the web workbench serves, each a store folder.
+    #[command(subcommand)]
+    Case(commands::case::CaseCommand),
+    /// Serve the web workbench.
+    Serve(commands::serve::ServeArgs),
     /// Benchmarks (not run by the tests).
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
@@ -86,6 +94,9 @@ fn main() -> ExitCode {
         Command::Names(command) => commands::names::run(&command),
         Command::Lists(command) => commands::lists::run(&cli.store, &command),
         Command::Xref(args) => commands::xref::run(&cli.store, &args),
+        Command::User(command) => commands::user::run(&command),
+        Command::Case(command) => commands::case::run(&command),
+        Command::Serve(args) => commands::serve::run(&args),
         Command::Bench(command) => commands::bench::run(&command),
     };
     match result {

@@ -24,6 +24,7 @@ mod writer;
 pub use document::IndexDocument;
 pub use error::IndexError;
 pub use facets::Facets;
-pub use search::{Hit, SearchIndex, SearchOptions, SearchResults};
+pub use query::any_phrase_query;
+pub use search::{Hit, HitOrder, SearchFilter, SearchIndex, SearchOptions, SearchResults};
 pub use snippet::Snippet;
 pub use writer::IndexWriter;

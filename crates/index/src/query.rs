@@ -59,6 +59,32 @@ fn normalise_and_not(query: &str) -> String {
     out
 }
 
+/// One query that matches any of `phrases` (say, every spelling of a name),
+/// each kept whole as a quoted phrase and joined with OR. Characters the
+/// query syntax gives a meaning are dropped from the phrases first, so a
+/// name such as `Rahile (Dawut)` cannot change the query's structure.
+pub fn any_phrase_query(phrases: &[String]) -> String {
+    phrases
+        .iter()
+        .map(|phrase| {
+            let plain: String = phrase
+                .chars()
+                .map(|c| {
+                    if "+-&|!(){}[]^\"~*?:\\/".contains(c) {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            plain.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .filter(|words| !words.is_empty())
+        .map(|words| format!("\"{words}\""))
+        .collect::<Vec<_>>()
+        .join(" OR ")
+}
+
 /// Rewrites each `word*` and `field:word*` outside quotes into regex
 /// queries on the lowercased word (see the module comment).
 fn expand_bare_prefixes(query: &str) -> String {
@@ -120,6 +146,15 @@ fn regex_escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_phrase_joins_one_query_without_syntax_characters() {
+        let forms = vec!["Rahile (Dawut)".to_owned(), "热依拉·达吾提".to_owned()];
+        assert_eq!(
+            any_phrase_query(&forms),
+            "\"Rahile Dawut\" OR \"热依拉·达吾提\""
+        );
+    }
 
     #[test]
     fn bare_prefix_searches_text_title_and_path() {

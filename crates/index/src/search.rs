@@ -5,11 +5,14 @@ use std::path::Path;
 use std::str::FromStr;
 
 use serde::Serialize;
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
-use tantivy::query::Query;
-use tantivy::schema::Value;
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{
+    DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 use trove_model::{BlobId, PartKind};
 
 use crate::facets::FacetCollector;
@@ -28,6 +31,31 @@ pub struct SearchOptions {
     pub snippet_chars: usize,
     /// Whether to count facets over the whole result set.
     pub facets: bool,
+    pub order: HitOrder,
+    pub filter: SearchFilter,
+}
+
+/// Narrows a search to documents with these facet values, as the facet
+/// links of a result page do. Values are matched exactly, outside the query
+/// syntax, so a folder name may hold any character.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchFilter {
+    /// A file type code (`xlsx`).
+    pub kind: Option<String>,
+    /// A top-level folder, as [`Facets::by_folder`] names it.
+    pub folder: Option<String>,
+    pub year: Option<i64>,
+}
+
+/// The order hits come in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HitOrder {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Latest year first (the `year:` field), best match first within a year;
+    /// hits without a year come last.
+    Newest,
 }
 
 impl Default for SearchOptions {
@@ -37,6 +65,8 @@ impl Default for SearchOptions {
             offset: 0,
             snippet_chars: 160,
             facets: true,
+            order: HitOrder::Relevance,
+            filter: SearchFilter::default(),
         }
     }
 }
@@ -57,6 +87,9 @@ pub struct Hit {
     pub part_index: Option<u32>,
     pub part_label: Option<String>,
     pub score: f32,
+    /// The year the document was made (the `year:` field), if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<i64>,
     pub snippet: Snippet,
 }
 
@@ -126,7 +159,10 @@ impl SearchIndex {
         options: &SearchOptions,
     ) -> Result<SearchResults, IndexError> {
         let searcher = self.reader.searcher();
-        let parsed = query::parse(&self.index, &self.fields, query)?;
+        let parsed = self.narrowed(
+            query::parse(&self.index, &self.fields, query)?,
+            &options.filter,
+        );
         let total = searcher.search(&parsed, &Count)?;
         let facets = if options.facets {
             Some(searcher.search(&parsed, &FacetCollector)?)
@@ -161,9 +197,39 @@ impl SearchIndex {
             offset: 0,
             snippet_chars,
             facets: false,
+            order: HitOrder::Relevance,
+            filter: SearchFilter::default(),
         };
         self.visit_hits(&searcher, &parsed, total, &options, visit)?;
         Ok(total)
+    }
+
+    /// `query`, limited to the documents `filter` allows.
+    fn narrowed(&self, query: Box<dyn Query>, filter: &SearchFilter) -> Box<dyn Query> {
+        let f = &self.fields;
+        let terms: Vec<Term> = [
+            filter
+                .kind
+                .as_deref()
+                .map(|kind| Term::from_field_text(f.kind, kind)),
+            filter
+                .folder
+                .as_deref()
+                .map(|folder| Term::from_field_text(f.folder, folder)),
+            filter.year.map(|year| Term::from_field_i64(f.year, year)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if terms.is_empty() {
+            return query;
+        }
+        let mut clauses = vec![(Occur::Must, query)];
+        for term in terms {
+            let exact: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+            clauses.push((Occur::Must, exact));
+        }
+        Box::new(BooleanQuery::new(clauses))
     }
 
     fn visit_hits(
@@ -181,12 +247,7 @@ impl SearchIndex {
         if limit == 0 {
             return Ok(());
         }
-        let top = searcher.search(
-            query,
-            &TopDocs::with_limit(limit)
-                .and_offset(options.offset)
-                .order_by_score(),
-        )?;
+        let top = top_docs(searcher, query, limit, options)?;
         let mut highlighter = Highlighter::new(
             searcher,
             query,
@@ -234,7 +295,32 @@ impl SearchIndex {
             part_index: number_of(f.part_index).and_then(|i| u32::try_from(i).ok()),
             part_label: text_of(f.part_label),
             score,
+            year: doc.get_first(f.year).and_then(|v| v.as_i64()),
             snippet: highlighter.snippet(&text),
         })
     }
+}
+
+/// The page of matches `options` asks for, in its order, with their scores.
+fn top_docs(
+    searcher: &Searcher,
+    query: &dyn Query,
+    limit: usize,
+    options: &SearchOptions,
+) -> Result<Vec<(f32, DocAddress)>, IndexError> {
+    let page = TopDocs::with_limit(limit).and_offset(options.offset);
+    Ok(match options.order {
+        HitOrder::Relevance => searcher.search(query, &page.order_by_score())?,
+        HitOrder::Newest => {
+            let newest_then_best = page.order_by((
+                (SortByStaticFastValue::<i64>::for_field("year"), Order::Desc),
+                (SortBySimilarityScore, Order::Desc),
+            ));
+            searcher
+                .search(query, &newest_then_best)?
+                .into_iter()
+                .map(|((_, score), address)| (score, address))
+                .collect()
+        }
+    })
 }

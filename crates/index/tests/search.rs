@@ -1,6 +1,6 @@
 //! The index end to end: documents in, queries out, in Chinese and English.
 
-use trove_index::{IndexDocument, SearchIndex, SearchOptions};
+use trove_index::{HitOrder, IndexDocument, SearchFilter, SearchIndex, SearchOptions};
 use trove_model::{BlobId, Exif, FileKind, ImageFacts, Metadata, Part, PartKind};
 
 fn blob(n: u8) -> BlobId {
@@ -220,4 +220,66 @@ fn a_malformed_query_is_a_clear_error() {
         .search("nosuchfield:x", &SearchOptions::default())
         .unwrap_err();
     assert!(error.to_string().contains("nosuchfield:x"), "{error}");
+}
+
+#[test]
+fn newest_first_orders_by_year_and_puts_undated_hits_last() {
+    let fixture = fixture();
+    let options = SearchOptions {
+        limit: None,
+        order: HitOrder::Newest,
+        ..SearchOptions::default()
+    };
+    let results = fixture
+        .index
+        .search("type:docx OR type:pdf OR type:jpeg", &options)
+        .unwrap();
+    let order: Vec<(BlobId, Option<i64>)> = results
+        .hits
+        .iter()
+        .map(|hit| (hit.blob.clone(), hit.year))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (blob(3), Some(2018)),
+            (blob(1), Some(2017)),
+            (blob(2), None),
+            (blob(2), None),
+        ]
+    );
+}
+
+#[test]
+fn a_filter_narrows_hits_and_facets_to_one_type_folder_or_year() {
+    let fixture = fixture();
+    let search = |filter: SearchFilter| {
+        let options = SearchOptions {
+            limit: None,
+            filter,
+            ..SearchOptions::default()
+        };
+        let results = fixture
+            .index
+            .search("type:docx OR type:pdf OR type:jpeg", &options)
+            .unwrap();
+        let mut blobs: Vec<BlobId> = results.hits.into_iter().map(|hit| hit.blob).collect();
+        blobs.dedup();
+        (blobs, results.facets.unwrap().documents)
+    };
+    let by_type = SearchFilter {
+        kind: Some("pdf".into()),
+        ..SearchFilter::default()
+    };
+    assert_eq!(search(by_type), (vec![blob(2)], 1));
+    let by_folder = SearchFilter {
+        folder: Some("备份".into()),
+        ..SearchFilter::default()
+    };
+    assert_eq!(search(by_folder), (vec![blob(3)], 1));
+    let by_year = SearchFilter {
+        year: Some(2017),
+        ..SearchFilter::default()
+    };
+    assert_eq!(search(by_year), (vec![blob(1)], 1));
 }

@@ -10,11 +10,14 @@
 //!   Writes are idempotent, so redone work never duplicates anything.
 //! - Records: at the end of a run, sheets are read for person records and photos for
 //!   the ID numbers they carry ([`build_records`], also run on its own).
+//! - Outside lists: read ([`read_list`]) and cross-referenced with the Persons
+//!   ([`cross_reference`]), the candidates stored for review.
 //! - Every problem with a file is a recorded failure with stage and reason;
 //!   the run goes on.
 
 mod batch;
 mod error;
+mod lists;
 mod options;
 mod pipeline;
 mod process;
@@ -25,8 +28,10 @@ mod timings;
 mod unpack;
 mod walk;
 mod writer;
+mod xref;
 
 pub use error::IngestError;
+pub use lists::{ListReadError, MAX_LIST_BYTES, read_list};
 pub use options::{ArchiveLimits, IngestOptions};
 pub use pipeline::{WORKER_THREAD_NAME, ingest};
 pub use progress::{Progress, Silent};
@@ -34,3 +39,4 @@ pub use records::{RecordsReport, build_records, records_version};
 pub use report::IngestReport;
 pub use timings::{StageTimings, TimedStage};
 pub use writer::sync_index;
+pub use xref::{XrefReport, cross_reference};

@@ -4,6 +4,7 @@
 //! things the other crates pass between them, so that a blob id or a failure
 //! reason means the same in the catalog, the index, the CLI and the tests.
 
+mod access;
 mod blob;
 mod failure;
 mod kind;
@@ -12,6 +13,7 @@ mod metadata;
 mod part;
 mod record;
 
+pub use access::{AuditEvent, Case, Membership, ParseRoleError, Role, User};
 pub use blob::{BlobId, ParseBlobIdError};
 pub use failure::{Failure, FailureReason, Stage};
 pub use kind::FileKind;

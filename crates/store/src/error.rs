@@ -16,6 +16,28 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+    #[error("the access database at {path} could not be used: {source}; check the --server folder")]
+    Access {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("{what} {name:?} already exists; pick another name")]
+    AlreadyExists { what: &'static str, name: String },
+    #[error("there is no {what} {name:?}; {hint}")]
+    NotFound {
+        what: &'static str,
+        name: String,
+        hint: &'static str,
+    },
+    #[error("{what} {name:?} cannot be used: {why}")]
+    InvalidName {
+        what: &'static str,
+        name: String,
+        why: &'static str,
+    },
+    #[error("this invitation is unknown, already used or expired; ask an admin for a new one")]
+    InvitationUnusable,
     #[error("catalog query failed: {0}")]
     Query(#[from] rusqlite::Error),
     #[error(

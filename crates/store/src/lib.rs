@@ -8,14 +8,18 @@
 //! implementation. Callers hold a `dyn Catalog`, so a PostgreSQL
 //! implementation can be added without touching them.
 
+pub mod access;
 mod blobs;
 mod catalog;
 mod error;
 mod layout;
 mod lists;
+mod record_query;
 mod records;
+mod review;
 mod sqlite;
 
+pub use access::AccessDb;
 pub use blobs::{BlobStore, ContentHashes, StoredBlob, hash_bytes};
 pub use catalog::{
     BlobState, Catalog, DocumentView, ExtractionOutcome, FailureRow, FailureTally, NewBlob,
@@ -24,8 +28,12 @@ pub use catalog::{
 pub use error::StoreError;
 pub use layout::Store;
 pub use lists::{ListCatalog, StoredEntry, XrefBatch};
+pub use record_query::{RECORD_QUERY_FIELDS, RecordQueryError, parse_record_query};
 pub use records::{
     BlobRecords, Candidate, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter, RecordSource,
     RecordSummary, SheetPart, StoredRecord,
+};
+pub use review::{
+    ParseCodeError, ReviewCatalog, ReviewDecision, ReviewProgress, SubjectKind, Verification, VerificationStatus,
 };
 pub use sqlite::SqliteCatalog;

@@ -14,6 +14,7 @@ use trove_index::SearchIndex;
 use trove_ingest::{IngestOptions, Silent};
 use trove_store::{RecordCatalog, Store};
 
+use super::bench::peak_rss_bytes;
 use crate::output::json_line;
 
 /// The time the issue allows for records from a million rows.
@@ -137,16 +138,4 @@ pub fn run(args: &BenchRecordsArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// This process's peak resident memory.
-fn peak_rss_bytes() -> u64 {
-    // SAFETY: rusage is plain integers, for which all zeroes is a valid value, and
-    // getrusage only writes into the struct it is given.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
-        return 0;
-    }
-    // ru_maxrss is in KiB on Linux.
-    u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024
 }

@@ -28,6 +28,11 @@ pub struct DemoArgs {
     /// Print the ingest report as one JSON object instead of the tour.
     #[arg(long)]
     pub json: bool,
+    /// Then serve the demo as a case of the web workbench on this address (the relatives'
+    /// list is cross-referenced first, and an admin `demo` is made with a password printed
+    /// once).
+    #[arg(long, value_name = "ADDRESS", num_args = 0..=1, default_missing_value = "127.0.0.1:8080")]
+    pub serve: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, Args)]
@@ -108,11 +113,14 @@ pub fn run_demo(store: &Path, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         "\nnext: trove search 'QUERY' --store {0}   ·   trove records --store {0}   ·   trove stats --by age --format svg --out ages.svg   ·   trove person ID",
         store.display()
     );
-    Ok(if report.interrupted {
-        ExitCode::from(130)
-    } else {
-        ExitCode::SUCCESS
-    })
+    if report.interrupted {
+        return Ok(ExitCode::from(130));
+    }
+    if let Some(listen) = args.serve {
+        drop((opened, index));
+        super::demo_serve::serve_demo(store, &args.dir, listen)?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The headline figure of the demo, computed from the records as `trove stats` does, next

@@ -3,7 +3,10 @@
 pub mod bench;
 mod bench_ingest;
 mod bench_records;
+mod bench_xref;
+pub mod case;
 pub mod demo;
+mod demo_serve;
 pub mod id;
 pub mod ingest;
 pub mod lists;
@@ -12,9 +15,11 @@ pub mod person;
 pub mod records;
 pub mod reindex;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod stats;
 pub mod status;
+pub mod user;
 pub mod verify;
 pub mod xref;
 

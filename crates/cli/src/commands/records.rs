@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 use trove_model::{BlobId, Record};
@@ -157,44 +157,10 @@ fn forget_mapping(store: &Path) -> anyhow::Result<()> {
     }
 }
 
-/// Words and `field:value` terms to a filter.
+/// Words and `field:value` terms to a filter (the language is the store's, shared with
+/// the workbench).
 pub fn parse_query(terms: &[String]) -> anyhow::Result<RecordFilter> {
-    let mut filter = RecordFilter::default();
-    for term in terms.iter().flat_map(|t| t.split_whitespace()) {
-        let Some((field, value)) = term.split_once(':') else {
-            filter.words.push(term.to_owned());
-            continue;
-        };
-        let value = value.to_owned();
-        match field {
-            "status" => filter.status = Some(value),
-            "list" => filter.list = Some(value),
-            "township" => filter.township = Some(value),
-            "village" => filter.village = Some(value),
-            "sex" => filter.sex = Some(value),
-            "flag" => filter.flag = Some(value),
-            "person" => filter.person = Some(value),
-            "id" => filter.id_number = Some(value.to_uppercase()),
-            "valid" => {
-                filter.id_valid = Some(match value.as_str() {
-                    "yes" | "true" => true,
-                    "no" | "false" => false,
-                    _ => bail!("valid: takes yes or no, not `{value}`"),
-                })
-            }
-            "blob" => {
-                filter.blob = Some(
-                    value
-                        .parse::<BlobId>()
-                        .with_context(|| format!("blob:{value} is not a document id"))?,
-                )
-            }
-            _ => bail!(
-                "unknown field `{field}` in `{term}`: use status, list, township, village, sex, flag, person, id, valid or blob"
-            ),
-        }
-    }
-    Ok(filter)
+    Ok(trove_store::parse_record_query(terms)?)
 }
 
 const CSV_HEADER: [&str; 22] = [

@@ -144,7 +144,7 @@ fn run_batch(
     let color = std::io::stdout().is_terminal();
     for name in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let forms = trove_names::spellings::search_forms(name);
-        let query = batch_query(&forms);
+        let query = trove_index::any_phrase_query(&forms);
         let options = SearchOptions {
             limit: Some(args.limit),
             ..SearchOptions::default()
@@ -168,41 +168,4 @@ fn run_batch(
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// One query for every form of a name, each form a phrase (a name in Chinese characters
-/// too: its parts stand side by side in a list or a speech), joined with OR. Characters the
-/// query syntax gives a meaning are dropped from the names first.
-fn batch_query(forms: &[String]) -> String {
-    forms
-        .iter()
-        .map(|form| {
-            let clean: String = form
-                .chars()
-                .map(|c| {
-                    if "+-&|!(){}[]^\"~*?:\\/".contains(c) {
-                        ' '
-                    } else {
-                        c
-                    }
-                })
-                .collect();
-            format!(
-                "\"{}\"",
-                clean.split_whitespace().collect::<Vec<_>>().join(" ")
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" OR ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::batch_query;
-
-    #[test]
-    fn every_form_of_a_name_joins_one_query() {
-        let forms = vec!["Rahile (Dawut)".to_owned(), "热依拉·达吾提".to_owned()];
-        assert_eq!(batch_query(&forms), "\"Rahile Dawut\" OR \"热依拉·达吾提\"");
-    }
 }

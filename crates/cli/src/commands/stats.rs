@@ -6,11 +6,9 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
-use trove_model::Record;
 use trove_records::normalize::ethnicity::standard_ethnicity;
-use trove_records::persons::facts_of;
 use trove_records::stats::{
-    Dimension, PersonFacts, StatsOptions, compute, to_csv, to_svg, to_text,
+    Dimension, PersonFacts, Population, StatsOptions, compute, to_csv, to_svg, to_text,
 };
 use trove_store::{RecordCatalog, Store};
 
@@ -109,17 +107,10 @@ pub fn run(store: &Path, args: &StatsArgs) -> anyhow::Result<ExitCode> {
 pub fn person_facts(
     catalog: &dyn RecordCatalog,
 ) -> anyhow::Result<(Vec<PersonFacts>, Option<NaiveDate>)> {
-    let mut facts = Vec::new();
-    let mut latest: Option<NaiveDate> = None;
+    let mut population = Population::default();
     catalog.for_each_person(&mut |_, records| {
-        let refs: Vec<&Record> = records.iter().collect();
-        latest = records
-            .iter()
-            .filter_map(|r| r.fields.detained_since)
-            .chain(latest)
-            .max();
-        facts.push(facts_of(&refs));
+        population.add(&records);
         Ok(())
     })?;
-    Ok((facts, latest))
+    Ok((population.persons, population.latest_detention))
 }

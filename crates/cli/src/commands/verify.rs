@@ -1,13 +1,15 @@
 //! `trove verify`: every original re-hashed against the catalog.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
 use serde_json::json;
 use trove_store::Catalog;
+use trove_store::access::ACCESS_DB_FILE;
 
 use super::open_store;
+use super::serve::open_access;
 use crate::output::json_line;
 
 #[derive(Debug, Args)]
@@ -15,6 +17,9 @@ pub struct VerifyArgs {
     /// One JSON object per problem, then a summary object.
     #[arg(long)]
     pub json: bool,
+    /// Also check the audit trail's hash chain in this server folder (when it holds access.sqlite).
+    #[arg(long, env = "TROVE_SERVER")]
+    pub server: Option<PathBuf>,
 }
 
 pub fn run(store: &Path, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
@@ -54,9 +59,50 @@ pub fn run(store: &Path, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    Ok(if problems.is_empty() {
+    let chain_intact = match &args.server {
+        Some(server) => verify_audit_trail(server, args.json)?,
+        None => true,
+    };
+    Ok(if problems.is_empty() && chain_intact {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(2)
     })
+}
+
+/// Checks the audit trail's hash chain, if `server` holds an access
+/// database; says whether it is intact.
+fn verify_audit_trail(server: &Path, json: bool) -> anyhow::Result<bool> {
+    if !server.join(ACCESS_DB_FILE).is_file() {
+        return Ok(true);
+    }
+    let report = open_access(server)?.verify_audit_chain()?;
+    if json {
+        json_line(&json!({
+            "audit_events_checked": report.checked,
+            "audit_problem": report.first_problem.as_ref().map(|p| json!({
+                "seq": p.seq, "kind": p.kind.as_str(), "message": p.message,
+            })),
+            "audit_head_hash": report.head_hash,
+        }))?;
+    } else {
+        match &report.first_problem {
+            None => {
+                println!("audit trail: {} events, chain intact", report.checked);
+                if let Some(head) = &report.head_hash {
+                    println!(
+                        "audit trail head: {head} (keep it elsewhere: it also reveals events removed from the end)"
+                    );
+                }
+            }
+            Some(problem) => println!(
+                "audit trail: chain broken at event {} ({}): {}; the {} events before it are intact",
+                problem.seq,
+                problem.kind.as_str(),
+                problem.message,
+                report.checked
+            ),
+        }
+    }
+    Ok(report.first_problem.is_none())
 }

@@ -3,6 +3,7 @@
 mod lists;
 mod read;
 mod records;
+mod review;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use crate::catalog::{
     StatusSummary, WriteBatch,
 };
 use crate::lists::{ListCatalog, StoredEntry, XrefBatch};
+use crate::review::{ReviewCatalog, ReviewDecision, ReviewProgress, SubjectKind, Verification};
 use crate::records::{
     BlobRecords, Candidate, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter, RecordSource,
     RecordSummary, SheetPart, StoredRecord,
@@ -28,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/001_catalog.sql"),
     include_str!("../../migrations/sqlite/002_records.sql"),
     include_str!("../../migrations/sqlite/003_lists.sql"),
+    include_str!("../../migrations/sqlite/004_review.sql"),
 ];
 
 /// The catalog in a SQLite file.
@@ -271,5 +274,35 @@ impl ListCatalog for SqliteCatalog {
 
     fn match_candidates(&self, name: &str) -> Result<Vec<trove_model::MatchCandidate>, StoreError> {
         lists::candidates(&self.lock(), name)
+    }
+}
+
+impl ReviewCatalog for SqliteCatalog {
+    fn record_review(&self, decision: &ReviewDecision) -> Result<(), StoreError> {
+        review::record_review(&mut self.lock(), decision)
+    }
+
+    fn review_progress(&self) -> Result<Vec<ReviewProgress>, StoreError> {
+        review::review_progress(&self.lock())
+    }
+
+    fn person_matches(&self, person: &str) -> Result<Vec<trove_model::MatchCandidate>, StoreError> {
+        review::person_matches(&self.lock(), person)
+    }
+
+    fn review_history(&self, list: &str) -> Result<Vec<ReviewDecision>, StoreError> {
+        review::review_history(&self.lock(), list)
+    }
+
+    fn record_verification(&self, verification: &Verification) -> Result<(), StoreError> {
+        review::record_verification(&self.lock(), verification)
+    }
+
+    fn verification_history(
+        &self,
+        kind: SubjectKind,
+        subject: &str,
+    ) -> Result<Vec<Verification>, StoreError> {
+        review::verification_history(&self.lock(), kind, subject)
     }
 }

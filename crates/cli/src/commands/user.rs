@@ -1,0 +1,260 @@
+//! `trove user`: accounts of the web workbench.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+use clap::{Args, Subcommand};
+use serde_json::json;
+use trove_model::Role;
+use trove_store::AccessDb;
+use trove_store::access::NewAuditEvent;
+use trove_web::password::hash_password;
+use trove_web::session::new_token;
+
+use super::serve::ServerDir;
+use crate::output::{json_line, terminal_safe};
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user: a server admin (`--role admin` without `--case`) or a member of one case.
+    Add(AddArgs),
+    /// Give an existing user a role in a case (replacing any role they had there).
+    Grant(GrantArgs),
+    /// List users and what they may open.
+    List(ListArgs),
+    /// Issue an API token for a user (sent as `Authorization: Bearer TOKEN`); printed once.
+    Token(TokenArgs),
+    /// Disable a user: their sessions and API tokens end at once; their history stays.
+    Disable(DisableArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    pub name: String,
+    /// What the token is for, so it can be told apart from the user's others.
+    #[arg(long)]
+    pub label: String,
+    #[command(flatten)]
+    pub server: ServerDir,
+}
+
+#[derive(Debug, Args)]
+pub struct DisableArgs {
+    pub name: String,
+    #[command(flatten)]
+    pub server: ServerDir,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    pub name: String,
+    /// admin, editor, reviewer or viewer.
+    #[arg(long)]
+    pub role: Role,
+    /// The case the user joins; without it, only `--role admin` is allowed (a server admin).
+    #[arg(long)]
+    pub case: Option<String>,
+    /// Read the password from this file (its first line) instead of asking for it.
+    #[arg(long)]
+    pub password_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub server: ServerDir,
+}
+
+#[derive(Debug, Args)]
+pub struct GrantArgs {
+    pub name: String,
+    #[arg(long)]
+    pub role: Role,
+    #[arg(long)]
+    pub case: String,
+    #[command(flatten)]
+    pub server: ServerDir,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// One JSON object per user.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub server: ServerDir,
+}
+
+pub fn run(command: &UserCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        UserCommand::Add(args) => add(args),
+        UserCommand::Grant(args) => grant(args),
+        UserCommand::List(args) => list(args),
+        UserCommand::Token(args) => issue_token(args),
+        UserCommand::Disable(args) => disable(args),
+    }
+}
+
+fn issue_token(args: &TokenArgs) -> anyhow::Result<ExitCode> {
+    let db = args.server.open()?;
+    if db.user(&args.name)?.is_none_or(|user| user.disabled) {
+        bail!(
+            "there is no enabled user {:?}; `trove user list` shows who there is",
+            args.name
+        );
+    }
+    let token = new_token();
+    db.create_api_token(&token, &args.name, &args.label, Utc::now())?;
+    db.append_audit(
+        NewAuditEvent::new("api_token_issued")
+            .target(&args.name)
+            .detail(format!("label {:?}, from the command line", args.label)),
+    )?;
+    eprintln!(
+        "API token for {} (shown once; keep it secret):",
+        terminal_safe(&args.name)
+    );
+    println!("{token}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn disable(args: &DisableArgs) -> anyhow::Result<ExitCode> {
+    let db = args.server.open()?;
+    db.disable_user(&args.name, Utc::now())?;
+    db.append_audit(
+        NewAuditEvent::new("user_disabled")
+            .target(&args.name)
+            .detail("from the command line"),
+    )?;
+    println!(
+        "disabled {}; their sessions and API tokens have ended",
+        terminal_safe(&args.name)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn add(args: &AddArgs) -> anyhow::Result<ExitCode> {
+    if args.case.is_none() && args.role != Role::Admin {
+        bail!(
+            "a {} needs a case: add --case CASE (only --role admin without --case makes a server admin)",
+            args.role
+        );
+    }
+    let db = args.server.open()?;
+    if let Some(case) = &args.case
+        && db.case(case)?.is_none()
+    {
+        bail!(
+            "there is no case {case:?}; add it first with `trove case add {case} --case-store PATH`"
+        );
+    }
+    let password = match &args.password_file {
+        Some(path) => password_from_file(path)?,
+        None => password_from_terminal(&args.name)?,
+    };
+    let hash = hash_password(&password)?;
+    db.add_user(&args.name, &hash, args.case.is_none(), Utc::now())?;
+    if let Some(case) = &args.case {
+        db.set_membership(&args.name, case, args.role)?;
+    }
+    audit_grant(
+        &db,
+        "user_added",
+        &args.name,
+        args.role,
+        args.case.as_deref(),
+    )?;
+    match &args.case {
+        Some(case) => println!(
+            "added {} as {} of {case}",
+            terminal_safe(&args.name),
+            args.role
+        ),
+        None => println!("added {} as a server admin", terminal_safe(&args.name)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn grant(args: &GrantArgs) -> anyhow::Result<ExitCode> {
+    let db = args.server.open()?;
+    db.set_membership(&args.name, &args.case, args.role)?;
+    audit_grant(&db, "role_granted", &args.name, args.role, Some(&args.case))?;
+    println!(
+        "{} is now {} of {}",
+        terminal_safe(&args.name),
+        args.role,
+        args.case
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn audit_grant(
+    db: &AccessDb,
+    action: &str,
+    user: &str,
+    role: Role,
+    case: Option<&str>,
+) -> anyhow::Result<()> {
+    let mut event = NewAuditEvent::new(action)
+        .target(user)
+        .detail(format!("role {role}, from the command line"));
+    if let Some(case) = case {
+        event = event.case(case);
+    }
+    db.append_audit(event)?;
+    Ok(())
+}
+
+fn list(args: &ListArgs) -> anyhow::Result<ExitCode> {
+    let db = args.server.open()?;
+    let memberships = db.memberships()?;
+    for user in db.users()? {
+        let own: Vec<_> = memberships.iter().filter(|m| m.user == user.name).collect();
+        if args.json {
+            let cases: Vec<_> = own
+                .iter()
+                .map(|m| json!({"case": m.case, "role": m.role}))
+                .collect();
+            json_line(&json!({
+                "name": user.name,
+                "is_admin": user.is_admin,
+                "disabled": user.disabled,
+                "created_at": user.created_at,
+                "cases": cases,
+            }))?;
+        } else {
+            let mut access: Vec<String> = own
+                .iter()
+                .map(|m| format!("{} of {}", m.role, m.case))
+                .collect();
+            if user.is_admin {
+                access.insert(0, "server admin".to_string());
+            }
+            let state = if user.disabled { " (disabled)" } else { "" };
+            println!(
+                "{}\t{}{state}",
+                terminal_safe(&user.name),
+                access.join(", ")
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The first line of `path`, without its line ending.
+fn password_from_file(path: &Path) -> anyhow::Result<String> {
+    let text = fs::read_to_string(path)
+        .with_context(|| format!("reading the password file {}", path.display()))?;
+    Ok(text.lines().next().unwrap_or_default().to_string())
+}
+
+/// Asks twice, without echo.
+fn password_from_terminal(name: &str) -> anyhow::Result<String> {
+    let first = rpassword::prompt_password(format!("password for {}: ", terminal_safe(name)))
+        .context("reading the password from the terminal (or pass --password-file FILE)")?;
+    let second = rpassword::prompt_password("the same password again: ")
+        .context("reading the password from the terminal")?;
+    if first != second {
+        bail!("the two passwords differ; run the command again");
+    }
+    Ok(first)
+}

@@ -1,0 +1,379 @@
+//! The audit trail's hash chain: how an event's hash is made, and the walk
+//! that finds the first event altered, removed or reordered.
+//!
+//! Each hash is BLAKE3 over the previous event's hash and the event's fields,
+//! every field length-prefixed (and optional ones tagged), so no two
+//! different events encode to the same bytes. The chain proves order and
+//! completeness up to its newest event: removing events from the end leaves a
+//! valid shorter chain, which is why `trove verify` prints the head hash to
+//! keep elsewhere.
+
+use std::collections::HashSet;
+
+use trove_model::AuditEvent;
+
+use super::AccessDb;
+use super::audit::{EVENT_COLUMNS, event_from_row};
+use crate::StoreError;
+
+/// The `prev_hash` of the first event.
+pub(super) const FIRST_PREV_HASH: &str =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Separates trove's audit hashes from any other BLAKE3 use of the same bytes.
+const DOMAIN: &[u8] = b"trove audit event v1\0";
+
+/// The hash `event` must carry, as hex.
+pub(super) fn event_hash(event: &AuditEvent) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(DOMAIN);
+    put_text(&mut hasher, &event.prev_hash);
+    hasher.update(&event.seq.to_le_bytes());
+    put_text(&mut hasher, &event.at);
+    put_optional(&mut hasher, event.actor.as_deref());
+    put_text(&mut hasher, &event.action);
+    put_optional(&mut hasher, event.case.as_deref());
+    put_optional(&mut hasher, event.target.as_deref());
+    put_text(&mut hasher, &event.detail);
+    hasher.finalize().to_hex().to_string()
+}
+
+fn put_text(hasher: &mut blake3::Hasher, text: &str) {
+    hasher.update(&(text.len() as u64).to_le_bytes());
+    hasher.update(text.as_bytes());
+}
+
+fn put_optional(hasher: &mut blake3::Hasher, text: Option<&str>) {
+    match text {
+        None => {
+            hasher.update(&[0]);
+        }
+        Some(text) => {
+            hasher.update(&[1]);
+            put_text(hasher, text);
+        }
+    }
+}
+
+/// What a walk of the chain found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainReport {
+    /// Events checked and found sound before the first problem (all of them if none).
+    pub checked: u64,
+    pub first_problem: Option<ChainProblem>,
+    /// The newest event's hash: kept somewhere else, it also reveals events
+    /// later removed from the end.
+    pub head_hash: Option<String>,
+}
+
+/// The first event whose place in the chain is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainProblem {
+    pub seq: u64,
+    pub kind: ProblemKind,
+    pub message: String,
+}
+
+/// How the chain was broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The event's fields or hash were changed.
+    Altered,
+    /// The event is gone.
+    Removed,
+    /// The event is not where its sequence number puts it.
+    Reordered,
+}
+
+impl ProblemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemKind::Altered => "altered",
+            ProblemKind::Removed => "removed",
+            ProblemKind::Reordered => "reordered",
+        }
+    }
+}
+
+impl AccessDb {
+    /// Walks the audit trail in the order it was written (rowid), recomputing
+    /// every hash and checking every link and sequence number; stops at the
+    /// first problem.
+    pub fn verify_audit_chain(&self) -> Result<ChainReport, StoreError> {
+        let connection = self.lock();
+        let present: HashSet<u64> = connection
+            .prepare("SELECT seq FROM audit_events")?
+            .query_map([], |row| row.get::<_, i64>(0))?
+            .map(|seq| seq.map(|seq| seq as u64))
+            .collect::<Result<_, _>>()?;
+        let mut statement = connection.prepare(&format!(
+            "SELECT {EVENT_COLUMNS} FROM audit_events ORDER BY rowid"
+        ))?;
+        let mut rows = statement.query([])?;
+        let mut walk = ChainWalk::new(present);
+        while let Some(row) = rows.next()? {
+            if let Some(problem) = walk.step(&event_from_row(row)?) {
+                return Ok(walk.report(Some(problem)));
+            }
+        }
+        Ok(walk.report(None))
+    }
+}
+
+/// The state of a walk: what the next event must look like.
+struct ChainWalk {
+    present: HashSet<u64>,
+    expected_seq: u64,
+    prev_hash: String,
+    checked: u64,
+}
+
+impl ChainWalk {
+    fn new(present: HashSet<u64>) -> Self {
+        ChainWalk {
+            present,
+            expected_seq: 1,
+            prev_hash: FIRST_PREV_HASH.to_string(),
+            checked: 0,
+        }
+    }
+
+    fn step(&mut self, event: &AuditEvent) -> Option<ChainProblem> {
+        let expected = self.expected_seq;
+        if event.seq != expected {
+            return Some(if self.present.contains(&expected) {
+                problem(
+                    expected,
+                    ProblemKind::Reordered,
+                    format!(
+                        "event {expected} was moved: event {} stands where it should be",
+                        event.seq
+                    ),
+                )
+            } else if event.seq > expected {
+                problem(
+                    expected,
+                    ProblemKind::Removed,
+                    format!(
+                        "event {expected} is missing: the trail goes from event {} to event {}",
+                        expected - 1,
+                        event.seq
+                    ),
+                )
+            } else {
+                problem(
+                    event.seq,
+                    ProblemKind::Reordered,
+                    format!(
+                        "event {} appears again after event {}",
+                        event.seq,
+                        expected - 1
+                    ),
+                )
+            });
+        }
+        if event_hash(event) != event.hash {
+            return Some(problem(
+                event.seq,
+                ProblemKind::Altered,
+                format!(
+                    "event {} no longer matches its hash: its fields were changed",
+                    event.seq
+                ),
+            ));
+        }
+        if event.prev_hash != self.prev_hash {
+            return Some(if event.seq == 1 {
+                problem(
+                    1,
+                    ProblemKind::Altered,
+                    "event 1 does not start the chain".into(),
+                )
+            } else {
+                problem(
+                    event.seq - 1,
+                    ProblemKind::Altered,
+                    format!(
+                        "event {} was altered and rehashed: event {} committed to another hash",
+                        event.seq - 1,
+                        event.seq
+                    ),
+                )
+            });
+        }
+        self.prev_hash = event.hash.clone();
+        self.expected_seq += 1;
+        self.checked += 1;
+        None
+    }
+
+    fn report(self, first_problem: Option<ChainProblem>) -> ChainReport {
+        ChainReport {
+            checked: self.checked,
+            head_hash: (self.checked > 0 && first_problem.is_none()).then_some(self.prev_hash),
+            first_problem,
+        }
+    }
+}
+
+fn problem(seq: u64, kind: ProblemKind, message: String) -> ChainProblem {
+    ChainProblem { seq, kind, message }
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    use super::*;
+    use crate::access::NewAuditEvent;
+
+    /// A trail of six events, and a second connection to its file with the
+    /// append-only triggers dropped, as an attacker holding the file would.
+    fn trail() -> (tempfile::TempDir, AccessDb, Connection) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = AccessDb::open_in(dir.path()).unwrap();
+        for user in ["amina", "bob", "chen", "dilnur", "erkin", "fatima"] {
+            db.append_audit(
+                NewAuditEvent::new("login")
+                    .actor(user)
+                    .detail("from 10.0.0.1"),
+            )
+            .unwrap();
+        }
+        let attacker = Connection::open(db.path()).unwrap();
+        attacker
+            .execute_batch(
+                "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;",
+            )
+            .unwrap();
+        (dir, db, attacker)
+    }
+
+    fn first_problem(db: &AccessDb) -> (u64, ProblemKind) {
+        let problem = db
+            .verify_audit_chain()
+            .unwrap()
+            .first_problem
+            .expect("a problem");
+        (problem.seq, problem.kind)
+    }
+
+    #[test]
+    fn an_intact_trail_verifies_with_its_head_hash() {
+        let (_dir, db, _) = trail();
+        let report = db.verify_audit_chain().unwrap();
+        assert_eq!(report.checked, 6);
+        assert_eq!(report.first_problem, None);
+        let newest = &db.audit_events(&Default::default(), 0, 1).unwrap()[0];
+        assert_eq!(report.head_hash.as_deref(), Some(newest.hash.as_str()));
+    }
+
+    #[test]
+    fn an_empty_trail_is_intact() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = AccessDb::open_in(dir.path()).unwrap();
+        let report = db.verify_audit_chain().unwrap();
+        assert_eq!((report.checked, report.first_problem), (0, None));
+    }
+
+    #[test]
+    fn a_changed_field_names_that_event_as_altered() {
+        let (_dir, db, attacker) = trail();
+        attacker
+            .execute(
+                "UPDATE audit_events SET actor = 'mallory' WHERE seq = 3",
+                [],
+            )
+            .unwrap();
+        assert_eq!(first_problem(&db), (3, ProblemKind::Altered));
+    }
+
+    #[test]
+    fn a_changed_and_rehashed_event_is_caught_by_the_next_link() {
+        let (_dir, db, attacker) = trail();
+        let mut event = db
+            .audit_events(&Default::default(), 3, 1)
+            .unwrap()
+            .remove(0);
+        assert_eq!(event.seq, 3);
+        event.detail = "from 192.0.2.9".into();
+        attacker
+            .execute(
+                "UPDATE audit_events SET detail = ?1, hash = ?2 WHERE seq = 3",
+                (&event.detail, event_hash(&event)),
+            )
+            .unwrap();
+        assert_eq!(first_problem(&db), (3, ProblemKind::Altered));
+    }
+
+    #[test]
+    fn a_deleted_event_is_named_as_removed() {
+        let (_dir, db, attacker) = trail();
+        attacker
+            .execute("DELETE FROM audit_events WHERE seq = 4", [])
+            .unwrap();
+        assert_eq!(first_problem(&db), (4, ProblemKind::Removed));
+        attacker
+            .execute("DELETE FROM audit_events WHERE seq = 1", [])
+            .unwrap();
+        assert_eq!(first_problem(&db), (1, ProblemKind::Removed));
+    }
+
+    #[test]
+    fn swapped_events_name_the_first_one_out_of_place_as_reordered() {
+        let (_dir, db, attacker) = trail();
+        // Event 4 written before event 3: the rows trade places in the file.
+        attacker
+            .execute_batch(
+                "UPDATE audit_events SET rowid = -1 WHERE seq = 3;
+                 UPDATE audit_events SET rowid = 3 WHERE seq = 4;
+                 UPDATE audit_events SET rowid = 4 WHERE seq = -1 OR rowid = -1;",
+            )
+            .unwrap();
+        let report = db.verify_audit_chain().unwrap();
+        assert_eq!(report.checked, 2);
+        let problem = report.first_problem.unwrap();
+        assert_eq!((problem.seq, problem.kind), (3, ProblemKind::Reordered));
+        assert!(
+            problem.message.contains("event 4 stands where"),
+            "{}",
+            problem.message
+        );
+    }
+
+    #[test]
+    fn swapped_sequence_numbers_are_named_as_reordered() {
+        let (_dir, db, attacker) = trail();
+        attacker
+            .execute_batch(
+                "UPDATE audit_events SET seq = -2 WHERE seq = 2;
+                 UPDATE audit_events SET seq = 2 WHERE seq = 5;
+                 UPDATE audit_events SET seq = 5 WHERE seq = -2;",
+            )
+            .unwrap();
+        assert_eq!(first_problem(&db), (2, ProblemKind::Reordered));
+    }
+
+    #[test]
+    fn the_encoding_keeps_fields_apart() {
+        let event = |actor: Option<&str>, target: Option<&str>| AuditEvent {
+            seq: 1,
+            at: "2026-11-23T10:00:00.000000Z".into(),
+            actor: actor.map(str::to_string),
+            action: "login".into(),
+            case: None,
+            target: target.map(str::to_string),
+            detail: String::new(),
+            prev_hash: FIRST_PREV_HASH.into(),
+            hash: String::new(),
+        };
+        assert_ne!(
+            event_hash(&event(Some("ab"), None)),
+            event_hash(&event(None, Some("ab")))
+        );
+        assert_ne!(
+            event_hash(&event(Some(""), None)),
+            event_hash(&event(None, None))
+        );
+    }
+}

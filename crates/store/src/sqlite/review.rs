@@ -1,0 +1,325 @@
+//! The review facet on SQLite: `review_decisions` and `verifications`, append-only.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, params};
+use trove_model::{MatchCandidate, Review};
+
+use crate::StoreError;
+use crate::review::{ReviewDecision, ReviewProgress, SubjectKind, Verification};
+
+fn timestamp(at: &DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|e| StoreError::Corrupt(format!("timestamp {text:?}: {e}")))
+}
+
+pub(super) fn record_review(
+    connection: &mut Connection,
+    decision: &ReviewDecision,
+) -> Result<(), StoreError> {
+    if decision.review == Review::Unreviewed {
+        return Err(StoreError::InvalidName {
+            what: "review",
+            name: decision.review.code().to_owned(),
+            why: "a decision accepts, rejects or is unsure",
+        });
+    }
+    let tx = connection.transaction()?;
+    let changed = tx.execute(
+        "UPDATE match_candidates SET review = ?4 WHERE list = ?1 AND row = ?2 AND person = ?3",
+        params![
+            decision.list,
+            decision.row,
+            decision.person,
+            decision.review.code()
+        ],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::NotFound {
+            what: "candidate match",
+            name: format!(
+                "list {}, row {}, person {}",
+                decision.list, decision.row, decision.person
+            ),
+            hint: "reload the review queue: the list may have been imported again",
+        });
+    }
+    tx.execute(
+        "INSERT INTO review_decisions (list, row, person, review, note, by_user, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            decision.list,
+            decision.row,
+            decision.person,
+            decision.review.code(),
+            decision.note,
+            decision.by,
+            timestamp(&decision.at)
+        ],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+pub(super) fn review_progress(connection: &Connection) -> Result<Vec<ReviewProgress>, StoreError> {
+    let mut statement = connection.prepare(
+        "SELECT list, COUNT(*), SUM(review = 'unreviewed') FROM match_candidates
+         GROUP BY list ORDER BY list",
+    )?;
+    let progress = statement
+        .query_map([], |row| {
+            Ok(ReviewProgress {
+                list: row.get(0)?,
+                candidates: row.get::<_, i64>(1)?.max(0) as u64,
+                unreviewed: row.get::<_, i64>(2)?.max(0) as u64,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(progress)
+}
+
+pub(super) fn person_matches(
+    connection: &Connection,
+    person: &str,
+) -> Result<Vec<MatchCandidate>, StoreError> {
+    let mut statement = connection.prepare(
+        "SELECT list, row, score, fields, review FROM match_candidates WHERE person = ?1
+         ORDER BY score DESC, list, row",
+    )?;
+    let rows = statement
+        .query_map([person], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, u32>(1)?,
+                row.get::<_, f64>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(list, row, score, fields, review)| {
+            Ok(MatchCandidate {
+                list,
+                row,
+                person: person.to_owned(),
+                score,
+                fields: serde_json::from_str(&fields)
+                    .map_err(|e| StoreError::Corrupt(format!("match fields JSON: {e}")))?,
+                review: Review::from_code(&review)
+                    .ok_or_else(|| StoreError::Corrupt(format!("review {review:?}")))?,
+            })
+        })
+        .collect()
+}
+
+pub(super) fn review_history(
+    connection: &Connection,
+    list: &str,
+) -> Result<Vec<ReviewDecision>, StoreError> {
+    let mut statement = connection.prepare(
+        "SELECT row, person, review, note, by_user, at FROM review_decisions
+         WHERE list = ?1 ORDER BY seq",
+    )?;
+    let rows = statement
+        .query_map([list], |row| {
+            Ok((
+                row.get::<_, u32>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, String>(5)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(row, person, review, note, by, at)| {
+            Ok(ReviewDecision {
+                list: list.to_owned(),
+                row,
+                person,
+                review: Review::from_code(&review)
+                    .ok_or_else(|| StoreError::Corrupt(format!("review {review:?}")))?,
+                note,
+                by,
+                at: parse_timestamp(&at)?,
+            })
+        })
+        .collect()
+}
+
+pub(super) fn record_verification(
+    connection: &Connection,
+    verification: &Verification,
+) -> Result<(), StoreError> {
+    let evidence = serde_json::to_string(&verification.evidence)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    connection.execute(
+        "INSERT INTO verifications (subject_kind, subject, status, note, evidence, by_user, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            verification.subject_kind.code(),
+            verification.subject,
+            verification.status.code(),
+            verification.note,
+            evidence,
+            verification.by,
+            timestamp(&verification.at)
+        ],
+    )?;
+    Ok(())
+}
+
+pub(super) fn verification_history(
+    connection: &Connection,
+    kind: SubjectKind,
+    subject: &str,
+) -> Result<Vec<Verification>, StoreError> {
+    let mut statement = connection.prepare(
+        "SELECT status, note, evidence, by_user, at FROM verifications
+         WHERE subject_kind = ?1 AND subject = ?2 ORDER BY seq",
+    )?;
+    let rows = statement
+        .query_map(params![kind.code(), subject], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(status, note, evidence, by, at)| {
+            Ok(Verification {
+                subject_kind: kind,
+                subject: subject.to_owned(),
+                status: status
+                    .parse()
+                    .map_err(|e| StoreError::Corrupt(format!("{e}")))?,
+                note,
+                evidence: serde_json::from_str(&evidence)
+                    .map_err(|e| StoreError::Corrupt(format!("evidence JSON: {e}")))?,
+                by,
+                at: parse_timestamp(&at)?,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use trove_model::{ListInfo, MatchCandidate};
+
+    use crate::review::{ReviewCatalog, VerificationStatus};
+    use crate::{ListCatalog, SqliteCatalog, StoreError, XrefBatch};
+
+    use super::*;
+
+    fn catalog_with_candidate() -> (tempfile::TempDir, SqliteCatalog) {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = SqliteCatalog::open(dir.path().join("trove.sqlite")).unwrap();
+        let info = ListInfo {
+            name: "relatives".into(),
+            file_name: "relatives.csv".into(),
+            blake3: "00".into(),
+            entries: 0,
+        };
+        catalog.import_list(&info, &[]).unwrap();
+        let batch = XrefBatch {
+            candidates: vec![MatchCandidate {
+                list: "relatives".into(),
+                row: 2,
+                person: "p1".into(),
+                score: 0.9,
+                fields: Vec::new(),
+                review: Review::Unreviewed,
+            }],
+            ..XrefBatch::default()
+        };
+        catalog.save_xref("relatives", &batch).unwrap();
+        (dir, catalog)
+    }
+
+    fn decision(review: Review, note: &str, second: u32) -> ReviewDecision {
+        ReviewDecision {
+            list: "relatives".into(),
+            row: 2,
+            person: "p1".into(),
+            review,
+            note: note.into(),
+            by: "rita".into(),
+            at: Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, second).unwrap(),
+        }
+    }
+
+    #[test]
+    fn decisions_are_kept_in_order_and_the_latest_is_the_candidates_review() {
+        let (_dir, catalog) = catalog_with_candidate();
+        let first = decision(Review::Unsure, "same village, other birth year", 1);
+        let second = decision(Review::Accepted, "the photo matches", 2);
+        catalog.record_review(&first).unwrap();
+        catalog.record_review(&second).unwrap();
+        assert_eq!(
+            catalog.review_history("relatives").unwrap(),
+            vec![first, second]
+        );
+        let candidates = catalog.match_candidates("relatives").unwrap();
+        assert_eq!(candidates[0].review, Review::Accepted);
+        assert_eq!(catalog.person_matches("p1").unwrap(), candidates);
+        let progress = catalog.review_progress().unwrap();
+        assert_eq!((progress[0].candidates, progress[0].unreviewed), (1, 0));
+    }
+
+    #[test]
+    fn a_decision_on_an_unknown_candidate_is_refused_and_not_kept() {
+        let (_dir, catalog) = catalog_with_candidate();
+        let mut stray = decision(Review::Accepted, "", 1);
+        stray.person = "p2".into();
+        assert!(matches!(
+            catalog.record_review(&stray),
+            Err(StoreError::NotFound { .. })
+        ));
+        assert!(catalog.review_history("relatives").unwrap().is_empty());
+    }
+
+    #[test]
+    fn verification_history_is_per_subject_and_cannot_be_rewritten() {
+        let (dir, catalog) = catalog_with_candidate();
+        let status = |status, subject: &str| Verification {
+            subject_kind: SubjectKind::Person,
+            subject: subject.into(),
+            status,
+            note: "checked".into(),
+            evidence: vec!["https://example.org/report".into()],
+            by: "eddie".into(),
+            at: Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0).unwrap(),
+        };
+        let corroborated = status(VerificationStatus::Corroborated, "p1");
+        let disputed = status(VerificationStatus::Disputed, "p1");
+        catalog.record_verification(&corroborated).unwrap();
+        catalog
+            .record_verification(&status(VerificationStatus::Verified, "p2"))
+            .unwrap();
+        catalog.record_verification(&disputed).unwrap();
+        assert_eq!(
+            catalog
+                .verification_history(SubjectKind::Person, "p1")
+                .unwrap(),
+            vec![corroborated, disputed]
+        );
+        let raw = Connection::open(dir.path().join("trove.sqlite")).unwrap();
+        assert!(raw.execute("DELETE FROM verifications", []).is_err());
+        assert!(
+            raw.execute("UPDATE verifications SET status = 'verified'", [])
+                .is_err()
+        );
+    }
+}

@@ -1,0 +1,199 @@
+//! Who is asking: the user behind a session cookie or an API token, and
+//! whether they may see a case.
+
+use axum::Json;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{TimeDelta, Utc};
+use serde_json::json;
+use trove_model::{Membership, Role};
+use trove_store::StoreError;
+
+use crate::app::AppState;
+use crate::csrf;
+use crate::error::WebError;
+use crate::session::{IDLE_TIMEOUT, SESSION_COOKIE, cookie_token};
+
+/// A session is touched (its expiry pushed back) at most this often.
+const TOUCH_INTERVAL: TimeDelta = TimeDelta::minutes(1);
+
+/// How the user proved who they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// A browser session; the token is the cookie's value.
+    Session { token: String },
+    /// An API token in `Authorization: Bearer`.
+    ApiToken,
+}
+
+/// The user making the request.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub name: String,
+    /// A server admin: manages users, cases and the audit trail.
+    pub is_admin: bool,
+    /// The cases this user may open, with their role in each. A server admin
+    /// may open every case, as its admin.
+    pub memberships: Vec<Membership>,
+    pub credential: Credential,
+}
+
+impl CurrentUser {
+    /// The CSRF token this user's forms carry (empty for API tokens, which need none).
+    pub fn csrf_token(&self) -> String {
+        match &self.credential {
+            Credential::Session { token } => csrf::token_for(token),
+            Credential::ApiToken => String::new(),
+        }
+    }
+
+    /// The user's role in `case`, if they may open it.
+    pub fn role_in(&self, case: &str) -> Option<Role> {
+        self.memberships
+            .iter()
+            .find(|membership| membership.case == case)
+            .map(|membership| membership.role)
+    }
+}
+
+/// Checks that `user` may act in `case` with at least `required`. Someone
+/// outside the case gets 404, as for a case that does not exist, so that
+/// case names do not leak; a member whose role is too low gets 403.
+pub fn require_case_role(user: &CurrentUser, case: &str, required: Role) -> Result<Role, WebError> {
+    match user.role_in(case) {
+        None => Err(WebError::NotFound),
+        Some(role) if !role.at_least(required) => Err(WebError::Forbidden),
+        Some(role) => Ok(role),
+    }
+}
+
+/// Checks that `user` is a server admin (403 otherwise).
+pub fn require_server_admin(user: &CurrentUser) -> Result<(), WebError> {
+    if user.is_admin {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+/// Why a request could not be tied to a user.
+pub enum AuthRejection {
+    /// Not logged in: HTML pages go to the login page, the API answers 401.
+    LoginRequired {
+        api: bool,
+    },
+    Store(StoreError),
+}
+
+impl IntoResponse for AuthRejection {
+    fn into_response(self) -> Response {
+        match self {
+            AuthRejection::LoginRequired { api: false } => Redirect::to("/login").into_response(),
+            AuthRejection::LoginRequired { api: true } => (
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, "Bearer")],
+                Json(json!({"error": "log in, or send an API token as `Authorization: Bearer TOKEN`"})),
+            )
+                .into_response(),
+            AuthRejection::Store(error) => WebError::Store(error).into_response(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let api = parts.uri.path().starts_with("/api/");
+        let found = identify(&parts.headers, state).map_err(AuthRejection::Store)?;
+        let Some((name, credential)) = found else {
+            return Err(AuthRejection::LoginRequired { api });
+        };
+        load_user(state, name, credential)
+            .map_err(AuthRejection::Store)?
+            .ok_or(AuthRejection::LoginRequired { api })
+    }
+}
+
+/// For pages that anyone may open (the login form): `None` when not logged in.
+impl OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        match <CurrentUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(user) => Ok(Some(user)),
+            Err(AuthRejection::LoginRequired { .. }) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+}
+
+/// The user name and credential a request carries, if valid. A request with
+/// an `Authorization` header is judged by that header alone.
+fn identify(
+    headers: &HeaderMap,
+    state: &AppState,
+) -> Result<Option<(String, Credential)>, StoreError> {
+    let db = state.access();
+    if let Some(authorization) = headers.get(header::AUTHORIZATION) {
+        let token = authorization
+            .to_str()
+            .ok()
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim);
+        return Ok(match token {
+            Some(token) if !token.is_empty() => db
+                .api_token_user(token)?
+                .map(|name| (name, Credential::ApiToken)),
+            _ => None,
+        });
+    }
+    let Some(token) = cookie_token(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    let Some(session) = db.session(&token, now)? else {
+        return Ok(None);
+    };
+    if now.timestamp() - session.last_seen >= TOUCH_INTERVAL.num_seconds() {
+        db.touch_session(&token, now, IDLE_TIMEOUT)?;
+    }
+    Ok(Some((session.user, Credential::Session { token })))
+}
+
+fn load_user(
+    state: &AppState,
+    name: String,
+    credential: Credential,
+) -> Result<Option<CurrentUser>, StoreError> {
+    let db = state.access();
+    let Some(user) = db.user(&name)? else {
+        return Ok(None);
+    };
+    let memberships = if user.is_admin {
+        db.cases()?
+            .into_iter()
+            .map(|case| Membership {
+                user: name.clone(),
+                case: case.name,
+                role: Role::Admin,
+            })
+            .collect()
+    } else {
+        db.memberships_of(&name)?
+    };
+    Ok(Some(CurrentUser {
+        name,
+        is_admin: user.is_admin,
+        memberships,
+        credential,
+    }))
+}

@@ -1,0 +1,100 @@
+//! What a request can fail with, and the page or JSON each failure shows.
+
+use askama::Template;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::json;
+use trove_store::StoreError;
+
+use crate::password::PasswordError;
+
+/// A failed request. Server-side failures are logged in full and shown to the
+/// user without internals.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// Also for cases the user may not know exist: a 404 reveals nothing.
+    #[error("there is nothing here")]
+    NotFound,
+    #[error("your role does not allow this")]
+    Forbidden,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("a page could not be rendered: {0}")]
+    Template(#[from] askama::Error),
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    #[error("a background task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    /// A registered case whose store or index cannot be opened.
+    #[error("the case cannot be opened: {0}")]
+    CaseUnavailable(String),
+}
+
+impl WebError {
+    fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Forbidden => StatusCode::FORBIDDEN,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Store(_)
+            | WebError::Template(_)
+            | WebError::Password(_)
+            | WebError::Task(_)
+            | WebError::CaseUnavailable(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// What the user is told: the message for their own mistakes, a generic
+    /// one (details go to the server's log) for ours.
+    fn public_message(&self) -> String {
+        if self.status().is_server_error() {
+            eprintln!("error: {self}");
+            "Something went wrong on the server; it has been logged. Try again, or tell the \
+             server's admin if it persists."
+                .to_string()
+        } else {
+            self.to_string()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    status: u16,
+    message: String,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let page = ErrorPage {
+            status: status.as_u16(),
+            message: self.public_message(),
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, page.message).into_response(),
+        }
+    }
+}
+
+/// A [`WebError`] answered as JSON, for `/api/…` routes.
+#[derive(Debug)]
+pub struct ApiError(pub WebError);
+
+impl<E: Into<WebError>> From<E> for ApiError {
+    fn from(error: E) -> Self {
+        ApiError(error.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        (status, Json(json!({"error": self.0.public_message()}))).into_response()
+    }
+}

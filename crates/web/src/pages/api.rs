@@ -1,0 +1,44 @@
+//! The JSON API: who am I, and which cases may I open.
+
+use axum::Json;
+use serde::Serialize;
+use trove_model::Role;
+
+use crate::auth::CurrentUser;
+
+#[derive(Serialize)]
+pub struct Me {
+    name: String,
+    is_admin: bool,
+    cases: Vec<CaseAccess>,
+}
+
+#[derive(Serialize)]
+pub struct CaseAccess {
+    name: String,
+    role: Role,
+}
+
+fn case_access(user: &CurrentUser) -> Vec<CaseAccess> {
+    user.memberships
+        .iter()
+        .map(|membership| CaseAccess {
+            name: membership.case.clone(),
+            role: membership.role,
+        })
+        .collect()
+}
+
+/// `GET /api/me`.
+pub async fn me(user: CurrentUser) -> Json<Me> {
+    Json(Me {
+        cases: case_access(&user),
+        name: user.name,
+        is_admin: user.is_admin,
+    })
+}
+
+/// `GET /api/cases`.
+pub async fn cases(user: CurrentUser) -> Json<Vec<CaseAccess>> {
+    Json(case_access(&user))
+}

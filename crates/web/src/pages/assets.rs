@@ -1,0 +1,67 @@
+//! The stylesheet, the API's OpenAPI document, and the page for unknown addresses.
+
+use axum::http::header;
+use axum::response::IntoResponse;
+
+use crate::error::WebError;
+
+const STYLESHEET: &str = include_str!("../../static/app.css");
+/// Written by hand beside the routes (a test checks that every `/api/` route is in it).
+const OPENAPI: &str = include_str!("../../static/openapi.json");
+
+/// `GET /static/app.css`.
+pub async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        STYLESHEET,
+    )
+}
+
+/// `GET /api/openapi.json`: the API described, for anyone (it holds no case data).
+pub async fn openapi() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        OPENAPI,
+    )
+}
+
+/// Any address no route answers.
+pub async fn not_found() -> WebError {
+    WebError::NotFound
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OPENAPI;
+
+    /// Every `/api/` path the router serves, as written in app.rs.
+    fn routed_api_paths() -> Vec<String> {
+        let app = include_str!("../app.rs");
+        app.split('"')
+            .filter(|s| s.starts_with("/api/") && *s != "/api/openapi.json")
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn the_openapi_document_describes_every_api_route() {
+        let document: serde_json::Value =
+            serde_json::from_str(OPENAPI).expect("static/openapi.json is JSON");
+        assert_eq!(document["openapi"], "3.1.0");
+        let paths = document["paths"].as_object().expect("paths");
+        let routed = routed_api_paths();
+        assert!(routed.len() >= 5, "{routed:?}");
+        for path in routed {
+            assert!(
+                paths.contains_key(&path),
+                "{path} is routed but not described in static/openapi.json"
+            );
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! The audit trail, for server admins: filtered by actor, action, case and
+//! date, newest first, a page at a time. Looking at it is itself audited.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+use trove_model::AuditEvent;
+use trove_store::access::{AuditFilter, NewAuditEvent};
+
+use super::{Chrome, render};
+use crate::app::AppState;
+use crate::auth::{CurrentUser, require_server_admin};
+use crate::error::WebError;
+
+/// Events per page.
+const PAGE_SIZE: u64 = 50;
+
+/// The filter form's fields, as sent (empty means "any").
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    case: String,
+    /// First day shown, `YYYY-MM-DD` (UTC).
+    #[serde(default)]
+    since: String,
+    /// Last day shown, `YYYY-MM-DD` (UTC).
+    #[serde(default)]
+    until: String,
+    /// 1-based.
+    #[serde(default)]
+    page: Option<u64>,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    chrome: Chrome,
+    query: AuditQuery,
+    events: Vec<AuditEvent>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    previous_link: Option<String>,
+    next_link: Option<String>,
+}
+
+/// `GET /admin/audit`.
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<AuditQuery>,
+) -> Result<Html<String>, WebError> {
+    require_server_admin(&user)?;
+    let filter = filter_of(&query)?;
+    let db = state.access();
+    state.audit(
+        NewAuditEvent::new("audit_viewed")
+            .actor(&user.name)
+            .detail(describe(&query)),
+    )?;
+    let total = db.audit_count(&filter)?;
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page = query.page.unwrap_or(1).clamp(1, pages);
+    let events = db.audit_events(&filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+    let link = |to: u64| page_link(&query, to);
+    render(&AuditPage {
+        chrome: Chrome::for_user(&user, "Audit trail"),
+        previous_link: (page > 1).then(|| link(page - 1)),
+        next_link: (page < pages).then(|| link(page + 1)),
+        query,
+        events,
+        total,
+        page,
+        pages,
+    })
+}
+
+fn filter_of(query: &AuditQuery) -> Result<AuditFilter, WebError> {
+    let given = |text: &str| Some(text.trim().to_string()).filter(|text| !text.is_empty());
+    let day = |text: &str, field: &str| -> Result<Option<NaiveDate>, WebError> {
+        given(text)
+            .map(|text| {
+                NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
+                    WebError::BadRequest(format!(
+                        "{field} must be a date like 2026-11-23, not {text:?}"
+                    ))
+                })
+            })
+            .transpose()
+    };
+    let until = day(&query.until, "until")?
+        // Events are compared as text with the start of the day after.
+        .map(|day| day.checked_add_days(Days::new(1)).unwrap_or(day));
+    Ok(AuditFilter {
+        actor: given(&query.actor),
+        action: given(&query.action),
+        case: given(&query.case),
+        since: day(&query.since, "since")?.map(|day| day.to_string()),
+        until: until.map(|day| day.to_string()),
+    })
+}
+
+/// The filter in words, for the audit event that records the viewing.
+fn describe(query: &AuditQuery) -> String {
+    let parts: Vec<String> = [
+        ("actor", &query.actor),
+        ("action", &query.action),
+        ("case", &query.case),
+        ("since", &query.since),
+        ("until", &query.until),
+    ]
+    .into_iter()
+    .filter(|(_, value)| !value.trim().is_empty())
+    .map(|(name, value)| format!("{name}={value}"))
+    .collect();
+    if parts.is_empty() {
+        "all events".to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn page_link(query: &AuditQuery, page: u64) -> String {
+    let fields = [
+        ("actor", query.actor.as_str()),
+        ("action", query.action.as_str()),
+        ("case", query.case.as_str()),
+        ("since", query.since.as_str()),
+        ("until", query.until.as_str()),
+        ("page", &page.to_string()),
+    ];
+    let query = serde_urlencoded::to_string(fields).unwrap_or_default();
+    format!("/admin/audit?{query}")
+}

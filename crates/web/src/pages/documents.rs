@@ -1,0 +1,147 @@
+//! A document: its page (facts, provenance, text by parts), its image
+//! preview, its original as an audited download, and the same as JSON.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use trove_model::{BlobId, Role};
+use trove_store::access::NewAuditEvent;
+use trove_store::{Catalog, DocumentView};
+
+use super::{Chrome, render};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::case_data::{CaseData, open_case};
+use crate::document_view::DocumentFacts;
+use crate::download::{file_body, safe_file_name};
+use crate::error::{ApiError, WebError};
+use crate::preview::{PreviewError, png_preview};
+use crate::safe_json::SafeJson;
+
+#[derive(Template)]
+#[template(path = "document.html")]
+struct DocumentPage {
+    chrome: Chrome,
+    case: String,
+    name: String,
+    document: DocumentFacts,
+}
+
+/// The document `id` of the case, read off the async threads; 404 for an id
+/// that is malformed or not in this case's catalog (other cases' documents
+/// are in other catalogs, so a case can never show them).
+async fn load(data: Arc<CaseData>, id: &str) -> Result<DocumentView, WebError> {
+    let id = BlobId::from_str(id).map_err(|_| WebError::NotFound)?;
+    tokio::task::spawn_blocking(move || data.store.catalog.document(&id))
+        .await??
+        .ok_or(WebError::NotFound)
+}
+
+/// `GET /cases/{case}/documents/{id}`.
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((case, id)): Path<(String, String)>,
+) -> Result<Html<String>, WebError> {
+    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
+    let view = load(data, &id).await?;
+    let document = DocumentFacts::from(&view);
+    let name = document.name(view.metadata.title.as_deref());
+    render(&DocumentPage {
+        chrome: Chrome::for_user(&user, &name),
+        case,
+        name,
+        document,
+    })
+}
+
+/// `GET /api/cases/{case}/documents/{id}`.
+pub async fn api_document(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((case, id)): Path<(String, String)>,
+) -> Result<SafeJson<DocumentFacts>, ApiError> {
+    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
+    let view = load(data, &id).await?;
+    Ok(SafeJson(DocumentFacts::from(&view)))
+}
+
+/// `GET /cases/{case}/documents/{id}/preview.png`: an image document drawn
+/// again as a PNG of at most 800 pixels a side; never the original's bytes.
+pub async fn preview(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((case, id)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
+    let view = load(Arc::clone(&data), &id).await?;
+    if !view.kind.is_image() {
+        return Err(WebError::NotFound);
+    }
+    let png = tokio::task::spawn_blocking(move || {
+        let original = data.store.blobs.read(&view.id)?;
+        Ok::<_, WebError>(png_preview(view.kind, &original))
+    })
+    .await??
+    .map_err(|error| match error {
+        PreviewError::NotAnImage(_) => WebError::NotFound,
+        other => WebError::BadRequest(other.to_string()),
+    })?;
+    Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
+}
+
+/// `GET /cases/{case}/documents/{id}/original`: the original bytes, as a
+/// download only (never shown inline), recorded in the audit trail before
+/// the first byte is sent.
+pub async fn original(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((case, id)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
+    let view = load(Arc::clone(&data), &id).await?;
+    let path = view
+        .occurrences
+        .first()
+        .map(|o| o.path.clone())
+        .unwrap_or_default();
+    state.audit(
+        NewAuditEvent::new("download_original")
+            .actor(&user.name)
+            .case(&case)
+            .target(view.id.as_str())
+            .detail(path.clone()),
+    )?;
+    let blob = view.id.clone();
+    let file = tokio::task::spawn_blocking(move || data.store.blobs.open_blob(&blob)).await??;
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        safe_file_name(&view.id, &path)
+    );
+    let mut response = Response::new(file_body(file));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(view.size));
+    // The name is ASCII letters, digits and `.-_` only, so this cannot fail;
+    // if it ever did, the browser would pick a name.
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    } else {
+        headers.insert(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_static("attachment"),
+        );
+    }
+    Ok(response)
+}

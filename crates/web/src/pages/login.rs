@@ -1,0 +1,241 @@
+//! Logging in and out.
+
+use askama::Template;
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use trove_store::access::NewAuditEvent;
+
+use super::{Chrome, render};
+use crate::app::AppState;
+use crate::auth::{Credential, CurrentUser};
+use crate::error::WebError;
+use crate::password::verify_password;
+use crate::session::{
+    IDLE_TIMEOUT, SESSION_COOKIE, VISITOR_COOKIE, clear_cookie, new_token, set_cookie,
+};
+use crate::throttle::{
+    AddressVerdict, ClientAddress, FAILURE_WINDOW, MAX_FAILURES, record_failure,
+};
+use crate::{csrf, password};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    problem: Option<String>,
+    name: String,
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    name: String,
+    password: String,
+}
+
+/// `GET /login`: the form, or the home page for someone logged in.
+pub async fn show(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    if user.is_some() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    visitor_form(&state, &headers, |csrf| LoginPage {
+        chrome: Chrome::for_visitor("Log in", csrf),
+        problem: None,
+        name: String::new(),
+    })
+}
+
+/// Renders a form for someone not logged in, giving them a visitor cookie
+/// (to bind the form's CSRF token to) if they have no cookie yet.
+pub fn visitor_form<T: Template>(
+    state: &AppState,
+    headers: &HeaderMap,
+    page: impl FnOnce(String) -> T,
+) -> Result<Response, WebError> {
+    if let Some(csrf) = csrf::expected_token(headers) {
+        return Ok(render(&page(csrf))?.into_response());
+    }
+    let visitor = new_token();
+    let html = render(&page(csrf::token_for(&visitor)))?;
+    // Secure like the session cookie: one set over plain HTTP by a network
+    // attacker would let them forge this browser's login form.
+    let secure = state.config().secure_cookies;
+    Ok((
+        [(
+            header::SET_COOKIE,
+            set_cookie(VISITOR_COOKIE, &visitor, secure),
+        )],
+        html,
+    )
+        .into_response())
+}
+
+/// `POST /login`.
+pub async fn submit(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let now = Utc::now();
+    // No account has a longer name; the cap keeps junk out of the failure table.
+    let name: String = form.name.trim().chars().take(MAX_NAME_CHARS + 1).collect();
+    let refuse = |status: StatusCode, problem: String| -> Result<Response, WebError> {
+        let page = LoginPage {
+            chrome: Chrome::for_visitor(
+                "Log in",
+                csrf::expected_token(&headers).unwrap_or_default(),
+            ),
+            problem: Some(problem),
+            name: name.clone(),
+        };
+        Ok((status, render(&page)?).into_response())
+    };
+
+    match state
+        .addresses()
+        .attempt(address, std::time::Instant::now())
+    {
+        AddressVerdict::Allowed => {}
+        verdict => {
+            if verdict == AddressVerdict::JustLimited {
+                state.audit(NewAuditEvent::new("lockout").detail(format!(
+                    "address {address} made too many login attempts in a minute"
+                )))?;
+            }
+            return refuse(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many login attempts from your address. Wait a minute and try again.".into(),
+            );
+        }
+    }
+    if let Some(until) = state.access().locked_until(&name, now)? {
+        state.audit(
+            NewAuditEvent::new("login_failed")
+                .target(&name)
+                .detail(format!("refused while locked out, from {address}")),
+        )?;
+        return refuse(StatusCode::TOO_MANY_REQUESTS, locked_message(until));
+    }
+
+    if !password_matches(&state, &name, form.password).await? {
+        state.audit(
+            NewAuditEvent::new("login_failed")
+                .target(&name)
+                .detail(format!("wrong user name or password, from {address}")),
+        )?;
+        if let Some(until) = record_failure(state.access(), &name, now)? {
+            state.audit(NewAuditEvent::new("lockout").target(&name).detail(format!(
+                "{MAX_FAILURES} failed logins within {} minutes; refused until {}",
+                FAILURE_WINDOW.num_minutes(),
+                until.format("%Y-%m-%d %H:%M UTC")
+            )))?;
+            return refuse(StatusCode::TOO_MANY_REQUESTS, locked_message(until));
+        }
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "Wrong user name or password.".into(),
+        );
+    }
+
+    state.access().clear_login_failures(&name)?;
+    // Logins are rare enough to sweep expired sessions out on each.
+    state.access().delete_expired_sessions(now)?;
+    let token = new_token();
+    state
+        .access()
+        .create_session(&token, &name, now, IDLE_TIMEOUT)?;
+    state.audit(
+        NewAuditEvent::new("login")
+            .actor(&name)
+            .detail(format!("from {address}")),
+    )?;
+    let secure = state.config().secure_cookies;
+    Ok((
+        AppendHeaders([
+            (
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, &token, secure),
+            ),
+            (header::SET_COOKIE, clear_cookie(VISITOR_COOKIE, secure)),
+        ]),
+        Redirect::to("/"),
+    )
+        .into_response())
+}
+
+/// The longest user name the access database accepts.
+const MAX_NAME_CHARS: usize = 64;
+
+fn locked_message(until: DateTime<Utc>) -> String {
+    format!(
+        "Too many failed logins for this name. Try again after {}.",
+        until.format("%H:%M UTC")
+    )
+}
+
+/// Whether `password` is the password of an enabled user `name`. Unknown
+/// names are checked against a throwaway hash, so that the time taken does
+/// not tell which names exist. Hashing runs off the async threads.
+async fn password_matches(
+    state: &AppState,
+    name: &str,
+    password: String,
+) -> Result<bool, WebError> {
+    let stored = state.access().password_hash(name)?;
+    let matches = tokio::task::spawn_blocking(move || match stored {
+        Some(hash) => verify_password(&password, &hash),
+        None => {
+            let _ = verify_password(&password, unknown_user_hash());
+            Ok(false)
+        }
+    })
+    .await??;
+    Ok(matches)
+}
+
+fn unknown_user_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| password::hash_password("no user has this password").unwrap_or_default())
+}
+
+/// `POST /logout`: ends this browser's session.
+pub async fn logout(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, WebError> {
+    if let Credential::Session { token } = &user.credential {
+        state.access().delete_session(token)?;
+    }
+    state.audit(NewAuditEvent::new("logout").actor(&user.name))?;
+    Ok(logged_out(&state))
+}
+
+/// `POST /logout-everywhere`: ends every session of this user, on every device.
+pub async fn logout_everywhere(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, WebError> {
+    let ended = state.access().delete_sessions_of(&user.name)?;
+    state.audit(
+        NewAuditEvent::new("logout_everywhere")
+            .actor(&user.name)
+            .detail(format!("{ended} sessions ended")),
+    )?;
+    Ok(logged_out(&state))
+}
+
+fn logged_out(state: &AppState) -> Response {
+    let secure = state.config().secure_cookies;
+    (
+        [(header::SET_COOKIE, clear_cookie(SESSION_COOKIE, secure))],
+        Redirect::to("/login"),
+    )
+        .into_response()
+}

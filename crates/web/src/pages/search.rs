@@ -1,0 +1,441 @@
+//! Search: the page with its facets and pages of hits, batch search by a
+//! list of names, and the same as JSON.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use trove_index::{Facets, Hit, IndexError, SearchOptions, SearchResults};
+use trove_model::{PartKind, Role};
+
+use super::{Chrome, render};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::case_data::{CaseData, open_case};
+use crate::error::{ApiError, WebError};
+use crate::highlight::{Segment, segments};
+use crate::safe_json::SafeJson;
+use crate::search_request::{MAX_PAGE, PAGE_SIZE, SearchParams, SearchRequest, Sort};
+
+/// Names one batch may hold: each is a search of its own.
+pub const MAX_BATCH_NAMES: usize = 200;
+
+/// One hit as the page lists it.
+pub struct HitView {
+    pub id: String,
+    pub short_id: String,
+    pub kind: String,
+    pub title: Option<String>,
+    pub paths: Vec<String>,
+    /// Where in the document: `page 3`, `sheet "名单" row 12`.
+    pub part: String,
+    /// The document page's anchor for that part.
+    pub anchor: String,
+    pub score: String,
+    pub year: Option<i64>,
+    pub snippet: Vec<Segment>,
+}
+
+impl From<&Hit> for HitView {
+    fn from(hit: &Hit) -> Self {
+        HitView {
+            id: hit.blob.as_str().to_owned(),
+            short_id: hit.blob.short().to_owned(),
+            kind: hit.kind.clone(),
+            title: hit.title.clone(),
+            paths: hit.paths.clone(),
+            part: describe_part(hit),
+            anchor: match (hit.part_kind, hit.part_index) {
+                (Some(kind), Some(index)) => format!("#{}-{index}", kind.code()),
+                _ => String::new(),
+            },
+            score: format!("{:.2}", hit.score),
+            year: hit.year,
+            snippet: segments(&hit.snippet),
+        }
+    }
+}
+
+/// `page 3`, `sheet "名单" row 12`, or `metadata` for a document matched on
+/// its paths or fields alone.
+fn describe_part(hit: &Hit) -> String {
+    let part = match (hit.part_kind, hit.part_index, &hit.part_label) {
+        (Some(PartKind::Body), _, _) => "text".to_owned(),
+        (Some(kind), _, Some(label)) => format!("{} “{label}”", kind.code()),
+        (Some(kind), Some(index), None) => format!("{} {index}", kind.code()),
+        _ => return "metadata".to_owned(),
+    };
+    match (hit.part_kind, hit.snippet.line) {
+        (Some(PartKind::Sheet), Some(row)) => format!("{part}, row {row}"),
+        (Some(_), Some(line)) if line > 1 => format!("{part}, line {line}"),
+        _ => part,
+    }
+}
+
+/// A facet value the results can be narrowed to (or widened from).
+pub struct FacetLink {
+    pub label: String,
+    pub count: u64,
+    pub href: String,
+    /// Already narrowed to this value: the link widens again.
+    pub active: bool,
+}
+
+pub struct FacetGroup {
+    pub heading: &'static str,
+    pub links: Vec<FacetLink>,
+}
+
+fn facet_groups(case: &str, request: &SearchRequest, facets: &Facets) -> Vec<FacetGroup> {
+    let filter = &request.filter;
+    let link = |label: String, count: u64, active: bool, changed: SearchRequest| FacetLink {
+        label,
+        count,
+        href: changed.link(case),
+        active,
+    };
+    let by_type = facets.by_type.iter().map(|(kind, &count)| {
+        let active = filter.kind.as_deref() == Some(kind.as_str());
+        let changed = request.with_filter(|f| f.kind = (!active).then(|| kind.clone()));
+        link(kind.clone(), count, active, changed)
+    });
+    let by_folder = facets.by_folder.iter().map(|(folder, &count)| {
+        let active = filter.folder.as_deref() == Some(folder.as_str());
+        let changed = request.with_filter(|f| f.folder = (!active).then(|| folder.clone()));
+        link(folder.clone(), count, active, changed)
+    });
+    // Newest years first, as investigators read them.
+    let by_year = facets.by_year.iter().rev().map(|(&year, &count)| {
+        let active = filter.year == Some(year);
+        let changed = request.with_filter(|f| f.year = (!active).then_some(year));
+        link(year.to_string(), count, active, changed)
+    });
+    [
+        ("Type", by_type.collect::<Vec<_>>()),
+        ("Folder", by_folder.collect()),
+        ("Year", by_year.collect()),
+    ]
+    .into_iter()
+    .filter(|(_, links)| !links.is_empty())
+    .map(|(heading, links)| FacetGroup { heading, links })
+    .collect()
+}
+
+/// A page of results, ready to show.
+pub struct ResultsView {
+    pub total: usize,
+    pub documents: u64,
+    pub first: usize,
+    pub last: usize,
+    pub hits: Vec<HitView>,
+    pub facets: Vec<FacetGroup>,
+    pub previous_link: Option<String>,
+    pub next_link: Option<String>,
+}
+
+impl ResultsView {
+    fn new(case: &str, request: &SearchRequest, results: &SearchResults) -> Self {
+        let offset = (request.page - 1) * PAGE_SIZE;
+        let pages = results.total.div_ceil(PAGE_SIZE).min(MAX_PAGE);
+        ResultsView {
+            total: results.total,
+            documents: results.facets.as_ref().map_or(0, |f| f.documents),
+            first: if results.hits.is_empty() {
+                0
+            } else {
+                offset + 1
+            },
+            last: offset + results.hits.len(),
+            hits: results.hits.iter().map(HitView::from).collect(),
+            facets: results
+                .facets
+                .as_ref()
+                .map(|facets| facet_groups(case, request, facets))
+                .unwrap_or_default(),
+            previous_link: (request.page > 1).then(|| request.at_page(request.page - 1).link(case)),
+            next_link: (request.page < pages).then(|| request.at_page(request.page + 1).link(case)),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    chrome: Chrome,
+    case: String,
+    request: SearchRequest,
+    by_date: bool,
+    problem: Option<String>,
+    results: Option<ResultsView>,
+}
+
+/// `GET /cases/{case}/search`.
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(case): Path<String>,
+    Query(params): Query<SearchParams>,
+) -> Result<Response, WebError> {
+    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
+    let request = SearchRequest::from_params(&params)?;
+    let (results, problem) = if request.query.is_empty() {
+        (None, None)
+    } else {
+        match search(data, request.query.clone(), request.options()).await {
+            Ok(results) => (Some(ResultsView::new(&case, &request, &results)), None),
+            Err(WebError::BadRequest(message)) => (None, Some(message)),
+            Err(other) => return Err(other),
+        }
+    };
+    let status = if problem.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let html = render(&SearchPage {
+        chrome: Chrome::for_user(&user, &format!("Search {case}")),
+        by_date: request.sort == Sort::Date,
+        case,
+        request,
+        problem,
+        results,
+    })?;
+    Ok((status, html).into_response())
+}
+
+/// Runs a search off the async threads. A query the index cannot read is the
+/// user's to fix (400); anything else is the server's.
+async fn search(
+    data: Arc<CaseData>,
+    query: String,
+    options: SearchOptions,
+) -> Result<SearchResults, WebError> {
+    tokio::task::spawn_blocking(move || data.index.search(&query, &options))
+        .await?
+        .map_err(search_error)
+}
+
+fn search_error(error: IndexError) -> WebError {
+    match error {
+        IndexError::Query { .. } => WebError::BadRequest(format!(
+            "{error}. Write words, \"phrases\", AND, OR, NOT, prefix* or field:value \
+             (fields: type, path, author, camera, year, title)."
+        )),
+        other => WebError::CaseUnavailable(format!("its search index failed: {other}")),
+    }
+}
+
+/// The batch search form.
+#[derive(Debug, Deserialize)]
+pub struct BatchForm {
+    /// Names, one a line.
+    #[serde(default)]
+    names: String,
+}
+
+/// What one name of a batch found.
+pub struct NameResults {
+    pub name: String,
+    /// The spellings searched for.
+    pub forms: Vec<String>,
+    pub total: usize,
+    pub documents: u64,
+    pub hits: Vec<Hit>,
+}
+
+/// Searches each name in every spelling trove knows for it (Latin, Chinese
+/// characters, Uyghur Arabic script): the documents where it appears in any.
+fn search_names(data: &CaseData, names: &[String]) -> Result<Vec<NameResults>, WebError> {
+    let options = SearchOptions {
+        limit: Some(PAGE_SIZE),
+        ..SearchOptions::default()
+    };
+    names
+        .iter()
+        .map(|name| {
+            let forms = trove_names::spellings::search_forms(name);
+            let query = trove_index::any_phrase_query(&forms);
+            let results = if query.is_empty() {
+                SearchResults {
+                    total: 0,
+                    facets: None,
+                    hits: Vec::new(),
+                }
+            } else {
+                data.index.search(&query, &options).map_err(search_error)?
+            };
+            Ok(NameResults {
+                name: name.clone(),
+                forms,
+                total: results.total,
+                documents: results.facets.map_or(0, |f| f.documents),
+                hits: results.hits,
+            })
+        })
+        .collect()
+}
+
+/// The non-empty lines of a list of names, at most [`MAX_BATCH_NAMES`].
+fn names_of(text: &str) -> Result<Vec<String>, WebError> {
+    let names: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if names.is_empty() {
+        return Err(WebError::BadRequest(
+            "the list of names is empty: write one name a line".to_owned(),
+        ));
+    }
+    if names.len() > MAX_BATCH_NAMES {
+        return Err(WebError::BadRequest(format!(
+            "the list has {} names; a batch takes at most {MAX_BATCH_NAMES}, so split it",
+            names.len()
+        )));
+    }
+    Ok(names)
+}
+
+async fn run_batch(data: Arc<CaseData>, names: Vec<String>) -> Result<Vec<NameResults>, WebError> {
+    tokio::task::spawn_blocking(move || search_names(&data, &names)).await?
+}
+
+/// One name's results as the batch page shows them.
+pub struct NameView {
+    pub name: String,
+    pub forms: String,
+    pub total: usize,
+    pub documents: u64,
+    pub hits: Vec<HitView>,
+}
+
+#[derive(Template)]
+#[template(path = "search_batch.html")]
+struct BatchPage {
+    chrome: Chrome,
+    case: String,
+    names: Vec<NameView>,
+}
+
+/// `POST /cases/{case}/search/batch`: a list of names, one a line.
+pub async fn batch(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(case): Path<String>,
+    Form(form): Form<BatchForm>,
+) -> Result<Html<String>, WebError> {
+    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
+    let found = run_batch(data, names_of(&form.names)?).await?;
+    let names = found
+        .into_iter()
+        .map(|found| NameView {
+            forms: found.forms.join(", "),
+            hits: found.hits.iter().map(HitView::from).collect(),
+            name: found.name,
+            total: found.total,
+            documents: found.documents,
+        })
+        .collect();
+    render(&BatchPage {
+        chrome: Chrome::for_user(&user, &format!("Batch search in {case}")),
+        case,
+        names,
+    })
+}
+
+/// A hit in JSON: the index's hit, plus its snippet cut into runs (byte
+/// offsets are awkward in JavaScript).
+#[derive(Serialize)]
+pub struct ApiHit {
+    #[serde(flatten)]
+    hit: Hit,
+    segments: Vec<Segment>,
+}
+
+impl From<Hit> for ApiHit {
+    fn from(hit: Hit) -> Self {
+        ApiHit {
+            segments: segments(&hit.snippet),
+            hit,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct ApiSearchResults {
+    query: String,
+    page: usize,
+    per_page: usize,
+    sort: &'static str,
+    /// Matching parts in all.
+    total: usize,
+    facets: Option<Facets>,
+    hits: Vec<ApiHit>,
+}
+
+/// `GET /api/cases/{case}/search?q=…&page=…&sort=…&type=…&folder=…&year=…`.
+pub async fn api_search(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(case): Path<String>,
+    Query(params): Query<SearchParams>,
+) -> Result<SafeJson<ApiSearchResults>, ApiError> {
+    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
+    let request = SearchRequest::from_params(&params)?;
+    if request.query.is_empty() {
+        return Err(WebError::BadRequest("give a query as ?q=…".to_owned()).into());
+    }
+    let results = search(data, request.query.clone(), request.options()).await?;
+    Ok(SafeJson(ApiSearchResults {
+        page: request.page,
+        per_page: PAGE_SIZE,
+        sort: request.sort.code(),
+        total: results.total,
+        facets: results.facets,
+        hits: results.hits.into_iter().map(ApiHit::from).collect(),
+        query: request.query,
+    }))
+}
+
+/// The body of a batch search through the API.
+#[derive(Debug, Deserialize)]
+pub struct ApiBatch {
+    names: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct ApiNameResults {
+    name: String,
+    forms: Vec<String>,
+    total: usize,
+    documents: u64,
+    hits: Vec<ApiHit>,
+}
+
+/// `POST /api/cases/{case}/search/batch` with `{"names": […]}`.
+pub async fn api_batch(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(case): Path<String>,
+    Json(body): Json<ApiBatch>,
+) -> Result<SafeJson<Vec<ApiNameResults>>, ApiError> {
+    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
+    let found = run_batch(data, names_of(&body.names.join("\n"))?).await?;
+    Ok(SafeJson(
+        found
+            .into_iter()
+            .map(|found| ApiNameResults {
+                name: found.name,
+                forms: found.forms,
+                total: found.total,
+                documents: found.documents,
+                hits: found.hits.into_iter().map(ApiHit::from).collect(),
+            })
+            .collect(),
+    ))
+}

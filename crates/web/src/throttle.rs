@@ -1,0 +1,133 @@
+//! Login rate limiting: a lock-out per user name, kept in the access
+//! database so it survives restarts, and a small in-memory limit per client
+//! address against someone trying many names.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use chrono::{DateTime, TimeDelta, Utc};
+use trove_store::{AccessDb, StoreError};
+
+/// Failed logins for one name within [`FAILURE_WINDOW`] that lock it out.
+pub const MAX_FAILURES: u64 = 5;
+pub const FAILURE_WINDOW: TimeDelta = TimeDelta::minutes(15);
+pub const LOCKOUT: TimeDelta = TimeDelta::minutes(15);
+
+/// Login attempts one address may make per [`ADDRESS_WINDOW`].
+pub const MAX_ATTEMPTS_PER_ADDRESS: usize = 20;
+pub const ADDRESS_WINDOW: Duration = Duration::from_secs(60);
+
+/// Records a failed login; returns the end of the lock-out it started, if
+/// this failure was the one too many.
+pub fn record_failure(
+    db: &AccessDb,
+    user_name: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    db.record_login_failure(user_name, now)?;
+    if db.login_failures_since(user_name, now - FAILURE_WINDOW)? >= MAX_FAILURES {
+        let until = now + LOCKOUT;
+        db.lock_out(user_name, until)?;
+        return Ok(Some(until));
+    }
+    Ok(None)
+}
+
+/// The client's address, when the server knows it (tests call the router
+/// without a connection and get the unspecified address).
+pub struct ClientAddress(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip())
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        Ok(ClientAddress(address))
+    }
+}
+
+/// What the per-address limiter says about one attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressVerdict {
+    Allowed,
+    /// Refused, and the first refusal in this window (worth an audit event).
+    JustLimited,
+    /// Refused again.
+    Limited,
+}
+
+/// Recent login attempts per client address, in memory: a restart forgets
+/// them, which is fine for a limit this short.
+#[derive(Default)]
+pub struct AddressLimiter {
+    attempts: Mutex<HashMap<IpAddr, Vec<Instant>>>,
+}
+
+impl AddressLimiter {
+    /// Counts an attempt from `address` and says whether it may go ahead.
+    pub fn attempt(&self, address: IpAddr, now: Instant) -> AddressVerdict {
+        let mut attempts = self
+            .attempts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Forget old attempts of every address now and then, so the map stays small.
+        if attempts.len() > 10_000 {
+            attempts.retain(|_, times| {
+                times
+                    .iter()
+                    .any(|t| now.duration_since(*t) < ADDRESS_WINDOW)
+            });
+        }
+        let times = attempts.entry(address).or_default();
+        times.retain(|t| now.duration_since(*t) < ADDRESS_WINDOW);
+        times.push(now);
+        match times.len() {
+            n if n <= MAX_ATTEMPTS_PER_ADDRESS => AddressVerdict::Allowed,
+            n if n == MAX_ATTEMPTS_PER_ADDRESS + 1 => AddressVerdict::JustLimited,
+            _ => AddressVerdict::Limited,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_is_limited_within_its_window_and_free_after() {
+        let limiter = AddressLimiter::default();
+        let address: IpAddr = "192.0.2.7".parse().unwrap();
+        let start = Instant::now();
+        for _ in 0..MAX_ATTEMPTS_PER_ADDRESS {
+            assert_eq!(limiter.attempt(address, start), AddressVerdict::Allowed);
+        }
+        assert_eq!(limiter.attempt(address, start), AddressVerdict::JustLimited);
+        assert_eq!(limiter.attempt(address, start), AddressVerdict::Limited);
+        let other: IpAddr = "192.0.2.8".parse().unwrap();
+        assert_eq!(limiter.attempt(other, start), AddressVerdict::Allowed);
+        let later = start + ADDRESS_WINDOW;
+        assert_eq!(limiter.attempt(address, later), AddressVerdict::Allowed);
+    }
+
+    #[test]
+    fn the_fifth_failure_in_the_window_locks_the_name_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = AccessDb::open_in(dir.path()).unwrap();
+        let now = Utc::now();
+        for _ in 1..MAX_FAILURES {
+            assert_eq!(record_failure(&db, "amina", now).unwrap(), None);
+        }
+        let until = record_failure(&db, "amina", now).unwrap().unwrap();
+        assert_eq!(until, now + LOCKOUT);
+        assert!(db.locked_until("amina", now).unwrap().is_some());
+        assert!(db.locked_until("bob", now).unwrap().is_none());
+    }
+}

@@ -1,0 +1,457 @@
+//! Access to the workbench over HTTP, without a network: who gets in, who
+//! sees which case, and what is refused and audited.
+
+use std::path::Path;
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::http::{Request, Response, StatusCode, header};
+use chrono::Utc;
+use tower::ServiceExt;
+use trove_model::Role;
+use trove_store::access::AuditFilter;
+use trove_web::password::hash_password;
+use trove_web::session::{SESSION_COOKIE, VISITOR_COOKIE, new_token};
+use trove_web::{AppConfig, AppState, csrf, router};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// A server with two cases, A and B; `root`, a server admin; and `vera`, a viewer of A.
+struct Server {
+    _dir: tempfile::TempDir,
+    state: AppState,
+}
+
+impl Server {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(AppConfig {
+            server_dir: dir.path().join("server"),
+            secure_cookies: false,
+        })
+        .unwrap();
+        let db = state.access();
+        let now = Utc::now();
+        db.add_case("case-a", Path::new("/stores/a"), now).unwrap();
+        db.add_case("case-b", Path::new("/stores/b"), now).unwrap();
+        Server { _dir: dir, state }
+            .with_user("root", true)
+            .with_user("vera", false)
+    }
+
+    fn with_user(self, name: &str, is_admin: bool) -> Self {
+        let db = self.state.access();
+        db.add_user(
+            name,
+            &hash_password(PASSWORD).unwrap(),
+            is_admin,
+            Utc::now(),
+        )
+        .unwrap();
+        if !is_admin {
+            db.set_membership(name, "case-a", Role::Viewer).unwrap();
+        }
+        self
+    }
+
+    fn app(&self) -> Router {
+        router(self.state.clone())
+    }
+
+    async fn send(&self, request: Request<Body>) -> Response<Body> {
+        self.app().oneshot(request).await.unwrap()
+    }
+
+    /// Logs in from a fresh browser and returns the response.
+    async fn try_login(&self, name: &str, password: &str) -> Response<Body> {
+        let visitor = new_token();
+        let body = serde_urlencoded::to_string([
+            ("csrf", csrf::token_for(&visitor).as_str()),
+            ("name", name),
+            ("password", password),
+        ])
+        .unwrap();
+        self.send(
+            Request::post("/login")
+                .header(header::COOKIE, format!("{VISITOR_COOKIE}={visitor}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Logs in and returns the session token.
+    async fn login(&self, name: &str) -> String {
+        let response = self.try_login(name, PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "login of {name}");
+        session_token(&response).expect("a session cookie")
+    }
+
+    async fn get(&self, path: &str, session: Option<&str>) -> Response<Body> {
+        let mut request = Request::get(path);
+        if let Some(token) = session {
+            request = request.header(header::COOKIE, format!("{SESSION_COOKIE}={token}"));
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    /// POSTs a form with the session's CSRF token (or none).
+    async fn post(&self, path: &str, session: &str, with_csrf: bool) -> Response<Body> {
+        let body = if with_csrf {
+            format!("csrf={}", csrf::token_for(session))
+        } else {
+            String::new()
+        };
+        self.send(
+            Request::post(path)
+                .header(header::COOKIE, format!("{SESSION_COOKIE}={session}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    fn audited(&self, action: &str) -> Vec<trove_model::AuditEvent> {
+        let filter = AuditFilter {
+            action: Some(action.to_string()),
+            ..AuditFilter::default()
+        };
+        self.state.access().audit_events(&filter, 0, 100).unwrap()
+    }
+}
+
+fn session_token(response: &Response<Body>) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|cookie| cookie.strip_prefix(&format!("{SESSION_COOKIE}=")))
+        .map(|rest| rest.split(';').next().unwrap_or_default().to_string())
+        .filter(|token| !token.is_empty())
+}
+
+async fn text(response: Response<Body>) -> String {
+    let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+fn location(response: &Response<Body>) -> &str {
+    response.headers()[header::LOCATION].to_str().unwrap()
+}
+
+#[tokio::test]
+async fn strangers_are_sent_to_the_login_page_and_the_api_answers_401() {
+    let server = Server::new();
+    for path in ["/", "/cases/case-a", "/admin", "/admin/audit"] {
+        let response = server.get(path, None).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(location(&response), "/login", "{path}");
+    }
+    for path in ["/api/me", "/api/cases"] {
+        let response = server.get(path, None).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
+        assert!(text(response).await.contains("\"error\""));
+    }
+    let forged = server.get("/", Some(&new_token())).await;
+    assert_eq!(location(&forged), "/login");
+}
+
+#[tokio::test]
+async fn the_login_page_gives_a_visitor_cookie_and_a_matching_form_token() {
+    let server = Server::new();
+    let response = server.get("/login", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let visitor = cookie
+        .strip_prefix(&format!("{VISITOR_COOKIE}="))
+        .and_then(|rest| rest.split(';').next())
+        .unwrap();
+    let html = text(response).await;
+    assert!(html.contains(&format!(
+        "name=\"csrf\" value=\"{}\"",
+        csrf::token_for(visitor)
+    )));
+}
+
+#[tokio::test]
+async fn a_right_password_sets_an_http_only_strict_session_cookie() {
+    let server = Server::new();
+    let response = server.try_login("vera", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/");
+    let cookie = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|value| value.to_str().unwrap())
+        .find(|cookie| cookie.starts_with(SESSION_COOKIE))
+        .unwrap()
+        .to_string();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+
+    let session = session_token(&response).unwrap();
+    let home = server.get("/", Some(&session)).await;
+    assert_eq!(home.status(), StatusCode::OK);
+    assert!(text(home).await.contains("case-a"));
+    assert_eq!(server.audited("login")[0].actor.as_deref(), Some("vera"));
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_and_audited() {
+    let server = Server::new();
+    let response = server.try_login("vera", "not the password").await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(session_token(&response).is_none());
+    assert!(
+        text(response)
+            .await
+            .contains("Wrong user name or password.")
+    );
+    let failed = server.audited("login_failed");
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].target.as_deref(), Some("vera"));
+    assert_eq!(failed[0].actor, None);
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_name_out_even_with_the_right_password() {
+    let server = Server::new();
+    for _ in 0..4 {
+        let response = server.try_login("vera", "guess").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let fifth = server.try_login("vera", "guess").await;
+    assert_eq!(fifth.status(), StatusCode::TOO_MANY_REQUESTS);
+    let right = server.try_login("vera", PASSWORD).await;
+    assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(session_token(&right).is_none());
+    assert!(text(right).await.contains("Too many failed logins"));
+    let lockouts = server.audited("lockout");
+    assert_eq!(lockouts.len(), 1);
+    assert_eq!(lockouts[0].target.as_deref(), Some("vera"));
+    // Other names are not locked out.
+    server.login("root").await;
+}
+
+#[tokio::test]
+async fn a_post_without_the_csrf_token_is_forbidden() {
+    let server = Server::new();
+    let session = server.login("vera").await;
+    let response = server.post("/logout", &session, false).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let forged = server
+        .send(
+            Request::post("/logout")
+                .header(header::COOKIE, format!("{SESSION_COOKIE}={session}"))
+                .header(csrf::HEADER, csrf::token_for(&new_token()))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    // Still logged in: nothing happened.
+    assert_eq!(
+        server.get("/", Some(&session)).await.status(),
+        StatusCode::OK
+    );
+    let logout = server.post("/logout", &session, true).await;
+    assert_eq!(logout.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&server.get("/", Some(&session)).await), "/login");
+}
+
+#[tokio::test]
+async fn logging_out_everywhere_ends_the_other_sessions() {
+    let server = Server::new();
+    let laptop = server.login("vera").await;
+    let phone = server.login("vera").await;
+    let other_user = server.login("root").await;
+    let response = server.post("/logout-everywhere", &laptop, true).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&server.get("/", Some(&phone)).await), "/login");
+    assert_eq!(location(&server.get("/", Some(&laptop)).await), "/login");
+    assert_eq!(
+        server.get("/", Some(&other_user)).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        server.audited("logout_everywhere")[0].detail,
+        "2 sessions ended"
+    );
+}
+
+#[tokio::test]
+async fn a_viewer_sees_only_their_case_and_not_the_admin_pages() {
+    let server = Server::new();
+    let session = server.login("vera").await;
+    let own = server.get("/cases/case-a", Some(&session)).await;
+    assert_eq!(own.status(), StatusCode::OK);
+    assert!(text(own).await.contains("<strong>viewer</strong>"));
+    let other = server.get("/cases/case-b", Some(&session)).await;
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    let missing = server.get("/cases/no-such-case", Some(&session)).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        text(other).await,
+        text(missing).await,
+        "a 404 reveals nothing"
+    );
+    for path in ["/admin", "/admin/audit"] {
+        let response = server.get(path, Some(&session)).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    let home = text(server.get("/", Some(&session)).await).await;
+    assert!(!home.contains("case-b"));
+}
+
+#[tokio::test]
+async fn a_server_admin_sees_the_admin_page_and_every_case() {
+    let server = Server::new();
+    let session = server.login("root").await;
+    let admin = server.get("/admin", Some(&session)).await;
+    assert_eq!(admin.status(), StatusCode::OK);
+    let html = text(admin).await;
+    assert!(html.contains("vera") && html.contains("viewer of case-a"));
+    let case = server.get("/cases/case-b", Some(&session)).await;
+    assert_eq!(case.status(), StatusCode::OK);
+    let audit = server
+        .get("/admin/audit?action=login", Some(&session))
+        .await;
+    assert_eq!(audit.status(), StatusCode::OK);
+    assert!(text(audit).await.contains("1 events"));
+    assert_eq!(server.audited("audit_viewed")[0].detail, "action=login");
+}
+
+#[tokio::test]
+async fn a_bearer_token_opens_the_api_without_a_cookie_or_csrf() {
+    let server = Server::new();
+    let token = new_token();
+    server
+        .state
+        .access()
+        .create_api_token(&token, "vera", "script", Utc::now())
+        .unwrap();
+    let request = |token: &str| {
+        Request::get("/api/me")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let response = server.send(request(&token)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let me: serde_json::Value = serde_json::from_str(&text(response).await).unwrap();
+    assert_eq!(me["name"], "vera");
+    assert_eq!(
+        me["cases"],
+        serde_json::json!([{"name": "case-a", "role": "viewer"}])
+    );
+    let wrong = server.send(request(&new_token())).await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let server = Server::new();
+    let session = server.login("vera").await;
+    for response in [
+        server.get("/login", None).await,
+        server.get("/", Some(&session)).await,
+        server.get("/nowhere", Some(&session)).await,
+        server.get("/static/app.css", None).await,
+        server.post("/logout", &session, false).await,
+    ] {
+        let headers = response.headers();
+        let policy = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'none'"));
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
+    }
+    let page = server.get("/", Some(&session)).await;
+    assert_eq!(page.headers()[header::CACHE_CONTROL], "no-store");
+}
+
+#[tokio::test]
+async fn a_script_as_a_user_name_is_shown_as_text() {
+    let server = Server::new().with_user("<script>alert(1)</script>", false);
+    let session = server.login("root").await;
+    let html = text(server.get("/admin", Some(&session)).await).await;
+    assert!(
+        !html.contains("<script>"),
+        "unescaped script tag in the admin page"
+    );
+    assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
+}
+
+#[tokio::test]
+async fn an_invitation_link_makes_one_account_once() {
+    let server = Server::new();
+    let admin = server.login("root").await;
+    let body = format!("csrf={}&role=reviewer&case=case-b", csrf::token_for(&admin));
+    let response = server
+        .send(
+            Request::post("/admin/invitations")
+                .header(header::COOKIE, format!("{SESSION_COOKIE}={admin}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    let html = text(response).await;
+    let start = html.find("/invite/").expect("an invitation link");
+    let link = &html[start..start + "/invite/".len() + 64];
+
+    let accept = |name: &'static str| {
+        let visitor = new_token();
+        let body = serde_urlencoded::to_string([
+            ("csrf", csrf::token_for(&visitor).as_str()),
+            ("name", name),
+            ("password", PASSWORD),
+            ("password_again", PASSWORD),
+        ])
+        .unwrap();
+        Request::post(link)
+            .header(header::COOKIE, format!("{VISITOR_COOKIE}={visitor}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let first = server.send(accept("rahim")).await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let second = server.send(accept("mallory")).await;
+    assert_eq!(second.status(), StatusCode::NOT_FOUND);
+
+    let rahim = server.login("rahim").await;
+    let page = text(server.get("/cases/case-b", Some(&rahim)).await).await;
+    assert!(page.contains("<strong>reviewer</strong>"));
+    assert_eq!(
+        server.audited("invitation_used")[0].actor.as_deref(),
+        Some("rahim")
+    );
+    assert_eq!(server.audited("invitation_created").len(), 1);
+}
+
+#[tokio::test]
+async fn one_address_trying_many_logins_is_slowed_down_and_audited() {
+    let server = Server::new();
+    let mut statuses = Vec::new();
+    for attempt in 0..=trove_web::throttle::MAX_ATTEMPTS_PER_ADDRESS {
+        let name = format!("nobody-{}", attempt % 3);
+        statuses.push(server.try_login(&name, "guess").await.status());
+    }
+    assert_eq!(statuses.last(), Some(&StatusCode::TOO_MANY_REQUESTS));
+    let right = server.try_login("vera", PASSWORD).await;
+    assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
+    let lockouts = server.audited("lockout");
+    let by_address: Vec<_> = lockouts
+        .iter()
+        .filter(|event| event.detail.contains("address"))
+        .collect();
+    assert_eq!(by_address.len(), 1, "{lockouts:?}");
+}

@@ -1,0 +1,575 @@
+//! Search and documents over HTTP, on real ingested stores: the demo leak,
+//! and a small case of planted XSS payloads.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::AtomicBool;
+
+use axum::body::{Body, to_bytes};
+use axum::http::{Request, Response, StatusCode, header};
+use chrono::Utc;
+use tower::ServiceExt;
+use trove_index::SearchIndex;
+use trove_ingest::{IngestOptions, Silent};
+use trove_model::{BlobId, Role};
+use trove_store::access::AuditFilter;
+use trove_store::{Catalog, Store};
+use trove_synth::{GroundTruth, SynthOptions};
+use trove_web::session::{IDLE_TIMEOUT, SESSION_COOKIE, new_token};
+use trove_web::{AppConfig, AppState, csrf, router};
+
+const SCRIPT: &str = "<script>alert(1)</script>";
+const IMG: &str = "<img src=x onerror=alert(1)>";
+
+/// A leak ingested into a store once for the whole test binary.
+struct IngestedCase {
+    store: PathBuf,
+    truth: Option<GroundTruth>,
+}
+
+fn ingest(input: &Path, store_dir: &Path) {
+    let store = Store::open(store_dir).expect("the store opens");
+    let index = SearchIndex::open(&store.index_dir()).expect("the index opens");
+    let options = IngestOptions {
+        workers: 2,
+        ..IngestOptions::default()
+    };
+    trove_ingest::ingest(
+        &store,
+        &index,
+        input,
+        &options,
+        &Silent,
+        &AtomicBool::new(false),
+    )
+    .expect("ingest runs");
+}
+
+fn scratch_dir(prefix: &str) -> PathBuf {
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir()
+        .expect("a temporary folder")
+        .keep()
+}
+
+/// The demo leak of 60 people.
+fn demo() -> &'static IngestedCase {
+    static DEMO: OnceLock<IngestedCase> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let dir = scratch_dir("trove-web-demo");
+        let truth = trove_synth::write_demo_leak(
+            &dir,
+            &SynthOptions {
+                people: 60,
+                seed: 7,
+            },
+        )
+        .expect("the demo leak is written");
+        let store = dir.join("store");
+        ingest(&dir.join("leak"), &store);
+        IngestedCase {
+            store,
+            truth: Some(truth),
+        }
+    })
+}
+
+/// A case whose files carry script payloads in their text, a file name, an
+/// HTML page and a spreadsheet cell.
+fn planted() -> &'static IngestedCase {
+    static PLANTED: OnceLock<IngestedCase> = OnceLock::new();
+    PLANTED.get_or_init(|| {
+        let dir = scratch_dir("trove-web-xss");
+        let leak = dir.join("leak");
+        std::fs::create_dir_all(&leak).unwrap();
+        std::fs::write(
+            leak.join("notes.txt"),
+            format!("教育 planted {SCRIPT} and {IMG} in plain text"),
+        )
+        .unwrap();
+        std::fs::write(
+            leak.join(format!("{IMG}.txt")),
+            "教育 planted: the payload is in this file's name",
+        )
+        .unwrap();
+        // Entities, so that the payload survives as the page's *text*; the
+        // live tags are there too, and must vanish with the markup.
+        std::fs::write(
+            leak.join("page.html"),
+            format!(
+                "<html><head><title>&lt;script&gt;alert(1)&lt;/script&gt;</title></head>\
+                 <body><p>教育 planted &lt;script&gt;alert(1)&lt;/script&gt; \
+                 &lt;img src=x onerror=alert(1)&gt;</p>{SCRIPT}{IMG}</body></html>"
+            ),
+        )
+        .unwrap();
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(IMG.replace(['<', '>', '/'], "")).unwrap();
+        sheet.write_string(0, 0, "姓名").unwrap();
+        sheet.write_string(0, 1, "备注").unwrap();
+        sheet.write_string(1, 0, SCRIPT).unwrap();
+        sheet
+            .write_string(1, 1, format!("教育 planted {IMG}"))
+            .unwrap();
+        workbook.save(leak.join("cells.xlsx")).unwrap();
+        let store = dir.join("store");
+        ingest(&leak, &store);
+        IngestedCase { store, truth: None }
+    })
+}
+
+/// A server with the demo case `demo` and the planted case `xss`: `vera`
+/// views both, `otto` only `xss`.
+struct Server {
+    _dir: tempfile::TempDir,
+    state: AppState,
+}
+
+impl Server {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(AppConfig {
+            server_dir: dir.path().join("server"),
+            secure_cookies: false,
+        })
+        .unwrap();
+        let db = state.access();
+        let now = Utc::now();
+        db.add_case("demo", &demo().store, now).unwrap();
+        db.add_case("xss", &planted().store, now).unwrap();
+        // Sessions are made directly: logging in is tests/access.rs's subject.
+        for (user, cases) in [("vera", &["demo", "xss"][..]), ("otto", &["xss"][..])] {
+            db.add_user(user, "not a usable password hash", false, now)
+                .unwrap();
+            for case in cases {
+                db.set_membership(user, case, Role::Viewer).unwrap();
+            }
+        }
+        Server { _dir: dir, state }
+    }
+
+    fn session(&self, user: &str) -> String {
+        let token = new_token();
+        self.state
+            .access()
+            .create_session(&token, user, Utc::now(), IDLE_TIMEOUT)
+            .unwrap();
+        token
+    }
+
+    async fn send(&self, request: Request<Body>) -> Response<Body> {
+        router(self.state.clone()).oneshot(request).await.unwrap()
+    }
+
+    async fn get(&self, path: &str, session: Option<&str>) -> Response<Body> {
+        let mut request = Request::get(path);
+        if let Some(token) = session {
+            request = request.header(header::COOKIE, format!("{SESSION_COOKIE}={token}"));
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    async fn post_form(
+        &self,
+        path: &str,
+        session: &str,
+        fields: &[(&str, &str)],
+    ) -> Response<Body> {
+        let token = csrf::token_for(session);
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.send(
+            Request::post(path)
+                .header(header::COOKIE, format!("{SESSION_COOKIE}={session}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(serde_urlencoded::to_string(&all).unwrap()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    fn audited(&self, action: &str) -> Vec<trove_model::AuditEvent> {
+        let filter = AuditFilter {
+            action: Some(action.to_string()),
+            ..AuditFilter::default()
+        };
+        self.state.access().audit_events(&filter, 0, 100).unwrap()
+    }
+}
+
+async fn bytes(response: Response<Body>) -> Vec<u8> {
+    to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec()
+}
+
+async fn text(response: Response<Body>) -> String {
+    String::from_utf8(bytes(response).await).unwrap()
+}
+
+fn search_path(case: &str, query: &str) -> String {
+    let query = serde_urlencoded::to_string([("q", query)]).unwrap();
+    format!("/cases/{case}/search?{query}")
+}
+
+/// The document ids a results page links to, in order.
+fn linked_documents(html: &str, case: &str) -> Vec<String> {
+    let prefix = format!("/cases/{case}/documents/");
+    html.match_indices(&prefix)
+        .map(|(at, _)| html[at + prefix.len()..].chars().take(64).collect())
+        .collect()
+}
+
+/// The blob id of the file at `path` (relative to the leak) in `store`.
+fn blob_at(store: &Path, path: &str) -> BlobId {
+    let store = Store::open_existing(store).unwrap();
+    let occurrences = store.catalog.occurrences_at(path).unwrap();
+    occurrences
+        .first()
+        .unwrap_or_else(|| panic!("{path} is in the catalog"))
+        .blob
+        .clone()
+}
+
+/// Fails if `body` holds a live `<script` or `<img` tag, or an `onerror=`
+/// inside a tag (rather than in escaped text).
+fn assert_inert(body: &str, what: &str) {
+    assert!(!body.contains("<script"), "{what}: a live <script> tag");
+    assert!(!body.contains("<img src=x"), "{what}: a live planted <img>");
+    for (at, _) in body.match_indices("onerror=") {
+        let before = &body[..at];
+        let inside_tag = before.rfind('<') > before.rfind('>');
+        assert!(!inside_tag, "{what}: onerror= inside a tag at byte {at}");
+    }
+}
+
+#[tokio::test]
+async fn searching_a_chinese_word_lists_hits_with_marked_snippets() {
+    let server = Server::new();
+    let vera = server.session("vera");
+    let response = server.get(&search_path("demo", "教育"), Some(&vera)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = text(response).await;
+    assert!(html.contains("<mark>"), "no highlight in:\n{html}");
+    assert!(html.contains("matching parts in"), "{html}");
+    assert!(!linked_documents(&html, "demo").is_empty());
+    // Facets narrow the query: every facet link keeps it.
+    assert!(html.contains("Narrow the results"));
+    assert!(html.contains("q=%E6%95%99%E8%82%B2&#38;type="), "{html}");
+}
+
+#[tokio::test]
+async fn a_facet_link_narrows_and_pages_hold_twenty_hits() {
+    let server = Server::new();
+    let vera = server.session("vera");
+    let all = text(server.get(&search_path("demo", "教育"), Some(&vera)).await).await;
+    let narrowed = text(
+        server
+            .get(
+                "/cases/demo/search?q=%E6%95%99%E8%82%B2&type=xlsx",
+                Some(&vera),
+            )
+            .await,
+    )
+    .await;
+    assert!(narrowed.contains("aria-current=\"true\""), "{narrowed}");
+    assert!(narrowed.contains("<strong>xlsx</strong>"));
+    let hits = narrowed.matches("<li class=\"hit\">").count();
+    assert!((1..=20).contains(&hits), "{hits} hits");
+    assert!(all.matches("<li class=\"hit\">").count() <= 20);
+    let by_date = server
+        .get(
+            "/cases/demo/search?q=%E6%95%99%E8%82%B2&sort=date&page=1",
+            Some(&vera),
+        )
+        .await;
+    assert_eq!(by_date.status(), StatusCode::OK);
+    let bad_page = server
+        .get("/cases/demo/search?q=x&page=zero", Some(&vera))
+        .await;
+    assert_eq!(bad_page.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_malformed_query_is_shown_on_the_search_page_as_a_400() {
+    let server = Server::new();
+    let vera = server.session("vera");
+    let response = server
+        .get(&search_path("demo", "nosuchfield:x"), Some(&vera))
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let html = text(response).await;
+    assert!(html.contains("role=\"alert\""), "{html}");
+    assert!(html.contains("nosuchfield:x"));
+}
+
+#[tokio::test]
+async fn the_api_answers_hits_facets_and_documents_as_json() {
+    let server = Server::new();
+    let vera = server.session("vera");
+    let response = server
+        .get("/api/cases/demo/search?q=%E6%95%99%E8%82%B2", Some(&vera))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+    let found: serde_json::Value = serde_json::from_str(&text(response).await).unwrap();
+    assert!(found["total"].as_u64().unwrap() > 0, "{found}");
+    assert!(found["facets"]["by_type"].is_object(), "{found}");
+    let hit = &found["hits"][0];
+    assert!(
+        hit["segments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["matched"] == true),
+        "{hit}"
+    );
+    let id = hit["blob"].as_str().unwrap();
+    let document = server
+        .get(&format!("/api/cases/demo/documents/{id}"), Some(&vera))
+        .await;
+    assert_eq!(document.status(), StatusCode::OK);
+    let document: serde_json::Value = serde_json::from_str(&text(document).await).unwrap();
+    assert_eq!(document["blake3"], id);
+    assert_eq!(document["sha256"].as_str().unwrap().len(), 64);
+    assert!(!document["provenance"].as_array().unwrap().is_empty());
+    assert!(!document["parts"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_document_page_shows_provenance_hashes_and_text_by_parts() {
+    let server = Server::new();
+    let vera = server.session("vera");
+    let truth = demo().truth.as_ref().unwrap();
+    let row = &truth.rows[0];
+    let id = blob_at(&demo().store, &row.file);
+    let response = server
+        .get(&format!("/cases/demo/documents/{id}"), Some(&vera))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = text(response).await;
+    assert!(html.contains(id.as_str()), "the BLAKE3 hash");
+    assert!(html.contains("SHA-256"));
+    assert!(html.contains(&row.file), "the path {}", row.file);
+    assert!(html.contains("<section class=\"part\""));
+    let missing = server
+        .get(
+            &format!("/cases/demo/documents/{}", "0".repeat(64)),
+            Some(&vera),
+        )
+        .await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let malformed = server
+        .get("/cases/demo/documents/not-an-id", Some(&vera))
+        .await;
+    assert_eq!(malformed.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_preview_of_a_jpeg_mugshot_is_a_small_png() {
+    let server = Server::new();
+    let vera = server.session("vera");
+    let truth = demo().truth.as_ref().unwrap();
+    let photo = truth
+        .persons
+        .iter()
+        .filter_map(|person| person.photo.as_deref())
+        .find(|path| path.ends_with(".jpg"))
+        .expect("a JPEG mugshot in the demo leak");
+    let id = blob_at(&demo().store, photo);
+    let response = server
+        .get(
+            &format!("/cases/demo/documents/{id}/preview.png"),
+            Some(&vera),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "image/png");
+    let png = bytes(response).await;
+    let image = image::load_from_memory_with_format(&png, image::ImageFormat::Png).unwrap();
+    assert!(image.width() <= 800 && image.height() <= 800);
+    // Text documents have no preview.
+    let text_document = blob_at(&demo().store, &truth.rows[0].file);
+    let none = server
+        .get(
+            &format!("/cases/demo/documents/{text_document}/preview.png"),
+            Some(&vera),
+        )
+        .await;
+    assert_eq!(none.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn downloading_an_original_is_audited_and_never_inline() {
+    let server = Server::new();
+    let vera = server.session("vera");
+    let truth = demo().truth.as_ref().unwrap();
+    let id = blob_at(&demo().store, &truth.rows[0].file);
+    let response = server
+        .get(&format!("/cases/demo/documents/{id}/original"), Some(&vera))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers();
+    assert_eq!(headers[header::CONTENT_TYPE], "application/octet-stream");
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+    assert!(
+        disposition.starts_with(&format!("attachment; filename=\"{}", id.short())),
+        "{disposition}"
+    );
+    assert!(disposition.is_ascii());
+    let original = bytes(response).await;
+    assert_eq!(BlobId::from_digest(*blake3::hash(&original).as_bytes()), id);
+    let downloads = server.audited("download_original");
+    assert_eq!(downloads.len(), 1, "{downloads:?}");
+    assert_eq!(downloads[0].actor.as_deref(), Some("vera"));
+    assert_eq!(downloads[0].case.as_deref(), Some("demo"));
+    assert_eq!(downloads[0].target.as_deref(), Some(id.as_str()));
+}
+
+#[tokio::test]
+async fn a_viewer_of_another_case_gets_404_for_everything_here_and_nothing_is_audited() {
+    let server = Server::new();
+    let otto = server.session("otto");
+    let truth = demo().truth.as_ref().unwrap();
+    let id = blob_at(&demo().store, &truth.rows[0].file);
+    for path in [
+        search_path("demo", "教育"),
+        format!("/cases/demo/documents/{id}"),
+        format!("/cases/demo/documents/{id}/preview.png"),
+        format!("/cases/demo/documents/{id}/original"),
+        "/api/cases/demo/search?q=x".to_owned(),
+        format!("/api/cases/demo/documents/{id}"),
+    ] {
+        let response = server.get(&path, Some(&otto)).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let batch = server
+        .post_form("/cases/demo/search/batch", &otto, &[("names", "x")])
+        .await;
+    assert_eq!(batch.status(), StatusCode::NOT_FOUND);
+    assert!(server.audited("download_original").is_empty());
+    // Strangers are sent to log in; the API answers 401.
+    let page = server.get(&search_path("demo", "x"), None).await;
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
+    let api = server.get("/api/cases/demo/search?q=x", None).await;
+    assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_batch_of_names_finds_the_sheets_that_list_them() {
+    let server = Server::new();
+    let vera = server.session("vera");
+    let truth = demo().truth.as_ref().unwrap();
+    let row = &truth.rows[0];
+    let person = truth
+        .persons
+        .iter()
+        .find(|person| person.id_number == row.id_number)
+        .unwrap();
+    let names = format!("{}\n\n{SCRIPT}\n", person.name);
+    let response = server
+        .post_form("/cases/demo/search/batch", &vera, &[("names", &names)])
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = text(response).await;
+    assert!(html.contains(&person.name));
+    assert!(html.contains("2 names"), "{html}");
+    assert_inert(&html, "the batch page");
+    let ids = linked_documents(&html, "demo");
+    let listing = blob_at(&demo().store, &row.file);
+    assert!(
+        ids.iter().any(|id| id == listing.as_str()),
+        "{} not among {ids:?}",
+        row.file
+    );
+    let without_token = server
+        .send(
+            Request::post("/cases/demo/search/batch")
+                .header(header::COOKIE, format!("{SESSION_COOKIE}={vera}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from("names=x"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(without_token.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn planted_scripts_stay_text_in_every_page_and_answer() {
+    let server = Server::new();
+    let otto = server.session("otto");
+    let store = &planted().store;
+    let documents: Vec<BlobId> = [
+        "notes.txt",
+        &format!("{IMG}.txt"),
+        "page.html",
+        "cells.xlsx",
+    ]
+    .iter()
+    .map(|path| blob_at(store, path))
+    .collect();
+
+    let mut bodies = Vec::new();
+    for query in ["planted", "alert", "onerror", "script"] {
+        let response = server.get(&search_path("xss", query), Some(&otto)).await;
+        assert_eq!(response.status(), StatusCode::OK, "{query}");
+        bodies.push((format!("search {query}"), response));
+        let api = server
+            .get(&format!("/api/cases/xss/search?q={query}"), Some(&otto))
+            .await;
+        bodies.push((format!("API search {query}"), api));
+    }
+    for id in &documents {
+        let page = server
+            .get(&format!("/cases/xss/documents/{id}"), Some(&otto))
+            .await;
+        assert_eq!(page.status(), StatusCode::OK);
+        bodies.push((format!("document {id}"), page));
+        let api = server
+            .get(&format!("/api/cases/xss/documents/{id}"), Some(&otto))
+            .await;
+        bodies.push((format!("API document {id}"), api));
+    }
+    let batch = server
+        .post_form("/cases/xss/search/batch", &otto, &[("names", SCRIPT)])
+        .await;
+    bodies.push(("batch".to_owned(), batch));
+
+    let mut seen_escaped = false;
+    for (what, response) in bodies {
+        let policy = response.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(policy.contains("script-src 'self'"), "{what}: {policy}");
+        let body = text(response).await;
+        assert_inert(&body, &what);
+        seen_escaped |= body.contains("&#60;script&#62;alert(1)&#60;/script&#62;");
+    }
+    assert!(seen_escaped, "the payload should be shown, escaped");
+
+    // The payload really is in the catalog's text, so the checks above bite.
+    let catalog = Store::open_existing(store).unwrap();
+    for (id, needle) in documents.iter().zip([SCRIPT, "教育", SCRIPT, SCRIPT]) {
+        let document = catalog.catalog.document(id).unwrap().unwrap();
+        let all_text: String = document.parts.iter().map(|p| p.text.as_str()).collect();
+        assert!(all_text.contains(needle), "{id:?}: {all_text:?}");
+    }
+    let name_page = text(
+        server
+            .get(
+                &format!("/cases/xss/documents/{}", documents[1]),
+                Some(&otto),
+            )
+            .await,
+    )
+    .await;
+    assert!(
+        name_page.contains("&#60;img src&#61;x onerror&#61;alert(1)&#62;.txt")
+            || name_page.contains("&#60;img src=x onerror=alert(1)&#62;.txt")
+    );
+}

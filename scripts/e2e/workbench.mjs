@@ -1,0 +1,107 @@
+// Drives Debian's Chromium through the workbench, as a journalist would: log in, search
+// 教育 and open a hit, open a person and see the mugshot, accept a candidate match, see the
+// chart. Run by crates/cli/tests/web_e2e.rs, which starts the server and passes:
+//   TROVE_URL, TROVE_USER, TROVE_PASSWORD, TROVE_CASE, TROVE_PERSON, TROVE_LIST,
+//   TROVE_SHOTS (folder for screenshots), NODE_PATH (where playwright-core is installed).
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const require = createRequire(import.meta.url);
+const { chromium } = require("playwright-core");
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+};
+const base = env("TROVE_URL");
+const casePath = `${base}/cases/${encodeURIComponent(env("TROVE_CASE"))}`;
+const shots = env("TROVE_SHOTS");
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+});
+const page = await browser.newPage();
+const problems = [];
+// A Content-Security-Policy violation or a script error is a failure of the page.
+page.on("console", (message) => {
+  if (message.type() === "error") problems.push(message.text());
+});
+page.on("pageerror", (error) => problems.push(String(error)));
+
+async function step(name, run) {
+  try {
+    await run();
+    await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+    console.log(`ok   ${name}`);
+  } catch (error) {
+    await page.screenshot({ path: path.join(shots, `${name}-failed.png`), fullPage: true }).catch(() => {});
+    console.log(`FAIL ${name}: ${error.message}`);
+    throw error;
+  }
+}
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+try {
+  await step("01-login", async () => {
+    await page.goto(`${base}/login`);
+    await page.fill("#name", env("TROVE_USER"));
+    await page.fill("#password", env("TROVE_PASSWORD"));
+    await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+    expect(!page.url().includes("/login"), `still on the login page: ${page.url()}`);
+  });
+
+  await step("02-search", async () => {
+    await page.goto(`${casePath}/search`);
+    await page.fill("input[name=q]", "教育");
+    await Promise.all([page.waitForNavigation(), page.press("input[name=q]", "Enter")]);
+    const marks = await page.locator("mark").count();
+    expect(marks > 0, "no highlighted snippet among the hits for 教育");
+  });
+
+  await step("03-document", async () => {
+    const hit = page.locator("a[href*='/documents/']").first();
+    await Promise.all([page.waitForNavigation(), hit.click()]);
+    expect(page.url().includes("/documents/"), `not on a document page: ${page.url()}`);
+    expect((await page.locator("h1").count()) > 0, "the document page has no heading");
+  });
+
+  await step("04-person", async () => {
+    await page.goto(`${casePath}/persons/${encodeURIComponent(env("TROVE_PERSON"))}`);
+    const photo = page.locator("img[src*='preview']").first();
+    await photo.waitFor();
+    const width = await photo.evaluate((img) => img.complete ? img.naturalWidth : 0);
+    expect(width > 0, "the mugshot did not load");
+  });
+
+  await step("05-review", async () => {
+    await page.goto(`${casePath}/review?list=${encodeURIComponent(env("TROVE_LIST"))}`);
+    const form = page.locator("form:has(button[value=accepted]), form:has(button[value=accept])").first();
+    await form.waitFor();
+    const note = form.locator("textarea, input[name=note]").first();
+    if (await note.count()) await note.fill("Checked against the family's report (e2e test).");
+    const accept = form.locator("button[value=accepted], button[value=accept]").first();
+    await Promise.all([page.waitForNavigation(), accept.click()]);
+    const body = await page.textContent("body");
+    expect(/accepted/i.test(body), "the page does not show the candidate as accepted");
+  });
+
+  await step("06-stats", async () => {
+    await page.goto(`${casePath}/stats?by=township&adults=1`);
+    const chart = page.locator("img[src*='stats.svg']").first();
+    await chart.waitFor();
+    const width = await chart.evaluate((img) => img.complete ? img.naturalWidth : 0);
+    expect(width > 0, "the chart did not load");
+  });
+
+  expect(problems.length === 0, `the browser reported errors: ${problems.join(" | ")}`);
+} finally {
+  await browser.close();
+}

@@ -32,6 +32,9 @@ page.on("console", (message) => {
   if (message.type() === "error") problems.push(message.text());
 });
 page.on("pageerror", (error) => problems.push(String(error)));
+page.on("response", (response) => {
+  if (response.status() >= 400) problems.push(`${response.status()} for ${response.url()}`);
+});
 
 async function step(name, run) {
   try {
@@ -83,12 +86,11 @@ try {
 
   await step("05-review", async () => {
     await page.goto(`${casePath}/review?list=${encodeURIComponent(env("TROVE_LIST"))}`);
-    const form = page.locator("form:has(button[value=accepted]), form:has(button[value=accept])").first();
+    const form = page.locator("form:has(input[name=decision][value=accept])").first();
     await form.waitFor();
-    const note = form.locator("textarea, input[name=note]").first();
-    if (await note.count()) await note.fill("Checked against the family's report (e2e test).");
-    const accept = form.locator("button[value=accepted], button[value=accept]").first();
-    await Promise.all([page.waitForNavigation(), accept.click()]);
+    await form.locator("input[name=decision][value=accept]").check();
+    await form.locator("textarea, input[name=note]").first().fill("Checked against the family's report (e2e test).");
+    await Promise.all([page.waitForNavigation(), form.locator("button[type=submit]").click()]);
     const body = await page.textContent("body");
     expect(/accepted/i.test(body), "the page does not show the candidate as accepted");
   });

@@ -34,6 +34,7 @@ pub use records::{
     RecordSummary, SheetPart, StoredRecord,
 };
 pub use review::{
-    ParseCodeError, ReviewCatalog, ReviewDecision, ReviewProgress, SubjectKind, Verification, VerificationStatus,
+    ParseCodeError, ReviewCatalog, ReviewDecision, ReviewProgress, SubjectKind, Verification,
+    VerificationStatus,
 };
 pub use sqlite::SqliteCatalog;

@@ -10,9 +10,9 @@ use axum::routing::{get, post};
 use trove_store::access::NewAuditEvent;
 use trove_store::{AccessDb, StoreError};
 
+use crate::case_data::OpenCases;
 use crate::pages::{admin, api, assets, audit, cases, invite, login};
 use crate::pages::{documents, search};
-use crate::case_data::OpenCases;
 use crate::throttle::AddressLimiter;
 use crate::{csrf, headers};
 
@@ -112,6 +112,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/openapi.json", get(assets::openapi))
         .route("/static/app.css", get(assets::stylesheet))
+        .route("/favicon.ico", get(assets::favicon))
+        .merge(crate::pages::records_routes::routes())
         .fallback(assets::not_found)
         .layer(from_fn(csrf::require_token))
         .layer(from_fn(headers::add_security_headers))

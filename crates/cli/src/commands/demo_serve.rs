@@ -75,7 +75,11 @@ fn ensure_case_and_admin(server_dir: &Path, store: &Path) -> anyhow::Result<Stri
         .with_context(|| format!("finding the demo store {}", store.display()))?;
     if db.case(CASE)?.is_none() {
         db.add_case(CASE, &store, Utc::now())?;
-        db.append_audit(NewAuditEvent::new("case_added").case(CASE).detail("by trove demo"))?;
+        db.append_audit(
+            NewAuditEvent::new("case_added")
+                .case(CASE)
+                .detail("by trove demo"),
+        )?;
     }
     let file = password_file(server_dir);
     if db.user(ADMIN)?.is_some()

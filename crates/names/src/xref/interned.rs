@@ -23,13 +23,16 @@ pub struct InternedPart {
     pub skeletons: Box<[Box<str>]>,
 }
 
+/// What makes a part distinct: its phonetic forms and whether it carries a suffix marker.
+type PartIdentity = (Box<[Box<str>]>, bool);
+
 /// Names and parts, each numbered once.
 #[derive(Debug, Default)]
 pub struct NameTable {
     by_text: FxHashMap<Box<str>, NameId>,
     by_parts: FxHashMap<Box<[PartId]>, NameId>,
     names: Vec<Box<[PartId]>>,
-    part_ids: FxHashMap<(Box<[Box<str>]>, bool), PartId>,
+    part_ids: FxHashMap<PartIdentity, PartId>,
     parts: Vec<InternedPart>,
 }
 

@@ -18,11 +18,11 @@ use crate::catalog::{
     StatusSummary, WriteBatch,
 };
 use crate::lists::{ListCatalog, StoredEntry, XrefBatch};
-use crate::review::{ReviewCatalog, ReviewDecision, ReviewProgress, SubjectKind, Verification};
 use crate::records::{
     BlobRecords, Candidate, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter, RecordSource,
     RecordSummary, SheetPart, StoredRecord,
 };
+use crate::review::{ReviewCatalog, ReviewDecision, ReviewProgress, SubjectKind, Verification};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how
 /// many have run.

@@ -5,10 +5,18 @@ pub mod api;
 pub mod assets;
 pub mod audit;
 pub mod cases;
+mod catalog_work;
 pub mod documents;
 pub mod invite;
 pub mod login;
+pub mod persons;
+mod record_view;
+pub mod records;
+pub mod records_routes;
+pub mod review;
 pub mod search;
+pub mod stats;
+pub mod verification;
 
 use askama::Template;
 use axum::response::Html;

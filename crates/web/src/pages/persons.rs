@@ -1,0 +1,263 @@
+//! A person's page: what their records say, the ID number decoded, the linked mugshots,
+//! every record with where it came from, same-person and list-match candidates, and the
+//! verification status. Opening it (page or API) is audited: it shows one person's data.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use serde::Serialize;
+use trove_model::{Record, Role};
+use trove_records::persons::facts_of;
+use trove_store::access::NewAuditEvent;
+use trove_store::{ListCatalog, RecordCatalog, ReviewCatalog, SubjectKind};
+
+use super::catalog_work::with_case;
+use super::record_view::{
+    IdView, RecordLine, distinct_names, document_link, person_link, preview_link, records_of,
+};
+use super::verification::{VerificationPanel, VerificationView, verification_panel, view};
+use super::{Chrome, render};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::case_data::{CaseData, open_case};
+use crate::error::{ApiError, WebError};
+
+/// Everything known of one person.
+#[derive(Debug, Serialize)]
+pub struct PersonDetail {
+    pub key: String,
+    pub names: Vec<String>,
+    pub id: Option<IdView>,
+    /// What the records agree on, as (label, value).
+    pub facts: Vec<(String, String)>,
+    pub records: Vec<RecordLine>,
+    pub photos: Vec<PhotoView>,
+    /// Other persons with the same name and birth date: proposed, never merged.
+    pub same_person: Vec<SamePerson>,
+    /// Entries of outside lists that may be this person.
+    pub list_matches: Vec<ListMatch>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PhotoView {
+    pub preview: String,
+    pub document: String,
+    /// Where the photo carries the ID number (its name, an EXIF field).
+    pub via: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SamePerson {
+    pub person: String,
+    pub link: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ListMatch {
+    pub list: String,
+    pub row: u32,
+    pub entry_name: String,
+    pub score: String,
+    pub review: String,
+    pub review_link: String,
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct PersonPage {
+    chrome: Chrome,
+    case: String,
+    person: PersonDetail,
+    verification: VerificationPanel,
+}
+
+#[derive(Serialize)]
+pub struct PersonAnswer {
+    #[serde(flatten)]
+    person: PersonDetail,
+    /// Newest first.
+    verification: Vec<VerificationView>,
+}
+
+/// `GET /cases/{case}/persons/{key}`.
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((case, key)): Path<(String, String)>,
+) -> Result<Html<String>, WebError> {
+    let (role, data) = open_case(&state, &user, &case, Role::Viewer)?;
+    let panel_user = user.clone();
+    let (person, verification) = with_case(&data, move |data| {
+        let person = load(data, &key)?;
+        let panel = verification_panel(data, &panel_user, role, SubjectKind::Person, &person.key)?;
+        Ok((person, panel))
+    })
+    .await?;
+    audit_view(&state, &user, &case, &person.key)?;
+    render(&PersonPage {
+        chrome: Chrome::for_user(&user, &format!("Person · {case}")),
+        case,
+        person,
+        verification,
+    })
+}
+
+/// `GET /api/cases/{case}/persons/{key}`.
+pub async fn api_show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((case, key)): Path<(String, String)>,
+) -> Result<Json<PersonAnswer>, ApiError> {
+    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
+    let answer = with_case(&data, move |data| {
+        let person = load(data, &key)?;
+        let history = data
+            .store
+            .catalog
+            .verification_history(SubjectKind::Person, &person.key)?;
+        let verification = history.iter().rev().map(|v| view(&data.name, v)).collect();
+        Ok(PersonAnswer {
+            person,
+            verification,
+        })
+    })
+    .await?;
+    audit_view(&state, &user, &case, &answer.person.key)?;
+    Ok(Json(answer))
+}
+
+/// Recorded before the page is sent: a view that cannot be audited is not shown.
+fn audit_view(
+    state: &AppState,
+    user: &CurrentUser,
+    case: &str,
+    person: &str,
+) -> Result<(), WebError> {
+    state.audit(
+        NewAuditEvent::new("view_person")
+            .actor(&user.name)
+            .case(case)
+            .target(person),
+    )?;
+    Ok(())
+}
+
+/// A person by key (or key prefix, or ID number, as `trove person` takes).
+fn load(data: &CaseData, query: &str) -> Result<PersonDetail, WebError> {
+    let catalog = &data.store.catalog;
+    let case = &data.name;
+    let key = catalog.resolve_person(query)?.ok_or(WebError::NotFound)?;
+    let records = records_of(catalog, &key)?;
+    if records.is_empty() {
+        return Err(WebError::NotFound);
+    }
+    let id = records
+        .iter()
+        .find(|r| r.fields.id_valid)
+        .and_then(|r| r.fields.id_number.as_deref())
+        .map(IdView::decode);
+    let lines = records
+        .iter()
+        .map(|record| {
+            let path = catalog
+                .blob_paths(&record.source.blob)?
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            let stored = trove_store::StoredRecord {
+                record: record.clone(),
+                person: key.clone(),
+                candidate_key: None,
+            };
+            Ok(RecordLine::new(case, &stored, path))
+        })
+        .collect::<Result<Vec<_>, WebError>>()?;
+    let photos = catalog
+        .person_photos(&key)?
+        .into_iter()
+        .map(|photo| PhotoView {
+            preview: preview_link(case, &photo.blob),
+            document: document_link(case, &photo.blob),
+            via: photo.via,
+        })
+        .collect();
+    let same_person = catalog
+        .person_candidates(&key)?
+        .into_iter()
+        .map(|candidate| SamePerson {
+            link: person_link(case, &candidate.person),
+            person: candidate.person,
+            reason: candidate.reason,
+        })
+        .collect();
+    let list_matches = list_matches(data, &key)?;
+    Ok(PersonDetail {
+        names: distinct_names(&records),
+        facts: fact_lines(&records),
+        key,
+        id,
+        records: lines,
+        photos,
+        same_person,
+        list_matches,
+    })
+}
+
+fn list_matches(data: &CaseData, person: &str) -> Result<Vec<ListMatch>, WebError> {
+    let catalog = &data.store.catalog;
+    let mut matches = Vec::new();
+    for candidate in catalog.person_matches(person)? {
+        let entry_name = catalog
+            .list_entries(&candidate.list)?
+            .into_iter()
+            .find(|stored| stored.entry.row == candidate.row)
+            .map(|stored| stored.entry.name)
+            .unwrap_or_default();
+        let list =
+            serde_urlencoded::to_string([("list", candidate.list.as_str())]).unwrap_or_default();
+        matches.push(ListMatch {
+            review_link: format!("/cases/{}/review?{list}", data.name),
+            list: candidate.list,
+            row: candidate.row,
+            entry_name,
+            score: format!("{:.2}", candidate.score),
+            review: candidate.review.code().to_owned(),
+        });
+    }
+    Ok(matches)
+}
+
+/// What the records agree on (or the value `trove person` picks when they differ).
+fn fact_lines(records: &[Record]) -> Vec<(String, String)> {
+    let refs: Vec<&Record> = records.iter().collect();
+    let facts = facts_of(&refs);
+    let lines: [(&str, Option<String>); 7] = [
+        ("Born", facts.birth_date.map(|d| d.to_string())),
+        (
+            "Sex",
+            facts.sex.map(|s| format!("{} ({})", s.code(), s.chinese())),
+        ),
+        ("Ethnic group", facts.ethnicity),
+        ("Township", facts.township),
+        ("Village", facts.village),
+        ("Status", facts.status.map(|s| s.code().to_owned())),
+        (
+            "Records",
+            Some(format!(
+                "{} detention-related; {}",
+                facts.detention_records,
+                if facts.listed {
+                    "in a population register"
+                } else {
+                    "in no population register"
+                }
+            )),
+        ),
+    ];
+    lines
+        .into_iter()
+        .filter_map(|(label, value)| value.map(|value| (label.to_owned(), value)))
+        .collect()
+}

@@ -1,0 +1,251 @@
+//! Person records: the list (the query language of `trove records`, a page at a time)
+//! and one record's page (fields, flags, ID decoded, the row in its sheet).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use serde::{Deserialize, Serialize};
+use trove_model::{BlobId, Flag, RawCell, Role};
+use trove_store::{RecordCatalog, RecordFilter, parse_record_query};
+
+use super::catalog_work::with_case;
+use super::record_view::{
+    IdView, RecordLine, SheetExcerpt, document_link, find_record, person_link, sheet_excerpt,
+};
+use super::{Chrome, render};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::case_data::open_case;
+use crate::error::{ApiError, WebError};
+
+/// Records per page.
+const PAGE_SIZE: u64 = 50;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RecordsQuery {
+    #[serde(default)]
+    q: String,
+    /// 1-based.
+    page: Option<u64>,
+}
+
+/// A page of records, as the list page and the API give it.
+#[derive(Debug, Serialize)]
+pub struct RecordsPage {
+    pub query: String,
+    pub page: u64,
+    pub records: Vec<RecordLine>,
+    /// Whether another page follows.
+    pub more: bool,
+}
+
+#[derive(Template)]
+#[template(path = "records.html")]
+struct RecordsListPage {
+    chrome: Chrome,
+    case: String,
+    found: RecordsPage,
+    problem: Option<String>,
+    previous_link: Option<String>,
+    next_link: Option<String>,
+}
+
+/// One record with everything its page shows.
+#[derive(Debug, Serialize)]
+pub struct RecordDetail {
+    pub person: String,
+    pub person_link: String,
+    pub document_link: String,
+    pub paths: Vec<String>,
+    pub place: String,
+    pub list: String,
+    pub fields: Vec<(String, String)>,
+    pub raw: Vec<RawCell>,
+    pub flags: Vec<Flag>,
+    pub id: Option<IdView>,
+    pub sheet: Option<SheetExcerpt>,
+}
+
+#[derive(Template)]
+#[template(path = "record.html")]
+struct RecordPage {
+    chrome: Chrome,
+    case: String,
+    record: RecordDetail,
+}
+
+/// `GET /cases/{case}/records?q=…&page=…`.
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(case): Path<String>,
+    Query(query): Query<RecordsQuery>,
+) -> Result<Html<String>, WebError> {
+    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
+    let (found, problem) = match parse_record_query(&[query.q.as_str()]) {
+        Ok(filter) => (find_page(&data, &case, &query, filter).await?, None),
+        Err(error) => (empty_page(&query), Some(error.to_string())),
+    };
+    let link = |page: u64| {
+        let encoded = serde_urlencoded::to_string([("q", query.q.as_str())]).unwrap_or_default();
+        format!("/cases/{case}/records?{encoded}&page={page}")
+    };
+    render(&RecordsListPage {
+        chrome: Chrome::for_user(&user, &format!("Records · {case}")),
+        previous_link: (found.page > 1).then(|| link(found.page - 1)),
+        next_link: found.more.then(|| link(found.page + 1)),
+        case,
+        found,
+        problem,
+    })
+}
+
+/// `GET /api/cases/{case}/records?q=…&page=…`.
+pub async fn api_list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(case): Path<String>,
+    Query(query): Query<RecordsQuery>,
+) -> Result<Json<RecordsPage>, ApiError> {
+    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
+    let filter = parse_record_query(&[query.q.as_str()])
+        .map_err(|error| WebError::BadRequest(error.to_string()))?;
+    Ok(Json(find_page(&data, &case, &query, filter).await?))
+}
+
+/// `GET /cases/{case}/records/{blob}/{part}/{row}`.
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((case, blob, part, row)): Path<(String, String, u32, u32)>,
+) -> Result<Html<String>, WebError> {
+    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
+    let record = load_detail(&data, &case, &blob, part, row).await?;
+    render(&RecordPage {
+        chrome: Chrome::for_user(&user, &format!("Record · {case}")),
+        case,
+        record,
+    })
+}
+
+/// `GET /api/cases/{case}/records/{blob}/{part}/{row}`.
+pub async fn api_show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((case, blob, part, row)): Path<(String, String, u32, u32)>,
+) -> Result<Json<RecordDetail>, ApiError> {
+    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
+    Ok(Json(load_detail(&data, &case, &blob, part, row).await?))
+}
+
+fn empty_page(query: &RecordsQuery) -> RecordsPage {
+    RecordsPage {
+        query: query.q.clone(),
+        page: 1,
+        records: Vec::new(),
+        more: false,
+    }
+}
+
+async fn find_page(
+    data: &std::sync::Arc<crate::case_data::CaseData>,
+    case: &str,
+    query: &RecordsQuery,
+    filter: RecordFilter,
+) -> Result<RecordsPage, WebError> {
+    let page = query.page.unwrap_or(1).max(1);
+    let offset = (page - 1).saturating_mul(PAGE_SIZE);
+    let case = case.to_owned();
+    let text = query.q.clone();
+    with_case(data, move |data| {
+        let catalog: &dyn RecordCatalog = &data.store.catalog;
+        // Looked up first: the catalog is busy while records are visited.
+        let paths: HashMap<BlobId, String> = catalog.record_blob_paths()?.into_iter().collect();
+        let mut records = Vec::new();
+        // One more than a page, to know whether another page follows.
+        catalog.for_each_record(&filter, offset, Some(PAGE_SIZE + 1), &mut |stored| {
+            let path = paths
+                .get(&stored.record.source.blob)
+                .cloned()
+                .unwrap_or_default();
+            records.push(RecordLine::new(&case, &stored, path));
+            Ok(())
+        })?;
+        let more = records.len() as u64 > PAGE_SIZE;
+        records.truncate(PAGE_SIZE as usize);
+        Ok(RecordsPage {
+            query: text,
+            page,
+            records,
+            more,
+        })
+    })
+    .await
+}
+
+async fn load_detail(
+    data: &std::sync::Arc<crate::case_data::CaseData>,
+    case: &str,
+    blob: &str,
+    part: u32,
+    row: u32,
+) -> Result<RecordDetail, WebError> {
+    let blob: BlobId = blob.parse().map_err(|_| WebError::NotFound)?;
+    let case = case.to_owned();
+    with_case(data, move |data| {
+        let catalog: &dyn RecordCatalog = &data.store.catalog;
+        let stored = find_record(catalog, &blob, part, row)?.ok_or(WebError::NotFound)?;
+        let record = stored.record;
+        let sheet = sheet_excerpt(catalog, &record)?;
+        let paths = catalog.blob_paths(&blob)?;
+        let id = record.fields.id_number.as_deref().map(IdView::decode);
+        Ok(RecordDetail {
+            person_link: person_link(&case, &stored.person),
+            person: stored.person,
+            document_link: document_link(&case, &blob),
+            paths,
+            place: record.source.describe(),
+            list: record.list.code().to_owned(),
+            fields: field_lines(&record),
+            raw: record.raw,
+            flags: record.flags,
+            id,
+            sheet,
+        })
+    })
+    .await
+}
+
+/// The normalised fields a record has, as (label, value).
+fn field_lines(record: &trove_model::Record) -> Vec<(String, String)> {
+    let f = &record.fields;
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
+    let lines: [(&str, Option<String>); 16] = [
+        ("Name", f.name.clone()),
+        ("ID number", f.id_number.clone()),
+        (
+            "Sex",
+            f.sex.map(|s| format!("{} ({})", s.code(), s.chinese())),
+        ),
+        ("Ethnic group", f.ethnicity.clone()),
+        ("Born", date(f.birth_date)),
+        ("Age as written", f.age.map(|a| a.to_string())),
+        ("County", f.county.clone()),
+        ("Township", f.township.clone()),
+        ("Village", f.village.clone()),
+        ("Address", f.address.clone()),
+        ("Status as written", f.status_raw.clone()),
+        ("Status category", f.status.map(|s| s.code().to_owned())),
+        ("Reason", f.reason.clone()),
+        ("Held since", date(f.detained_since)),
+        ("Place held", f.place.clone()),
+        ("Phone", f.phone.clone()),
+    ];
+    lines
+        .into_iter()
+        .filter_map(|(label, value)| value.map(|value| (label.to_owned(), value)))
+        .collect()
+}

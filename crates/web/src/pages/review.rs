@@ -1,0 +1,328 @@
+//! The review queue: candidate matches between an outside list's entries and the Persons
+//! of the leak, each with its field-by-field explanation; reviewers accept, reject or
+//! mark them unsure, with a note. Every decision is kept and audited; none merges anyone.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use trove_model::{FieldScore, ListEntry, Review, Role};
+use trove_store::access::NewAuditEvent;
+use trove_store::{ListCatalog, ReviewCatalog, ReviewDecision, ReviewProgress};
+
+use super::catalog_work::with_case;
+use super::record_view::{distinct_names, person_link, records_of};
+use super::{Chrome, render};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::case_data::{CaseData, open_case};
+use crate::error::{ApiError, WebError};
+
+/// Candidates per page.
+const PAGE_SIZE: usize = 20;
+/// Longest note kept, in characters.
+const MAX_NOTE_CHARS: usize = 4000;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct QueueQuery {
+    #[serde(default)]
+    list: String,
+    /// Only candidates with this review (`unreviewed`, `accepted` …); all when empty.
+    #[serde(default)]
+    status: String,
+    /// 1-based.
+    page: Option<u64>,
+}
+
+/// The queue of one list (or, with no list named, the lists there are).
+#[derive(Debug, Serialize)]
+pub struct Queue {
+    pub lists: Vec<ReviewProgress>,
+    pub list: Option<String>,
+    pub status: String,
+    pub page: u64,
+    pub more: bool,
+    pub candidates: Vec<CandidateView>,
+}
+
+/// A candidate as the queue shows it: the entry, the Person, the score explained, the
+/// review so far.
+#[derive(Debug, Serialize)]
+pub struct CandidateView {
+    pub anchor: String,
+    pub row: u32,
+    pub entry: Option<ListEntry>,
+    pub person: String,
+    pub person_link: String,
+    pub person_names: Vec<String>,
+    pub score: String,
+    pub fields: Vec<FieldScore>,
+    pub review: Review,
+    /// Oldest first.
+    pub history: Vec<DecisionView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DecisionView {
+    pub review: Review,
+    pub note: String,
+    pub by: String,
+    pub at: String,
+}
+
+#[derive(Template)]
+#[template(path = "review.html")]
+struct QueuePage {
+    chrome: Chrome,
+    case: String,
+    queue: Queue,
+    can_review: bool,
+    statuses: [&'static str; 4],
+    previous_link: Option<String>,
+    next_link: Option<String>,
+}
+
+/// A decision as the form and the API send it.
+#[derive(Debug, Deserialize)]
+pub struct DecisionRequest {
+    list: String,
+    row: u32,
+    person: String,
+    /// accept, reject or unsure.
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `GET /cases/{case}/review?list=…`.
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(case): Path<String>,
+    Query(query): Query<QueueQuery>,
+) -> Result<Html<String>, WebError> {
+    let (role, data) = open_case(&state, &user, &case, Role::Viewer)?;
+    let queue = load_queue(&data, query).await?;
+    let link = |page: u64| {
+        let encoded = serde_urlencoded::to_string([
+            ("list", queue.list.as_deref().unwrap_or_default()),
+            ("status", queue.status.as_str()),
+        ])
+        .unwrap_or_default();
+        format!("/cases/{case}/review?{encoded}&page={page}")
+    };
+    render(&QueuePage {
+        chrome: Chrome::for_user(&user, &format!("Review · {case}")),
+        previous_link: (queue.page > 1).then(|| link(queue.page - 1)),
+        next_link: queue.more.then(|| link(queue.page + 1)),
+        can_review: role.at_least(Role::Reviewer),
+        statuses: ["unreviewed", "accepted", "rejected", "unsure"],
+        case,
+        queue,
+    })
+}
+
+/// `GET /api/cases/{case}/review?list=…`.
+pub async fn api_show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(case): Path<String>,
+    Query(query): Query<QueueQuery>,
+) -> Result<Json<Queue>, ApiError> {
+    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
+    Ok(Json(load_queue(&data, query).await?))
+}
+
+/// `POST /cases/{case}/review`: records a decision, then back to the candidate.
+pub async fn decide(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(case): Path<String>,
+    Form(request): Form<DecisionRequest>,
+) -> Result<Response, WebError> {
+    let decision = record(&state, &user, &case, request).await?;
+    let list = serde_urlencoded::to_string([("list", decision.list.as_str())]).unwrap_or_default();
+    let anchor = anchor(decision.row, &decision.person);
+    Ok(Redirect::to(&format!("/cases/{case}/review?{list}#{anchor}")).into_response())
+}
+
+/// `POST /api/cases/{case}/review` (JSON).
+pub async fn api_decide(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(case): Path<String>,
+    Json(request): Json<DecisionRequest>,
+) -> Result<Response, ApiError> {
+    let decision = record(&state, &user, &case, request).await?;
+    Ok((StatusCode::CREATED, Json(decision)).into_response())
+}
+
+async fn record(
+    state: &AppState,
+    user: &CurrentUser,
+    case: &str,
+    request: DecisionRequest,
+) -> Result<ReviewDecision, WebError> {
+    let (_, data) = open_case(state, user, case, Role::Reviewer)?;
+    let review = parse_decision(&request.decision)?;
+    let note = request.note.trim().to_owned();
+    if note.chars().count() > MAX_NOTE_CHARS {
+        return Err(WebError::BadRequest(format!(
+            "The note is longer than {MAX_NOTE_CHARS} characters; shorten it."
+        )));
+    }
+    let decision = ReviewDecision {
+        list: request.list,
+        row: request.row,
+        person: request.person,
+        review,
+        note,
+        by: user.name.clone(),
+        at: Utc::now(),
+    };
+    let saved = decision.clone();
+    with_case(&data, move |data| {
+        match data.store.catalog.record_review(&decision) {
+            Ok(()) => Ok(()),
+            Err(error @ trove_store::StoreError::NotFound { .. }) => {
+                Err(WebError::BadRequest(error.to_string()))
+            }
+            Err(error) => Err(error.into()),
+        }
+    })
+    .await?;
+    state.audit(
+        NewAuditEvent::new("review_decision")
+            .actor(&user.name)
+            .case(case)
+            .target(&saved.person)
+            .detail(format!(
+                "{} list {} row {}",
+                saved.review.code(),
+                saved.list,
+                saved.row
+            )),
+    )?;
+    Ok(saved)
+}
+
+fn parse_decision(text: &str) -> Result<Review, WebError> {
+    match text.trim() {
+        "accept" | "accepted" => Ok(Review::Accepted),
+        "reject" | "rejected" => Ok(Review::Rejected),
+        "unsure" => Ok(Review::Unsure),
+        other => Err(WebError::BadRequest(format!(
+            "`{other}` is no decision: use accept, reject or unsure"
+        ))),
+    }
+}
+
+/// The id of a candidate's place on the page.
+fn anchor(row: u32, person: &str) -> String {
+    format!("candidate-{row}-{person}")
+}
+
+async fn load_queue(data: &std::sync::Arc<CaseData>, query: QueueQuery) -> Result<Queue, WebError> {
+    let status = query.status.trim().to_owned();
+    let only = match status.as_str() {
+        "" => None,
+        code => Some(Review::from_code(code).ok_or_else(|| {
+            WebError::BadRequest(format!(
+                "`{code}` is no review status: use unreviewed, accepted, rejected or unsure"
+            ))
+        })?),
+    };
+    let page = query.page.unwrap_or(1).max(1);
+    let list = query.list.trim().to_owned();
+    with_case(data, move |data| {
+        let catalog = &data.store.catalog;
+        let lists = catalog.review_progress()?;
+        if list.is_empty() {
+            return Ok(Queue {
+                lists,
+                list: None,
+                status,
+                page: 1,
+                more: false,
+                candidates: Vec::new(),
+            });
+        }
+        if catalog.list_info(&list)?.is_none() {
+            return Err(WebError::NotFound);
+        }
+        let candidates: Vec<_> = catalog
+            .match_candidates(&list)?
+            .into_iter()
+            .filter(|c| only.is_none_or(|review| c.review == review))
+            .collect();
+        let skip = (page as usize - 1).saturating_mul(PAGE_SIZE);
+        let more = candidates.len() > skip.saturating_add(PAGE_SIZE);
+        let entries: HashMap<u32, ListEntry> = catalog
+            .list_entries(&list)?
+            .into_iter()
+            .map(|stored| (stored.entry.row, stored.entry))
+            .collect();
+        let mut history: HashMap<(u32, String), Vec<DecisionView>> = HashMap::new();
+        for decision in catalog.review_history(&list)? {
+            history
+                .entry((decision.row, decision.person.clone()))
+                .or_default()
+                .push(DecisionView {
+                    review: decision.review,
+                    note: decision.note,
+                    by: decision.by,
+                    at: decision.at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                });
+        }
+        let views = candidates
+            .into_iter()
+            .skip(skip)
+            .take(PAGE_SIZE)
+            .map(|candidate| {
+                let names = distinct_names(&records_of(catalog, &candidate.person)?);
+                Ok(CandidateView {
+                    anchor: anchor(candidate.row, &candidate.person),
+                    row: candidate.row,
+                    entry: entries.get(&candidate.row).cloned(),
+                    person_link: person_link(&data.name, &candidate.person),
+                    person_names: names,
+                    score: format!("{:.3}", candidate.score),
+                    fields: candidate.fields,
+                    review: candidate.review,
+                    history: history
+                        .remove(&(candidate.row, candidate.person.clone()))
+                        .unwrap_or_default(),
+                    person: candidate.person,
+                })
+            })
+            .collect::<Result<Vec<_>, WebError>>()?;
+        Ok(Queue {
+            lists,
+            list: Some(list),
+            status,
+            page,
+            more,
+            candidates: views,
+        })
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decisions_are_read_in_either_form_and_nothing_else() {
+        assert_eq!(parse_decision("accept").unwrap(), Review::Accepted);
+        assert_eq!(parse_decision(" rejected ").unwrap(), Review::Rejected);
+        assert_eq!(parse_decision("unsure").unwrap(), Review::Unsure);
+        assert!(parse_decision("unreviewed").is_err());
+        assert!(parse_decision("merge").is_err());
+    }
+}

@@ -1,0 +1,277 @@
+//! Verification: an editor sets the status of a person or a document (unverified,
+//! corroborated, verified, disputed) with evidence links and a note. Every status is
+//! kept; the latest is the current one. Setting one is audited.
+//!
+//! Other pages show the status with the partial `templates/verification_form.html`,
+//! handed a [`VerificationPanel`] named `verification`.
+
+use axum::Json;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use trove_model::{BlobId, Role};
+use trove_store::access::NewAuditEvent;
+use trove_store::{
+    Catalog, RecordCatalog, ReviewCatalog, SubjectKind, Verification, VerificationStatus,
+};
+
+use super::catalog_work::with_case;
+use super::record_view::{document_link, person_link};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::case_data::{CaseData, open_case};
+use crate::error::{ApiError, WebError};
+
+/// Longest note kept, in characters.
+const MAX_NOTE_CHARS: usize = 4000;
+/// Most evidence links one status may cite.
+const MAX_EVIDENCE: usize = 20;
+const MAX_EVIDENCE_CHARS: usize = 2000;
+
+/// A subject's current status and history, and the form to set a new one when the
+/// user may (editors and admins).
+pub struct VerificationPanel {
+    pub case: String,
+    pub subject_kind: SubjectKind,
+    pub subject: String,
+    /// Newest first: the first is the current status.
+    pub history: Vec<VerificationView>,
+    pub can_edit: bool,
+    pub csrf: String,
+    pub statuses: [VerificationStatus; 4],
+}
+
+impl VerificationPanel {
+    /// The current status: unverified until someone sets one.
+    pub fn current(&self) -> VerificationStatus {
+        self.history
+            .first()
+            .map_or(VerificationStatus::Unverified, |v| v.status)
+    }
+}
+
+/// One status as a page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerificationView {
+    pub status: VerificationStatus,
+    pub note: String,
+    pub evidence: Vec<EvidenceLink>,
+    pub by: String,
+    pub at: String,
+}
+
+/// A piece of evidence and where it leads: the URL itself, or a document's page.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceLink {
+    pub text: String,
+    pub href: String,
+}
+
+/// The status panel of a subject; call on a blocking thread (it reads the catalog).
+pub fn verification_panel(
+    data: &CaseData,
+    user: &CurrentUser,
+    role: Role,
+    kind: SubjectKind,
+    subject: &str,
+) -> Result<VerificationPanel, WebError> {
+    let history = data.store.catalog.verification_history(kind, subject)?;
+    Ok(VerificationPanel {
+        case: data.name.clone(),
+        subject_kind: kind,
+        subject: subject.to_owned(),
+        history: history.iter().rev().map(|v| view(&data.name, v)).collect(),
+        can_edit: role.at_least(Role::Editor),
+        csrf: user.csrf_token(),
+        statuses: VerificationStatus::ALL,
+    })
+}
+
+pub fn view(case: &str, verification: &Verification) -> VerificationView {
+    VerificationView {
+        status: verification.status,
+        note: verification.note.clone(),
+        evidence: verification
+            .evidence
+            .iter()
+            .map(|item| EvidenceLink {
+                text: item.clone(),
+                href: match item.parse::<BlobId>() {
+                    Ok(blob) => document_link(case, &blob),
+                    Err(_) => item.clone(),
+                },
+            })
+            .collect(),
+        by: verification.by.clone(),
+        at: verification.at.format("%Y-%m-%d %H:%M UTC").to_string(),
+    }
+}
+
+/// The form of the partial template. `evidence` holds URLs and document ids, one a line.
+#[derive(Debug, Deserialize)]
+pub struct VerificationForm {
+    subject_kind: String,
+    subject: String,
+    status: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    evidence: String,
+}
+
+/// The API's body.
+#[derive(Debug, Deserialize)]
+pub struct VerificationRequest {
+    subject_kind: String,
+    subject: String,
+    status: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    evidence: Vec<String>,
+}
+
+/// `POST /cases/{case}/verification`: sets a status, then back to the subject's page.
+pub async fn submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(case): Path<String>,
+    Form(form): Form<VerificationForm>,
+) -> Result<Response, WebError> {
+    let evidence = form
+        .evidence
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let request = VerificationRequest {
+        subject_kind: form.subject_kind,
+        subject: form.subject,
+        status: form.status,
+        note: form.note,
+        evidence,
+    };
+    let saved = set_status(&state, &user, &case, request).await?;
+    let back = match saved.subject_kind {
+        SubjectKind::Person => person_link(&case, &saved.subject),
+        SubjectKind::Document => format!("/cases/{case}/documents/{}", saved.subject),
+    };
+    Ok(Redirect::to(&format!("{back}#verification")).into_response())
+}
+
+/// `POST /api/cases/{case}/verification` (JSON).
+pub async fn api_submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(case): Path<String>,
+    Json(request): Json<VerificationRequest>,
+) -> Result<Response, ApiError> {
+    let saved = set_status(&state, &user, &case, request).await?;
+    Ok((StatusCode::CREATED, Json(view(&case, &saved))).into_response())
+}
+
+async fn set_status(
+    state: &AppState,
+    user: &CurrentUser,
+    case: &str,
+    request: VerificationRequest,
+) -> Result<Verification, WebError> {
+    let (_, data) = open_case(state, user, case, Role::Editor)?;
+    let bad = |error: trove_store::ParseCodeError| WebError::BadRequest(error.to_string());
+    let kind: SubjectKind = request.subject_kind.parse().map_err(bad)?;
+    let status: VerificationStatus = request.status.parse().map_err(bad)?;
+    let note = request.note.trim().to_owned();
+    if note.chars().count() > MAX_NOTE_CHARS {
+        return Err(WebError::BadRequest(format!(
+            "The note is longer than {MAX_NOTE_CHARS} characters; shorten it, or cite a document as evidence."
+        )));
+    }
+    let evidence = checked_evidence(request.evidence)?;
+    let verification = Verification {
+        subject_kind: kind,
+        subject: request.subject.trim().to_owned(),
+        status,
+        note,
+        evidence,
+        by: user.name.clone(),
+        at: Utc::now(),
+    };
+    let saved = verification.clone();
+    with_case(&data, move |data| {
+        if !subject_exists(data, kind, &verification.subject)? {
+            return Err(WebError::BadRequest(format!(
+                "There is no {kind} {:?} in this case; open its page and use the form there.",
+                verification.subject
+            )));
+        }
+        data.store.catalog.record_verification(&verification)?;
+        Ok(())
+    })
+    .await?;
+    state.audit(
+        NewAuditEvent::new("verification")
+            .actor(&user.name)
+            .case(case)
+            .target(&format!("{kind}:{}", saved.subject))
+            .detail(saved.status.code()),
+    )?;
+    Ok(saved)
+}
+
+fn subject_exists(data: &CaseData, kind: SubjectKind, subject: &str) -> Result<bool, WebError> {
+    Ok(match kind {
+        SubjectKind::Person => {
+            data.store.catalog.resolve_person(subject)?.as_deref() == Some(subject)
+        }
+        SubjectKind::Document => match subject.parse::<BlobId>() {
+            Ok(blob) => data.store.catalog.document(&blob)?.is_some(),
+            Err(_) => false,
+        },
+    })
+}
+
+/// Evidence must be web addresses or document ids: anything else could not be followed
+/// (and a `javascript:` link must never reach a page).
+fn checked_evidence(items: Vec<String>) -> Result<Vec<String>, WebError> {
+    let items: Vec<String> = items
+        .into_iter()
+        .map(|item| item.trim().to_owned())
+        .filter(|item| !item.is_empty())
+        .collect();
+    if items.len() > MAX_EVIDENCE {
+        return Err(WebError::BadRequest(format!(
+            "At most {MAX_EVIDENCE} pieces of evidence per status; cite a document that lists the rest."
+        )));
+    }
+    for item in &items {
+        let is_url = item.starts_with("https://") || item.starts_with("http://");
+        if item.chars().count() > MAX_EVIDENCE_CHARS || !(is_url || item.parse::<BlobId>().is_ok())
+        {
+            return Err(WebError::BadRequest(format!(
+                "Evidence {:?} is neither a web address (http:// or https://) nor a document id \
+                 (the 64-digit hash on a document's page).",
+                item.chars().take(80).collect::<String>()
+            )));
+        }
+    }
+    Ok(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_is_web_addresses_or_document_ids() {
+        let blob = "a".repeat(64);
+        let kept = checked_evidence(vec![
+            " https://example.org/report ".into(),
+            blob.clone(),
+            String::new(),
+        ])
+        .unwrap();
+        assert_eq!(kept, vec!["https://example.org/report".to_owned(), blob]);
+        assert!(checked_evidence(vec!["javascript:alert(1)".into()]).is_err());
+    }
+}

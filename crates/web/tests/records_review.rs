@@ -1,0 +1,714 @@
+//! Records, persons, the review queue, verification and statistics over HTTP, against a
+//! real store: the demo leak ingested, its relatives' list imported and cross-referenced,
+//! plus one planted sheet whose cells carry a script.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::AtomicBool;
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::http::{Request, Response, StatusCode, header};
+use chrono::Utc;
+use tower::ServiceExt;
+use trove_index::SearchIndex;
+use trove_ingest::{IngestOptions, Silent, cross_reference, read_list};
+use trove_model::{ListInfo, Role};
+use trove_names::xref::XrefOptions;
+use trove_records::lists::ListMap;
+use trove_records::resident_id::check_character;
+use trove_store::access::AuditFilter;
+use trove_store::{ListCatalog, RecordCatalog, Store};
+use trove_synth::SynthOptions;
+use trove_web::password::hash_password;
+use trove_web::session::{IDLE_TIMEOUT, SESSION_COOKIE, new_token};
+use trove_web::{AppConfig, AppState, csrf, router};
+
+const LIST: &str = "relatives";
+const SCRIPT: &str = "<script>alert(1)</script>";
+
+/// The ingested demo case, made once per test binary; tests that write to it (reviews,
+/// verifications) each use their own candidate or person.
+struct DemoCase {
+    store: PathBuf,
+    /// A person with a linked mugshot, and that photo's document id.
+    person_with_photo: String,
+    photo: String,
+    /// Candidates of the relatives' list, as (row, person), best first. Tests run at
+    /// once and may review the same one: each checks only its own decision.
+    candidates: Vec<(u32, String)>,
+    /// Persons without a photo, for verification tests.
+    other_persons: Vec<String>,
+}
+
+fn demo_case() -> &'static DemoCase {
+    static CASE: OnceLock<DemoCase> = OnceLock::new();
+    CASE.get_or_init(build_demo_case)
+}
+
+fn build_demo_case() -> DemoCase {
+    let dir = tempfile::Builder::new()
+        .prefix("trove-web-records")
+        .tempdir()
+        .expect("a temporary folder")
+        .keep();
+    trove_synth::write_demo_leak(
+        &dir,
+        &SynthOptions {
+            people: 60,
+            seed: 7,
+        },
+    )
+    .expect("the demo leak is written");
+    plant_script_sheet(&dir.join("leak"));
+    let store_dir = dir.join("store");
+    let store = Store::open(&store_dir).expect("store opens");
+    {
+        let index = SearchIndex::open(&store.index_dir()).expect("index opens");
+        let options = IngestOptions {
+            workers: 2,
+            ..IngestOptions::default()
+        };
+        trove_ingest::ingest(
+            &store,
+            &index,
+            &dir.join("leak"),
+            &options,
+            &Silent,
+            &AtomicBool::new(false),
+        )
+        .expect("ingest runs");
+    }
+    import_and_cross_reference(&store, &dir.join("relatives.csv"));
+
+    let catalog: &dyn RecordCatalog = &store.catalog;
+    let mut persons = Vec::new();
+    catalog
+        .for_each_person(&mut |key, _| {
+            persons.push(key.to_owned());
+            Ok(())
+        })
+        .unwrap();
+    let (with_photo, without): (Vec<_>, Vec<_>) = persons
+        .into_iter()
+        .partition(|key| !catalog.person_photos(key).unwrap().is_empty());
+    let person_with_photo = with_photo.first().expect("a person with a mugshot").clone();
+    let photo = catalog.person_photos(&person_with_photo).unwrap()[0]
+        .blob
+        .to_string();
+    let candidates: Vec<(u32, String)> = store
+        .catalog
+        .match_candidates(LIST)
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.row, c.person))
+        .collect();
+    assert!(
+        !candidates.is_empty(),
+        "the relatives' list yields a candidate"
+    );
+    DemoCase {
+        store: store_dir,
+        person_with_photo,
+        photo,
+        candidates,
+        other_persons: without,
+    }
+}
+
+/// A person list whose name and remark cells hold a script, with a valid ID number.
+fn plant_script_sheet(leak: &Path) {
+    let first17 = "65310119800101123";
+    let id = format!("{first17}{}", check_character(first17).unwrap());
+    let csv = format!("姓名,公民身份号码,性别,民族,备注\n{SCRIPT},{id},男,维吾尔族,{SCRIPT}\n");
+    std::fs::write(leak.join("planted-script.csv"), csv).unwrap();
+}
+
+fn import_and_cross_reference(store: &Store, list: &Path) {
+    let bytes = std::fs::read(list).unwrap();
+    let entries = read_list(&bytes, "relatives.csv", &ListMap::default()).unwrap();
+    let info = ListInfo {
+        name: LIST.into(),
+        file_name: "relatives.csv".into(),
+        blake3: blake3::hash(&bytes).to_hex().to_string(),
+        entries: entries.len() as u32,
+    };
+    store.catalog.import_list(&info, &entries).unwrap();
+    cross_reference(&store.catalog, LIST, &XrefOptions::default(), &mut || {}).unwrap();
+}
+
+/// A server with case A (the demo store) and case B (never opened); `root`, a server
+/// admin; `vera`, `rita`, `eddie`: viewer, reviewer and editor of A; `bob`, viewer of B.
+struct Server {
+    _dir: tempfile::TempDir,
+    state: AppState,
+}
+
+impl Server {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(AppConfig {
+            server_dir: dir.path().join("server"),
+            secure_cookies: false,
+        })
+        .unwrap();
+        let db = state.access();
+        let now = Utc::now();
+        db.add_case("case-a", &demo_case().store, now).unwrap();
+        db.add_case("case-b", &dir.path().join("no-store"), now)
+            .unwrap();
+        let hash = hash_password("correct horse battery staple").unwrap();
+        db.add_user("root", &hash, true, now).unwrap();
+        for (name, case, role) in [
+            ("vera", "case-a", Role::Viewer),
+            ("rita", "case-a", Role::Reviewer),
+            ("eddie", "case-a", Role::Editor),
+            ("bob", "case-b", Role::Viewer),
+        ] {
+            db.add_user(name, &hash, false, now).unwrap();
+            db.set_membership(name, case, role).unwrap();
+        }
+        Server { _dir: dir, state }
+    }
+
+    fn app(&self) -> Router {
+        router(self.state.clone())
+    }
+
+    /// A session for `user`, as a login would make.
+    fn session(&self, user: &str) -> String {
+        let token = new_token();
+        self.state
+            .access()
+            .create_session(&token, user, Utc::now(), IDLE_TIMEOUT)
+            .unwrap();
+        token
+    }
+
+    async fn send(&self, request: Request<Body>) -> Response<Body> {
+        self.app().oneshot(request).await.unwrap()
+    }
+
+    async fn get(&self, path: &str, session: Option<&str>) -> Response<Body> {
+        let mut request = Request::get(path);
+        if let Some(token) = session {
+            request = request.header(header::COOKIE, format!("{SESSION_COOKIE}={token}"));
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    /// POSTs a form with the session's CSRF token.
+    async fn post_form(
+        &self,
+        path: &str,
+        session: &str,
+        fields: &[(&str, &str)],
+    ) -> Response<Body> {
+        let token = csrf::token_for(session);
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.send(
+            Request::post(path)
+                .header(header::COOKIE, format!("{SESSION_COOKIE}={session}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(serde_urlencoded::to_string(&all).unwrap()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// POSTs JSON with a session cookie, with or without the CSRF header.
+    async fn post_json(
+        &self,
+        path: &str,
+        session: &str,
+        body: &serde_json::Value,
+        with_csrf: bool,
+    ) -> Response<Body> {
+        let mut request = Request::post(path)
+            .header(header::COOKIE, format!("{SESSION_COOKIE}={session}"))
+            .header(header::CONTENT_TYPE, "application/json");
+        if with_csrf {
+            request = request.header(csrf::HEADER, csrf::token_for(session));
+        }
+        self.send(request.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
+    fn audited(&self, action: &str) -> Vec<trove_model::AuditEvent> {
+        let filter = AuditFilter {
+            action: Some(action.to_string()),
+            ..AuditFilter::default()
+        };
+        self.state.access().audit_events(&filter, 0, 1000).unwrap()
+    }
+}
+
+async fn text(response: Response<Body>) -> String {
+    let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+async fn json(response: Response<Body>) -> serde_json::Value {
+    serde_json::from_str(&text(response).await).unwrap()
+}
+
+/// Every new page and API address of a case, reachable by a viewer with GET.
+fn case_routes(case: &str) -> Vec<String> {
+    let demo = demo_case();
+    let person = &demo.person_with_photo;
+    vec![
+        format!("/cases/{case}/records"),
+        format!("/cases/{case}/records?q=valid:yes"),
+        format!("/cases/{case}/persons/{person}"),
+        format!("/cases/{case}/review?list={LIST}"),
+        format!("/cases/{case}/stats?by=township&adults=1"),
+        format!("/cases/{case}/stats.svg?by=sex"),
+        format!("/cases/{case}/stats.csv"),
+        format!("/api/cases/{case}/records?q=valid:yes"),
+        format!("/api/cases/{case}/persons/{person}"),
+        format!("/api/cases/{case}/review?list={LIST}"),
+        format!("/api/cases/{case}/stats?by=age"),
+    ]
+}
+
+#[tokio::test]
+async fn strangers_are_sent_to_log_in_and_the_api_answers_401() {
+    let server = Server::new();
+    for path in case_routes("case-a") {
+        let response = server.get(&path, None).await;
+        if path.starts_with("/api/") {
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
+        } else {
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+            assert_eq!(response.headers()[header::LOCATION], "/login", "{path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn each_role_opens_every_route_of_its_case_and_nothing_of_another() {
+    let server = Server::new();
+    for user in ["vera", "rita", "eddie", "root"] {
+        let session = server.session(user);
+        for path in case_routes("case-a") {
+            let response = server.get(&path, Some(&session)).await;
+            assert_eq!(response.status(), StatusCode::OK, "{user} {path}");
+        }
+        if user != "root" {
+            for path in case_routes("case-b") {
+                let response = server.get(&path, Some(&session)).await;
+                assert_eq!(response.status(), StatusCode::NOT_FOUND, "{user} {path}");
+            }
+        }
+    }
+    let bob = server.session("bob");
+    for path in case_routes("case-a") {
+        let response = server.get(&path, Some(&bob)).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "bob {path}");
+    }
+    let (row, person) = &demo_case().candidates[0];
+    let row = row.to_string();
+    let decision = [
+        ("list", LIST),
+        ("row", row.as_str()),
+        ("person", person.as_str()),
+        ("decision", "accept"),
+    ];
+    let response = server
+        .post_form("/cases/case-a/review", &bob, &decision)
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_viewer_can_neither_review_nor_verify() {
+    let server = Server::new();
+    let vera = server.session("vera");
+    let (row, person) = &demo_case().candidates[0];
+    let row = row.to_string();
+    let response = server
+        .post_form(
+            "/cases/case-a/review",
+            &vera,
+            &[
+                ("list", LIST),
+                ("row", &row),
+                ("person", person),
+                ("decision", "accept"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let body = serde_json::json!({"list": LIST, "row": 2, "person": person, "decision": "reject"});
+    let response = server
+        .post_json("/api/cases/case-a/review", &vera, &body, true)
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = server
+        .post_form(
+            "/cases/case-a/verification",
+            &vera,
+            &[
+                ("subject_kind", "person"),
+                ("subject", person),
+                ("status", "verified"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let page = text(
+        server
+            .get(&format!("/cases/case-a/review?list={LIST}"), Some(&vera))
+            .await,
+    )
+    .await;
+    assert!(
+        !page.contains("Record decision"),
+        "no review form for a viewer"
+    );
+    assert!(server.audited("review_decision").is_empty());
+}
+
+#[tokio::test]
+async fn a_reviewer_reviews_but_neither_verifies_nor_manages_users() {
+    let server = Server::new();
+    let rita = server.session("rita");
+    let (row, person) = &demo_case().candidates[0];
+    let row_text = row.to_string();
+    let note = "same village, birth year one off";
+    let response = server
+        .post_form(
+            "/cases/case-a/review",
+            &rita,
+            &[
+                ("list", LIST),
+                ("row", &row_text),
+                ("person", person),
+                ("decision", "unsure"),
+                ("note", note),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    let queue = json(
+        server
+            .get(
+                &format!("/api/cases/case-a/review?list={LIST}"),
+                Some(&rita),
+            )
+            .await,
+    )
+    .await;
+    let candidate = queue["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["row"] == *row && c["person"] == person.as_str())
+        .expect("the candidate is in the queue");
+    let decision = candidate["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["note"] == note)
+        .expect("the decision is kept with its note");
+    assert_eq!(decision["review"], "unsure");
+    assert_eq!(decision["by"], "rita");
+    assert!(
+        !candidate["fields"].as_array().unwrap().is_empty(),
+        "explained"
+    );
+
+    let page = text(
+        server
+            .get(&format!("/cases/case-a/review?list={LIST}"), Some(&rita))
+            .await,
+    )
+    .await;
+    assert!(page.contains(note));
+
+    let events = server.audited("review_decision");
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].actor.as_deref(), Some("rita"));
+    assert_eq!(events[0].target.as_deref(), Some(person.as_str()));
+    assert_eq!(events[0].case.as_deref(), Some("case-a"));
+
+    assert_eq!(
+        server.get("/admin", Some(&rita)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let response = server
+        .post_form(
+            "/cases/case-a/verification",
+            &rita,
+            &[
+                ("subject_kind", "person"),
+                ("subject", person),
+                ("status", "verified"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_review_api_needs_the_csrf_header_with_a_cookie_but_not_with_a_token() {
+    let server = Server::new();
+    let rita = server.session("rita");
+    let (row, person) = &demo_case().candidates[0];
+    let body = serde_json::json!({
+        "list": LIST, "row": row, "person": person, "decision": "reject", "note": "other county"
+    });
+    let response = server
+        .post_json("/api/cases/case-a/review", &rita, &body, false)
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = server
+        .post_json("/api/cases/case-a/review", &rita, &body, true)
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(json(response).await["review"], "rejected");
+
+    let token = new_token();
+    server
+        .state
+        .access()
+        .create_api_token(&token, "rita", "script", Utc::now())
+        .unwrap();
+    let response = server
+        .send(
+            Request::post("/api/cases/case-a/review")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(
+                    serde_json::json!({"list": LIST, "row": row, "person": person, "decision": "merge"})
+                        .to_string(),
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        json(response).await["error"]
+            .as_str()
+            .unwrap()
+            .contains("accept, reject or unsure")
+    );
+}
+
+#[tokio::test]
+async fn the_person_page_shows_the_decoded_id_and_the_mugshot_and_is_audited() {
+    let server = Server::new();
+    let vera = server.session("vera");
+    let demo = demo_case();
+    let key = &demo.person_with_photo;
+    let response = server
+        .get(&format!("/cases/case-a/persons/{key}"), Some(&vera))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = text(response).await;
+    assert!(page.contains("ID number decoded"));
+    assert!(page.contains("Issued in"), "the region is decoded");
+    assert!(page.contains("Check character"));
+    assert!(page.contains(&format!(
+        "<img src=\"/cases/case-a/documents/{}/preview.png\"",
+        demo.photo
+    )));
+    assert!(
+        page.contains("/cases/case-a/records/"),
+        "links to each record"
+    );
+    assert!(page.contains("Current status: <strong>unverified</strong>"));
+    assert!(
+        !page.contains("Set status"),
+        "no verification form for a viewer"
+    );
+
+    let events = server.audited("view_person");
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].actor.as_deref(), Some("vera"));
+    assert_eq!(events[0].target.as_deref(), Some(key.as_str()));
+
+    let answer = json(
+        server
+            .get(&format!("/api/cases/case-a/persons/{key}"), Some(&vera))
+            .await,
+    )
+    .await;
+    assert_eq!(answer["key"], key.as_str());
+    assert_eq!(answer["id"]["valid"], true);
+    assert_eq!(
+        server.audited("view_person").len(),
+        2,
+        "the API view is audited too"
+    );
+
+    let unknown = server
+        .get("/cases/case-a/persons/nobody", Some(&vera))
+        .await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_verification_status_and_its_history_show_on_the_person_page() {
+    let server = Server::new();
+    let eddie = server.session("eddie");
+    let person = &demo_case().other_persons[0];
+    let response = server
+        .post_form(
+            "/cases/case-a/verification",
+            &eddie,
+            &[
+                ("subject_kind", "person"),
+                ("subject", person),
+                ("status", "corroborated"),
+                ("evidence", "https://example.org/report-2019"),
+                ("note", "a relative confirmed the detention"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = server
+        .post_form(
+            "/cases/case-a/verification",
+            &eddie,
+            &[
+                ("subject_kind", "person"),
+                ("subject", person),
+                ("status", "disputed"),
+                ("note", "the birth date differs in the second list"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = server
+        .post_form(
+            "/cases/case-a/verification",
+            &eddie,
+            &[
+                ("subject_kind", "person"),
+                ("subject", person),
+                ("status", "verified"),
+                ("evidence", "javascript:alert(1)"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+
+    let page = text(
+        server
+            .get(&format!("/cases/case-a/persons/{person}"), Some(&eddie))
+            .await,
+    )
+    .await;
+    assert!(page.contains("Current status: <strong>disputed</strong>"));
+    assert!(page.contains("a relative confirmed the detention"));
+    assert!(page.contains("href=\"https://example.org/report-2019\""));
+    assert!(page.contains("Set status"), "editors get the form");
+
+    // Newest first.
+    let events = server.audited("verification");
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0].detail, "disputed");
+    assert_eq!(
+        events[0].target.as_deref(),
+        Some(format!("person:{person}").as_str())
+    );
+}
+
+#[tokio::test]
+async fn statistics_show_their_definition_and_the_chart_is_svg_from_its_own_route() {
+    let server = Server::new();
+    let vera = server.session("vera");
+    let page = text(
+        server
+            .get("/cases/case-a/stats?by=township&adults=1", Some(&vera))
+            .await,
+    )
+    .await;
+    assert!(page.contains("<h2 id=\"definition-heading\">Definition</h2>"));
+    assert!(
+        page.contains("adults"),
+        "the definition names the adults-only choice"
+    );
+    assert!(
+        page.contains(
+            "<img class=\"chart\" src=\"/cases/case-a/stats.svg?by=township&#38;adults=1\""
+        )
+    );
+    assert!(!page.contains("<svg"), "the chart is never inline");
+
+    let chart = server
+        .get("/cases/case-a/stats.svg?by=township&adults=1", Some(&vera))
+        .await;
+    assert_eq!(chart.status(), StatusCode::OK);
+    assert_eq!(
+        chart.headers()[header::CONTENT_TYPE],
+        "image/svg+xml; charset=utf-8"
+    );
+    assert!(
+        chart
+            .headers()
+            .contains_key(header::CONTENT_SECURITY_POLICY)
+    );
+    assert!(text(chart).await.contains("<svg"));
+
+    let csv = server
+        .get("/cases/case-a/stats.csv?by=sex", Some(&vera))
+        .await;
+    assert!(
+        csv.headers()[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let csv = text(csv).await;
+    assert!(csv.starts_with("# "), "the definition leads the file");
+    assert!(csv.contains("group,listed,held,rate_percent"));
+
+    let table = json(
+        server
+            .get("/api/cases/case-a/stats?by=age", Some(&vera))
+            .await,
+    )
+    .await;
+    assert!(!table["definition_text"].as_array().unwrap().is_empty());
+    let bad = server
+        .get("/api/cases/case-a/stats?by=county", Some(&vera))
+        .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_script_in_a_spreadsheet_cell_is_shown_as_text() {
+    let server = Server::new();
+    let vera = server.session("vera");
+    let found = json(
+        server
+            .get("/api/cases/case-a/records?q=alert", Some(&vera))
+            .await,
+    )
+    .await;
+    let records = found["records"].as_array().unwrap();
+    assert_eq!(records.len(), 1, "the planted row is a record");
+    let link = records[0]["link"].as_str().unwrap();
+    let response = server.get(link, Some(&vera)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = text(response).await;
+    assert!(page.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
+    assert!(!page.contains(SCRIPT));
+    assert!(page.contains("The row among its neighbours in the sheet"));
+
+    let list = text(
+        server
+            .get("/cases/case-a/records?q=alert", Some(&vera))
+            .await,
+    )
+    .await;
+    assert!(list.contains("&#60;script&#62;") && !list.contains(SCRIPT));
+    let bad = server
+        .get("/cases/case-a/records?q=colour:red", Some(&vera))
+        .await;
+    assert!(text(bad).await.contains("unknown field `colour`"));
+}

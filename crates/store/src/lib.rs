@@ -11,6 +11,7 @@
 pub mod access;
 mod blobs;
 mod catalog;
+mod connection;
 mod error;
 mod layout;
 mod lists;

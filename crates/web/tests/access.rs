@@ -1,6 +1,8 @@
 //! Access to the workbench over HTTP, without a network: who gets in, who
 //! sees which case, and what is refused and audited.
 
+mod common;
+
 use std::path::Path;
 
 use axum::Router;
@@ -12,7 +14,9 @@ use trove_model::Role;
 use trove_store::access::AuditFilter;
 use trove_web::password::hash_password;
 use trove_web::session::{SESSION_COOKIE, VISITOR_COOKIE, new_token};
-use trove_web::{AppConfig, AppState, csrf, router};
+use trove_web::{AppState, csrf, router};
+
+use common::TestServer;
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -24,12 +28,7 @@ struct Server {
 
 impl Server {
     fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let state = AppState::open(AppConfig {
-            server_dir: dir.path().join("server"),
-            secure_cookies: false,
-        })
-        .unwrap();
+        let TestServer { dir, state } = TestServer::new();
         let db = state.access();
         let now = Utc::now();
         db.add_case("case-a", Path::new("/stores/a"), now).unwrap();

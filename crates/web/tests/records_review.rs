@@ -2,27 +2,26 @@
 //! real store: the demo leak ingested, its relatives' list imported and cross-referenced,
 //! plus one planted sheet whose cells carry a script.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use std::sync::atomic::AtomicBool;
 
-use axum::Router;
-use axum::body::{Body, to_bytes};
-use axum::http::{Request, Response, StatusCode, header};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 use chrono::Utc;
-use tower::ServiceExt;
-use trove_index::SearchIndex;
-use trove_ingest::{IngestOptions, Silent, cross_reference, read_list};
+use trove_ingest::{cross_reference, read_list};
 use trove_model::{ListInfo, Role};
 use trove_names::xref::XrefOptions;
 use trove_records::lists::ListMap;
 use trove_records::resident_id::check_character;
-use trove_store::access::AuditFilter;
 use trove_store::{ListCatalog, RecordCatalog, Store};
 use trove_synth::SynthOptions;
 use trove_web::password::hash_password;
-use trove_web::session::{IDLE_TIMEOUT, SESSION_COOKIE, new_token};
-use trove_web::{AppConfig, AppState, csrf, router};
+
+use trove_web::session::new_token;
+
+use common::{TestServer, ingest, json, scratch_dir, text};
 
 const LIST: &str = "relatives";
 const SCRIPT: &str = "<script>alert(1)</script>";
@@ -47,11 +46,7 @@ fn demo_case() -> &'static DemoCase {
 }
 
 fn build_demo_case() -> DemoCase {
-    let dir = tempfile::Builder::new()
-        .prefix("trove-web-records")
-        .tempdir()
-        .expect("a temporary folder")
-        .keep();
+    let dir = scratch_dir("trove-web-records");
     trove_synth::write_demo_leak(
         &dir,
         &SynthOptions {
@@ -62,23 +57,7 @@ fn build_demo_case() -> DemoCase {
     .expect("the demo leak is written");
     plant_script_sheet(&dir.join("leak"));
     let store_dir = dir.join("store");
-    let store = Store::open(&store_dir).expect("store opens");
-    {
-        let index = SearchIndex::open(&store.index_dir()).expect("index opens");
-        let options = IngestOptions {
-            workers: 2,
-            ..IngestOptions::default()
-        };
-        trove_ingest::ingest(
-            &store,
-            &index,
-            &dir.join("leak"),
-            &options,
-            &Silent,
-            &AtomicBool::new(false),
-        )
-        .expect("ingest runs");
-    }
+    let store = ingest(&dir.join("leak"), &store_dir);
     import_and_cross_reference(&store, &dir.join("relatives.csv"));
 
     let catalog: &dyn RecordCatalog = &store.catalog;
@@ -139,118 +118,25 @@ fn import_and_cross_reference(store: &Store, list: &Path) {
 
 /// A server with case A (the demo store) and case B (never opened); `root`, a server
 /// admin; `vera`, `rita`, `eddie`: viewer, reviewer and editor of A; `bob`, viewer of B.
-struct Server {
-    _dir: tempfile::TempDir,
-    state: AppState,
-}
-
-impl Server {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let state = AppState::open(AppConfig {
-            server_dir: dir.path().join("server"),
-            secure_cookies: false,
-        })
+fn server() -> TestServer {
+    let server = TestServer::new();
+    let db = server.state.access();
+    let now = Utc::now();
+    db.add_case("case-a", &demo_case().store, now).unwrap();
+    db.add_case("case-b", &server.dir.path().join("no-store"), now)
         .unwrap();
-        let db = state.access();
-        let now = Utc::now();
-        db.add_case("case-a", &demo_case().store, now).unwrap();
-        db.add_case("case-b", &dir.path().join("no-store"), now)
-            .unwrap();
-        let hash = hash_password("correct horse battery staple").unwrap();
-        db.add_user("root", &hash, true, now).unwrap();
-        for (name, case, role) in [
-            ("vera", "case-a", Role::Viewer),
-            ("rita", "case-a", Role::Reviewer),
-            ("eddie", "case-a", Role::Editor),
-            ("bob", "case-b", Role::Viewer),
-        ] {
-            db.add_user(name, &hash, false, now).unwrap();
-            db.set_membership(name, case, role).unwrap();
-        }
-        Server { _dir: dir, state }
+    let hash = hash_password("correct horse battery staple").unwrap();
+    db.add_user("root", &hash, true, now).unwrap();
+    for (name, case, role) in [
+        ("vera", "case-a", Role::Viewer),
+        ("rita", "case-a", Role::Reviewer),
+        ("eddie", "case-a", Role::Editor),
+        ("bob", "case-b", Role::Viewer),
+    ] {
+        db.add_user(name, &hash, false, now).unwrap();
+        db.set_membership(name, case, role).unwrap();
     }
-
-    fn app(&self) -> Router {
-        router(self.state.clone())
-    }
-
-    /// A session for `user`, as a login would make.
-    fn session(&self, user: &str) -> String {
-        let token = new_token();
-        self.state
-            .access()
-            .create_session(&token, user, Utc::now(), IDLE_TIMEOUT)
-            .unwrap();
-        token
-    }
-
-    async fn send(&self, request: Request<Body>) -> Response<Body> {
-        self.app().oneshot(request).await.unwrap()
-    }
-
-    async fn get(&self, path: &str, session: Option<&str>) -> Response<Body> {
-        let mut request = Request::get(path);
-        if let Some(token) = session {
-            request = request.header(header::COOKIE, format!("{SESSION_COOKIE}={token}"));
-        }
-        self.send(request.body(Body::empty()).unwrap()).await
-    }
-
-    /// POSTs a form with the session's CSRF token.
-    async fn post_form(
-        &self,
-        path: &str,
-        session: &str,
-        fields: &[(&str, &str)],
-    ) -> Response<Body> {
-        let token = csrf::token_for(session);
-        let mut all = vec![("csrf", token.as_str())];
-        all.extend_from_slice(fields);
-        self.send(
-            Request::post(path)
-                .header(header::COOKIE, format!("{SESSION_COOKIE}={session}"))
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(serde_urlencoded::to_string(&all).unwrap()))
-                .unwrap(),
-        )
-        .await
-    }
-
-    /// POSTs JSON with a session cookie, with or without the CSRF header.
-    async fn post_json(
-        &self,
-        path: &str,
-        session: &str,
-        body: &serde_json::Value,
-        with_csrf: bool,
-    ) -> Response<Body> {
-        let mut request = Request::post(path)
-            .header(header::COOKIE, format!("{SESSION_COOKIE}={session}"))
-            .header(header::CONTENT_TYPE, "application/json");
-        if with_csrf {
-            request = request.header(csrf::HEADER, csrf::token_for(session));
-        }
-        self.send(request.body(Body::from(body.to_string())).unwrap())
-            .await
-    }
-
-    fn audited(&self, action: &str) -> Vec<trove_model::AuditEvent> {
-        let filter = AuditFilter {
-            action: Some(action.to_string()),
-            ..AuditFilter::default()
-        };
-        self.state.access().audit_events(&filter, 0, 1000).unwrap()
-    }
-}
-
-async fn text(response: Response<Body>) -> String {
-    let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
-    String::from_utf8(bytes.to_vec()).unwrap()
-}
-
-async fn json(response: Response<Body>) -> serde_json::Value {
-    serde_json::from_str(&text(response).await).unwrap()
+    server
 }
 
 /// Every new page and API address of a case, reachable by a viewer with GET.
@@ -274,7 +160,7 @@ fn case_routes(case: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn strangers_are_sent_to_log_in_and_the_api_answers_401() {
-    let server = Server::new();
+    let server = server();
     for path in case_routes("case-a") {
         let response = server.get(&path, None).await;
         if path.starts_with("/api/") {
@@ -288,7 +174,7 @@ async fn strangers_are_sent_to_log_in_and_the_api_answers_401() {
 
 #[tokio::test]
 async fn each_role_opens_every_route_of_its_case_and_nothing_of_another() {
-    let server = Server::new();
+    let server = server();
     for user in ["vera", "rita", "eddie", "root"] {
         let session = server.session(user);
         for path in case_routes("case-a") {
@@ -323,7 +209,7 @@ async fn each_role_opens_every_route_of_its_case_and_nothing_of_another() {
 
 #[tokio::test]
 async fn a_viewer_can_neither_review_nor_verify() {
-    let server = Server::new();
+    let server = server();
     let vera = server.session("vera");
     let (row, person) = &demo_case().candidates[0];
     let row = row.to_string();
@@ -372,7 +258,7 @@ async fn a_viewer_can_neither_review_nor_verify() {
 
 #[tokio::test]
 async fn a_reviewer_reviews_but_neither_verifies_nor_manages_users() {
-    let server = Server::new();
+    let server = server();
     let rita = server.session("rita");
     let (row, person) = &demo_case().candidates[0];
     let row_text = row.to_string();
@@ -454,7 +340,7 @@ async fn a_reviewer_reviews_but_neither_verifies_nor_manages_users() {
 
 #[tokio::test]
 async fn the_review_api_needs_the_csrf_header_with_a_cookie_but_not_with_a_token() {
-    let server = Server::new();
+    let server = server();
     let rita = server.session("rita");
     let (row, person) = &demo_case().candidates[0];
     let body = serde_json::json!({
@@ -499,7 +385,7 @@ async fn the_review_api_needs_the_csrf_header_with_a_cookie_but_not_with_a_token
 
 #[tokio::test]
 async fn the_person_page_shows_the_decoded_id_and_the_mugshot_and_is_audited() {
-    let server = Server::new();
+    let server = server();
     let vera = server.session("vera");
     let demo = demo_case();
     let key = &demo.person_with_photo;
@@ -552,7 +438,7 @@ async fn the_person_page_shows_the_decoded_id_and_the_mugshot_and_is_audited() {
 
 #[tokio::test]
 async fn a_verification_status_and_its_history_show_on_the_person_page() {
-    let server = Server::new();
+    let server = server();
     let eddie = server.session("eddie");
     let person = &demo_case().other_persons[0];
     let response = server
@@ -619,7 +505,7 @@ async fn a_verification_status_and_its_history_show_on_the_person_page() {
 
 #[tokio::test]
 async fn statistics_show_their_definition_and_the_chart_is_svg_from_its_own_route() {
-    let server = Server::new();
+    let server = server();
     let vera = server.session("vera");
     let page = text(
         server
@@ -682,7 +568,7 @@ async fn statistics_show_their_definition_and_the_chart_is_svg_from_its_own_rout
 
 #[tokio::test]
 async fn a_script_in_a_spreadsheet_cell_is_shown_as_text() {
-    let server = Server::new();
+    let server = server();
     let vera = server.session("vera");
     let found = json(
         server

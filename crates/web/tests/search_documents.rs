@@ -1,22 +1,20 @@
 //! Search and documents over HTTP, on real ingested stores: the demo leak,
 //! and a small case of planted XSS payloads.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use std::sync::atomic::AtomicBool;
 
-use axum::body::{Body, to_bytes};
-use axum::http::{Request, Response, StatusCode, header};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 use chrono::Utc;
-use tower::ServiceExt;
-use trove_index::SearchIndex;
-use trove_ingest::{IngestOptions, Silent};
 use trove_model::{BlobId, Role};
-use trove_store::access::AuditFilter;
 use trove_store::{Catalog, Store};
 use trove_synth::{GroundTruth, SynthOptions};
-use trove_web::session::{IDLE_TIMEOUT, SESSION_COOKIE, new_token};
-use trove_web::{AppConfig, AppState, csrf, router};
+use trove_web::session::SESSION_COOKIE;
+
+use common::{TestServer, bytes, ingest, scratch_dir, text};
 
 const SCRIPT: &str = "<script>alert(1)</script>";
 const IMG: &str = "<img src=x onerror=alert(1)>";
@@ -25,32 +23,6 @@ const IMG: &str = "<img src=x onerror=alert(1)>";
 struct IngestedCase {
     store: PathBuf,
     truth: Option<GroundTruth>,
-}
-
-fn ingest(input: &Path, store_dir: &Path) {
-    let store = Store::open(store_dir).expect("the store opens");
-    let index = SearchIndex::open(&store.index_dir()).expect("the index opens");
-    let options = IngestOptions {
-        workers: 2,
-        ..IngestOptions::default()
-    };
-    trove_ingest::ingest(
-        &store,
-        &index,
-        input,
-        &options,
-        &Silent,
-        &AtomicBool::new(false),
-    )
-    .expect("ingest runs");
-}
-
-fn scratch_dir(prefix: &str) -> PathBuf {
-    tempfile::Builder::new()
-        .prefix(prefix)
-        .tempdir()
-        .expect("a temporary folder")
-        .keep()
 }
 
 /// The demo leak of 60 people.
@@ -122,92 +94,21 @@ fn planted() -> &'static IngestedCase {
 
 /// A server with the demo case `demo` and the planted case `xss`: `vera`
 /// views both, `otto` only `xss`.
-struct Server {
-    _dir: tempfile::TempDir,
-    state: AppState,
-}
-
-impl Server {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let state = AppState::open(AppConfig {
-            server_dir: dir.path().join("server"),
-            secure_cookies: false,
-        })
-        .unwrap();
-        let db = state.access();
-        let now = Utc::now();
-        db.add_case("demo", &demo().store, now).unwrap();
-        db.add_case("xss", &planted().store, now).unwrap();
-        // Sessions are made directly: logging in is tests/access.rs's subject.
-        for (user, cases) in [("vera", &["demo", "xss"][..]), ("otto", &["xss"][..])] {
-            db.add_user(user, "not a usable password hash", false, now)
-                .unwrap();
-            for case in cases {
-                db.set_membership(user, case, Role::Viewer).unwrap();
-            }
-        }
-        Server { _dir: dir, state }
-    }
-
-    fn session(&self, user: &str) -> String {
-        let token = new_token();
-        self.state
-            .access()
-            .create_session(&token, user, Utc::now(), IDLE_TIMEOUT)
+fn server() -> TestServer {
+    let server = TestServer::new();
+    let db = server.state.access();
+    let now = Utc::now();
+    db.add_case("demo", &demo().store, now).unwrap();
+    db.add_case("xss", &planted().store, now).unwrap();
+    // Sessions are made directly: logging in is tests/access.rs's subject.
+    for (user, cases) in [("vera", &["demo", "xss"][..]), ("otto", &["xss"][..])] {
+        db.add_user(user, "not a usable password hash", false, now)
             .unwrap();
-        token
-    }
-
-    async fn send(&self, request: Request<Body>) -> Response<Body> {
-        router(self.state.clone()).oneshot(request).await.unwrap()
-    }
-
-    async fn get(&self, path: &str, session: Option<&str>) -> Response<Body> {
-        let mut request = Request::get(path);
-        if let Some(token) = session {
-            request = request.header(header::COOKIE, format!("{SESSION_COOKIE}={token}"));
+        for case in cases {
+            db.set_membership(user, case, Role::Viewer).unwrap();
         }
-        self.send(request.body(Body::empty()).unwrap()).await
     }
-
-    async fn post_form(
-        &self,
-        path: &str,
-        session: &str,
-        fields: &[(&str, &str)],
-    ) -> Response<Body> {
-        let token = csrf::token_for(session);
-        let mut all = vec![("csrf", token.as_str())];
-        all.extend_from_slice(fields);
-        self.send(
-            Request::post(path)
-                .header(header::COOKIE, format!("{SESSION_COOKIE}={session}"))
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(serde_urlencoded::to_string(&all).unwrap()))
-                .unwrap(),
-        )
-        .await
-    }
-
-    fn audited(&self, action: &str) -> Vec<trove_model::AuditEvent> {
-        let filter = AuditFilter {
-            action: Some(action.to_string()),
-            ..AuditFilter::default()
-        };
-        self.state.access().audit_events(&filter, 0, 100).unwrap()
-    }
-}
-
-async fn bytes(response: Response<Body>) -> Vec<u8> {
-    to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap()
-        .to_vec()
-}
-
-async fn text(response: Response<Body>) -> String {
-    String::from_utf8(bytes(response).await).unwrap()
+    server
 }
 
 fn search_path(case: &str, query: &str) -> String {
@@ -248,7 +149,7 @@ fn assert_inert(body: &str, what: &str) {
 
 #[tokio::test]
 async fn searching_a_chinese_word_lists_hits_with_marked_snippets() {
-    let server = Server::new();
+    let server = server();
     let vera = server.session("vera");
     let response = server.get(&search_path("demo", "教育"), Some(&vera)).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -263,7 +164,7 @@ async fn searching_a_chinese_word_lists_hits_with_marked_snippets() {
 
 #[tokio::test]
 async fn a_facet_link_narrows_and_pages_hold_twenty_hits() {
-    let server = Server::new();
+    let server = server();
     let vera = server.session("vera");
     let all = text(server.get(&search_path("demo", "教育"), Some(&vera)).await).await;
     let narrowed = text(
@@ -295,7 +196,7 @@ async fn a_facet_link_narrows_and_pages_hold_twenty_hits() {
 
 #[tokio::test]
 async fn a_malformed_query_is_shown_on_the_search_page_as_a_400() {
-    let server = Server::new();
+    let server = server();
     let vera = server.session("vera");
     let response = server
         .get(&search_path("demo", "nosuchfield:x"), Some(&vera))
@@ -308,7 +209,7 @@ async fn a_malformed_query_is_shown_on_the_search_page_as_a_400() {
 
 #[tokio::test]
 async fn the_api_answers_hits_facets_and_documents_as_json() {
-    let server = Server::new();
+    let server = server();
     let vera = server.session("vera");
     let response = server
         .get("/api/cases/demo/search?q=%E6%95%99%E8%82%B2", Some(&vera))
@@ -341,7 +242,7 @@ async fn the_api_answers_hits_facets_and_documents_as_json() {
 
 #[tokio::test]
 async fn a_document_page_shows_provenance_hashes_and_text_by_parts() {
-    let server = Server::new();
+    let server = server();
     let vera = server.session("vera");
     let truth = demo().truth.as_ref().unwrap();
     let row = &truth.rows[0];
@@ -370,7 +271,7 @@ async fn a_document_page_shows_provenance_hashes_and_text_by_parts() {
 
 #[tokio::test]
 async fn the_preview_of_a_jpeg_mugshot_is_a_small_png() {
-    let server = Server::new();
+    let server = server();
     let vera = server.session("vera");
     let truth = demo().truth.as_ref().unwrap();
     let photo = truth
@@ -404,7 +305,7 @@ async fn the_preview_of_a_jpeg_mugshot_is_a_small_png() {
 
 #[tokio::test]
 async fn downloading_an_original_is_audited_and_never_inline() {
-    let server = Server::new();
+    let server = server();
     let vera = server.session("vera");
     let truth = demo().truth.as_ref().unwrap();
     let id = blob_at(&demo().store, &truth.rows[0].file);
@@ -432,7 +333,7 @@ async fn downloading_an_original_is_audited_and_never_inline() {
 
 #[tokio::test]
 async fn a_viewer_of_another_case_gets_404_for_everything_here_and_nothing_is_audited() {
-    let server = Server::new();
+    let server = server();
     let otto = server.session("otto");
     let truth = demo().truth.as_ref().unwrap();
     let id = blob_at(&demo().store, &truth.rows[0].file);
@@ -461,7 +362,7 @@ async fn a_viewer_of_another_case_gets_404_for_everything_here_and_nothing_is_au
 
 #[tokio::test]
 async fn a_batch_of_names_finds_the_sheets_that_list_them() {
-    let server = Server::new();
+    let server = server();
     let vera = server.session("vera");
     let truth = demo().truth.as_ref().unwrap();
     let row = &truth.rows[0];
@@ -500,7 +401,7 @@ async fn a_batch_of_names_finds_the_sheets_that_list_them() {
 
 #[tokio::test]
 async fn planted_scripts_stay_text_in_every_page_and_answer() {
-    let server = Server::new();
+    let server = server();
     let otto = server.session("otto");
     let store = &planted().store;
     let documents: Vec<BlobId> = [

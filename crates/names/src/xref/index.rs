@@ -252,8 +252,10 @@ impl PersonIndex {
         self.blocks.get(&hash).map_or(&[], Vec::as_slice)
     }
 
-    /// Candidates for one entry among the Persons `admit` lets through, best first.
-    pub fn candidates(
+    /// Candidates for one entry among the Persons `admit` lets through, best first. For
+    /// tests: each call sets up a worker sized to the whole index.
+    #[cfg(test)]
+    fn candidates(
         &mut self,
         entry: &ListEntry,
         min_score: f64,

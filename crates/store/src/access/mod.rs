@@ -54,7 +54,7 @@ impl AccessDb {
                  PRAGMA busy_timeout = 10000;",
             )
             .map_err(wrap)?;
-        migrate(&connection).map_err(wrap)?;
+        crate::connection::migrate(&connection, MIGRATIONS).map_err(wrap)?;
         Ok(AccessDb {
             path,
             connection: Mutex::new(connection),
@@ -74,23 +74,8 @@ impl AccessDb {
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave SQLite inconsistent
-        // (transactions roll back on drop), so a poisoned lock is still usable.
-        self.connection
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::connection::lock(&self.connection)
     }
-}
-
-fn migrate(connection: &Connection) -> rusqlite::Result<()> {
-    let applied: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    for (number, sql) in MIGRATIONS.iter().enumerate().skip(applied.max(0) as usize) {
-        let tx = connection.unchecked_transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", number as i64 + 1)?;
-        tx.commit()?;
-    }
-    Ok(())
 }
 
 /// The BLAKE3 hash, as hex, under which a secret (a session or API token, an

@@ -126,25 +126,50 @@ pub(super) fn candidates(
     connection: &Connection,
     name: &str,
 ) -> Result<Vec<MatchCandidate>, StoreError> {
-    let mut statement = connection.prepare(
-        "SELECT row, person, score, fields, review FROM match_candidates WHERE list = ?1
-         ORDER BY score DESC, row, person",
-    )?;
+    candidates_where(
+        connection,
+        "list = ?1 ORDER BY score DESC, row, person",
+        name,
+    )
+}
+
+/// Every list's candidates for one Person, best first.
+pub(super) fn candidates_of_person(
+    connection: &Connection,
+    person: &str,
+) -> Result<Vec<MatchCandidate>, StoreError> {
+    candidates_where(
+        connection,
+        "person = ?1 ORDER BY score DESC, list, row",
+        person,
+    )
+}
+
+/// Candidates matching `condition` (SQL with one parameter, `?1`, and its order).
+fn candidates_where(
+    connection: &Connection,
+    condition: &str,
+    value: &str,
+) -> Result<Vec<MatchCandidate>, StoreError> {
+    let mut statement = connection.prepare(&format!(
+        "SELECT list, row, person, score, fields, review FROM match_candidates WHERE {condition}"
+    ))?;
     let rows = statement
-        .query_map([name], |row| {
+        .query_map([value], |row| {
             Ok((
-                row.get::<_, u32>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, f64>(2)?,
-                row.get::<_, String>(3)?,
+                row.get::<_, String>(0)?,
+                row.get::<_, u32>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, f64>(3)?,
                 row.get::<_, String>(4)?,
+                row.get::<_, String>(5)?,
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter()
-        .map(|(row, person, score, fields, review)| {
+        .map(|(list, row, person, score, fields, review)| {
             Ok(MatchCandidate {
-                list: name.to_owned(),
+                list,
                 row,
                 person,
                 score,

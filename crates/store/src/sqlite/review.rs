@@ -86,35 +86,7 @@ pub(super) fn person_matches(
     connection: &Connection,
     person: &str,
 ) -> Result<Vec<MatchCandidate>, StoreError> {
-    let mut statement = connection.prepare(
-        "SELECT list, row, score, fields, review FROM match_candidates WHERE person = ?1
-         ORDER BY score DESC, list, row",
-    )?;
-    let rows = statement
-        .query_map([person], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, u32>(1)?,
-                row.get::<_, f64>(2)?,
-                row.get::<_, String>(3)?,
-                row.get::<_, String>(4)?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    rows.into_iter()
-        .map(|(list, row, score, fields, review)| {
-            Ok(MatchCandidate {
-                list,
-                row,
-                person: person.to_owned(),
-                score,
-                fields: serde_json::from_str(&fields)
-                    .map_err(|e| StoreError::Corrupt(format!("match fields JSON: {e}")))?,
-                review: Review::from_code(&review)
-                    .ok_or_else(|| StoreError::Corrupt(format!("review {review:?}")))?,
-            })
-        })
-        .collect()
+    super::lists::candidates_of_person(connection, person)
 }
 
 pub(super) fn review_history(

@@ -55,6 +55,7 @@ pub struct ScaleResult {
 struct Names {
     forms: Vec<(&'static str, &'static [&'static str])>,
     weights: Vec<f64>,
+    total_weight: f64,
 }
 
 impl Names {
@@ -65,15 +66,19 @@ impl Names {
             .collect();
         forms.sort();
         // Name frequencies fall off roughly as 1/rank.
-        let weights = (0..forms.len())
+        let weights: Vec<f64> = (0..forms.len())
             .map(|rank| 1.0 / (rank as f64 + 1.0))
             .collect();
-        Names { forms, weights }
+        let total_weight = weights.iter().sum();
+        Names {
+            forms,
+            weights,
+            total_weight,
+        }
     }
 
     fn draw(&self, rng: &mut impl Rng) -> (&'static str, &'static [&'static str]) {
-        let total: f64 = self.weights.iter().sum();
-        let mut at = rng.random_range(0.0..total);
+        let mut at = rng.random_range(0.0..self.total_weight);
         for (form, weight) in self.forms.iter().zip(&self.weights) {
             if at < *weight {
                 return *form;

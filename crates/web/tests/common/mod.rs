@@ -1,0 +1,155 @@
+//! What the web app's HTTP tests share: ingesting a folder into a store, a server folder
+//! with its access database, sessions made directly, and requests sent through the router
+//! without a network.
+
+// Each test binary uses only some of these.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use axum::body::{Body, to_bytes};
+use axum::http::{Request, Response, header};
+use chrono::Utc;
+use tower::ServiceExt;
+use trove_index::SearchIndex;
+use trove_ingest::{IngestOptions, Silent};
+use trove_model::AuditEvent;
+use trove_store::Store;
+use trove_store::access::AuditFilter;
+use trove_web::session::{IDLE_TIMEOUT, SESSION_COOKIE, new_token};
+use trove_web::{AppConfig, AppState, csrf, router};
+
+/// Ingests `input` into a store in `store_dir` (two workers, silently).
+pub fn ingest(input: &Path, store_dir: &Path) -> Store {
+    let store = Store::open(store_dir).expect("the store opens");
+    {
+        let index = SearchIndex::open(&store.index_dir()).expect("the index opens");
+        let options = IngestOptions {
+            workers: 2,
+            ..IngestOptions::default()
+        };
+        trove_ingest::ingest(
+            &store,
+            &index,
+            input,
+            &options,
+            &Silent,
+            &AtomicBool::new(false),
+        )
+        .expect("ingest runs");
+    }
+    store
+}
+
+/// A folder kept after the test binary ends (fixtures shared by every test of a binary
+/// live as long as it does).
+pub fn scratch_dir(prefix: &str) -> PathBuf {
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir()
+        .expect("a temporary folder")
+        .keep()
+}
+
+/// A server folder with its access database, and requests to its router.
+pub struct TestServer {
+    pub dir: tempfile::TempDir,
+    pub state: AppState,
+}
+
+impl TestServer {
+    pub fn new() -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(AppConfig {
+            server_dir: dir.path().join("server"),
+            secure_cookies: false,
+        })
+        .unwrap();
+        TestServer { dir, state }
+    }
+
+    /// A session for `user`, as a login would make.
+    pub fn session(&self, user: &str) -> String {
+        let token = new_token();
+        self.state
+            .access()
+            .create_session(&token, user, Utc::now(), IDLE_TIMEOUT)
+            .unwrap();
+        token
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Response<Body> {
+        router(self.state.clone()).oneshot(request).await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str, session: Option<&str>) -> Response<Body> {
+        let mut request = Request::get(path);
+        if let Some(token) = session {
+            request = request.header(header::COOKIE, format!("{SESSION_COOKIE}={token}"));
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    /// POSTs a form with the session's CSRF token.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        session: &str,
+        fields: &[(&str, &str)],
+    ) -> Response<Body> {
+        let token = csrf::token_for(session);
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.send(
+            Request::post(path)
+                .header(header::COOKIE, format!("{SESSION_COOKIE}={session}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(serde_urlencoded::to_string(&all).unwrap()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// POSTs JSON with a session cookie, with or without the CSRF header.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        session: &str,
+        body: &serde_json::Value,
+        with_csrf: bool,
+    ) -> Response<Body> {
+        let mut request = Request::post(path)
+            .header(header::COOKIE, format!("{SESSION_COOKIE}={session}"))
+            .header(header::CONTENT_TYPE, "application/json");
+        if with_csrf {
+            request = request.header(csrf::HEADER, csrf::token_for(session));
+        }
+        self.send(request.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
+    /// The audit events of one action, newest first.
+    pub fn audited(&self, action: &str) -> Vec<AuditEvent> {
+        let filter = AuditFilter {
+            action: Some(action.to_string()),
+            ..AuditFilter::default()
+        };
+        self.state.access().audit_events(&filter, 0, 1000).unwrap()
+    }
+}
+
+pub async fn bytes(response: Response<Body>) -> Vec<u8> {
+    to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec()
+}
+
+pub async fn text(response: Response<Body>) -> String {
+    String::from_utf8(bytes(response).await).unwrap()
+}
+
+pub async fn json(response: Response<Body>) -> serde_json::Value {
+    serde_json::from_str(&text(response).await).unwrap()
+}

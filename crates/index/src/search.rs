@@ -163,11 +163,12 @@ impl SearchIndex {
             query::parse(&self.index, &self.fields, query)?,
             &options.filter,
         );
-        let total = searcher.search(&parsed, &Count)?;
-        let facets = if options.facets {
-            Some(searcher.search(&parsed, &FacetCollector)?)
+        // One pass over the matches for both the count and the facets.
+        let (total, facets) = if options.facets {
+            let (total, facets) = searcher.search(&parsed, &(Count, FacetCollector))?;
+            (total, Some(facets))
         } else {
-            None
+            (searcher.search(&parsed, &Count)?, None)
         };
         let mut hits = Vec::new();
         self.visit_hits(&searcher, &parsed, total, options, |hit| {

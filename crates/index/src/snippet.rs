@@ -3,6 +3,7 @@
 //! markup by accident.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use serde::Serialize;
 use tantivy::query::Query;
@@ -57,11 +58,20 @@ impl Snippet {
 /// (a Han query may only match through bigrams).
 pub(crate) struct Highlighter {
     fields: Vec<(TextAnalyzer, HashMap<String, f32>)>,
+    probes: Vec<Probe>,
     max_chars: usize,
 }
 
 /// Characters of context kept before the first match.
 const LEAD_CHARS: usize = 24;
+
+/// Bytes of a long part that are run through the analyzers. Analysing (jieba above all)
+/// costs far more per byte than a substring search, and one register sheet part can hold
+/// a megabyte of rows: a snippet needs only the stretch around the matches.
+const ANALYSED_BYTES: usize = 8 * 1024;
+
+/// Occurrences of one probe considered when placing that stretch.
+const MAX_PROBE_HITS: usize = 64;
 
 impl Highlighter {
     /// Collects the query's terms for each field, rarer terms weighing more.
@@ -86,8 +96,14 @@ impl Highlighter {
                 per_field.push((searcher.index().tokenizer_for_field(field)?, weights));
             }
         }
+        let probes = per_field
+            .iter()
+            .flat_map(|(_, weights)| weights.iter())
+            .filter_map(|(term, &weight)| Probe::for_term(term, weight))
+            .collect();
         Ok(Highlighter {
             fields: per_field,
+            probes,
             max_chars,
         })
     }
@@ -128,21 +144,128 @@ impl Highlighter {
         }
     }
 
-    /// (start, end, weight) of every token of `text` that is a query term.
+    /// (start, end, weight) of every token of `text` that is a query term, in the
+    /// stretch of `text` that [`analysed_range`] picks.
     fn matches(&mut self, text: &str) -> Vec<(usize, usize, f32)> {
+        let range = analysed_range(text, &self.probes);
+        let region = &text[range.clone()];
         let mut matches = Vec::new();
         for (analyzer, weights) in &mut self.fields {
-            let mut stream = analyzer.token_stream(text);
+            let mut stream = analyzer.token_stream(region);
             while stream.advance() {
                 let token = stream.token();
                 if let Some(&weight) = weights.get(&token.text) {
-                    matches.push((token.offset_from, token.offset_to, weight));
+                    let start = range.start + token.offset_from;
+                    matches.push((start, range.start + token.offset_to, weight));
                 }
             }
         }
         matches.sort_by_key(|m| m.0);
         matches
     }
+}
+
+/// A cheap stand-in for a query term: raw text to look for before analysing, so that
+/// only the stretch of a long part where the term can be is analysed.
+#[derive(Debug, Clone, PartialEq)]
+struct Probe {
+    text: String,
+    /// Looked for in the ASCII-lowercased text: Latin terms are lowercased and stemmed.
+    ascii: bool,
+    weight: f32,
+}
+
+impl Probe {
+    /// Han, Arabic-script and Cyrillic terms stand in the text as they are; a Latin
+    /// term is a lowercased stem whose last letter stemming may have changed
+    /// (happy → happi), so all but that letter is looked for.
+    fn for_term(term: &str, weight: f32) -> Option<Probe> {
+        if term.is_empty() {
+            return None;
+        }
+        let ascii = term.is_ascii();
+        let text = if ascii && term.len() > 3 {
+            &term[..term.len() - 1]
+        } else {
+            term
+        };
+        Some(Probe {
+            text: text.to_owned(),
+            ascii,
+            weight,
+        })
+    }
+}
+
+/// The byte range of `text` to analyse: all of a short text; for a long one,
+/// [`ANALYSED_BYTES`] starting at the line before the densest cluster of probe
+/// occurrences, or the start of the text when no probe occurs (a hit on metadata).
+fn analysed_range(text: &str, probes: &[Probe]) -> Range<usize> {
+    if text.len() <= ANALYSED_BYTES {
+        return 0..text.len();
+    }
+    let lowered = probes
+        .iter()
+        .any(|probe| probe.ascii)
+        .then(|| text.to_ascii_lowercase());
+    let mut occurrences: Vec<(usize, f32)> = Vec::new();
+    for probe in probes {
+        let haystack = match (&lowered, probe.ascii) {
+            (Some(lowered), true) => lowered.as_str(),
+            _ => text,
+        };
+        occurrences.extend(
+            haystack
+                .match_indices(probe.text.as_str())
+                .take(MAX_PROBE_HITS)
+                .map(|(at, _)| (at, probe.weight)),
+        );
+    }
+    occurrences.sort_by_key(|&(at, _)| at);
+    let anchor = densest_start(&occurrences, ANALYSED_BYTES / 2).unwrap_or(0);
+    // Room for the lead of a snippet (up to four bytes a character), then back to
+    // the start of that line if it is near, so jieba sees whole rows.
+    let lead = floor_char_boundary(text, anchor.saturating_sub(LEAD_CHARS * 4));
+    let start = line_start_near(text, lead, ANALYSED_BYTES / 4);
+    let end = floor_char_boundary(text, start.saturating_add(ANALYSED_BYTES));
+    start..end
+}
+
+/// The position that starts the `span`-byte stretch holding the greatest weight of
+/// `occurrences` (sorted by position).
+fn densest_start(occurrences: &[(usize, f32)], span: usize) -> Option<usize> {
+    let mut best: Option<(f32, usize)> = None;
+    for (i, &(at, _)) in occurrences.iter().enumerate() {
+        let weight: f32 = occurrences[i..]
+            .iter()
+            .take_while(|&&(other, _)| other < at + span)
+            .map(|&(_, weight)| weight)
+            .sum();
+        if best.is_none_or(|(w, _)| weight > w) {
+            best = Some((weight, at));
+        }
+    }
+    best.map(|(_, at)| at)
+}
+
+/// The start of the line holding byte `at` (a char boundary) if it lies at most
+/// `within` bytes before it; `at` itself otherwise.
+fn line_start_near(text: &str, at: usize, within: usize) -> usize {
+    let from = floor_char_boundary(text, at.saturating_sub(within));
+    match text[from..at].rfind('\n') {
+        Some(newline) => from + newline + 1,
+        None if from == 0 => 0,
+        None => at,
+    }
+}
+
+/// The largest char boundary of `text` at or before `at`.
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// The byte offset of the match that starts the window (of `max_chars`
@@ -227,6 +350,69 @@ mod tests {
         let text = "a x x x x x x x x x b c";
         let matches = [(0, 1, 1.0), (20, 21, 1.0), (22, 23, 1.0)];
         assert_eq!(best_window_start(&matches, text, 30), Some(20));
+    }
+
+    fn probe(text: &str) -> Probe {
+        Probe::for_term(text, 1.0).unwrap()
+    }
+
+    #[test]
+    fn a_short_text_is_analysed_whole() {
+        let text = "教育转化培训中心";
+        assert_eq!(analysed_range(text, &[probe("教育")]), 0..text.len());
+    }
+
+    #[test]
+    fn a_long_text_is_analysed_from_the_line_before_its_densest_matches() {
+        let filler = "某某村\t张三\t已释放\n".repeat(2_000);
+        let row = "阿依古丽·吐尔逊\t教育转化培训中心\n";
+        let text = format!("{filler}{row}{filler}");
+        let range = analysed_range(&text, &[probe("教育")]);
+        assert_analyses_whole_lines_around(&text, range, row);
+    }
+
+    /// `range` holds `needle`, is no longer than [`ANALYSED_BYTES`], starts a line
+    /// and starts no further back than a snippet's lead and one line.
+    fn assert_analyses_whole_lines_around(text: &str, range: Range<usize>, needle: &str) {
+        let at = text.find(needle).unwrap();
+        assert!(range.len() <= ANALYSED_BYTES);
+        assert!(text[range.clone()].contains(needle));
+        assert!(range.start == 0 || text.as_bytes()[range.start - 1] == b'\n');
+        assert!(
+            range.start + LEAD_CHARS * 4 + 40 >= at,
+            "{range:?} starts far before {at}"
+        );
+    }
+
+    #[test]
+    fn a_latin_stem_is_found_whatever_the_case_and_ending() {
+        let filler = "nothing to see here\n".repeat(1_000);
+        let text = format!("{filler}Orders: the HAPPY few were KILLED.\n{filler}");
+        for stem in ["happi", "kill"] {
+            let range = analysed_range(&text, &[probe(stem)]);
+            assert_analyses_whole_lines_around(&text, range, "Orders: the HAPPY few");
+        }
+    }
+
+    #[test]
+    fn a_match_deep_in_one_long_line_is_analysed_around_it() {
+        let text = format!("{}教育{}", "x".repeat(100_000), "y".repeat(100_000));
+        let range = analysed_range(&text, &[probe("教育")]);
+        assert!(text[range.clone()].contains("教育"), "{range:?}");
+        assert!(range.len() <= ANALYSED_BYTES);
+    }
+
+    #[test]
+    fn a_long_text_without_probes_is_analysed_from_its_start() {
+        let text = "x".repeat(ANALYSED_BYTES * 3);
+        assert_eq!(analysed_range(&text, &[probe("教育")]), 0..ANALYSED_BYTES);
+    }
+
+    #[test]
+    fn the_analysed_range_never_splits_a_character() {
+        let text = "教".repeat(ANALYSED_BYTES);
+        let range = analysed_range(&text, &[probe("育")]);
+        assert!(text.is_char_boundary(range.start) && text.is_char_boundary(range.end));
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub use lists::{ListCatalog, StoredEntry, XrefBatch};
 pub use record_query::{RECORD_QUERY_FIELDS, RecordQueryError, parse_record_query};
 pub use records::{
     BlobRecords, Candidate, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter, RecordSource,
-    RecordSummary, SheetPart, StoredRecord,
+    RecordSummary, RecordsRevision, SheetPart, StoredRecord,
 };
 pub use review::{
     ParseCodeError, ReviewCatalog, ReviewDecision, ReviewProgress, SubjectKind, Verification,

@@ -87,6 +87,18 @@ pub struct RecordSummary {
     pub candidates: u64,
 }
 
+/// Where the records of a catalog stand: it changes whenever they may have changed,
+/// written through this handle or committed by another process (an ingest, `trove
+/// records --build`). Figures computed from the records under one revision stay true
+/// while it holds, so they can be kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordsRevision {
+    /// Moves when another connection commits (SQLite's `data_version`).
+    pub elsewhere: i64,
+    /// Record writes through this handle.
+    pub here: u64,
+}
+
 /// The records facet of a catalog.
 pub trait RecordCatalog: Send + Sync {
     /// Up to `limit` blobs with sheet parts or image facts whose records were not made under
@@ -113,6 +125,9 @@ pub trait RecordCatalog: Send + Sync {
     /// Replaces the records and photo links of each blob and marks it done under `version`,
     /// in one transaction.
     fn replace_records(&self, version: &str, batch: &[BlobRecords]) -> Result<(), StoreError>;
+
+    /// Where the records stand now (see [`RecordsRevision`]).
+    fn records_revision(&self) -> Result<RecordsRevision, StoreError>;
 
     /// Recomputes same-person candidates from the records; returns how many there are.
     fn refresh_candidates(&self) -> Result<u64, StoreError>;

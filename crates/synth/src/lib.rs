@@ -50,6 +50,7 @@ pub use ground_truth::{
     ExifTruth, Figures, FileTruth, GroundTruth, Outcome, PersonTruth, RowKind, RowTruth,
     SearchTruth, TownshipRate,
 };
+pub use photos::jpeg_with_exif;
 pub use relatives::{RelativeKind, RelativeTruth};
 
 use crate::leak::{Doc, Leak, io_error};

@@ -45,18 +45,29 @@ pub(crate) fn mugshot(
             second % 60
         ),
     };
-    let pixels = silhouette(rng);
-    let mut bytes = Vec::new();
-    let mut encoder = JpegEncoder::new_with_quality(&mut bytes, 70);
-    encoder
-        .set_exif_metadata(tiff_block(&exif))
-        .map_err(|e| SynthError::encode(label, e))?;
-    encoder
-        .write_image(&pixels, WIDTH, HEIGHT, ExtendedColorType::Rgb8)
-        .map_err(|e| SynthError::encode(label, e))?;
+    let bytes = silhouette_jpeg(&silhouette(rng), &exif, label)?;
     let mut doc = Doc::new(FileKind::Jpeg, bytes);
     doc.exif = Some(exif);
     Ok(Some(doc))
+}
+
+/// A JPEG of a plain grey silhouette whose EXIF says `exif`: for tests that plant
+/// chosen camera facts (hostile ones too) in a photo. `label` names it in errors.
+pub fn jpeg_with_exif(exif: &ExifTruth, label: &str) -> Result<Vec<u8>, SynthError> {
+    let grey = vec![128; (WIDTH * HEIGHT * 3) as usize];
+    silhouette_jpeg(&grey, exif, label)
+}
+
+fn silhouette_jpeg(pixels: &[u8], exif: &ExifTruth, label: &str) -> Result<Vec<u8>, SynthError> {
+    let mut bytes = Vec::new();
+    let mut encoder = JpegEncoder::new_with_quality(&mut bytes, 70);
+    encoder
+        .set_exif_metadata(tiff_block(exif))
+        .map_err(|e| SynthError::encode(label, e))?;
+    encoder
+        .write_image(pixels, WIDTH, HEIGHT, ExtendedColorType::Rgb8)
+        .map_err(|e| SynthError::encode(label, e))?;
+    Ok(bytes)
 }
 
 /// RGB pixels: a plain backdrop, an oval head and rounded shoulders in a random shade.

@@ -11,7 +11,7 @@ use trove_store::access::NewAuditEvent;
 use trove_store::{AccessDb, StoreError};
 
 use crate::case_data::OpenCases;
-use crate::pages::{admin, api, assets, audit, cases, invite, login};
+use crate::pages::{admin, admin_grants, api, assets, audit, cases, invite, login};
 use crate::pages::{documents, search};
 use crate::throttle::AddressLimiter;
 use crate::{csrf, headers};
@@ -100,6 +100,10 @@ pub fn router(state: AppState) -> Router {
         .route("/admin", get(admin::show))
         .route("/admin/users", post(admin::add_user))
         .route("/admin/invitations", post(admin::create_invitation))
+        .route("/admin/access", post(admin_grants::change_access))
+        .route("/admin/users/disable", post(admin_grants::disable_user))
+        .route("/admin/tokens", post(admin_grants::issue_token))
+        .route("/admin/tokens/revoke", post(admin_grants::revoke_token))
         .route("/admin/audit", get(audit::show))
         .route("/invite/{token}", get(invite::show).post(invite::accept))
         .route("/api/me", get(api::me))

@@ -14,7 +14,7 @@ use trove_store::StoreError;
 use crate::app::AppState;
 use crate::csrf;
 use crate::error::WebError;
-use crate::session::{IDLE_TIMEOUT, SESSION_COOKIE, cookie_token};
+use crate::session::{SESSION_COOKIE, SESSION_LIMITS, cookie_token};
 
 /// A session is touched (its expiry pushed back) at most this often.
 const TOUCH_INTERVAL: TimeDelta = TimeDelta::minutes(1);
@@ -164,7 +164,7 @@ fn identify(
         return Ok(None);
     };
     if now.timestamp() - session.last_seen >= TOUCH_INTERVAL.num_seconds() {
-        db.touch_session(&token, now, IDLE_TIMEOUT)?;
+        db.touch_session(&token, now, SESSION_LIMITS)?;
     }
     Ok(Some((session.user, Credential::Session { token })))
 }

@@ -3,11 +3,12 @@
 //! authorises first, so no route can read a case without the check.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use trove_index::SearchIndex;
 use trove_model::Role;
-use trove_store::Store;
+use trove_records::stats::Population;
+use trove_store::{RecordCatalog, RecordsRevision, Store, StoreError};
 
 use crate::app::AppState;
 use crate::auth::{CurrentUser, require_case_role};
@@ -18,6 +19,36 @@ pub struct CaseData {
     pub name: String,
     pub store: Store,
     pub index: SearchIndex,
+    /// Every person's facts for the statistics, read once per records revision:
+    /// reading every record is the slow part of a statistics page.
+    population: Mutex<Option<(RecordsRevision, Arc<Population>)>>,
+}
+
+impl CaseData {
+    /// Every person's facts as the records stand now; call on a blocking thread.
+    pub fn population(&self) -> Result<Arc<Population>, StoreError> {
+        let catalog: &dyn RecordCatalog = &self.store.catalog;
+        // Taken before reading: a change while reading leaves the kept copy stale.
+        let revision = catalog.records_revision()?;
+        if let Some((kept, population)) = &*self.kept_population()
+            && *kept == revision
+        {
+            return Ok(Arc::clone(population));
+        }
+        let mut population = Population::default();
+        catalog.for_each_person(&mut |_, records| {
+            population.add(&records);
+            Ok(())
+        })?;
+        let population = Arc::new(population);
+        *self.kept_population() = Some((revision, Arc::clone(&population)));
+        Ok(population)
+    }
+
+    fn kept_population(&self) -> MutexGuard<'_, Option<(RecordsRevision, Arc<Population>)>> {
+        // A poisoned lock only means a reader panicked; the slot holds a whole value or none.
+        self.population.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 /// The cases opened so far, by name.
@@ -43,6 +74,7 @@ impl OpenCases {
             name: case.to_owned(),
             store,
             index,
+            population: Mutex::default(),
         });
         open.insert(case.to_owned(), Arc::clone(&data));
         Ok(data)

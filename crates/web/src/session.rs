@@ -9,14 +9,19 @@
 use axum::http::{HeaderMap, HeaderValue, header};
 use chrono::TimeDelta;
 use rand::RngCore;
+use trove_store::access::SessionLimits;
 
 /// The cookie of a logged-in browser.
 pub const SESSION_COOKIE: &str = "trove_session";
 /// The cookie of a browser that has not logged in yet.
 pub const VISITOR_COOKIE: &str = "trove_visitor";
 
-/// A session ends after this long without a request.
-pub const IDLE_TIMEOUT: TimeDelta = TimeDelta::hours(12);
+/// A session ends after 12 hours without a request, and 24 hours after logging in
+/// whatever happens: a working day, then log in again.
+pub const SESSION_LIMITS: SessionLimits = SessionLimits {
+    idle: TimeDelta::hours(12),
+    absolute: TimeDelta::hours(24),
+};
 
 /// A fresh unguessable token, as 64 hex digits.
 pub fn new_token() -> String {

@@ -436,6 +436,144 @@ async fn an_invitation_link_makes_one_account_once() {
     assert_eq!(server.audited("invitation_created").len(), 1);
 }
 
+/// POSTs the form `fields` (plus the CSRF token) as `session` and returns the page.
+async fn post_form(
+    server: &Server,
+    path: &str,
+    session: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let csrf = csrf::token_for(session);
+    let mut all = vec![("csrf", csrf.as_str())];
+    all.extend_from_slice(fields);
+    let response = server
+        .send(
+            Request::post(path)
+                .header(header::COOKIE, format!("{SESSION_COOKIE}={session}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(serde_urlencoded::to_string(&all).unwrap()))
+                .unwrap(),
+        )
+        .await;
+    (response.status(), text(response).await)
+}
+
+#[tokio::test]
+async fn the_admin_page_changes_roles_and_takes_access_away() {
+    let server = Server::new();
+    let admin = server.login("root").await;
+    let vera = server.login("vera").await;
+    let (status, html) = post_form(
+        &server,
+        "/admin/access",
+        &admin,
+        &[("user", "vera"), ("case", "case-b"), ("role", "reviewer")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("reviewer of case-b"));
+    assert_eq!(
+        server.get("/cases/case-b", Some(&vera)).await.status(),
+        StatusCode::OK
+    );
+
+    let (status, _) = post_form(
+        &server,
+        "/admin/access",
+        &admin,
+        &[("user", "vera"), ("case", "case-b"), ("role", "none")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let gone = server.get("/cases/case-b", Some(&vera)).await;
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    assert_eq!(server.audited("role_granted")[0].detail, "role reviewer");
+    assert_eq!(
+        server.audited("role_removed")[0].target.as_deref(),
+        Some("vera")
+    );
+
+    // Nobody but a server admin may use these forms.
+    let (status, _) = post_form(
+        &server,
+        "/admin/access",
+        &vera,
+        &[("user", "vera"), ("case", "case-b"), ("role", "admin")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_api_token_issued_on_the_admin_page_opens_the_api_until_revoked() {
+    let server = Server::new();
+    let admin = server.login("root").await;
+    let (status, html) = post_form(
+        &server,
+        "/admin/tokens",
+        &admin,
+        &[("user", "vera"), ("label", "nightly export")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let shown = "<p class=\"invitation\"><code>";
+    let start = html.find(shown).expect("the token") + shown.len();
+    let token = html[start..start + 64].to_owned();
+    let me = |token: String| {
+        let server = &server;
+        async move {
+            let request = Request::get("/api/me")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap();
+            server.send(request).await.status()
+        }
+    };
+    assert_eq!(me(token.clone()).await, StatusCode::OK);
+    let page = text(server.get("/admin", Some(&admin)).await).await;
+    assert!(page.contains("nightly export (issued "));
+    assert!(!page.contains(&token), "a token is shown once only");
+
+    let (status, html) = post_form(
+        &server,
+        "/admin/tokens/revoke",
+        &admin,
+        &[("user", "vera"), ("label", "nightly export")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert_eq!(me(token).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        server.audited("api_token_issued")[0].actor.as_deref(),
+        Some("root")
+    );
+    assert_eq!(server.audited("api_token_revoked").len(), 1);
+}
+
+#[tokio::test]
+async fn disabling_a_user_on_the_admin_page_ends_their_session() {
+    let server = Server::new();
+    let admin = server.login("root").await;
+    let vera = server.login("vera").await;
+    let (status, _) = post_form(&server, "/admin/users/disable", &admin, &[("user", "vera")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let after = server.get("/cases/case-a", Some(&vera)).await;
+    assert_eq!(
+        after.status(),
+        StatusCode::SEE_OTHER,
+        "sent to log in again"
+    );
+    assert_eq!(
+        server.audited("user_disabled")[0].target.as_deref(),
+        Some("vera")
+    );
+
+    let (status, html) =
+        post_form(&server, "/admin/users/disable", &admin, &[("user", "root")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("You cannot disable yourself"));
+}
+
 #[tokio::test]
 async fn one_address_trying_many_logins_is_slowed_down_and_audited() {
     let server = Server::new();

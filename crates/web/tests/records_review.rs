@@ -504,6 +504,49 @@ async fn a_verification_status_and_its_history_show_on_the_person_page() {
 }
 
 #[tokio::test]
+async fn a_document_is_verified_from_its_own_page() {
+    let server = server();
+    let document = &demo_case().photo;
+    let page_of = |who| {
+        let server = &server;
+        async move {
+            let path = format!("/cases/case-a/documents/{document}");
+            text(server.get(&path, Some(who)).await).await
+        }
+    };
+    let vera = server.session("vera");
+    let page = page_of(&vera).await;
+    assert!(page.contains("Current status: <strong>unverified</strong>"));
+    assert!(!page.contains("Set status"), "a viewer gets no form");
+
+    let eddie = server.session("eddie");
+    let page = page_of(&eddie).await;
+    assert!(page.contains("name=\"subject_kind\" value=\"document\""));
+    let response = server
+        .post_form(
+            "/cases/case-a/verification",
+            &eddie,
+            &[
+                ("subject_kind", "document"),
+                ("subject", document),
+                ("status", "verified"),
+                ("evidence", "https://example.org/camera-serial-check"),
+                ("note", "EXIF serial matches the bureau camera"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()[header::LOCATION].to_str().unwrap();
+    assert_eq!(
+        location,
+        format!("/cases/case-a/documents/{document}#verification")
+    );
+    let page = page_of(&vera).await;
+    assert!(page.contains("Current status: <strong>verified</strong>"));
+    assert!(page.contains("EXIF serial matches the bureau camera"));
+}
+
+#[tokio::test]
 async fn statistics_show_their_definition_and_the_chart_is_svg_from_its_own_route() {
     let server = server();
     let vera = server.session("vera");

@@ -11,7 +11,7 @@ use axum::http::{Request, StatusCode, header};
 use chrono::Utc;
 use trove_model::{BlobId, Role};
 use trove_store::{Catalog, Store};
-use trove_synth::{GroundTruth, SynthOptions};
+use trove_synth::{ExifTruth, GroundTruth, SynthOptions};
 use trove_web::session::SESSION_COOKIE;
 
 use common::{TestServer, bytes, ingest, scratch_dir, text};
@@ -48,7 +48,7 @@ fn demo() -> &'static IngestedCase {
 }
 
 /// A case whose files carry script payloads in their text, a file name, an
-/// HTML page and a spreadsheet cell.
+/// HTML page, a spreadsheet cell and a photo's EXIF (make, model, serial).
 fn planted() -> &'static IngestedCase {
     static PLANTED: OnceLock<IngestedCase> = OnceLock::new();
     PLANTED.get_or_init(|| {
@@ -86,6 +86,14 @@ fn planted() -> &'static IngestedCase {
             .write_string(1, 1, format!("教育 planted {IMG}"))
             .unwrap();
         workbook.save(leak.join("cells.xlsx")).unwrap();
+        let exif = ExifTruth {
+            make: SCRIPT.to_owned(),
+            model: IMG.to_owned(),
+            body_serial: format!("\"><svg onload=alert(1)>{SCRIPT}"),
+            date_time_original: "2018:03:01 09:30:00".to_owned(),
+        };
+        let photo = trove_synth::jpeg_with_exif(&exif, "exif.jpg").unwrap();
+        std::fs::write(leak.join("exif.jpg"), photo).unwrap();
         let store = dir.join("store");
         ingest(&leak, &store);
         IngestedCase { store, truth: None }
@@ -409,13 +417,21 @@ async fn planted_scripts_stay_text_in_every_page_and_answer() {
         &format!("{IMG}.txt"),
         "page.html",
         "cells.xlsx",
+        "exif.jpg",
     ]
     .iter()
     .map(|path| blob_at(store, path))
     .collect();
 
     let mut bodies = Vec::new();
-    for query in ["planted", "alert", "onerror", "script"] {
+    for query in [
+        "planted",
+        "alert",
+        "onerror",
+        "script",
+        "svg",
+        "camera:script",
+    ] {
         let response = server.get(&search_path("xss", query), Some(&otto)).await;
         assert_eq!(response.status(), StatusCode::OK, "{query}");
         bodies.push((format!("search {query}"), response));
@@ -460,6 +476,27 @@ async fn planted_scripts_stay_text_in_every_page_and_answer() {
         let all_text: String = document.parts.iter().map(|p| p.text.as_str()).collect();
         assert!(all_text.contains(needle), "{id:?}: {all_text:?}");
     }
+    let photo = catalog.catalog.document(&documents[4]).unwrap().unwrap();
+    let image = photo
+        .metadata
+        .image
+        .expect("the planted photo was read as an image");
+    let camera = image.exif;
+    assert_eq!(camera.make.as_deref(), Some(SCRIPT));
+    assert_eq!(camera.model.as_deref(), Some(IMG));
+    let photo_page = text(
+        server
+            .get(
+                &format!("/cases/xss/documents/{}", documents[4]),
+                Some(&otto),
+            )
+            .await,
+    )
+    .await;
+    assert!(
+        photo_page.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+        "the EXIF make is shown, escaped"
+    );
     let name_page = text(
         server
             .get(

@@ -19,6 +19,21 @@ pub struct Session {
     pub expires_at: i64,
 }
 
+/// How long a session lasts: `idle` after its last request, and never longer than
+/// `absolute` after logging in, however busy (a stolen cookie stops working too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLimits {
+    pub idle: TimeDelta,
+    pub absolute: TimeDelta,
+}
+
+impl SessionLimits {
+    /// When a session used at `now`, opened at `created`, ends.
+    fn expiry(&self, created: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+        (now + self.idle).min(created + self.absolute)
+    }
+}
+
 /// An API token as listed to its owner (never the token itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiTokenInfo {
@@ -47,18 +62,23 @@ pub struct Invitation {
 }
 
 impl AccessDb {
-    /// Records a new session for `user`, valid for `idle` unless touched.
+    /// Records a new session for `user`, valid for `limits.idle` unless touched.
     pub fn create_session(
         &self,
         token: &str,
         user: &str,
         now: DateTime<Utc>,
-        idle: TimeDelta,
+        limits: SessionLimits,
     ) -> Result<(), StoreError> {
         self.lock().execute(
             "INSERT INTO sessions (token_hash, user, created_at, last_seen, expires_at)
              VALUES (?1, ?2, ?3, ?3, ?4)",
-            params![secret_hash(token), user, unix(now), unix(now + idle)],
+            params![
+                secret_hash(token),
+                user,
+                unix(now),
+                unix(limits.expiry(now, now))
+            ],
         )?;
         Ok(())
     }
@@ -85,16 +105,23 @@ impl AccessDb {
         Ok(session)
     }
 
-    /// Marks a session as used now, pushing its expiry `idle` into the future.
+    /// Marks a session as used now, pushing its expiry `limits.idle` into the future
+    /// but never past `limits.absolute` after it was opened.
     pub fn touch_session(
         &self,
         token: &str,
         now: DateTime<Utc>,
-        idle: TimeDelta,
+        limits: SessionLimits,
     ) -> Result<(), StoreError> {
         self.lock().execute(
-            "UPDATE sessions SET last_seen = ?2, expires_at = ?3 WHERE token_hash = ?1",
-            params![secret_hash(token), unix(now), unix(now + idle)],
+            "UPDATE sessions SET last_seen = ?2, expires_at = MIN(?3, created_at + ?4)
+             WHERE token_hash = ?1",
+            params![
+                secret_hash(token),
+                unix(now),
+                unix(now + limits.idle),
+                limits.absolute.num_seconds()
+            ],
         )?;
         Ok(())
     }
@@ -324,19 +351,38 @@ mod tests {
         (dir, db, now)
     }
 
+    const LIMITS: SessionLimits = SessionLimits {
+        idle: TimeDelta::hours(12),
+        absolute: TimeDelta::hours(24),
+    };
+
     #[test]
     fn sessions_expire_when_idle_and_end_together_on_logout_everywhere() {
         let (_dir, db, now) = db();
-        let idle = TimeDelta::hours(12);
-        db.create_session("token-a", "amina", now, idle).unwrap();
-        db.create_session("token-b", "amina", now, idle).unwrap();
+        let idle = LIMITS.idle;
+        db.create_session("token-a", "amina", now, LIMITS).unwrap();
+        db.create_session("token-b", "amina", now, LIMITS).unwrap();
         assert_eq!(db.session("token-a", now).unwrap().unwrap().user, "amina");
         assert!(db.session("token-a", now + idle).unwrap().is_none());
-        db.touch_session("token-a", now + TimeDelta::hours(11), idle)
+        db.touch_session("token-a", now + TimeDelta::hours(11), LIMITS)
             .unwrap();
         assert!(db.session("token-a", now + idle).unwrap().is_some());
         assert_eq!(db.delete_sessions_of("amina").unwrap(), 2);
         assert!(db.session("token-b", now).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_session_in_constant_use_still_ends_at_its_absolute_limit() {
+        let (_dir, db, now) = db();
+        db.create_session("token", "amina", now, LIMITS).unwrap();
+        for hour in 1..=30 {
+            let at = now + TimeDelta::hours(hour);
+            let alive = db.session("token", at).unwrap().is_some();
+            assert_eq!(alive, hour < 24, "hour {hour}");
+            if alive {
+                db.touch_session("token", at, LIMITS).unwrap();
+            }
+        }
     }
 
     #[test]
@@ -369,8 +415,7 @@ mod tests {
         );
         db.revoke_api_token("amina", "laptop", now).unwrap();
         assert!(db.api_token_user("secret-1").unwrap().is_none());
-        db.create_session("token", "amina", now, TimeDelta::hours(1))
-            .unwrap();
+        db.create_session("token", "amina", now, LIMITS).unwrap();
         db.disable_user("amina", now).unwrap();
         assert!(db.session("token", now).unwrap().is_none());
         assert!(db.password_hash("amina").unwrap().is_none());

@@ -21,7 +21,7 @@ use crate::StoreError;
 
 pub use audit::{AuditFilter, NewAuditEvent};
 pub use chain::{ChainProblem, ChainReport, ProblemKind};
-pub use credentials::{ApiTokenInfo, Invitation, NewInvitation, Session};
+pub use credentials::{ApiTokenInfo, Invitation, NewInvitation, Session, SessionLimits};
 
 /// The access database's file name inside the server folder.
 pub const ACCESS_DB_FILE: &str = "access.sqlite";

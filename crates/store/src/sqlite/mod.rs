@@ -7,6 +7,7 @@ mod review;
 mod write;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::Connection;
@@ -20,7 +21,7 @@ use crate::catalog::{
 use crate::lists::{ListCatalog, StoredEntry, XrefBatch};
 use crate::records::{
     BlobRecords, Candidate, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter, RecordSource,
-    RecordSummary, SheetPart, StoredRecord,
+    RecordSummary, RecordsRevision, SheetPart, StoredRecord,
 };
 use crate::review::{ReviewCatalog, ReviewDecision, ReviewProgress, SubjectKind, Verification};
 
@@ -41,6 +42,8 @@ const MIGRATIONS: &[&str] = &[
 pub struct SqliteCatalog {
     path: PathBuf,
     connection: Mutex<Connection>,
+    /// Record writes through this handle, for [`RecordsRevision::here`].
+    record_writes: AtomicU64,
 }
 
 impl SqliteCatalog {
@@ -66,6 +69,7 @@ impl SqliteCatalog {
         Ok(SqliteCatalog {
             path,
             connection: Mutex::new(connection),
+            record_writes: AtomicU64::new(0),
         })
     }
 
@@ -181,7 +185,20 @@ impl RecordCatalog for SqliteCatalog {
     }
 
     fn replace_records(&self, version: &str, batch: &[BlobRecords]) -> Result<(), StoreError> {
-        records::replace(&mut self.lock(), version, batch)
+        records::replace(&mut self.lock(), version, batch)?;
+        // Counted once written: a reader takes the revision before it reads the
+        // records, so whatever it read under the old count is stale under the new.
+        self.record_writes.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+
+    fn records_revision(&self) -> Result<RecordsRevision, StoreError> {
+        let connection = self.lock();
+        let elsewhere = connection.query_row("PRAGMA data_version", [], |row| row.get(0))?;
+        Ok(RecordsRevision {
+            elsewhere,
+            here: self.record_writes.load(Ordering::SeqCst),
+        })
     }
 
     fn refresh_candidates(&self) -> Result<u64, StoreError> {
@@ -289,5 +306,37 @@ impl ReviewCatalog for SqliteCatalog {
         subject: &str,
     ) -> Result<Vec<Verification>, StoreError> {
         review::verification_history(&self.lock(), kind, subject)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_records_revision_moves_with_writes_here_and_elsewhere() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("trove.sqlite");
+        let catalog = SqliteCatalog::open(&path).unwrap();
+        let first = catalog.records_revision().unwrap();
+        assert_eq!(
+            catalog.records_revision().unwrap(),
+            first,
+            "reading moves nothing"
+        );
+
+        catalog.replace_records("v1", &[]).unwrap();
+        let second = catalog.records_revision().unwrap();
+        assert_ne!(second, first, "a write through this handle");
+
+        let other_process = Connection::open(&path).unwrap();
+        other_process
+            .execute_batch("CREATE TABLE written_elsewhere (x INTEGER)")
+            .unwrap();
+        assert_ne!(
+            catalog.records_revision().unwrap(),
+            second,
+            "a commit elsewhere"
+        );
     }
 }

@@ -1,11 +1,12 @@
 //! The server admin's page: users and their memberships, new users,
-//! invitation links, cases.
+//! invitation links, cases. Changing access, disabling users and API tokens are
+//! in [`super::admin_grants`].
 
 use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::Deserialize;
 use trove_model::{Case, Role};
 use trove_store::StoreError;
@@ -31,21 +32,33 @@ struct AdminPage {
     notice: Option<String>,
     problem: Option<String>,
     invitation_link: Option<String>,
+    api_token: Option<String>,
 }
 
 struct UserRow {
     name: String,
     is_admin: bool,
     disabled: bool,
+    /// The admin looking at the page (who may not disable themselves).
+    is_you: bool,
     memberships: Vec<(String, Role)>,
+    tokens: Vec<TokenRow>,
+}
+
+struct TokenRow {
+    label: String,
+    created: String,
+    revoked: bool,
 }
 
 /// What the page shows besides its lists, after a form was sent.
 #[derive(Default)]
-struct Outcome {
-    notice: Option<String>,
-    problem: Option<String>,
-    invitation_link: Option<String>,
+pub(super) struct Outcome {
+    pub(super) notice: Option<String>,
+    pub(super) problem: Option<String>,
+    pub(super) invitation_link: Option<String>,
+    /// A new API token: shown once, never stored but as its hash.
+    pub(super) api_token: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -166,7 +179,7 @@ pub async fn create_invitation(
 
 /// Reads a role and case from a form: a case's role, or admin with no case
 /// for a server admin. `Err` holds what to tell the admin.
-fn role_and_case(
+pub(super) fn role_and_case(
     state: &AppState,
     role: &str,
     case: &str,
@@ -192,14 +205,14 @@ fn role_and_case(
 }
 
 impl Outcome {
-    fn notice(notice: String) -> Self {
+    pub(super) fn notice(notice: String) -> Self {
         Outcome {
             notice: Some(notice),
             ..Outcome::default()
         }
     }
 
-    fn problem(problem: String) -> Self {
+    pub(super) fn problem(problem: String) -> Self {
         Outcome {
             problem: Some(problem),
             ..Outcome::default()
@@ -207,7 +220,7 @@ impl Outcome {
     }
 }
 
-fn admin_page(
+pub(super) fn admin_page(
     state: &AppState,
     user: &CurrentUser,
     outcome: Outcome,
@@ -217,17 +230,33 @@ fn admin_page(
     let users = db
         .users()?
         .into_iter()
-        .map(|account| UserRow {
-            memberships: memberships
-                .iter()
-                .filter(|membership| membership.user == account.name)
-                .map(|membership| (membership.case.clone(), membership.role))
-                .collect(),
-            name: account.name,
-            is_admin: account.is_admin,
-            disabled: account.disabled,
+        .map(|account| {
+            let tokens = db
+                .api_tokens_of(&account.name)?
+                .into_iter()
+                .map(|token| TokenRow {
+                    label: token.label,
+                    created: DateTime::from_timestamp(token.created_at, 0)
+                        .map_or_else(String::new, |at| {
+                            at.format("%Y-%m-%d %H:%M UTC").to_string()
+                        }),
+                    revoked: token.revoked,
+                })
+                .collect();
+            Ok(UserRow {
+                memberships: memberships
+                    .iter()
+                    .filter(|membership| membership.user == account.name)
+                    .map(|membership| (membership.case.clone(), membership.role))
+                    .collect(),
+                is_you: account.name == user.name,
+                name: account.name,
+                is_admin: account.is_admin,
+                disabled: account.disabled,
+                tokens,
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, StoreError>>()?;
     let status = if outcome.problem.is_some() {
         StatusCode::BAD_REQUEST
     } else {
@@ -241,6 +270,7 @@ fn admin_page(
         notice: outcome.notice,
         problem: outcome.problem,
         invitation_link: outcome.invitation_link,
+        api_token: outcome.api_token,
     };
     Ok((status, render(&page)?).into_response())
 }

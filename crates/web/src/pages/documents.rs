@@ -10,8 +10,10 @@ use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use trove_model::{BlobId, Role};
 use trove_store::access::NewAuditEvent;
-use trove_store::{Catalog, DocumentView};
+use trove_store::{Catalog, DocumentView, SubjectKind};
 
+use super::catalog_work::with_case;
+use super::verification::{VerificationPanel, verification_panel};
 use super::{Chrome, render};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
@@ -29,6 +31,7 @@ struct DocumentPage {
     case: String,
     name: String,
     document: DocumentFacts,
+    verification: VerificationPanel,
 }
 
 /// The document `id` of the case, read off the async threads; 404 for an id
@@ -47,8 +50,14 @@ pub async fn page(
     user: CurrentUser,
     Path((case, id)): Path<(String, String)>,
 ) -> Result<Html<String>, WebError> {
-    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
-    let view = load(data, &id).await?;
+    let (role, data) = open_case(&state, &user, &case, Role::Viewer)?;
+    let view = load(Arc::clone(&data), &id).await?;
+    let panel_user = user.clone();
+    let subject = view.id.as_str().to_owned();
+    let verification = with_case(&data, move |data| {
+        verification_panel(data, &panel_user, role, SubjectKind::Document, &subject)
+    })
+    .await?;
     let document = DocumentFacts::from(&view);
     let name = document.name(view.metadata.title.as_deref());
     render(&DocumentPage {
@@ -56,6 +65,7 @@ pub async fn page(
         case,
         name,
         document,
+        verification,
     })
 }
 

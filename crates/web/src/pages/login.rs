@@ -14,7 +14,7 @@ use crate::auth::{Credential, CurrentUser};
 use crate::error::WebError;
 use crate::password::verify_password;
 use crate::session::{
-    IDLE_TIMEOUT, SESSION_COOKIE, VISITOR_COOKIE, clear_cookie, new_token, set_cookie,
+    SESSION_COOKIE, SESSION_LIMITS, VISITOR_COOKIE, clear_cookie, new_token, set_cookie,
 };
 use crate::throttle::{
     AddressVerdict, ClientAddress, FAILURE_WINDOW, MAX_FAILURES, record_failure,
@@ -150,7 +150,7 @@ pub async fn submit(
     let token = new_token();
     state
         .access()
-        .create_session(&token, &name, now, IDLE_TIMEOUT)?;
+        .create_session(&token, &name, now, SESSION_LIMITS)?;
     state.audit(
         NewAuditEvent::new("login")
             .actor(&name)

@@ -1,6 +1,7 @@
 //! The pages and API routes, one module per area.
 
 pub mod admin;
+pub mod admin_grants;
 pub mod api;
 pub mod assets;
 pub mod audit;

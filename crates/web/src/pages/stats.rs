@@ -11,10 +11,7 @@ use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use trove_model::Role;
 use trove_records::normalize::ethnicity::standard_ethnicity;
-use trove_records::stats::{
-    Dimension, Population, StatsOptions, StatsTable, compute, to_csv, to_svg,
-};
-use trove_store::RecordCatalog;
+use trove_records::stats::{Dimension, StatsOptions, StatsTable, compute, to_csv, to_svg};
 
 use super::catalog_work::with_case;
 use super::{Chrome, render};
@@ -151,12 +148,7 @@ async fn table_for(
 ) -> Result<StatsTable, WebError> {
     let chosen = ChosenOptions::read(query)?;
     with_case(data, move |data| {
-        let catalog: &dyn RecordCatalog = &data.store.catalog;
-        let mut population = Population::default();
-        catalog.for_each_person(&mut |_, records| {
-            population.add(&records);
-            Ok(())
-        })?;
+        let population = data.population()?;
         if population.persons.is_empty() {
             return Err(WebError::BadRequest(
                 "This case holds no person records yet: ingest a leak with person lists, or \

@@ -17,7 +17,7 @@ use trove_ingest::{IngestOptions, Silent};
 use trove_model::AuditEvent;
 use trove_store::Store;
 use trove_store::access::AuditFilter;
-use trove_web::session::{IDLE_TIMEOUT, SESSION_COOKIE, new_token};
+use trove_web::session::{SESSION_COOKIE, SESSION_LIMITS, new_token};
 use trove_web::{AppConfig, AppState, csrf, router};
 
 /// Ingests `input` into a store in `store_dir` (two workers, silently).
@@ -74,7 +74,7 @@ impl TestServer {
         let token = new_token();
         self.state
             .access()
-            .create_session(&token, user, Utc::now(), IDLE_TIMEOUT)
+            .create_session(&token, user, Utc::now(), SESSION_LIMITS)
             .unwrap();
         token
     }

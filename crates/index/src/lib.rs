@@ -18,6 +18,7 @@ mod query;
 mod schema;
 mod search;
 mod snippet;
+mod stored_parts;
 mod tokenizer;
 mod writer;
 

@@ -2,22 +2,20 @@
 
 use std::fs;
 use std::path::Path;
-use std::str::FromStr;
 
 use serde::Serialize;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{
-    DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
-};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, Term};
 use trove_model::{BlobId, PartKind};
 
 use crate::facets::FacetCollector;
 use crate::schema::{Fields, build_schema, register_analyzers};
 use crate::snippet::Highlighter;
+use crate::stored_parts::{self, StoredParts};
 use crate::{Facets, IndexError, IndexWriter, Snippet, query};
 
 /// How much of a result set to return.
@@ -107,6 +105,8 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// Parts read for earlier hits, kept for the next search that returns them.
+    parts: StoredParts,
 }
 
 impl SearchIndex {
@@ -134,6 +134,7 @@ impl SearchIndex {
             index,
             reader,
             fields,
+            parts: StoredParts::new(stored_parts::DEFAULT_BUDGET),
         })
     }
 
@@ -268,36 +269,18 @@ impl SearchIndex {
         score: f32,
         highlighter: &mut Highlighter,
     ) -> Result<Hit, IndexError> {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let f = &self.fields;
-        let text_of = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .map(str::to_owned)
-        };
-        let number_of = |field| doc.get_first(field).and_then(|v| v.as_u64());
-        let blob = text_of(f.blob)
-            .and_then(|id| BlobId::from_str(&id).ok())
-            .ok_or_else(|| {
-                IndexError::Tantivy(tantivy::TantivyError::InternalError(
-                    "an index document has no valid blob id; run `trove reindex`".into(),
-                ))
-            })?;
-        let text = text_of(f.text).unwrap_or_default();
+        let part = self.parts.get(searcher, address, &self.fields)?;
         Ok(Hit {
-            blob,
-            kind: text_of(f.kind).unwrap_or_default(),
-            paths: doc
-                .get_all(f.path)
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect(),
-            title: text_of(f.title),
-            part_kind: text_of(f.part_kind).and_then(|code| PartKind::from_code(&code)),
-            part_index: number_of(f.part_index).and_then(|i| u32::try_from(i).ok()),
-            part_label: text_of(f.part_label),
+            blob: part.blob.clone(),
+            kind: part.kind.clone(),
+            paths: part.paths.clone(),
+            title: part.title.clone(),
+            part_kind: part.part_kind,
+            part_index: part.part_index,
+            part_label: part.part_label.clone(),
             score,
-            year: doc.get_first(f.year).and_then(|v| v.as_i64()),
-            snippet: highlighter.snippet(&text),
+            year: part.year,
+            snippet: highlighter.snippet(&part.text),
         })
     }
 }

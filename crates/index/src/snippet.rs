@@ -5,11 +5,14 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use memchr::memmem;
 use serde::Serialize;
 use tantivy::query::Query;
 use tantivy::schema::Field;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
+
+use crate::tokenizer::is_han;
 
 /// A fragment of a part's text and the byte ranges in it that matched.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -56,8 +59,15 @@ impl Snippet {
 /// can cut a matched name in half; this one centres the fragment on the
 /// densest cluster of matches, in both the word field and the bigram field
 /// (a Han query may only match through bigrams).
+///
+/// Han terms are found where they stand in the text (every occurrence of a
+/// bigram is a bigram token, and one inside a longer jieba word is a match
+/// worth marking too), so a Han query runs no analyzer at all; other terms are
+/// lowercased and stemmed, so they are found by analysing the stretch of text
+/// around their probes.
 pub(crate) struct Highlighter {
-    fields: Vec<(TextAnalyzer, HashMap<String, f32>)>,
+    /// Fields with terms only their analyzer can find, with those terms' weights.
+    analysed: Vec<(TextAnalyzer, HashMap<String, f32>)>,
     probes: Vec<Probe>,
     max_chars: usize,
 }
@@ -65,10 +75,10 @@ pub(crate) struct Highlighter {
 /// Characters of context kept before the first match.
 const LEAD_CHARS: usize = 24;
 
-/// Bytes of a long part that are run through the analyzers. Analysing (jieba above all)
+/// Bytes of a long part that are searched for matches. Analysing (jieba above all)
 /// costs far more per byte than a substring search, and one register sheet part can hold
 /// a megabyte of rows: a snippet needs only the stretch around the matches.
-const ANALYSED_BYTES: usize = 8 * 1024;
+const ANALYSED_BYTES: usize = 2 * 1024;
 
 /// Occurrences of one probe considered when placing that stretch.
 const MAX_PROBE_HITS: usize = 64;
@@ -83,26 +93,30 @@ impl Highlighter {
     ) -> tantivy::Result<Highlighter> {
         let mut terms: Vec<Term> = Vec::new();
         query.query_terms(&mut |term, _| terms.push(term.clone()));
-        let mut per_field = Vec::new();
+        let mut analysed = Vec::new();
+        let mut probes: Vec<Probe> = Vec::new();
         for &field in fields {
             let mut weights = HashMap::new();
             for term in terms.iter().filter(|t| t.field() == field) {
-                if let Some(text) = term.value().as_str() {
-                    let frequency = searcher.doc_freq(term)?;
-                    weights.insert(text.to_owned(), 1.0 / (1.0 + frequency as f32));
+                let value = term.value();
+                let Some(text) = value.as_str() else {
+                    continue;
+                };
+                let weight = 1.0 / (1.0 + searcher.doc_freq(term)? as f32);
+                let Some(probe) = Probe::for_term(text, weight) else {
+                    continue;
+                };
+                if !probe.is_match {
+                    weights.insert(text.to_owned(), weight);
                 }
+                add_probe(&mut probes, probe);
             }
             if !weights.is_empty() {
-                per_field.push((searcher.index().tokenizer_for_field(field)?, weights));
+                analysed.push((searcher.index().tokenizer_for_field(field)?, weights));
             }
         }
-        let probes = per_field
-            .iter()
-            .flat_map(|(_, weights)| weights.iter())
-            .filter_map(|(term, &weight)| Probe::for_term(term, weight))
-            .collect();
         Ok(Highlighter {
-            fields: per_field,
+            analysed,
             probes,
             max_chars,
         })
@@ -131,10 +145,7 @@ impl Highlighter {
             .collect();
         let highlights = merge(&mut ranges);
         let line = highlights.first().map(|&(first, _)| {
-            let newlines = text.as_bytes()[..start + first]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
+            let newlines = memchr::memchr_iter(b'\n', &text.as_bytes()[..start + first]).count();
             u32::try_from(newlines + 1).unwrap_or(u32::MAX)
         });
         Snippet {
@@ -144,13 +155,20 @@ impl Highlighter {
         }
     }
 
-    /// (start, end, weight) of every token of `text` that is a query term, in the
-    /// stretch of `text` that [`analysed_range`] picks.
+    /// (start, end, weight) of every match of a query term in the stretch of
+    /// `text` that [`analysed_range`] picks.
     fn matches(&mut self, text: &str) -> Vec<(usize, usize, f32)> {
         let range = analysed_range(text, &self.probes);
         let region = &text[range.clone()];
         let mut matches = Vec::new();
-        for (analyzer, weights) in &mut self.fields {
+        for probe in self.probes.iter().filter(|probe| probe.is_match) {
+            let finder = memmem::Finder::new(probe.text.as_bytes());
+            matches.extend(finder.find_iter(region.as_bytes()).map(|at| {
+                let start = range.start + at;
+                (start, start + probe.text.len(), probe.weight)
+            }));
+        }
+        for (analyzer, weights) in &mut self.analysed {
             let mut stream = analyzer.token_stream(region);
             while stream.advance() {
                 let token = stream.token();
@@ -165,20 +183,37 @@ impl Highlighter {
     }
 }
 
-/// A cheap stand-in for a query term: raw text to look for before analysing, so that
-/// only the stretch of a long part where the term can be is analysed.
+/// Adds `probe` unless the same text is probed already (a Han word is a term
+/// of both the word and the bigram field); the heavier weight stays.
+fn add_probe(probes: &mut Vec<Probe>, probe: Probe) {
+    match probes
+        .iter_mut()
+        .find(|known| known.text == probe.text && known.ascii == probe.ascii)
+    {
+        Some(known) => known.weight = known.weight.max(probe.weight),
+        None => probes.push(probe),
+    }
+}
+
+/// Raw text to look for before analysing anything: where a Han term stands,
+/// or where another term may stand, so that only that stretch of a long part
+/// is analysed.
 #[derive(Debug, Clone, PartialEq)]
 struct Probe {
     text: String,
     /// Looked for in the ASCII-lowercased text: Latin terms are lowercased and stemmed.
     ascii: bool,
+    /// An occurrence is itself a match (a Han term); otherwise only a hint
+    /// where the analyzer will find one.
+    is_match: bool,
     weight: f32,
 }
 
 impl Probe {
-    /// Han, Arabic-script and Cyrillic terms stand in the text as they are; a Latin
-    /// term is a lowercased stem whose last letter stemming may have changed
-    /// (happy → happi), so all but that letter is looked for.
+    /// Han terms stand in the text as they are. Arabic-script and Cyrillic terms are
+    /// looked for as they are (Cyrillic lowercased, so a capitalised word is found only
+    /// by the fallback). A Latin term is a lowercased stem whose last letter stemming
+    /// may have changed (happy → happi), so all but that letter is looked for.
     fn for_term(term: &str, weight: f32) -> Option<Probe> {
         if term.is_empty() {
             return None;
@@ -192,13 +227,14 @@ impl Probe {
         Some(Probe {
             text: text.to_owned(),
             ascii,
+            is_match: term.chars().all(is_han),
             weight,
         })
     }
 }
 
-/// The byte range of `text` to analyse: all of a short text; for a long one,
-/// [`ANALYSED_BYTES`] starting at the line before the densest cluster of probe
+/// The byte range of `text` to search for matches: all of a short text; for a long
+/// one, [`ANALYSED_BYTES`] starting at the line before the densest cluster of probe
 /// occurrences, or the start of the text when no probe occurs (a hit on metadata).
 fn analysed_range(text: &str, probes: &[Probe]) -> Range<usize> {
     if text.len() <= ANALYSED_BYTES {
@@ -211,14 +247,13 @@ fn analysed_range(text: &str, probes: &[Probe]) -> Range<usize> {
     let mut occurrences: Vec<(usize, f32)> = Vec::new();
     for probe in probes {
         let haystack = match (&lowered, probe.ascii) {
-            (Some(lowered), true) => lowered.as_str(),
-            _ => text,
+            (Some(lowered), true) => lowered.as_bytes(),
+            _ => text.as_bytes(),
         };
         occurrences.extend(
-            haystack
-                .match_indices(probe.text.as_str())
+            memmem::find_iter(haystack, probe.text.as_bytes())
                 .take(MAX_PROBE_HITS)
-                .map(|(at, _)| (at, probe.weight)),
+                .map(|at| (at, probe.weight)),
         );
     }
     occurrences.sort_by_key(|&(at, _)| at);
@@ -252,7 +287,7 @@ fn densest_start(occurrences: &[(usize, f32)], span: usize) -> Option<usize> {
 /// `within` bytes before it; `at` itself otherwise.
 fn line_start_near(text: &str, at: usize, within: usize) -> usize {
     let from = floor_char_boundary(text, at.saturating_sub(within));
-    match text[from..at].rfind('\n') {
+    match memchr::memrchr(b'\n', &text.as_bytes()[from..at]) {
         Some(newline) => from + newline + 1,
         None if from == 0 => 0,
         None => at,

@@ -9,7 +9,8 @@
 //!   date;
 //! - the whole birth date: both parts misspelt, the date still joins them;
 //! - a part alone: only for an entry of a single part (father's name missing), which
-//!   nothing narrower can find; Persons carry it for every part;
+//!   nothing narrower can find; with the entry's birth year (± 1) when it gives one;
+//!   Persons carry it for every part, alone and with their year;
 //! - an extra field's value (an identifier, an address), when few share it.
 //!
 //! A pair or part key shared by too many Persons (a very common name) is looked up with
@@ -37,8 +38,8 @@ pub enum Side {
 }
 
 /// Kinds of key, hashed in so that keys of different kinds never collide by design.
-#[derive(Hash, Clone, Copy)]
-enum Kind {
+#[derive(Debug, Hash, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
     Pair,
     PairYear,
     PartDate,
@@ -46,6 +47,31 @@ enum Kind {
     Part,
     PartYear,
     Extra,
+}
+
+impl KeyKind {
+    pub const ALL: [KeyKind; 7] = [
+        KeyKind::Pair,
+        KeyKind::PairYear,
+        KeyKind::PartDate,
+        KeyKind::Date,
+        KeyKind::Part,
+        KeyKind::PartYear,
+        KeyKind::Extra,
+    ];
+
+    /// The kind's name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyKind::Pair => "both parts",
+            KeyKind::PairYear => "both parts and year",
+            KeyKind::PartDate => "a part and the date",
+            KeyKind::Date => "the date",
+            KeyKind::Part => "a part",
+            KeyKind::PartYear => "a part and year",
+            KeyKind::Extra => "an extra field",
+        }
+    }
 }
 
 /// How a key is used in a lookup.
@@ -67,6 +93,7 @@ pub enum Grain {
 pub struct Key {
     pub hash: u64,
     pub grain: Grain,
+    pub kind: KeyKind,
 }
 
 fn hash_of(value: impl Hash) -> u64 {
@@ -92,24 +119,39 @@ struct Keys<'o> {
 }
 
 impl Keys<'_> {
-    fn push(&mut self, hash: u64, grain: Grain) {
+    fn push(&mut self, kind: KeyKind, hash: u64, grain: Grain) {
         if !self.out.iter().any(|k| k.hash == hash) {
-            self.out.push(Key { hash, grain });
+            self.out.push(Key { hash, grain, kind });
         }
     }
 
     /// A coarse key and, when the year is known, its narrow keys: a Person's year; an
     /// entry's year and the years either side (a year misremembered by one).
-    fn coarse(&mut self, coarse: u64, narrow: impl Fn(i32) -> u64) {
-        self.push(coarse, Grain::Coarse);
-        let Some(year) = self.year else { return };
+    fn coarse(&mut self, kinds: [KeyKind; 2], coarse: u64, narrow: impl Fn(i32) -> u64) {
+        self.push(kinds[0], coarse, Grain::Coarse);
+        for hash in self.with_years(narrow) {
+            self.push(kinds[1], hash, Grain::Narrow { wider: coarse });
+        }
+    }
+
+    /// The narrow keys alone, looked up as they are.
+    fn narrow_only(&mut self, kind: KeyKind, narrow: impl Fn(i32) -> u64) {
+        for hash in self.with_years(narrow) {
+            self.push(kind, hash, Grain::Plain);
+        }
+    }
+
+    /// A key with each year of the side's: a Person's year; an entry's year and the years
+    /// either side (a year misremembered by one).
+    fn with_years(&self, narrow: impl Fn(i32) -> u64) -> Vec<u64> {
+        let Some(year) = self.year else {
+            return Vec::new();
+        };
         let years = match self.side {
             Side::Person => year..=year,
             Side::Entry => year - 1..=year + 1,
         };
-        for y in years {
-            self.push(narrow(y), Grain::Narrow { wider: coarse });
-        }
+        years.map(narrow).collect()
     }
 }
 
@@ -133,8 +175,9 @@ pub fn keys(table: &NameTable, who: Blockable<'_>, side: Side, out: &mut Vec<Key
                 for a in skeletons(i) {
                     for b in skeletons(j) {
                         let (lo, hi) = if a <= b { (&a, &b) } else { (&b, &a) };
-                        keys.coarse(hash_of((Kind::Pair, lo, hi)), |y| {
-                            hash_of((Kind::PairYear, lo, hi, y))
+                        let kinds = [KeyKind::Pair, KeyKind::PairYear];
+                        keys.coarse(kinds, hash_of((kinds[0], lo, hi)), |y| {
+                            hash_of((kinds[1], lo, hi, y))
                         });
                     }
                 }
@@ -142,18 +185,26 @@ pub fn keys(table: &NameTable, who: Blockable<'_>, side: Side, out: &mut Vec<Key
             let alone = side == Side::Person || parts.len() == 1;
             for s in skeletons(i) {
                 if let Some(days) = date {
-                    keys.push(hash_of((Kind::PartDate, &s, days)), Grain::Plain);
+                    let kind = KeyKind::PartDate;
+                    keys.push(kind, hash_of((kind, &s, days)), Grain::Plain);
                 }
-                if alone {
-                    keys.coarse(hash_of((Kind::Part, &s)), |y| {
-                        hash_of((Kind::PartYear, &s, y))
-                    });
+                let narrow = |y: i32| hash_of((KeyKind::PartYear, &s, y));
+                if side == Side::Entry && parts.len() == 1 && keys.year.is_some() {
+                    // A part alone is shared by many; with the year it is shared by few, and
+                    // loses only a Person whose year is wrong as well as a part missing.
+                    keys.narrow_only(KeyKind::PartYear, narrow);
+                } else if alone {
+                    keys.coarse(
+                        [KeyKind::Part, KeyKind::PartYear],
+                        hash_of((KeyKind::Part, &s)),
+                        narrow,
+                    );
                 }
             }
         }
     }
     if let Some(days) = date {
-        keys.push(hash_of((Kind::Date, days)), Grain::Plain);
+        keys.push(KeyKind::Date, hash_of((KeyKind::Date, days)), Grain::Plain);
     }
     for extra in who.extra {
         let value: String = extra
@@ -163,7 +214,8 @@ pub fn keys(table: &NameTable, who: Blockable<'_>, side: Side, out: &mut Vec<Key
             .flat_map(char::to_lowercase)
             .collect();
         if !value.is_empty() {
-            keys.push(hash_of((Kind::Extra, &extra.field, value)), Grain::Rare);
+            let kind = KeyKind::Extra;
+            keys.push(kind, hash_of((kind, &extra.field, value)), Grain::Rare);
         }
     }
 }

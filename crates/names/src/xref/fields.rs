@@ -1,55 +1,131 @@
-//! Field-by-field scores of an entry against a Person: name, birth date or year, sex,
-//! place, and any extra fields both sides carry. The numbers come from one set of
+//! Field-by-field comparison of an entry against a Person: name, birth date or year, sex,
+//! place, and any extra fields both sides carry. Each field's similarity falls into a
+//! level of the learnt [`MatchModel`], which weighs it; the numbers come from one set of
 //! functions, used bare when sifting pairs and with words when explaining the pairs kept.
 
 use chrono::{Datelike, NaiveDate};
 use trove_model::{ExtraField, FieldScore, ListEntry, Sex};
 
+use super::model::{MISSING, MatchModel};
 use crate::score::{Decision, compare};
 
-/// How much each field weighs in a candidate's score. Fields missing on either side are
-/// left out and the rest re-weighted.
-pub const NAME_WEIGHT: f64 = 0.6;
-pub const BIRTH_WEIGHT: f64 = 0.2;
-pub const SEX_WEIGHT: f64 = 0.1;
-pub const PLACE_WEIGHT: f64 = 0.1;
-/// Each extra field (an identifier, a street address) weighs this much: together they can
-/// outweigh a name, as an identifier and an address agreeing outweigh a misspelt name.
-pub const EXTRA_WEIGHT: f64 = 0.2;
+/// The model's fields: name, birth, sex and place, then the list's extra fields.
+pub const NAME: usize = 0;
+pub const BIRTH: usize = 1;
+pub const SEX: usize = 2;
+pub const PLACE: usize = 3;
+pub const FIRST_EXTRA: usize = 4;
 
-/// What cross-reference needs to know of a Person.
-#[derive(Debug, Clone, Default)]
-pub struct XrefPerson {
-    pub key: String,
-    /// Every name the Person's records give.
-    pub names: Vec<String>,
-    pub birth_date: Option<NaiveDate>,
-    pub sex: Option<Sex>,
-    /// County, township and village names from the records.
-    pub places: Vec<String>,
-    /// Further fields, compared with an entry's extra fields of the same name.
-    pub extra: Vec<ExtraField>,
+/// Lower bounds of the name levels above the lowest: one part of two agreeing scores
+/// about 0.25, a possible match 0.70, a match 0.85.
+const NAME_LEVELS: [f64; 5] = [0.2, 0.5, 0.7, 0.85, 0.95];
+/// Lower bounds of the place levels above the lowest (1 is one place containing the other).
+const PLACE_LEVELS: [f64; 2] = [0.7, 0.9];
+/// Lower bounds of an extra field's levels above the lowest (1 is equal).
+const EXTRA_LEVELS: [f64; 2] = [0.8, 1.0];
+
+/// How the learnt model weighs pairs, and which extra fields it knows (in its order,
+/// from [`FIRST_EXTRA`] on).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weighing {
+    pub model: MatchModel,
+    pub extra_fields: Vec<String>,
 }
 
-/// The weighted mean of the scores present.
-pub fn weighted_total(scores: impl IntoIterator<Item = (Option<f64>, f64)>) -> f64 {
-    let (sum, weight) = scores
-        .into_iter()
-        .filter_map(|(score, weight)| score.map(|s| (s * weight, weight)))
-        .fold((0.0, 0.0), |(s, w), (fs, fw)| (s + fs, w + fw));
-    if weight > 0.0 { sum / weight } else { 0.0 }
+impl Weighing {
+    /// The number of levels of each field, for [`MatchModel::fit`].
+    pub fn levels(extra_fields: usize) -> Vec<usize> {
+        let mut levels = vec![
+            NAME_LEVELS.len() + 1,
+            BirthAgreement::LEVELS,
+            2,
+            PLACE_LEVELS.len() + 1,
+        ];
+        levels.extend(std::iter::repeat_n(EXTRA_LEVELS.len() + 1, extra_fields));
+        levels
+    }
+
+    /// The model's field for an extra field's name.
+    pub fn extra_field(&self, name: &str) -> Option<usize> {
+        self.extra_fields
+            .iter()
+            .position(|f| f == name)
+            .map(|i| FIRST_EXTRA + i)
+    }
 }
 
-/// Same day 1; same year 0.8 (a day or month misread); one digit mistyped or day and month
-/// swapped 0.6; a year apart 0.4; else 0. A year alone that agrees scores 1: it is all
-/// the entry says.
-pub fn birth_value(entry: &ListEntry, person: Option<NaiveDate>) -> Option<f64> {
+/// The level of a similarity among levels starting at `bounds` (the lowest level below
+/// the first bound).
+fn level_of(score: f64, bounds: &[f64]) -> u8 {
+    bounds.iter().filter(|&&b| score >= b).count() as u8
+}
+
+pub fn name_level(score: f64) -> u8 {
+    level_of(score, &NAME_LEVELS)
+}
+
+pub fn place_level(score: f64) -> u8 {
+    level_of(score, &PLACE_LEVELS)
+}
+
+pub fn extra_level(score: f64) -> u8 {
+    level_of(score, &EXTRA_LEVELS)
+}
+
+/// The level of an optional similarity, [`MISSING`] when absent.
+pub fn level_or_missing(score: Option<f64>, level: fn(f64) -> u8) -> u8 {
+    score.map_or(MISSING, level)
+}
+
+/// How an entry's birth date or year agrees with a Person's birth date, as levels from
+/// least to most alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BirthAgreement {
+    Differs,
+    YearApart,
+    /// The same year, day or month differing.
+    SameYear,
+    /// One digit mistyped, or day and month swapped.
+    SlipOfThePen,
+    /// The entry gives a year alone, and it agrees.
+    YearAgrees,
+    SameDay,
+}
+
+impl BirthAgreement {
+    const LEVELS: usize = 6;
+
+    pub fn level(self) -> u8 {
+        self as u8
+    }
+
+    /// Similarity shown to a reviewer: same day 1; same year 0.8 (a day or month misread);
+    /// a slip 0.6; a year apart 0.4; else 0. A year alone that agrees scores 1: it is all
+    /// the entry says.
+    pub fn similarity(self) -> f64 {
+        match self {
+            BirthAgreement::SameDay | BirthAgreement::YearAgrees => 1.0,
+            BirthAgreement::SameYear => 0.8,
+            BirthAgreement::SlipOfThePen => 0.6,
+            BirthAgreement::YearApart => 0.4,
+            BirthAgreement::Differs => 0.0,
+        }
+    }
+}
+
+/// How the entry's birth date or year agrees with the Person's birth date.
+pub fn birth_agreement(entry: &ListEntry, person: Option<NaiveDate>) -> Option<BirthAgreement> {
     let born = person?;
+    let by_year = |year: i32, same: BirthAgreement| match (year - born.year()).abs() {
+        0 => same,
+        1 => BirthAgreement::YearApart,
+        _ => BirthAgreement::Differs,
+    };
     match (entry.birth_date, entry.birth_year) {
-        (Some(date), _) if date == born => Some(1.0),
-        (Some(date), _) if date.year() != born.year() && slip_of_the_pen(date, born) => Some(0.6),
-        (Some(date), _) => Some(year_score(date.year(), born.year(), 0.8)),
-        (None, Some(year)) => Some(year_score(year, born.year(), 1.0)),
+        (Some(date), _) if date == born => Some(BirthAgreement::SameDay),
+        (Some(date), _) if slip_of_the_pen(date, born) => Some(BirthAgreement::SlipOfThePen),
+        (Some(date), _) => Some(by_year(date.year(), BirthAgreement::SameYear)),
+        (None, Some(year)) => Some(by_year(year, BirthAgreement::YearAgrees)),
         (None, None) => None,
     }
 }
@@ -63,12 +139,18 @@ fn slip_of_the_pen(a: NaiveDate, b: NaiveDate) -> bool {
     differing == 1 || swapped
 }
 
-fn year_score(entry: i32, person: i32, same_year: f64) -> f64 {
-    match (entry - person).abs() {
-        0 => same_year,
-        1 => 0.4,
-        _ => 0.0,
-    }
+/// What cross-reference needs to know of a Person.
+#[derive(Debug, Clone, Default)]
+pub struct XrefPerson {
+    pub key: String,
+    /// Every name the Person's records give.
+    pub names: Vec<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub sex: Option<Sex>,
+    /// County, township and village names from the records.
+    pub places: Vec<String>,
+    /// Further fields, compared with an entry's extra fields of the same name.
+    pub extra: Vec<ExtraField>,
 }
 
 pub fn sex_value(entry: Option<Sex>, person: Option<Sex>) -> Option<f64> {
@@ -131,7 +213,7 @@ pub struct Scored {
 }
 
 /// An entry and a Person compared field by field, with the explanation of each field.
-pub fn score_pair(entry: &ListEntry, person: &XrefPerson) -> Scored {
+pub fn score_pair(weighing: &Weighing, entry: &ListEntry, person: &XrefPerson) -> Scored {
     let name = person
         .names
         .iter()
@@ -144,42 +226,70 @@ pub fn score_pair(entry: &ListEntry, person: &XrefPerson) -> Scored {
             .map(|p| (place_value(place, p), p.as_str()))
             .max_by(|a, b| a.0.total_cmp(&b.0))
     });
-    explain(entry, person, name, place)
+    explain(weighing, entry, person, name, place)
 }
 
 /// The explained comparison, given the best name and place scores with the Person's name
-/// and place that gave them (worked out before, when pairs were sifted).
+/// and place that gave them (worked out before, when pairs were sifted). Fields are
+/// weighed in the order the sifting sums them (name, birth, sex, place, extra fields), so
+/// both give the same score.
 pub fn explain(
+    weighing: &Weighing,
     entry: &ListEntry,
     person: &XrefPerson,
     name: Option<(f64, &str)>,
     place: Option<(f64, &str)>,
 ) -> Scored {
-    let mut fields = vec![match name {
-        Some((score, matched)) => FieldScore {
-            field: "name".into(),
-            score: Some(score),
-            detail: format!(
-                "{} ~ {matched}: {:?}",
-                entry.name,
-                Decision::from_score(score)
-            ),
-        },
-        None => missing("name", "the Person has no name"),
-    }];
-    let mut weights = vec![NAME_WEIGHT, BIRTH_WEIGHT, SEX_WEIGHT, PLACE_WEIGHT];
-    fields.push(birth_score(entry, person.birth_date));
-    fields.push(sex_score(entry.sex, person.sex));
-    fields.push(place_score(entry, person, place));
+    let model = &weighing.model;
+    let mut log_odds = model.prior();
+    let mut weighed = |field: FieldScore, model_field: Option<usize>, level: u8| {
+        let weight = model_field.map_or(0.0, |f| model.weight(f, level));
+        log_odds += weight;
+        if field.score.is_none() {
+            return field;
+        }
+        FieldScore {
+            detail: format!("{}; weighs {weight:+.1}", field.detail),
+            ..field
+        }
+    };
+    let mut fields = Vec::with_capacity(4 + entry.extra.len());
+    fields.push(weighed(
+        name_score(entry, name),
+        Some(NAME),
+        level_or_missing(name.map(|n| n.0), name_level),
+    ));
+    let birth = birth_agreement(entry, person.birth_date);
+    fields.push(weighed(
+        birth_score(entry, person.birth_date, birth),
+        Some(BIRTH),
+        birth.map_or(MISSING, BirthAgreement::level),
+    ));
+    let sex = sex_value(entry.sex, person.sex);
+    fields.push(weighed(
+        sex_score(entry.sex, person.sex),
+        Some(SEX),
+        level_or_missing(sex, |s| s as u8),
+    ));
+    let place = place.filter(|_| entry_place(entry).is_some() && !person.places.is_empty());
+    fields.push(weighed(
+        place_score(entry, person, place),
+        Some(PLACE),
+        level_or_missing(place.map(|p| p.0), place_level),
+    ));
     for extra in &entry.extra {
-        fields.push(extra_score(extra, person_extra(person, &extra.field)));
-        weights.push(EXTRA_WEIGHT);
+        let value = person_extra(person, &extra.field).filter(|_| !extra.value.trim().is_empty());
+        let similarity = value.map(|v| extra_value(&extra.value, v));
+        fields.push(weighed(
+            extra_score(extra, value),
+            weighing.extra_field(&extra.field),
+            level_or_missing(similarity, extra_level),
+        ));
     }
-    let score = weighted_total(fields.iter().map(|f| f.score).zip(weights));
     Scored {
         row: entry.row,
         person: person.key.clone(),
-        score,
+        score: MatchModel::probability(log_odds),
         fields,
     }
 }
@@ -192,7 +302,26 @@ fn missing(field: &str, detail: &str) -> FieldScore {
     }
 }
 
-fn birth_score(entry: &ListEntry, person: Option<NaiveDate>) -> FieldScore {
+fn name_score(entry: &ListEntry, name: Option<(f64, &str)>) -> FieldScore {
+    match name {
+        Some((score, matched)) => FieldScore {
+            field: "name".into(),
+            score: Some(score),
+            detail: format!(
+                "{} ~ {matched}: {:?}",
+                entry.name,
+                Decision::from_score(score)
+            ),
+        },
+        None => missing("name", "the Person has no name"),
+    }
+}
+
+fn birth_score(
+    entry: &ListEntry,
+    person: Option<NaiveDate>,
+    agreement: Option<BirthAgreement>,
+) -> FieldScore {
     let Some(born) = person else {
         return missing("birth", "the Person's birth date is unknown");
     };
@@ -203,7 +332,7 @@ fn birth_score(entry: &ListEntry, person: Option<NaiveDate>) -> FieldScore {
     };
     FieldScore {
         field: "birth".into(),
-        score: birth_value(entry, person),
+        score: agreement.map(BirthAgreement::similarity),
         detail: format!("entry {said}, Person born {born}"),
     }
 }
@@ -236,18 +365,26 @@ fn place_score(entry: &ListEntry, person: &XrefPerson, best: Option<(f64, &str)>
 
 fn extra_score(extra: &ExtraField, person: Option<&str>) -> FieldScore {
     match person {
-        Some(value) if !extra.value.trim().is_empty() => FieldScore {
+        Some(value) => FieldScore {
             field: extra.field.clone(),
             score: Some(extra_value(&extra.value, value)),
             detail: format!("entry {}, Person {value}", extra.value),
         },
-        _ => missing(&extra.field, "one side does not give it"),
+        None => missing(&extra.field, "one side does not give it"),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The model's starting guess (no pairs to learn from), knowing the extra field `id`.
+    fn untrained() -> Weighing {
+        Weighing {
+            model: MatchModel::fit(&Weighing::levels(1), &[], &[], true),
+            extra_fields: vec!["id".into()],
+        }
+    }
 
     fn person(name: &str, born: (i32, u32, u32), sex: Sex, place: &str) -> XrefPerson {
         XrefPerson {
@@ -279,11 +416,19 @@ mod tests {
     #[test]
     fn every_field_is_explained_and_missing_ones_do_not_count() {
         let p = person("热依拉·奥迈尔", (1990, 1, 1), Sex::Female, "托克扎克镇");
-        let scored = score_pair(&entry("Rahile Omer", Some(1990), Some(Sex::Female)), &p);
+        let scored = score_pair(
+            &untrained(),
+            &entry("Rahile Omer", Some(1990), Some(Sex::Female)),
+            &p,
+        );
         assert_eq!(scored.fields.len(), 4);
         assert!(scored.score > 0.9, "{scored:?}");
         assert_eq!(scored.fields[3].score, None, "the entry gives no place");
-        let wrong = score_pair(&entry("Rahile Omer", Some(1960), Some(Sex::Male)), &p);
+        let wrong = score_pair(
+            &untrained(),
+            &entry("Rahile Omer", Some(1960), Some(Sex::Male)),
+            &p,
+        );
         assert!(wrong.score < scored.score - 0.2);
     }
 
@@ -295,11 +440,63 @@ mod tests {
             field: "id".into(),
             value: "1234557".into(),
         });
-        let scored = score_pair(&e, &p);
+        let scored = score_pair(&untrained(), &e, &p);
         assert_eq!(scored.fields.len(), 5);
         let id = scored.fields[4].score.unwrap();
         assert!(id > 0.8 && id < 1.0, "{id}");
         assert_eq!(extra_value(" AB 12 ", "ab12"), 1.0);
+    }
+
+    #[test]
+    fn every_weight_is_shown_and_the_score_is_their_sum() {
+        let weighing = untrained();
+        let p = person("Rahile Omer", (1990, 1, 1), Sex::Female, "Tekes");
+        let scored = score_pair(&weighing, &entry("Rahile Omer", Some(1991), None), &p);
+        // Names the same (top of six levels: ln 4^5), a year apart (second of six: ln 4^-3).
+        assert!(
+            scored.fields[0].detail.ends_with("; weighs +6.9"),
+            "{scored:?}"
+        );
+        assert_eq!(
+            scored.fields[1].detail,
+            "entry 1991, Person born 1990-01-01; weighs -4.2"
+        );
+        assert_eq!(scored.fields[1].score, Some(0.4));
+        assert_eq!(scored.fields[2].detail, "one side does not say");
+        let expected = MatchModel::probability(5.0 * 4f64.ln() - 3.0 * 4f64.ln());
+        assert!((scored.score - expected).abs() < 1e-12, "{scored:?}");
+    }
+
+    #[test]
+    fn similarities_fall_into_levels() {
+        assert_eq!(
+            [0.0, 0.25, 0.6, 0.7, 0.9, 0.95, 1.0].map(name_level),
+            [0, 1, 2, 3, 4, 5, 5]
+        );
+        assert_eq!([0.5, 0.7, 1.0].map(place_level), [0, 1, 2]);
+        assert_eq!([0.79, 0.8, 0.99, 1.0].map(extra_level), [0, 1, 1, 2]);
+        assert_eq!(level_or_missing(None, name_level), MISSING);
+    }
+
+    #[test]
+    fn a_birth_date_agrees_by_day_slip_year_or_not() {
+        let born = NaiveDate::from_ymd_opt(1990, 3, 14);
+        let on = |date: Option<(i32, u32, u32)>, year: Option<i32>| {
+            let mut e = entry("x", year, None);
+            e.birth_date = date.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d));
+            birth_agreement(&e, born)
+        };
+        use BirthAgreement::*;
+        assert_eq!(on(Some((1990, 3, 14)), None), Some(SameDay));
+        assert_eq!(on(Some((1980, 3, 14)), None), Some(SlipOfThePen));
+        assert_eq!(on(Some((1990, 3, 15)), None), Some(SlipOfThePen));
+        assert_eq!(on(Some((1990, 7, 2)), None), Some(SameYear));
+        assert_eq!(on(Some((1991, 7, 2)), None), Some(YearApart));
+        assert_eq!(on(Some((1975, 7, 2)), None), Some(Differs));
+        assert_eq!(on(None, Some(1990)), Some(YearAgrees));
+        assert_eq!(on(None, Some(1989)), Some(YearApart));
+        assert_eq!(on(None, None), None);
+        assert_eq!(birth_agreement(&entry("x", Some(1990), None), None), None);
     }
 
     #[test]

@@ -10,14 +10,15 @@ use chrono::Datelike;
 use rustc_hash::FxHashMap;
 use trove_model::ListEntry;
 
-use super::blocking::{Blockable, Grain, Key, Side, keys};
+use super::blocking::{Blockable, Grain, Key, KeyKind, Side, keys};
 use super::cache::ScoreCache;
 use super::fields::{
-    BIRTH_WEIGHT, EXTRA_WEIGHT, NAME_WEIGHT, PLACE_WEIGHT, SEX_WEIGHT, Scored, XrefPerson,
-    birth_value, entry_place, explain, extra_value, person_extra, place_value, sex_value,
+    BIRTH, BirthAgreement, FIRST_EXTRA, NAME, PLACE, SEX, Scored, Weighing, XrefPerson,
+    birth_agreement, entry_place, explain, extra_level, extra_value, level_or_missing, name_level,
+    person_extra, place_level, place_value, sex_value,
 };
 use super::interned::{NameId, NameTable};
-use crate::score::POSSIBLE_THRESHOLD;
+use super::model::{MISSING, MatchModel, Pattern};
 
 /// The default lowest score kept as a candidate.
 pub const DEFAULT_MIN_SCORE: f64 = 0.7;
@@ -39,10 +40,14 @@ pub struct XrefOptions {
     pub max_block: usize,
     /// Worker threads (at least one).
     pub threads: usize,
-    /// Drop pairs whose names disagree before scoring the other fields (see
-    /// `Worker::score`). Off only to measure blocking: every pair that shares a key is
+    /// Drop pairs whose names are too far apart for the other fields to carry them to
+    /// `min_score` before scoring those fields. Off only to measure blocking: every pair that shares a key is
     /// then scored and kept.
     pub sift: bool,
+    /// Whether the Persons are distinct people, so that an entry is at most one of them
+    /// (see [`MatchModel::fit`]); off when they repeat people, as when a list is matched
+    /// against itself to find its duplicates.
+    pub persons_distinct: bool,
 }
 
 impl Default for XrefOptions {
@@ -53,6 +58,7 @@ impl Default for XrefOptions {
             max_block: DEFAULT_MAX_BLOCK,
             threads: std::thread::available_parallelism().map_or(1, usize::from),
             sift: true,
+            persons_distinct: true,
         }
     }
 }
@@ -73,51 +79,10 @@ pub struct EntryMatches {
     pub candidates: Vec<Scored>,
 }
 
-/// Fields other than the name must agree this well on average to carry a pair whose names
-/// disagree.
-const OTHERS_CARRY_MEAN: f64 = 0.8;
-
-/// Whether the fields other than the name are evidence enough to look at a pair whose names
-/// disagree (one part replaced, both misspelt): they agree well, and either include more
-/// than birth, sex and place (an identifier, an address), or the whole birth date and the
-/// place agree (few people share both; a birth year and sex are shared by thousands).
-fn others_carry(
-    others: &Weighted,
-    entry: &ListEntry,
-    person: &XrefPerson,
-    place: Option<f64>,
-) -> bool {
-    if others.mean() < OTHERS_CARRY_MEAN {
-        return false;
-    }
-    let beyond_birth_sex_place = others.weight > BIRTH_WEIGHT + SEX_WEIGHT + PLACE_WEIGHT + 1e-9;
-    let same_day = entry.birth_date.is_some() && entry.birth_date == person.birth_date;
-    beyond_birth_sex_place || (same_day && place.is_some_and(|p| p >= 0.9))
-}
-
-/// A weighted mean built up field by field (the same sum as [`super::fields::weighted_total`]).
-#[derive(Default)]
-struct Weighted {
-    sum: f64,
-    weight: f64,
-}
-
-impl Weighted {
-    fn add(&mut self, score: Option<f64>, weight: f64) {
-        if let Some(score) = score {
-            self.sum += score * weight;
-            self.weight += weight;
-        }
-    }
-
-    fn mean(&self) -> f64 {
-        if self.weight > 0.0 {
-            self.sum / self.weight
-        } else {
-            0.0
-        }
-    }
-}
+/// The model is learnt from the pairs of at most this many entries, spread evenly over
+/// the list: enough to learn a few dozen weights, few enough to cost little beside the
+/// matching itself.
+const FIT_ENTRIES: usize = 1_000;
 
 /// What a run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -125,6 +90,9 @@ pub struct XrefStats {
     pub entries: u64,
     /// Entry–Person pairs scored (found through a shared key and admitted).
     pub pairs_scored: u64,
+    /// The pairs scored by the kind of the first key that found them (in the order of
+    /// [`KeyKind::ALL`]).
+    pub pairs_by_key: [u64; KeyKind::ALL.len()],
     pub candidates: u64,
     /// Blocks left unscanned because too many Persons share the key and the entry has no
     /// birth year to narrow it.
@@ -139,6 +107,9 @@ impl XrefStats {
     pub fn merge(&mut self, other: &XrefStats) {
         self.entries += other.entries;
         self.pairs_scored += other.pairs_scored;
+        for (total, more) in self.pairs_by_key.iter_mut().zip(other.pairs_by_key) {
+            *total += more;
+        }
         self.candidates += other.candidates;
         self.blocks_too_common += other.blocks_too_common;
         self.name_hits += other.name_hits;
@@ -267,9 +238,9 @@ impl PersonIndex {
             threads: 1,
             ..XrefOptions::default()
         };
-        let prepared = self.prepare(std::slice::from_ref(entry));
+        let (prepared, weighing) = self.prepare_and_fit(std::slice::from_ref(entry), &options);
         let mut worker = Worker::new(self, &options);
-        let found = worker.match_entry(&prepared[0], Scope::All, &admit);
+        let found = worker.match_entry(&weighing, &prepared[0], Scope::All, &admit);
         found.candidates
     }
 
@@ -282,7 +253,7 @@ impl PersonIndex {
         options: &XrefOptions,
         sink: &mut dyn FnMut(EntryMatches),
     ) -> XrefStats {
-        let prepared = self.prepare(entries);
+        let (prepared, weighing) = self.prepare_and_fit(entries, options);
         let index = &*self;
         let next = AtomicUsize::new(0);
         let (sender, receiver) = mpsc::sync_channel::<EntryMatches>(1024);
@@ -291,13 +262,13 @@ impl PersonIndex {
             let workers: Vec<_> = (0..options.threads.max(1))
                 .map(|_| {
                     let sender = sender.clone();
-                    let (next, prepared) = (&next, &prepared);
+                    let (next, prepared, weighing) = (&next, &prepared, &weighing);
                     scope_.spawn(move || {
                         let mut worker = Worker::new(index, options);
                         loop {
                             let at = next.fetch_add(1, Ordering::Relaxed);
                             let Some(entry) = prepared.get(at) else { break };
-                            let found = worker.match_entry(entry, scope, &|_| true);
+                            let found = worker.match_entry(weighing, entry, scope, &|_| true);
                             if sender.send(found).is_err() {
                                 break;
                             }
@@ -319,10 +290,57 @@ impl PersonIndex {
         totals
     }
 
-    /// Entries with their names and places numbered and their blocking keys made.
-    fn prepare<'e>(&mut self, entries: &'e [ListEntry]) -> Vec<Prepared<'e>> {
+    /// Entries prepared for matching, and the weighing learnt from the pairs their keys
+    /// lead to (against every Person, whatever the scope: the model describes the list).
+    fn prepare_and_fit<'e>(
+        &mut self,
+        entries: &'e [ListEntry],
+        options: &XrefOptions,
+    ) -> (Vec<Prepared<'e>>, Weighing) {
+        let (prepared, extra_fields) = self.prepare(entries);
+        let fields = FIRST_EXTRA + extra_fields.len();
+        let mut worker = Worker::new(self, options);
+        // Each distinct pattern numbered; each sampled entry's pairs by pattern number.
+        let mut numbers: FxHashMap<Pattern, u32> = FxHashMap::default();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut met: Vec<Vec<(u32, u32)>> = Vec::new();
+        let step = prepared.len().div_ceil(FIT_ENTRIES).max(1);
+        let mut pattern = vec![MISSING; fields];
+        for entry in prepared.iter().step_by(step) {
+            let mut pairs: FxHashMap<u32, u32> = FxHashMap::default();
+            worker.for_each_pair(entry, Scope::All, &mut |worker, position| {
+                let person = &worker.index.persons[position as usize];
+                worker.pattern(entry, person, &mut pattern);
+                let number = match numbers.get(&pattern) {
+                    Some(&number) => number,
+                    None => {
+                        let number = patterns.len() as u32;
+                        numbers.insert(pattern.clone(), number);
+                        patterns.push(pattern.clone());
+                        number
+                    }
+                };
+                *pairs.entry(number).or_default() += 1;
+            });
+            let mut pairs: Vec<(u32, u32)> = pairs.into_iter().collect();
+            pairs.sort_unstable();
+            met.push(pairs);
+        }
+        let levels = Weighing::levels(extra_fields.len());
+        let model = MatchModel::fit(&levels, &patterns, &met, options.persons_distinct);
+        let weighing = Weighing {
+            model,
+            extra_fields,
+        };
+        (prepared, weighing)
+    }
+
+    /// Entries with their names and places numbered and their blocking keys made, and the
+    /// names of their extra fields (each entry's in the model's numbering).
+    fn prepare<'e>(&mut self, entries: &'e [ListEntry]) -> (Vec<Prepared<'e>>, Vec<String>) {
         self.table
             .intern_all(entries.iter().map(|e| e.name.as_str()));
+        let mut extra_fields: Vec<String> = Vec::new();
         let mut out = Vec::with_capacity(entries.len());
         for entry in entries {
             let name = self.table.intern(&entry.name);
@@ -335,14 +353,27 @@ impl PersonIndex {
                 extra: &entry.extra,
             };
             keys(&self.table, who, Side::Entry, &mut entry_keys);
+            let extra = entry
+                .extra
+                .iter()
+                .map(|f| {
+                    let at = extra_fields.iter().position(|known| *known == f.field);
+                    FIRST_EXTRA
+                        + at.unwrap_or_else(|| {
+                            extra_fields.push(f.field.clone());
+                            extra_fields.len() - 1
+                        })
+                })
+                .collect();
             out.push(Prepared {
                 entry,
                 name,
                 place,
                 keys: entry_keys,
+                extra,
             });
         }
-        out
+        (out, extra_fields)
     }
 }
 
@@ -351,6 +382,8 @@ struct Prepared<'e> {
     name: NameId,
     place: Option<u32>,
     keys: Vec<Key>,
+    /// The model's field of each of the entry's extra fields.
+    extra: Vec<usize>,
 }
 
 /// One thread's working memory: remembered scores and a stamp per Person, so that a
@@ -393,7 +426,7 @@ impl<'a> Worker<'a> {
 
     /// The blocks an entry's keys lead to: a coarse key whose block is too large is
     /// replaced by its narrow keys (with the birth year); narrow keys are used only then.
-    fn blocks_of(&mut self, entry: &Prepared<'_>) -> Vec<&'a [u32]> {
+    fn blocks_of(&mut self, entry: &Prepared<'_>) -> Vec<(KeyKind, &'a [u32])> {
         let index = self.index;
         let max = self.options.max_block;
         let mut out = Vec::with_capacity(entry.keys.len());
@@ -402,18 +435,18 @@ impl<'a> Worker<'a> {
             let block = index.block(key.hash);
             match key.grain {
                 Grain::Narrow { .. } => {}
-                Grain::Rare if block.len() <= MAX_RARE_BLOCK => out.push(block),
+                Grain::Rare if block.len() <= MAX_RARE_BLOCK => out.push((key.kind, block)),
                 Grain::Rare => {}
-                Grain::Plain | Grain::Coarse if block.len() <= max => out.push(block),
+                Grain::Plain | Grain::Coarse if block.len() <= max => out.push((key.kind, block)),
                 Grain::Plain => too_common += 1,
                 Grain::Coarse => {
-                    let narrow: Vec<&[u32]> = entry
+                    let narrow: Vec<(KeyKind, &[u32])> = entry
                         .keys
                         .iter()
                         .filter(|k| k.grain == Grain::Narrow { wider: key.hash })
-                        .map(|k| index.block(k.hash))
+                        .map(|k| (k.kind, index.block(k.hash)))
                         .collect();
-                    if narrow.is_empty() || narrow.iter().any(|b| b.len() > max) {
+                    if narrow.is_empty() || narrow.iter().any(|(_, b)| b.len() > max) {
                         too_common += 1;
                     } else {
                         out.extend(narrow);
@@ -425,12 +458,14 @@ impl<'a> Worker<'a> {
         out
     }
 
-    fn match_entry(
+    /// Calls `visit` once for every Person in `scope` that shares a usable key with the
+    /// entry; counts the pairs.
+    fn for_each_pair(
         &mut self,
         entry: &Prepared<'_>,
         scope: Scope,
-        admit: &dyn Fn(&str) -> bool,
-    ) -> EntryMatches {
+        visit: &mut dyn FnMut(&mut Self, u32),
+    ) {
         self.stats.entries += 1;
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
@@ -438,46 +473,57 @@ impl<'a> Worker<'a> {
             self.name_stamps.fill(0);
             self.stamp = 1;
         }
-        // Without a whole birth date or extra fields, nothing but the name can make a pair
-        // worth a look, so most pairs end at the name.
-        let only_names_carry =
-            self.options.sift && entry.entry.birth_date.is_none() && entry.entry.extra.is_empty();
         let first = match scope {
             Scope::All => 0,
             Scope::From(start) => start as u32,
         };
-        let mut kept: Vec<(f64, u32)> = Vec::new();
-        for block in self.blocks_of(entry) {
+        for (kind, block) in self.blocks_of(entry) {
             for &position in block {
                 if position < first || self.stamps[position as usize] == self.stamp {
                     continue;
                 }
                 self.stamps[position as usize] = self.stamp;
                 self.stats.pairs_scored += 1;
-                let primary = self.index.primary_names[position as usize];
-                if only_names_carry
-                    && primary.single
-                    && self.entry_name_score(entry, primary.name) < POSSIBLE_THRESHOLD
-                {
-                    continue;
-                }
-                let person = &self.index.persons[position as usize];
-                if !admit(&person.person.key) {
-                    continue;
-                }
-                if let Some(score) = self.score(entry, person)
-                    && score >= self.options.min_score
-                {
-                    kept.push((score, position));
-                }
+                self.stats.pairs_by_key[kind as usize] += 1;
+                visit(self, position);
             }
         }
+    }
+
+    fn match_entry(
+        &mut self,
+        weighing: &Weighing,
+        entry: &Prepared<'_>,
+        scope: Scope,
+        admit: &dyn Fn(&str) -> bool,
+    ) -> EntryMatches {
+        let model = &weighing.model;
+        let reachable = self.name_levels_that_can_reach(model, entry);
+        let mut kept: Vec<(f64, u32)> = Vec::new();
+        let mut pattern = vec![MISSING; FIRST_EXTRA + weighing.extra_fields.len()];
+        self.for_each_pair(entry, scope, &mut |worker, position| {
+            let primary = worker.index.primary_names[position as usize];
+            if primary.single
+                && !reachable[usize::from(name_level(worker.entry_name_score(entry, primary.name)))]
+            {
+                return;
+            }
+            let person = &worker.index.persons[position as usize];
+            if !admit(&person.person.key) {
+                return;
+            }
+            worker.pattern(entry, person, &mut pattern);
+            let score = MatchModel::probability(model.log_odds(&pattern));
+            if score >= worker.options.min_score {
+                kept.push((score, position));
+            }
+        });
         kept.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         kept.truncate(self.options.max_per_entry);
         let index = self.index;
         let mut candidates: Vec<Scored> = kept
             .into_iter()
-            .map(|(_, position)| self.explain(entry, &index.persons[position as usize]))
+            .map(|(_, position)| self.explain(weighing, entry, &index.persons[position as usize]))
             .collect();
         candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.person.cmp(&b.person)));
         self.stats.candidates += candidates.len() as u64;
@@ -487,8 +533,52 @@ impl<'a> Worker<'a> {
         }
     }
 
+    /// Which name levels can still carry a pair to the lowest score kept, were every other
+    /// field the entry gives to agree as well as it can: a pair whose names fall in
+    /// another level is dropped on its remembered name score alone (when sifting).
+    fn name_levels_that_can_reach(&self, model: &MatchModel, entry: &Prepared<'_>) -> Vec<bool> {
+        let e = entry.entry;
+        let mut others = model.prior();
+        // A birth date can agree on the day, a year alone only on the year.
+        let birth_levels: &[BirthAgreement] = match (e.birth_date, e.birth_year) {
+            (Some(_), _) => &[
+                BirthAgreement::SameDay,
+                BirthAgreement::SlipOfThePen,
+                BirthAgreement::SameYear,
+                BirthAgreement::YearApart,
+            ],
+            (None, Some(_)) => &[BirthAgreement::YearAgrees, BirthAgreement::YearApart],
+            (None, None) => &[],
+        };
+        others += birth_levels
+            .iter()
+            .map(|b| model.weight(BIRTH, b.level()))
+            .fold(0.0, f64::max);
+        if e.sex.is_some() {
+            others += model.best_weight(SEX);
+        }
+        if entry.place.is_some() {
+            others += model.best_weight(PLACE);
+        }
+        others += entry
+            .extra
+            .iter()
+            .map(|&f| model.best_weight(f))
+            .sum::<f64>();
+        let min_score = self.options.min_score.clamp(1e-12, 1.0 - 1e-12);
+        let needed = (min_score / (1.0 - min_score)).ln();
+        (0..=name_level(1.0))
+            .map(|level| !self.options.sift || others + model.weight(NAME, level) >= needed)
+            .collect()
+    }
+
     /// A kept pair explained field by field, from the scores remembered while sifting.
-    fn explain(&mut self, entry: &Prepared<'_>, person: &'a Indexed) -> Scored {
+    fn explain(
+        &mut self,
+        weighing: &Weighing,
+        entry: &Prepared<'_>,
+        person: &'a Indexed,
+    ) -> Scored {
         let index = self.index;
         let name = person
             .names
@@ -503,7 +593,7 @@ impl<'a> Worker<'a> {
                 .map(|&p| (self.place_score(place, p), &*index.place_texts[p as usize]))
                 .max_by(|a, b| a.0.total_cmp(&b.0))
         });
-        explain(entry.entry, &person.person, name, place)
+        explain(weighing, entry.entry, &person.person, name, place)
     }
 
     /// The current entry's name score against a name, remembered for the entry.
@@ -516,11 +606,9 @@ impl<'a> Worker<'a> {
         self.name_scores[at]
     }
 
-    /// The pair's score, as [`score_pair`] gives it, or `None` when the pair is not worth
-    /// a look: names too far apart, unless several other fields agree (an identifier or an
-    /// address can carry a pair whose names were garbled; birth, sex and place alone
-    /// cannot, as too many people share them).
-    fn score(&mut self, entry: &Prepared<'_>, person: &Indexed) -> Option<f64> {
+    /// The pair's level in every field of the model, as [`explain`] finds them.
+    fn pattern(&mut self, entry: &Prepared<'_>, person: &Indexed, out: &mut Pattern) {
+        out.fill(MISSING);
         let name = person
             .names
             .iter()
@@ -535,23 +623,16 @@ impl<'a> Worker<'a> {
                 .map(|&p| self.place_score(place, p))
                 .reduce(f64::max)
         });
-        let mut others = Weighted::default();
-        others.add(birth_value(e, p.birth_date), BIRTH_WEIGHT);
-        others.add(sex_value(e.sex, p.sex), SEX_WEIGHT);
-        others.add(place, PLACE_WEIGHT);
-        for extra in &e.extra {
+        out[NAME] = level_or_missing(name, name_level);
+        out[BIRTH] = birth_agreement(e, p.birth_date).map_or(MISSING, BirthAgreement::level);
+        out[SEX] = level_or_missing(sex_value(e.sex, p.sex), |s| s as u8);
+        out[PLACE] = level_or_missing(place, place_level);
+        for (extra, &field) in e.extra.iter().zip(&entry.extra) {
             let value = person_extra(p, &extra.field)
                 .filter(|_| !extra.value.trim().is_empty())
                 .map(|v| extra_value(&extra.value, v));
-            others.add(value, EXTRA_WEIGHT);
+            out[field] = level_or_missing(value, extra_level);
         }
-        let names_agree = name.is_none_or(|n| n >= POSSIBLE_THRESHOLD);
-        if self.options.sift && !names_agree && !others_carry(&others, e, p, place) {
-            return None;
-        }
-        let mut total = others;
-        total.add(name, NAME_WEIGHT);
-        Some(total.mean())
     }
 
     fn place_score(&mut self, entry: u32, person: u32) -> f64 {
@@ -636,25 +717,31 @@ mod tests {
             ("Rahila Omar", Some(1991)),
             ("Memet Tursun", None),
         ] {
-            for scored in index.candidates(&entry(2, name, year, Some(Sex::Female)), 0.0, |_| true)
-            {
+            let probe = entry(2, name, year, Some(Sex::Female));
+            let options = XrefOptions {
+                min_score: 0.0,
+                threads: 1,
+                ..XrefOptions::default()
+            };
+            let (prepared, weighing) =
+                index.prepare_and_fit(std::slice::from_ref(&probe), &options);
+            let mut worker = Worker::new(&index, &options);
+            let found = worker.match_entry(&weighing, &prepared[0], Scope::All, &|_| true);
+            assert!(!found.candidates.is_empty(), "{name}");
+            for scored in found.candidates {
                 let position = (0..index.len())
                     .find(|&p| index.person(p).key == scored.person)
                     .unwrap();
-                let probe = entry(2, name, year, Some(Sex::Female));
-                let prepared = index.prepare(std::slice::from_ref(&probe));
-                let options = XrefOptions::default();
-                let mut worker = Worker::new(&index, &options);
-                let fast = worker
-                    .score(&prepared[0], &index.persons[position])
-                    .unwrap();
+                let mut pattern = vec![MISSING; FIRST_EXTRA];
+                worker.pattern(&prepared[0], &index.persons[position], &mut pattern);
+                let fast = MatchModel::probability(weighing.model.log_odds(&pattern));
                 assert!(
                     (fast - scored.score).abs() < 1e-9,
                     "{name}: {fast} vs {}",
                     scored.score
                 );
                 // And both are what comparing the strings from scratch gives.
-                let reference = score_pair(&probe, index.person(position));
+                let reference = score_pair(&weighing, &probe, index.person(position));
                 assert!((reference.score - scored.score).abs() < 1e-9);
                 assert_eq!(reference.fields, scored.fields);
             }
@@ -697,6 +784,11 @@ mod tests {
             Sex::Female,
             "Tekes",
         )]);
+        // The new Person is the same as p1, so the Persons now repeat people.
+        let options = XrefOptions {
+            persons_distinct: false,
+            ..options
+        };
         let mut found = 0;
         index.match_entries(&entries, Scope::From(new.start), &options, &mut |m| {
             assert!(m.candidates.iter().all(|c| c.person == "p3"));

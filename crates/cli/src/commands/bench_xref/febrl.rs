@@ -11,7 +11,7 @@ use anyhow::Context;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use trove_model::{ExtraField, ListEntry};
-use trove_names::xref::{PersonIndex, Scope, XrefOptions, XrefPerson};
+use trove_names::xref::{KeyKind, PersonIndex, Scope, XrefOptions, XrefPerson};
 
 /// Thresholds reported.
 pub const THRESHOLDS: [f64; 9] = [0.50, 0.55, 0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90];
@@ -86,10 +86,18 @@ pub struct FebrlResult {
     /// Distinct pairs scored, and their share of all pairs.
     pub pairs_scored: u64,
     pub pairs_scored_share: f64,
+    /// The share of the pairs scored that each kind of blocking key found first.
+    pub pairs_by_key: Vec<KeyShare>,
     /// Share of the true pairs the matcher scores at all (share a usable blocking key).
     pub true_pairs_kept_by_blocking: f64,
     pub at: Vec<AtThreshold>,
     pub seconds: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyShare {
+    pub key: &'static str,
+    pub share: f64,
 }
 
 /// Reads FEBRL records from a CSV written by scripts/febrl/febrl.py.
@@ -252,6 +260,7 @@ fn run(
         .collect();
     let options = XrefOptions {
         min_score: THRESHOLDS[0],
+        persons_distinct: !within_one_file,
         ..XrefOptions::default()
     };
     // The best score found for each unordered pair (both directions, within one file).
@@ -293,6 +302,15 @@ fn run(
         all_pairs,
         pairs_scored,
         pairs_scored_share: pairs_scored as f64 / all_pairs as f64,
+        pairs_by_key: KeyKind::ALL
+            .iter()
+            .zip(stats.pairs_by_key)
+            .filter(|&(_, pairs)| pairs > 0)
+            .map(|(kind, pairs)| KeyShare {
+                key: kind.name(),
+                share: pairs as f64 / stats.pairs_scored.max(1) as f64,
+            })
+            .collect(),
         true_pairs_kept_by_blocking: blocking_recall(&mut index, &list, entries, links),
         at,
         seconds,

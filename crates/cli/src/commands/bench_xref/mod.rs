@@ -105,6 +105,12 @@ fn print_report(report: &Report) {
                 r.all_pairs,
                 r.seconds
             );
+            let keys: Vec<String> = r
+                .pairs_by_key
+                .iter()
+                .map(|k| format!("{} {:.1}%", k.key, 100.0 * k.share))
+                .collect();
+            println!("  pairs found first by: {}", keys.join(", "));
             for at in &r.at {
                 println!(
                     "  score ≥ {:.2}: precision {:.4} recall {:.4} F1 {:.4}",

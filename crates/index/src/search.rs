@@ -271,16 +271,9 @@ impl SearchIndex {
     ) -> Result<Hit, IndexError> {
         let part = self.parts.get(searcher, address, &self.fields)?;
         Ok(Hit {
-            blob: part.blob.clone(),
-            kind: part.kind.clone(),
-            paths: part.paths.clone(),
-            title: part.title.clone(),
-            part_kind: part.part_kind,
-            part_index: part.part_index,
-            part_label: part.part_label.clone(),
             score,
-            year: part.year,
             snippet: highlighter.snippet(&part.text),
+            ..part.hit.clone()
         })
     }
 }

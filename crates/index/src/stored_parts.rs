@@ -16,20 +16,15 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, DocId, Searcher, TantivyDocument};
 use trove_model::{BlobId, PartKind};
 
-use crate::IndexError;
 use crate::schema::Fields;
+use crate::{Hit, IndexError, Snippet};
 
-/// What a hit shows of one index document (a part of a document, or its metadata).
+/// What a hit shows of one index document (a part of a document, or its metadata):
+/// the hit itself, still without score and snippet, and the text snippets are cut from.
 #[derive(Debug)]
 pub(crate) struct StoredPart {
-    pub blob: BlobId,
-    pub kind: String,
-    pub paths: Vec<String>,
-    pub title: Option<String>,
-    pub part_kind: Option<PartKind>,
-    pub part_index: Option<u32>,
-    pub part_label: Option<String>,
-    pub year: Option<i64>,
+    /// Score 0 and an empty snippet until a search fills them in.
+    pub hit: Hit,
     pub text: String,
 }
 
@@ -47,7 +42,7 @@ impl StoredPart {
                     "an index document has no valid blob id; run `trove reindex`".into(),
                 ))
             })?;
-        Ok(StoredPart {
+        let hit = Hit {
             blob,
             kind: text_of(f.kind).unwrap_or_default(),
             paths: doc
@@ -61,7 +56,12 @@ impl StoredPart {
                 .and_then(|v| v.as_u64())
                 .and_then(|i| u32::try_from(i).ok()),
             part_label: text_of(f.part_label),
+            score: 0.0,
             year: doc.get_first(f.year).and_then(|v| v.as_i64()),
+            snippet: Snippet::default(),
+        };
+        Ok(StoredPart {
+            hit,
             text: text_of(f.text).unwrap_or_default(),
         })
     }
@@ -151,7 +151,7 @@ mod tests {
     use super::*;
 
     fn part(text_bytes: usize) -> Arc<StoredPart> {
-        Arc::new(StoredPart {
+        let hit = Hit {
             blob: BlobId::from_str(&"ab".repeat(32)).unwrap(),
             kind: "xlsx".into(),
             paths: Vec::new(),
@@ -159,7 +159,12 @@ mod tests {
             part_kind: Some(PartKind::Sheet),
             part_index: Some(0),
             part_label: None,
+            score: 0.0,
             year: None,
+            snippet: Snippet::default(),
+        };
+        Arc::new(StoredPart {
+            hit,
             text: "x".repeat(text_bytes),
         })
     }

@@ -8,12 +8,14 @@
 //! (`Authorization: Bearer`) carries no cookie a forger could ride on and
 //! needs none.
 
+use axum::body::Bytes;
 use axum::body::{Body, to_bytes};
-use axum::extract::Request;
+use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::name_list::is_multipart;
 use crate::session::{SESSION_COOKIE, VISITOR_COOKIE, cookie_token};
 
 /// The form field that carries the token.
@@ -23,6 +25,8 @@ pub const HEADER: &str = "x-csrf-token";
 
 /// Largest form body read to find the token; forms here are a few fields.
 const MAX_FORM_BYTES: usize = 64 * 1024;
+/// Largest form with a file (a list of names for a batch search).
+pub const MAX_UPLOAD_BYTES: usize = 1024 * 1024;
 
 /// The token for a session or visitor cookie value.
 pub fn token_for(cookie_token: &str) -> String {
@@ -55,19 +59,43 @@ pub async fn require_token(request: Request, next: Next) -> Response {
     }
     // A form: read the body to find the field, then hand the same bytes on.
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+    let multipart = is_multipart(&parts.headers);
+    let limit = if multipart {
+        MAX_UPLOAD_BYTES
+    } else {
+        MAX_FORM_BYTES
+    };
+    let Ok(bytes) = to_bytes(body, limit).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response();
     };
-    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-    let valid = fields
-        .iter()
-        .any(|(name, value)| name == FORM_FIELD && same(value, &expected));
-    if valid {
+    let sent = if multipart {
+        multipart_token(&parts.headers, bytes.clone()).await
+    } else {
+        let fields: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+        fields
+            .into_iter()
+            .find_map(|(name, value)| (name == FORM_FIELD).then_some(value))
+    };
+    if sent.is_some_and(|sent| same(&sent, &expected)) {
         next.run(Request::from_parts(parts, Body::from(bytes)))
             .await
     } else {
         refuse()
     }
+}
+
+/// The token field of a `multipart/form-data` body (a form with a file), if any.
+async fn multipart_token(headers: &HeaderMap, bytes: Bytes) -> Option<String> {
+    let mut request = Request::new(Body::from(bytes));
+    *request.headers_mut() = headers.clone();
+    let mut multipart = Multipart::from_request(request, &()).await.ok()?;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some(FORM_FIELD) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn has_bearer_token(headers: &HeaderMap) -> bool {

@@ -17,6 +17,7 @@ pub mod download;
 pub mod error;
 pub mod headers;
 pub mod highlight;
+pub mod name_list;
 mod pages;
 pub mod password;
 pub mod preview;

@@ -595,6 +595,11 @@ async fn statistics_show_their_definition_and_the_chart_is_svg_from_its_own_rout
     let csv = text(csv).await;
     assert!(csv.starts_with("# "), "the definition leads the file");
     assert!(csv.contains("group,listed,held,rate_percent"));
+    let exports = server.audited("export");
+    assert_eq!(exports.len(), 1, "a CSV download is an audited export");
+    assert_eq!(exports[0].actor.as_deref(), Some("vera"));
+    assert_eq!(exports[0].target.as_deref(), Some("stats-by-sex.csv"));
+    assert_eq!(exports[0].detail, "by=sex");
 
     let table = json(
         server

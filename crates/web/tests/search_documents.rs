@@ -407,6 +407,78 @@ async fn a_batch_of_names_finds_the_sheets_that_list_them() {
     assert_eq!(without_token.status(), StatusCode::FORBIDDEN);
 }
 
+/// A `multipart/form-data` body of the batch form: the CSRF token (when given), an
+/// empty box of typed names, and `list` uploaded as `names.txt`.
+fn batch_upload(csrf: Option<&str>, list: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "trove-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    let mut text_field = |name: &str, value: &str| {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    };
+    if let Some(token) = csrf {
+        text_field("csrf", token);
+    }
+    text_field("names", "");
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"list\"; filename=\"names.txt\"\r\n\
+             Content-Type: text/plain\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(list);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn an_uploaded_list_of_names_is_searched_like_a_typed_one() {
+    let server = server();
+    let vera = server.session("vera");
+    let truth = demo().truth.as_ref().unwrap();
+    let row = &truth.rows[0];
+    let person = truth
+        .persons
+        .iter()
+        .find(|person| person.id_number == row.id_number)
+        .unwrap();
+    // Saved by Windows Notepad as "Unicode": UTF-16 with a byte-order mark.
+    let list: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            format!("{}\r\n", person.name)
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    let post = |csrf: Option<String>| {
+        let (content_type, body) = batch_upload(csrf.as_deref(), &list);
+        Request::post("/cases/demo/search/batch")
+            .header(header::COOKIE, format!("{SESSION_COOKIE}={vera}"))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let response = server
+        .send(post(Some(trove_web::csrf::token_for(&vera))))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = text(response).await;
+    assert!(html.contains(&person.name), "{html}");
+    let listing = blob_at(&demo().store, &row.file);
+    assert!(linked_documents(&html, "demo").contains(&listing.to_string()));
+
+    let forged = server.send(post(None)).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let wrong = server.send(post(Some("0".repeat(64)))).await;
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+}
+
 #[tokio::test]
 async fn planted_scripts_stay_text_in_every_page_and_answer() {
     let server = server();

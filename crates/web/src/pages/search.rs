@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,7 @@ use crate::auth::CurrentUser;
 use crate::case_data::{CaseData, open_case};
 use crate::error::{ApiError, WebError};
 use crate::highlight::{Segment, segments};
+use crate::name_list::names_of_request;
 use crate::safe_json::SafeJson;
 use crate::search_request::{MAX_PAGE, PAGE_SIZE, SearchParams, SearchRequest, Sort};
 
@@ -229,14 +230,6 @@ fn search_error(error: IndexError) -> WebError {
     }
 }
 
-/// The batch search form.
-#[derive(Debug, Deserialize)]
-pub struct BatchForm {
-    /// Names, one a line.
-    #[serde(default)]
-    names: String,
-}
-
 /// What one name of a batch found.
 pub struct NameResults {
     pub name: String,
@@ -322,15 +315,17 @@ struct BatchPage {
     names: Vec<NameView>,
 }
 
-/// `POST /cases/{case}/search/batch`: a list of names, one a line.
+/// `POST /cases/{case}/search/batch`: a list of names, one a line, typed or uploaded
+/// as a text file (see [`crate::name_list`]).
 pub async fn batch(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(case): Path<String>,
-    Form(form): Form<BatchForm>,
+    request: Request,
 ) -> Result<Html<String>, WebError> {
     let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
-    let found = run_batch(data, names_of(&form.names)?).await?;
+    let names = names_of_request(request).await?;
+    let found = run_batch(data, names_of(&names)?).await?;
     let names = found
         .into_iter()
         .map(|found| NameView {

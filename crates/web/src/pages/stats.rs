@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use trove_model::Role;
 use trove_records::normalize::ethnicity::standard_ethnicity;
 use trove_records::stats::{Dimension, StatsOptions, StatsTable, compute, to_csv, to_svg};
+use trove_store::access::NewAuditEvent;
 
 use super::catalog_work::with_case;
 use super::{Chrome, render};
@@ -108,7 +109,8 @@ pub async fn chart(
         .into_response())
 }
 
-/// `GET /cases/{case}/stats.csv?…`: the table with its definition, for spreadsheets.
+/// `GET /cases/{case}/stats.csv?…`: the table with its definition, for spreadsheets;
+/// audited as an export.
 pub async fn csv(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -118,6 +120,14 @@ pub async fn csv(
     let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
     let table = table_for(&data, &query).await?;
     let file_name = format!("stats-by-{}.csv", table.definition.by);
+    // An export leaves the workbench: who took which table, and when.
+    state.audit(
+        NewAuditEvent::new("export")
+            .actor(&user.name)
+            .case(&case)
+            .target(&file_name)
+            .detail(serde_urlencoded::to_string(&query).unwrap_or_default()),
+    )?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

@@ -100,6 +100,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin", get(admin::show))
         .route("/admin/users", post(admin::add_user))
         .route("/admin/invitations", post(admin::create_invitation))
+        .route("/admin/cases", post(admin::add_case))
         .route("/admin/access", post(admin_grants::change_access))
         .route("/admin/users/disable", post(admin_grants::disable_user))
         .route("/admin/tokens", post(admin_grants::issue_token))

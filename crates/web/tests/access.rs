@@ -575,6 +575,49 @@ async fn disabling_a_user_on_the_admin_page_ends_their_session() {
 }
 
 #[tokio::test]
+async fn a_server_admin_adds_a_case_from_the_admin_page() {
+    let server = Server::new();
+    let admin = server.login("root").await;
+    let store = tempfile::tempdir().unwrap();
+    let folder = store.path().to_str().unwrap();
+    let (status, html) = post_form(
+        &server,
+        "/admin/cases",
+        &admin,
+        &[("name", "case-c"), ("store", folder)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "no store there yet");
+    assert!(html.contains("holds no trove store"));
+
+    std::fs::write(store.path().join("trove.sqlite"), b"").unwrap();
+    let (status, html) = post_form(
+        &server,
+        "/admin/cases",
+        &admin,
+        &[("name", "case-c"), ("store", folder)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("Added case case-c"));
+    assert!(server.state.access().case("case-c").unwrap().is_some());
+    assert_eq!(
+        server.audited("case_added")[0].actor.as_deref(),
+        Some("root")
+    );
+
+    let vera = server.login("vera").await;
+    let (status, _) = post_form(
+        &server,
+        "/admin/cases",
+        &vera,
+        &[("name", "case-d"), ("store", folder)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
 async fn one_address_trying_many_logins_is_slowed_down_and_audited() {
     let server = Server::new();
     let mut statuses = Vec::new();

@@ -2,6 +2,8 @@
 //! invitation links, cases. Changing access, disabling users and API tokens are
 //! in [`super::admin_grants`].
 
+use std::path::PathBuf;
+
 use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
@@ -71,6 +73,13 @@ pub struct AddUserForm {
 }
 
 #[derive(Deserialize)]
+pub struct CaseForm {
+    name: String,
+    /// The case's store folder, on this server.
+    store: String,
+}
+
+#[derive(Deserialize)]
 pub struct InvitationForm {
     role: String,
     case: String,
@@ -129,6 +138,45 @@ pub async fn add_user(
         Some(case) => format!("Added {name} as {role} of {case}."),
         None => format!("Added {name} as a server admin."),
     };
+    admin_page(&state, &user, Outcome::notice(notice))
+}
+
+/// `POST /admin/cases`: makes a store folder on this server a case.
+pub async fn add_case(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<CaseForm>,
+) -> Result<Response, WebError> {
+    require_server_admin(&user)?;
+    let name = form.name.trim();
+    let folder = PathBuf::from(form.store.trim());
+    if !folder.join("trove.sqlite").is_file() {
+        let problem = format!(
+            "{} holds no trove store on this server; ingest into it first \
+             (trove ingest FOLDER --store {}).",
+            folder.display(),
+            folder.display()
+        );
+        return admin_page(&state, &user, Outcome::problem(problem));
+    }
+    // The server may be restarted from another folder: keep the absolute path.
+    let store = folder.canonicalize().map_err(|error| {
+        WebError::BadRequest(format!("{} cannot be resolved: {error}", folder.display()))
+    })?;
+    match state.access().add_case(name, &store, Utc::now()) {
+        Ok(_) => {}
+        Err(error @ (StoreError::AlreadyExists { .. } | StoreError::InvalidName { .. })) => {
+            return admin_page(&state, &user, Outcome::problem(error.to_string()));
+        }
+        Err(error) => return Err(error.into()),
+    }
+    state.audit(
+        NewAuditEvent::new("case_added")
+            .actor(&user.name)
+            .case(name)
+            .detail(format!("store {}", store.display())),
+    )?;
+    let notice = format!("Added case {name}: {}.", store.display());
     admin_page(&state, &user, Outcome::notice(notice))
 }
 

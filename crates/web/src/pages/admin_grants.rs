@@ -153,7 +153,7 @@ pub async fn issue_token(
     let outcome = Outcome {
         notice: Some(format!(
             "API token {label:?} for {}: copy it now, it is not shown again. Scripts send it \
-             as `Authorization: Bearer TOKEN`.",
+             in the header \"Authorization: Bearer TOKEN\".",
             form.user
         )),
         api_token: Some(token),

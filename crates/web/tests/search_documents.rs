@@ -11,7 +11,7 @@ use axum::http::{Request, StatusCode, header};
 use chrono::Utc;
 use trove_model::{BlobId, Role};
 use trove_store::{Catalog, Store};
-use trove_synth::{ExifTruth, GroundTruth, SynthOptions};
+use trove_synth::{ExifTruth, GroundTruth, PersonTruth, RowTruth, SynthOptions};
 use trove_web::session::SESSION_COOKIE;
 
 use common::{TestServer, bytes, ingest, scratch_dir, text};
@@ -368,10 +368,8 @@ async fn a_viewer_of_another_case_gets_404_for_everything_here_and_nothing_is_au
     assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
-async fn a_batch_of_names_finds_the_sheets_that_list_them() {
-    let server = server();
-    let vera = server.session("vera");
+/// The first row of the demo's person lists, and the person it lists.
+fn first_listed_person() -> (&'static RowTruth, &'static PersonTruth) {
     let truth = demo().truth.as_ref().unwrap();
     let row = &truth.rows[0];
     let person = truth
@@ -379,6 +377,14 @@ async fn a_batch_of_names_finds_the_sheets_that_list_them() {
         .iter()
         .find(|person| person.id_number == row.id_number)
         .unwrap();
+    (row, person)
+}
+
+#[tokio::test]
+async fn a_batch_of_names_finds_the_sheets_that_list_them() {
+    let server = server();
+    let vera = server.session("vera");
+    let (row, person) = first_listed_person();
     let names = format!("{}\n\n{SCRIPT}\n", person.name);
     let response = server
         .post_form("/cases/demo/search/batch", &vera, &[("names", &names)])
@@ -440,13 +446,7 @@ fn batch_upload(csrf: Option<&str>, list: &[u8]) -> (String, Vec<u8>) {
 async fn an_uploaded_list_of_names_is_searched_like_a_typed_one() {
     let server = server();
     let vera = server.session("vera");
-    let truth = demo().truth.as_ref().unwrap();
-    let row = &truth.rows[0];
-    let person = truth
-        .persons
-        .iter()
-        .find(|person| person.id_number == row.id_number)
-        .unwrap();
+    let (row, person) = first_listed_person();
     // Saved by Windows Notepad as "Unicode": UTF-16 with a byte-order mark.
     let list: Vec<u8> = [0xFF, 0xFE]
         .into_iter()

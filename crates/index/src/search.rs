@@ -110,8 +110,20 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// Opens the index in `dir`, creating an empty one if there is none.
+    /// Opens the index in `dir`, creating an empty one if there is none. Searches see
+    /// the commits made until now and after each [`SearchIndex::refresh`].
     pub fn open(dir: &Path) -> Result<Self, IndexError> {
+        Self::open_with(dir, ReloadPolicy::Manual)
+    }
+
+    /// Opens the index in `dir` for a long-running reader (the web server): searches
+    /// see every later commit (an ingest into the store while the server runs) within
+    /// about a second, as tantivy watches the index's meta file.
+    pub fn open_live(dir: &Path) -> Result<Self, IndexError> {
+        Self::open_with(dir, ReloadPolicy::OnCommitWithDelay)
+    }
+
+    fn open_with(dir: &Path, reload: ReloadPolicy) -> Result<Self, IndexError> {
         let wrap = |source| IndexError::Open {
             path: dir.to_path_buf(),
             source,
@@ -127,7 +139,7 @@ impl SearchIndex {
         let fields = Fields::from_schema(&index.schema()).map_err(wrap)?;
         let reader = index
             .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
+            .reload_policy(reload)
             .try_into()
             .map_err(wrap)?;
         Ok(SearchIndex {

@@ -283,3 +283,32 @@ fn a_filter_narrows_hits_and_facets_to_one_type_folder_or_year() {
     };
     assert_eq!(search(by_year), (vec![blob(1)], 1));
 }
+
+#[test]
+fn a_live_reader_sees_a_commit_made_after_it_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = SearchIndex::open_live(dir.path()).unwrap();
+    assert_eq!(all(&live, "应收尽收").total, 0);
+
+    let ingest = SearchIndex::open(dir.path()).unwrap();
+    let mut writer = ingest.writer(50_000_000).unwrap();
+    let parts = [part(PartKind::Body, 1, "做到应收尽收。")];
+    let paths = ["通知.txt".to_owned()];
+    writer
+        .replace(&IndexDocument {
+            blob: &blob(9),
+            kind: FileKind::Text,
+            paths: &paths,
+            metadata: &Metadata::default(),
+            parts: &parts,
+        })
+        .unwrap();
+    writer.commit().unwrap();
+
+    // tantivy polls the meta file about every half second: wait for it, within reason.
+    let seen = (0..200).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        all(&live, "应收尽收").total == 1
+    });
+    assert!(seen, "the live reader never saw the new commit");
+}

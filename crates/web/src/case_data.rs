@@ -67,7 +67,7 @@ impl OpenCases {
         }
         let registered = state.access().case(case)?.ok_or(WebError::NotFound)?;
         let store = Store::open_existing(&registered.store)?;
-        let index = SearchIndex::open(&store.index_dir()).map_err(|e| {
+        let index = SearchIndex::open_live(&store.index_dir()).map_err(|e| {
             WebError::CaseUnavailable(format!("the search index of case {case}: {e}"))
         })?;
         let data = Arc::new(CaseData {

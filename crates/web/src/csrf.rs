@@ -15,7 +15,6 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::name_list::is_multipart;
 use crate::session::{SESSION_COOKIE, VISITOR_COOKIE, cookie_token};
 
 /// The form field that carries the token.
@@ -26,7 +25,7 @@ pub const HEADER: &str = "x-csrf-token";
 /// Largest form body read to find the token; forms here are a few fields.
 const MAX_FORM_BYTES: usize = 64 * 1024;
 /// Largest form with a file (a list of names for a batch search).
-pub const MAX_UPLOAD_BYTES: usize = 1024 * 1024;
+const MAX_UPLOAD_BYTES: usize = 1024 * 1024;
 
 /// The token for a session or visitor cookie value.
 pub fn token_for(cookie_token: &str) -> String {
@@ -96,6 +95,14 @@ async fn multipart_token(headers: &HeaderMap, bytes: Bytes) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether a request carries `multipart/form-data` (a form with a file).
+pub(crate) fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("multipart/form-data"))
 }
 
 fn has_bearer_token(headers: &HeaderMap) -> bool {

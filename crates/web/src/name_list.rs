@@ -3,12 +3,12 @@
 //! UTF-8 with or without a byte-order mark, UTF-16 with one, or GB 18030 (Chinese
 //! Windows) are read; anything else is refused with a clear message.
 
+use axum::Form;
 use axum::extract::{FromRequest, Multipart, Request};
-use axum::http::header;
-use axum::{Form, body::Bytes};
 use encoding_rs::{Encoding, GB18030};
 use serde::Deserialize;
 
+use crate::csrf::is_multipart;
 use crate::error::WebError;
 
 /// The form field of typed names.
@@ -21,14 +21,6 @@ const FILE_FIELD: &str = "list";
 struct TypedNames {
     #[serde(default)]
     names: String,
-}
-
-/// Whether a request carries `multipart/form-data` (a form with a file).
-pub fn is_multipart(headers: &axum::http::HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("multipart/form-data"))
 }
 
 /// The names of the request's form, typed and uploaded, one a line.
@@ -66,7 +58,7 @@ fn bad_upload(error: axum::extract::multipart::MultipartError) -> WebError {
 }
 
 /// The text of an uploaded list, whatever of the usual encodings it was saved in.
-pub fn decode_list(bytes: &Bytes, file_name: &str) -> Result<String, WebError> {
+pub fn decode_list(bytes: &[u8], file_name: &str) -> Result<String, WebError> {
     if let Some((encoding, bom_length)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_length..]);
         if !had_errors {
@@ -91,7 +83,7 @@ mod tests {
     use super::*;
 
     fn decoded(bytes: &[u8]) -> Result<String, WebError> {
-        decode_list(&Bytes::copy_from_slice(bytes), "names.txt")
+        decode_list(bytes, "names.txt")
     }
 
     #[test]

@@ -27,13 +27,6 @@ pub struct SessionLimits {
     pub absolute: TimeDelta,
 }
 
-impl SessionLimits {
-    /// When a session used at `now`, opened at `created`, ends.
-    fn expiry(&self, created: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
-        (now + self.idle).min(created + self.absolute)
-    }
-}
-
 /// An API token as listed to its owner (never the token itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiTokenInfo {
@@ -77,7 +70,7 @@ impl AccessDb {
                 secret_hash(token),
                 user,
                 unix(now),
-                unix(limits.expiry(now, now))
+                unix(now + limits.idle.min(limits.absolute))
             ],
         )?;
         Ok(())

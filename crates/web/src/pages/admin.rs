@@ -14,7 +14,7 @@ use trove_model::{Case, Role};
 use trove_store::StoreError;
 use trove_store::access::{NewAuditEvent, NewInvitation};
 
-use super::{Chrome, render};
+use super::{Chrome, minute_utc, render};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, require_server_admin};
 use crate::error::WebError;
@@ -116,12 +116,8 @@ pub async fn add_user(
         Err(error) => return Err(error.into()),
     };
     let db = state.access();
-    match db.add_user(&name, &hash, case.is_none(), Utc::now()) {
-        Ok(_) => {}
-        Err(error @ (StoreError::AlreadyExists { .. } | StoreError::InvalidName { .. })) => {
-            return admin_page(&state, &user, Outcome::problem(error.to_string()));
-        }
-        Err(error) => return Err(error.into()),
+    if let Err(error) = db.add_user(&name, &hash, case.is_none(), Utc::now()) {
+        return admin_page(&state, &user, refused(error)?);
     }
     if let Some(case) = &case {
         db.set_membership(&name, case, role)?;
@@ -163,12 +159,8 @@ pub async fn add_case(
     let store = folder.canonicalize().map_err(|error| {
         WebError::BadRequest(format!("{} cannot be resolved: {error}", folder.display()))
     })?;
-    match state.access().add_case(name, &store, Utc::now()) {
-        Ok(_) => {}
-        Err(error @ (StoreError::AlreadyExists { .. } | StoreError::InvalidName { .. })) => {
-            return admin_page(&state, &user, Outcome::problem(error.to_string()));
-        }
-        Err(error) => return Err(error.into()),
+    if let Err(error) = state.access().add_case(name, &store, Utc::now()) {
+        return admin_page(&state, &user, refused(error)?);
     }
     state.audit(
         NewAuditEvent::new("case_added")
@@ -204,7 +196,7 @@ pub async fn create_invitation(
         .actor(&user.name)
         .detail(format!(
             "role {role}, valid until {}",
-            invitation.expires_at.format("%Y-%m-%d %H:%M UTC")
+            minute_utc(invitation.expires_at)
         ));
     if let Some(case) = &case {
         event = event.case(case);
@@ -252,6 +244,18 @@ pub(super) fn role_and_case(
     }
 }
 
+/// What the admin is told when the access database refuses a form: a name taken,
+/// malformed or unknown is theirs to fix, shown on the page; anything else fails the
+/// request.
+pub(super) fn refused(error: StoreError) -> Result<Outcome, WebError> {
+    match error {
+        StoreError::AlreadyExists { .. }
+        | StoreError::InvalidName { .. }
+        | StoreError::NotFound { .. } => Ok(Outcome::problem(error.to_string())),
+        other => Err(other.into()),
+    }
+}
+
 impl Outcome {
     pub(super) fn notice(notice: String) -> Self {
         Outcome {
@@ -285,9 +289,7 @@ pub(super) fn admin_page(
                 .map(|token| TokenRow {
                     label: token.label,
                     created: DateTime::from_timestamp(token.created_at, 0)
-                        .map_or_else(String::new, |at| {
-                            at.format("%Y-%m-%d %H:%M UTC").to_string()
-                        }),
+                        .map_or_else(String::new, minute_utc),
                     revoked: token.revoked,
                 })
                 .collect();

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use trove_store::StoreError;
 use trove_store::access::NewAuditEvent;
 
-use super::admin::{Outcome, admin_page, role_and_case};
+use super::admin::{Outcome, admin_page, refused, role_and_case};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, require_server_admin};
 use crate::error::WebError;
@@ -137,12 +137,8 @@ pub async fn issue_token(
         return admin_page(&state, &admin, no_such_user(&form.user));
     }
     let token = new_token();
-    match db.create_api_token(&token, &form.user, label, Utc::now()) {
-        Ok(()) => {}
-        Err(error @ StoreError::AlreadyExists { .. }) => {
-            return admin_page(&state, &admin, Outcome::problem(error.to_string()));
-        }
-        Err(error) => return Err(error.into()),
+    if let Err(error) = db.create_api_token(&token, &form.user, label, Utc::now()) {
+        return admin_page(&state, &admin, refused(error)?);
     }
     state.audit(
         NewAuditEvent::new("api_token_issued")
@@ -169,15 +165,11 @@ pub async fn revoke_token(
     Form(form): Form<TokenForm>,
 ) -> Result<Response, WebError> {
     require_server_admin(&admin)?;
-    match state
+    let revoked = state
         .access()
-        .revoke_api_token(&form.user, &form.label, Utc::now())
-    {
-        Ok(()) => {}
-        Err(error @ StoreError::NotFound { .. }) => {
-            return admin_page(&state, &admin, Outcome::problem(error.to_string()));
-        }
-        Err(error) => return Err(error.into()),
+        .revoke_api_token(&form.user, &form.label, Utc::now());
+    if let Err(error) = revoked {
+        return admin_page(&state, &admin, refused(error)?);
     }
     state.audit(
         NewAuditEvent::new("api_token_revoked")

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use trove_store::access::NewAuditEvent;
 
-use super::{Chrome, render};
+use super::{Chrome, minute_utc, render};
 use crate::app::AppState;
 use crate::auth::{Credential, CurrentUser};
 use crate::error::WebError;
@@ -134,7 +134,7 @@ pub async fn submit(
             state.audit(NewAuditEvent::new("lockout").target(&name).detail(format!(
                 "{MAX_FAILURES} failed logins within {} minutes; refused until {}",
                 FAILURE_WINDOW.num_minutes(),
-                until.format("%Y-%m-%d %H:%M UTC")
+                minute_utc(until)
             )))?;
             return refuse(StatusCode::TOO_MANY_REQUESTS, locked_message(until));
         }

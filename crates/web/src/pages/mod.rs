@@ -21,6 +21,7 @@ pub mod verification;
 
 use askama::Template;
 use axum::response::Html;
+use chrono::{DateTime, Utc};
 
 use crate::auth::CurrentUser;
 use crate::error::WebError;
@@ -54,6 +55,11 @@ impl Chrome {
             csrf,
         }
     }
+}
+
+/// A moment as pages and audit details show it, to the minute: `2026-12-03 08:37 UTC`.
+pub fn minute_utc(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 /// Renders a page template to HTML.

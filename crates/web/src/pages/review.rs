@@ -17,7 +17,7 @@ use trove_store::{ListCatalog, ReviewCatalog, ReviewDecision, ReviewProgress};
 
 use super::catalog_work::with_case;
 use super::record_view::{distinct_names, person_link, records_of};
-use super::{Chrome, render};
+use super::{Chrome, minute_utc, render};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::case_data::{CaseData, open_case};
@@ -276,7 +276,7 @@ async fn load_queue(data: &std::sync::Arc<CaseData>, query: QueueQuery) -> Resul
                     review: decision.review,
                     note: decision.note,
                     by: decision.by,
-                    at: decision.at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                    at: minute_utc(decision.at),
                 });
         }
         let views = candidates

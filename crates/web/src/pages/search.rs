@@ -24,6 +24,9 @@ use crate::search_request::{MAX_PAGE, PAGE_SIZE, SearchParams, SearchRequest, So
 
 /// Names one batch may hold: each is a search of its own.
 pub const MAX_BATCH_NAMES: usize = 200;
+/// Longest name of a batch, in characters: an uploaded file that is not a list of
+/// names (one huge line) is refused rather than searched.
+const MAX_NAME_CHARS: usize = 200;
 
 /// One hit as the page lists it.
 pub struct HitView {
@@ -272,7 +275,8 @@ fn search_names(data: &CaseData, names: &[String]) -> Result<Vec<NameResults>, W
         .collect()
 }
 
-/// The non-empty lines of a list of names, at most [`MAX_BATCH_NAMES`].
+/// The non-empty lines of a list of names, at most [`MAX_BATCH_NAMES`] of at most
+/// [`MAX_NAME_CHARS`] each.
 fn names_of(text: &str) -> Result<Vec<String>, WebError> {
     let names: Vec<String> = text
         .lines()
@@ -289,6 +293,16 @@ fn names_of(text: &str) -> Result<Vec<String>, WebError> {
         return Err(WebError::BadRequest(format!(
             "the list has {} names; a batch takes at most {MAX_BATCH_NAMES}, so split it",
             names.len()
+        )));
+    }
+    if let Some(long) = names
+        .iter()
+        .find(|name| name.chars().count() > MAX_NAME_CHARS)
+    {
+        return Err(WebError::BadRequest(format!(
+            "a line of the list is longer than {MAX_NAME_CHARS} characters (it starts {:?}); \
+             write one name a line",
+            long.chars().take(40).collect::<String>()
         )));
     }
     Ok(names)
@@ -433,4 +447,26 @@ pub async fn api_batch(
             })
             .collect(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_is_its_non_empty_lines_trimmed() {
+        let names = names_of("  热依拉·奥迈尔 \n\n Rahile Omer\n").unwrap();
+        assert_eq!(names, ["热依拉·奥迈尔", "Rahile Omer"]);
+    }
+
+    #[test]
+    fn a_line_too_long_for_a_name_is_refused() {
+        let huge = "x".repeat(MAX_NAME_CHARS + 1);
+        let error = names_of(&format!("Rahile Omer\n{huge}\n")).unwrap_err();
+        assert!(
+            error.to_string().contains("write one name a line"),
+            "{error}"
+        );
+        assert!(names_of(&"x".repeat(MAX_NAME_CHARS)).is_ok());
+    }
 }

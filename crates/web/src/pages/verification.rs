@@ -18,6 +18,7 @@ use trove_store::{
 };
 
 use super::catalog_work::with_case;
+use super::minute_utc;
 use super::record_view::{document_link, person_link};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
@@ -105,7 +106,7 @@ pub fn view(case: &str, verification: &Verification) -> VerificationView {
             })
             .collect(),
         by: verification.by.clone(),
-        at: verification.at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        at: minute_utc(verification.at),
     }
 }
 

@@ -60,7 +60,10 @@ impl Default for Limits {
 /// What an extractor found in one file.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Extracted {
+    /// The text, divided as the format divides it (pages, sheets, slides,
+    /// messages) in document order; together at most [`Limits::max_text_bytes`].
     pub parts: Vec<Part>,
+    /// Title, author, dates and the like, as the file itself states them.
     pub metadata: Metadata,
     /// Files carried inside this one, to be ingested as its child documents.
     pub children: Vec<Embedded>,
@@ -75,6 +78,9 @@ pub struct Extracted {
 pub struct Embedded {
     /// The name the container gives it (attachment file name, `message-12.eml`).
     pub name: String,
+    /// Its contents (an attachment with its transfer encoding undone, a mailbox
+    /// message as stored), never more than [`Limits::max_child_bytes`]: larger
+    /// ones are left out, not cut.
     pub bytes: Vec<u8>,
 }
 
@@ -85,10 +91,20 @@ pub enum ExtractError {
     #[error(
         "the {kind} is encrypted or password-protected ({detail}); it is catalogued but its text cannot be read without the password"
     )]
-    Encrypted { kind: FileKind, detail: String },
+    Encrypted {
+        /// The type the file was detected as.
+        kind: FileKind,
+        /// What is protected and how, e.g. `zip member word/document.xml is encrypted`.
+        detail: String,
+    },
     /// The bytes are not a valid file of the detected type.
     #[error("the {kind} is damaged or truncated: {detail}")]
-    Corrupt { kind: FileKind, detail: String },
+    Corrupt {
+        /// The type the file was detected as, which its bytes failed to parse as.
+        kind: FileKind,
+        /// The parser's own complaint, for the operator rather than for matching on.
+        detail: String,
+    },
 }
 
 impl ExtractError {

@@ -9,11 +9,17 @@ use crate::schema::Fields;
 /// at, and the metadata that `field:value` queries and facets use.
 #[derive(Debug, Clone, Copy)]
 pub struct IndexDocument<'a> {
+    /// The content hash that identifies the document; stored on every part so
+    /// that hits and facets can be grouped by document.
     pub blob: &'a BlobId,
+    /// The detected file type, indexed by its code for `type:` and the type facet.
     pub kind: FileKind,
     /// Paths relative to their ingest root (`!/` enters archives).
     pub paths: &'a [String],
+    /// Indexed as `title:`, `author:` (author or email sender), `camera:` and `year:`.
     pub metadata: &'a Metadata,
+    /// The extracted text; each part becomes its own index document, so a hit
+    /// names the page, sheet or slide it matched in.
     pub parts: &'a [Part],
 }
 

@@ -17,8 +17,14 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 pub struct Facets {
     /// Distinct documents that matched.
     pub documents: u64,
+    /// Documents per file type code (`xlsx`, `pdf`).
     pub by_type: BTreeMap<String, u64>,
+    /// Documents per top-level folder of their paths; a document seen under
+    /// several folders counts once in each, so these may sum to more than
+    /// [`Facets::documents`].
     pub by_folder: BTreeMap<String, u64>,
+    /// Documents per year made (the `year:` field); documents without a
+    /// plausible year are in no bucket.
     pub by_year: BTreeMap<i64, u64>,
 }
 

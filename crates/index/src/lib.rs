@@ -14,6 +14,7 @@
 mod document;
 mod error;
 mod facets;
+mod hit;
 mod query;
 mod schema;
 mod search;
@@ -25,7 +26,8 @@ mod writer;
 pub use document::IndexDocument;
 pub use error::IndexError;
 pub use facets::Facets;
+pub use hit::Hit;
 pub use query::any_phrase_query;
-pub use search::{Hit, HitOrder, SearchFilter, SearchIndex, SearchOptions, SearchResults};
+pub use search::{HitOrder, SearchFilter, SearchIndex, SearchOptions, SearchResults};
 pub use snippet::Snippet;
 pub use writer::IndexWriter;

@@ -10,13 +10,12 @@ use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, Term};
-use trove_model::{BlobId, PartKind};
 
 use crate::facets::FacetCollector;
 use crate::schema::{Fields, build_schema, register_analyzers};
 use crate::snippet::Highlighter;
 use crate::stored_parts::{self, StoredParts};
-use crate::{Facets, IndexError, IndexWriter, Snippet, query};
+use crate::{Facets, Hit, IndexError, IndexWriter, query};
 
 /// How much of a result set to return.
 #[derive(Debug, Clone)]
@@ -29,7 +28,9 @@ pub struct SearchOptions {
     pub snippet_chars: usize,
     /// Whether to count facets over the whole result set.
     pub facets: bool,
+    /// The order hits are ranked and paged in.
     pub order: HitOrder,
+    /// Facet values every hit must have; facet counts are taken after it applies.
     pub filter: SearchFilter,
 }
 
@@ -42,6 +43,8 @@ pub struct SearchFilter {
     pub kind: Option<String>,
     /// A top-level folder, as [`Facets::by_folder`] names it.
     pub folder: Option<String>,
+    /// A year made, as [`Facets::by_year`] names it; documents without a year
+    /// never match.
     pub year: Option<i64>,
 }
 
@@ -69,34 +72,16 @@ impl Default for SearchOptions {
     }
 }
 
-/// One matching part of a document.
-#[derive(Debug, Clone, Serialize)]
-pub struct Hit {
-    pub blob: BlobId,
-    /// The file type code.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Every path the document was seen at.
-    pub paths: Vec<String>,
-    pub title: Option<String>,
-    /// Page, sheet, slide or message the text came from; `None` for a
-    /// document matched on its metadata alone.
-    pub part_kind: Option<PartKind>,
-    pub part_index: Option<u32>,
-    pub part_label: Option<String>,
-    pub score: f32,
-    /// The year the document was made (the `year:` field), if known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub year: Option<i64>,
-    pub snippet: Snippet,
-}
-
 /// A page of hits, the total, and facets.
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchResults {
     /// Matching parts in all.
     pub total: usize,
+    /// Counts over every matching document, not only this page; `None` unless
+    /// [`SearchOptions::facets`] asked for them.
     pub facets: Option<Facets>,
+    /// The page asked for, after [`SearchOptions::offset`], at most
+    /// [`SearchOptions::limit`] long.
     pub hits: Vec<Hit>,
 }
 

@@ -17,6 +17,9 @@ use crate::tokenizer::is_han;
 /// A fragment of a part's text and the byte ranges in it that matched.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Snippet {
+    /// A stretch of the part's text, at most the asked-for number of characters,
+    /// opening a little before its densest cluster of matches (at the start of
+    /// the part when nothing in the text matched).
     pub text: String,
     /// Sorted, non-overlapping byte ranges into `text`.
     pub highlights: Vec<(usize, usize)>,

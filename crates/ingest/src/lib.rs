@@ -16,6 +16,7 @@
 //!   the run goes on.
 
 mod batch;
+mod content;
 mod error;
 mod lists;
 mod options;

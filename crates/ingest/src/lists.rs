@@ -11,16 +11,22 @@ pub const MAX_LIST_BYTES: u64 = 256 << 20;
 /// Why a list file gave no entries.
 #[derive(Debug, thiserror::Error)]
 pub enum ListReadError {
+    /// The JSON's top level is not an array of objects.
     #[error("a JSON list must be an array of objects")]
     NotAnArray,
+    /// The file is not valid JSON.
     #[error("the JSON cannot be read: {0}")]
     Json(#[from] serde_json::Error),
+    /// The spreadsheet cannot be opened or read.
     #[error("the file cannot be read: {0}")]
     Extract(#[from] trove_extract::ExtractError),
+    /// The file's type (named) is not one a list comes in.
     #[error("a {0} file is not a list trove can read: give CSV, XLSX, XLS, ODS or JSON")]
     NotAList(&'static str),
+    /// The spreadsheet holds no sheet with rows.
     #[error("the file has no sheet of rows")]
     NoSheet,
+    /// The rows were read but do not make valid entries (no name column, say).
     #[error(transparent)]
     Entries(#[from] ListError),
 }

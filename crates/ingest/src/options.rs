@@ -37,7 +37,9 @@ pub struct IngestOptions {
     /// Files larger than this are hashed and stored by streaming but not
     /// held in memory for extraction (recorded as too large).
     pub max_in_memory_bytes: u64,
+    /// Bounds on unpacking archives (depth, expanded size, ratio), against zip bombs.
     pub archive: ArchiveLimits,
+    /// Bounds on what extraction keeps per file (text, embedded files).
     pub extract: trove_extract::Limits,
     /// Re-run only the files whose processing failed before.
     pub retry_failed: bool,

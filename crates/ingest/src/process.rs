@@ -12,16 +12,14 @@ use trove_extract::{EXTRACTOR_VERSION, ExtractError, Extracted};
 use trove_model::{BlobId, Failure, FailureReason, FileKind, MEMBER_SEPARATOR, Stage};
 use trove_store::{
     BlobState, BlobStore, Catalog, ContentHashes, ExtractionOutcome, FailureRow, NewBlob,
-    Occurrence, SourceFile, hash_bytes,
+    Occurrence, SourceFile, StoredBlob, hash_bytes,
 };
 
 use crate::IngestOptions;
 use crate::batch::BatchSender;
+use crate::content::Content;
 use crate::timings::{StageTimings, TimedStage};
 use crate::unpack::{ExpansionGuard, MemberVisitor, unpack};
-
-/// How much of a large file type detection looks at.
-const DETECTION_PREFIX: usize = 1 << 20;
 
 /// A file found on disk, to be processed with everything inside it.
 #[derive(Debug, Clone)]
@@ -101,6 +99,7 @@ impl Worker<'_> {
         ctx.out.failures
     }
 
+    /// A document held in memory: hashed and kept, then down the one path.
     fn process_bytes(&self, item: &Item, bytes: Vec<u8>, ctx: &mut SourceContext<'_>) {
         let hashes = self
             .timings
@@ -112,23 +111,7 @@ impl Worker<'_> {
             let failure = Failure::new(Stage::Store, FailureReason::Io, error.to_string());
             return self.fail(ctx, &item.path, None, failure);
         }
-        let Some((id, kind, state)) = self.register(item, &hashes, bytes.len() as u64, &bytes, ctx)
-        else {
-            return;
-        };
-        if kind.is_archive() {
-            self.unpack_archive(
-                item,
-                kind,
-                Cursor::new(bytes.as_slice()),
-                &id,
-                needs_extraction(&state),
-                ctx,
-            );
-        } else if needs_extraction(&state) {
-            self.extract(item, kind, &bytes, &id, ctx);
-        }
-        ctx.out.maybe_flush();
+        self.process_content(item, &hashes, Content::InMemory(bytes), ctx);
     }
 
     /// Files above the in-memory bound are streamed into the store; archives
@@ -143,72 +126,72 @@ impl Worker<'_> {
                         .map_err(|e| Failure::new(Stage::Store, FailureReason::Io, e.to_string()))
                 })
             });
-        let stored = match stored {
-            Ok(stored) => stored,
-            Err(failure) => return self.fail(ctx, &item.path, None, failure),
-        };
-        self.process_stored(item, &stored.hashes, stored.size, ctx);
+        match stored {
+            Ok(stored) => self.process_stored(item, stored, ctx),
+            Err(failure) => self.fail(ctx, &item.path, None, failure),
+        }
     }
 
     /// Continues with content already in the store, too large for memory.
-    fn process_stored(
+    fn process_stored(&self, item: &Item, stored: StoredBlob, ctx: &mut SourceContext<'_>) {
+        let content = Content::Stored {
+            id: stored.hashes.blake3.clone(),
+            size: stored.size,
+        };
+        self.process_content(item, &stored.hashes, content, ctx);
+    }
+
+    /// The one path of every document once it is kept, wherever its content lies:
+    /// detect and register it, then unpack it if it is an archive or extract it if
+    /// it is new.
+    fn process_content(
         &self,
         item: &Item,
         hashes: &ContentHashes,
-        size: u64,
+        content: Content,
         ctx: &mut SourceContext<'_>,
     ) {
-        let id = &hashes.blake3;
-        let mut head = Vec::new();
-        let read_head = self
-            .blobs
-            .open_blob(id)
-            .map_err(|e| e.to_string())
-            .and_then(|file| {
-                file.take(DETECTION_PREFIX as u64)
-                    .read_to_end(&mut head)
-                    .map_err(|e| {
-                        format!(
-                            "cannot read the stored copy {}: {e}",
-                            self.blobs.path_of(id).display()
-                        )
-                    })
-            });
-        if let Err(message) = read_head {
-            let failure = Failure::new(Stage::Read, FailureReason::Io, message);
-            return self.fail(ctx, &item.path, Some(id), failure);
-        }
-        let Some((id, kind, state)) = self.register(item, hashes, size, &head, ctx) else {
+        let registered = match content.detection_sample(self.blobs) {
+            Ok(sample) => self.register(item, hashes, content.size(), &sample, ctx),
+            Err(failure) => return self.fail(ctx, &item.path, Some(&hashes.blake3), failure),
+        };
+        let Some((id, kind, state)) = registered else {
             return;
         };
         if kind.is_archive() {
-            match self.blobs.open_blob(&id) {
-                Ok(file) => {
-                    self.unpack_archive(item, kind, file, &id, needs_extraction(&state), ctx)
+            match content.reader(self.blobs) {
+                Ok(reader) => {
+                    self.unpack_archive(item, kind, reader, &id, needs_extraction(&state), ctx)
                 }
-                Err(error) => {
-                    let failure = Failure::new(Stage::Unpack, FailureReason::Io, error.to_string());
-                    self.fail(ctx, &item.path, Some(&id), failure);
-                }
+                Err(failure) => self.fail(ctx, &item.path, Some(&id), failure),
             }
         } else if needs_extraction(&state) {
-            ctx.out.batch().extractions.push((
-                id.clone(),
-                EXTRACTOR_VERSION,
-                ExtractionOutcome::Skipped,
-            ));
-            let failure = Failure::new(
-                Stage::Extract,
-                FailureReason::TooLarge,
-                format!(
-                    "{size} bytes is more than the {} bytes trove extracts in memory; the original is stored and hashed. \
-                     Raise --max-file-mb and run with --retry-failed to extract it",
-                    self.options.max_in_memory_bytes
-                ),
-            );
-            self.fail(ctx, &item.path, Some(&id), failure);
+            match &content {
+                Content::InMemory(bytes) => self.extract(item, kind, bytes, &id, ctx),
+                Content::Stored { size, .. } => self.refuse_too_large(item, &id, *size, ctx),
+            }
         }
         ctx.out.maybe_flush();
+    }
+
+    /// Content above the in-memory bound is stored and hashed but not extracted:
+    /// the failure says how to extract it after all.
+    fn refuse_too_large(&self, item: &Item, id: &BlobId, size: u64, ctx: &mut SourceContext<'_>) {
+        ctx.out.batch().extractions.push((
+            id.clone(),
+            EXTRACTOR_VERSION,
+            ExtractionOutcome::Skipped,
+        ));
+        let failure = Failure::new(
+            Stage::Extract,
+            FailureReason::TooLarge,
+            format!(
+                "{size} bytes is more than the {} bytes trove extracts in memory; the original is stored and hashed. \
+                 Raise --max-file-mb and run with --retry-failed to extract it",
+                self.options.max_in_memory_bytes
+            ),
+        );
+        self.fail(ctx, &item.path, Some(id), failure);
     }
 
     /// Records the blob (if new) and this occurrence of it. Returns the id,
@@ -417,8 +400,7 @@ impl MemberVisitor for ArchiveVisitor<'_, '_, '_> {
             .blobs
             .put_reader(&mut whole, std::path::Path::new(&item.path))
             .map_err(|e| Failure::new(Stage::Store, FailureReason::Io, e.to_string()))?;
-        self.worker
-            .process_stored(&item, &stored.hashes, stored.size, self.ctx);
+        self.worker.process_stored(&item, stored, self.ctx);
         Ok(())
     }
 

@@ -32,7 +32,9 @@ pub struct RecordsReport {
     pub photo_links: u64,
     /// Same-person candidates on record after the run.
     pub candidates: u64,
+    /// The stage was stopped early; running again resumes where it stopped.
     pub interrupted: bool,
+    /// Wall time of the stage.
     pub elapsed: Duration,
 }
 

@@ -13,7 +13,9 @@ pub struct IngestReport {
     pub files_found: u64,
     /// Files skipped because they were done and unchanged.
     pub files_unchanged: u64,
+    /// Files hashed, stored and extracted in this run (new or changed).
     pub files_processed: u64,
+    /// Bytes read from the files processed.
     pub bytes_processed: u64,
     /// Failures recorded during this run.
     pub failures_this_run: u64,
@@ -21,7 +23,9 @@ pub struct IngestReport {
     pub failures_recorded: u64,
     /// The run was stopped early; running again resumes.
     pub interrupted: bool,
+    /// Wall time of the run.
     pub elapsed: Duration,
+    /// Time by stage and format, summed over the worker threads.
     pub timings: StageTimings,
     /// The records stage, run after extraction unless the run was interrupted.
     pub records: Option<RecordsReport>,

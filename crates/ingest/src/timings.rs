@@ -9,16 +9,24 @@ use trove_model::FileKind;
 /// The stages the benchmark reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimedStage {
+    /// Reading a file and hashing it (BLAKE3, SHA-256).
     ReadAndHash,
+    /// Writing originals into the blob store and syncing them.
     Store,
+    /// Telling a file's type from its bytes.
     Detect,
+    /// Reading archive members.
     Unpack,
+    /// Extracting text, parts and metadata.
     Extract,
+    /// Committing batches to the catalog.
     Catalog,
+    /// Adding documents to the search index.
     Index,
 }
 
 impl TimedStage {
+    /// Every stage, in the order a file meets them.
     pub const ALL: [TimedStage; 7] = [
         TimedStage::ReadAndHash,
         TimedStage::Store,
@@ -29,6 +37,7 @@ impl TimedStage {
         TimedStage::Index,
     ];
 
+    /// The stage's name in the benchmark report.
     pub fn name(self) -> &'static str {
         match self {
             TimedStage::ReadAndHash => "read and hash",
@@ -81,6 +90,7 @@ impl StageTimings {
         self.format_counts[slot].fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Time spent in `stage`, summed over threads.
     pub fn stage(&self, stage: TimedStage) -> Duration {
         Duration::from_nanos(self.stages[stage as usize].load(Ordering::Relaxed))
     }

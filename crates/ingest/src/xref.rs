@@ -17,10 +17,13 @@ pub struct XrefReport {
     pub new_entries: usize,
     /// Entries scored before, now scored against the new Persons only.
     pub earlier_entries: usize,
+    /// Persons in the catalog the list was matched against.
     pub persons: usize,
+    /// Of those, Persons not matched against this list before.
     pub new_persons: usize,
     /// Candidates found this run (kept with those of earlier runs).
     pub candidates: usize,
+    /// Pairs scored by key, candidates kept, blocks skipped, name-score cache use.
     pub stats: XrefStats,
 }
 

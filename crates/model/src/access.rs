@@ -6,44 +6,29 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// What a user may do in a case. Ordered: each role may do everything the
-/// roles below it may.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Reads documents, records and statistics.
-    Viewer,
-    /// Also accepts or rejects candidate matches.
-    Reviewer,
-    /// Also sets verification statuses and edits the case's data.
-    Editor,
-    /// Also manages the case's members.
-    Admin,
+use crate::coded_enum;
+
+coded_enum! {
+    /// What a user may do in a case. Ordered: each role may do everything the
+    /// roles below it may.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum Role {
+        /// Reads documents, records and statistics.
+        Viewer => "viewer",
+        /// Also accepts or rejects candidate matches.
+        Reviewer => "reviewer",
+        /// Also sets verification statuses and edits the case's data.
+        Editor => "editor",
+        /// Also manages the case's members.
+        Admin => "admin",
+    }
 }
 
 impl Role {
-    /// Every role, lowest first.
-    pub const ALL: [Role; 4] = [Role::Viewer, Role::Reviewer, Role::Editor, Role::Admin];
-
-    /// The role's name as users type it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Viewer => "viewer",
-            Role::Reviewer => "reviewer",
-            Role::Editor => "editor",
-            Role::Admin => "admin",
-        }
-    }
-
     /// Whether this role may do what `required` may.
     pub fn at_least(self, required: Role) -> bool {
         self >= required
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -66,10 +51,9 @@ impl std::error::Error for ParseRoleError {}
 impl FromStr for Role {
     type Err = ParseRoleError;
 
+    /// Users type roles: any case, surrounding spaces ignored.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|role| role.as_str().eq_ignore_ascii_case(text.trim()))
+        Role::from_code(&text.trim().to_ascii_lowercase())
             .ok_or_else(|| ParseRoleError(text.to_string()))
     }
 }
@@ -77,6 +61,8 @@ impl FromStr for Role {
 /// An account on a trove server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
+    /// Login name and key of the account: 1 to 64 characters, no control
+    /// characters or surrounding spaces; shown as the actor in the audit trail.
     pub name: String,
     /// A server admin manages users, cases and the audit trail, and sees every case.
     pub is_admin: bool,
@@ -89,15 +75,21 @@ pub struct User {
 /// A case: one store folder, the unit of access.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Case {
+    /// Name used in URLs (`/cases/NAME`): 1 to 64 ASCII letters, digits, `-`,
+    /// `_` or `.`, not starting with `.`.
     pub name: String,
+    /// The store folder holding this case's data, as registered (valid UTF-8).
     pub store: PathBuf,
 }
 
 /// A user's role in one case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Membership {
+    /// The member's [`User::name`].
     pub user: String,
+    /// The [`Case::name`] the role applies to.
     pub case: String,
+    /// What the user may do in that case; a user has at most one role per case.
     pub role: Role,
 }
 
@@ -113,9 +105,13 @@ pub struct AuditEvent {
     pub actor: Option<String>,
     /// What was done, as a short snake_case word: `login`, `login_failed`, `user_added`…
     pub action: String,
+    /// The case it happened in; `None` for server-wide actions such as logins
+    /// and user management.
     pub case: Option<String>,
     /// What it was done to: a user name, a document, a person.
     pub target: Option<String>,
+    /// Free-text particulars for a human reader (`role reviewer`, `from the
+    /// command line`…); may be empty. Covered by `hash` like the other fields.
     pub detail: String,
     /// The previous event's `hash` (64 zeros for the first event), as hex.
     pub prev_hash: String,
@@ -137,7 +133,7 @@ mod tests {
     #[test]
     fn roles_parse_their_own_names_and_reject_others() {
         for role in Role::ALL {
-            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+            assert_eq!(role.code().parse::<Role>(), Ok(role));
         }
         assert_eq!(" Editor ".parse::<Role>(), Ok(Role::Editor));
         assert!("owner".parse::<Role>().is_err());

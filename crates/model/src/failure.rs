@@ -2,110 +2,50 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The step of ingest at which something went wrong.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Stage {
-    /// Listing a folder or following a link.
-    Walk,
-    /// Reading members out of an archive.
-    Unpack,
-    /// Reading and hashing a file's bytes.
-    Read,
-    /// Copying the original into the content store.
-    Store,
-    /// Turning bytes into text and metadata.
-    Extract,
-    /// Adding text to the search index.
-    Index,
-}
+use crate::coded_enum;
 
-impl Stage {
-    pub fn code(self) -> &'static str {
-        match self {
-            Stage::Walk => "walk",
-            Stage::Unpack => "unpack",
-            Stage::Read => "read",
-            Stage::Store => "store",
-            Stage::Extract => "extract",
-            Stage::Index => "index",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Stage> {
-        Some(match code {
-            "walk" => Stage::Walk,
-            "unpack" => Stage::Unpack,
-            "read" => Stage::Read,
-            "store" => Stage::Store,
-            "extract" => Stage::Extract,
-            "index" => Stage::Index,
-            _ => return None,
-        })
+coded_enum! {
+    /// The step of ingest at which something went wrong.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum Stage {
+        /// Listing a folder or following a link.
+        Walk => "walk",
+        /// Reading members out of an archive.
+        Unpack => "unpack",
+        /// Reading and hashing a file's bytes.
+        Read => "read",
+        /// Copying the original into the content store.
+        Store => "store",
+        /// Turning bytes into text and metadata.
+        Extract => "extract",
+        /// Adding text to the search index.
+        Index => "index",
     }
 }
 
-impl fmt::Display for Stage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
-/// Why a file could not be (fully) processed: a small closed set, so that
-/// `trove status` can count failures by reason and tests can assert them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FailureReason {
-    /// Password-protected or encrypted content.
-    Encrypted,
-    /// The bytes do not form a valid file of the detected type (truncated, damaged).
-    Corrupt,
-    /// An archive member whose path climbs out of the archive (`../`, absolute).
-    PathTraversal,
-    /// A symbolic link pointing outside the ingested tree (or inside an archive).
-    LinkOutsideTree,
-    /// An archive that expands beyond the size or ratio limits.
-    DecompressionBomb,
-    /// Archives nested deeper than the depth limit.
-    TooDeep,
-    /// A file larger than the extraction limit: stored and hashed, not extracted.
-    TooLarge,
-    /// The file system refused to read or write.
-    Io,
-}
-
-impl FailureReason {
-    pub fn code(self) -> &'static str {
-        match self {
-            FailureReason::Encrypted => "encrypted",
-            FailureReason::Corrupt => "corrupt",
-            FailureReason::PathTraversal => "path_traversal",
-            FailureReason::LinkOutsideTree => "link_outside_tree",
-            FailureReason::DecompressionBomb => "decompression_bomb",
-            FailureReason::TooDeep => "too_deep",
-            FailureReason::TooLarge => "too_large",
-            FailureReason::Io => "io",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<FailureReason> {
-        Some(match code {
-            "encrypted" => FailureReason::Encrypted,
-            "corrupt" => FailureReason::Corrupt,
-            "path_traversal" => FailureReason::PathTraversal,
-            "link_outside_tree" => FailureReason::LinkOutsideTree,
-            "decompression_bomb" => FailureReason::DecompressionBomb,
-            "too_deep" => FailureReason::TooDeep,
-            "too_large" => FailureReason::TooLarge,
-            "io" => FailureReason::Io,
-            _ => return None,
-        })
-    }
-}
-
-impl fmt::Display for FailureReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+coded_enum! {
+    /// Why a file could not be (fully) processed: a small closed set, so that
+    /// `trove status` can count failures by reason and tests can assert them.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum FailureReason {
+        /// Password-protected or encrypted content.
+        Encrypted => "encrypted",
+        /// The bytes do not form a valid file of the detected type (truncated, damaged).
+        Corrupt => "corrupt",
+        /// An archive member whose path climbs out of the archive (`../`, absolute).
+        PathTraversal => "path_traversal",
+        /// A symbolic link pointing outside the ingested tree (or inside an archive).
+        LinkOutsideTree => "link_outside_tree",
+        /// An archive that expands beyond the size or ratio limits.
+        DecompressionBomb => "decompression_bomb",
+        /// Archives nested deeper than the depth limit.
+        TooDeep => "too_deep",
+        /// A file larger than the extraction limit: stored and hashed, not extracted.
+        TooLarge => "too_large",
+        /// The file system refused to read or write.
+        Io => "io",
     }
 }
 
@@ -113,12 +53,17 @@ impl fmt::Display for FailureReason {
 /// tells a person what happened and what to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
+    /// The ingest step that failed.
     pub stage: Stage,
+    /// The kind of failure, for counting and for tests.
     pub reason: FailureReason,
+    /// Plain-language explanation for the person running ingest: what
+    /// happened to this file and what they can do about it.
     pub message: String,
 }
 
 impl Failure {
+    /// A failure at `stage` for `reason`, explained by `message`.
     pub fn new(stage: Stage, reason: FailureReason, message: impl Into<String>) -> Self {
         Failure {
             stage,

@@ -1,42 +1,27 @@
-use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::coded_enum;
+
+/// [`FileKind`] from one table: each kind's code, MIME type and description.
 macro_rules! file_kinds {
     ($( $variant:ident => $code:literal, $mime:literal, $doc:literal; )*) => {
-        /// What a file is, judged by its content (never by its name alone).
-        ///
-        /// The `code` is the stable short name used in the catalog, the index
-        /// (`type:xlsx`) and JSON output.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum FileKind {
-            $( #[doc = $doc] $variant, )*
+        coded_enum! {
+            /// What a file is, judged by its content (never by its name alone).
+            ///
+            /// The `code` is the stable short name used in the catalog, the index
+            /// (`type:xlsx`) and JSON output.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum FileKind {
+                $( #[doc = $doc] $variant => $code, )*
+            }
         }
 
         impl FileKind {
-            /// Every kind, in declaration order.
-            pub const ALL: &'static [FileKind] = &[$(FileKind::$variant,)*];
-
-            /// The stable short name (`xlsx`, `pdf`, `jpeg` …).
-            pub fn code(self) -> &'static str {
-                match self { $(FileKind::$variant => $code,)* }
-            }
-
             /// The usual MIME type.
             pub fn mime(self) -> &'static str {
                 match self { $(FileKind::$variant => $mime,)* }
-            }
-        }
-
-        impl FromStr for FileKind {
-            type Err = String;
-
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s {
-                    $($code => Ok(FileKind::$variant),)*
-                    other => Err(format!("unknown file type {other:?}")),
-                }
             }
         }
     };
@@ -149,9 +134,11 @@ impl<'de> Deserialize<'de> for FileKind {
     }
 }
 
-impl fmt::Display for FileKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+impl FromStr for FileKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FileKind::from_code(s).ok_or_else(|| format!("unknown file type {s:?}"))
     }
 }
 
@@ -161,7 +148,7 @@ mod tests {
 
     #[test]
     fn every_code_parses_back_to_its_kind() {
-        for &kind in FileKind::ALL {
+        for kind in FileKind::ALL {
             assert_eq!(kind.code().parse::<FileKind>(), Ok(kind));
         }
     }

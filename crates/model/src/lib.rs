@@ -6,21 +6,25 @@
 
 mod access;
 mod blob;
+mod code;
 mod failure;
 mod kind;
 mod list;
 mod metadata;
 mod part;
 mod record;
+mod review;
 
 pub use access::{AuditEvent, Case, Membership, ParseRoleError, Role, User};
 pub use blob::{BlobId, ParseBlobIdError};
+pub use code::ParseCodeError;
 pub use failure::{Failure, FailureReason, Stage};
 pub use kind::FileKind;
 pub use list::{ExtraField, FieldScore, ListEntry, ListInfo, MatchCandidate, Review};
 pub use metadata::{Exif, GpsPosition, ImageFacts, Metadata};
 pub use part::{Part, PartKind};
 pub use record::{Flag, ListKind, RawCell, Record, RecordFields, RowRef, Sex, StatusCategory};
+pub use review::{ReviewDecision, SubjectKind, Verification, VerificationStatus};
 
 /// Separator between an archive's (or email's) logical path and the path of a
 /// member inside it, as in `leak/a.zip!/speeches/b.docx`.

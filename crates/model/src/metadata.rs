@@ -4,20 +4,29 @@ use serde::{Deserialize, Serialize};
 /// extractors fill in what the format records, and nothing is invented.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metadata {
+    /// The title the document gives itself (document properties, HTML `<title>`);
+    /// for an email, its Subject.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The author the document properties name (the creator, not the last person
+    /// to save it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
+    /// The subject or description field of the document properties (an HTML
+    /// page's description).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Creation time as the document states it (ISO 8601 where it can be parsed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
+    /// Last-saved time as the document states it (ISO 8601 where it can be parsed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modified: Option<String>,
     /// The program that wrote the file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub generator: Option<String>,
+    /// The language the document properties declare (`zh-CN`), not one detected
+    /// from the text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Pages of a PDF, slides of a presentation, sheets of a workbook.
@@ -29,12 +38,17 @@ pub struct Metadata {
     /// Email headers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Every recipient of the To header, as `Name <address>` (Outlook `.msg`
+    /// files give display names only).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub to: Vec<String>,
+    /// Every mailbox of the Cc header, as `Name <address>`.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub cc: Vec<String>,
+    /// The email's Message-ID header, without its angle brackets.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
+    /// Dimensions, EXIF and perceptual hash, for images only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageFacts>,
 }
@@ -63,8 +77,11 @@ fn leading_year(date: &str) -> Option<i32> {
 /// Facts about an image.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ImageFacts {
+    /// Width in pixels, from the image header; 0 when only EXIF could be read.
     pub width: u32,
+    /// Height in pixels, from the image header; 0 when only EXIF could be read.
     pub height: u32,
+    /// The EXIF fields found; all `None` when the image has no EXIF.
     pub exif: Exif,
     /// A 64-bit perceptual hash (gradient hash) as 16 hex digits, for finding
     /// the same picture re-encoded or resized. Never used to recognise faces.
@@ -75,8 +92,10 @@ pub struct ImageFacts {
 /// The EXIF fields investigators use to authenticate photos.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Exif {
+    /// Camera maker (EXIF Make), as written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub make: Option<String>,
+    /// Camera model (EXIF Model), as written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// BodySerialNumber (or the maker's serial tag when that is absent).
@@ -85,11 +104,14 @@ pub struct Exif {
     /// DateTimeOriginal exactly as written (`2018:03:01 09:15:00`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_time_original: Option<String>,
+    /// Where the photo was taken, when the GPS tags give a valid position.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gps: Option<GpsPosition>,
     /// ImageDescription / UserComment / XPComment text, decoded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The program that last wrote the image (EXIF Software): an editor here
+    /// suggests the photo was altered after it was taken.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub software: Option<String>,
 }
@@ -97,7 +119,9 @@ pub struct Exif {
 /// A position in decimal degrees (south and west negative).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct GpsPosition {
+    /// Degrees north of the equator, in [-90, 90].
     pub latitude: f64,
+    /// Degrees east of Greenwich, in [-180, 180].
     pub longitude: f64,
 }
 

@@ -1,43 +1,23 @@
 use serde::{Deserialize, Serialize};
 
-/// Where in a document a piece of text came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PartKind {
-    /// The whole text of a document that has no finer division.
-    Body,
-    /// A page of a PDF (1-based `index`).
-    Page,
-    /// A worksheet; `label` holds its name.
-    Sheet,
-    /// A slide of a presentation (1-based `index`).
-    Slide,
-    /// The headers and body of an email message.
-    Message,
-}
+use crate::coded_enum;
 
-impl PartKind {
-    /// The stable lowercase name used in the catalog and JSON.
-    pub fn code(self) -> &'static str {
-        match self {
-            PartKind::Body => "body",
-            PartKind::Page => "page",
-            PartKind::Sheet => "sheet",
-            PartKind::Slide => "slide",
-            PartKind::Message => "message",
-        }
-    }
-
-    /// Parses a [`PartKind::code`].
-    pub fn from_code(code: &str) -> Option<PartKind> {
-        Some(match code {
-            "body" => PartKind::Body,
-            "page" => PartKind::Page,
-            "sheet" => PartKind::Sheet,
-            "slide" => PartKind::Slide,
-            "message" => PartKind::Message,
-            _ => return None,
-        })
+coded_enum! {
+    /// Where in a document a piece of text came from. The code is the stable lowercase
+    /// name used in the catalog and JSON.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum PartKind {
+        /// The whole text of a document that has no finer division.
+        Body => "body",
+        /// A page of a PDF (1-based `index`).
+        Page => "page",
+        /// A worksheet; `label` holds its name.
+        Sheet => "sheet",
+        /// A slide of a presentation (1-based `index`).
+        Slide => "slide",
+        /// The headers and body of an email message.
+        Message => "message",
     }
 }
 
@@ -47,11 +27,14 @@ impl PartKind {
 /// that a line number in a sheet part is the row number (1-based) in the sheet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Part {
+    /// What sort of division of the document this is.
     pub kind: PartKind,
     /// 1-based position among parts of the same kind.
     pub index: u32,
     /// A name the document gives this part (a sheet's name), if any.
     pub label: Option<String>,
+    /// The extracted text of this part, as searched and shown (for a sheet, one
+    /// row a line with tab-separated cells).
     pub text: String,
 }
 

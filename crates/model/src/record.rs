@@ -5,16 +5,19 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::BlobId;
+use crate::coded_enum;
 
 /// Where a record came from: a row of a sheet part of a blob. Rows are 1-based, as a
 /// spreadsheet program shows them (for a CSV file: the line, the header being line 1).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct RowRef {
+    /// The spreadsheet or CSV file, by content hash.
     pub blob: BlobId,
     /// The sheet part's position among the blob's parts (0-based).
     pub part: u32,
     /// The sheet's name; `None` for a CSV file.
     pub sheet: Option<String>,
+    /// The row number (1-based) a spreadsheet program would show for the row.
     pub row: u32,
 }
 
@@ -28,22 +31,19 @@ impl RowRef {
     }
 }
 
-/// Sex as recorded in a row or encoded in a resident ID number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Sex {
-    Male,
-    Female,
+coded_enum! {
+    /// Sex as recorded in a row or encoded in a resident ID number.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum Sex {
+        /// Male (男).
+        Male => "male",
+        /// Female (女).
+        Female => "female",
+    }
 }
 
 impl Sex {
-    pub fn code(self) -> &'static str {
-        match self {
-            Sex::Male => "male",
-            Sex::Female => "female",
-        }
-    }
-
     /// The Chinese word, as lists write it.
     pub fn chinese(self) -> &'static str {
         match self {
@@ -53,53 +53,29 @@ impl Sex {
     }
 }
 
-/// What a status value (人员类别, 状态 …) means, whatever the words a clerk used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StatusCategory {
-    /// Held in a "vocational skills education and training centre" (camp).
-    TrainingCentre,
-    /// Held in a detention centre (看守所) or police custody.
-    DetentionCentre,
-    /// Sentenced and in prison.
-    Prison,
-    /// Held, place not said.
-    Detained,
-    /// Released from any of the above.
-    Released,
-    /// Not held, but watched or controlled (重点关注, 管控 …).
-    UnderWatch,
-    /// Not held and not watched.
-    Normal,
+coded_enum! {
+    /// What a status value (人员类别, 状态 …) means, whatever the words a clerk used.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum StatusCategory {
+        /// Held in a "vocational skills education and training centre" (camp).
+        TrainingCentre => "training_centre",
+        /// Held in a detention centre (看守所) or police custody.
+        DetentionCentre => "detention_centre",
+        /// Sentenced and in prison.
+        Prison => "prison",
+        /// Held, place not said.
+        Detained => "detained",
+        /// Released from any of the above.
+        Released => "released",
+        /// Not held, but watched or controlled (重点关注, 管控 …).
+        UnderWatch => "under_watch",
+        /// Not held and not watched.
+        Normal => "normal",
+    }
 }
 
 impl StatusCategory {
-    pub const ALL: [StatusCategory; 7] = [
-        StatusCategory::TrainingCentre,
-        StatusCategory::DetentionCentre,
-        StatusCategory::Prison,
-        StatusCategory::Detained,
-        StatusCategory::Released,
-        StatusCategory::UnderWatch,
-        StatusCategory::Normal,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            StatusCategory::TrainingCentre => "training_centre",
-            StatusCategory::DetentionCentre => "detention_centre",
-            StatusCategory::Prison => "prison",
-            StatusCategory::Detained => "detained",
-            StatusCategory::Released => "released",
-            StatusCategory::UnderWatch => "under_watch",
-            StatusCategory::Normal => "normal",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<StatusCategory> {
-        Self::ALL.into_iter().find(|c| c.code() == code)
-    }
-
     /// Whether the person is held (the numerator of a detention rate).
     pub fn is_detention(self) -> bool {
         matches!(
@@ -112,36 +88,28 @@ impl StatusCategory {
     }
 }
 
-/// What kind of list a table is: a population register lists everyone, held or not (the
-/// denominator of a detention rate); a detainee list lists only the held.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ListKind {
-    Register,
-    Detainees,
-    Other,
-}
-
-impl ListKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            ListKind::Register => "register",
-            ListKind::Detainees => "detainees",
-            ListKind::Other => "other",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<ListKind> {
-        [ListKind::Register, ListKind::Detainees, ListKind::Other]
-            .into_iter()
-            .find(|k| k.code() == code)
+coded_enum! {
+    /// What kind of list a table is: a population register lists everyone, held or not (the
+    /// denominator of a detention rate); a detainee list lists only the held.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum ListKind {
+        /// A population register: everyone, held or not.
+        Register => "register",
+        /// A list of the held only.
+        Detainees => "detainees",
+        /// Neither, or not known.
+        Other => "other",
     }
 }
 
 /// One cell of the row, verbatim, under the header of its column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawCell {
+    /// The column's header text as written (the column letter, `C`, when the header
+    /// cell is empty).
     pub header: String,
+    /// The cell's text exactly as read, untrimmed.
     pub value: String,
 }
 
@@ -165,33 +133,52 @@ pub struct RecordFields {
     pub id_number: Option<String>,
     /// Whether `id_number` passed every check (length, date, check digit).
     pub id_valid: bool,
+    /// The sex the row's own sex column states; never filled in from the ID number
+    /// (a disagreement is flagged instead).
     pub sex: Option<Sex>,
     /// The ethnic group's standard Chinese name (`维吾尔族`).
     pub ethnicity: Option<String>,
+    /// The birth date the row's own column states, when it gives a full day; never
+    /// filled in from the ID number (a disagreement is flagged instead).
     pub birth_date: Option<NaiveDate>,
     /// Age as written in the row (年龄), when there is such a column.
     pub age: Option<u32>,
+    /// County (县/市) from its own column, else parsed out of `address`.
     pub county: Option<String>,
+    /// Township (乡/镇) from its own column, else parsed out of `address`.
     pub township: Option<String>,
+    /// Village or neighbourhood (村/社区) from its own column, else parsed out of
+    /// `address`.
     pub village: Option<String>,
+    /// The address cell (住址, 户籍地址 …) as written.
     pub address: Option<String>,
     /// The status value as written.
     pub status_raw: Option<String>,
+    /// What `status_raw` means; `None` (and a flag) when the status table does not
+    /// know the words.
     pub status: Option<StatusCategory>,
+    /// Why the person is held or watched (收押原因, 主要问题 …), as written.
     pub reason: Option<String>,
+    /// The day detention began (收押时间, 入所时间 …), when the row gives a full day.
     pub detained_since: Option<NaiveDate>,
     /// Where the person is held or works (所在单位, 关押地点).
     pub place: Option<String>,
+    /// Telephone number as written, not normalised.
     pub phone: Option<String>,
 }
 
 /// One row of a person list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
+    /// The exact row of the exact file the record was read from.
     pub source: RowRef,
+    /// The kind of the table the row belongs to, decided for the whole table.
     pub list: ListKind,
+    /// Every cell of the row, verbatim: the evidence the fields were read from.
     pub raw: Vec<RawCell>,
+    /// What trove read from the row, normalised.
     pub fields: RecordFields,
+    /// Every problem found in the row; empty when none was.
     pub flags: Vec<Flag>,
 }
 

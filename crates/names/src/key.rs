@@ -1,6 +1,7 @@
 //! Phonetic forms and blocking keys, for finding candidate matches without comparing
 //! every pair of names.
 
+use crate::phonetic::consonant_class;
 use crate::structure::analyse;
 
 /// The phonetic forms of each part of a name, in written order (titles left out).
@@ -11,22 +12,6 @@ use crate::structure::analyse;
 /// ```
 pub fn phonetic_form(name: &str) -> Vec<Vec<String>> {
     analyse(name).parts.into_iter().map(|p| p.forms).collect()
-}
-
-/// Letters that stand for one consonant class in a skeleton: voicing pairs and the
-/// sounds Chinese transcription merges (r/l, m/n) fall together.
-pub(crate) fn consonant_class(c: char) -> Option<char> {
-    Some(match c {
-        'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'h' | 'v' => return None,
-        'b' | 'p' | 'f' => 'p',
-        'd' | 't' => 't',
-        'k' | 'g' | 'q' => 'k',
-        's' | 'z' => 's',
-        'j' | 'c' => 'j',
-        'r' | 'l' => 'r',
-        'm' | 'n' => 'n',
-        c => c,
-    })
 }
 
 /// The consonant skeleton of a folded form: vowels, h, w/v and y dropped, classes merged,

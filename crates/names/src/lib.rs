@@ -5,9 +5,9 @@
 //! are scored with an explanation.
 //!
 //! The way through: [`script`] detects and normalises, [`translit`] reads every script
-//! as Latin, [`phonetic`] folds Latin spellings (and pinyin) to one form, [`structure`]
-//! splits a name into parts and knows the variant groups, [`score`] pairs and scores the
-//! parts, [`key`] gives blocking keys.
+//! as Latin, [`phonetic`] folds Latin spellings (and pinyin) to one form, [`variants`]
+//! holds the variant groups, [`structure`] splits a name into parts, [`fast`] pairs and
+//! scores the parts, [`score`] explains that score, [`key`] gives blocking keys.
 //!
 //! ```
 //! use trove_names::{compare, Decision};
@@ -27,6 +27,7 @@ pub mod script;
 pub mod spellings;
 pub mod structure;
 pub mod translit;
+pub mod variants;
 pub mod xref;
 
 pub use fast::score_analysed;

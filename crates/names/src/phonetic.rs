@@ -87,20 +87,6 @@ pub fn fold(latin: &str) -> String {
     String::from_utf8(folded).unwrap_or_default()
 }
 
-/// Splits a known final suffix (from `data/variants.tsv`, already folded) off a folded
-/// form, when at least three letters remain: `tursunjan` → (`tursun`, Some(`jan`));
-/// the marker is the suffix's canonical spelling (pinyin `jiang` → `jan`).
-pub fn split_suffix(folded: &str) -> (String, Option<String>) {
-    for (spelling, canonical) in &crate::structure::variants().suffixes {
-        if let Some(stem) = folded.strip_suffix(spelling.as_str())
-            && stem.len() >= 3
-        {
-            return (stem.to_string(), Some(canonical.clone()));
-        }
-    }
-    (folded.to_string(), None)
-}
-
 fn syllables() -> &'static HashSet<&'static str> {
     static SYLLABLES: OnceLock<HashSet<&'static str>> = OnceLock::new();
     SYLLABLES.get_or_init(|| {
@@ -246,10 +232,7 @@ fn substitution_cost(x: u8, y: u8) -> f64 {
         } else {
             0.8
         }
-    } else if !vowel(x)
-        && !vowel(y)
-        && crate::key::consonant_class(x as char) == crate::key::consonant_class(y as char)
-    {
+    } else if !vowel(x) && !vowel(y) && consonant_class(x as char) == consonant_class(y as char) {
         0.5
     } else {
         1.0
@@ -298,4 +281,20 @@ pub fn weighted_similarity(a: &str, b: &str) -> f64 {
         prev = row;
     }
     (1.0 - prev[b.len()] / longest as f64).max(0.0)
+}
+
+/// Letters that stand for one consonant class in a skeleton: voicing pairs and the
+/// sounds Chinese transcription merges (r/l, m/n) fall together.
+pub(crate) fn consonant_class(c: char) -> Option<char> {
+    Some(match c {
+        'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'h' | 'v' => return None,
+        'b' | 'p' | 'f' => 'p',
+        'd' | 't' => 't',
+        'k' | 'g' | 'q' => 'k',
+        's' | 'z' => 's',
+        'j' | 'c' => 'j',
+        'r' | 'l' => 'r',
+        'm' | 'n' => 'n',
+        c => c,
+    })
 }

@@ -8,26 +8,20 @@
 //! shared common part (Memet) cannot carry two different people to a match, then
 //! multiplied by `1 - penalty` for each part left without a partner.
 
-use crate::phonetic::weighted_similarity;
-use crate::structure::{NameAnalysis, analyse};
+pub use crate::fast::{
+    EXTRA_PART_PENALTY, MISSING_FATHER_PENALTY, SIMILARITY_FLOOR, SUFFIX_PENALTY, part_similarity,
+};
+use crate::fast::{
+    Matrix, best_alignment, combine, less_suffix_penalty, mean_and_weakest, unpaired_penalties,
+};
+use crate::structure::{MAX_PARTS, NameAnalysis, analyse};
 use serde::Serialize;
 use std::fmt;
 
-/// Raw part similarity that counts as nothing in common (see [`part_similarity`]).
-pub const SIMILARITY_FLOOR: f64 = 0.5;
 /// Score at or above which two names are a [`Decision::Match`].
 pub const MATCH_THRESHOLD: f64 = 0.85;
 /// Score at or above which two names are a [`Decision::Possible`] match.
 pub const POSSIBLE_THRESHOLD: f64 = 0.70;
-/// Penalty when one name has a single part and the other more: the father's name is
-/// missing, so a perfect given name alone scores 0.8, a possible match at best.
-pub const MISSING_FATHER_PENALTY: f64 = 0.20;
-/// Penalty for each further part without a partner (a grandfather's name written on
-/// one side only).
-pub const EXTRA_PART_PENALTY: f64 = 0.05;
-/// Penalty for a pair where only one part carries a suffix marker (Tursun / Tursunjan).
-pub const SUFFIX_PENALTY: f64 = 0.02;
-
 /// What the score says about two names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Decision {
@@ -35,6 +29,7 @@ pub enum Decision {
     Match,
     /// Worth a look by a person (score ≥ [`POSSIBLE_THRESHOLD`]).
     Possible,
+    /// Not the same name (score below [`POSSIBLE_THRESHOLD`]).
     NoMatch,
 }
 
@@ -60,6 +55,7 @@ pub struct PairScore {
     pub b: usize,
     /// The forms that scored best.
     pub form_a: String,
+    /// The second name's form that scored best.
     pub form_b: String,
     /// [`part_similarity`] of those forms, less the suffix penalty.
     pub score: f64,
@@ -71,11 +67,17 @@ pub struct PairScore {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Penalty {
     /// One name is a single part; the other's father's name has no partner.
-    MissingFatherName { amount: f64 },
+    MissingFatherName {
+        /// What the penalty takes off (see [`Penalty::amount`]).
+        amount: f64,
+    },
     /// A further part without a partner (index in the name it belongs to).
     UnpairedPart {
+        /// Whether the part is in the first name (else the second).
         in_first: bool,
+        /// Index of the part in its name.
         part: usize,
+        /// What the penalty takes off (see [`Penalty::amount`]).
         amount: f64,
     },
 }
@@ -83,8 +85,11 @@ pub enum Penalty {
 /// How a score came about: both names analysed, the pairs, the penalties.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MatchExplanation {
+    /// The first name, analysed.
     pub a: NameAnalysis,
+    /// The second name, analysed.
     pub b: NameAnalysis,
+    /// The aligned part pairs, by the first name's part.
     pub pairs: Vec<PairScore>,
     /// Whether the parts were paired out of written order (given and father's name swapped).
     pub reordered: bool,
@@ -92,6 +97,7 @@ pub struct MatchExplanation {
     pub mean: f64,
     /// The weakest pair's score.
     pub weakest: f64,
+    /// The penalties for parts left unpaired, first name's parts first.
     pub penalties: Vec<Penalty>,
 }
 
@@ -100,7 +106,9 @@ pub struct MatchExplanation {
 pub struct Comparison {
     /// In [0, 1]; 1 is the same phonetic forms part for part.
     pub score: f64,
+    /// [`Decision::from_score`] of the score.
     pub decision: Decision,
+    /// How the score came about.
     pub explanation: MatchExplanation,
 }
 
@@ -119,32 +127,34 @@ pub fn compare(a: &str, b: &str) -> Comparison {
 /// Compares two names analysed before: when one name is compared with many (a list
 /// entry against every candidate in its block), analyse each name once and call this.
 pub fn compare_analysed(a: NameAnalysis, b: NameAnalysis) -> Comparison {
-    let matrix: Vec<Vec<PairScore>> = (0..a.parts.len())
-        .map(|i| {
-            (0..b.parts.len())
-                .map(|j| pair_score(&a, i, &b, j))
-                .collect()
-        })
+    let (n, m) = (a.parts.len().min(MAX_PARTS), b.parts.len().min(MAX_PARTS));
+    let explained: Vec<Vec<PairScore>> = (0..n)
+        .map(|i| (0..m).map(|j| pair_score(&a, i, &b, j)).collect())
         .collect();
-    let pairs = best_alignment(&matrix, a.parts.len(), b.parts.len());
-    let reordered = pairs.windows(2).any(|w| w[1].b < w[0].b);
-    let (mean, weakest) = if pairs.is_empty() {
-        (0.0, 0.0)
-    } else {
-        let sum: f64 = pairs.iter().map(|p| p.score).sum();
-        let weakest = pairs.iter().map(|p| p.score).fold(f64::INFINITY, f64::min);
-        (sum / pairs.len() as f64, weakest)
+    // The alignment is searched by the fast path on the bare scores, so the explained
+    // pairing and score are the fast path's by construction.
+    let mut matrix: Matrix = [[0.0; MAX_PARTS]; MAX_PARTS];
+    for (row, explained_row) in matrix.iter_mut().zip(&explained) {
+        for (cell, pair) in row.iter_mut().zip(explained_row) {
+            *cell = pair.score;
+        }
+    }
+    let (mut pairs, k): (Vec<PairScore>, usize) = match best_alignment(&matrix, n, m) {
+        Some((aligned, k)) => (
+            aligned[..k]
+                .iter()
+                .map(|&(i, j)| explained[i][j].clone())
+                .collect(),
+            k,
+        ),
+        None => (Vec::new(), 0),
     };
-    let penalties = penalties(&a, &b, &pairs);
-    let factor: f64 = penalties
-        .iter()
-        .map(|p| match p {
-            Penalty::MissingFatherName { amount } | Penalty::UnpairedPart { amount, .. } => {
-                1.0 - amount
-            }
-        })
-        .product();
-    let score = ((mean + weakest) / 2.0 * factor).clamp(0.0, 1.0);
+    pairs.sort_by_key(|p| p.a);
+    let reordered = pairs.windows(2).any(|w| w[1].b < w[0].b);
+    let (mean, weakest) = mean_and_weakest(pairs.iter().map(|p| p.score));
+    let penalties = penalties(n, m, k, &pairs);
+    let factor: f64 = penalties.iter().map(|p| 1.0 - p.amount()).product();
+    let score = combine(mean, weakest, factor);
     Comparison {
         score,
         decision: Decision::from_score(score),
@@ -174,11 +184,7 @@ fn pair_score(a: &NameAnalysis, i: usize, b: &NameAnalysis, j: usize) -> PairSco
     }
     best.2 = best.2.max(0.0);
     let suffix_differs = pa.suffix.is_some() != pb.suffix.is_some();
-    let score = if suffix_differs {
-        (best.2 - SUFFIX_PENALTY).max(0.0)
-    } else {
-        best.2
-    };
+    let score = less_suffix_penalty(best.2, suffix_differs);
     PairScore {
         a: i,
         b: j,
@@ -189,90 +195,44 @@ fn pair_score(a: &NameAnalysis, i: usize, b: &NameAnalysis, j: usize) -> PairSco
     }
 }
 
-/// Similarity of two phonetic forms: the mean of Jaro-Winkler (strsim) and the
-/// phonetically weighted normalised Levenshtein similarity, with everything at or below
-/// [`SIMILARITY_FLOOR`] mapped to 0 and the rest stretched over [0, 1]: names that share
-/// nothing still share half their letters' positions, so raw similarities start high.
-pub fn part_similarity(a: &str, b: &str) -> f64 {
-    let raw = (strsim::jaro_winkler(a, b) + weighted_similarity(a, b)) / 2.0;
-    ((raw - SIMILARITY_FLOOR) / (1.0 - SIMILARITY_FLOOR)).clamp(0.0, 1.0)
-}
-
-/// The pairing of parts with the highest total score; among equal totals, the one
-/// closest to written order. Names have at most [`crate::structure::MAX_PARTS`] parts,
-/// so every pairing is tried (at most 5! = 120).
-fn best_alignment(matrix: &[Vec<PairScore>], n: usize, m: usize) -> Vec<PairScore> {
-    // (total score, distance from written order, pairs of part indexes)
-    type Candidate = (f64, usize, Vec<(usize, usize)>);
-    let mut best: Option<Candidate> = None;
-    for injection in injections(n.min(m), n.max(m)) {
-        let pairs: Vec<(usize, usize)> = injection
-            .into_iter()
-            .enumerate()
-            .map(|(s, l)| if n <= m { (s, l) } else { (l, s) })
-            .collect();
-        let total: f64 = pairs.iter().map(|&(i, j)| matrix[i][j].score).sum();
-        let disorder: usize = pairs.iter().map(|&(i, j)| i.abs_diff(j)).sum();
-        let better = match &best {
-            None => true,
-            Some((t, d, _)) => total > t + 1e-12 || ((total - t).abs() <= 1e-12 && disorder < *d),
-        };
-        if better {
-            best = Some((total, disorder, pairs));
-        }
-    }
-    let mut pairs: Vec<PairScore> = best
-        .map(|(_, _, p)| p.into_iter().map(|(i, j)| matrix[i][j].clone()).collect())
-        .unwrap_or_default();
-    pairs.sort_by_key(|p| p.a);
-    pairs
-}
-
-/// Every injective map from `0..k` into `0..m`, as the list of images.
-fn injections(k: usize, m: usize) -> Vec<Vec<usize>> {
-    let mut out: Vec<Vec<usize>> = vec![Vec::new()];
-    for _ in 0..k {
-        let mut next = Vec::new();
-        for prefix in &out {
-            for l in (0..m).filter(|l| !prefix.contains(l)) {
-                let mut longer = prefix.clone();
-                longer.push(l);
-                next.push(longer);
-            }
-        }
-        out = next;
-    }
-    out
-}
-
-fn penalties(a: &NameAnalysis, b: &NameAnalysis, pairs: &[PairScore]) -> Vec<Penalty> {
-    let mut out = Vec::new();
-    let (n, m) = (a.parts.len(), b.parts.len());
+/// The penalties of the parts left unpaired, first name's parts before the second's,
+/// with the amounts [`unpaired_penalties`] gives.
+fn penalties(n: usize, m: usize, k: usize, pairs: &[PairScore]) -> Vec<Penalty> {
     if pairs.is_empty() {
-        return out;
+        return Vec::new();
     }
-    let single = n.min(m) == 1 && n.max(m) > 1;
-    let mut first_unpaired = true;
-    for (in_first, count, paired) in [
-        (true, n, pairs.iter().map(|p| p.a).collect::<Vec<_>>()),
-        (false, m, pairs.iter().map(|p| p.b).collect()),
-    ] {
-        for part in (0..count).filter(|i| !paired.contains(i)) {
-            if single && first_unpaired {
-                out.push(Penalty::MissingFatherName {
-                    amount: MISSING_FATHER_PENALTY,
-                });
+    let unpaired_first = (0..n)
+        .filter(|i| !pairs.iter().any(|p| p.a == *i))
+        .map(|part| (true, part));
+    let unpaired_second = (0..m)
+        .filter(|j| !pairs.iter().any(|p| p.b == *j))
+        .map(|part| (false, part));
+    let single = k == 1 && n.max(m) > 1;
+    unpaired_first
+        .chain(unpaired_second)
+        .zip(unpaired_penalties(n, m, k))
+        .enumerate()
+        .map(|(index, ((in_first, part), amount))| {
+            if single && index == 0 {
+                Penalty::MissingFatherName { amount }
             } else {
-                out.push(Penalty::UnpairedPart {
+                Penalty::UnpairedPart {
                     in_first,
                     part,
-                    amount: EXTRA_PART_PENALTY,
-                });
+                    amount,
+                }
             }
-            first_unpaired = false;
+        })
+        .collect()
+}
+
+impl Penalty {
+    /// How much the penalty takes off: the score is multiplied by `1 - amount`.
+    pub fn amount(&self) -> f64 {
+        match self {
+            Penalty::MissingFatherName { amount } | Penalty::UnpairedPart { amount, .. } => *amount,
         }
     }
-    out
 }
 
 impl fmt::Display for Comparison {
@@ -339,5 +299,41 @@ impl fmt::Display for Comparison {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score_analysed;
+
+    /// The explanation adds up: its pairs give its mean and weakest pair, and those with
+    /// its penalties give the score, which is the fast path's score.
+    #[test]
+    fn the_explanation_adds_up_to_the_fast_score() {
+        for &(a, b) in crate::fast::EVERY_STEP {
+            let c = compare(a, b);
+            let e = &c.explanation;
+            let scores: Vec<f64> = e.pairs.iter().map(|p| p.score).collect();
+            if !scores.is_empty() {
+                let mean = scores.iter().sum::<f64>() / scores.len() as f64;
+                let weakest = scores.iter().copied().fold(f64::INFINITY, f64::min);
+                assert!((e.mean - mean).abs() < 1e-12, "{a} ~ {b}");
+                assert!((e.weakest - weakest).abs() < 1e-12, "{a} ~ {b}");
+            }
+            let factor: f64 = e.penalties.iter().map(|p| 1.0 - p.amount()).product();
+            let total = ((e.mean + e.weakest) / 2.0 * factor).clamp(0.0, 1.0);
+            let fast = score_analysed(&e.a, &e.b);
+            assert!(
+                (total - c.score).abs() < 1e-12,
+                "{a} ~ {b}: {total} vs {}",
+                c.score
+            );
+            assert!(
+                (fast - c.score).abs() < 1e-12,
+                "{a} ~ {b}: {fast} vs {}",
+                c.score
+            );
+        }
     }
 }

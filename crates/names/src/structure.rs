@@ -2,124 +2,22 @@
 //! set apart, Abdu- prefixes and -jan suffixes recognised, variant groups from
 //! `data/variants.tsv`, and each part's script, readings and phonetic forms.
 
-use crate::phonetic::{fold, pinyin_variants, split_suffix};
+use crate::phonetic::{fold, pinyin_variants};
 use crate::script::{Script, detect, normalize};
 use crate::translit;
+pub use crate::variants::{Variants, split_suffix, variants};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
 
 /// Most parts looked at in one name; police files and relatives rarely write more than
 /// given name, father's and grandfather's names.
 pub const MAX_PARTS: usize = 5;
-
-/// The variant table `data/variants.tsv`, every spelling folded.
-#[derive(Debug)]
-pub struct Variants {
-    /// Folded spelling → folded canonical name of its group.
-    names: HashMap<String, String>,
-    /// (folded spelling, folded canonical) of prefixes, longest spelling first.
-    prefixes: Vec<(String, String)>,
-    /// (folded spelling, folded canonical) of suffix markers, longest spelling first.
-    pub(crate) suffixes: Vec<(String, String)>,
-    titles: HashSet<String>,
-}
-
-/// The variant table, read once.
-pub fn variants() -> &'static Variants {
-    static VARIANTS: OnceLock<Variants> = OnceLock::new();
-    VARIANTS.get_or_init(|| parse_variants(include_str!("../data/variants.tsv")))
-}
-
-/// A spelling folded as a part's forms are: plain, and through pinyin.
-fn folded_spellings(spelling: &str) -> Vec<String> {
-    let mut out = vec![fold(spelling)];
-    out.extend(pinyin_variants(spelling).iter().map(|p| fold(p)));
-    out.dedup();
-    out
-}
-
-fn parse_variants(text: &str) -> Variants {
-    let mut v = Variants {
-        names: HashMap::new(),
-        prefixes: Vec::new(),
-        suffixes: Vec::new(),
-        titles: HashSet::new(),
-    };
-    for line in text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-    {
-        let mut cols = line.split('\t');
-        let (Some(kind), Some(canonical), Some(spellings)) =
-            (cols.next(), cols.next(), cols.next())
-        else {
-            continue;
-        };
-        let canonical = fold(canonical);
-        let spellings = spellings.split(',').flat_map(folded_spellings);
-        match kind {
-            "name" => {
-                for s in spellings.chain([canonical.clone()]) {
-                    v.names.insert(s, canonical.clone());
-                }
-            }
-            "prefix" => {
-                for s in spellings {
-                    v.prefixes.push((s, canonical.clone()));
-                }
-            }
-            "suffix" => {
-                for s in spellings.chain([canonical.clone()]) {
-                    v.suffixes.push((s, canonical.clone()));
-                }
-            }
-            "title" => v.titles.extend(spellings),
-            _ => {}
-        }
-    }
-    v.prefixes.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
-    v.prefixes.dedup();
-    v.suffixes.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
-    v.suffixes.dedup();
-    v
-}
-
-impl Variants {
-    /// The canonical form of the variant group a folded form belongs to.
-    pub fn canonical(&self, folded: &str) -> Option<&str> {
-        self.names.get(folded).map(String::as_str)
-    }
-
-    /// Rewrites a prefix spelling at the start of a folded form to its canonical one
-    /// (abudureim → abdureim). Spellings that already begin with the canonical (abdul-,
-    /// abdur-) are left, so the assimilated consonant of Abdul-la, Abdur-ehim stays.
-    pub fn rewrite_prefix(&self, folded: &str) -> String {
-        for (spelling, canonical) in &self.prefixes {
-            if spelling.starts_with(canonical.as_str()) {
-                continue;
-            }
-            if let Some(rest) = folded.strip_prefix(spelling.as_str())
-                && rest.len() >= 2
-            {
-                return format!("{canonical}{rest}");
-            }
-        }
-        folded.to_string()
-    }
-
-    fn is_prefix(&self, folded: &str) -> bool {
-        self.prefixes
-            .iter()
-            .any(|(s, c)| s == folded || c == folded)
-    }
-}
 
 /// One part of a name, analysed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PartAnalysis {
     /// The part as written (normalised).
     pub text: String,
+    /// The script the part is written in, which decides how it is read.
     pub script: Script,
     /// Latin readings (ULY for Arabic and Cyrillic, the han module's for Han).
     pub readings: Vec<String>,
@@ -133,7 +31,10 @@ pub struct PartAnalysis {
 /// A name split into parts, in the order written.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NameAnalysis {
+    /// The name exactly as given to [`analyse`], before normalisation.
     pub input: String,
+    /// The parts compared, at most [`MAX_PARTS`]: titles removed, an Abdu- prefix
+    /// fused with the token after it, a standalone -jan joined to the token before.
     pub parts: Vec<PartAnalysis>,
     /// Honorifics set apart (Haji), as written.
     pub titles: Vec<String>,

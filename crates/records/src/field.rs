@@ -7,28 +7,49 @@ use std::str::FromStr;
 /// them) but fill no field; their cells stay in the raw row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
+    /// The row's serial number within the list (序号, 编号); fills nothing.
     Number,
+    /// The person's name (姓名); fills `name`.
     Name,
+    /// The resident ID number (身份证号); fills `id_number` and `id_valid`, and is
+    /// checked against sex, birth date and age.
     IdNumber,
+    /// Sex as the row states it (性别); fills `sex`.
     Sex,
+    /// Ethnic group (民族); fills `ethnicity` under its standard Chinese name.
     Ethnicity,
+    /// Birth date as the row states it (出生日期); fills `birth_date`.
     BirthDate,
+    /// Age in years as written (年龄); fills `age`.
     Age,
+    /// A free-text address (住址, 户籍地址); fills `address`, and county, township
+    /// and village where the row has no column of their own.
     Address,
+    /// County or county-level city (县市); fills `county`.
     County,
+    /// Township or town (乡镇); fills `township`.
     Township,
+    /// Village or urban neighbourhood (村, 社区); fills `village`.
     Village,
+    /// The person's category or situation (人员类别, 状态); fills `status_raw`
+    /// and, through `data/status.tsv`, `status`.
     Status,
+    /// Why the person is held or watched (收押原因, 主要问题); fills `reason`.
     Reason,
+    /// The day detention began (收押时间, 入所时间); fills `detained_since`.
     DetainedSince,
+    /// Where the person is held or works (关押地点, 所在单位); fills `place`.
     Place,
+    /// Telephone number (联系电话); fills `phone` as written.
     Phone,
+    /// Free-text remarks (备注); fills nothing.
     Remark,
     /// A mapping file says: leave this column out of the fields (it stays in the raw row).
     Ignore,
 }
 
 impl Field {
+    /// Every field, `Ignore` included; parsing a code searches this list.
     pub const ALL: [Field; 18] = [
         Field::Number,
         Field::Name,
@@ -50,6 +71,8 @@ impl Field {
         Field::Ignore,
     ];
 
+    /// The snake_case name mapping files use for the field (`id_number`), the same
+    /// as the first column of `data/headers.tsv`; [`FromStr`] parses it back.
     pub fn code(self) -> &'static str {
         match self {
             Field::Number => "number",

@@ -52,6 +52,8 @@ pub struct Header {
     pub index: usize,
     /// The header text of every column, verbatim.
     pub titles: Vec<String>,
+    /// The field each column fills, parallel to `titles`; `None` where neither a
+    /// synonym nor a mapping rule names the column (its cells stay only in the raw row).
     pub fields: Vec<Option<Field>>,
 }
 

@@ -51,21 +51,36 @@ const PLACE_HEADERS: &[&str] = &[
 /// Which column holds what.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListMap {
+    /// Header of the name column, matched exactly after trimming; `None` to look for
+    /// a known name header (`name`, `姓名`, `isim` …).
     pub name: Option<String>,
+    /// Header of the birth date or birth year column; `None` to look for a known one.
     pub birth: Option<String>,
+    /// Header of the sex column; `None` to look for a known one.
     pub sex: Option<String>,
+    /// Header of the home place column (birthplace, hometown, address); `None` to
+    /// look for a known one.
     pub place: Option<String>,
 }
 
 /// A list that cannot be read as asked.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ListError {
+    /// The `--map` text (given whole) is not `field=COLUMN` pairs of known fields.
     #[error(
         "`--map {0}`: write field=COLUMN pairs separated by commas, fields name, birth, sex, place"
     )]
     BadMap(String),
+    /// The map names a column the list's header does not have.
     #[error("no column `{column}` in the list (its columns: {columns})")]
-    NoSuchColumn { column: String, columns: String },
+    NoSuchColumn {
+        /// The column header the map asked for.
+        column: String,
+        /// Every header of the list, comma-separated, to show the user what exists.
+        columns: String,
+    },
+    /// No column was given as the name column and none has a known name header;
+    /// holds the list's headers, comma-separated.
     #[error("no name column found (columns: {0}); say which with --map name=COLUMN")]
     NoNameColumn(String),
 }

@@ -23,10 +23,17 @@ use crate::field::Field;
 /// A mapping file that could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum MappingError {
+    /// The text is not TOML, or has keys or types a mapping file does not.
     #[error("the mapping file is not valid TOML for trove: {0}")]
     Toml(#[from] toml::de::Error),
+    /// A `[[sheet]]` rule parsed but says something impossible.
     #[error("rule {rule} of the mapping file: {problem}")]
-    Rule { rule: usize, problem: String },
+    Rule {
+        /// 1-based position of the rule among the file's `[[sheet]]` tables.
+        rule: usize,
+        /// What is wrong (no selector, an unknown kind or field, `header_row = 0`).
+        problem: String,
+    },
 }
 
 /// Every rule of a mapping file, in order: the first rule that matches a sheet applies.
@@ -40,12 +47,18 @@ pub struct Mapping {
 /// One `[[sheet]]` rule.
 #[derive(Debug, Clone, Default)]
 pub struct Rule {
+    /// Matches when any path the blob was seen at fits this pattern (`*` and `?`
+    /// wildcards, see [`wildcard_match`]).
     pub path: Option<String>,
+    /// Matches blobs whose id starts with this prefix, lower-cased.
     pub blob: Option<String>,
+    /// Matches only the sheet of exactly this name.
     pub sheet: Option<String>,
     /// 0-based header row index.
     pub header_row: Option<usize>,
+    /// The list kind to give the sheet's records instead of guessing it.
     pub kind: Option<ListKind>,
+    /// Read no records from matching sheets.
     pub skip: bool,
     /// Columns by normalised header text or by letter (`C`), to a field.
     pub columns: Vec<(ColumnKey, Field)>,

@@ -8,6 +8,7 @@ use crate::resident_id::find_ids;
 /// A resident ID number found on a photo, and where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PhotoLink {
+    /// The valid 18-character number, in canonical form (upper-case `X`).
     pub id_number: String,
     /// `file name` or the EXIF field it was read from.
     pub via: String,

@@ -41,6 +41,7 @@ pub struct Region {
     pub code: String,
     /// The division's name while the code carried it (`特克斯县`).
     pub name: String,
+    /// Province, prefecture or county, read from the code's trailing zeros.
     pub level: Level,
     /// The prefecture-level division a county-level one belonged to (`伊犁哈萨克自治州`);
     /// `None` for provinces, for prefectures themselves, and for counties governed directly
@@ -53,6 +54,8 @@ pub struct Region {
 }
 
 impl Region {
+    /// Whether the code names a county-level division, the level an ID number's
+    /// region code should have.
     pub fn is_county(&self) -> bool {
         self.level == Level::County
     }
@@ -78,8 +81,11 @@ impl fmt::Display for Region {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// Province-level (省, 自治区, 直辖市): a code ending `0000`.
     Province,
+    /// Prefecture-level (地区, 自治州, 地级市): a code ending `00`.
     Prefecture,
+    /// County-level (县, 县级市, 市辖区): any other code.
     County,
 }
 
@@ -113,7 +119,12 @@ pub enum InUse {
     /// Known only from the gb2260 crate's revisions of the standard (2002-12 to 2016-07):
     /// the first and last revision listing the code with this name. The code may be older
     /// than the first when that is 2002-12, and still in use when the last is 2016-07.
-    Gb2260 { first: Revision, last: Revision },
+    Gb2260 {
+        /// The earliest revision that lists the code with this name.
+        first: Revision,
+        /// The latest revision that lists the code with this name.
+        last: Revision,
+    },
 }
 
 impl InUse {

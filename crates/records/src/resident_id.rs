@@ -56,8 +56,13 @@ pub struct DecodedId {
     /// What the region code named for someone born in the birth year
     /// ([`regions::region_for_birth_year`]), or its latest name without a birth date.
     pub region: Option<Region>,
+    /// The birth date the number encodes (digits 7–14; for a 15-digit number, `19`
+    /// and digits 7–12); `None` when those digits are no possible date.
     pub birth_date: Option<NaiveDate>,
+    /// The sex the number encodes: odd 17th digit male, even female (15th digit
+    /// of a 15-digit number); `None` when the text has no number's shape.
     pub sex: Option<Sex>,
+    /// Everything wrong or doubtful, in the order found; empty for a sound number.
     pub problems: Vec<IdProblem>,
 }
 

@@ -13,11 +13,15 @@ use crate::row::build_record;
 /// tell a register from a list of the held, and mapping rules match them).
 #[derive(Debug, Clone, Copy)]
 pub struct SheetInput<'a> {
+    /// The blob the sheet belongs to; records point back to it.
     pub blob: &'a BlobId,
     /// The part's position among the blob's parts.
     pub part: u32,
+    /// The sheet's name in its workbook; `None` for a CSV.
     pub sheet: Option<&'a str>,
+    /// The part's text: one row a line, cells separated by tabs.
     pub text: &'a str,
+    /// Every path the blob was seen at, relative to its ingest root.
     pub paths: &'a [String],
 }
 
@@ -26,7 +30,10 @@ pub struct SheetInput<'a> {
 pub struct SheetRecords {
     /// 1-based row of the header, when the sheet is a person list.
     pub header_row: Option<u32>,
+    /// The kind of list the whole sheet is (from the mapping rule or guessed);
+    /// `None` when the sheet is not a person list.
     pub list: Option<ListKind>,
+    /// One record per row below the header that holds a person, in row order.
     pub records: Vec<Record>,
 }
 

@@ -15,7 +15,9 @@ use crate::StoreError;
 /// because it is what courts, journalists and other tools most often quote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContentHashes {
+    /// The BLAKE3 hash, which names the blob.
     pub blake3: BlobId,
+    /// The SHA-256 hash, lowercase hex.
     pub sha256: String,
 }
 
@@ -49,7 +51,9 @@ impl DualHasher {
 /// A blob once it is in the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredBlob {
+    /// The content's two hashes.
     pub hashes: ContentHashes,
+    /// Length in bytes.
     pub size: u64,
     /// False when the store already held this content.
     pub newly_written: bool,
@@ -76,6 +80,7 @@ impl BlobStore {
         self.dir.join(&hex[..2]).join(hex)
     }
 
+    /// Whether the store holds this blob.
     pub fn contains(&self, id: &BlobId) -> bool {
         self.path_of(id).is_file()
     }

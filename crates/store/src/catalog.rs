@@ -14,7 +14,9 @@ pub struct SourceFile {
     pub root: String,
     /// Relative to `root`, with `/` separators.
     pub path: String,
+    /// Length in bytes when it was read.
     pub size: u64,
+    /// Modification time, nanoseconds since the Unix epoch.
     pub mtime_ns: i64,
 }
 
@@ -22,23 +24,31 @@ pub struct SourceFile {
 /// failure it produced is committed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceState {
+    /// Length in bytes when it was last read.
     pub size: u64,
+    /// Modification time then, nanoseconds since the Unix epoch.
     pub mtime_ns: i64,
+    /// Everything it produced is committed; false after an interrupted run.
     pub done: bool,
 }
 
 /// Content seen for the first time.
 #[derive(Debug, Clone)]
 pub struct NewBlob {
+    /// Its BLAKE3 id and SHA-256.
     pub hashes: ContentHashes,
+    /// Length in bytes.
     pub size: u64,
+    /// The type detected from its bytes.
     pub kind: FileKind,
 }
 
 /// One place a blob was seen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Occurrence {
+    /// The content found there.
     pub blob: BlobId,
+    /// The ingested folder it was found under, absolute.
     pub root: String,
     /// Relative to root; `!/` enters an archive or an email.
     pub path: String,
@@ -52,11 +62,15 @@ pub struct Occurrence {
 /// The result of running (or not running) an extractor on a blob.
 #[derive(Debug, Clone)]
 pub enum ExtractionOutcome {
+    /// Text, metadata and perhaps a thumbnail were extracted.
     Extracted {
+        /// Pages, sheets, slides or message bodies, in order.
         parts: Vec<Part>,
         /// Boxed: metadata is large and the other outcomes carry nothing.
         metadata: Box<Metadata>,
+        /// A small JPEG of an image document.
         thumbnail: Option<Vec<u8>>,
+        /// Text was cut at the extraction limit.
         truncated: bool,
     },
     /// No extractor exists for the kind: catalogued with hash and type only.
@@ -81,12 +95,15 @@ impl ExtractionOutcome {
 /// A recorded failure with the place it happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FailureRow {
+    /// The ingested folder, absolute.
     pub root: String,
     /// The file on disk whose processing met the failure.
     pub source: String,
     /// The logical path that failed (a member path inside `source` for archives).
     pub path: String,
+    /// The content that failed, when it was read far enough to be hashed.
     pub blob: Option<BlobId>,
+    /// Stage, reason and message.
     pub failure: Failure,
 }
 
@@ -94,15 +111,20 @@ pub struct FailureRow {
 /// an interruption never leaves half of it.
 #[derive(Debug, Default)]
 pub struct WriteBatch {
+    /// Content seen for the first time.
     pub blobs: Vec<NewBlob>,
+    /// (blob, extractor version, outcome) for each blob extracted.
     pub extractions: Vec<(BlobId, u32, ExtractionOutcome)>,
+    /// Places blobs were seen.
     pub occurrences: Vec<Occurrence>,
+    /// Files that could not be read, unpacked or extracted.
     pub failures: Vec<FailureRow>,
     /// Sources now complete: skipped by the next ingest unless they change.
     pub sources_done: Vec<SourceFile>,
 }
 
 impl WriteBatch {
+    /// True when committing it would change nothing.
     pub fn is_empty(&self) -> bool {
         self.blobs.is_empty()
             && self.extractions.is_empty()
@@ -137,48 +159,70 @@ impl WriteBatch {
 /// What ingest needs to know of a blob before working on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlobState {
+    /// The type detected from its bytes.
     pub kind: FileKind,
+    /// Extraction status: `extracted`, `unsupported`, `failed`, `skipped` or `pending`.
     pub status: String,
+    /// The extractor version that produced its text; older ones are re-run.
     pub extractor_version: Option<u32>,
 }
 
 /// A document as `trove show` and the index see it.
 #[derive(Debug, Clone)]
 pub struct DocumentView {
+    /// BLAKE3 of the content.
     pub id: BlobId,
+    /// SHA-256 of the content, lowercase hex.
     pub sha256: String,
+    /// Length in bytes.
     pub size: u64,
+    /// The type detected from its bytes.
     pub kind: FileKind,
+    /// Extraction status, as in [`BlobState::status`].
     pub status: String,
+    /// The extractor version that produced its text.
     pub extractor_version: Option<u32>,
+    /// Author, dates, image facts and the like, as the file states them.
     pub metadata: Metadata,
+    /// Text was cut at the extraction limit.
     pub truncated: bool,
+    /// A thumbnail is stored ([`Catalog::thumbnail`]).
     pub has_thumbnail: bool,
+    /// Pages, sheets, slides or message bodies, in order.
     pub parts: Vec<Part>,
+    /// Every place it was seen.
     pub occurrences: Vec<Occurrence>,
     /// Documents found inside this one (archive members, attachments).
     pub children: Vec<Occurrence>,
+    /// Failures recorded for it.
     pub failures: Vec<FailureRow>,
 }
 
 /// Failures counted by stage and reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FailureTally {
+    /// Where in ingest they happened.
     pub stage: Stage,
+    /// Why.
     pub reason: FailureReason,
+    /// How many.
     pub count: u64,
 }
 
 /// Counts for `trove status`.
 #[derive(Debug, Clone, Default)]
 pub struct StatusSummary {
+    /// Distinct contents (blobs).
     pub documents: u64,
+    /// Places they were seen; more than documents where files repeat.
     pub occurrences: u64,
+    /// Total size of the distinct contents.
     pub bytes: u64,
     /// (kind, documents, bytes), most documents first.
     pub by_kind: Vec<(FileKind, u64, u64)>,
     /// (extraction status, documents).
     pub by_status: Vec<(String, u64)>,
+    /// Failures on record, by stage and reason.
     pub failures: Vec<FailureTally>,
     /// Documents whose latest state is not yet in the search index.
     pub unindexed: u64,
@@ -187,8 +231,11 @@ pub struct StatusSummary {
 /// A blob's identity as recorded, for `trove verify`.
 #[derive(Debug, Clone)]
 pub struct RecordedBlob {
+    /// BLAKE3 as recorded.
     pub id: BlobId,
+    /// SHA-256 as recorded.
     pub sha256: String,
+    /// Length in bytes as recorded.
     pub size: u64,
 }
 
@@ -231,6 +278,7 @@ pub trait Catalog: Send + Sync {
     /// Resolves a full id or a unique prefix (8+ hex digits) to a blob id.
     fn resolve(&self, prefix: &str) -> Result<BlobId, StoreError>;
 
+    /// Counts of documents, kinds, statuses and failures for `trove status`.
     fn status(&self) -> Result<StatusSummary, StoreError>;
 
     /// How many failures are on record for files under `root`.

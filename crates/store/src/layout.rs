@@ -5,11 +5,16 @@ use std::path::{Path, PathBuf};
 
 use crate::{BlobStore, SqliteCatalog, StoreError};
 
+/// The catalog's file name inside a store folder.
+const CATALOG_FILE: &str = "trove.sqlite";
+
 /// An opened store folder: the catalog and the originals. The search index
 /// lives in [`Store::index_dir`], opened by `trove-index`.
 pub struct Store {
     root: PathBuf,
+    /// The catalog: what was found where, extracted text, records, reviews.
     pub catalog: SqliteCatalog,
+    /// The originals, by BLAKE3.
     pub blobs: BlobStore,
 }
 
@@ -18,7 +23,7 @@ impl Store {
     pub fn open(root: impl AsRef<Path>) -> Result<Self, StoreError> {
         let root = root.as_ref().to_path_buf();
         fs::create_dir_all(&root).map_err(|e| StoreError::io("create", &root, e))?;
-        let catalog = SqliteCatalog::open(root.join("trove.sqlite"))?;
+        let catalog = SqliteCatalog::open(root.join(CATALOG_FILE))?;
         let blobs = BlobStore::open(root.join("blobs"))?;
         Ok(Store {
             root,
@@ -27,10 +32,15 @@ impl Store {
         })
     }
 
+    /// Whether the folder `root` holds a store (its catalog file).
+    pub fn exists_in(root: &Path) -> bool {
+        root.join(CATALOG_FILE).is_file()
+    }
+
     /// Opens an existing store, failing with a clear message if `root` holds none.
     pub fn open_existing(root: impl AsRef<Path>) -> Result<Self, StoreError> {
         let root = root.as_ref();
-        if !root.join("trove.sqlite").is_file() {
+        if !Self::exists_in(root) {
             return Err(StoreError::io(
                 "find a trove store (trove.sqlite) in",
                 root,

@@ -8,10 +8,9 @@
 //! implementation. Callers hold a `dyn Catalog`, so a PostgreSQL
 //! implementation can be added without touching them.
 
-pub mod access;
 mod blobs;
 mod catalog;
-mod connection;
+pub mod connection;
 mod error;
 mod layout;
 mod lists;
@@ -20,7 +19,6 @@ mod records;
 mod review;
 mod sqlite;
 
-pub use access::AccessDb;
 pub use blobs::{BlobStore, ContentHashes, StoredBlob, hash_bytes};
 pub use catalog::{
     BlobState, Catalog, DocumentView, ExtractionOutcome, FailureRow, FailureTally, NewBlob,
@@ -34,8 +32,5 @@ pub use records::{
     BlobRecords, Candidate, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter, RecordSource,
     RecordSummary, RecordsRevision, SheetPart, StoredRecord,
 };
-pub use review::{
-    ParseCodeError, ReviewCatalog, ReviewDecision, ReviewProgress, SubjectKind, Verification,
-    VerificationStatus,
-};
+pub use review::{BeforeCommit, ReviewCatalog, ReviewProgress};
 pub use sqlite::SqliteCatalog;

@@ -10,13 +10,16 @@ use crate::StoreError;
 /// An entry with whether it was scored before.
 #[derive(Debug, Clone)]
 pub struct StoredEntry {
+    /// The entry as imported.
     pub entry: ListEntry,
+    /// Scored against the Persons of an earlier run; later runs score it against new Persons only.
     pub scored: bool,
 }
 
 /// What one cross-reference run learned, written in one transaction.
 #[derive(Debug, Clone, Default)]
 pub struct XrefBatch {
+    /// Entry–Person pairs found, with their scores.
     pub candidates: Vec<MatchCandidate>,
     /// Rows now scored against every Person in `persons`.
     pub scored_rows: Vec<u32>,
@@ -24,13 +27,16 @@ pub struct XrefBatch {
     pub persons: Vec<String>,
 }
 
+/// The lists facet of a catalog: outside lists (relatives' reports of the missing, say) and their matches with Persons.
 pub trait ListCatalog: Send + Sync {
     /// Stores a list, replacing one of the same name (its entries, candidates and
     /// cross-reference state go with it).
     fn import_list(&self, info: &ListInfo, entries: &[ListEntry]) -> Result<(), StoreError>;
 
+    /// What is known of the list of this name, if there is one.
     fn list_info(&self, name: &str) -> Result<Option<ListInfo>, StoreError>;
 
+    /// Every entry of the list, in row order.
     fn list_entries(&self, name: &str) -> Result<Vec<StoredEntry>, StoreError>;
 
     /// Persons already scored against every entry of the list.

@@ -13,12 +13,26 @@ pub const RECORD_QUERY_FIELDS: &str =
 /// A query term that cannot be read, with what to write instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RecordQueryError {
+    /// The term names a field records cannot be filtered by.
     #[error("unknown field `{field}` in `{term}`: use {RECORD_QUERY_FIELDS}")]
-    UnknownField { field: String, term: String },
+    UnknownField {
+        /// The field named.
+        field: String,
+        /// The whole term it was named in.
+        term: String,
+    },
+    /// `valid:` was given something other than yes or no.
     #[error("valid: takes yes or no, not `{value}`")]
-    Validity { value: String },
+    Validity {
+        /// What was given.
+        value: String,
+    },
+    /// `blob:` was given something that is not a document id.
     #[error("blob:{value} is not a document id (a BLAKE3 hash of 64 hex digits)")]
-    Blob { value: String },
+    Blob {
+        /// What was given.
+        value: String,
+    },
 }
 
 /// Words and `field:value` terms (each string may hold several, split on white space) to

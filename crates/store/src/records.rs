@@ -9,7 +9,9 @@ use crate::StoreError;
 /// A blob whose records or photo links are not yet made under the current rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordSource {
+    /// The blob with sheet parts or image facts.
     pub blob: BlobId,
+    /// Its detected type: a spreadsheet or an image.
     pub kind: FileKind,
     /// Every logical path the blob was seen at.
     pub paths: Vec<String>,
@@ -18,32 +20,44 @@ pub struct RecordSource {
 /// A sheet part's text, with its position among the blob's parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetPart {
+    /// The part's sequence number among the blob's parts (as `parts.seq` stores it).
     pub part: u32,
+    /// The sheet's name, when the file gives one.
     pub label: Option<String>,
+    /// The sheet as extracted: one line per row, cells separated by tabs.
     pub text: String,
 }
 
 /// A record with what the catalog indexes it by.
 #[derive(Debug, Clone)]
 pub struct StoredRecord {
+    /// The record with its source row.
     pub record: Record,
+    /// The person key: a hash of the valid ID number, or of the row when there is none.
     pub person: String,
+    /// Normalised name and birth date, for proposing same-person candidates.
     pub candidate_key: Option<String>,
 }
 
 /// A photo linked to an ID number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhotoLinkRow {
+    /// The photo.
     pub blob: BlobId,
+    /// The resident ID number it carries.
     pub id_number: String,
+    /// Where the number was read: `file name` or an EXIF field.
     pub via: String,
 }
 
 /// Everything derived from one blob: its records and its photo links.
 #[derive(Debug, Clone)]
 pub struct BlobRecords {
+    /// The blob they come from.
     pub blob: BlobId,
+    /// One per data row of its sheets.
     pub records: Vec<StoredRecord>,
+    /// ID numbers found on it, if it is a photo.
     pub photos: Vec<PhotoLinkRow>,
 }
 
@@ -55,35 +69,53 @@ pub type PersonVisitor<'a> = dyn FnMut(&str, Vec<Record>) -> Result<(), StoreErr
 pub struct RecordFilter {
     /// Words that must all appear in the record's text (any cell, any field).
     pub words: Vec<String>,
+    /// A person key.
     pub person: Option<String>,
+    /// A resident ID number, exactly as stored.
     pub id_number: Option<String>,
+    /// The kind of sheet: `register`, `detainees` or `other`.
     pub list: Option<String>,
+    /// A status category code (`training_centre`).
     pub status: Option<String>,
+    /// Township as normalised.
     pub township: Option<String>,
+    /// Village as normalised.
     pub village: Option<String>,
+    /// A sex code.
     pub sex: Option<String>,
     /// A flag code the record must carry.
     pub flag: Option<String>,
+    /// Whether the ID number is well formed: no fatal problem such as a wrong check digit.
     pub id_valid: Option<bool>,
+    /// Only records from this blob.
     pub blob: Option<BlobId>,
 }
 
 /// Another person proposed as the same as this one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
+    /// The other person's key.
     pub person: String,
+    /// Why they are proposed (`same name and birth date`).
     pub reason: String,
 }
 
 /// Counts for `trove status` and the records stage's report.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RecordSummary {
+    /// Records, one per data row.
     pub records: u64,
+    /// Distinct person keys.
     pub persons: u64,
+    /// Persons known by a valid ID number.
     pub persons_with_valid_id: u64,
+    /// Records carrying at least one flag.
     pub flagged_records: u64,
+    /// Photos linked to an ID number.
     pub linked_photos: u64,
+    /// Persons with at least one linked photo.
     pub persons_with_photo: u64,
+    /// Same-person candidate pairs.
     pub candidates: u64,
 }
 
@@ -162,5 +194,6 @@ pub trait RecordCatalog: Send + Sync {
     /// Persons proposed as the same as this one.
     fn person_candidates(&self, person: &str) -> Result<Vec<Candidate>, StoreError>;
 
+    /// Counts for `trove status` and the records stage's report.
     fn record_summary(&self) -> Result<RecordSummary, StoreError>;
 }

@@ -6,7 +6,7 @@ use std::io::Cursor;
 use sevenz_rust2::{ArchiveEntry, ArchiveWriter};
 use trove_model::{FailureReason, FileKind};
 
-use crate::SynthError;
+use crate::error::SynthError;
 use crate::leak::Doc;
 use crate::zipcrypto::{Entry, stored_zip};
 use crate::zipfile::zip_bytes;

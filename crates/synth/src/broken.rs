@@ -3,7 +3,7 @@
 
 use trove_model::{FailureReason, FileKind};
 
-use crate::SynthError;
+use crate::error::SynthError;
 use crate::leak::{Doc, Leak};
 use crate::pdf::{Script, pdf};
 

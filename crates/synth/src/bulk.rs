@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::SynthError;
+use crate::error::SynthError;
 use crate::ground_truth::RowKind;
 use crate::leak::io_error;
 use crate::lists::REGISTER;

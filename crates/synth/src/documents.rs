@@ -3,8 +3,8 @@
 
 use trove_model::FileKind;
 
-use crate::SynthError;
 use crate::docx::docx;
+use crate::error::SynthError;
 use crate::ground_truth::SearchTruth;
 use crate::leak::{Doc, Leak};
 use crate::pdf::{Script, pdf};

@@ -2,7 +2,7 @@
 
 use trove_model::FileKind;
 
-use crate::SynthError;
+use crate::error::SynthError;
 use crate::leak::Doc;
 use crate::zipfile::{core_properties, xml_escape, zip_bytes};
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use trove_model::{FailureReason, FileKind, MEMBER_SEPARATOR};
 
-use crate::SynthError;
+use crate::error::SynthError;
 use crate::ground_truth::{ExifTruth, FileTruth, Outcome, RowKind, RowTruth};
 
 /// One generated file, not yet placed.

@@ -47,11 +47,10 @@ use rand_chacha::ChaCha8Rng;
 pub use bulk::write_register_workbooks;
 pub use error::SynthError;
 pub use ground_truth::{
-    ExifTruth, Figures, FileTruth, GroundTruth, Outcome, PersonTruth, RowKind, RowTruth,
-    SearchTruth, TownshipRate,
+    ExifTruth, Figures, FileTruth, GroundTruth, Outcome, PersonTruth, RelativeKind, RelativeTruth,
+    RowKind, RowTruth, SearchTruth, TownshipRate,
 };
 pub use photos::jpeg_with_exif;
-pub use relatives::{RelativeKind, RelativeTruth};
 
 use crate::leak::{Doc, Leak, io_error};
 use crate::mail::{Email, eml};
@@ -62,6 +61,7 @@ use crate::people::{REFERENCE_DATE, Resident};
 pub struct SynthOptions {
     /// Residents of the county's villages (about one in eight adults is held).
     pub people: usize,
+    /// Seed of the ChaCha RNG: the same seed and `people` always give the same bytes.
     pub seed: u64,
 }
 

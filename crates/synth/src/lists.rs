@@ -1,7 +1,7 @@
 //! The bureau's lists of people (`01-人员名单`): village registers of every resident, lists
 //! of the detained by township and by camp, and CSV exports, each in its own layout.
 
-use crate::SynthError;
+use crate::error::SynthError;
 use crate::ground_truth::{RowKind, SearchTruth};
 use crate::leak::{Doc, Leak};
 use crate::people::Resident;

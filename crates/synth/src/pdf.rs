@@ -8,7 +8,7 @@ use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, Object, Stream, StringFormat, dictionary};
 use trove_model::FileKind;
 
-use crate::SynthError;
+use crate::error::SynthError;
 use crate::leak::Doc;
 
 /// Which font the text is set in.

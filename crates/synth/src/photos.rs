@@ -7,7 +7,7 @@ use rand::Rng;
 use rand::seq::IndexedRandom;
 use trove_model::FileKind;
 
-use crate::SynthError;
+use crate::error::SynthError;
 use crate::exif::tiff_block;
 use crate::ground_truth::ExifTruth;
 use crate::leak::Doc;

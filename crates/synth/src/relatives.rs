@@ -9,8 +9,8 @@ use std::sync::LazyLock;
 
 use rand::Rng;
 use rand::seq::IndexedRandom;
-use serde::{Deserialize, Serialize};
 
+use crate::ground_truth::{RelativeKind, RelativeTruth};
 use crate::people::Resident;
 
 /// Latin spellings of Uyghur and Kazakh names written in Chinese characters: the table of
@@ -35,31 +35,6 @@ static LATIN: LazyLock<HashMap<&'static str, (&'static str, Vec<&'static str>)>>
             })
             .collect()
     });
-
-/// How an entry relates to the leak.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RelativeKind {
-    /// A person of the leak.
-    Match,
-    /// Shares a given name with a person of the leak, but is someone else.
-    NearMiss,
-    /// Nobody in the leak.
-    Unrelated,
-}
-
-/// One planted entry of the relatives' list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RelativeTruth {
-    /// 1-based row of `relatives.csv` (the header is row 1).
-    pub row: u32,
-    pub name: String,
-    /// `latin`, `arabic` or `english`.
-    pub script: String,
-    pub kind: RelativeKind,
-    /// The ID number of the person meant, for a match.
-    pub id_number: Option<String>,
-}
 
 /// The list's CSV text and its truth.
 pub(crate) fn write(rng: &mut impl Rng, residents: &[Resident]) -> (String, Vec<RelativeTruth>) {

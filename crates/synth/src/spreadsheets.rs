@@ -7,8 +7,8 @@ use rust_xlsxwriter::{
 };
 use trove_model::FileKind;
 
-use crate::SynthError;
 use crate::calendar::Date;
+use crate::error::SynthError;
 use crate::ground_truth::RowKind;
 use crate::leak::{Doc, SheetRow};
 use crate::people::Resident;

@@ -5,7 +5,7 @@ use std::io::{Cursor, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use crate::SynthError;
+use crate::error::SynthError;
 
 /// The time stamped on every zip entry, so that output never depends on the clock.
 fn entry_time() -> DateTime {

@@ -8,13 +8,13 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{TimeDelta, Utc};
 use serde_json::json;
+use trove_access::{AccessDb, AccessError};
 use trove_model::{Membership, Role};
-use trove_store::StoreError;
 
-use crate::app::AppState;
 use crate::csrf;
 use crate::error::WebError;
 use crate::session::{SESSION_COOKIE, SESSION_LIMITS, cookie_token};
+use crate::state::AppState;
 
 /// A session is touched (its expiry pushed back) at most this often.
 const TOUCH_INTERVAL: TimeDelta = TimeDelta::minutes(1);
@@ -82,9 +82,11 @@ pub fn require_server_admin(user: &CurrentUser) -> Result<(), WebError> {
 pub enum AuthRejection {
     /// Not logged in: HTML pages go to the login page, the API answers 401.
     LoginRequired {
+        /// The request is for an `/api/` route.
         api: bool,
     },
-    Store(StoreError),
+    /// Reading the access database failed.
+    Failed(WebError),
 }
 
 impl IntoResponse for AuthRejection {
@@ -97,7 +99,7 @@ impl IntoResponse for AuthRejection {
                 Json(json!({"error": "log in, or send an API token as `Authorization: Bearer TOKEN`"})),
             )
                 .into_response(),
-            AuthRejection::Store(error) => WebError::Store(error).into_response(),
+            AuthRejection::Failed(error) => error.into_response(),
         }
     }
 }
@@ -109,14 +111,25 @@ impl FromRequestParts<AppState> for CurrentUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        // Kept for the request: a handler that takes both the user and an
+        // `OpenCase` (which needs the user too) looks them up once.
+        if let Some(user) = parts.extensions.get::<CurrentUser>() {
+            return Ok(user.clone());
+        }
         let api = parts.uri.path().starts_with("/api/");
-        let found = identify(&parts.headers, state).map_err(AuthRejection::Store)?;
-        let Some((name, credential)) = found else {
-            return Err(AuthRejection::LoginRequired { api });
-        };
-        load_user(state, name, credential)
-            .map_err(AuthRejection::Store)?
-            .ok_or(AuthRejection::LoginRequired { api })
+        let headers = parts.headers.clone();
+        let found = state
+            .with_access(move |db| {
+                let Some((name, credential)) = identify(&headers, db)? else {
+                    return Ok(None);
+                };
+                Ok(load_user(db, name, credential)?)
+            })
+            .await
+            .map_err(AuthRejection::Failed)?;
+        let user = found.ok_or(AuthRejection::LoginRequired { api })?;
+        parts.extensions.insert(user.clone());
+        Ok(user)
     }
 }
 
@@ -138,11 +151,11 @@ impl OptionalFromRequestParts<AppState> for CurrentUser {
 
 /// The user name and credential a request carries, if valid. A request with
 /// an `Authorization` header is judged by that header alone.
+/// Call on a blocking thread (it may touch the session).
 fn identify(
     headers: &HeaderMap,
-    state: &AppState,
-) -> Result<Option<(String, Credential)>, StoreError> {
-    let db = state.access();
+    db: &AccessDb,
+) -> Result<Option<(String, Credential)>, AccessError> {
     if let Some(authorization) = headers.get(header::AUTHORIZATION) {
         let token = authorization
             .to_str()
@@ -169,12 +182,12 @@ fn identify(
     Ok(Some((session.user, Credential::Session { token })))
 }
 
+/// The user `name` with their memberships; call on a blocking thread.
 fn load_user(
-    state: &AppState,
+    db: &AccessDb,
     name: String,
     credential: Credential,
-) -> Result<Option<CurrentUser>, StoreError> {
-    let db = state.access();
+) -> Result<Option<CurrentUser>, AccessError> {
     let Some(user) = db.user(&name)? else {
         return Ok(None);
     };

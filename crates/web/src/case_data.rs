@@ -1,17 +1,16 @@
 //! A case's data: its store (catalog and originals) and search index, opened on first use
-//! and shared by every request after. Handlers reach it only through [`open_case`], which
-//! authorises first, so no route can read a case without the check.
+//! and shared by every request after. Handlers reach it only through
+//! [`crate::open_case::OpenCase`], which authorises first, so no route can read a case
+//! without the check.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use trove_access::AccessDb;
 use trove_index::SearchIndex;
-use trove_model::Role;
 use trove_records::stats::Population;
 use trove_store::{RecordCatalog, RecordsRevision, Store, StoreError};
 
-use crate::app::AppState;
-use crate::auth::{CurrentUser, require_case_role};
 use crate::error::WebError;
 
 /// One case's opened store and index.
@@ -58,14 +57,16 @@ pub struct OpenCases {
 }
 
 impl OpenCases {
-    fn get_or_open(&self, state: &AppState, case: &str) -> Result<Arc<CaseData>, WebError> {
+    /// The case `case`, opened now if no request opened it before; call on a blocking
+    /// thread (it reads the access database, and the first open reads the store).
+    pub fn get_or_open(&self, access: &AccessDb, case: &str) -> Result<Arc<CaseData>, WebError> {
         // A poisoned lock only means another request panicked while holding it; the map
         // itself is still whole.
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(data) = open.get(case) {
             return Ok(Arc::clone(data));
         }
-        let registered = state.access().case(case)?.ok_or(WebError::NotFound)?;
+        let registered = access.case(case)?.ok_or(WebError::NotFound)?;
         let store = Store::open_existing(&registered.store)?;
         let index = SearchIndex::open_live(&store.index_dir()).map_err(|e| {
             WebError::CaseUnavailable(format!("the search index of case {case}: {e}"))
@@ -79,16 +80,4 @@ impl OpenCases {
         open.insert(case.to_owned(), Arc::clone(&data));
         Ok(data)
     }
-}
-
-/// The case's data, for a user with at least `required` in it: 404 when they may not open
-/// the case (revealing nothing), 403 when their role is too low.
-pub fn open_case(
-    state: &AppState,
-    user: &CurrentUser,
-    case: &str,
-    required: Role,
-) -> Result<(Role, Arc<CaseData>), WebError> {
-    let role = require_case_role(user, case, required)?;
-    Ok((role, state.open_cases().get_or_open(state, case)?))
 }

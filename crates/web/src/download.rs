@@ -7,6 +7,8 @@ use std::io::{self, Read};
 use axum::body::{Body, Bytes};
 use trove_model::BlobId;
 
+use crate::blocking;
+
 /// Bytes read from disk per chunk of a download.
 const CHUNK_BYTES: usize = 256 * 1024;
 
@@ -49,14 +51,13 @@ pub fn safe_file_name(id: &BlobId, path: &str) -> String {
 /// threads.
 pub fn file_body(file: File) -> Body {
     let chunks = futures_util::stream::try_unfold(file, |mut file| async move {
-        let (file, chunk) = tokio::task::spawn_blocking(move || {
+        let (file, chunk) = blocking::run(move || {
             let mut chunk = vec![0; CHUNK_BYTES];
             let read = file.read(&mut chunk)?;
             chunk.truncate(read);
             Ok::<_, io::Error>((file, chunk))
         })
-        .await
-        .map_err(io::Error::other)??;
+        .await?;
         Ok::<_, io::Error>((!chunk.is_empty()).then(|| (Bytes::from(chunk), file)))
     });
     Body::from_stream(chunks)

@@ -5,9 +5,8 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
+use trove_access::{AccessError, PasswordError};
 use trove_store::StoreError;
-
-use crate::password::PasswordError;
 
 /// A failed request. Server-side failures are logged in full and shown to the
 /// user without internals.
@@ -22,6 +21,8 @@ pub enum WebError {
     BadRequest(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Access(#[from] AccessError),
     #[error("a page could not be rendered: {0}")]
     Template(#[from] askama::Error),
     #[error(transparent)]
@@ -40,6 +41,7 @@ impl WebError {
             WebError::Forbidden => StatusCode::FORBIDDEN,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Store(_)
+            | WebError::Access(_)
             | WebError::Template(_)
             | WebError::Password(_)
             | WebError::Task(_)

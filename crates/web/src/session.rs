@@ -8,8 +8,9 @@
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use chrono::TimeDelta;
-use rand::RngCore;
-use trove_store::access::SessionLimits;
+use trove_access::SessionLimits;
+#[cfg(test)]
+use trove_access::new_token;
 
 /// The cookie of a logged-in browser.
 pub const SESSION_COOKIE: &str = "trove_session";
@@ -22,13 +23,6 @@ pub const SESSION_LIMITS: SessionLimits = SessionLimits {
     idle: TimeDelta::hours(12),
     absolute: TimeDelta::hours(24),
 };
-
-/// A fresh unguessable token, as 64 hex digits.
-pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
 
 /// The value of cookie `name` in the request, if it looks like one of our
 /// tokens (64 hex digits); anything else is ignored rather than looked up.

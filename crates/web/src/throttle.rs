@@ -1,6 +1,6 @@
-//! Login rate limiting: a lock-out per user name, kept in the access
-//! database so it survives restarts, and a small in-memory limit per client
-//! address against someone trying many names.
+//! Login rate limiting per client address: a small in-memory limit against someone
+//! trying many names. The lock-out per user name lives in the access database
+//! (`trove_access::LockoutPolicy`), so it survives restarts.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -9,33 +9,11 @@ use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use chrono::{DateTime, TimeDelta, Utc};
-use trove_store::{AccessDb, StoreError};
-
-/// Failed logins for one name within [`FAILURE_WINDOW`] that lock it out.
-pub const MAX_FAILURES: u64 = 5;
-pub const FAILURE_WINDOW: TimeDelta = TimeDelta::minutes(15);
-pub const LOCKOUT: TimeDelta = TimeDelta::minutes(15);
 
 /// Login attempts one address may make per [`ADDRESS_WINDOW`].
 pub const MAX_ATTEMPTS_PER_ADDRESS: usize = 20;
+/// How long the per-address limit remembers an attempt.
 pub const ADDRESS_WINDOW: Duration = Duration::from_secs(60);
-
-/// Records a failed login; returns the end of the lock-out it started, if
-/// this failure was the one too many.
-pub fn record_failure(
-    db: &AccessDb,
-    user_name: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<DateTime<Utc>>, StoreError> {
-    db.record_login_failure(user_name, now)?;
-    if db.login_failures_since(user_name, now - FAILURE_WINDOW)? >= MAX_FAILURES {
-        let until = now + LOCKOUT;
-        db.lock_out(user_name, until)?;
-        return Ok(Some(until));
-    }
-    Ok(None)
-}
 
 /// The client's address, when the server knows it (tests call the router
 /// without a connection and get the unspecified address).
@@ -115,19 +93,5 @@ mod tests {
         assert_eq!(limiter.attempt(other, start), AddressVerdict::Allowed);
         let later = start + ADDRESS_WINDOW;
         assert_eq!(limiter.attempt(address, later), AddressVerdict::Allowed);
-    }
-
-    #[test]
-    fn the_fifth_failure_in_the_window_locks_the_name_out() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = AccessDb::open_in(dir.path()).unwrap();
-        let now = Utc::now();
-        for _ in 1..MAX_FAILURES {
-            assert_eq!(record_failure(&db, "amina", now).unwrap(), None);
-        }
-        let until = record_failure(&db, "amina", now).unwrap().unwrap();
-        assert_eq!(until, now + LOCKOUT);
-        assert!(db.locked_until("amina", now).unwrap().is_some());
-        assert!(db.locked_until("bob", now).unwrap().is_none());
     }
 }

@@ -3,22 +3,24 @@
 
 mod common;
 
-use std::path::Path;
-
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, Response, StatusCode, header};
-use chrono::Utc;
 use tower::ServiceExt;
+use trove_access::{Actor, AuditFilter, new_token};
 use trove_model::Role;
-use trove_store::access::AuditFilter;
-use trove_web::password::hash_password;
-use trove_web::session::{SESSION_COOKIE, VISITOR_COOKIE, new_token};
+use trove_web::session::{SESSION_COOKIE, VISITOR_COOKIE};
 use trove_web::{AppState, csrf, router};
 
-use common::TestServer;
+use common::{PASSWORD, TestServer, empty_store};
 
-const PASSWORD: &str = "correct horse battery staple";
+/// An API token for `user`, as `trove user token` would issue.
+fn issue_token(state: &AppState, user: &str, label: &str) -> String {
+    state
+        .access()
+        .issue_token(user, label, &Actor::CommandLine)
+        .unwrap()
+}
 
 /// A server with two cases, A and B; `root`, a server admin; and `vera`, a viewer of A.
 struct Server {
@@ -28,27 +30,19 @@ struct Server {
 
 impl Server {
     fn new() -> Self {
-        let TestServer { dir, state } = TestServer::new();
-        let db = state.access();
-        let now = Utc::now();
-        db.add_case("case-a", Path::new("/stores/a"), now).unwrap();
-        db.add_case("case-b", Path::new("/stores/b"), now).unwrap();
-        Server { _dir: dir, state }
-            .with_user("root", true)
-            .with_user("vera", false)
+        let server = TestServer::new();
+        server.add_case("case-a", &empty_store(server.dir.path(), "a"));
+        server.add_case("case-b", &empty_store(server.dir.path(), "b"));
+        server.add_user("root", Role::Admin, None);
+        let TestServer { dir, state } = server;
+        Server { _dir: dir, state }.with_user("vera", false)
     }
 
+    /// Adds `name`: a server admin, or else a viewer of case A.
     fn with_user(self, name: &str, is_admin: bool) -> Self {
-        let db = self.state.access();
-        db.add_user(
-            name,
-            &hash_password(PASSWORD).unwrap(),
-            is_admin,
-            Utc::now(),
-        )
-        .unwrap();
-        if !is_admin {
-            db.set_membership(name, "case-a", Role::Viewer).unwrap();
+        match is_admin {
+            true => common::add_user(&self.state, name, Role::Admin, None),
+            false => common::add_user(&self.state, name, Role::Viewer, Some("case-a")),
         }
         self
     }
@@ -331,12 +325,7 @@ async fn a_server_admin_sees_the_admin_page_and_every_case() {
 #[tokio::test]
 async fn a_bearer_token_opens_the_api_without_a_cookie_or_csrf() {
     let server = Server::new();
-    let token = new_token();
-    server
-        .state
-        .access()
-        .create_api_token(&token, "vera", "script", Utc::now())
-        .unwrap();
+    let token = issue_token(&server.state, "vera", "script");
     let request = |token: &str| {
         Request::get("/api/me")
             .header(header::AUTHORIZATION, format!("Bearer {token}"))
@@ -621,7 +610,7 @@ async fn a_server_admin_adds_a_case_from_the_admin_page() {
 async fn one_address_trying_many_logins_is_slowed_down_and_audited() {
     let server = Server::new();
     let mut statuses = Vec::new();
-    for attempt in 0..=trove_web::throttle::MAX_ATTEMPTS_PER_ADDRESS {
+    for attempt in 0..=trove_web::MAX_ATTEMPTS_PER_ADDRESS {
         let name = format!("nobody-{}", attempt % 3);
         statuses.push(server.try_login(&name, "guess").await.status());
     }

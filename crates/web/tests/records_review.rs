@@ -9,19 +9,15 @@ use std::sync::OnceLock;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use chrono::Utc;
 use trove_ingest::{cross_reference, read_list};
-use trove_model::{ListInfo, Role};
+use trove_model::{ListInfo, Role, SubjectKind};
 use trove_names::xref::XrefOptions;
 use trove_records::lists::ListMap;
 use trove_records::resident_id::check_character;
-use trove_store::{ListCatalog, RecordCatalog, Store};
+use trove_store::{ListCatalog, RecordCatalog, ReviewCatalog, Store};
 use trove_synth::SynthOptions;
-use trove_web::password::hash_password;
 
-use trove_web::session::new_token;
-
-use common::{TestServer, ingest, json, scratch_dir, text};
+use common::{TestServer, empty_store, ingest, json, scratch_dir, text};
 
 const LIST: &str = "relatives";
 const SCRIPT: &str = "<script>alert(1)</script>";
@@ -120,21 +116,19 @@ fn import_and_cross_reference(store: &Store, list: &Path) {
 /// admin; `vera`, `rita`, `eddie`: viewer, reviewer and editor of A; `bob`, viewer of B.
 fn server() -> TestServer {
     let server = TestServer::new();
-    let db = server.state.access();
-    let now = Utc::now();
-    db.add_case("case-a", &demo_case().store, now).unwrap();
-    db.add_case("case-b", &server.dir.path().join("no-store"), now)
-        .unwrap();
-    let hash = hash_password("correct horse battery staple").unwrap();
-    db.add_user("root", &hash, true, now).unwrap();
+    server.add_case("case-a", &demo_case().store);
+    // Case B's store folder is gone by the time anyone asks for it.
+    let gone = empty_store(server.dir.path(), "no-store");
+    server.add_case("case-b", &gone);
+    std::fs::remove_dir_all(&gone).unwrap();
+    server.add_user("root", Role::Admin, None);
     for (name, case, role) in [
         ("vera", "case-a", Role::Viewer),
         ("rita", "case-a", Role::Reviewer),
         ("eddie", "case-a", Role::Editor),
         ("bob", "case-b", Role::Viewer),
     ] {
-        db.add_user(name, &hash, false, now).unwrap();
-        db.set_membership(name, case, role).unwrap();
+        server.add_user(name, role, Some(case));
     }
     server
 }
@@ -338,6 +332,63 @@ async fn a_reviewer_reviews_but_neither_verifies_nor_manages_users() {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
 
+/// A review decision or a verification lives in the case's catalog, its audit event in
+/// the server's access database: the change commits only once its event is written.
+#[tokio::test]
+async fn a_change_whose_audit_event_cannot_be_written_is_not_saved() {
+    let server = server();
+    let rita = server.session("rita");
+    let eddie = server.session("eddie");
+    rusqlite::Connection::open(server.state.access().path())
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER audit_fails BEFORE INSERT ON audit_events
+             BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be written'); END;",
+        )
+        .unwrap();
+
+    let (row, person) = demo_case().candidates.last().unwrap();
+    let note = "decided while the audit trail was broken";
+    let response = server
+        .post_form(
+            "/cases/case-a/review",
+            &rita,
+            &[
+                ("list", LIST),
+                ("row", &row.to_string()),
+                ("person", person),
+                ("decision", "accept"),
+                ("note", note),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+
+    let subject = demo_case().other_persons.last().unwrap();
+    let response = server
+        .post_form(
+            "/cases/case-a/verification",
+            &eddie,
+            &[
+                ("subject_kind", "person"),
+                ("subject", subject),
+                ("status", "verified"),
+                ("note", note),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+
+    let store = Store::open(&demo_case().store).unwrap();
+    let history = store.catalog.review_history(LIST).unwrap();
+    assert!(history.iter().all(|decision| decision.note != note));
+    let statuses = store
+        .catalog
+        .verification_history(SubjectKind::Person, subject)
+        .unwrap();
+    assert!(statuses.iter().all(|status| status.note != note));
+}
+
 #[tokio::test]
 async fn the_review_api_needs_the_csrf_header_with_a_cookie_but_not_with_a_token() {
     let server = server();
@@ -356,12 +407,7 @@ async fn the_review_api_needs_the_csrf_header_with_a_cookie_but_not_with_a_token
     assert_eq!(response.status(), StatusCode::CREATED);
     assert_eq!(json(response).await["review"], "rejected");
 
-    let token = new_token();
-    server
-        .state
-        .access()
-        .create_api_token(&token, "rita", "script", Utc::now())
-        .unwrap();
+    let token = server.api_token("rita", "script");
     let response = server
         .send(
             Request::post("/api/cases/case-a/review")

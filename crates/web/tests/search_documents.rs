@@ -8,7 +8,6 @@ use std::sync::OnceLock;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use chrono::Utc;
 use trove_model::{BlobId, Role};
 use trove_store::{Catalog, Store};
 use trove_synth::{ExifTruth, GroundTruth, PersonTruth, RowTruth, SynthOptions};
@@ -104,18 +103,12 @@ fn planted() -> &'static IngestedCase {
 /// views both, `otto` only `xss`.
 fn server() -> TestServer {
     let server = TestServer::new();
-    let db = server.state.access();
-    let now = Utc::now();
-    db.add_case("demo", &demo().store, now).unwrap();
-    db.add_case("xss", &planted().store, now).unwrap();
+    server.add_case("demo", &demo().store);
+    server.add_case("xss", &planted().store);
     // Sessions are made directly: logging in is tests/access.rs's subject.
-    for (user, cases) in [("vera", &["demo", "xss"][..]), ("otto", &["xss"][..])] {
-        db.add_user(user, "not a usable password hash", false, now)
-            .unwrap();
-        for case in cases {
-            db.set_membership(user, case, Role::Viewer).unwrap();
-        }
-    }
+    server.add_user("vera", Role::Viewer, Some("demo"));
+    server.grant("vera", "xss", Role::Viewer);
+    server.add_user("otto", Role::Viewer, Some("xss"));
     server
 }
 

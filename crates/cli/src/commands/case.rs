@@ -3,11 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
-use chrono::Utc;
 use clap::{Args, Subcommand};
 use serde_json::json;
-use trove_store::access::NewAuditEvent;
+use trove_access::Actor;
 
 use super::serve::ServerDir;
 use crate::output::json_line;
@@ -48,26 +46,9 @@ pub fn run(command: &CaseCommand) -> anyhow::Result<ExitCode> {
 }
 
 fn add(args: &AddArgs) -> anyhow::Result<ExitCode> {
-    if !args.case_store.join("trove.sqlite").is_file() {
-        bail!(
-            "{} holds no trove store; ingest into it first (`trove ingest FOLDER --store {}`)",
-            args.case_store.display(),
-            args.case_store.display()
-        );
-    }
-    // The server may run from another folder: keep the absolute path.
-    let store = args
-        .case_store
-        .canonicalize()
-        .with_context(|| format!("resolving {}", args.case_store.display()))?;
     let db = args.server.open()?;
-    db.add_case(&args.name, &store, Utc::now())?;
-    db.append_audit(
-        NewAuditEvent::new("case_added")
-            .case(&args.name)
-            .detail(format!("store {}, from the command line", store.display())),
-    )?;
-    println!("added case {} ({})", args.name, store.display());
+    let case = db.add_case(&args.name, &args.case_store, &Actor::CommandLine)?;
+    println!("added case {} ({})", case.name, case.store.display());
     Ok(ExitCode::SUCCESS)
 }
 

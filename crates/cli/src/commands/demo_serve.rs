@@ -9,11 +9,9 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use chrono::Utc;
 use rand::distr::{Alphanumeric, SampleString};
-use trove_store::access::NewAuditEvent;
+use trove_access::{Actor, Grant, NewAccount};
 use trove_web::AppConfig;
-use trove_web::password::hash_password;
 
 use super::lists::{ImportArgs, ListsCommand};
 use super::serve::open_access;
@@ -71,15 +69,8 @@ fn password_file(server_dir: &Path) -> PathBuf {
 /// admin's password.
 fn ensure_case_and_admin(server_dir: &Path, store: &Path) -> anyhow::Result<String> {
     let db = open_access(server_dir)?;
-    let store = fs::canonicalize(store)
-        .with_context(|| format!("finding the demo store {}", store.display()))?;
     if db.case(CASE)?.is_none() {
-        db.add_case(CASE, &store, Utc::now())?;
-        db.append_audit(
-            NewAuditEvent::new("case_added")
-                .case(CASE)
-                .detail("by trove demo"),
-        )?;
+        db.add_case(CASE, store, &Actor::Demo)?;
     }
     let file = password_file(server_dir);
     if db.user(ADMIN)?.is_some()
@@ -89,14 +80,14 @@ fn ensure_case_and_admin(server_dir: &Path, store: &Path) -> anyhow::Result<Stri
     }
     let password = Alphanumeric.sample_string(&mut rand::rng(), 20);
     if db.user(ADMIN)?.is_some() {
-        db.set_password_hash(ADMIN, &hash_password(&password)?)?;
+        db.set_password(ADMIN, &password, &Actor::Demo)?;
     } else {
-        db.add_user(ADMIN, &hash_password(&password)?, true, Utc::now())?;
-        db.append_audit(
-            NewAuditEvent::new("user_added")
-                .target(ADMIN)
-                .detail("server admin, by trove demo"),
-        )?;
+        let account = NewAccount {
+            name: ADMIN,
+            password: &password,
+            grant: &Grant::ServerAdmin,
+        };
+        db.add_user(account, &Actor::Demo)?;
     }
     write_private(&file, &password)?;
     Ok(password)

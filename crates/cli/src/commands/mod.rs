@@ -1,9 +1,6 @@
 //! One module per subcommand.
 
 pub mod bench;
-mod bench_ingest;
-mod bench_records;
-mod bench_xref;
 pub mod case;
 pub mod demo;
 mod demo_serve;

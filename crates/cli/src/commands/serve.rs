@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use trove_store::AccessDb;
+use trove_access::AccessDb;
 use trove_web::AppConfig;
 
 /// The server folder: `access.sqlite` (users, cases, sessions, audit trail).

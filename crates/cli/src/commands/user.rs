@@ -5,14 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use chrono::Utc;
 use clap::{Args, Subcommand};
 use serde_json::json;
+use trove_access::{Actor, Grant, NewAccount};
 use trove_model::Role;
-use trove_store::AccessDb;
-use trove_store::access::NewAuditEvent;
-use trove_web::password::hash_password;
-use trove_web::session::new_token;
 
 use super::serve::ServerDir;
 use crate::output::{json_line, terminal_safe};
@@ -96,19 +92,7 @@ pub fn run(command: &UserCommand) -> anyhow::Result<ExitCode> {
 
 fn issue_token(args: &TokenArgs) -> anyhow::Result<ExitCode> {
     let db = args.server.open()?;
-    if db.user(&args.name)?.is_none_or(|user| user.disabled) {
-        bail!(
-            "there is no enabled user {:?}; `trove user list` shows who there is",
-            args.name
-        );
-    }
-    let token = new_token();
-    db.create_api_token(&token, &args.name, &args.label, Utc::now())?;
-    db.append_audit(
-        NewAuditEvent::new("api_token_issued")
-            .target(&args.name)
-            .detail(format!("label {:?}, from the command line", args.label)),
-    )?;
+    let token = db.issue_token(&args.name, &args.label, &Actor::CommandLine)?;
     eprintln!(
         "API token for {} (shown once; keep it secret):",
         terminal_safe(&args.name)
@@ -119,12 +103,7 @@ fn issue_token(args: &TokenArgs) -> anyhow::Result<ExitCode> {
 
 fn disable(args: &DisableArgs) -> anyhow::Result<ExitCode> {
     let db = args.server.open()?;
-    db.disable_user(&args.name, Utc::now())?;
-    db.append_audit(
-        NewAuditEvent::new("user_disabled")
-            .target(&args.name)
-            .detail("from the command line"),
-    )?;
+    db.disable_user(&args.name, &Actor::CommandLine)?;
     println!(
         "disabled {}; their sessions and API tokens have ended",
         terminal_safe(&args.name)
@@ -133,14 +112,10 @@ fn disable(args: &DisableArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn add(args: &AddArgs) -> anyhow::Result<ExitCode> {
-    if args.case.is_none() && args.role != Role::Admin {
-        bail!(
-            "a {} needs a case: add --case CASE (only --role admin without --case makes a server admin)",
-            args.role
-        );
-    }
+    let grant = Grant::new(args.role, args.case.as_deref())?;
     let db = args.server.open()?;
-    if let Some(case) = &args.case
+    // Checked before asking for the password, so nobody types one in vain.
+    if let Some(case) = grant.case()
         && db.case(case)?.is_none()
     {
         bail!(
@@ -151,33 +126,24 @@ fn add(args: &AddArgs) -> anyhow::Result<ExitCode> {
         Some(path) => password_from_file(path)?,
         None => password_from_terminal(&args.name)?,
     };
-    let hash = hash_password(&password)?;
-    db.add_user(&args.name, &hash, args.case.is_none(), Utc::now())?;
-    if let Some(case) = &args.case {
-        db.set_membership(&args.name, case, args.role)?;
-    }
-    audit_grant(
-        &db,
-        "user_added",
-        &args.name,
-        args.role,
-        args.case.as_deref(),
-    )?;
-    match &args.case {
-        Some(case) => println!(
-            "added {} as {} of {case}",
-            terminal_safe(&args.name),
-            args.role
-        ),
-        None => println!("added {} as a server admin", terminal_safe(&args.name)),
+    let account = NewAccount {
+        name: &args.name,
+        password: &password,
+        grant: &grant,
+    };
+    db.add_user(account, &Actor::CommandLine)?;
+    match &grant {
+        Grant::Member { case, role } => {
+            println!("added {} as {role} of {case}", terminal_safe(&args.name))
+        }
+        Grant::ServerAdmin => println!("added {} as a server admin", terminal_safe(&args.name)),
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn grant(args: &GrantArgs) -> anyhow::Result<ExitCode> {
     let db = args.server.open()?;
-    db.set_membership(&args.name, &args.case, args.role)?;
-    audit_grant(&db, "role_granted", &args.name, args.role, Some(&args.case))?;
+    db.grant(&args.name, &args.case, args.role, &Actor::CommandLine)?;
     println!(
         "{} is now {} of {}",
         terminal_safe(&args.name),
@@ -185,23 +151,6 @@ fn grant(args: &GrantArgs) -> anyhow::Result<ExitCode> {
         args.case
     );
     Ok(ExitCode::SUCCESS)
-}
-
-fn audit_grant(
-    db: &AccessDb,
-    action: &str,
-    user: &str,
-    role: Role,
-    case: Option<&str>,
-) -> anyhow::Result<()> {
-    let mut event = NewAuditEvent::new(action)
-        .target(user)
-        .detail(format!("role {role}, from the command line"));
-    if let Some(case) = case {
-        event = event.case(case);
-    }
-    db.append_audit(event)?;
-    Ok(())
 }
 
 fn list(args: &ListArgs) -> anyhow::Result<ExitCode> {

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 use serde_json::json;
+use trove_access::ACCESS_DB_FILE;
 use trove_store::Catalog;
-use trove_store::access::ACCESS_DB_FILE;
 
 use super::open_store;
 use super::serve::open_access;

@@ -40,16 +40,26 @@ pub enum Side {
 /// Kinds of key, hashed in so that keys of different kinds never collide by design.
 #[derive(Debug, Hash, Clone, Copy, PartialEq, Eq)]
 pub enum KeyKind {
+    /// The unordered pair of two parts' skeletons.
     Pair,
+    /// A [`KeyKind::Pair`] with a birth year, for pairs shared by too many Persons.
     PairYear,
+    /// One part's skeleton with the whole birth date.
     PartDate,
+    /// The whole birth date alone.
     Date,
+    /// One part's skeleton alone (an entry's only when it has a single part).
     Part,
+    /// One part's skeleton with a birth year.
     PartYear,
+    /// An extra field's name and value, lower-cased and without white space.
     Extra,
 }
 
 impl KeyKind {
+    /// Every kind, in the order [`XrefStats::pairs_by_key`] counts them.
+    ///
+    /// [`XrefStats::pairs_by_key`]: super::XrefStats::pairs_by_key
     pub const ALL: [KeyKind; 7] = [
         KeyKind::Pair,
         KeyKind::PairYear,
@@ -81,7 +91,10 @@ pub enum Grain {
     Coarse,
     /// The coarse key `wider` with a birth year (on an entry: the year and the years
     /// either side of it): looked up only when that one's block is too large.
-    Narrow { wider: u64 },
+    Narrow {
+        /// The hash of the coarse key this one narrows.
+        wider: u64,
+    },
     /// Looked up as it is.
     Plain,
     /// An extra field's value: looked up only when few share it.
@@ -91,8 +104,12 @@ pub enum Grain {
 /// A key's hash and how it is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key {
+    /// The key itself: a hash of its kind and values, equal on both sides when they
+    /// share the key.
     pub hash: u64,
+    /// When the key is looked up.
     pub grain: Grain,
+    /// What the key was made of, for statistics.
     pub kind: KeyKind,
 }
 
@@ -105,9 +122,13 @@ fn hash_of(value: impl Hash) -> u64 {
 /// What blocking needs of one side of a pair.
 #[derive(Debug, Clone, Copy)]
 pub struct Blockable<'a> {
+    /// Every name of the side, interned in the table passed to [`keys`].
     pub names: &'a [NameId],
+    /// The full birth date, when known: makes the date and part-and-date keys.
     pub birth_date: Option<NaiveDate>,
+    /// The birth year for the year keys; `None` falls back to `birth_date`'s year.
     pub birth_year: Option<i32>,
+    /// Extra fields, each making a key of its own.
     pub extra: &'a [ExtraField],
 }
 

@@ -17,8 +17,9 @@ const MAX_REMEMBERED: usize = 2_000_000;
 pub struct ScoreCache {
     parts: FxHashMap<u64, f64>,
     names: FxHashMap<u64, f64>,
-    /// Pairs whose score came from memory, and those computed.
+    /// Name pairs whose score came from memory.
     pub hits: u64,
+    /// Name pairs whose score was computed (part pairs are not counted either way).
     pub misses: u64,
 }
 
@@ -27,6 +28,7 @@ fn pair_key(a: u32, b: u32) -> u64 {
 }
 
 impl ScoreCache {
+    /// An empty cache; each thread keeps its own.
     pub fn new() -> ScoreCache {
         ScoreCache::default()
     }

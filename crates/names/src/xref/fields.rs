@@ -9,11 +9,19 @@ use trove_model::{ExtraField, FieldScore, ListEntry, Sex};
 use super::model::{MISSING, MatchModel};
 use crate::score::{Decision, compare};
 
-/// The model's fields: name, birth, sex and place, then the list's extra fields.
+// The model's fields: name, birth, sex and place, then the list's extra fields.
+
+/// The model's field for the name: the best score of the entry's name against any of
+/// the Person's names.
 pub const NAME: usize = 0;
+/// The model's field for birth, levelled by [`BirthAgreement`].
 pub const BIRTH: usize = 1;
+/// The model's field for sex: level 0 when the two differ, 1 when they agree.
 pub const SEX: usize = 2;
+/// The model's field for place: the best of the entry's place against the Person's.
 pub const PLACE: usize = 3;
+/// The model's field for the first of the list's extra fields; the others follow it
+/// in [`Weighing::extra_fields`] order.
 pub const FIRST_EXTRA: usize = 4;
 
 /// Lower bounds of the name levels above the lowest: one part of two agreeing scores
@@ -28,7 +36,9 @@ const EXTRA_LEVELS: [f64; 2] = [0.8, 1.0];
 /// from [`FIRST_EXTRA`] on).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Weighing {
+    /// The learnt weight of every level of every field.
     pub model: MatchModel,
+    /// The extra fields' names, in the model's order from [`FIRST_EXTRA`] on.
     pub extra_fields: Vec<String>,
 }
 
@@ -60,14 +70,18 @@ fn level_of(score: f64, bounds: &[f64]) -> u8 {
     bounds.iter().filter(|&&b| score >= b).count() as u8
 }
 
+/// The level of a name similarity in [0, 1]: 0 below 0.2, up to 5 at 0.95 or more.
 pub fn name_level(score: f64) -> u8 {
     level_of(score, &NAME_LEVELS)
 }
 
+/// The level of a place similarity in [0, 1]: 0 below 0.7, 1 from 0.7, 2 from 0.9.
 pub fn place_level(score: f64) -> u8 {
     level_of(score, &PLACE_LEVELS)
 }
 
+/// The level of an extra field's similarity in [0, 1]: 0 below 0.8, 1 from 0.8, 2
+/// when equal.
 pub fn extra_level(score: f64) -> u8 {
     level_of(score, &EXTRA_LEVELS)
 }
@@ -81,7 +95,9 @@ pub fn level_or_missing(score: Option<f64>, level: fn(f64) -> u8) -> u8 {
 /// least to most alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BirthAgreement {
+    /// The years are two or more apart.
     Differs,
+    /// The years are one apart.
     YearApart,
     /// The same year, day or month differing.
     SameYear,
@@ -89,12 +105,15 @@ pub enum BirthAgreement {
     SlipOfThePen,
     /// The entry gives a year alone, and it agrees.
     YearAgrees,
+    /// The very same date.
     SameDay,
 }
 
 impl BirthAgreement {
     const LEVELS: usize = 6;
 
+    /// The model level: 0 for [`BirthAgreement::Differs`] up to 5 for
+    /// [`BirthAgreement::SameDay`].
     pub fn level(self) -> u8 {
         self as u8
     }
@@ -142,10 +161,15 @@ fn slip_of_the_pen(a: NaiveDate, b: NaiveDate) -> bool {
 /// What cross-reference needs to know of a Person.
 #[derive(Debug, Clone, Default)]
 pub struct XrefPerson {
+    /// The Person's key, copied into the candidates it is proposed in.
     pub key: String,
     /// Every name the Person's records give.
     pub names: Vec<String>,
+    /// The Person's birth date, when known (as trove_records' person facts give it:
+    /// from a valid ID number first, else the records' most common).
     pub birth_date: Option<NaiveDate>,
+    /// The Person's sex, when known (from a valid ID number first, else the records'
+    /// most common).
     pub sex: Option<Sex>,
     /// County, township and village names from the records.
     pub places: Vec<String>,
@@ -153,6 +177,8 @@ pub struct XrefPerson {
     pub extra: Vec<ExtraField>,
 }
 
+/// Sex similarity: 1 when both sides give the same sex, 0 when they differ, `None`
+/// when either does not say.
 pub fn sex_value(entry: Option<Sex>, person: Option<Sex>) -> Option<f64> {
     match (entry, person) {
         (Some(a), Some(b)) => Some(if a == b { 1.0 } else { 0.0 }),
@@ -206,9 +232,13 @@ pub fn person_extra<'a>(person: &'a XrefPerson, field: &str) -> Option<&'a str> 
 /// A scored pair, with the explanation of every field.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scored {
+    /// The entry's row in its list.
     pub row: u32,
+    /// The Person's [`XrefPerson::key`].
     pub person: String,
+    /// Probability in [0, 1] that the two are one person, under the model.
     pub score: f64,
+    /// Each field's comparison, in the order name, birth, sex, place, extra fields.
     pub fields: Vec<FieldScore>,
 }
 

@@ -18,8 +18,14 @@ pub type PartId = u32;
 /// the distinct consonant skeletons of its forms (for blocking).
 #[derive(Debug)]
 pub struct InternedPart {
+    /// The part's phonetic forms, as [`PartAnalysis::forms`] gives them.
+    ///
+    /// [`PartAnalysis::forms`]: crate::structure::PartAnalysis::forms
     pub forms: Box<[Box<str>]>,
+    /// Whether a suffix marker (-jan) was split off the part.
     pub suffix: bool,
+    /// The first three consonant classes of each form (or its first letter, for a
+    /// form without consonants), without repeats, in the order of `forms`.
     pub skeletons: Box<[Box<str>]>,
 }
 
@@ -37,6 +43,7 @@ pub struct NameTable {
 }
 
 impl NameTable {
+    /// An empty table.
     pub fn new() -> NameTable {
         NameTable::default()
     }
@@ -121,6 +128,7 @@ impl NameTable {
         &self.names[name as usize]
     }
 
+    /// The part numbered `part`; panics for a number this table did not give.
     pub fn part(&self, part: PartId) -> &InternedPart {
         &self.parts[part as usize]
     }
@@ -130,6 +138,7 @@ impl NameTable {
         self.names.len()
     }
 
+    /// Whether the table holds no name yet.
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }

@@ -4,8 +4,11 @@
 /// The places an address names, from the county down.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AddressParts {
+    /// The county-level name with its ending (`疏附县`, `喀什市`, `天山区`).
     pub county: Option<String>,
+    /// The township-level name with its ending (`托克扎克镇`, `…乡`, `…街道`).
     pub township: Option<String>,
+    /// The village or neighbourhood name with its ending (`阿亚格村`, `…社区`).
     pub village: Option<String>,
 }
 

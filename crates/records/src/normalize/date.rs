@@ -6,13 +6,16 @@ use chrono::{Datelike, Duration, NaiveDate};
 /// What a date cell holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParsedDate {
+    /// A full calendar date.
     Day(NaiveDate),
     /// Year and month only (出生年月 columns often hold this).
     Month(i32, u32),
+    /// A year alone (`1990`).
     Year(i32),
 }
 
 impl ParsedDate {
+    /// The date, if the cell gave a full day; partial dates give `None`.
     pub fn day(self) -> Option<NaiveDate> {
         match self {
             ParsedDate::Day(d) => Some(d),

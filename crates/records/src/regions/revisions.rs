@@ -12,7 +12,9 @@ use super::{InUse, Level, Region};
 /// A revision of the standard as the gb2260 crate files it: a year and a month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Revision {
+    /// The revision's year (`2002` for `200212`).
     pub year: u16,
+    /// The revision's month, 1-based (`12` for `200212`).
     pub month: u8,
 }
 

@@ -22,8 +22,14 @@ use super::text::percent;
 /// Why a chart could not be drawn.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChartError {
+    /// plotters failed while drawing into the SVG string.
     #[error("cannot draw the chart “{title}”: {detail}")]
-    Draw { title: String, detail: String },
+    Draw {
+        /// The title of the table being drawn, as its definition words it.
+        title: String,
+        /// plotters' own error message.
+        detail: String,
+    },
 }
 
 const FONT: &str = "sans-serif";

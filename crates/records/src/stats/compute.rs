@@ -7,9 +7,10 @@ use trove_model::{Sex, StatusCategory};
 
 use super::age::{age_on, band_label, band_start};
 use super::definition::Definition;
+use super::definition::UNKNOWN_GROUP;
 use super::facts::PersonFacts;
 use super::options::{Dimension, StatsOptions};
-use super::table::{Notes, Row, StatsTable, TOTAL_GROUP, Tally, UNKNOWN_GROUP};
+use super::table::{Notes, Row, StatsTable, TOTAL_GROUP, Tally};
 
 /// Counts `persons` as `options` say. A person is held with at least `min_records`
 /// detention-related records; a row's rate is listed-and-held ÷ listed (for status rows:

@@ -11,7 +11,9 @@ use trove_model::StatusCategory;
 use super::age::MAX_AGE;
 use super::options::{Dimension, StatsOptions};
 use super::printable::one_line;
-use super::table::UNKNOWN_GROUP;
+
+/// The group of persons for whom the grouping value is not recorded.
+pub const UNKNOWN_GROUP: &str = "unknown";
 
 /// What a table's `rate` column measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -28,7 +30,10 @@ pub enum Measure {
 /// held is no rate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Definition {
+    /// What the table's rows are.
     pub by: Dimension,
+    /// What the `rate` column means: detention rate, or share of the listed for
+    /// tables by status.
     pub measure: Measure,
     /// The adult cut-off in completed years; `None`: all ages are counted.
     pub adult_age: Option<u32>,

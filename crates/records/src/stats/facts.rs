@@ -8,11 +8,17 @@ use trove_model::{Sex, StatusCategory};
 /// What statistics need to know of one person (the records that share one resident ID).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PersonFacts {
+    /// The person's sex, for tables by sex.
     pub sex: Option<Sex>,
     /// The ethnic group's standard Chinese name (`维吾尔族`).
     pub ethnicity: Option<String>,
+    /// The full birth date, from which ages on the reference date are reckoned
+    /// (adults-only figures, tables by age).
     pub birth_date: Option<NaiveDate>,
+    /// The township the person is listed in, as recorded; rows of tables by township.
     pub township: Option<String>,
+    /// The village the person is listed in, as recorded; tables by village group it
+    /// under `township`.
     pub village: Option<String>,
     /// Whether the person is in at least one population register: only listed persons
     /// enter the denominator of a rate.

@@ -11,18 +11,22 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Dimension {
+    /// Townships, by name as recorded.
     Township,
     /// Villages, told apart by their township: every township has a 1村.
     Village,
     /// Bands of completed age on the reference date.
     Age,
+    /// Male and female (both rows shown even when empty).
     Sex,
     /// The person's status category; rows give shares of the listed, not rates.
     Status,
+    /// Ethnic groups, by their standard Chinese name.
     Ethnicity,
 }
 
 impl Dimension {
+    /// Every dimension, in the order an unknown name's error lists their codes.
     pub const ALL: [Dimension; 6] = [
         Dimension::Township,
         Dimension::Village,
@@ -85,6 +89,7 @@ impl FromStr for Dimension {
     dimension_codes()
 )]
 pub struct ParseDimensionError {
+    /// The text given, untrimmed.
     pub input: String,
 }
 
@@ -97,9 +102,12 @@ fn dimension_codes() -> String {
 /// groups, one detention-related record, 5-year age bands, adults from 18.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatsOptions {
+    /// What the rows of the table are.
     pub by: Dimension,
     /// Count only persons aged `adult_age` or older on `at`.
     pub adults: bool,
+    /// The age, in completed years on `at`, from which a person is an adult;
+    /// used only when `adults` is set.
     pub adult_age: u32,
     /// Count only persons of this ethnic group (its standard name, `维吾尔族`).
     pub ethnicity: Option<String>,
@@ -112,8 +120,11 @@ pub struct StatsOptions {
 }
 
 impl StatsOptions {
+    /// Default [`StatsOptions::adult_age`]: 18, the age of majority in China.
     pub const ADULT_AGE: u32 = 18;
+    /// Default [`StatsOptions::min_records`]: one detention-related record suffices.
     pub const MIN_RECORDS: u32 = 1;
+    /// Default [`StatsOptions::age_band`], in years.
     pub const AGE_BAND: u32 = 5;
 
     /// The defaults, grouped `by` one dimension with ages taken on `at`.

@@ -11,7 +11,10 @@ use crate::persons::facts_of;
 /// table's ages are reckoned on when the user names none.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Population {
+    /// One entry per person added, in the order added.
     pub persons: Vec<PersonFacts>,
+    /// The latest `detained_since` date among all records added; `None` when no
+    /// record gives one.
     pub latest_detention: Option<NaiveDate>,
 }
 

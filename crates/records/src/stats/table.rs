@@ -3,18 +3,18 @@
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use super::definition::{Definition, Measure};
+use super::definition::{Definition, Measure, UNKNOWN_GROUP};
 use super::options::Dimension;
 
-/// The group of persons for whom the grouping value is not recorded.
-pub const UNKNOWN_GROUP: &str = "unknown";
 /// The group of the total row.
 pub const TOTAL_GROUP: &str = "total";
 
 /// Listed persons, and how many of them are held.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Tally {
+    /// Persons in at least one population register (only they can enter a rate).
     pub listed: u64,
+    /// Of those, persons with enough detention-related records to count as held.
     pub held: u64,
 }
 
@@ -34,9 +34,15 @@ impl Tally {
 /// (0.121 for 12.1%); `None` when its denominator is 0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Row {
+    /// The row's label: a name, `township/village`, an age band, a sex or status
+    /// code, `unknown`, or `total`.
     pub group: String,
+    /// Listed persons in the group.
     pub listed: u64,
+    /// Listed persons in the group who count as held.
     pub held: u64,
+    /// `held ÷ listed`, or for [`Measure::ShareOfListed`] this group's `listed` ÷
+    /// all listed; a fraction, not a percentage.
     pub rate: Option<f64>,
 }
 
@@ -74,9 +80,13 @@ pub struct Notes {
 /// `unknown` row last, then the total over all rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatsTable {
+    /// The choices the numbers were computed under, to be printed with them.
     pub definition: Definition,
+    /// One row per group, in the dimension's order, `unknown` last.
     pub rows: Vec<Row>,
+    /// The sum over all rows, under the group `total`.
     pub total: Row,
+    /// Who was left out of the figure or fell into `unknown`, and how many.
     pub notes: Notes,
 }
 

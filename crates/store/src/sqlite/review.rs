@@ -1,11 +1,15 @@
 //! The review facet on SQLite: `review_decisions` and `verifications`, append-only.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, params};
-use trove_model::{MatchCandidate, Review};
+use rusqlite::params;
+use trove_model::{MatchCandidate, Review, ReviewDecision, SubjectKind, Verification};
 
+use super::SqliteCatalog;
+use super::decode::parse_review;
+use super::lists::candidates_of_person;
 use crate::StoreError;
-use crate::review::{ReviewDecision, ReviewProgress, SubjectKind, Verification};
+use crate::connection::collect_rows;
+use crate::review::{BeforeCommit, ReviewCatalog, ReviewProgress};
 
 fn timestamp(at: &DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
@@ -17,172 +21,155 @@ fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, StoreError> {
         .map_err(|e| StoreError::Corrupt(format!("timestamp {text:?}: {e}")))
 }
 
-pub(super) fn record_review(
-    connection: &mut Connection,
-    decision: &ReviewDecision,
-) -> Result<(), StoreError> {
-    if decision.review == Review::Unreviewed {
-        return Err(StoreError::InvalidName {
-            what: "review",
-            name: decision.review.code().to_owned(),
-            why: "a decision accepts, rejects or is unsure",
-        });
+impl ReviewCatalog for SqliteCatalog {
+    fn record_review_then(
+        &self,
+        decision: &ReviewDecision,
+        before_commit: &mut BeforeCommit<'_>,
+    ) -> Result<(), StoreError> {
+        if decision.review == Review::Unreviewed {
+            return Err(StoreError::InvalidName {
+                what: "review",
+                name: decision.review.code().to_owned(),
+                why: "a decision accepts, rejects or is unsure",
+            });
+        }
+        self.with_connection(|connection| {
+            let tx = connection.transaction()?;
+            let changed = tx.execute(
+                "UPDATE match_candidates SET review = ?4
+                 WHERE list = ?1 AND row = ?2 AND person = ?3",
+                params![
+                    decision.list,
+                    decision.row,
+                    decision.person,
+                    decision.review.code()
+                ],
+            )?;
+            if changed == 0 {
+                return Err(StoreError::NotFound {
+                    what: "candidate match",
+                    name: format!(
+                        "list {}, row {}, person {}",
+                        decision.list, decision.row, decision.person
+                    ),
+                    hint: "reload the review queue: the list may have been imported again",
+                });
+            }
+            tx.execute(
+                "INSERT INTO review_decisions (list, row, person, review, note, by_user, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    decision.list,
+                    decision.row,
+                    decision.person,
+                    decision.review.code(),
+                    decision.note,
+                    decision.by,
+                    timestamp(&decision.at)
+                ],
+            )?;
+            before_commit()?;
+            tx.commit()?;
+            Ok(())
+        })
     }
-    let tx = connection.transaction()?;
-    let changed = tx.execute(
-        "UPDATE match_candidates SET review = ?4 WHERE list = ?1 AND row = ?2 AND person = ?3",
-        params![
-            decision.list,
-            decision.row,
-            decision.person,
-            decision.review.code()
-        ],
-    )?;
-    if changed == 0 {
-        return Err(StoreError::NotFound {
-            what: "candidate match",
-            name: format!(
-                "list {}, row {}, person {}",
-                decision.list, decision.row, decision.person
-            ),
-            hint: "reload the review queue: the list may have been imported again",
-        });
-    }
-    tx.execute(
-        "INSERT INTO review_decisions (list, row, person, review, note, by_user, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            decision.list,
-            decision.row,
-            decision.person,
-            decision.review.code(),
-            decision.note,
-            decision.by,
-            timestamp(&decision.at)
-        ],
-    )?;
-    tx.commit()?;
-    Ok(())
-}
 
-pub(super) fn review_progress(connection: &Connection) -> Result<Vec<ReviewProgress>, StoreError> {
-    let mut statement = connection.prepare(
-        "SELECT list, COUNT(*), SUM(review = 'unreviewed') FROM match_candidates
-         GROUP BY list ORDER BY list",
-    )?;
-    let progress = statement
-        .query_map([], |row| {
-            Ok(ReviewProgress {
-                list: row.get(0)?,
-                candidates: row.get::<_, i64>(1)?.max(0) as u64,
-                unreviewed: row.get::<_, i64>(2)?.max(0) as u64,
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(progress)
-}
-
-pub(super) fn person_matches(
-    connection: &Connection,
-    person: &str,
-) -> Result<Vec<MatchCandidate>, StoreError> {
-    super::lists::candidates_of_person(connection, person)
-}
-
-pub(super) fn review_history(
-    connection: &Connection,
-    list: &str,
-) -> Result<Vec<ReviewDecision>, StoreError> {
-    let mut statement = connection.prepare(
-        "SELECT row, person, review, note, by_user, at FROM review_decisions
-         WHERE list = ?1 ORDER BY seq",
-    )?;
-    let rows = statement
-        .query_map([list], |row| {
-            Ok((
-                row.get::<_, u32>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(3)?,
-                row.get::<_, String>(4)?,
-                row.get::<_, String>(5)?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    rows.into_iter()
-        .map(|(row, person, review, note, by, at)| {
-            Ok(ReviewDecision {
-                list: list.to_owned(),
-                row,
-                person,
-                review: Review::from_code(&review)
-                    .ok_or_else(|| StoreError::Corrupt(format!("review {review:?}")))?,
-                note,
-                by,
-                at: parse_timestamp(&at)?,
+    fn review_progress(&self) -> Result<Vec<ReviewProgress>, StoreError> {
+        self.with_connection(|connection| {
+            let mut statement = connection.prepare(
+                "SELECT list, COUNT(*), SUM(review = 'unreviewed') FROM match_candidates
+                 GROUP BY list ORDER BY list",
+            )?;
+            collect_rows(&mut statement, [], |row| {
+                Ok(ReviewProgress {
+                    list: row.get(0)?,
+                    candidates: row.get::<_, i64>(1)?.max(0) as u64,
+                    unreviewed: row.get::<_, i64>(2)?.max(0) as u64,
+                })
             })
         })
-        .collect()
-}
+    }
 
-pub(super) fn record_verification(
-    connection: &Connection,
-    verification: &Verification,
-) -> Result<(), StoreError> {
-    let evidence = serde_json::to_string(&verification.evidence)
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    connection.execute(
-        "INSERT INTO verifications (subject_kind, subject, status, note, evidence, by_user, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            verification.subject_kind.code(),
-            verification.subject,
-            verification.status.code(),
-            verification.note,
-            evidence,
-            verification.by,
-            timestamp(&verification.at)
-        ],
-    )?;
-    Ok(())
-}
+    fn person_matches(&self, person: &str) -> Result<Vec<MatchCandidate>, StoreError> {
+        self.with_connection(|connection| candidates_of_person(connection, person))
+    }
 
-pub(super) fn verification_history(
-    connection: &Connection,
-    kind: SubjectKind,
-    subject: &str,
-) -> Result<Vec<Verification>, StoreError> {
-    let mut statement = connection.prepare(
-        "SELECT status, note, evidence, by_user, at FROM verifications
-         WHERE subject_kind = ?1 AND subject = ?2 ORDER BY seq",
-    )?;
-    let rows = statement
-        .query_map(params![kind.code(), subject], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(3)?,
-                row.get::<_, String>(4)?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    rows.into_iter()
-        .map(|(status, note, evidence, by, at)| {
-            Ok(Verification {
-                subject_kind: kind,
-                subject: subject.to_owned(),
-                status: status
-                    .parse()
-                    .map_err(|e| StoreError::Corrupt(format!("{e}")))?,
-                note,
-                evidence: serde_json::from_str(&evidence)
-                    .map_err(|e| StoreError::Corrupt(format!("evidence JSON: {e}")))?,
-                by,
-                at: parse_timestamp(&at)?,
+    fn review_history(&self, list: &str) -> Result<Vec<ReviewDecision>, StoreError> {
+        self.with_connection(|connection| {
+            let mut statement = connection.prepare(
+                "SELECT row, person, review, note, by_user, at FROM review_decisions
+                 WHERE list = ?1 ORDER BY seq",
+            )?;
+            collect_rows(&mut statement, [list], |row| {
+                Ok(ReviewDecision {
+                    list: list.to_owned(),
+                    row: row.get(0)?,
+                    person: row.get(1)?,
+                    review: parse_review(&row.get::<_, String>(2)?)?,
+                    note: row.get(3)?,
+                    by: row.get(4)?,
+                    at: parse_timestamp(&row.get::<_, String>(5)?)?,
+                })
             })
         })
-        .collect()
+    }
+
+    fn record_verification_then(
+        &self,
+        verification: &Verification,
+        before_commit: &mut BeforeCommit<'_>,
+    ) -> Result<(), StoreError> {
+        let evidence = serde_json::to_string(&verification.evidence)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.with_connection(|connection| {
+            let tx = connection.transaction()?;
+            tx.execute(
+                "INSERT INTO verifications (subject_kind, subject, status, note, evidence, by_user, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    verification.subject_kind.code(),
+                    verification.subject,
+                    verification.status.code(),
+                    verification.note,
+                    evidence,
+                    verification.by,
+                    timestamp(&verification.at)
+                ],
+            )?;
+            before_commit()?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn verification_history(
+        &self,
+        kind: SubjectKind,
+        subject: &str,
+    ) -> Result<Vec<Verification>, StoreError> {
+        self.with_connection(|connection| {
+            let mut statement = connection.prepare(
+                "SELECT status, note, evidence, by_user, at FROM verifications
+                 WHERE subject_kind = ?1 AND subject = ?2 ORDER BY seq",
+            )?;
+            collect_rows(&mut statement, params![kind.code(), subject], |row| {
+                Ok(Verification {
+                    subject_kind: kind,
+                    subject: subject.to_owned(),
+                    status: row
+                        .get::<_, String>(0)?
+                        .parse()
+                        .map_err(|e| StoreError::Corrupt(format!("{e}")))?,
+                    note: row.get(1)?,
+                    evidence: serde_json::from_str(&row.get::<_, String>(2)?)
+                        .map_err(|e| StoreError::Corrupt(format!("evidence JSON: {e}")))?,
+                    by: row.get(3)?,
+                    at: parse_timestamp(&row.get::<_, String>(4)?)?,
+                })
+            })
+        })
+    }
 }
 
 #[cfg(test)]
@@ -190,8 +177,12 @@ mod tests {
     use chrono::TimeZone;
     use trove_model::{ListInfo, MatchCandidate};
 
-    use crate::review::{ReviewCatalog, VerificationStatus};
+    use trove_model::VerificationStatus;
+
+    use crate::review::ReviewCatalog;
     use crate::{ListCatalog, SqliteCatalog, StoreError, XrefBatch};
+
+    use rusqlite::Connection;
 
     use super::*;
 

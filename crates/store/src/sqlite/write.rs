@@ -1,98 +1,35 @@
-//! Writes: every batch is one transaction, and every statement is idempotent
-//! (INSERT OR IGNORE / upserts), so replaying a batch after a crash is safe.
+//! The pieces of a catalog write batch, each run inside the batch's one transaction.
+//! Every statement is idempotent (INSERT OR IGNORE / upserts), so replaying a batch
+//! after a crash is safe.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Transaction, params};
 use trove_model::BlobId;
 
 use crate::StoreError;
-use crate::catalog::{ExtractionOutcome, WriteBatch};
+use crate::catalog::{ExtractionOutcome, FailureRow, NewBlob, Occurrence, SourceFile};
 
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
-pub(super) fn apply(connection: &mut Connection, batch: &WriteBatch) -> Result<(), StoreError> {
-    if batch.is_empty() {
-        return Ok(());
+/// Content seen for the first time, pending extraction; known content is left alone.
+pub(super) fn insert_blobs(tx: &Transaction<'_>, blobs: &[NewBlob]) -> Result<(), StoreError> {
+    let mut insert_blob = tx.prepare_cached(&format!(
+        "INSERT OR IGNORE INTO blobs (id, sha256, size, kind, status, first_seen)
+         VALUES (?1, ?2, ?3, ?4, 'pending', {NOW})"
+    ))?;
+    for blob in blobs {
+        insert_blob.execute(params![
+            blob.hashes.blake3.as_str(),
+            blob.hashes.sha256,
+            blob.size as i64,
+            blob.kind.code(),
+        ])?;
     }
-    let tx = connection.transaction()?;
-    {
-        let mut insert_blob = tx.prepare_cached(&format!(
-            "INSERT OR IGNORE INTO blobs (id, sha256, size, kind, status, first_seen)
-             VALUES (?1, ?2, ?3, ?4, 'pending', {NOW})"
-        ))?;
-        for blob in &batch.blobs {
-            insert_blob.execute(params![
-                blob.hashes.blake3.as_str(),
-                blob.hashes.sha256,
-                blob.size as i64,
-                blob.kind.code(),
-            ])?;
-        }
-
-        for (blob, version, outcome) in &batch.extractions {
-            write_extraction(&tx, blob, *version, outcome)?;
-        }
-
-        let mut insert_occurrence = tx.prepare_cached(&format!(
-            "INSERT OR IGNORE INTO occurrences (blob, root, path, parent, name_kind, first_seen)
-             VALUES (?1, ?2, ?3, ?4, ?5, {NOW})"
-        ))?;
-        // A new path for known content changes what the index must show, and what the
-        // records stage reads from file names (list kinds, ID numbers of photos).
-        let mut touch = tx.prepare_cached("UPDATE blobs SET indexed = 0 WHERE id = ?1")?;
-        let mut reread = tx.prepare_cached("DELETE FROM record_sources WHERE blob = ?1")?;
-        for occurrence in &batch.occurrences {
-            let inserted = insert_occurrence.execute(params![
-                occurrence.blob.as_str(),
-                occurrence.root,
-                occurrence.path,
-                occurrence.parent.as_ref().map(BlobId::as_str),
-                occurrence.name_kind.map(|k| k.code()),
-            ])?;
-            if inserted > 0 {
-                touch.execute([occurrence.blob.as_str()])?;
-                reread.execute([occurrence.blob.as_str()])?;
-            }
-        }
-
-        let mut insert_failure = tx.prepare_cached(&format!(
-            "INSERT INTO failures (root, source, path, blob, stage, reason, message, at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW})
-             ON CONFLICT (root, path, stage) DO UPDATE SET
-                 source = excluded.source, blob = excluded.blob, reason = excluded.reason,
-                 message = excluded.message, at = excluded.at"
-        ))?;
-        for row in &batch.failures {
-            insert_failure.execute(params![
-                row.root,
-                row.source,
-                row.path,
-                row.blob.as_ref().map(BlobId::as_str),
-                row.failure.stage.code(),
-                row.failure.reason.code(),
-                row.failure.message,
-            ])?;
-        }
-
-        let mut upsert_source = tx.prepare_cached(
-            "INSERT INTO sources (root, path, size, mtime_ns, done) VALUES (?1, ?2, ?3, ?4, 1)
-             ON CONFLICT (root, path) DO UPDATE SET
-                 size = excluded.size, mtime_ns = excluded.mtime_ns, done = 1",
-        )?;
-        for source in &batch.sources_done {
-            upsert_source.execute(params![
-                source.root,
-                source.path,
-                source.size as i64,
-                source.mtime_ns,
-            ])?;
-        }
-    }
-    tx.commit()?;
     Ok(())
 }
 
-fn write_extraction(
-    tx: &rusqlite::Transaction<'_>,
+/// Replaces a blob's parts, metadata and thumbnail with what its extractor found.
+pub(super) fn store_extraction(
+    tx: &Transaction<'_>,
     blob: &BlobId,
     version: u32,
     outcome: &ExtractionOutcome,
@@ -145,38 +82,79 @@ fn write_extraction(
     Ok(())
 }
 
-pub(super) fn reset_source(
-    connection: &mut Connection,
-    root: &str,
-    source: &str,
+/// New places blobs were seen; a place already known is left alone.
+pub(super) fn insert_occurrences(
+    tx: &Transaction<'_>,
+    occurrences: &[Occurrence],
 ) -> Result<(), StoreError> {
-    let tx = connection.transaction()?;
-    tx.execute(
-        "UPDATE blobs SET status = 'pending', extractor_version = NULL
-         WHERE status = 'failed'
-           AND id IN (SELECT blob FROM failures WHERE root = ?1 AND source = ?2 AND blob IS NOT NULL)",
-        params![root, source],
-    )?;
-    tx.execute(
-        "DELETE FROM failures WHERE root = ?1 AND source = ?2",
-        params![root, source],
-    )?;
-    tx.execute(
-        "UPDATE sources SET done = 0 WHERE root = ?1 AND path = ?2",
-        params![root, source],
-    )?;
-    tx.commit()?;
+    let mut insert_occurrence = tx.prepare_cached(&format!(
+        "INSERT OR IGNORE INTO occurrences (blob, root, path, parent, name_kind, first_seen)
+         VALUES (?1, ?2, ?3, ?4, ?5, {NOW})"
+    ))?;
+    // A new path for known content changes what the index must show, and what the
+    // records stage reads from file names (list kinds, ID numbers of photos).
+    let mut touch = tx.prepare_cached("UPDATE blobs SET indexed = 0 WHERE id = ?1")?;
+    let mut reread = tx.prepare_cached("DELETE FROM record_sources WHERE blob = ?1")?;
+    for occurrence in occurrences {
+        let inserted = insert_occurrence.execute(params![
+            occurrence.blob.as_str(),
+            occurrence.root,
+            occurrence.path,
+            occurrence.parent.as_ref().map(BlobId::as_str),
+            occurrence.name_kind.map(|k| k.code()),
+        ])?;
+        if inserted > 0 {
+            touch.execute([occurrence.blob.as_str()])?;
+            reread.execute([occurrence.blob.as_str()])?;
+        }
+    }
     Ok(())
 }
 
-pub(super) fn mark_indexed(connection: &mut Connection, ids: &[BlobId]) -> Result<(), StoreError> {
-    let tx = connection.transaction()?;
-    {
-        let mut mark = tx.prepare_cached("UPDATE blobs SET indexed = 1 WHERE id = ?1")?;
-        for id in ids {
-            mark.execute([id.as_str()])?;
-        }
+/// Failures met; one met again at the same place and stage replaces the old one.
+pub(super) fn upsert_failures(
+    tx: &Transaction<'_>,
+    failures: &[FailureRow],
+) -> Result<(), StoreError> {
+    let mut insert_failure = tx.prepare_cached(&format!(
+        "INSERT INTO failures (root, source, path, blob, stage, reason, message, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW})
+         ON CONFLICT (root, path, stage) DO UPDATE SET
+             source = excluded.source, blob = excluded.blob, reason = excluded.reason,
+             message = excluded.message, at = excluded.at"
+    ))?;
+    for row in failures {
+        insert_failure.execute(params![
+            row.root,
+            row.source,
+            row.path,
+            row.blob.as_ref().map(BlobId::as_str),
+            row.failure.stage.code(),
+            row.failure.reason.code(),
+            row.failure.message,
+        ])?;
     }
-    tx.commit()?;
+    Ok(())
+}
+
+/// Sources whose every blob and failure is written: the next ingest skips them
+/// unless their size or modification time changes.
+pub(super) fn mark_sources_done(
+    tx: &Transaction<'_>,
+    sources: &[SourceFile],
+) -> Result<(), StoreError> {
+    let mut upsert_source = tx.prepare_cached(
+        "INSERT INTO sources (root, path, size, mtime_ns, done) VALUES (?1, ?2, ?3, ?4, 1)
+         ON CONFLICT (root, path) DO UPDATE SET
+             size = excluded.size, mtime_ns = excluded.mtime_ns, done = 1",
+    )?;
+    for source in sources {
+        upsert_source.execute(params![
+            source.root,
+            source.path,
+            source.size as i64,
+            source.mtime_ns,
+        ])?;
+    }
     Ok(())
 }

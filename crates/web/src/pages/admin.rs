@@ -5,21 +5,29 @@
 use std::path::PathBuf;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Deserialize;
+use trove_access::{AccessDb, AccessError, Actor, Grant, NewAccount};
 use trove_model::{Case, Role};
-use trove_store::StoreError;
-use trove_store::access::{NewAuditEvent, NewInvitation};
 
-use super::{Chrome, minute_utc, render};
-use crate::app::AppState;
+use super::chrome::{Chrome, minute_utc, render};
 use crate::auth::{CurrentUser, require_server_admin};
 use crate::error::WebError;
-use crate::password::{PasswordError, hash_password};
-use crate::session::new_token;
+use crate::state::AppState;
+
+/// The admin page's routes: the page, new users, invitations and cases.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(show))
+        .route("/admin/users", post(add_user))
+        .route("/admin/invitations", post(create_invitation))
+        .route("/admin/cases", post(add_case))
+}
 
 /// How long an invitation link can be used.
 const INVITATION_LIFETIME: TimeDelta = TimeDelta::days(7);
@@ -88,7 +96,7 @@ pub struct InvitationForm {
 /// `GET /admin`.
 pub async fn show(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
     require_server_admin(&user)?;
-    admin_page(&state, &user, Outcome::default())
+    admin_page(&state, &user, Outcome::default()).await
 }
 
 /// `POST /admin/users`: adds a user, a server admin or a member of one case.
@@ -97,44 +105,25 @@ pub async fn add_user(
     user: CurrentUser,
     Form(form): Form<AddUserForm>,
 ) -> Result<Response, WebError> {
-    require_server_admin(&user)?;
-    let name = form.name.trim().to_string();
-    let (role, case) = match role_and_case(&state, &form.role, &form.case) {
-        Ok(grant) => grant,
-        Err(problem) => return admin_page(&state, &user, Outcome::problem(problem)),
-    };
-    let password = form.password;
-    let hash = match tokio::task::spawn_blocking(move || hash_password(&password)).await? {
-        Ok(hash) => hash,
-        Err(PasswordError::TooShort) => {
-            return admin_page(
-                &state,
-                &user,
-                Outcome::problem(PasswordError::TooShort.to_string()),
-            );
-        }
-        Err(error) => return Err(error.into()),
-    };
-    let db = state.access();
-    if let Err(error) = db.add_user(&name, &hash, case.is_none(), Utc::now()) {
-        return admin_page(&state, &user, refused(error)?);
-    }
-    if let Some(case) = &case {
-        db.set_membership(&name, case, role)?;
-    }
-    let mut event = NewAuditEvent::new("user_added")
-        .actor(&user.name)
-        .target(&name)
-        .detail(format!("role {role}"));
-    if let Some(case) = &case {
-        event = event.case(case);
-    }
-    state.audit(event)?;
-    let notice = match &case {
-        Some(case) => format!("Added {name} as {role} of {case}."),
-        None => format!("Added {name} as a server admin."),
-    };
-    admin_page(&state, &user, Outcome::notice(notice))
+    // Off the async threads: the password is hashed, slowly, in `add_user`.
+    change(&state, &user, move |db, actor| {
+        let grant = match grant_of(&form.role, &form.case) {
+            Ok(grant) => grant,
+            Err(problem) => return Ok(Outcome::problem(problem)),
+        };
+        let name = form.name.trim();
+        let account = NewAccount {
+            name,
+            password: &form.password,
+            grant: &grant,
+        };
+        let notice = match &grant {
+            Grant::Member { case, role } => format!("Added {name} as {role} of {case}."),
+            Grant::ServerAdmin => format!("Added {name} as a server admin."),
+        };
+        outcome_of(db.add_user(account, actor).map(|_| notice))
+    })
+    .await
 }
 
 /// `POST /admin/cases`: makes a store folder on this server a case.
@@ -143,33 +132,12 @@ pub async fn add_case(
     user: CurrentUser,
     Form(form): Form<CaseForm>,
 ) -> Result<Response, WebError> {
-    require_server_admin(&user)?;
-    let name = form.name.trim();
-    let folder = PathBuf::from(form.store.trim());
-    if !folder.join("trove.sqlite").is_file() {
-        let problem = format!(
-            "{} holds no trove store on this server; ingest into it first \
-             (trove ingest FOLDER --store {}).",
-            folder.display(),
-            folder.display()
-        );
-        return admin_page(&state, &user, Outcome::problem(problem));
-    }
-    // The server may be restarted from another folder: keep the absolute path.
-    let store = folder.canonicalize().map_err(|error| {
-        WebError::BadRequest(format!("{} cannot be resolved: {error}", folder.display()))
-    })?;
-    if let Err(error) = state.access().add_case(name, &store, Utc::now()) {
-        return admin_page(&state, &user, refused(error)?);
-    }
-    state.audit(
-        NewAuditEvent::new("case_added")
-            .actor(&user.name)
-            .case(name)
-            .detail(format!("store {}", store.display())),
-    )?;
-    let notice = format!("Added case {name}: {}.", store.display());
-    admin_page(&state, &user, Outcome::notice(notice))
+    change(&state, &user, move |db, actor| {
+        let folder = PathBuf::from(form.store.trim());
+        let added = db.add_case(form.name.trim(), &folder, actor);
+        outcome_of(added.map(|case| format!("Added case {}: {}.", case.name, case.store.display())))
+    })
+    .await
 }
 
 /// `POST /admin/invitations`: makes a single-use invitation link.
@@ -178,34 +146,16 @@ pub async fn create_invitation(
     user: CurrentUser,
     Form(form): Form<InvitationForm>,
 ) -> Result<Response, WebError> {
-    require_server_admin(&user)?;
-    let (role, case) = match role_and_case(&state, &form.role, &form.case) {
-        Ok(grant) => grant,
-        Err(problem) => return admin_page(&state, &user, Outcome::problem(problem)),
-    };
-    let now = Utc::now();
-    let token = new_token();
-    let invitation = NewInvitation {
-        role,
-        case: case.clone(),
-        created_by: Some(user.name.clone()),
-        expires_at: now + INVITATION_LIFETIME,
-    };
-    state.access().create_invitation(&token, &invitation, now)?;
-    let mut event = NewAuditEvent::new("invitation_created")
-        .actor(&user.name)
-        .detail(format!(
-            "role {role}, valid until {}",
-            minute_utc(invitation.expires_at)
-        ));
-    if let Some(case) = &case {
-        event = event.case(case);
-    }
-    state.audit(event)?;
-    admin_page(
-        &state,
-        &user,
-        Outcome {
+    change(&state, &user, move |db, actor| {
+        let grant = match grant_of(&form.role, &form.case) {
+            Ok(grant) => grant,
+            Err(problem) => return Ok(Outcome::problem(problem)),
+        };
+        let token = match db.create_invitation(&grant, INVITATION_LIFETIME, Utc::now(), actor) {
+            Ok(token) => token,
+            Err(error) => return outcome_of(Err(error)),
+        };
+        Ok(Outcome {
             notice: Some(format!(
                 "Send this link to the person you invite; it works once, for {} days, \
                  and is not shown again.",
@@ -213,46 +163,29 @@ pub async fn create_invitation(
             )),
             invitation_link: Some(format!("/invite/{token}")),
             ..Outcome::default()
-        },
-    )
+        })
+    })
+    .await
 }
 
-/// Reads a role and case from a form: a case's role, or admin with no case
-/// for a server admin. `Err` holds what to tell the admin.
-pub(super) fn role_and_case(
-    state: &AppState,
-    role: &str,
-    case: &str,
-) -> Result<(Role, Option<String>), String> {
+/// Reads a grant from a form's role and case: a case's role, or admin with no case for
+/// a server admin. `Err` holds what to tell the admin.
+pub(super) fn grant_of(role: &str, case: &str) -> Result<Grant, String> {
     let role: Role = role
         .parse()
         .map_err(|error: trove_model::ParseRoleError| error.to_string())?;
-    let case = case.trim();
-    if case.is_empty() {
-        return if role == Role::Admin {
-            Ok((role, None))
-        } else {
-            Err(format!(
-                "Choose a case for a {role}; only an admin may have no case (a server admin)."
-            ))
-        };
-    }
-    match state.access().case(case) {
-        Ok(Some(_)) => Ok((role, Some(case.to_string()))),
-        Ok(None) => Err(format!("There is no case {case:?}.")),
-        Err(error) => Err(error.to_string()),
-    }
+    Grant::new(role, Some(case)).map_err(|error| error.to_string())
 }
 
-/// What the admin is told when the access database refuses a form: a name taken,
-/// malformed or unknown is theirs to fix, shown on the page; anything else fails the
-/// request.
-pub(super) fn refused(error: StoreError) -> Result<Outcome, WebError> {
-    match error {
-        StoreError::AlreadyExists { .. }
-        | StoreError::InvalidName { .. }
-        | StoreError::NotFound { .. } => Ok(Outcome::problem(error.to_string())),
-        other => Err(other.into()),
+/// What the admin is told after a change: `notice` when it was made; when the access
+/// database refused it for a reason theirs to fix (a name taken, malformed or unknown, a
+/// password too short, a folder with no store), that reason, shown on the page; anything
+/// else fails the request.
+pub(super) fn outcome_of(result: Result<String, AccessError>) -> Result<Outcome, WebError> {
+    match result {
+        Ok(notice) => Ok(Outcome::notice(notice)),
+        Err(error) if error.is_users_to_fix() => Ok(Outcome::problem(error.to_string())),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -272,15 +205,54 @@ impl Outcome {
     }
 }
 
-pub(super) fn admin_page(
+/// Makes an admin's change: refuses anyone but a server admin, runs `change` off the
+/// async threads with the admin as its actor, and shows the admin page with its outcome.
+pub(super) async fn change<F>(
+    state: &AppState,
+    admin: &CurrentUser,
+    change: F,
+) -> Result<Response, WebError>
+where
+    F: FnOnce(&AccessDb, &Actor) -> Result<Outcome, WebError> + Send + 'static,
+{
+    require_server_admin(admin)?;
+    let actor = Actor::user(&admin.name);
+    let outcome = state.with_access(move |db| change(db, &actor)).await?;
+    admin_page(state, admin, outcome).await
+}
+
+/// The admin page with its lists, read off the async threads, and `outcome` on top.
+pub(super) async fn admin_page(
     state: &AppState,
     user: &CurrentUser,
     outcome: Outcome,
 ) -> Result<Response, WebError> {
-    let db = state.access();
+    let you = user.name.clone();
+    let (users, cases) = state
+        .with_access(move |db| Ok((user_rows(db, &you)?, db.cases()?)))
+        .await?;
+    let status = if outcome.problem.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let page = AdminPage {
+        chrome: Chrome::for_user(user, "Admin"),
+        users,
+        cases,
+        roles: Role::ALL,
+        notice: outcome.notice,
+        problem: outcome.problem,
+        invitation_link: outcome.invitation_link,
+        api_token: outcome.api_token,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+/// Every user with their memberships and tokens; `you` is the admin looking.
+fn user_rows(db: &AccessDb, you: &str) -> Result<Vec<UserRow>, AccessError> {
     let memberships = db.memberships()?;
-    let users = db
-        .users()?
+    db.users()?
         .into_iter()
         .map(|account| {
             let tokens = db
@@ -299,28 +271,12 @@ pub(super) fn admin_page(
                     .filter(|membership| membership.user == account.name)
                     .map(|membership| (membership.case.clone(), membership.role))
                     .collect(),
-                is_you: account.name == user.name,
+                is_you: account.name == you,
                 name: account.name,
                 is_admin: account.is_admin,
                 disabled: account.disabled,
                 tokens,
             })
         })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    let status = if outcome.problem.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    let page = AdminPage {
-        chrome: Chrome::for_user(user, "Admin"),
-        users,
-        cases: db.cases()?,
-        roles: Role::ALL,
-        notice: outcome.notice,
-        problem: outcome.problem,
-        invitation_link: outcome.invitation_link,
-        api_token: outcome.api_token,
-    };
-    Ok((status, render(&page)?).into_response())
+        .collect()
 }

@@ -1,24 +1,30 @@
 //! The admin page's forms that change who may do what: a user's role in a case,
-//! disabling a user, and API tokens for scripts. Each change is audited.
+//! disabling a user, and API tokens for scripts. Each change is an operation of
+//! `trove_access`, which audits it in the same transaction.
 
+use axum::Router;
 use axum::extract::{Form, State};
 use axum::response::Response;
-use chrono::Utc;
+use axum::routing::post;
 use serde::Deserialize;
-use trove_store::StoreError;
-use trove_store::access::NewAuditEvent;
+use trove_access::Grant;
 
-use super::admin::{Outcome, admin_page, refused, role_and_case};
-use crate::app::AppState;
-use crate::auth::{CurrentUser, require_server_admin};
+use super::admin::{Outcome, change, grant_of, outcome_of};
+use crate::auth::CurrentUser;
 use crate::error::WebError;
-use crate::session::new_token;
+use crate::state::AppState;
+
+/// The routes of the admin page's access forms.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/access", post(change_access))
+        .route("/admin/users/disable", post(disable_user))
+        .route("/admin/tokens", post(issue_token))
+        .route("/admin/tokens/revoke", post(revoke_token))
+}
 
 /// The role value of the access form that takes a user out of a case.
 const NO_ACCESS: &str = "none";
-
-/// Longest API token label, in characters.
-const MAX_LABEL_CHARS: usize = 64;
 
 #[derive(Deserialize)]
 pub struct AccessForm {
@@ -45,45 +51,21 @@ pub async fn change_access(
     admin: CurrentUser,
     Form(form): Form<AccessForm>,
 ) -> Result<Response, WebError> {
-    require_server_admin(&admin)?;
-    let db = state.access();
-    if db.user(&form.user)?.is_none() {
-        return admin_page(&state, &admin, no_such_user(&form.user));
-    }
-    let case = form.case.trim();
-    if form.role == NO_ACCESS {
-        match db.remove_membership(&form.user, case) {
-            Ok(()) => {}
-            Err(StoreError::NotFound { .. }) => {
-                let problem = format!("{} has no access to {case:?} to remove.", form.user);
-                return admin_page(&state, &admin, Outcome::problem(problem));
-            }
-            Err(error) => return Err(error.into()),
+    change(&state, &admin, move |db, actor| {
+        let (user, case) = (form.user.as_str(), form.case.trim());
+        if form.role == NO_ACCESS {
+            let removed = db.revoke_grant(user, case, actor);
+            return outcome_of(removed.map(|()| format!("{user} no longer has access to {case}.")));
         }
-        state.audit(
-            NewAuditEvent::new("role_removed")
-                .actor(&admin.name)
-                .case(case)
-                .target(&form.user),
-        )?;
-        let notice = format!("{} no longer has access to {case}.", form.user);
-        return admin_page(&state, &admin, Outcome::notice(notice));
-    }
-    let role = match role_and_case(&state, &form.role, case) {
-        Ok((role, Some(_))) => role,
-        Ok((_, None)) => return admin_page(&state, &admin, Outcome::problem(choose_a_case())),
-        Err(problem) => return admin_page(&state, &admin, Outcome::problem(problem)),
-    };
-    db.set_membership(&form.user, case, role)?;
-    state.audit(
-        NewAuditEvent::new("role_granted")
-            .actor(&admin.name)
-            .case(case)
-            .target(&form.user)
-            .detail(format!("role {role}")),
-    )?;
-    let notice = format!("{} is now {role} of {case}.", form.user);
-    admin_page(&state, &admin, Outcome::notice(notice))
+        let (case, role) = match grant_of(&form.role, case) {
+            Ok(Grant::Member { case, role }) => (case, role),
+            Ok(Grant::ServerAdmin) => return Ok(Outcome::problem(choose_a_case())),
+            Err(problem) => return Ok(Outcome::problem(problem)),
+        };
+        let granted = db.grant(user, &case, role, actor);
+        outcome_of(granted.map(|()| format!("{user} is now {role} of {case}.")))
+    })
+    .await
 }
 
 /// `POST /admin/users/disable`: ends a user's sessions and tokens for good.
@@ -92,29 +74,18 @@ pub async fn disable_user(
     admin: CurrentUser,
     Form(form): Form<UserForm>,
 ) -> Result<Response, WebError> {
-    require_server_admin(&admin)?;
-    if form.user == admin.name {
-        let problem = "You cannot disable yourself; ask another server admin.".to_owned();
-        return admin_page(&state, &admin, Outcome::problem(problem));
-    }
-    let db = state.access();
-    match db.disable_user(&form.user, Utc::now()) {
-        Ok(()) => {}
-        Err(StoreError::NotFound { .. }) => {
-            return admin_page(&state, &admin, no_such_user(&form.user));
+    change(&state, &admin, move |db, actor| {
+        let user = form.user;
+        if Some(user.as_str()) == actor.name() {
+            let problem = "You cannot disable yourself; ask another server admin.".to_owned();
+            return Ok(Outcome::problem(problem));
         }
-        Err(error) => return Err(error.into()),
-    }
-    state.audit(
-        NewAuditEvent::new("user_disabled")
-            .actor(&admin.name)
-            .target(&form.user),
-    )?;
-    let notice = format!(
-        "Disabled {}: their sessions and API tokens have ended.",
-        form.user
-    );
-    admin_page(&state, &admin, Outcome::notice(notice))
+        outcome_of(
+            db.disable_user(&user, actor)
+                .map(|()| format!("Disabled {user}: their sessions and API tokens have ended.")),
+        )
+    })
+    .await
 }
 
 /// `POST /admin/tokens`: issues an API token for a user, shown once.
@@ -123,39 +94,23 @@ pub async fn issue_token(
     admin: CurrentUser,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, WebError> {
-    require_server_admin(&admin)?;
-    let label = form.label.trim();
-    if label.is_empty() || label.chars().count() > MAX_LABEL_CHARS {
-        let problem = format!(
-            "Give the token a label of 1 to {MAX_LABEL_CHARS} characters, such as the script or \
-             machine that will use it."
-        );
-        return admin_page(&state, &admin, Outcome::problem(problem));
-    }
-    let db = state.access();
-    if db.user(&form.user)?.is_none_or(|user| user.disabled) {
-        return admin_page(&state, &admin, no_such_user(&form.user));
-    }
-    let token = new_token();
-    if let Err(error) = db.create_api_token(&token, &form.user, label, Utc::now()) {
-        return admin_page(&state, &admin, refused(error)?);
-    }
-    state.audit(
-        NewAuditEvent::new("api_token_issued")
-            .actor(&admin.name)
-            .target(&form.user)
-            .detail(format!("label {label:?}")),
-    )?;
-    let outcome = Outcome {
-        notice: Some(format!(
-            "API token {label:?} for {}: copy it now, it is not shown again. Scripts send it \
-             in the header \"Authorization: Bearer TOKEN\".",
-            form.user
-        )),
-        api_token: Some(token),
-        ..Outcome::default()
-    };
-    admin_page(&state, &admin, outcome)
+    change(&state, &admin, move |db, actor| {
+        let token = match db.issue_token(&form.user, &form.label, actor) {
+            Ok(token) => token,
+            Err(error) => return outcome_of(Err(error)),
+        };
+        Ok(Outcome {
+            notice: Some(format!(
+                "API token {:?} for {}: copy it now, it is not shown again. Scripts send \
+                 it in the header \"Authorization: Bearer TOKEN\".",
+                form.label.trim(),
+                form.user
+            )),
+            api_token: Some(token),
+            ..Outcome::default()
+        })
+    })
+    .await
 }
 
 /// `POST /admin/tokens/revoke`: a user's token stops working.
@@ -164,27 +119,14 @@ pub async fn revoke_token(
     admin: CurrentUser,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, WebError> {
-    require_server_admin(&admin)?;
-    let revoked = state
-        .access()
-        .revoke_api_token(&form.user, &form.label, Utc::now());
-    if let Err(error) = revoked {
-        return admin_page(&state, &admin, refused(error)?);
-    }
-    state.audit(
-        NewAuditEvent::new("api_token_revoked")
-            .actor(&admin.name)
-            .target(&form.user)
-            .detail(format!("label {:?}", form.label)),
-    )?;
-    let notice = format!("Revoked {}'s token {:?}.", form.user, form.label);
-    admin_page(&state, &admin, Outcome::notice(notice))
-}
-
-fn no_such_user(name: &str) -> Outcome {
-    Outcome::problem(format!(
-        "There is no enabled user {name:?}; the table above lists who there is."
-    ))
+    change(&state, &admin, move |db, actor| {
+        let (user, label) = (form.user, form.label);
+        outcome_of(
+            db.revoke_token(&user, &label, actor)
+                .map(|()| format!("Revoked {user}'s token {label:?}.")),
+        )
+    })
+    .await
 }
 
 fn choose_a_case() -> String {

@@ -1,10 +1,19 @@
 //! The JSON API: who am I, and which cases may I open.
 
-use axum::Json;
+use axum::routing::get;
+use axum::{Json, Router};
 use serde::Serialize;
 use trove_model::Role;
 
 use crate::auth::CurrentUser;
+use crate::state::AppState;
+
+/// The API's routes about the user: who they are and their cases.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/me", get(me))
+        .route("/api/cases", get(cases))
+}
 
 #[derive(Serialize)]
 pub struct Me {

@@ -1,13 +1,24 @@
 //! The stylesheet, the API's OpenAPI document, and the page for unknown addresses.
 
+use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
+use axum::routing::get;
 
 use crate::error::WebError;
+use crate::state::AppState;
 
 const STYLESHEET: &str = include_str!("../../static/app.css");
 /// Written by hand beside the routes (a test checks that every `/api/` route is in it).
 const OPENAPI: &str = include_str!("../../static/openapi.json");
+
+/// The routes of the stylesheet, the OpenAPI document and the favicon.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi))
+        .route("/static/app.css", get(stylesheet))
+        .route("/favicon.ico", get(favicon))
+}
 
 /// `GET /static/app.css`.
 pub async fn stylesheet() -> impl IntoResponse {
@@ -46,9 +57,19 @@ pub async fn not_found() -> WebError {
 mod tests {
     use super::OPENAPI;
 
-    /// Every `/api/` path the router serves, as written in the files that route.
+    /// Every `/api/` path the router serves, as written in the page modules' `routes()`.
     fn routed_api_paths() -> Vec<String> {
-        let routing = [include_str!("../app.rs"), include_str!("records_routes.rs")].concat();
+        let routing = [
+            include_str!("api.rs"),
+            include_str!("search.rs"),
+            include_str!("documents.rs"),
+            include_str!("records.rs"),
+            include_str!("persons.rs"),
+            include_str!("review.rs"),
+            include_str!("verification.rs"),
+            include_str!("stats.rs"),
+        ]
+        .concat();
         routing
             .split('"')
             .filter(|s| s.starts_with("/api/") && *s != "/api/openapi.json")

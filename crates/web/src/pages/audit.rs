@@ -2,17 +2,24 @@
 //! date, newest first, a page at a time. Looking at it is itself audited.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Html;
+use axum::routing::get;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
+use trove_access::{AuditAction, AuditFilter, NewAuditEvent};
 use trove_model::AuditEvent;
-use trove_store::access::{AuditFilter, NewAuditEvent};
 
-use super::{Chrome, render};
-use crate::app::AppState;
+use super::chrome::{Chrome, render};
 use crate::auth::{CurrentUser, require_server_admin};
 use crate::error::WebError;
+use crate::state::AppState;
+
+/// The audit trail's route.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().route("/admin/audit", get(show))
+}
 
 /// Events per page.
 const PAGE_SIZE: u64 = 50;
@@ -58,16 +65,20 @@ pub async fn show(
 ) -> Result<Html<String>, WebError> {
     require_server_admin(&user)?;
     let filter = filter_of(&query)?;
-    let db = state.access();
-    state.audit(
-        NewAuditEvent::new("audit_viewed")
-            .actor(&user.name)
-            .detail(describe(&query)),
-    )?;
-    let total = db.audit_count(&filter)?;
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = query.page.unwrap_or(1).clamp(1, pages);
-    let events = db.audit_events(&filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+    let event = NewAuditEvent::new(AuditAction::AuditViewed)
+        .actor(&user.name)
+        .detail(describe(&query));
+    let wanted = query.page;
+    let (events, total, page, pages) = state
+        .with_access(move |db| {
+            db.append_audit(event)?;
+            let total = db.audit_count(&filter)?;
+            let pages = total.div_ceil(PAGE_SIZE).max(1);
+            let page = wanted.unwrap_or(1).clamp(1, pages);
+            let events = db.audit_events(&filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+            Ok((events, total, page, pages))
+        })
+        .await?;
     let link = |to: u64| page_link(&query, to);
     render(&AuditPage {
         chrome: Chrome::for_user(&user, "Audit trail"),

@@ -1,13 +1,23 @@
 //! The user's cases, and a case's home page.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::Path;
 use axum::response::Html;
+use axum::routing::get;
 use trove_model::Role;
 
-use super::{Chrome, render};
+use super::chrome::{Chrome, render};
 use crate::auth::{CurrentUser, require_case_role};
 use crate::error::WebError;
+use crate::state::AppState;
+
+/// The routes of the case list and a case's home page.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(list))
+        .route("/cases/{case}", get(home))
+}
 
 #[derive(Template)]
 #[template(path = "cases.html")]

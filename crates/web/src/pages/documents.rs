@@ -2,27 +2,36 @@
 //! preview, its original as an audited download, and the same as JSON.
 
 use std::str::FromStr;
-use std::sync::Arc;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
-use trove_model::{BlobId, Role};
-use trove_store::access::NewAuditEvent;
-use trove_store::{Catalog, DocumentView, SubjectKind};
+use axum::routing::get;
+use trove_access::{AuditAction, NewAuditEvent};
+use trove_model::{BlobId, SubjectKind};
+use trove_store::{Catalog, DocumentView};
 
-use super::catalog_work::with_case;
+use super::chrome::{Chrome, render};
 use super::verification::{VerificationPanel, verification_panel};
-use super::{Chrome, render};
-use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::case_data::{CaseData, open_case};
 use crate::document_view::DocumentFacts;
 use crate::download::{file_body, safe_file_name};
 use crate::error::{ApiError, WebError};
+use crate::open_case::OpenCase;
 use crate::preview::{PreviewError, png_preview};
 use crate::safe_json::SafeJson;
+use crate::state::AppState;
+
+/// A document's routes: its page, preview, original, and the same as JSON.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{case}/documents/{id}", get(page))
+        .route("/cases/{case}/documents/{id}/preview.png", get(preview))
+        .route("/cases/{case}/documents/{id}/original", get(original))
+        .route("/api/cases/{case}/documents/{id}", get(api_document))
+}
 
 #[derive(Template)]
 #[template(path = "document.html")]
@@ -37,32 +46,32 @@ struct DocumentPage {
 /// The document `id` of the case, read off the async threads; 404 for an id
 /// that is malformed or not in this case's catalog (other cases' documents
 /// are in other catalogs, so a case can never show them).
-async fn load(data: Arc<CaseData>, id: &str) -> Result<DocumentView, WebError> {
+async fn load(case: &OpenCase, id: &str) -> Result<DocumentView, WebError> {
     let id = BlobId::from_str(id).map_err(|_| WebError::NotFound)?;
-    tokio::task::spawn_blocking(move || data.store.catalog.document(&id))
-        .await??
-        .ok_or(WebError::NotFound)
+    case.run(move |data| data.store.catalog.document(&id)?.ok_or(WebError::NotFound))
+        .await
 }
 
 /// `GET /cases/{case}/documents/{id}`.
 pub async fn page(
-    State(state): State<AppState>,
     user: CurrentUser,
-    Path((case, id)): Path<(String, String)>,
+    case: OpenCase,
+    Path((_, id)): Path<(String, String)>,
 ) -> Result<Html<String>, WebError> {
-    let (role, data) = open_case(&state, &user, &case, Role::Viewer)?;
-    let view = load(Arc::clone(&data), &id).await?;
+    let view = load(&case, &id).await?;
     let panel_user = user.clone();
+    let role = case.role;
     let subject = view.id.as_str().to_owned();
-    let verification = with_case(&data, move |data| {
-        verification_panel(data, &panel_user, role, SubjectKind::Document, &subject)
-    })
-    .await?;
+    let verification = case
+        .run(move |data| {
+            verification_panel(data, &panel_user, role, SubjectKind::Document, &subject)
+        })
+        .await?;
     let document = DocumentFacts::from(&view);
     let name = document.name(view.metadata.title.as_deref());
     render(&DocumentPage {
         chrome: Chrome::for_user(&user, &name),
-        case,
+        case: case.name,
         name,
         document,
         verification,
@@ -71,36 +80,33 @@ pub async fn page(
 
 /// `GET /api/cases/{case}/documents/{id}`.
 pub async fn api_document(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path((case, id)): Path<(String, String)>,
+    case: OpenCase,
+    Path((_, id)): Path<(String, String)>,
 ) -> Result<SafeJson<DocumentFacts>, ApiError> {
-    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
-    let view = load(data, &id).await?;
+    let view = load(&case, &id).await?;
     Ok(SafeJson(DocumentFacts::from(&view)))
 }
 
 /// `GET /cases/{case}/documents/{id}/preview.png`: an image document drawn
 /// again as a PNG of at most 800 pixels a side; never the original's bytes.
 pub async fn preview(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path((case, id)): Path<(String, String)>,
+    case: OpenCase,
+    Path((_, id)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
-    let view = load(Arc::clone(&data), &id).await?;
+    let view = load(&case, &id).await?;
     if !view.kind.is_image() {
         return Err(WebError::NotFound);
     }
-    let png = tokio::task::spawn_blocking(move || {
-        let original = data.store.blobs.read(&view.id)?;
-        Ok::<_, WebError>(png_preview(view.kind, &original))
-    })
-    .await??
-    .map_err(|error| match error {
-        PreviewError::NotAnImage(_) => WebError::NotFound,
-        other => WebError::BadRequest(other.to_string()),
-    })?;
+    let png = case
+        .run(move |data| {
+            let original = data.store.blobs.read(&view.id)?;
+            Ok(png_preview(view.kind, &original))
+        })
+        .await?
+        .map_err(|error| match error {
+            PreviewError::NotAnImage(_) => WebError::NotFound,
+            other => WebError::BadRequest(other.to_string()),
+        })?;
     Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
 }
 
@@ -110,24 +116,28 @@ pub async fn preview(
 pub async fn original(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((case, id)): Path<(String, String)>,
+    case: OpenCase,
+    Path((_, id)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
-    let view = load(Arc::clone(&data), &id).await?;
+    let view = load(&case, &id).await?;
     let path = view
         .occurrences
         .first()
         .map(|o| o.path.clone())
         .unwrap_or_default();
-    state.audit(
-        NewAuditEvent::new("download_original")
-            .actor(&user.name)
-            .case(&case)
-            .target(view.id.as_str())
-            .detail(path.clone()),
-    )?;
+    state
+        .audit(
+            NewAuditEvent::new(AuditAction::DownloadOriginal)
+                .actor(&user.name)
+                .case(&case.name)
+                .target(view.id.as_str())
+                .detail(path.clone()),
+        )
+        .await?;
     let blob = view.id.clone();
-    let file = tokio::task::spawn_blocking(move || data.store.blobs.open_blob(&blob)).await??;
+    let file = case
+        .run(move |data| Ok(data.store.blobs.open_blob(&blob)?))
+        .await?;
     let disposition = format!(
         "attachment; filename=\"{}\"",
         safe_file_name(&view.id, &path)

@@ -1,21 +1,26 @@
 //! Invitation links: the invited person picks a name and password, once.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
 use chrono::Utc;
 use serde::Deserialize;
+use trove_access::{AccessError, Invitation};
 use trove_model::Role;
-use trove_store::StoreError;
-use trove_store::access::NewAuditEvent;
 
+use super::chrome::{Chrome, render};
 use super::login::visitor_form;
-use super::{Chrome, render};
-use crate::app::AppState;
 use crate::csrf;
 use crate::error::WebError;
-use crate::password::{PasswordError, hash_password};
+use crate::state::AppState;
+
+/// The invitation link's route: the form and its answer.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().route("/invite/{token}", get(show).post(accept))
+}
 
 #[derive(Template)]
 #[template(path = "invite.html")]
@@ -41,9 +46,7 @@ pub async fn show(
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let Some(invitation) = state.access().invitation(&token, Utc::now())? else {
-        return Err(WebError::NotFound);
-    };
+    let invitation = open_invitation(&state, &token).await?;
     visitor_form(&state, &headers, |csrf| InvitePage {
         chrome: Chrome::for_visitor("Accept an invitation", csrf),
         token,
@@ -61,10 +64,7 @@ pub async fn accept(
     headers: HeaderMap,
     Form(form): Form<AcceptForm>,
 ) -> Result<Response, WebError> {
-    let db = state.access();
-    let Some(invitation) = db.invitation(&token, Utc::now())? else {
-        return Err(WebError::NotFound);
-    };
+    let invitation = open_invitation(&state, &token).await?;
     let name = form.name.trim().to_string();
     let retry = |problem: String| -> Result<Response, WebError> {
         let page = InvitePage {
@@ -83,30 +83,26 @@ pub async fn accept(
     if form.password != form.password_again {
         return retry("The two passwords differ; type the same one twice.".into());
     }
-    let password = form.password;
-    let hash = match tokio::task::spawn_blocking(move || hash_password(&password)).await? {
-        Ok(hash) => hash,
-        Err(error @ PasswordError::TooShort) => return retry(error.to_string()),
-        Err(error) => return Err(error.into()),
-    };
-    let accepted = match db.accept_invitation(&token, &name, &hash, Utc::now()) {
-        Ok(accepted) => accepted,
-        Err(error @ (StoreError::AlreadyExists { .. } | StoreError::InvalidName { .. })) => {
-            return retry(error.to_string());
-        }
-        Err(StoreError::InvitationUnusable) => return Err(WebError::NotFound),
-        Err(error) => return Err(error.into()),
-    };
-    let mut event = NewAuditEvent::new("invitation_used")
-        .actor(&name)
-        .detail(format!(
-            "role {}, invited by {}",
-            accepted.role,
-            accepted.created_by.as_deref().unwrap_or("the command line")
-        ));
-    if let Some(case) = &accepted.case {
-        event = event.case(case);
+    let (accepting, password) = (name.clone(), form.password);
+    let redeeming = token.clone();
+    // Off the async threads: the password is hashed, slowly, in `accept_invitation`.
+    let accepted = state
+        .with_access(move |db| {
+            Ok(db.accept_invitation(&redeeming, &accepting, &password, Utc::now()))
+        })
+        .await?;
+    match accepted {
+        Ok(_) => Ok(Redirect::to("/login").into_response()),
+        Err(AccessError::InvitationUnusable) => Err(WebError::NotFound),
+        Err(error) if error.is_users_to_fix() => retry(error.to_string()),
+        Err(error) => Err(error.into()),
     }
-    state.audit(event)?;
-    Ok(Redirect::to("/login").into_response())
+}
+
+/// The invitation `token` redeems, if it still can be; 404 for any other.
+async fn open_invitation(state: &AppState, token: &str) -> Result<Invitation, WebError> {
+    let token = token.to_owned();
+    state
+        .with_access(move |db| db.invitation(&token, Utc::now())?.ok_or(WebError::NotFound))
+        .await
 }

@@ -1,25 +1,33 @@
 //! Logging in and out.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use trove_store::access::NewAuditEvent;
+use trove_access::{
+    AuditAction, LockoutPolicy, LoginFailure, NewAuditEvent, hash_password, new_token,
+    verify_password,
+};
 
-use super::{Chrome, minute_utc, render};
-use crate::app::AppState;
+use super::chrome::{Chrome, render};
 use crate::auth::{Credential, CurrentUser};
+use crate::csrf;
 use crate::error::WebError;
-use crate::password::verify_password;
-use crate::session::{
-    SESSION_COOKIE, SESSION_LIMITS, VISITOR_COOKIE, clear_cookie, new_token, set_cookie,
-};
-use crate::throttle::{
-    AddressVerdict, ClientAddress, FAILURE_WINDOW, MAX_FAILURES, record_failure,
-};
-use crate::{csrf, password};
+use crate::session::{SESSION_COOKIE, SESSION_LIMITS, VISITOR_COOKIE, clear_cookie, set_cookie};
+use crate::state::AppState;
+use crate::throttle::{AddressVerdict, ClientAddress};
+
+/// The routes of logging in and out.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(show).post(submit))
+        .route("/logout", post(logout))
+        .route("/logout-everywhere", post(logout_everywhere))
+}
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -105,9 +113,11 @@ pub async fn submit(
         AddressVerdict::Allowed => {}
         verdict => {
             if verdict == AddressVerdict::JustLimited {
-                state.audit(NewAuditEvent::new("lockout").detail(format!(
-                    "address {address} made too many login attempts in a minute"
-                )))?;
+                state
+                    .audit(NewAuditEvent::new(AuditAction::Lockout).detail(format!(
+                        "address {address} made too many login attempts in a minute"
+                    )))
+                    .await?;
             }
             return refuse(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -115,27 +125,36 @@ pub async fn submit(
             );
         }
     }
-    if let Some(until) = state.access().locked_until(&name, now)? {
-        state.audit(
-            NewAuditEvent::new("login_failed")
-                .target(&name)
-                .detail(format!("refused while locked out, from {address}")),
-        )?;
+    let locked = {
+        let name = name.clone();
+        state
+            .with_access(move |db| Ok(db.locked_until(&name, now)?))
+            .await?
+    };
+    if let Some(until) = locked {
+        state
+            .audit(
+                NewAuditEvent::new(AuditAction::LoginFailed)
+                    .target(&name)
+                    .detail(format!("refused while locked out, from {address}")),
+            )
+            .await?;
         return refuse(StatusCode::TOO_MANY_REQUESTS, locked_message(until));
     }
 
     if !password_matches(&state, &name, form.password).await? {
-        state.audit(
-            NewAuditEvent::new("login_failed")
-                .target(&name)
-                .detail(format!("wrong user name or password, from {address}")),
-        )?;
-        if let Some(until) = record_failure(state.access(), &name, now)? {
-            state.audit(NewAuditEvent::new("lockout").target(&name).detail(format!(
-                "{MAX_FAILURES} failed logins within {} minutes; refused until {}",
-                FAILURE_WINDOW.num_minutes(),
-                minute_utc(until)
-            )))?;
+        let failed = name.clone();
+        let lockout = state
+            .with_access(move |db| {
+                let failure = LoginFailure {
+                    name: &failed,
+                    detail: format!("wrong user name or password, from {address}"),
+                    at: now,
+                };
+                Ok(db.fail_login(&failure, LockoutPolicy::DEFAULT)?)
+            })
+            .await?;
+        if let Some(until) = lockout {
             return refuse(StatusCode::TOO_MANY_REQUESTS, locked_message(until));
         }
         return refuse(
@@ -144,18 +163,12 @@ pub async fn submit(
         );
     }
 
-    state.access().clear_login_failures(&name)?;
-    // Logins are rare enough to sweep expired sessions out on each.
-    state.access().delete_expired_sessions(now)?;
-    let token = new_token();
-    state
-        .access()
-        .create_session(&token, &name, now, SESSION_LIMITS)?;
-    state.audit(
-        NewAuditEvent::new("login")
-            .actor(&name)
-            .detail(format!("from {address}")),
-    )?;
+    let user = name.clone();
+    let token = state
+        .with_access(move |db| {
+            Ok(db.log_in(&user, format!("from {address}"), now, SESSION_LIMITS)?)
+        })
+        .await?;
     let secure = state.config().secure_cookies;
     Ok((
         AppendHeaders([
@@ -182,27 +195,29 @@ fn locked_message(until: DateTime<Utc>) -> String {
 
 /// Whether `password` is the password of an enabled user `name`. Unknown
 /// names are checked against a throwaway hash, so that the time taken does
-/// not tell which names exist. Hashing runs off the async threads.
+/// not tell which names exist. The lookup and the hashing run off the async threads.
 async fn password_matches(
     state: &AppState,
     name: &str,
     password: String,
 ) -> Result<bool, WebError> {
-    let stored = state.access().password_hash(name)?;
-    let matches = tokio::task::spawn_blocking(move || match stored {
-        Some(hash) => verify_password(&password, &hash),
-        None => {
-            let _ = verify_password(&password, unknown_user_hash());
-            Ok(false)
-        }
-    })
-    .await??;
-    Ok(matches)
+    let name = name.to_owned();
+    state
+        .with_access(move |db| {
+            Ok(match db.password_hash(&name)? {
+                Some(hash) => verify_password(&password, &hash)?,
+                None => {
+                    let _ = verify_password(&password, unknown_user_hash());
+                    false
+                }
+            })
+        })
+        .await
 }
 
 fn unknown_user_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| password::hash_password("no user has this password").unwrap_or_default())
+    HASH.get_or_init(|| hash_password("no user has this password").unwrap_or_default())
 }
 
 /// `POST /logout`: ends this browser's session.
@@ -210,10 +225,14 @@ pub async fn logout(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Response, WebError> {
-    if let Credential::Session { token } = &user.credential {
-        state.access().delete_session(token)?;
-    }
-    state.audit(NewAuditEvent::new("logout").actor(&user.name))?;
+    let token = match user.credential {
+        Credential::Session { token } => Some(token),
+        _ => None,
+    };
+    let name = user.name;
+    state
+        .with_access(move |db| Ok(db.log_out(&name, token.as_deref())?))
+        .await?;
     Ok(logged_out(&state))
 }
 
@@ -222,12 +241,10 @@ pub async fn logout_everywhere(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Response, WebError> {
-    let ended = state.access().delete_sessions_of(&user.name)?;
-    state.audit(
-        NewAuditEvent::new("logout_everywhere")
-            .actor(&user.name)
-            .detail(format!("{ended} sessions ended")),
-    )?;
+    let name = user.name;
+    state
+        .with_access(move |db| Ok(db.log_out_everywhere(&name)?))
+        .await?;
     Ok(logged_out(&state))
 }
 

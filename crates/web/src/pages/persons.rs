@@ -4,24 +4,26 @@
 
 use askama::Template;
 use axum::Json;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Html;
+use axum::routing::get;
 use serde::Serialize;
-use trove_model::{Record, Role};
+use trove_access::{AuditAction, NewAuditEvent};
+use trove_model::{Record, SubjectKind};
 use trove_records::persons::facts_of;
-use trove_store::access::NewAuditEvent;
-use trove_store::{ListCatalog, RecordCatalog, ReviewCatalog, SubjectKind};
+use trove_store::{ListCatalog, RecordCatalog, ReviewCatalog};
 
-use super::catalog_work::with_case;
+use super::chrome::{Chrome, render};
 use super::record_view::{
     IdView, RecordLine, distinct_names, document_link, person_link, preview_link, records_of,
 };
 use super::verification::{VerificationPanel, VerificationView, verification_panel, view};
-use super::{Chrome, render};
-use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::case_data::{CaseData, open_case};
+use crate::case_data::CaseData;
 use crate::error::{ApiError, WebError};
+use crate::open_case::OpenCase;
+use crate::state::AppState;
 
 /// Everything known of one person.
 #[derive(Debug, Serialize)]
@@ -64,6 +66,13 @@ pub struct ListMatch {
     pub review_link: String,
 }
 
+/// A person's routes: the page and the same as JSON.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{case}/persons/{key}", get(show))
+        .route("/api/cases/{case}/persons/{key}", get(api_show))
+}
+
 #[derive(Template)]
 #[template(path = "person.html")]
 struct PersonPage {
@@ -85,20 +94,23 @@ pub struct PersonAnswer {
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((case, key)): Path<(String, String)>,
+    case: OpenCase,
+    Path((_, key)): Path<(String, String)>,
 ) -> Result<Html<String>, WebError> {
-    let (role, data) = open_case(&state, &user, &case, Role::Viewer)?;
     let panel_user = user.clone();
-    let (person, verification) = with_case(&data, move |data| {
-        let person = load(data, &key)?;
-        let panel = verification_panel(data, &panel_user, role, SubjectKind::Person, &person.key)?;
-        Ok((person, panel))
-    })
-    .await?;
-    audit_view(&state, &user, &case, &person.key)?;
+    let role = case.role;
+    let (person, verification) = case
+        .run(move |data| {
+            let person = load(data, &key)?;
+            let panel =
+                verification_panel(data, &panel_user, role, SubjectKind::Person, &person.key)?;
+            Ok((person, panel))
+        })
+        .await?;
+    audit_view(&state, &user, &case.name, &person.key).await?;
     render(&PersonPage {
-        chrome: Chrome::for_user(&user, &format!("Person · {case}")),
-        case,
+        chrome: Chrome::for_user(&user, &format!("Person · {}", case.name)),
+        case: case.name,
         person,
         verification,
     })
@@ -108,39 +120,42 @@ pub async fn show(
 pub async fn api_show(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((case, key)): Path<(String, String)>,
+    case: OpenCase,
+    Path((_, key)): Path<(String, String)>,
 ) -> Result<Json<PersonAnswer>, ApiError> {
-    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
-    let answer = with_case(&data, move |data| {
-        let person = load(data, &key)?;
-        let history = data
-            .store
-            .catalog
-            .verification_history(SubjectKind::Person, &person.key)?;
-        let verification = history.iter().rev().map(|v| view(&data.name, v)).collect();
-        Ok(PersonAnswer {
-            person,
-            verification,
+    let answer = case
+        .run(move |data| {
+            let person = load(data, &key)?;
+            let history = data
+                .store
+                .catalog
+                .verification_history(SubjectKind::Person, &person.key)?;
+            let verification = history.iter().rev().map(|v| view(&data.name, v)).collect();
+            Ok(PersonAnswer {
+                person,
+                verification,
+            })
         })
-    })
-    .await?;
-    audit_view(&state, &user, &case, &answer.person.key)?;
+        .await?;
+    audit_view(&state, &user, &case.name, &answer.person.key).await?;
     Ok(Json(answer))
 }
 
 /// Recorded before the page is sent: a view that cannot be audited is not shown.
-fn audit_view(
+async fn audit_view(
     state: &AppState,
     user: &CurrentUser,
     case: &str,
     person: &str,
 ) -> Result<(), WebError> {
-    state.audit(
-        NewAuditEvent::new("view_person")
-            .actor(&user.name)
-            .case(case)
-            .target(person),
-    )?;
+    state
+        .audit(
+            NewAuditEvent::new(AuditAction::ViewPerson)
+                .actor(&user.name)
+                .case(case)
+                .target(person),
+        )
+        .await?;
     Ok(())
 }
 

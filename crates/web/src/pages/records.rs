@@ -5,24 +5,37 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::Router;
+use axum::extract::{Path, Query};
 use axum::response::Html;
+use axum::routing::get;
 use serde::{Deserialize, Serialize};
-use trove_model::{BlobId, Flag, RawCell, Role};
+use trove_model::{BlobId, Flag, RawCell};
 use trove_store::{RecordCatalog, RecordFilter, parse_record_query};
 
-use super::catalog_work::with_case;
+use super::chrome::{Chrome, render};
 use super::record_view::{
     IdView, RecordLine, SheetExcerpt, document_link, find_record, person_link, sheet_excerpt,
 };
-use super::{Chrome, render};
-use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::case_data::open_case;
 use crate::error::{ApiError, WebError};
+use crate::open_case::OpenCase;
+use crate::state::AppState;
 
 /// Records per page.
 const PAGE_SIZE: u64 = 50;
+
+/// The records' routes: the list and one record, pages and JSON.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{case}/records", get(list))
+        .route("/cases/{case}/records/{blob}/{part}/{row}", get(show))
+        .route("/api/cases/{case}/records", get(api_list))
+        .route(
+            "/api/cases/{case}/records/{blob}/{part}/{row}",
+            get(api_show),
+        )
+}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct RecordsQuery {
@@ -79,25 +92,23 @@ struct RecordPage {
 
 /// `GET /cases/{case}/records?q=…&page=…`.
 pub async fn list(
-    State(state): State<AppState>,
     user: CurrentUser,
-    Path(case): Path<String>,
+    case: OpenCase,
     Query(query): Query<RecordsQuery>,
 ) -> Result<Html<String>, WebError> {
-    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
     let (found, problem) = match parse_record_query(&[query.q.as_str()]) {
-        Ok(filter) => (find_page(&data, &case, &query, filter).await?, None),
+        Ok(filter) => (find_page(&case, &query, filter).await?, None),
         Err(error) => (empty_page(&query), Some(error.to_string())),
     };
     let link = |page: u64| {
         let encoded = serde_urlencoded::to_string([("q", query.q.as_str())]).unwrap_or_default();
-        format!("/cases/{case}/records?{encoded}&page={page}")
+        format!("/cases/{}/records?{encoded}&page={page}", case.name)
     };
     render(&RecordsListPage {
-        chrome: Chrome::for_user(&user, &format!("Records · {case}")),
+        chrome: Chrome::for_user(&user, &format!("Records · {}", case.name)),
         previous_link: (found.page > 1).then(|| link(found.page - 1)),
         next_link: found.more.then(|| link(found.page + 1)),
-        case,
+        case: case.name,
         found,
         problem,
     })
@@ -105,40 +116,34 @@ pub async fn list(
 
 /// `GET /api/cases/{case}/records?q=…&page=…`.
 pub async fn api_list(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(case): Path<String>,
+    case: OpenCase,
     Query(query): Query<RecordsQuery>,
 ) -> Result<Json<RecordsPage>, ApiError> {
-    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
     let filter = parse_record_query(&[query.q.as_str()])
         .map_err(|error| WebError::BadRequest(error.to_string()))?;
-    Ok(Json(find_page(&data, &case, &query, filter).await?))
+    Ok(Json(find_page(&case, &query, filter).await?))
 }
 
 /// `GET /cases/{case}/records/{blob}/{part}/{row}`.
 pub async fn show(
-    State(state): State<AppState>,
     user: CurrentUser,
-    Path((case, blob, part, row)): Path<(String, String, u32, u32)>,
+    case: OpenCase,
+    Path((_, blob, part, row)): Path<(String, String, u32, u32)>,
 ) -> Result<Html<String>, WebError> {
-    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
-    let record = load_detail(&data, &case, &blob, part, row).await?;
+    let record = load_detail(&case, &blob, part, row).await?;
     render(&RecordPage {
-        chrome: Chrome::for_user(&user, &format!("Record · {case}")),
-        case,
+        chrome: Chrome::for_user(&user, &format!("Record · {}", case.name)),
+        case: case.name,
         record,
     })
 }
 
 /// `GET /api/cases/{case}/records/{blob}/{part}/{row}`.
 pub async fn api_show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path((case, blob, part, row)): Path<(String, String, u32, u32)>,
+    case: OpenCase,
+    Path((_, blob, part, row)): Path<(String, String, u32, u32)>,
 ) -> Result<Json<RecordDetail>, ApiError> {
-    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
-    Ok(Json(load_detail(&data, &case, &blob, part, row).await?))
+    Ok(Json(load_detail(&case, &blob, part, row).await?))
 }
 
 fn empty_page(query: &RecordsQuery) -> RecordsPage {
@@ -151,16 +156,15 @@ fn empty_page(query: &RecordsQuery) -> RecordsPage {
 }
 
 async fn find_page(
-    data: &std::sync::Arc<crate::case_data::CaseData>,
-    case: &str,
+    case: &OpenCase,
     query: &RecordsQuery,
     filter: RecordFilter,
 ) -> Result<RecordsPage, WebError> {
     let page = query.page.unwrap_or(1).max(1);
     let offset = (page - 1).saturating_mul(PAGE_SIZE);
-    let case = case.to_owned();
     let text = query.q.clone();
-    with_case(data, move |data| {
+    case.run(move |data| {
+        let case = &data.name;
         let catalog: &dyn RecordCatalog = &data.store.catalog;
         // Looked up first: the catalog is busy while records are visited.
         let paths: HashMap<BlobId, String> = catalog.record_blob_paths()?.into_iter().collect();
@@ -171,7 +175,7 @@ async fn find_page(
                 .get(&stored.record.source.blob)
                 .cloned()
                 .unwrap_or_default();
-            records.push(RecordLine::new(&case, &stored, path));
+            records.push(RecordLine::new(case, &stored, path));
             Ok(())
         })?;
         let more = records.len() as u64 > PAGE_SIZE;
@@ -187,15 +191,14 @@ async fn find_page(
 }
 
 async fn load_detail(
-    data: &std::sync::Arc<crate::case_data::CaseData>,
-    case: &str,
+    case: &OpenCase,
     blob: &str,
     part: u32,
     row: u32,
 ) -> Result<RecordDetail, WebError> {
     let blob: BlobId = blob.parse().map_err(|_| WebError::NotFound)?;
-    let case = case.to_owned();
-    with_case(data, move |data| {
+    case.run(move |data| {
+        let case = &data.name;
         let catalog: &dyn RecordCatalog = &data.store.catalog;
         let stored = find_record(catalog, &blob, part, row)?.ok_or(WebError::NotFound)?;
         let record = stored.record;
@@ -203,9 +206,9 @@ async fn load_detail(
         let paths = catalog.blob_paths(&blob)?;
         let id = record.fields.id_number.as_deref().map(IdView::decode);
         Ok(RecordDetail {
-            person_link: person_link(&case, &stored.person),
+            person_link: person_link(case, &stored.person),
             person: stored.person,
-            document_link: document_link(&case, &blob),
+            document_link: document_link(case, &blob),
             paths,
             place: record.source.describe(),
             list: record.list.code().to_owned(),

@@ -6,27 +6,35 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Form, Path, Query, State};
+use axum::Router;
+use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
-use trove_model::{FieldScore, ListEntry, Review, Role};
-use trove_store::access::NewAuditEvent;
-use trove_store::{ListCatalog, ReviewCatalog, ReviewDecision, ReviewProgress};
+use trove_access::{AuditAction, NewAuditEvent};
+use trove_model::{FieldScore, ListEntry, Review, ReviewDecision, Role};
+use trove_store::{ListCatalog, ReviewCatalog, ReviewProgress};
 
-use super::catalog_work::with_case;
+use super::chrome::{Chrome, minute_utc, render};
 use super::record_view::{distinct_names, person_link, records_of};
-use super::{Chrome, minute_utc, render};
-use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::case_data::{CaseData, open_case};
 use crate::error::{ApiError, WebError};
+use crate::open_case::OpenCase;
+use crate::state::{AppState, audit_before_commit};
 
 /// Candidates per page.
 const PAGE_SIZE: usize = 20;
 /// Longest note kept, in characters.
 const MAX_NOTE_CHARS: usize = 4000;
+
+/// The review queue's routes: the queue and decisions, page and JSON.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{case}/review", get(show).post(decide))
+        .route("/api/cases/{case}/review", get(api_show).post(api_decide))
+}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct QueueQuery {
@@ -101,61 +109,56 @@ pub struct DecisionRequest {
 
 /// `GET /cases/{case}/review?list=…`.
 pub async fn show(
-    State(state): State<AppState>,
     user: CurrentUser,
-    Path(case): Path<String>,
+    case: OpenCase,
     Query(query): Query<QueueQuery>,
 ) -> Result<Html<String>, WebError> {
-    let (role, data) = open_case(&state, &user, &case, Role::Viewer)?;
-    let queue = load_queue(&data, query).await?;
+    let queue = load_queue(&case, query).await?;
     let link = |page: u64| {
         let encoded = serde_urlencoded::to_string([
             ("list", queue.list.as_deref().unwrap_or_default()),
             ("status", queue.status.as_str()),
         ])
         .unwrap_or_default();
-        format!("/cases/{case}/review?{encoded}&page={page}")
+        format!("/cases/{}/review?{encoded}&page={page}", case.name)
     };
     render(&QueuePage {
-        chrome: Chrome::for_user(&user, &format!("Review · {case}")),
+        chrome: Chrome::for_user(&user, &format!("Review · {}", case.name)),
         previous_link: (queue.page > 1).then(|| link(queue.page - 1)),
         next_link: queue.more.then(|| link(queue.page + 1)),
-        can_review: role.at_least(Role::Reviewer),
+        can_review: case.role.at_least(Role::Reviewer),
         statuses: ["unreviewed", "accepted", "rejected", "unsure"],
-        case,
+        case: case.name,
         queue,
     })
 }
 
 /// `GET /api/cases/{case}/review?list=…`.
 pub async fn api_show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(case): Path<String>,
+    case: OpenCase,
     Query(query): Query<QueueQuery>,
 ) -> Result<Json<Queue>, ApiError> {
-    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
-    Ok(Json(load_queue(&data, query).await?))
+    Ok(Json(load_queue(&case, query).await?))
 }
 
 /// `POST /cases/{case}/review`: records a decision, then back to the candidate.
 pub async fn decide(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(case): Path<String>,
+    case: OpenCase,
     Form(request): Form<DecisionRequest>,
 ) -> Result<Response, WebError> {
     let decision = record(&state, &user, &case, request).await?;
     let list = serde_urlencoded::to_string([("list", decision.list.as_str())]).unwrap_or_default();
     let anchor = anchor(decision.row, &decision.person);
-    Ok(Redirect::to(&format!("/cases/{case}/review?{list}#{anchor}")).into_response())
+    Ok(Redirect::to(&format!("/cases/{}/review?{list}#{anchor}", case.name)).into_response())
 }
 
 /// `POST /api/cases/{case}/review` (JSON).
 pub async fn api_decide(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(case): Path<String>,
+    case: OpenCase,
     Json(request): Json<DecisionRequest>,
 ) -> Result<Response, ApiError> {
     let decision = record(&state, &user, &case, request).await?;
@@ -165,10 +168,10 @@ pub async fn api_decide(
 async fn record(
     state: &AppState,
     user: &CurrentUser,
-    case: &str,
+    case: &OpenCase,
     request: DecisionRequest,
 ) -> Result<ReviewDecision, WebError> {
-    let (_, data) = open_case(state, user, case, Role::Reviewer)?;
+    case.require(Role::Reviewer)?;
     let review = parse_decision(&request.decision)?;
     let note = request.note.trim().to_owned();
     if note.chars().count() > MAX_NOTE_CHARS {
@@ -185,9 +188,22 @@ async fn record(
         by: user.name.clone(),
         at: Utc::now(),
     };
+    let event = NewAuditEvent::new(AuditAction::ReviewDecision)
+        .actor(&user.name)
+        .case(&case.name)
+        .target(&decision.person)
+        .detail(format!(
+            "{} list {} row {}",
+            decision.review.code(),
+            decision.list,
+            decision.row
+        ));
     let saved = decision.clone();
-    with_case(&data, move |data| {
-        match data.store.catalog.record_review(&decision) {
+    let access = state.clone();
+    case.run(move |data| {
+        // The decision commits only once its audit event is written.
+        let mut audit = audit_before_commit(&access, event);
+        match data.store.catalog.record_review_then(&decision, &mut audit) {
             Ok(()) => Ok(()),
             Err(error @ trove_store::StoreError::NotFound { .. }) => {
                 Err(WebError::BadRequest(error.to_string()))
@@ -196,18 +212,6 @@ async fn record(
         }
     })
     .await?;
-    state.audit(
-        NewAuditEvent::new("review_decision")
-            .actor(&user.name)
-            .case(case)
-            .target(&saved.person)
-            .detail(format!(
-                "{} list {} row {}",
-                saved.review.code(),
-                saved.list,
-                saved.row
-            )),
-    )?;
     Ok(saved)
 }
 
@@ -227,7 +231,7 @@ fn anchor(row: u32, person: &str) -> String {
     format!("candidate-{row}-{person}")
 }
 
-async fn load_queue(data: &std::sync::Arc<CaseData>, query: QueueQuery) -> Result<Queue, WebError> {
+async fn load_queue(case: &OpenCase, query: QueueQuery) -> Result<Queue, WebError> {
     let status = query.status.trim().to_owned();
     let only = match status.as_str() {
         "" => None,
@@ -239,7 +243,7 @@ async fn load_queue(data: &std::sync::Arc<CaseData>, query: QueueQuery) -> Resul
     };
     let page = query.page.unwrap_or(1).max(1);
     let list = query.list.trim().to_owned();
-    with_case(data, move |data| {
+    case.run(move |data| {
         let catalog = &data.store.catalog;
         let lists = catalog.review_progress()?;
         if list.is_empty() {

@@ -1,26 +1,36 @@
 //! Search: the page with its facets and pages of hits, batch search by a
 //! list of names, and the same as JSON.
 
-use std::sync::Arc;
-
 use askama::Template;
 use axum::Json;
-use axum::extract::{Path, Query, Request, State};
+use axum::Router;
+use axum::extract::{Query, Request};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use trove_index::{Facets, Hit, IndexError, SearchOptions, SearchResults};
-use trove_model::{PartKind, Role};
+use trove_model::PartKind;
 
-use super::{Chrome, render};
-use crate::app::AppState;
+use super::chrome::{Chrome, render};
 use crate::auth::CurrentUser;
-use crate::case_data::{CaseData, open_case};
+use crate::case_data::CaseData;
 use crate::error::{ApiError, WebError};
 use crate::highlight::{Segment, segments};
 use crate::name_list::names_of_request;
+use crate::open_case::OpenCase;
 use crate::safe_json::SafeJson;
 use crate::search_request::{MAX_PAGE, PAGE_SIZE, SearchParams, SearchRequest, Sort};
+use crate::state::AppState;
+
+/// Search's routes: the page, batch search, and the same as JSON.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{case}/search", get(page))
+        .route("/cases/{case}/search/batch", post(batch))
+        .route("/api/cases/{case}/search", get(api_search))
+        .route("/api/cases/{case}/search/batch", post(api_batch))
+}
 
 /// Names one batch may hold: each is a search of its own.
 pub const MAX_BATCH_NAMES: usize = 200;
@@ -179,18 +189,16 @@ struct SearchPage {
 
 /// `GET /cases/{case}/search`.
 pub async fn page(
-    State(state): State<AppState>,
     user: CurrentUser,
-    Path(case): Path<String>,
+    case: OpenCase,
     Query(params): Query<SearchParams>,
 ) -> Result<Response, WebError> {
-    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
     let request = SearchRequest::from_params(&params)?;
     let (results, problem) = if request.query.is_empty() {
         (None, None)
     } else {
-        match search(data, request.query.clone(), request.options()).await {
-            Ok(results) => (Some(ResultsView::new(&case, &request, &results)), None),
+        match search(&case, request.query.clone(), request.options()).await {
+            Ok(results) => (Some(ResultsView::new(&case.name, &request, &results)), None),
             Err(WebError::BadRequest(message)) => (None, Some(message)),
             Err(other) => return Err(other),
         }
@@ -201,9 +209,9 @@ pub async fn page(
         StatusCode::OK
     };
     let html = render(&SearchPage {
-        chrome: Chrome::for_user(&user, &format!("Search {case}")),
+        chrome: Chrome::for_user(&user, &format!("Search {}", case.name)),
         by_date: request.sort == Sort::Date,
-        case,
+        case: case.name,
         request,
         problem,
         results,
@@ -214,13 +222,12 @@ pub async fn page(
 /// Runs a search off the async threads. A query the index cannot read is the
 /// user's to fix (400); anything else is the server's.
 async fn search(
-    data: Arc<CaseData>,
+    case: &OpenCase,
     query: String,
     options: SearchOptions,
 ) -> Result<SearchResults, WebError> {
-    tokio::task::spawn_blocking(move || data.index.search(&query, &options))
-        .await?
-        .map_err(search_error)
+    case.run(move |data| data.index.search(&query, &options).map_err(search_error))
+        .await
 }
 
 fn search_error(error: IndexError) -> WebError {
@@ -308,8 +315,8 @@ fn names_of(text: &str) -> Result<Vec<String>, WebError> {
     Ok(names)
 }
 
-async fn run_batch(data: Arc<CaseData>, names: Vec<String>) -> Result<Vec<NameResults>, WebError> {
-    tokio::task::spawn_blocking(move || search_names(&data, &names)).await?
+async fn run_batch(case: &OpenCase, names: Vec<String>) -> Result<Vec<NameResults>, WebError> {
+    case.run(move |data| search_names(data, &names)).await
 }
 
 /// One name's results as the batch page shows them.
@@ -332,14 +339,12 @@ struct BatchPage {
 /// `POST /cases/{case}/search/batch`: a list of names, one a line, typed or uploaded
 /// as a text file (see [`crate::name_list`]).
 pub async fn batch(
-    State(state): State<AppState>,
     user: CurrentUser,
-    Path(case): Path<String>,
+    case: OpenCase,
     request: Request,
 ) -> Result<Html<String>, WebError> {
-    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
     let names = names_of_request(request).await?;
-    let found = run_batch(data, names_of(&names)?).await?;
+    let found = run_batch(&case, names_of(&names)?).await?;
     let names = found
         .into_iter()
         .map(|found| NameView {
@@ -351,8 +356,8 @@ pub async fn batch(
         })
         .collect();
     render(&BatchPage {
-        chrome: Chrome::for_user(&user, &format!("Batch search in {case}")),
-        case,
+        chrome: Chrome::for_user(&user, &format!("Batch search in {}", case.name)),
+        case: case.name,
         names,
     })
 }
@@ -389,17 +394,14 @@ pub struct ApiSearchResults {
 
 /// `GET /api/cases/{case}/search?q=…&page=…&sort=…&type=…&folder=…&year=…`.
 pub async fn api_search(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(case): Path<String>,
+    case: OpenCase,
     Query(params): Query<SearchParams>,
 ) -> Result<SafeJson<ApiSearchResults>, ApiError> {
-    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
     let request = SearchRequest::from_params(&params)?;
     if request.query.is_empty() {
         return Err(WebError::BadRequest("give a query as ?q=…".to_owned()).into());
     }
-    let results = search(data, request.query.clone(), request.options()).await?;
+    let results = search(&case, request.query.clone(), request.options()).await?;
     Ok(SafeJson(ApiSearchResults {
         page: request.page,
         per_page: PAGE_SIZE,
@@ -428,13 +430,10 @@ pub struct ApiNameResults {
 
 /// `POST /api/cases/{case}/search/batch` with `{"names": […]}`.
 pub async fn api_batch(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(case): Path<String>,
+    case: OpenCase,
     Json(body): Json<ApiBatch>,
 ) -> Result<SafeJson<Vec<ApiNameResults>>, ApiError> {
-    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
-    let found = run_batch(data, names_of(&body.names.join("\n"))?).await?;
+    let found = run_batch(&case, names_of(&body.names.join("\n"))?).await?;
     Ok(SafeJson(
         found
             .into_iter()

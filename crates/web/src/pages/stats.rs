@@ -4,25 +4,34 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::Router;
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use trove_model::Role;
+use trove_access::{AuditAction, NewAuditEvent};
 use trove_records::normalize::ethnicity::standard_ethnicity;
 use trove_records::stats::{Dimension, StatsOptions, StatsTable, compute, to_csv, to_svg};
-use trove_store::access::NewAuditEvent;
 
-use super::catalog_work::with_case;
-use super::{Chrome, render};
-use crate::app::AppState;
+use super::chrome::{Chrome, render};
 use crate::auth::CurrentUser;
-use crate::case_data::{CaseData, open_case};
 use crate::error::{ApiError, WebError};
+use crate::open_case::OpenCase;
+use crate::state::AppState;
 
 /// The options, as a form or a URL sends them: every field text, empty meaning "default"
 /// (and left out of the chart's and the CSV's addresses).
+/// The statistics' routes: the page, its chart and CSV, and the table as JSON.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{case}/stats", get(show))
+        .route("/cases/{case}/stats.svg", get(chart))
+        .route("/cases/{case}/stats.csv", get(csv))
+        .route("/api/cases/{case}/stats", get(api_show))
+}
+
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
 pub struct StatsQuery {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -69,19 +78,18 @@ struct StatsPage {
 
 /// `GET /cases/{case}/stats?by=…`.
 pub async fn show(
-    State(state): State<AppState>,
     user: CurrentUser,
-    Path(case): Path<String>,
+    case: OpenCase,
     Query(query): Query<StatsQuery>,
 ) -> Result<Html<String>, WebError> {
-    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
-    let table = table_for(&data, &query).await?;
+    let table = table_for(&case, &query).await?;
     let options = serde_urlencoded::to_string(&query).unwrap_or_default();
+    let name = case.name;
     render(&StatsPage {
-        chrome: Chrome::for_user(&user, &format!("Statistics · {case}")),
-        chart_link: format!("/cases/{case}/stats.svg?{options}"),
-        csv_link: format!("/cases/{case}/stats.csv?{options}"),
-        case,
+        chrome: Chrome::for_user(&user, &format!("Statistics · {name}")),
+        chart_link: format!("/cases/{name}/stats.svg?{options}"),
+        csv_link: format!("/cases/{name}/stats.csv?{options}"),
+        case: name,
         adults: is_yes(&query.adults),
         dimensions: Dimension::ALL,
         heading: table.heading_lines(),
@@ -92,14 +100,8 @@ pub async fn show(
 }
 
 /// `GET /cases/{case}/stats.svg?…`: the chart.
-pub async fn chart(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(case): Path<String>,
-    Query(query): Query<StatsQuery>,
-) -> Result<Response, WebError> {
-    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
-    let table = table_for(&data, &query).await?;
+pub async fn chart(case: OpenCase, Query(query): Query<StatsQuery>) -> Result<Response, WebError> {
+    let table = table_for(&case, &query).await?;
     let svg = to_svg(&table)
         .map_err(|error| WebError::CaseUnavailable(format!("drawing the chart: {error}")))?;
     Ok((
@@ -114,20 +116,21 @@ pub async fn chart(
 pub async fn csv(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(case): Path<String>,
+    case: OpenCase,
     Query(query): Query<StatsQuery>,
 ) -> Result<Response, WebError> {
-    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
-    let table = table_for(&data, &query).await?;
+    let table = table_for(&case, &query).await?;
     let file_name = format!("stats-by-{}.csv", table.definition.by);
     // An export leaves the workbench: who took which table, and when.
-    state.audit(
-        NewAuditEvent::new("export")
-            .actor(&user.name)
-            .case(&case)
-            .target(&file_name)
-            .detail(serde_urlencoded::to_string(&query).unwrap_or_default()),
-    )?;
+    state
+        .audit(
+            NewAuditEvent::new(AuditAction::Export)
+                .actor(&user.name)
+                .case(&case.name)
+                .target(&file_name)
+                .detail(serde_urlencoded::to_string(&query).unwrap_or_default()),
+        )
+        .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -143,21 +146,15 @@ pub async fn csv(
 
 /// `GET /api/cases/{case}/stats?…`: the table as `trove stats --format json` prints it.
 pub async fn api_show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(case): Path<String>,
+    case: OpenCase,
     Query(query): Query<StatsQuery>,
 ) -> Result<Json<StatsTable>, ApiError> {
-    let (_, data) = open_case(&state, &user, &case, Role::Viewer)?;
-    Ok(Json(table_for(&data, &query).await?))
+    Ok(Json(table_for(&case, &query).await?))
 }
 
-async fn table_for(
-    data: &std::sync::Arc<CaseData>,
-    query: &StatsQuery,
-) -> Result<StatsTable, WebError> {
+async fn table_for(case: &OpenCase, query: &StatsQuery) -> Result<StatsTable, WebError> {
     let chosen = ChosenOptions::read(query)?;
-    with_case(data, move |data| {
+    case.run(move |data| {
         let population = data.population()?;
         if population.persons.is_empty() {
             return Err(WebError::BadRequest(

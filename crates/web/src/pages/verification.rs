@@ -6,24 +6,31 @@
 //! handed a [`VerificationPanel`] named `verification`.
 
 use axum::Json;
-use axum::extract::{Form, Path, State};
+use axum::Router;
+use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
-use trove_model::{BlobId, Role};
-use trove_store::access::NewAuditEvent;
-use trove_store::{
-    Catalog, RecordCatalog, ReviewCatalog, SubjectKind, Verification, VerificationStatus,
-};
+use trove_access::{AuditAction, NewAuditEvent};
+use trove_model::{BlobId, Role, SubjectKind, Verification, VerificationStatus};
+use trove_store::{Catalog, RecordCatalog, ReviewCatalog};
 
-use super::catalog_work::with_case;
-use super::minute_utc;
+use super::chrome::minute_utc;
 use super::record_view::{document_link, person_link};
-use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::case_data::{CaseData, open_case};
+use crate::case_data::CaseData;
 use crate::error::{ApiError, WebError};
+use crate::open_case::OpenCase;
+use crate::state::{AppState, audit_before_commit};
+
+/// Verification's routes: setting a status, by form and JSON.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{case}/verification", post(submit))
+        .route("/api/cases/{case}/verification", post(api_submit))
+}
 
 /// Longest note kept, in characters.
 const MAX_NOTE_CHARS: usize = 4000;
@@ -138,7 +145,7 @@ pub struct VerificationRequest {
 pub async fn submit(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(case): Path<String>,
+    case: OpenCase,
     Form(form): Form<VerificationForm>,
 ) -> Result<Response, WebError> {
     let evidence = form
@@ -154,8 +161,9 @@ pub async fn submit(
         evidence,
     };
     let saved = set_status(&state, &user, &case, request).await?;
+    let case = &case.name;
     let back = match saved.subject_kind {
-        SubjectKind::Person => person_link(&case, &saved.subject),
+        SubjectKind::Person => person_link(case, &saved.subject),
         SubjectKind::Document => format!("/cases/{case}/documents/{}", saved.subject),
     };
     Ok(Redirect::to(&format!("{back}#verification")).into_response())
@@ -165,21 +173,21 @@ pub async fn submit(
 pub async fn api_submit(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(case): Path<String>,
+    case: OpenCase,
     Json(request): Json<VerificationRequest>,
 ) -> Result<Response, ApiError> {
     let saved = set_status(&state, &user, &case, request).await?;
-    Ok((StatusCode::CREATED, Json(view(&case, &saved))).into_response())
+    Ok((StatusCode::CREATED, Json(view(&case.name, &saved))).into_response())
 }
 
 async fn set_status(
     state: &AppState,
     user: &CurrentUser,
-    case: &str,
+    case: &OpenCase,
     request: VerificationRequest,
 ) -> Result<Verification, WebError> {
-    let (_, data) = open_case(state, user, case, Role::Editor)?;
-    let bad = |error: trove_store::ParseCodeError| WebError::BadRequest(error.to_string());
+    case.require(Role::Editor)?;
+    let bad = |error: trove_model::ParseCodeError| WebError::BadRequest(error.to_string());
     let kind: SubjectKind = request.subject_kind.parse().map_err(bad)?;
     let status: VerificationStatus = request.status.parse().map_err(bad)?;
     let note = request.note.trim().to_owned();
@@ -198,25 +206,28 @@ async fn set_status(
         by: user.name.clone(),
         at: Utc::now(),
     };
+    let event = NewAuditEvent::new(AuditAction::Verification)
+        .actor(&user.name)
+        .case(&case.name)
+        .target(&format!("{kind}:{}", verification.subject))
+        .detail(verification.status.code());
     let saved = verification.clone();
-    with_case(&data, move |data| {
+    let access = state.clone();
+    case.run(move |data| {
         if !subject_exists(data, kind, &verification.subject)? {
             return Err(WebError::BadRequest(format!(
                 "There is no {kind} {:?} in this case; open its page and use the form there.",
                 verification.subject
             )));
         }
-        data.store.catalog.record_verification(&verification)?;
+        // The status commits only once its audit event is written.
+        let mut audit = audit_before_commit(&access, event);
+        data.store
+            .catalog
+            .record_verification_then(&verification, &mut audit)?;
         Ok(())
     })
     .await?;
-    state.audit(
-        NewAuditEvent::new("verification")
-            .actor(&user.name)
-            .case(case)
-            .target(&format!("{kind}:{}", saved.subject))
-            .detail(saved.status.code()),
-    )?;
     Ok(saved)
 }
 

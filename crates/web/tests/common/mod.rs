@@ -12,12 +12,13 @@ use axum::body::{Body, to_bytes};
 use axum::http::{Request, Response, header};
 use chrono::Utc;
 use tower::ServiceExt;
+use trove_access::{Actor, AuditFilter, Grant, NewAccount};
 use trove_index::SearchIndex;
 use trove_ingest::{IngestOptions, Silent};
 use trove_model::AuditEvent;
+use trove_model::Role;
 use trove_store::Store;
-use trove_store::access::AuditFilter;
-use trove_web::session::{SESSION_COOKIE, SESSION_LIMITS, new_token};
+use trove_web::session::{SESSION_COOKIE, SESSION_LIMITS};
 use trove_web::{AppConfig, AppState, csrf, router};
 
 /// Ingests `input` into a store in `store_dir` (two workers, silently).
@@ -52,6 +53,31 @@ pub fn scratch_dir(prefix: &str) -> PathBuf {
         .keep()
 }
 
+/// The password of every test user.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Adds `name` to the server of `state` with the password [`PASSWORD`]: a server admin
+/// with no `case`, else `role` of `case`.
+pub fn add_user(state: &AppState, name: &str, role: Role, case: Option<&str>) {
+    let grant = Grant::new(role, case).unwrap();
+    let account = NewAccount {
+        name,
+        password: PASSWORD,
+        grant: &grant,
+    };
+    state
+        .access()
+        .add_user(account, &Actor::CommandLine)
+        .unwrap();
+}
+
+/// An empty store in a new folder under `parent`, to register as a case.
+pub fn empty_store(parent: &Path, name: &str) -> PathBuf {
+    let dir = parent.join(name);
+    Store::open(&dir).expect("the store opens");
+    dir
+}
+
 /// A server folder with its access database, and requests to its router.
 pub struct TestServer {
     pub dir: tempfile::TempDir,
@@ -71,12 +97,40 @@ impl TestServer {
 
     /// A session for `user`, as a login would make.
     pub fn session(&self, user: &str) -> String {
-        let token = new_token();
         self.state
             .access()
-            .create_session(&token, user, Utc::now(), SESSION_LIMITS)
+            .log_in(user, "by the test".into(), Utc::now(), SESSION_LIMITS)
+            .unwrap()
+    }
+
+    /// Makes the store folder `store` the case `name`.
+    pub fn add_case(&self, name: &str, store: &Path) {
+        self.state
+            .access()
+            .add_case(name, store, &Actor::CommandLine)
             .unwrap();
-        token
+    }
+
+    /// Adds `name` with the password [`PASSWORD`]: a server admin with no `case`, else
+    /// `role` of `case`.
+    pub fn add_user(&self, name: &str, role: Role, case: Option<&str>) {
+        add_user(&self.state, name, role, case);
+    }
+
+    /// Gives `user` `role` in `case` too.
+    pub fn grant(&self, user: &str, case: &str, role: Role) {
+        self.state
+            .access()
+            .grant(user, case, role, &Actor::CommandLine)
+            .unwrap();
+    }
+
+    /// An API token for `user`, labelled `label`.
+    pub fn api_token(&self, user: &str, label: &str) -> String {
+        self.state
+            .access()
+            .issue_token(user, label, &Actor::CommandLine)
+            .unwrap()
     }
 
     pub async fn send(&self, request: Request<Body>) -> Response<Body> {

@@ -1,41 +1,56 @@
 //! Appending to the audit trail and reading it back, filtered and paged.
 
 use chrono::Utc;
-use rusqlite::{OptionalExtension, TransactionBehavior, params_from_iter, types::Value};
+use rusqlite::{Connection, OptionalExtension, params_from_iter, types::Value};
 use trove_model::AuditEvent;
+use trove_store::connection::collect_rows;
 
-use super::chain::{FIRST_PREV_HASH, event_hash};
-use super::{AccessDb, rfc3339};
-use crate::StoreError;
+use super::event_hash::{FIRST_PREV_HASH, event_hash};
+use super::{AccessDb, AccessError, Actor, AuditAction, rfc3339};
 
 /// An event to append; the trail gives it its sequence number, time and hashes.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAuditEvent {
-    pub actor: Option<String>,
-    pub action: String,
-    pub case: Option<String>,
-    pub target: Option<String>,
-    pub detail: String,
+    action: AuditAction,
+    by: Option<Actor>,
+    case: Option<String>,
+    target: Option<String>,
+    detail: String,
 }
 
 impl NewAuditEvent {
-    /// An event of `action` (a snake_case word such as `login_failed`).
-    pub fn new(action: &str) -> Self {
+    /// An event of `action`.
+    pub fn new(action: AuditAction) -> Self {
         NewAuditEvent {
-            action: action.to_string(),
-            ..Self::default()
+            action,
+            by: None,
+            case: None,
+            target: None,
+            detail: String::new(),
         }
     }
 
-    /// Who did it.
-    pub fn actor(mut self, actor: &str) -> Self {
-        self.actor = Some(actor.to_string());
+    /// Done by the logged-in user `name`.
+    pub fn actor(self, name: &str) -> Self {
+        self.by(&Actor::user(name))
+    }
+
+    /// Done by `actor`: a user is named as the actor; the command line or the demo are
+    /// said in the detail.
+    pub fn by(mut self, actor: &Actor) -> Self {
+        self.by = Some(actor.clone());
         self
     }
 
     /// In which case.
     pub fn case(mut self, case: &str) -> Self {
         self.case = Some(case.to_string());
+        self
+    }
+
+    /// In `case`, if there is one.
+    pub fn maybe_case(mut self, case: Option<&str>) -> Self {
+        self.case = case.map(str::to_owned);
         self
     }
 
@@ -58,10 +73,15 @@ impl NewAuditEvent {
 /// `until` exclusive.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AuditFilter {
+    /// The user who acted, by name.
     pub actor: Option<String>,
+    /// An [`crate::AuditAction`] code, such as `login`.
     pub action: Option<String>,
+    /// The case the event concerns.
     pub case: Option<String>,
+    /// Earliest time, inclusive.
     pub since: Option<String>,
+    /// Latest time, exclusive.
     pub until: Option<String>,
 }
 
@@ -92,51 +112,13 @@ impl AuditFilter {
 }
 
 impl AccessDb {
-    /// Appends an event to the audit trail and returns it as stored. The read
-    /// of the last hash and the insert are one immediate transaction, so
-    /// appends from several threads or processes form one chain.
-    pub fn append_audit(&self, event: NewAuditEvent) -> Result<AuditEvent, StoreError> {
+    /// Appends an event that records no change of its own (a page read, a download, a
+    /// change in a case's catalog that the caller commits after this) and returns it as
+    /// stored. Changes to accounts go through the operations, which audit themselves.
+    pub fn append_audit(&self, event: NewAuditEvent) -> Result<AuditEvent, AccessError> {
         let mut connection = self.lock();
-        let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let last: Option<(i64, String)> = tx
-            .query_row(
-                "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
-                [],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
-        let (seq, prev_hash) = match last {
-            Some((seq, hash)) => (seq as u64 + 1, hash),
-            None => (1, FIRST_PREV_HASH.to_string()),
-        };
-        let mut stored = AuditEvent {
-            seq,
-            at: rfc3339(Utc::now()),
-            actor: event.actor,
-            action: event.action,
-            case: event.case,
-            target: event.target,
-            detail: event.detail,
-            prev_hash,
-            hash: String::new(),
-        };
-        stored.hash = event_hash(&stored);
-        tx.execute(
-            "INSERT INTO audit_events
-                 (seq, at, actor, action, case_name, target, detail, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            rusqlite::params![
-                stored.seq as i64,
-                stored.at,
-                stored.actor,
-                stored.action,
-                stored.case,
-                stored.target,
-                stored.detail,
-                stored.prev_hash,
-                stored.hash
-            ],
-        )?;
+        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let stored = append(&tx, event)?;
         tx.commit()?;
         Ok(stored)
     }
@@ -147,7 +129,7 @@ impl AccessDb {
         filter: &AuditFilter,
         offset: u64,
         limit: u64,
-    ) -> Result<Vec<AuditEvent>, StoreError> {
+    ) -> Result<Vec<AuditEvent>, AccessError> {
         let (clause, mut values) = filter.clause();
         values.push(Value::Integer(limit.min(i64::MAX as u64) as i64));
         values.push(Value::Integer(offset.min(i64::MAX as u64) as i64));
@@ -156,14 +138,13 @@ impl AccessDb {
         );
         let connection = self.lock();
         let mut statement = connection.prepare(&sql)?;
-        let events = statement
-            .query_map(params_from_iter(values), event_from_row)?
-            .collect::<Result<_, _>>()?;
-        Ok(events)
+        collect_rows(&mut statement, params_from_iter(values), |row| {
+            Ok(event_from_row(row)?)
+        })
     }
 
     /// How many events match `filter`.
-    pub fn audit_count(&self, filter: &AuditFilter) -> Result<u64, StoreError> {
+    pub fn audit_count(&self, filter: &AuditFilter) -> Result<u64, AccessError> {
         let (clause, values) = filter.clause();
         let count: i64 = self.lock().query_row(
             &format!("SELECT COUNT(*) FROM audit_events {clause}"),
@@ -172,6 +153,59 @@ impl AccessDb {
         )?;
         Ok(count as u64)
     }
+}
+
+/// Appends `event` inside the caller's transaction, which must be immediate (it holds the
+/// write lock from its start), so that appends from several threads or processes read
+/// the same last hash and form one chain.
+pub(crate) fn append(
+    connection: &Connection,
+    event: NewAuditEvent,
+) -> Result<AuditEvent, AccessError> {
+    let last: Option<(i64, String)> = connection
+        .query_row(
+            "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let (seq, prev_hash) = match last {
+        Some((seq, hash)) => (seq as u64 + 1, hash),
+        None => (1, FIRST_PREV_HASH.to_string()),
+    };
+    let (actor, detail) = match &event.by {
+        Some(by) => (by.name().map(str::to_owned), by.describe(event.detail)),
+        None => (None, event.detail),
+    };
+    let mut stored = AuditEvent {
+        seq,
+        at: rfc3339(Utc::now()),
+        actor,
+        action: event.action.code().to_owned(),
+        case: event.case,
+        target: event.target,
+        detail,
+        prev_hash,
+        hash: String::new(),
+    };
+    stored.hash = event_hash(&stored);
+    connection.execute(
+        "INSERT INTO audit_events
+             (seq, at, actor, action, case_name, target, detail, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        rusqlite::params![
+            stored.seq as i64,
+            stored.at,
+            stored.actor,
+            stored.action,
+            stored.case,
+            stored.target,
+            stored.detail,
+            stored.prev_hash,
+            stored.hash
+        ],
+    )?;
+    Ok(stored)
 }
 
 /// The columns [`event_from_row`] reads, in its order.
@@ -200,12 +234,16 @@ mod tests {
     fn events_are_listed_newest_first_and_filtered() {
         let dir = tempfile::tempdir().unwrap();
         let db = AccessDb::open_in(dir.path()).unwrap();
-        db.append_audit(NewAuditEvent::new("login").actor("amina"))
+        db.append_audit(NewAuditEvent::new(AuditAction::Login).actor("amina"))
             .unwrap();
-        db.append_audit(NewAuditEvent::new("login_failed").target("bob"))
+        db.append_audit(NewAuditEvent::new(AuditAction::LoginFailed).target("bob"))
             .unwrap();
-        db.append_audit(NewAuditEvent::new("login").actor("bob").case("demo"))
-            .unwrap();
+        db.append_audit(
+            NewAuditEvent::new(AuditAction::Login)
+                .actor("bob")
+                .case("demo"),
+        )
+        .unwrap();
 
         let all = db.audit_events(&AuditFilter::default(), 0, 10).unwrap();
         assert_eq!(all.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 2, 1]);
@@ -228,7 +266,7 @@ mod tests {
     fn the_trail_refuses_updates_and_deletes() {
         let dir = tempfile::tempdir().unwrap();
         let db = AccessDb::open_in(dir.path()).unwrap();
-        db.append_audit(NewAuditEvent::new("login").actor("amina"))
+        db.append_audit(NewAuditEvent::new(AuditAction::Login).actor("amina"))
             .unwrap();
         let connection = db.lock();
         let update = connection.execute("UPDATE audit_events SET actor = 'mallory'", []);

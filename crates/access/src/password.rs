@@ -11,10 +11,13 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Why a password could not be hashed or checked.
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordError {
+    /// Shorter than [`MIN_PASSWORD_CHARS`].
     #[error("the password is shorter than {MIN_PASSWORD_CHARS} characters; choose a longer one")]
     TooShort,
+    /// Argon2 failed to hash it.
     #[error("the password could not be hashed: {0}")]
     Hashing(password_hash::Error),
+    /// The stored hash is not a PHC string Argon2 can read.
     #[error("the stored password hash cannot be read ({0}); set a new password for this user")]
     UnreadableHash(password_hash::Error),
 }

@@ -1,9 +1,5 @@
-//! The audit trail's hash chain: how an event's hash is made, and the walk
-//! that finds the first event altered, removed or reordered.
-//!
-//! Each hash is BLAKE3 over the previous event's hash and the event's fields,
-//! every field length-prefixed (and optional ones tagged), so no two
-//! different events encode to the same bytes. The chain proves order and
+//! The walk of the audit trail's hash chain that finds the first event altered, removed
+//! or reordered (each event's hash is made in [`crate::event_hash`]). The chain proves order and
 //! completeness up to its newest event: removing events from the end leaves a
 //! valid shorter chain, which is why `trove verify` prints the head hash to
 //! keep elsewhere.
@@ -12,54 +8,16 @@ use std::collections::HashSet;
 
 use trove_model::AuditEvent;
 
-use super::AccessDb;
 use super::audit::{EVENT_COLUMNS, event_from_row};
-use crate::StoreError;
-
-/// The `prev_hash` of the first event.
-pub(super) const FIRST_PREV_HASH: &str =
-    "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// Separates trove's audit hashes from any other BLAKE3 use of the same bytes.
-const DOMAIN: &[u8] = b"trove audit event v1\0";
-
-/// The hash `event` must carry, as hex.
-pub(super) fn event_hash(event: &AuditEvent) -> String {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(DOMAIN);
-    put_text(&mut hasher, &event.prev_hash);
-    hasher.update(&event.seq.to_le_bytes());
-    put_text(&mut hasher, &event.at);
-    put_optional(&mut hasher, event.actor.as_deref());
-    put_text(&mut hasher, &event.action);
-    put_optional(&mut hasher, event.case.as_deref());
-    put_optional(&mut hasher, event.target.as_deref());
-    put_text(&mut hasher, &event.detail);
-    hasher.finalize().to_hex().to_string()
-}
-
-fn put_text(hasher: &mut blake3::Hasher, text: &str) {
-    hasher.update(&(text.len() as u64).to_le_bytes());
-    hasher.update(text.as_bytes());
-}
-
-fn put_optional(hasher: &mut blake3::Hasher, text: Option<&str>) {
-    match text {
-        None => {
-            hasher.update(&[0]);
-        }
-        Some(text) => {
-            hasher.update(&[1]);
-            put_text(hasher, text);
-        }
-    }
-}
+use super::event_hash::{FIRST_PREV_HASH, event_hash};
+use super::{AccessDb, AccessError};
 
 /// What a walk of the chain found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainReport {
     /// Events checked and found sound before the first problem (all of them if none).
     pub checked: u64,
+    /// Where the chain first breaks; `None` when every event is sound.
     pub first_problem: Option<ChainProblem>,
     /// The newest event's hash: kept somewhere else, it also reveals events
     /// later removed from the end.
@@ -69,8 +27,11 @@ pub struct ChainReport {
 /// The first event whose place in the chain is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainProblem {
+    /// Sequence number of the event at fault.
     pub seq: u64,
+    /// Whether the event was altered, removed or moved.
     pub kind: ProblemKind,
+    /// A sentence for the reader, naming the event and what does not hold.
     pub message: String,
 }
 
@@ -86,6 +47,7 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
+    /// The word shown in reports and the audit page.
     pub fn as_str(self) -> &'static str {
         match self {
             ProblemKind::Altered => "altered",
@@ -99,7 +61,7 @@ impl AccessDb {
     /// Walks the audit trail in the order it was written (rowid), recomputing
     /// every hash and checking every link and sequence number; stops at the
     /// first problem.
-    pub fn verify_audit_chain(&self) -> Result<ChainReport, StoreError> {
+    pub fn verify_audit_chain(&self) -> Result<ChainReport, AccessError> {
         let connection = self.lock();
         let present: HashSet<u64> = connection
             .prepare("SELECT seq FROM audit_events")?
@@ -225,7 +187,7 @@ mod tests {
     use rusqlite::Connection;
 
     use super::*;
-    use crate::access::NewAuditEvent;
+    use crate::{AuditAction, NewAuditEvent};
 
     /// A trail of six events, and a second connection to its file with the
     /// append-only triggers dropped, as an attacker holding the file would.
@@ -234,7 +196,7 @@ mod tests {
         let db = AccessDb::open_in(dir.path()).unwrap();
         for user in ["amina", "bob", "chen", "dilnur", "erkin", "fatima"] {
             db.append_audit(
-                NewAuditEvent::new("login")
+                NewAuditEvent::new(AuditAction::Login)
                     .actor(user)
                     .detail("from 10.0.0.1"),
             )

@@ -15,8 +15,8 @@ use trove_model::{ListEntry, Sex};
 use trove_names::han::{dictionary_forms, dictionary_readings};
 use trove_names::xref::{PersonIndex, Scope, XrefOptions, XrefPerson, XrefStats};
 
-use super::BenchXrefArgs;
-use crate::commands::bench::peak_rss_bytes;
+use super::XrefBenchOptions;
+use crate::rss::peak_rss_bytes;
 
 const TOWNSHIPS: [&str; 8] = [
     "托克扎克镇",
@@ -177,7 +177,7 @@ fn entries(
 }
 
 struct Run<'a> {
-    args: &'a BenchXrefArgs,
+    args: &'a XrefBenchOptions,
     options: XrefOptions,
 }
 
@@ -240,7 +240,7 @@ impl Run<'_> {
 }
 
 pub fn run(
-    args: &BenchXrefArgs,
+    args: &XrefBenchOptions,
     each: &mut dyn FnMut(&ScaleResult),
 ) -> anyhow::Result<Vec<ScaleResult>> {
     let names = Names::new();

@@ -3,42 +3,36 @@
 //! the records stage (rows to records in the catalog) beside the whole ingest.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use anyhow::Context;
-use clap::Args;
 use serde::Serialize;
 use trove_index::SearchIndex;
 use trove_ingest::{IngestOptions, Silent};
 use trove_store::{RecordCatalog, Store};
 
-use super::bench::peak_rss_bytes;
 use crate::output::json_line;
+use crate::rss::peak_rss_bytes;
 
 /// The time the issue allows for records from a million rows.
 const GOAL_SECONDS_PER_MILLION: f64 = 60.0;
 
-#[derive(Debug, Args)]
-pub struct BenchRecordsArgs {
+/// What `trove bench records` measures.
+#[derive(Debug, Clone)]
+pub struct RecordsBenchOptions {
     /// Spreadsheet rows in all.
-    #[arg(long, default_value_t = 1_000_000)]
     pub rows: usize,
     /// Rows per workbook (a village register rarely holds more than a few thousand).
-    #[arg(long, default_value_t = 50_000)]
     pub rows_per_file: usize,
-    #[arg(long, default_value_t = 2022)]
+    /// Random seed of the workbooks.
     pub seed: u64,
     /// Where the workbooks and the store go (default: trove-bench-records-ROWS-SEED in the
     /// temp folder). Workbooks written there before with the same options are reused.
-    #[arg(long)]
     pub dir: Option<PathBuf>,
     /// Ingest worker threads.
-    #[arg(long, default_value_t = 2)]
     pub workers: usize,
     /// Print the results as one JSON object.
-    #[arg(long)]
     pub json: bool,
 }
 
@@ -59,7 +53,8 @@ struct Results {
     peak_rss_bytes: u64,
 }
 
-pub fn run(args: &BenchRecordsArgs) -> anyhow::Result<ExitCode> {
+/// Runs the records benchmark and prints its results.
+pub fn run(args: &RecordsBenchOptions) -> anyhow::Result<()> {
     let dir = args.dir.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("trove-bench-records-{}-{}", args.rows, args.seed))
     });
@@ -137,5 +132,5 @@ pub fn run(args: &BenchRecordsArgs) -> anyhow::Result<ExitCode> {
             results.peak_rss_bytes as f64 / (1 << 20) as f64
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

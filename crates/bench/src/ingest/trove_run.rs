@@ -10,7 +10,22 @@ use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 
 use super::corpus::{Corpus, Measurement};
-use crate::commands::ingest::{FormatSeconds, StageSeconds};
+
+/// Time spent in one ingest stage, as `trove ingest --json` prints it.
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct StageSeconds {
+    pub(super) stage: String,
+    pub(super) seconds: f64,
+}
+
+/// Extraction time for one format, as `trove ingest --json` prints it.
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct FormatSeconds {
+    #[serde(rename = "type")]
+    pub(super) kind: String,
+    pub(super) files: u64,
+    pub(super) seconds: f64,
+}
 
 /// What `trove ingest --json` prints, as far as the benchmark needs it.
 #[derive(Deserialize)]
@@ -40,6 +55,7 @@ pub(super) struct TroveRun {
 /// Runs a full ingest of the leak in a child process (a fresh store every
 /// time) and measures its wall time and peak RSS.
 pub(super) fn measure_trove(
+    trove_exe: &Path,
     dir: &Path,
     corpus: &Corpus,
     workers: usize,
@@ -53,8 +69,7 @@ pub(super) fn measure_trove(
     let log_path = dir.join("bench-ingest.log");
     let log =
         File::create(&log_path).with_context(|| format!("creating {}", log_path.display()))?;
-    let exe = std::env::current_exe().context("finding the trove executable to run the ingest")?;
-    let mut command = Command::new(exe);
+    let mut command = Command::new(trove_exe);
     command
         .arg("--store")
         .arg(&store)

@@ -1,0 +1,68 @@
+//! The closed set of things the audit trail records.
+
+use trove_model::coded_enum;
+
+coded_enum! {
+    /// What an audit event records. The code is what the trail stores and the audit page
+    /// filters on; codes never change once written.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum AuditAction as "audit action" {
+        /// A user logged in.
+        Login => "login",
+        /// A login was refused: wrong name or password, or locked out.
+        LoginFailed => "login_failed",
+        /// A name or an address was locked out after too many failures.
+        Lockout => "lockout",
+        /// A user ended one session.
+        Logout => "logout",
+        /// A user ended all their sessions.
+        LogoutEverywhere => "logout_everywhere",
+        /// A user was added.
+        UserAdded => "user_added",
+        /// A user was disabled; their sessions and tokens ended.
+        UserDisabled => "user_disabled",
+        /// A user's password was replaced.
+        PasswordSet => "password_set",
+        /// A user was given a role in a case.
+        RoleGranted => "role_granted",
+        /// A user was taken out of a case.
+        RoleRemoved => "role_removed",
+        /// A store folder became a case.
+        CaseAdded => "case_added",
+        /// An API token was issued.
+        ApiTokenIssued => "api_token_issued",
+        /// An API token was revoked.
+        ApiTokenRevoked => "api_token_revoked",
+        /// An invitation link was made.
+        InvitationCreated => "invitation_created",
+        /// An invitation link made an account.
+        InvitationUsed => "invitation_used",
+        /// Someone read the audit trail.
+        AuditViewed => "audit_viewed",
+        /// Someone opened a person's page.
+        ViewPerson => "view_person",
+        /// Someone downloaded an original file.
+        DownloadOriginal => "download_original",
+        /// Someone exported data (a CSV download, say).
+        Export => "export",
+        /// A reviewer decided on a candidate match.
+        ReviewDecision => "review_decision",
+        /// Someone set the verification status of a person or document.
+        Verification => "verification",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_reads_back_as_its_action_and_codes_are_distinct() {
+        let mut codes = std::collections::HashSet::new();
+        for action in AuditAction::ALL {
+            assert_eq!(action.code().parse::<AuditAction>(), Ok(action));
+            assert!(codes.insert(action.code()), "{action} twice");
+        }
+        assert!("drop_table".parse::<AuditAction>().is_err());
+    }
+}

@@ -1,0 +1,109 @@
+//! What can go wrong with the access database, each saying what to do.
+
+use std::path::PathBuf;
+
+use crate::password::PasswordError;
+
+/// Why an access operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    /// The database file could not be opened or migrated.
+    #[error(
+        "the access database at {path} could not be opened: {source}; check the --server folder"
+    )]
+    Open {
+        /// The `access.sqlite` file.
+        path: PathBuf,
+        /// What SQLite said.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A query on the open access database failed.
+    #[error(
+        "the access database could not be used: {0}; check the --server folder's disk and permissions"
+    )]
+    Query(#[from] rusqlite::Error),
+    /// A file or folder next to the database could not be used.
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// To which path.
+        path: PathBuf,
+        /// Why it failed.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A name (user, case, token label) is taken.
+    #[error("{what} {name:?} already exists; pick another name")]
+    AlreadyExists {
+        /// What kind of thing.
+        what: &'static str,
+        /// The name asked for.
+        name: String,
+    },
+    /// Something named does not exist.
+    #[error("there is no {what} {name:?}; {hint}")]
+    NotFound {
+        /// What kind of thing.
+        what: &'static str,
+        /// The name asked for.
+        name: String,
+        /// Where to look for what there is.
+        hint: &'static str,
+    },
+    /// A name or value is not acceptable.
+    #[error("{what} {name:?} cannot be used: {why}")]
+    InvalidName {
+        /// What kind of thing.
+        what: &'static str,
+        /// The value given.
+        name: String,
+        /// Why not, and what would do.
+        why: &'static str,
+    },
+    /// A grant that makes no sense, such as a viewer of no case.
+    #[error(
+        "a {role} needs a case: choose one (only an admin may have no case, and is then a server admin)"
+    )]
+    CaseNeeded {
+        /// The role asked for.
+        role: trove_model::Role,
+    },
+    /// A folder given as a case's store holds no store.
+    #[error(
+        "{path} holds no trove store on this server; ingest into it first (`trove ingest FOLDER --store {path}`)"
+    )]
+    NotAStore {
+        /// The folder given.
+        path: String,
+    },
+    /// An invitation link that cannot be redeemed.
+    #[error("this invitation is unknown, already used or expired; ask an admin for a new one")]
+    InvitationUnusable,
+    /// A password that could not be hashed or is too short.
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    /// A stored value this version cannot read.
+    #[error(
+        "the access database holds a value it cannot read ({0}); it may have been written by a newer trove"
+    )]
+    Corrupt(String),
+}
+
+impl AccessError {
+    /// Whether the person asking can fix this themselves (a name taken or malformed, a
+    /// thing that does not exist, a password too short): pages show these as a problem
+    /// with the form rather than failing the request.
+    pub fn is_users_to_fix(&self) -> bool {
+        matches!(
+            self,
+            AccessError::AlreadyExists { .. }
+                | AccessError::NotFound { .. }
+                | AccessError::InvalidName { .. }
+                | AccessError::CaseNeeded { .. }
+                | AccessError::NotAStore { .. }
+                | AccessError::Password(PasswordError::TooShort)
+        )
+    }
+}

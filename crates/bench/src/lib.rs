@@ -1,0 +1,26 @@
+//! The benchmark harness behind `trove bench`, run by hand and never by the tests:
+//!
+//! - [`ingest`]: a demo leak ingested by trove in a child process, beside the floor (the
+//!   files merely read and hashed) and a Python reference using Aleph's extraction
+//!   libraries;
+//! - [`records`]: person records from a million spreadsheet rows;
+//! - [`xref`]: cross-reference quality on the demo's planted relatives' list and on
+//!   FEBRL3/FEBRL4, and its speed up to a million Persons.
+//!
+//! Each benchmark takes plain options (the `trove` CLI maps its flags onto them) and prints
+//! its results to stdout, for people or as JSON lines; progress goes to stderr.
+//!
+//! Errors are `anyhow`, unlike the library crates' `thiserror` types: this is a harness
+//! whose every failure ends the run with a message for the person running it (a missing
+//! FEBRL file, a Python reference that would not install, an ingest child that crashed),
+//! and no caller ever matches on the kind of error.
+
+pub mod ingest;
+mod output;
+pub mod records;
+mod rss;
+pub mod xref;
+
+pub use ingest::IngestBenchOptions;
+pub use records::RecordsBenchOptions;
+pub use xref::XrefBenchOptions;

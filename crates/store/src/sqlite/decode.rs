@@ -1,0 +1,33 @@
+//! Stored codes and ids read back into model values. A value that does not parse is a
+//! catalog written by something else (or damaged): [`StoreError::Corrupt`].
+
+use std::str::FromStr;
+
+use trove_model::{BlobId, FailureReason, FileKind, PartKind, Review, Stage};
+
+use crate::StoreError;
+
+pub(super) fn parse_blob_id(text: &str) -> Result<BlobId, StoreError> {
+    BlobId::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+pub(super) fn parse_kind(code: &str) -> Result<FileKind, StoreError> {
+    FileKind::from_str(code).map_err(StoreError::Corrupt)
+}
+
+pub(super) fn parse_part_kind(code: &str) -> Result<PartKind, StoreError> {
+    PartKind::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("part kind {code:?}")))
+}
+
+pub(super) fn parse_stage(code: &str) -> Result<Stage, StoreError> {
+    Stage::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("failure stage {code:?}")))
+}
+
+pub(super) fn parse_reason(code: &str) -> Result<FailureReason, StoreError> {
+    FailureReason::from_code(code)
+        .ok_or_else(|| StoreError::Corrupt(format!("failure reason {code:?}")))
+}
+
+pub(super) fn parse_review(code: &str) -> Result<Review, StoreError> {
+    Review::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("review {code:?}")))
+}

@@ -1,0 +1,46 @@
+//! What every page shares: the chrome around it, rendering a template to HTML, and
+//! moments written to the minute.
+
+use askama::Template;
+use axum::response::Html;
+
+use crate::auth::CurrentUser;
+use crate::error::WebError;
+
+/// What the base template shows around every page: the title, who is
+/// logged in, and the CSRF token its forms (log out) carry.
+pub struct Chrome {
+    pub title: String,
+    pub user: Option<String>,
+    pub is_admin: bool,
+    pub csrf: String,
+}
+
+impl Chrome {
+    /// For a logged-in user.
+    pub fn for_user(user: &CurrentUser, title: &str) -> Self {
+        Chrome {
+            title: title.to_string(),
+            user: Some(user.name.clone()),
+            is_admin: user.is_admin,
+            csrf: user.csrf_token(),
+        }
+    }
+
+    /// For someone not logged in, whose forms carry `csrf`.
+    pub fn for_visitor(title: &str, csrf: String) -> Self {
+        Chrome {
+            title: title.to_string(),
+            user: None,
+            is_admin: false,
+            csrf,
+        }
+    }
+}
+
+pub use trove_access::minute_utc;
+
+/// Renders a page template to HTML.
+pub fn render(page: &impl Template) -> Result<Html<String>, WebError> {
+    Ok(Html(page.render()?))
+}

@@ -1,0 +1,57 @@
+//! The router (every page's routes behind the CSRF check and the security headers)
+//! and the server that serves it.
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::middleware::from_fn;
+use trove_access::AccessError;
+
+use crate::state::{AppConfig, AppState};
+use crate::{csrf, headers, pages};
+
+/// Every route, behind the CSRF check and the security headers.
+pub fn router(state: AppState) -> Router {
+    pages::routes()
+        .layer(from_fn(csrf::require_token))
+        .layer(from_fn(headers::add_security_headers))
+        .with_state(state)
+}
+
+/// Why the server could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The access database could not be opened.
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    /// The address is taken or not ours to listen on.
+    #[error("cannot listen on {address}: {source}; is another server using it?")]
+    Listen {
+        /// Where the server was to listen.
+        address: SocketAddr,
+        /// Why it could not.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Serving failed after it had started.
+    #[error("the server stopped: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Serves the workbench on `address` until Ctrl-C.
+pub async fn serve(config: AppConfig, address: SocketAddr) -> Result<(), ServeError> {
+    let state = AppState::open(config)?;
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|source| ServeError::Listen { address, source })?;
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            // If the signal cannot be watched, run until killed.
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,111 @@
+//! The application's configuration and the state every handler shares.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use trove_access::{AccessDb, AccessError, NewAuditEvent};
+use trove_store::StoreError;
+
+use crate::blocking;
+use crate::case_data::OpenCases;
+use crate::error::WebError;
+use crate::throttle::AddressLimiter;
+
+/// How the server is set up.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// The server folder, holding `access.sqlite`.
+    pub server_dir: PathBuf,
+    /// Mark cookies `Secure`: set when the server is reached over TLS (behind
+    /// a reverse proxy), so browsers never send them in clear text.
+    pub secure_cookies: bool,
+}
+
+/// What every handler shares: the configuration, the access database, the
+/// login limiter and the cases opened so far. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    config: AppConfig,
+    access: AccessDb,
+    addresses: AddressLimiter,
+    cases: OpenCases,
+}
+
+impl AppState {
+    /// Opens (or creates) the server folder's access database.
+    pub fn open(config: AppConfig) -> Result<Self, AccessError> {
+        let access = AccessDb::open_in(&config.server_dir)?;
+        Ok(AppState {
+            shared: Arc::new(Shared {
+                config,
+                access,
+                addresses: AddressLimiter::default(),
+                cases: OpenCases::default(),
+            }),
+        })
+    }
+
+    /// How the server was set up.
+    pub fn config(&self) -> &AppConfig {
+        &self.shared.config
+    }
+
+    /// The access database: users, cases, sessions, tokens and the audit trail. Its
+    /// calls block; handlers make them through [`AppState::with_access`].
+    pub fn access(&self) -> &AccessDb {
+        &self.shared.access
+    }
+
+    /// Runs `work` with the access database on a blocking thread.
+    pub(crate) async fn with_access<T, F>(&self, work: F) -> Result<T, WebError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AccessDb) -> Result<T, WebError> + Send + 'static,
+    {
+        let state = self.clone();
+        blocking::run(move || work(state.access())).await
+    }
+
+    /// The case stores opened so far (reach them through [`crate::open_case::OpenCase`],
+    /// which authorises first).
+    pub(crate) fn open_cases(&self) -> &OpenCases {
+        &self.shared.cases
+    }
+
+    /// The per-address login limiter.
+    pub(crate) fn addresses(&self) -> &AddressLimiter {
+        &self.shared.addresses
+    }
+
+    /// Appends to the audit trail, off the async threads (the append is a durable
+    /// write). A request whose event cannot be recorded fails: nothing audited may
+    /// happen unrecorded.
+    pub(crate) async fn audit(&self, event: NewAuditEvent) -> Result<(), WebError> {
+        self.with_access(move |access| Ok(access.append_audit(event).map(|_| ())?))
+            .await
+    }
+}
+
+/// The step a catalog change runs just before it commits: appending its audit `event`.
+/// Should the append fail, the change is rolled back, so nothing is changed unaudited.
+/// Call on a blocking thread.
+pub(crate) fn audit_before_commit(
+    state: &AppState,
+    event: NewAuditEvent,
+) -> impl FnMut() -> Result<(), StoreError> + '_ {
+    let mut event = Some(event);
+    move || {
+        let Some(event) = event.take() else {
+            return Ok(());
+        };
+        state
+            .access()
+            .append_audit(event)
+            .map(|_| ())
+            .map_err(|error| StoreError::NotRecorded(format!("its audit event failed: {error}")))
+    }
+}

@@ -126,7 +126,7 @@ impl ExtractError {
 /// Extracts text and metadata from `bytes`, already detected as `kind`.
 ///
 /// Returns `Ok(None)` for kinds trove has no extractor for (archives are
-/// unpacked by the caller; RAR, unknown binaries): they are catalogued with
+/// unpacked by the caller; unknown binaries): they are catalogued with
 /// their hash and type only.
 pub fn extract(
     kind: FileKind,
@@ -135,7 +135,7 @@ pub fn extract(
 ) -> Result<Option<Extracted>, ExtractError> {
     use FileKind::*;
     let extracted = match kind {
-        Xlsx | Xls | Ods => spreadsheet::extract(kind, bytes, limits),
+        Xlsx | Xlsb | Xls | Ods => spreadsheet::extract(kind, bytes, limits),
         Csv => text::extract_csv(bytes, limits),
         Docx => ooxml::extract_docx(bytes, limits),
         Pptx => ooxml::extract_pptx(bytes, limits),

@@ -12,7 +12,7 @@ const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpu
 
 /// Extensions of the formats this suite covers.
 const OFFICE: &[&str] = &[
-    "xls", "xlsx", "xlsm", "ods", "doc", "docx", "docm", "odt", "odp", "ppt", "pptx", "msg",
+    "xls", "xlsx", "xlsm", "xlsb", "ods", "doc", "docx", "docm", "odt", "odp", "ppt", "pptx", "msg",
 ];
 
 fn corpus() -> Option<PathBuf> {
@@ -312,4 +312,51 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
             files.push(path);
         }
     }
+}
+
+/// calamine's own binary workbooks: detected as .xlsb by content (not as a
+/// damaged .xlsx) and read sheet by sheet; the encrypted one says so.
+#[test]
+fn binary_workbooks_are_detected_and_read_as_xlsb() {
+    let Some(root) = corpus() else { return };
+    let detected = |relative: &str| {
+        let bytes = std::fs::read(root.join(relative)).unwrap();
+        trove_extract::detect(&bytes, relative)
+    };
+    for (relative, needles) in [
+        (
+            "tafia-calamine/issues.xlsb",
+            &["aaa ' aaa", "☺", "2016-10-20"][..],
+        ),
+        ("tafia-calamine/date.xlsb", &["2021-01-01\t15"][..]),
+        ("tafia-calamine/date_1904.xlsb", &["2021-01-02\t16"][..]),
+        ("tafia-calamine/issue_186.xlsb", &["12345.67"][..]),
+        ("tafia-calamine/issue_182.xlsb", &["Ab"][..]),
+        ("tafia-calamine/issue_419.xlsb", &["Hello"][..]),
+        (
+            "tafia-calamine/any_sheets.xlsb",
+            &["This workbook contains 4 sheets"][..],
+        ),
+    ] {
+        assert_eq!(detected(relative), FileKind::Xlsb, "{relative}");
+        assert_contains(&root, relative, needles);
+    }
+    for relative in [
+        "tafia-calamine/picture.xlsb",
+        "tafia-calamine/issue127.xlsb",
+        "tafia-calamine/issue_666_lost_sheets.xlsb",
+        "tafia-calamine/issue_666_panic.xlsb",
+    ] {
+        assert_eq!(detected(relative), FileKind::Xlsb, "{relative}");
+        let book = run(&root, relative).unwrap_or_else(|e| panic!("{relative}: {e}"));
+        assert!(
+            book.metadata.page_count >= Some(1),
+            "{relative} has its sheets"
+        );
+    }
+    // Encrypted OOXML of any flavour is a compound file; it is reported as such.
+    assert_eq!(
+        detected("tafia-calamine/pass_protected.xlsb"),
+        FileKind::Ole
+    );
 }

@@ -3,9 +3,9 @@
 //! members, email attachments), recording failures as it goes.
 
 use std::fs::{self, File};
-use std::io::{Cursor, Read, Seek};
+use std::io::{Cursor, Read};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use trove_extract::{EXTRACTOR_VERSION, ExtractError, Extracted};
@@ -19,7 +19,10 @@ use crate::IngestOptions;
 use crate::batch::BatchSender;
 use crate::content::Content;
 use crate::timings::{StageTimings, TimedStage};
-use crate::unpack::{ExpansionGuard, MemberVisitor, unpack};
+use crate::unpack::{
+    ArchiveBytes, ArchiveSource, ExpansionGuard, MemberVisitor, Opening, Scratch, archive_kind,
+    missing_volume, open_archive, unpack,
+};
 
 /// A file found on disk, to be processed with everything inside it.
 #[derive(Debug, Clone)]
@@ -64,6 +67,8 @@ pub(crate) struct Worker<'a> {
 /// shared by every archive nested in the source: the budget is per source.
 struct SourceContext<'a> {
     source: &'a str,
+    /// The source file on disk (split archives find their volumes beside it).
+    on_disk: &'a Path,
     guard: &'a ExpansionGuard,
     out: BatchSender<'a>,
 }
@@ -75,6 +80,7 @@ impl Worker<'_> {
         let guard = ExpansionGuard::new(self.options.archive);
         let mut ctx = SourceContext {
             source: &job.source.path,
+            on_disk: &job.absolute,
             guard: &guard,
             out,
         };
@@ -158,12 +164,24 @@ impl Worker<'_> {
         let Some((id, kind, state)) = registered else {
             return;
         };
-        if kind.is_archive() {
-            match content.reader(self.blobs) {
-                Ok(reader) => {
-                    self.unpack_archive(item, kind, reader, &id, needs_extraction(&state), ctx)
+        let original = item.parent.is_none().then_some(ctx.on_disk);
+        if let Some(kind) = archive_kind(kind, original) {
+            let stored = self.blobs.path_of(&id);
+            match open_archive(kind, &content, original, stored, self.blobs) {
+                Ok(Opening::Read(bytes)) => {
+                    self.unpack_archive(item, kind, bytes, &id, needs_extraction(&state), ctx)
                 }
-                Err(failure) => self.fail(ctx, &item.path, Some(&id), failure),
+                // Read with the first volume of its set; on its own it holds no members.
+                Ok(Opening::LaterVolume) if needs_extraction(&state) => {
+                    push_outcome(ctx, &id, empty_extraction());
+                }
+                Ok(Opening::LaterVolume) => {}
+                Err(failure) => {
+                    if needs_extraction(&state) {
+                        push_outcome(ctx, &id, ExtractionOutcome::Failed);
+                    }
+                    self.fail(ctx, &item.path, Some(&id), failure);
+                }
             }
         } else if needs_extraction(&state) {
             match &content {
@@ -238,11 +256,11 @@ impl Worker<'_> {
         Some((id, kind, state))
     }
 
-    fn unpack_archive<R: Read + Seek>(
+    fn unpack_archive(
         &self,
         item: &Item,
         kind: FileKind,
-        reader: R,
+        bytes: ArchiveBytes<'_>,
         id: &BlobId,
         record_outcome: bool,
         ctx: &mut SourceContext<'_>,
@@ -269,7 +287,23 @@ impl Worker<'_> {
             archive_id: id,
             ctx,
         };
-        let result = unpack(kind, item.name(), reader, guard, &mut visitor);
+        let staging = self.blobs.staging_dir();
+        let source = ArchiveSource {
+            reader: bytes.reader,
+            on_disk: &bytes.on_disk,
+            rar_volumes: bytes.rar_volumes.as_ref(),
+            scratch: Scratch {
+                parent: &staging,
+                max_in_memory_bytes: self.options.max_in_memory_bytes,
+            },
+        };
+        let result = unpack(kind, item.name(), source, guard, &mut visitor).map_err(|failure| {
+            match (&bytes.next_volume, failure.reason) {
+                // A byte split that cannot be read whole is most likely cut short.
+                (Some(next), FailureReason::Corrupt) => missing_volume(next),
+                _ => failure,
+            }
+        });
         match result {
             Ok(()) if record_outcome => push_outcome(ctx, id, empty_extraction()),
             Ok(()) => {}

@@ -40,6 +40,9 @@ coded_enum! {
         LinkOutsideTree => "link_outside_tree",
         /// An archive that expands beyond the size or ratio limits.
         DecompressionBomb => "decompression_bomb",
+        /// A volume of a split archive (`.7z.002`, `.z01`, `.part2.rar`) is not
+        /// beside the others, so the archive cannot be read whole.
+        MissingVolume => "missing_volume",
         /// Archives nested deeper than the depth limit.
         TooDeep => "too_deep",
         /// A file larger than the extraction limit: stored and hashed, not extracted.

@@ -29,6 +29,7 @@ macro_rules! file_kinds {
 
 file_kinds! {
     Xlsx => "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel workbook (Office Open XML).";
+    Xlsb => "xlsb", "application/vnd.ms-excel.sheet.binary.macroEnabled.12", "Excel binary workbook (BIFF12 records in a zip package).";
     Xls => "xls", "application/vnd.ms-excel", "Legacy Excel workbook (BIFF in a compound file).";
     Ods => "ods", "application/vnd.oasis.opendocument.spreadsheet", "OpenDocument spreadsheet.";
     Csv => "csv", "text/csv", "Comma- or tab-separated values.";
@@ -54,7 +55,7 @@ file_kinds! {
     Gzip => "gzip", "application/gzip", "Gzip stream (often a .tar.gz).";
     Bzip2 => "bzip2", "application/x-bzip2", "Bzip2 stream (often a .tar.bz2).";
     Xz => "xz", "application/x-xz", "XZ stream (often a .tar.xz).";
-    Rar => "rar", "application/vnd.rar", "RAR archive (catalogued, not unpacked: no free reader).";
+    Rar => "rar", "application/vnd.rar", "RAR archive (versions 1.5 to 5).";
     Ole => "ole", "application/x-ole-storage", "Other compound file (Outlook .msg, encrypted Office, …).";
     Empty => "empty", "application/x-empty", "A file of zero bytes.";
     Binary => "binary", "application/octet-stream", "Content of a type trove has no extractor for.";
@@ -71,6 +72,7 @@ impl FileKind {
                 | FileKind::Gzip
                 | FileKind::Bzip2
                 | FileKind::Xz
+                | FileKind::Rar
         )
     }
 
@@ -88,6 +90,7 @@ impl FileKind {
         let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
         let kind = match ext.as_str() {
             "xlsx" | "xlsm" => FileKind::Xlsx,
+            "xlsb" => FileKind::Xlsb,
             "xls" => FileKind::Xls,
             "ods" => FileKind::Ods,
             "csv" | "tsv" => FileKind::Csv,

@@ -178,8 +178,15 @@ impl BlobStore {
 
     /// A staging file created read-only (the open handle may still write),
     /// so that moving it into place is the only step left.
+    /// A folder inside the store for files that exist only while they are
+    /// read (a large archive member, say): it shares the store's disk and its
+    /// protection, and never holds anything once ingest is done with it.
+    pub fn staging_dir(&self) -> PathBuf {
+        self.dir.join("staging")
+    }
+
     fn stage(&self) -> Result<tempfile::NamedTempFile, StoreError> {
-        let staging = self.dir.join("staging");
+        let staging = self.staging_dir();
         let mut builder = tempfile::Builder::new();
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o444));

@@ -22,15 +22,17 @@ pub(super) fn zip_kind(bytes: &[u8]) -> FileKind {
     let mut content_types = false;
     let mut ooxml = None;
     let mut mimetype = false;
+    let mut binary_workbook = false;
     for name in archive.file_names_raw() {
         content_types |= name == b"[Content_Types].xml";
         mimetype |= name == b"mimetype";
+        binary_workbook |= is_binary_workbook(name);
         if ooxml.is_none() {
             ooxml = ooxml_kind_of_member(name);
         }
     }
     if content_types && let Some(kind) = ooxml {
-        return kind;
+        return workbook_format(kind, binary_workbook);
     }
     if mimetype && let Some(kind) = odf_kind(&mut archive) {
         return kind;
@@ -42,8 +44,9 @@ fn kind_from_local_headers(bytes: &[u8]) -> FileKind {
     let names = local_header_names(bytes);
     let content_types = names.iter().any(|name| *name == b"[Content_Types].xml");
     let ooxml = names.iter().find_map(|name| ooxml_kind_of_member(name));
+    let binary_workbook = names.iter().any(|name| is_binary_workbook(name));
     match (content_types, ooxml) {
-        (true, Some(kind)) => kind,
+        (true, Some(kind)) => workbook_format(kind, binary_workbook),
         _ => FileKind::Zip,
     }
 }
@@ -96,6 +99,21 @@ fn ooxml_kind_of_member(name: &[u8]) -> Option<FileKind> {
         Some(FileKind::Pptx)
     } else {
         None
+    }
+}
+
+/// Excel's binary workbook part; part names are case-insensitive in OPC.
+fn is_binary_workbook(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"xl/workbook.bin")
+}
+
+/// An Excel package holding `xl/workbook.bin` is an .xlsb: the same zip
+/// layout as an .xlsx, with binary (BIFF12) parts instead of XML.
+fn workbook_format(kind: FileKind, binary_workbook: bool) -> FileKind {
+    if kind == FileKind::Xlsx && binary_workbook {
+        FileKind::Xlsb
+    } else {
+        kind
     }
 }
 
@@ -186,6 +204,17 @@ mod tests {
         assert_eq!(detect(&docx, "a.zip"), FileKind::Docx);
         assert_eq!(detect(&xlsx, "a.docx"), FileKind::Xlsx);
         assert_eq!(detect(&pptx, "a"), FileKind::Pptx);
+    }
+
+    #[test]
+    fn a_package_with_a_binary_workbook_is_an_xlsb() {
+        let xlsb = zip_with(&[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("xl/Workbook.bin", b"\x83\x01\x00"),
+            ("xl/worksheets/sheet1.bin", &[b'x'; 4000]),
+        ]);
+        assert_eq!(detect(&xlsb, "a.xlsx"), FileKind::Xlsb);
+        assert_eq!(zip_kind(&xlsb[..xlsb.len() / 2]), FileKind::Xlsb);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Workbooks (.xlsx, .xls, .ods) through calamine: one sheet part per
+//! Workbooks (.xlsx, .xlsb, .xls, .ods) through calamine: one sheet part per
 //! worksheet, one line per row (see [`grid`]), and the workbook's
 //! document properties.
 
@@ -9,7 +9,8 @@ mod xls_guard;
 use std::io::Cursor;
 
 use calamine::{
-    Data, Ods, OdsError, Range, Reader, WorkbookProperties, Xls, XlsError, Xlsx, XlsxError,
+    Data, Ods, OdsError, Range, Reader, WorkbookProperties, Xls, XlsError, Xlsb, XlsbError, Xlsx,
+    XlsxError,
 };
 use trove_model::{FileKind, Metadata, PartKind};
 
@@ -22,7 +23,7 @@ use grid::Grid;
 
 type Bytes<'a> = Cursor<&'a [u8]>;
 
-/// Extracts a workbook of `kind` (Xlsx, Xls or Ods).
+/// Extracts a workbook of `kind` (Xlsx, Xlsb, Xls or Ods).
 ///
 /// calamine indexes into file data in places (compound-file sector chains,
 /// BIFF record bodies), so a damaged workbook can make it panic; such a
@@ -66,6 +67,18 @@ fn read_workbook(kind: FileKind, bytes: &[u8], limits: &Limits) -> Result<Extrac
                 match book.worksheet_range(&name) {
                     Ok(range) => sheets.add_range(name, &range),
                     Err(e) => sheets.skip(ods_error(kind, e))?,
+                }
+            }
+            book.workbook_properties().ok()
+        }
+        FileKind::Xlsb => {
+            Package::open(kind, bytes, limits)?.vet()?;
+            let mut book: Xlsb<Bytes<'_>> =
+                Xlsb::new(Cursor::new(bytes)).map_err(|e| xlsb_error(kind, e))?;
+            for name in book.sheet_names() {
+                match book.worksheet_range(&name) {
+                    Ok(range) => sheets.add_range(name, &range),
+                    Err(e) => sheets.skip(xlsb_error(kind, e))?,
                 }
             }
             book.workbook_properties().ok()
@@ -185,6 +198,13 @@ fn metadata_of(p: WorkbookProperties) -> Metadata {
 fn xlsx_error(kind: FileKind, e: XlsxError) -> ExtractError {
     match e {
         XlsxError::Password => ExtractError::encrypted(kind, "the workbook is password-protected"),
+        other => ExtractError::corrupt(kind, other),
+    }
+}
+
+fn xlsb_error(kind: FileKind, e: XlsbError) -> ExtractError {
+    match e {
+        XlsbError::Password => ExtractError::encrypted(kind, "the workbook is password-protected"),
         other => ExtractError::corrupt(kind, other),
     }
 }

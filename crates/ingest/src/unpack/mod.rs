@@ -6,18 +6,39 @@
 //! content store by hash, so a crafted name can never escape its folder. The
 //! checks exist to *record* crafted archives as evidence of tampering.
 
+mod code_page;
 mod guard;
 mod member_path;
+mod opening;
+mod rar;
 mod sevenz;
+mod spanned_zip;
 mod stream;
 mod tar;
+mod volumes;
 mod zip;
 
 use std::io::{Read, Seek};
+use std::path::Path;
 
 use trove_model::{Failure, FileKind};
 
 pub(crate) use guard::{ExpansionGuard, member_read_failure};
+pub(crate) use opening::{ArchiveBytes, Opening, archive_kind, open as open_archive};
+pub(crate) use rar::{Scratch, VolumeSet};
+pub(crate) use volumes::missing_volume;
+
+/// Where an archive's bytes are.
+pub(crate) struct ArchiveSource<'a, R> {
+    /// The bytes, for the formats read through a reader.
+    pub reader: R,
+    /// The archive as a file on disk, for RAR, whose reader opens files itself.
+    pub on_disk: &'a Path,
+    /// For the first volume of a RAR set, the whole set.
+    pub rar_volumes: Option<&'a VolumeSet>,
+    /// Where members too large for memory may be written while they are read.
+    pub scratch: Scratch<'a>,
+}
 
 /// Receives the members of an archive as they are read.
 pub(crate) trait MemberVisitor {
@@ -36,11 +57,19 @@ pub(crate) trait MemberVisitor {
 pub(crate) fn unpack<R: Read + Seek>(
     kind: FileKind,
     name: &str,
-    reader: R,
+    source: ArchiveSource<'_, R>,
     guard: &ExpansionGuard,
     visitor: &mut dyn MemberVisitor,
 ) -> Result<(), Failure> {
+    let reader = source.reader;
     match kind {
+        FileKind::Rar => {
+            let input = match source.rar_volumes {
+                Some(set) => rar::RarInput::Volumes(set),
+                None => rar::RarInput::Single(source.on_disk),
+            };
+            rar::unpack(&input, guard, &source.scratch, visitor)
+        }
         FileKind::Zip => zip::unpack(reader, guard, visitor),
         FileKind::SevenZip => sevenz::unpack(reader, guard, visitor),
         FileKind::Tar => tar::unpack(reader, guard, visitor),

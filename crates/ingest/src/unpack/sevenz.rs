@@ -1,6 +1,6 @@
 //! 7-Zip archives.
 
-use std::io::{Read, Seek};
+use std::io::{Read, Seek, SeekFrom};
 
 use sevenz_rust2::{ArchiveReader, Error, Password};
 use trove_model::{Failure, FailureReason, Stage};
@@ -15,10 +15,13 @@ use super::{ExpansionGuard, MemberVisitor};
 const DECODER_MEMORY_KIB: usize = 256 * 1024;
 
 pub(super) fn unpack<R: Read + Seek>(
-    reader: R,
+    mut reader: R,
     guard: &ExpansionGuard,
     visitor: &mut dyn MemberVisitor,
 ) -> Result<(), Failure> {
+    if is_empty_archive(&mut reader) {
+        return Ok(());
+    }
     let mut archive =
         ArchiveReader::new_with_memory_limit(reader, Password::empty(), DECODER_MEMORY_KIB)
             .map_err(|e| archive_failure(&e))?;
@@ -57,6 +60,17 @@ pub(super) fn unpack<R: Read + Seek>(
         return Err(failure);
     }
     result.map_err(|e| archive_failure(&e))
+}
+
+/// A 7z of nothing (what `7z a` writes for an empty folder) is its 32-byte
+/// start header alone, pointing at an end header of zero bytes; the reader
+/// takes it for a truncated archive.
+fn is_empty_archive<R: Read + Seek>(reader: &mut R) -> bool {
+    const START_HEADER: usize = 32;
+    let mut header = [0u8; START_HEADER];
+    let read = reader.read_exact(&mut header);
+    let rewound = reader.seek(SeekFrom::Start(0));
+    read.is_ok() && rewound.is_ok() && header[12..28].iter().all(|&b| b == 0)
 }
 
 fn archive_failure(error: &Error) -> Failure {

@@ -6,8 +6,9 @@ use ::zip::ZipArchive;
 use ::zip::result::ZipError;
 use trove_model::{Failure, FailureReason, Stage};
 
+use super::code_page::CodePage;
 use super::guard::member_read_failure;
-use super::member_path::{accept_member_path, decode_name, link_refused};
+use super::member_path::{accept_member_path, link_refused};
 use super::{ExpansionGuard, MemberVisitor};
 
 pub(super) fn unpack<R: Read + Seek>(
@@ -27,6 +28,8 @@ pub(super) fn unpack<R: Read + Seek>(
             ),
         ));
     }
+    // Names without the UTF-8 flag are in one code page per archive: judge it from all.
+    let code_page = CodePage::judge(archive.file_names_raw());
     let mut damaged = 0usize;
     for index in 0..archive.len() {
         // Named up front: once `by_index` fails, the archive is still borrowed.
@@ -45,7 +48,7 @@ pub(super) fn unpack<R: Read + Seek>(
                 continue;
             }
         };
-        let name = decode_name(entry.name_raw());
+        let name = code_page.decode(entry.name_raw());
         if entry.is_dir() {
             continue;
         }

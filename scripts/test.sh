@@ -10,6 +10,14 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/trove-target}"
 # Two cores: one test binary at a time keeps peak memory and disk I/O sane.
 export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
 
+# The RAR reader builds the UnRAR C++ source: a C++ compiler is needed.
+if ! command -v c++ >/dev/null 2>&1; then
+    sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "installing Debian's g++ (the RAR reader is C++)…" >&2
+    $sudo apt-get install -y -qq --no-install-recommends g++ >&2 \
+        || { $sudo apt-get update -qq >&2 && $sudo apt-get install -y -qq --no-install-recommends g++ >&2; }
+fi
+
 if [ ! -d ../shared/corpus ]; then
     echo "note: ../shared/corpus not found: the corpus tests will skip (they say so)"
 fi

@@ -4,24 +4,10 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
-use common::ingest_fresh;
+use common::{corpus, ingest_fresh};
 use trove_model::FailureReason;
 use trove_store::{Catalog, RecordCatalog, RecordFilter};
-
-fn corpus() -> Option<PathBuf> {
-    let path = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus"
-    ));
-    if path.is_dir() {
-        Some(path)
-    } else {
-        eprintln!("skipping: ../shared/corpus not found");
-        None
-    }
-}
 
 #[test]
 fn every_corpus_file_is_catalogued_and_encrypted_ones_are_reported() {

@@ -5,24 +5,11 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{Ingested, ingest_fresh};
+use common::{Ingested, corpus, ingest_fresh};
 use trove_model::FailureReason;
 use trove_store::Catalog;
-
-fn corpus() -> Option<PathBuf> {
-    let path = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus"
-    ));
-    if path.is_dir() {
-        Some(path)
-    } else {
-        eprintln!("skipping: ../shared/corpus not found");
-        None
-    }
-}
 
 fn is_archive_under_test(name: &str) -> bool {
     let name = name.to_ascii_lowercase();

@@ -27,6 +27,22 @@ impl ExpansionGuard {
         }
     }
 
+    /// Refuses an archive of `format` ("zip", "RAR") found to hold `members`
+    /// members (all of them, or as many as were read so far) beyond the limit.
+    pub(crate) fn check_members(&self, format: &str, members: usize) -> Result<(), Failure> {
+        if members <= self.limits.max_members {
+            return Ok(());
+        }
+        Err(Failure::new(
+            Stage::Unpack,
+            FailureReason::DecompressionBomb,
+            format!(
+                "the {format} holds {members} members or more, beyond the limit of {}",
+                self.limits.max_members
+            ),
+        ))
+    }
+
     /// Wraps a member's reader so that reading past the limits fails with
     /// an error that [`bomb_failure`] recognises.
     pub(crate) fn guard<'a>(

@@ -25,17 +25,7 @@ pub(super) fn unpack<R: Read + Seek>(
     let mut archive =
         ArchiveReader::new_with_memory_limit(reader, Password::empty(), DECODER_MEMORY_KIB)
             .map_err(|e| archive_failure(&e))?;
-    let members = archive.archive().files.len();
-    if members > guard.limits.max_members {
-        return Err(Failure::new(
-            Stage::Unpack,
-            FailureReason::DecompressionBomb,
-            format!(
-                "the 7z lists {members} members, more than the limit of {}",
-                guard.limits.max_members
-            ),
-        ));
-    }
+    guard.check_members("7z", archive.archive().files.len())?;
     let mut stopped_by: Option<Failure> = None;
     let result = archive.for_each_entries(|entry, reader| {
         if entry.is_directory() || !entry.has_stream() {

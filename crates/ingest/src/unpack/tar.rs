@@ -20,16 +20,7 @@ pub(super) fn unpack<R: Read>(
     for entry in entries {
         let mut entry = entry.map_err(|e| member_read_failure(&e, "tar"))?;
         count += 1;
-        if count > guard.limits.max_members {
-            return Err(Failure::new(
-                Stage::Unpack,
-                FailureReason::DecompressionBomb,
-                format!(
-                    "the tar holds more than {} members",
-                    guard.limits.max_members
-                ),
-            ));
-        }
+        guard.check_members("tar", count)?;
         let name = decode_name(&entry.path_bytes());
         match entry.header().entry_type() {
             EntryType::Regular | EntryType::Continuous => {}

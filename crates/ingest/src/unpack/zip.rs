@@ -17,17 +17,7 @@ pub(super) fn unpack<R: Read + Seek>(
     visitor: &mut dyn MemberVisitor,
 ) -> Result<(), Failure> {
     let mut archive = ZipArchive::new(reader).map_err(|e| archive_failure(&e))?;
-    if archive.len() > guard.limits.max_members {
-        return Err(Failure::new(
-            Stage::Unpack,
-            FailureReason::DecompressionBomb,
-            format!(
-                "the zip lists {} members, more than the limit of {}",
-                archive.len(),
-                guard.limits.max_members
-            ),
-        ));
-    }
+    guard.check_members("zip", archive.len())?;
     // Names without the UTF-8 flag are in one code page per archive: judge it from all.
     let code_page = CodePage::judge(archive.file_names_raw());
     let mut damaged = 0usize;

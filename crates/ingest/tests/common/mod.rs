@@ -62,6 +62,21 @@ pub fn options() -> IngestOptions {
     }
 }
 
+/// ../shared/corpus (real files of other projects), or `None` with a note
+/// when it is absent (it lives outside this repository).
+pub fn corpus() -> Option<PathBuf> {
+    let path = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus"
+    ));
+    if path.is_dir() {
+        Some(path)
+    } else {
+        eprintln!("skipping: ../shared/corpus not found");
+        None
+    }
+}
+
 /// Ingests `input` into a fresh store.
 pub fn ingest_fresh(input: &Path) -> Ingested {
     let dir = tempfile::tempdir().expect("a temporary folder");

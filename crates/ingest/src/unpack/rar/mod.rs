@@ -101,16 +101,7 @@ fn read_members(
         .map_err(|code| failure_of(code, members))?
     {
         members += 1;
-        if members > guard.limits.max_members {
-            return Err(Failure::new(
-                Stage::Unpack,
-                FailureReason::DecompressionBomb,
-                format!(
-                    "the RAR holds more than {} members, the limit",
-                    guard.limits.max_members
-                ),
-            ));
-        }
+        guard.check_members("RAR", members)?;
         let path = match refusal(&header, budget) {
             Some(failure) => {
                 visitor.refused(&header.name, failure);

@@ -17,6 +17,7 @@ mod binary;
 mod budget;
 mod detect;
 mod email;
+mod embedded;
 mod html;
 mod image;
 mod legacy;
@@ -34,7 +35,7 @@ pub(crate) use budget::PartsBuilder;
 
 /// Bumped whenever an extractor's output changes, so that documents extracted
 /// by an older version can be found and re-extracted deliberately.
-pub const EXTRACTOR_VERSION: u32 = 1;
+pub const EXTRACTOR_VERSION: u32 = 2;
 
 /// Bounds on what one extraction may produce, whatever the input claims.
 #[derive(Debug, Clone, Copy)]
@@ -73,7 +74,8 @@ pub struct Extracted {
     pub truncated: bool,
 }
 
-/// A file embedded in another: an email attachment, a message in a mailbox.
+/// A file embedded in another: an email attachment, a message in a mailbox, an
+/// object in an office document, a file attached to a PDF.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Embedded {
     /// The name the container gives it (attachment file name, `message-12.eml`).
@@ -152,5 +154,9 @@ pub fn extract(
         Jpeg | Png | Tiff | Webp | Gif => image::extract(kind, bytes, limits),
         Zip | SevenZip | Tar | Gzip | Bzip2 | Xz | Rar | Empty | Binary => return Ok(None),
     }?;
+    let embedded = embedded::find(kind, bytes, limits);
+    let mut extracted = extracted;
+    extracted.children.extend(embedded.files);
+    extracted.truncated |= embedded.dropped;
     Ok(Some(extracted))
 }

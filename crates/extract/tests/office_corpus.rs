@@ -360,3 +360,74 @@ fn binary_workbooks_are_detected_and_read_as_xlsb() {
         FileKind::Ole
     );
 }
+
+/// Tika's WPS Office test files embed the same nine files (a text, a PDF, an XML
+/// file, and a .doc/.docx/.xls/.xlsx/.ppt/.pptx each) in every office format;
+/// every one of them comes back as a child, typed by content.
+#[test]
+fn files_embedded_by_wps_office_become_children() {
+    let Some(root) = corpus() else { return };
+    let expected = [
+        FileKind::Text,
+        FileKind::Pdf,
+        FileKind::Doc,
+        FileKind::Docx,
+        FileKind::Xls,
+        FileKind::Xlsx,
+        FileKind::Ppt,
+        FileKind::Pptx,
+    ];
+    for format in ["doc", "docx", "xls", "ppt", "pptx"] {
+        let relative = format!("apache-tika/testWPSAttachment.{format}");
+        let bytes = std::fs::read(root.join(&relative)).unwrap();
+        let kind = trove_extract::detect(&bytes, &relative);
+        let extracted = extract(kind, &bytes, &Limits::default()).unwrap().unwrap();
+        let kinds: Vec<FileKind> = extracted
+            .children
+            .iter()
+            .map(|child| trove_extract::detect(&child.bytes, &child.name))
+            .collect();
+        assert_eq!(extracted.children.len(), 9, "{relative}: {kinds:?}");
+        for kind in expected {
+            assert!(
+                kinds.contains(&kind),
+                "{relative} embeds a {kind}: {kinds:?}"
+            );
+        }
+        let names: Vec<&str> = extracted.children.iter().map(|c| c.name.as_str()).collect();
+        assert!(
+            names.contains(&"PDF.pdf"),
+            "{relative}: the packager's label names it"
+        );
+        assert!(!extracted.truncated, "{relative}: nothing left out");
+    }
+}
+
+/// Outlook messages give their attachments, named as the sender named them.
+#[test]
+fn outlook_attachments_become_children() {
+    let Some(root) = corpus() else { return };
+    for (relative, name, starts) in [
+        (
+            "demisto-parse-emails/html_attachment.msg",
+            "dummy-attachment.txt",
+            &b"This is a text attachment"[..],
+        ),
+        (
+            "demisto-parse-emails/msg_contains_eml.msg",
+            "message.eml",
+            b"",
+        ),
+    ] {
+        let bytes = std::fs::read(root.join(relative)).unwrap();
+        let extracted = extract(FileKind::Ole, &bytes, &Limits::default())
+            .unwrap()
+            .unwrap();
+        let child = extracted
+            .children
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("{relative} attaches {name}"));
+        assert!(child.bytes.starts_with(starts), "{relative}: {name}");
+    }
+}

@@ -167,3 +167,24 @@ fn assert_sheets_that_are_not_person_lists_yield_no_records(ingested: &common::I
         })
         .unwrap();
 }
+
+/// Files embedded in an office document become documents of their own under
+/// it, each with its path, and are read like any other (the PDF's text is searchable).
+#[test]
+fn embedded_files_become_child_documents() {
+    let Some(corpus) = corpus() else { return };
+    let ingested = ingest_fresh(&corpus.join("apache-tika/testWPSAttachment.docx"));
+    let catalog = &ingested.store.catalog;
+    let parent = catalog
+        .occurrences_at("testWPSAttachment.docx")
+        .unwrap()
+        .remove(0)
+        .blob;
+    for member in ["PDF.pdf", "TXT.txt", "oleObject5.docx", "oleObject8.ppt"] {
+        let path = format!("testWPSAttachment.docx!/{member}");
+        let found = catalog.occurrences_at(&path).unwrap();
+        assert_eq!(found.len(), 1, "{path} is catalogued");
+        assert_eq!(found[0].parent.as_ref(), Some(&parent), "{path} hangs under the document");
+    }
+    assert!(catalog.failures().unwrap().is_empty());
+}

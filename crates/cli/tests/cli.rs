@@ -251,6 +251,22 @@ fn records_person_id_and_stats_work_together() {
     let id = first["record"]["fields"]["id_number"].as_str().unwrap();
     assert!(first["record"]["source"]["row"].as_u64().unwrap() >= 2);
 
+    // Every person list of the demo says what it is, and why.
+    let sheets = json_lines(&trove(&store, &["records", "--sheets", "--json"]));
+    assert!(!sheets.is_empty());
+    for sheet in &sheets {
+        assert!(
+            ["register", "detainees"].contains(&sheet["kind"].as_str().unwrap()),
+            "the demo's lists are all named: {sheet}"
+        );
+        assert!(!sheet["evidence"].as_str().unwrap().is_empty());
+    }
+    let listed = stdout(&trove(&store, &["records", "--sheets"]));
+    assert!(
+        listed.contains(&format!("{} person lists", sheets.len())),
+        "{listed}"
+    );
+
     let person = json_lines(&trove(&store, &["person", id, "--json"]));
     assert_eq!(person[0]["person"], first["person"]);
     assert!(!person[0]["records"].as_array().unwrap().is_empty());

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use trove_records::persons::{candidate_key, person_key};
 use trove_records::photos::photo_links;
 use trove_records::{Mapping, RECORDS_VERSION, SheetInput, read_sheet};
-use trove_store::{BlobRecords, PhotoLinkRow, RecordCatalog, RecordSource, Store, StoredRecord};
+use trove_store::{
+    BlobRecords, PersonSheet, PhotoLinkRow, RecordCatalog, RecordSource, Store, StoredRecord,
+};
 
 use crate::{IngestError, Progress};
 
@@ -71,17 +73,13 @@ pub fn build_records(
                 report.interrupted = true;
                 break 'fetch;
             }
-            let (records, links, person_sheets) = read_source(catalog, &source, mapping)?;
+            let derived = read_source(catalog, &source, mapping)?;
             report.sources += 1;
-            report.person_sheets += person_sheets;
-            report.records += records.len() as u64;
-            report.photo_links += links.len() as u64;
-            pending_records += records.len();
-            pending.push(BlobRecords {
-                blob: source.blob,
-                records,
-                photos: links,
-            });
+            report.person_sheets += derived.sheets.len() as u64;
+            report.records += derived.records.len() as u64;
+            report.photo_links += derived.photos.len() as u64;
+            pending_records += derived.records.len();
+            pending.push(derived);
             progress.records_read(report.sources, total);
             if pending_records >= RECORDS_PER_COMMIT || pending.len() >= FETCH {
                 catalog.replace_records(&version, &pending)?;
@@ -102,14 +100,14 @@ pub fn build_records(
     Ok(report)
 }
 
-/// The records of a blob's sheets and the photo links of an image.
+/// The records and person sheets of a blob's sheets, and the photo links of an image.
 fn read_source(
     catalog: &dyn RecordCatalog,
     source: &RecordSource,
     mapping: &Mapping,
-) -> Result<(Vec<StoredRecord>, Vec<PhotoLinkRow>, u64), IngestError> {
+) -> Result<BlobRecords, IngestError> {
     let mut records = Vec::new();
-    let mut person_sheets = 0;
+    let mut person_sheets = Vec::new();
     for part in catalog.sheet_parts(&source.blob)? {
         let sheet = read_sheet(
             &SheetInput {
@@ -121,7 +119,20 @@ fn read_source(
             },
             mapping,
         );
-        person_sheets += u64::from(!sheet.records.is_empty());
+        if let (Some(header_row), Some(list), false) =
+            (sheet.header_row, sheet.list, sheet.records.is_empty())
+        {
+            person_sheets.push(PersonSheet {
+                blob: source.blob.clone(),
+                part: part.part,
+                sheet: part.label.clone(),
+                header_row,
+                list,
+                evidence: sheet.evidence.clone().unwrap_or_default(),
+                records: sheet.records.len() as u64,
+                paths: Vec::new(),
+            });
+        }
         records.extend(sheet.records.into_iter().map(|record| StoredRecord {
             person: person_key(&record),
             candidate_key: candidate_key(&record),
@@ -144,5 +155,10 @@ fn read_source(
             })
             .collect();
     }
-    Ok((records, links, person_sheets))
+    Ok(BlobRecords {
+        blob: source.blob.clone(),
+        records,
+        photos: links,
+        sheets: person_sheets,
+    })
 }

@@ -184,7 +184,11 @@ fn embedded_files_become_child_documents() {
         let path = format!("testWPSAttachment.docx!/{member}");
         let found = catalog.occurrences_at(&path).unwrap();
         assert_eq!(found.len(), 1, "{path} is catalogued");
-        assert_eq!(found[0].parent.as_ref(), Some(&parent), "{path} hangs under the document");
+        assert_eq!(
+            found[0].parent.as_ref(),
+            Some(&parent),
+            "{path} hangs under the document"
+        );
     }
     assert!(catalog.failures().unwrap().is_empty());
 }

@@ -90,7 +90,9 @@ impl StatusCategory {
 
 coded_enum! {
     /// What kind of list a table is: a population register lists everyone, held or not (the
-    /// denominator of a detention rate); a detainee list lists only the held.
+    /// denominator of a detention rate); a detainee list lists only the held. Only these two
+    /// enter rates, and only when positively established: a list of people singled out, or
+    /// one whose kind nothing decides, enters none.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
     #[serde(rename_all = "lowercase")]
     pub enum ListKind {
@@ -98,8 +100,18 @@ coded_enum! {
         Register => "register",
         /// A list of the held only.
         Detainees => "detainees",
-        /// Neither, or not known.
+        /// A list of people singled out (key persons, persons of concern, people to be
+        /// screened): neither everyone of a place nor only the held.
+        Targeted => "targeted",
+        /// Not established: nothing in the sheet decides its kind; a user classifies it.
         Other => "other",
+    }
+}
+
+impl ListKind {
+    /// Whether records of this kind of list count in rates (as denominator or numerator).
+    pub fn enters_rates(self) -> bool {
+        matches!(self, ListKind::Register | ListKind::Detainees)
     }
 }
 

@@ -36,13 +36,43 @@ pub fn normalize_header(cell: &str) -> String {
     trimmed.to_owned()
 }
 
-/// The field a header names, if the synonym table knows it.
+/// The field a header names, if the synonym table knows it: the whole header first, then
+/// each of its pieces, for headers written in two languages or on two lines (`姓名/Name`,
+/// `姓名 ئىسىم`, `公民身份号码` over `ID number`).
 pub fn field_for_header(cell: &str) -> Option<Field> {
-    let key = normalize_header(cell);
-    if key.is_empty() {
-        return None;
+    let lookup = |text: &str| {
+        let key = normalize_header(text);
+        (!key.is_empty())
+            .then(|| SYNONYMS.get(&key).copied())
+            .flatten()
+    };
+    lookup(cell).or_else(|| {
+        cell.split(['/', '／', '|', '｜', '\n', '\r'])
+            .flat_map(split_at_script_changes)
+            .find_map(lookup)
+    })
+}
+
+/// Splits where Han characters meet letters of another script (Latin, Arabic, Cyrillic):
+/// `姓名Name` → `姓名`, `Name`. Spaces, digits and punctuation belong to either side.
+fn split_at_script_changes(text: &str) -> Vec<&str> {
+    let is_han = |c: char| matches!(u32::from(c), 0x3400..=0x9FFF | 0xF900..=0xFAFF);
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut previous: Option<bool> = None;
+    for (at, c) in text.char_indices() {
+        if !c.is_alphabetic() {
+            continue;
+        }
+        let han = is_han(c);
+        if previous.is_some_and(|was| was != han) {
+            pieces.push(&text[start..at]);
+            start = at;
+        }
+        previous = Some(han);
     }
-    SYNONYMS.get(&key).copied()
+    pieces.push(&text[start..]);
+    pieces
 }
 
 /// The header row of a table and what each of its columns holds.
@@ -66,19 +96,52 @@ impl Header {
 
 /// Finds the first row, among the first [`HEADER_SCAN_ROWS`], that reads like the header
 /// of a person list: it names a name or ID number column and at least one more personal
-/// field (or both name and ID). Rows above it (merged titles, dates) are skipped.
+/// field (or both name and ID). Rows above it (merged titles, dates) are skipped. A header
+/// spread over two rows (`身份证` above `号码`, or a second row finishing what merged cells
+/// began) is read as one when together they name more fields than either row alone.
 pub fn find_header(rows: &[Vec<&str>]) -> Option<Header> {
-    rows.iter()
-        .take(HEADER_SCAN_ROWS)
-        .enumerate()
-        .find_map(|(index, cells)| {
-            let fields: Vec<Option<Field>> = cells.iter().map(|c| field_for_header(c)).collect();
-            is_person_header(&fields).then(|| Header {
-                index,
-                titles: cells.iter().map(|c| (*c).to_owned()).collect(),
-                fields,
-            })
+    let scanned = &rows[..rows.len().min(HEADER_SCAN_ROWS)];
+    scanned.iter().enumerate().find_map(|(index, cells)| {
+        let single = header_of(index, cells.iter().map(|c| (*c).to_owned()).collect());
+        let joined = scanned
+            .get(index + 1)
+            .map(|below| header_of(index + 1, join_rows(cells, below)));
+        let below_alone = scanned
+            .get(index + 1)
+            .map(|below| header_of(index + 1, below.iter().map(|c| (*c).to_owned()).collect()));
+        let named = |header: &Header| header.fields.iter().flatten().count();
+        match (joined, below_alone) {
+            (Some(joined), Some(below))
+                if is_person_header(&joined.fields)
+                    && named(&joined) > named(&single)
+                    && named(&joined) > named(&below) =>
+            {
+                Some(joined)
+            }
+            _ => is_person_header(&single.fields).then_some(single),
+        }
+    })
+}
+
+fn header_of(index: usize, titles: Vec<String>) -> Header {
+    let fields = titles.iter().map(|t| field_for_header(t)).collect();
+    Header {
+        index,
+        titles,
+        fields,
+    }
+}
+
+/// Two header rows cell by cell: `身份证` over `号码` → `身份证号码`; a cell empty above
+/// (under a merged group title) takes the text below.
+fn join_rows(above: &[&str], below: &[&str]) -> Vec<String> {
+    (0..above.len().max(below.len()))
+        .map(|i| {
+            let top = above.get(i).map_or("", |c| c.trim());
+            let bottom = below.get(i).map_or("", |c| c.trim());
+            format!("{top}{bottom}")
         })
+        .collect()
 }
 
 /// Whether mapped fields make a person list: a name or an ID column, plus another column
@@ -130,6 +193,32 @@ mod tests {
         assert_eq!(header.index, 1);
         assert_eq!(header.fields[3], Some(Field::IdNumber));
         assert!(header.has(Field::Sex));
+    }
+
+    #[test]
+    fn headers_in_two_languages_or_two_rows_are_read() {
+        assert_eq!(field_for_header("姓名/Name"), Some(Field::Name));
+        assert_eq!(field_for_header("姓名 ئىسىم"), Some(Field::Name));
+        assert_eq!(
+            field_for_header("ID number\n公民身份号码"),
+            Some(Field::IdNumber)
+        );
+        assert_eq!(field_for_header("所属乡镇"), Some(Field::Township));
+        assert_eq!(field_for_header("乡镇（街道）"), Some(Field::Township));
+        assert_eq!(field_for_header("案由"), Some(Field::Reason));
+
+        let rows = vec![
+            vec!["序号", "姓名", "身份证", "出生", "户籍"],
+            vec!["", "", "号码", "日期", "地址"],
+            vec!["1", "古丽", "653121199001010027", "1990-01-01", "疏附县"],
+        ];
+        let header = find_header(&rows).unwrap();
+        assert_eq!(
+            header.index, 1,
+            "the data starts below the second header row"
+        );
+        assert_eq!(header.fields[2], Some(Field::IdNumber));
+        assert_eq!(header.fields[4], Some(Field::Address));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! path = "*学员名单*.xlsx"   # any path the file was seen at (`*` and `?` wildcards)
 //! sheet = "Sheet1"           # optional: only this sheet
 //! header_row = 2             # optional, 1-based
-//! kind = "detainees"         # optional: register | detainees | other
+//! kind = "detainees"         # optional: register | detainees | targeted | other
 //! [sheet.columns]            # header text or column letter → field
 //! "C" = "id_number"
 //! "姓名（维文）" = "ignore"

@@ -62,6 +62,7 @@ pub fn facts_of(records: &[&Record]) -> PersonFacts {
         .filter(|r| r.fields.id_valid)
         .find_map(|r| r.fields.id_number.as_deref())
         .map(resident_id::decode);
+    let in_rates = || records.iter().filter(|r| r.list.enters_rates());
     let listed = records.iter().any(|r| r.list == ListKind::Register);
     let registers: Vec<&Record> = records
         .iter()
@@ -90,9 +91,10 @@ pub fn facts_of(records: &[&Record]) -> PersonFacts {
         ),
         village: most_common(place_source.iter().filter_map(|r| r.fields.village.clone())),
         listed,
-        detention_records: records.iter().filter(|r| r.is_detention_related()).count() as u32,
-        status: records
-            .iter()
+        // Rates count only lists whose kind is established: a key-persons list, or one no
+        // one has classified, says nothing about who is held among whom.
+        detention_records: in_rates().filter(|r| r.is_detention_related()).count() as u32,
+        status: in_rates()
             .filter_map(|r| r.fields.status)
             .min_by_key(|s| status_rank(*s)),
     }
@@ -166,5 +168,17 @@ mod tests {
         assert_eq!(facts.township.as_deref(), Some("托克扎克镇"));
         assert_eq!(facts.sex, Some(Sex::Female));
         assert_eq!(facts.status, Some(StatusCategory::TrainingCentre));
+    }
+
+    #[test]
+    fn lists_of_unestablished_kind_enter_no_rate() {
+        let mut targeted = record(2, Some("653121199001010027"), true, ListKind::Targeted);
+        targeted.fields.status = Some(StatusCategory::Detained);
+        let mut unclassified = record(3, Some("653121199001010027"), true, ListKind::Other);
+        unclassified.fields.status = Some(StatusCategory::Prison);
+        let facts = facts_of(&[&targeted, &unclassified]);
+        assert!(!facts.listed, "never a denominator");
+        assert_eq!(facts.detention_records, 0, "never a numerator");
+        assert_eq!(facts.status, None);
     }
 }

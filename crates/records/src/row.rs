@@ -11,7 +11,7 @@ use crate::normalize::date::{ParsedDate, parse_date};
 use crate::normalize::ethnicity::standard_ethnicity;
 use crate::normalize::name::{looks_like_name, normalize_name};
 use crate::normalize::sex::parse_sex;
-use crate::normalize::status::status_category;
+use crate::normalize::status::{status_category, status_in_text};
 use crate::resident_id::{self, DecodedId};
 
 /// Without a date in the row, an age column is checked against this span of years: the
@@ -51,7 +51,10 @@ pub fn build_record(header: &Header, cells: &[&str], source: RowRef, list: ListK
         value(Field::Village),
         id.as_ref(),
     );
-    builder.status(value(Field::Status));
+    match value(Field::Status) {
+        Some(status) => builder.status(Some(status)),
+        None => builder.status_from_remark(value(Field::Remark)),
+    }
     builder.fields.reason = value(Field::Reason).map(str::to_owned);
     builder.fields.place = value(Field::Place).map(str::to_owned);
     builder.fields.phone = value(Field::Phone).map(str::to_owned);
@@ -245,6 +248,21 @@ impl Builder {
         }
     }
 
+    /// A status only a remark gives (`2017年送教育转化培训中心`): read, and flagged so that a
+    /// person can check it.
+    fn status_from_remark(&mut self, remark: Option<&str>) {
+        let Some(remark) = remark else { return };
+        let Some((category, keyword)) = status_in_text(remark) else {
+            return;
+        };
+        self.fields.status = Some(category);
+        self.fields.status_raw = Some(remark.to_owned());
+        self.flag(
+            "status_from_remark",
+            format!("the status was read from the remark `{remark}`, which says {keyword}"),
+        );
+    }
+
     fn detained_since(&mut self, raw: Option<&str>) {
         let Some(raw) = raw else { return };
         match parse_date(raw) {
@@ -412,6 +430,20 @@ mod tests {
         assert!(!codes(&fits).contains(&"age_mismatch"), "{:?}", fits.flags);
         let off = record(header, &["古丽", "653121199001010027", "45", "2018-03-01"]);
         assert!(codes(&off).contains(&"age_mismatch"));
+    }
+
+    #[test]
+    fn a_status_only_a_remark_gives_is_read_and_flagged() {
+        let header = ["姓名", "公民身份号码", "备注"];
+        let held = record(
+            &header,
+            &["古丽", "653121199001010027", "2017年送教育转化培训中心"],
+        );
+        assert_eq!(held.fields.status, Some(StatusCategory::TrainingCentre));
+        assert!(held.flags.iter().any(|f| f.code == "status_from_remark"));
+        let free = record(&header, &["古丽", "653121199001010027", "未在押"]);
+        assert_eq!(free.fields.status, None);
+        assert!(free.flags.is_empty());
     }
 
     #[test]

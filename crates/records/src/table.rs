@@ -5,9 +5,10 @@ use trove_model::{BlobId, ListKind, Record, RowRef};
 
 use crate::field::Field;
 use crate::headers::{HEADER_SCAN_ROWS, Header, field_for_header, find_header, is_person_header};
-use crate::list_kind::classify;
+use crate::list_kind::{ListClues, classify, is_household_column};
 use crate::mapping::{ColumnKey, Mapping, Rule};
 use crate::row::build_record;
+use crate::summary::is_summary_row;
 
 /// One sheet part of a blob, with the paths the blob was seen at (their file names help
 /// tell a register from a list of the held, and mapping rules match them).
@@ -30,9 +31,11 @@ pub struct SheetInput<'a> {
 pub struct SheetRecords {
     /// 1-based row of the header, when the sheet is a person list.
     pub header_row: Option<u32>,
-    /// The kind of list the whole sheet is (from the mapping rule or guessed);
+    /// The kind of list the whole sheet is (from the mapping rule or judged);
     /// `None` when the sheet is not a person list.
     pub list: Option<ListKind>,
+    /// Why the sheet is of that kind, for the person checking it.
+    pub evidence: Option<String>,
     /// One record per row below the header that holds a person, in row order.
     pub records: Vec<Record>,
 }
@@ -64,19 +67,28 @@ pub fn read_sheet(input: &SheetInput<'_>, mapping: &Mapping) -> SheetRecords {
         };
         records.push(build_record(&header, cells, source, ListKind::Other));
     }
-    let list = rule.and_then(|r| r.kind).unwrap_or_else(|| {
-        let labels = labels(&rows[..header.index], input);
-        let detention_columns = [Field::Reason, Field::DetainedSince, Field::Place]
-            .iter()
-            .any(|f| header.has(*f));
-        classify(&labels, &records, detention_columns)
-    });
+    let (list, evidence) = match rule.and_then(|r| r.kind) {
+        Some(kind) => (kind, "set by the mapping file".to_owned()),
+        None => {
+            let labels = labels(&rows[..header.index], input);
+            let judged = classify(&ListClues {
+                labels: &labels,
+                records: &records,
+                detention_columns: [Field::Reason, Field::DetainedSince, Field::Place]
+                    .iter()
+                    .any(|f| header.has(*f)),
+                household_columns: header.titles.iter().any(|t| is_household_column(t)),
+            });
+            (judged.kind, judged.evidence)
+        }
+    };
     for record in &mut records {
         record.list = list;
     }
     SheetRecords {
         header_row: Some(header.index as u32 + 1),
         list: Some(list),
+        evidence: Some(evidence),
         records,
     }
 }
@@ -140,8 +152,8 @@ fn apply_overrides(header: &mut Header, rule: &Rule) {
     }
 }
 
-/// Whether a row below the header is about a person: it has a name or an ID number, and is
-/// not the header repeated (printed lists repeat it on every page).
+/// Whether a row below the header is about a person: it has a name or an ID number, is
+/// not the header repeated (printed lists repeat it on every page) and is not a total.
 fn holds_a_person(header: &Header, cells: &[&str]) -> bool {
     let filled =
         |field: Field| {
@@ -155,7 +167,10 @@ fn holds_a_person(header: &Header, cells: &[&str]) -> bool {
         .filter(|(c, t)| !t.is_empty() && c.trim() == t.trim())
         .count()
         >= 2;
-    (filled(Field::Name) || filled(Field::IdNumber)) && !repeated_header
+    let name_column = header.fields.iter().position(|f| *f == Some(Field::Name));
+    (filled(Field::Name) || filled(Field::IdNumber))
+        && !repeated_header
+        && !is_summary_row(cells, name_column)
 }
 
 /// Text that says what the list is: rows above the header, the sheet name, file names.

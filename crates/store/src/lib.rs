@@ -29,8 +29,8 @@ pub use layout::Store;
 pub use lists::{ListCatalog, StoredEntry, XrefBatch};
 pub use record_query::{RECORD_QUERY_FIELDS, RecordQueryError, parse_record_query};
 pub use records::{
-    BlobRecords, Candidate, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter, RecordSource,
-    RecordSummary, RecordsRevision, SheetPart, StoredRecord,
+    BlobRecords, Candidate, PersonSheet, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter,
+    RecordSource, RecordSummary, RecordsRevision, SheetPart, StoredRecord,
 };
 pub use review::{BeforeCommit, ReviewCatalog, ReviewProgress};
 pub use sqlite::SqliteCatalog;

@@ -2,7 +2,7 @@
 //! and same-person candidates. A trait of its own, beside [`crate::Catalog`], so that
 //! callers that only ingest never see it.
 
-use trove_model::{BlobId, FileKind, Record};
+use trove_model::{BlobId, FileKind, ListKind, Record};
 
 use crate::StoreError;
 
@@ -50,6 +50,27 @@ pub struct PhotoLinkRow {
     pub via: String,
 }
 
+/// A sheet read as a person list: its kind and the evidence for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonSheet {
+    /// The workbook (or CSV file).
+    pub blob: BlobId,
+    /// The sheet part's sequence number among the blob's parts.
+    pub part: u32,
+    /// The sheet's name, when the file gives one.
+    pub sheet: Option<String>,
+    /// 1-based row of the header.
+    pub header_row: u32,
+    /// The kind of list it was judged (or mapped) to be.
+    pub list: ListKind,
+    /// What decided the kind, in words.
+    pub evidence: String,
+    /// Records read from it.
+    pub records: u64,
+    /// Every path the blob was seen at (filled when read back; ignored when written).
+    pub paths: Vec<String>,
+}
+
 /// Everything derived from one blob: its records and its photo links.
 #[derive(Debug, Clone)]
 pub struct BlobRecords {
@@ -59,6 +80,8 @@ pub struct BlobRecords {
     pub records: Vec<StoredRecord>,
     /// ID numbers found on it, if it is a photo.
     pub photos: Vec<PhotoLinkRow>,
+    /// Its sheets that are person lists.
+    pub sheets: Vec<PersonSheet>,
 }
 
 /// Receives one person's key and records at a time.
@@ -196,4 +219,8 @@ pub trait RecordCatalog: Send + Sync {
 
     /// Counts for `trove status` and the records stage's report.
     fn record_summary(&self) -> Result<RecordSummary, StoreError>;
+
+    /// Every sheet read as a person list, with its kind, evidence and paths; those whose
+    /// kind enters no rate first.
+    fn person_sheets(&self) -> Result<Vec<PersonSheet>, StoreError>;
 }

@@ -46,6 +46,10 @@ pub struct RecordsArgs {
     /// Forget the mapping kept in the store, and read every sheet again without it.
     #[arg(long, requires = "build", conflicts_with = "mapping")]
     pub clear_mapping: bool,
+    /// List the sheets read as person lists instead of records: the kind each was judged
+    /// to be and the evidence; the kinds that enter no rate (other, targeted) come first.
+    #[arg(long, conflicts_with = "csv")]
+    pub sheets: bool,
 }
 
 pub fn run(store: &Path, args: &RecordsArgs) -> anyhow::Result<ExitCode> {
@@ -72,6 +76,9 @@ pub fn run(store: &Path, args: &RecordsArgs) -> anyhow::Result<ExitCode> {
         if args.query.is_empty() {
             return Ok(ExitCode::SUCCESS);
         }
+    }
+    if args.sheets {
+        return list_sheets(&opened.catalog, args.json);
     }
     let filter = parse_query(&args.query)?;
     let catalog: &dyn RecordCatalog = &opened.catalog;
@@ -112,6 +119,51 @@ pub fn run(store: &Path, args: &RecordsArgs) -> anyhow::Result<ExitCode> {
     })?;
     if !args.json && !args.csv {
         writeln!(out, "{count} records")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--sheets`: each person sheet's kind and evidence, and how to classify the undecided.
+fn list_sheets(catalog: &dyn RecordCatalog, json: bool) -> anyhow::Result<ExitCode> {
+    let sheets = catalog.person_sheets()?;
+    let mut out = std::io::stdout().lock();
+    for sheet in &sheets {
+        let path = sheet.paths.first().cloned().unwrap_or_default();
+        if json {
+            json_line(&json!({
+                "blob": sheet.blob.as_str(),
+                "paths": sheet.paths,
+                "sheet": sheet.sheet,
+                "header_row": sheet.header_row,
+                "kind": sheet.list.code(),
+                "enters_rates": sheet.list.enters_rates(),
+                "evidence": sheet.evidence,
+                "records": sheet.records,
+            }))?;
+        } else {
+            writeln!(
+                out,
+                "{:<10} {:>7} records  {} [{}] header row {}  — {}",
+                sheet.list.code(),
+                sheet.records,
+                terminal_safe(&path),
+                terminal_safe(sheet.sheet.as_deref().unwrap_or("-")),
+                sheet.header_row,
+                terminal_safe(&sheet.evidence)
+            )?;
+        }
+    }
+    let undecided = sheets.iter().filter(|s| !s.list.enters_rates()).count();
+    if !json {
+        writeln!(out, "{} person lists", sheets.len())?;
+        if undecided > 0 {
+            writeln!(
+                out,
+                "{undecided} of them enter no rate (kind other: nothing decides it; targeted: people \
+                 singled out). To classify one, give it a [[sheet]] rule with kind = \"register\" \
+                 or \"detainees\" in a mapping file and run `trove records --build --mapping FILE`."
+            )?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

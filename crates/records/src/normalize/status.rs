@@ -54,9 +54,48 @@ pub fn status_category(raw: &str) -> Option<StatusCategory> {
         .map(|(_, category)| *category)
 }
 
+/// Characters that deny what follows them: 未在押 (not held), 非学员, 不在培训.
+const NEGATIONS: &[char] = &['未', '非', '不', '没', '无', '否'];
+
+/// A status written in free text (a remark such as `2017年送教育转化培训中心`): the first
+/// keyword of the table found in it and not denied by the character before it, with the
+/// keyword. Exact values are not used: in free text only keywords mean anything.
+pub fn status_in_text(text: &str) -> Option<(StatusCategory, &'static str)> {
+    let value: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    TABLE.keywords.iter().find_map(|(keyword, category)| {
+        let affirmed = value.match_indices(keyword.as_str()).any(|(at, _)| {
+            !value[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|before| NEGATIONS.contains(&before))
+        });
+        affirmed.then_some((*category, keyword.as_str()))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statuses_are_read_from_remarks_unless_denied() {
+        use StatusCategory::*;
+        assert_eq!(
+            status_in_text("2017年4月送教育转化培训中心").map(|(c, _)| c),
+            Some(TrainingCentre)
+        );
+        assert_eq!(
+            status_in_text("已刑事打击，判刑5年").map(|(c, _)| c),
+            Some(Prison)
+        );
+        assert_eq!(status_in_text("未在押，在家务农"), None);
+        assert_eq!(status_in_text("取保候审").map(|(c, _)| c), Some(UnderWatch));
+        assert_eq!(status_in_text("外出务工"), None);
+    }
 
     #[test]
     fn demo_and_published_categories_map() {

@@ -7,7 +7,7 @@ CREATE TABLE records (
     part          INTEGER NOT NULL,   -- seq of the sheet part in `parts`
     row           INTEGER NOT NULL,   -- 1-based row of the sheet (line of a CSV file)
     sheet         TEXT,
-    list          TEXT NOT NULL,      -- register | detainees | other
+    list          TEXT NOT NULL,      -- register | detainees | other (targeted: see 005)
     person        TEXT NOT NULL,      -- person key (a hash of the valid ID number, or of the row)
     id_number     TEXT,
     id_valid      INTEGER NOT NULL,

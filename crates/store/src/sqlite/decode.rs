@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use trove_model::{BlobId, FailureReason, FileKind, PartKind, Review, Stage};
+use trove_model::{BlobId, FailureReason, FileKind, ListKind, PartKind, Review, Stage};
 
 use crate::StoreError;
 
@@ -13,6 +13,10 @@ pub(super) fn parse_blob_id(text: &str) -> Result<BlobId, StoreError> {
 
 pub(super) fn parse_kind(code: &str) -> Result<FileKind, StoreError> {
     FileKind::from_str(code).map_err(StoreError::Corrupt)
+}
+
+pub(super) fn parse_list_kind(code: &str) -> Result<ListKind, StoreError> {
+    ListKind::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("list kind {code:?}")))
 }
 
 pub(super) fn parse_part_kind(code: &str) -> Result<PartKind, StoreError> {

@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/002_records.sql"),
     include_str!("../../migrations/sqlite/003_lists.sql"),
     include_str!("../../migrations/sqlite/004_review.sql"),
+    include_str!("../../migrations/sqlite/005_person_sheets.sql"),
 ];
 
 /// The catalog in a SQLite file.

@@ -7,13 +7,13 @@ use rusqlite::{CachedStatement, Connection, OptionalExtension, params, params_fr
 use trove_model::{BlobId, FileKind, Metadata, Record};
 
 use super::SqliteCatalog;
-use super::decode::{parse_blob_id, parse_kind};
+use super::decode::{parse_blob_id, parse_kind, parse_list_kind};
 use super::record_search::{escape_like, filter_sql, search_text};
 use crate::StoreError;
 use crate::connection::collect_rows;
 use crate::records::{
-    BlobRecords, Candidate, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter, RecordSource,
-    RecordSummary, RecordsRevision, SheetPart, StoredRecord,
+    BlobRecords, Candidate, PersonSheet, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter,
+    RecordSource, RecordSummary, RecordsRevision, SheetPart, StoredRecord,
 };
 
 /// Blobs that can hold records (a sheet part) or photo links (image facts).
@@ -119,6 +119,13 @@ impl RecordCatalog for SqliteCatalog {
                     tx.prepare_cached("DELETE FROM records WHERE blob = ?1")?;
                 let mut delete_links =
                     tx.prepare_cached("DELETE FROM photo_links WHERE blob = ?1")?;
+                let mut delete_sheets =
+                    tx.prepare_cached("DELETE FROM person_sheets WHERE blob = ?1")?;
+                let mut insert_sheet = tx.prepare_cached(
+                    "INSERT OR REPLACE INTO person_sheets
+                         (blob, part, sheet, header_row, list, evidence, records)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?;
                 let mut insert_record = tx.prepare_cached(
                     "INSERT OR REPLACE INTO records (blob, part, row, sheet, list, person,
                          id_number, id_valid, name, sex, ethnicity, birth_date, township, village,
@@ -137,10 +144,23 @@ impl RecordCatalog for SqliteCatalog {
                     blob,
                     records,
                     photos: links,
+                    sheets,
                 } in batch
                 {
                     delete_records.execute([blob.as_str()])?;
                     delete_links.execute([blob.as_str()])?;
+                    delete_sheets.execute([blob.as_str()])?;
+                    for sheet in sheets {
+                        insert_sheet.execute(params![
+                            blob.as_str(),
+                            sheet.part,
+                            sheet.sheet,
+                            sheet.header_row,
+                            sheet.list.code(),
+                            sheet.evidence,
+                            sheet.records as i64,
+                        ])?;
+                    }
                     for stored in records {
                         insert_record_row(&mut insert_record, stored)?;
                     }
@@ -353,6 +373,40 @@ impl RecordCatalog for SqliteCatalog {
             })
         })
     }
+
+    fn person_sheets(&self) -> Result<Vec<PersonSheet>, StoreError> {
+        self.with_connection(|connection| read_person_sheets(connection))
+    }
+}
+
+/// Reads the person sheets, unestablished kinds first (`other`, `targeted`), so that what
+/// needs a person's eye comes at the top.
+fn read_person_sheets(connection: &Connection) -> Result<Vec<PersonSheet>, StoreError> {
+    let mut statement = connection.prepare_cached(
+        "SELECT blob, part, sheet, header_row, list, evidence, records FROM person_sheets
+         ORDER BY CASE list WHEN 'other' THEN 0 WHEN 'targeted' THEN 1 ELSE 2 END, blob, part",
+    )?;
+    let sheets: Vec<PersonSheet> = collect_rows(&mut statement, [], |row| {
+        let blob: String = row.get(0)?;
+        let list: String = row.get(4)?;
+        Ok::<_, StoreError>(PersonSheet {
+            blob: parse_blob_id(&blob)?,
+            part: row.get(1)?,
+            sheet: row.get(2)?,
+            header_row: row.get(3)?,
+            list: parse_list_kind(&list)?,
+            evidence: row.get(5)?,
+            records: row.get::<_, i64>(6)? as u64,
+            paths: Vec::new(),
+        })
+    })?;
+    sheets
+        .into_iter()
+        .map(|mut sheet| {
+            sheet.paths = paths_of(connection, &sheet.blob)?;
+            Ok(sheet)
+        })
+        .collect()
 }
 
 /// The distinct paths a blob was seen at: shared by `blob_paths` and the pending scan,

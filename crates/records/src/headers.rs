@@ -101,26 +101,29 @@ impl Header {
 /// began) is read as one when together they name more fields than either row alone.
 pub fn find_header(rows: &[Vec<&str>]) -> Option<Header> {
     let scanned = &rows[..rows.len().min(HEADER_SCAN_ROWS)];
-    scanned.iter().enumerate().find_map(|(index, cells)| {
-        let single = header_of(index, cells.iter().map(|c| (*c).to_owned()).collect());
-        let joined = scanned
-            .get(index + 1)
-            .map(|below| header_of(index + 1, join_rows(cells, below)));
-        let below_alone = scanned
-            .get(index + 1)
-            .map(|below| header_of(index + 1, below.iter().map(|c| (*c).to_owned()).collect()));
-        let named = |header: &Header| header.fields.iter().flatten().count();
-        match (joined, below_alone) {
-            (Some(joined), Some(below))
-                if is_person_header(&joined.fields)
-                    && named(&joined) > named(&single)
-                    && named(&joined) > named(&below) =>
-            {
-                Some(joined)
-            }
-            _ => is_person_header(&single.fields).then_some(single),
+    (0..scanned.len()).find_map(|index| header_at(scanned, index))
+}
+
+/// The header that begins at row `index`, over that row alone or with the row below, if
+/// one does; its `index` is the last row it takes.
+pub fn header_at(rows: &[Vec<&str>], index: usize) -> Option<Header> {
+    let cells = rows.get(index)?;
+    let single = header_of(index, cells.iter().map(|c| (*c).to_owned()).collect());
+    let below = rows.get(index + 1);
+    let joined = below.map(|below| header_of(index + 1, join_rows(cells, below)));
+    let below_alone =
+        below.map(|below| header_of(index + 1, below.iter().map(|c| (*c).to_owned()).collect()));
+    let named = |header: &Header| header.fields.iter().flatten().count();
+    match (joined, below_alone) {
+        (Some(joined), Some(below))
+            if is_person_header(&joined.fields)
+                && named(&joined) > named(&single)
+                && named(&joined) > named(&below) =>
+        {
+            Some(joined)
         }
-    })
+        _ => is_person_header(&single.fields).then_some(single),
+    }
 }
 
 fn header_of(index: usize, titles: Vec<String>) -> Header {

@@ -1,10 +1,12 @@
 //! A sheet's text to records. Sheet parts hold one row per line and cells separated by tabs
 //! (line N is row N), so a record points at its exact row.
 
-use trove_model::{BlobId, ListKind, Record, RowRef};
+use trove_model::{BlobId, Flag, ListKind, Record, RowRef};
 
 use crate::field::Field;
-use crate::headers::{HEADER_SCAN_ROWS, Header, field_for_header, find_header, is_person_header};
+use crate::headers::{
+    HEADER_SCAN_ROWS, Header, field_for_header, find_header, header_at, is_person_header,
+};
 use crate::list_kind::{ListClues, classify, is_household_column};
 use crate::mapping::{ColumnKey, Mapping, Rule};
 use crate::row::build_record;
@@ -54,8 +56,24 @@ pub fn read_sheet(input: &SheetInput<'_>, mapping: &Mapping) -> SheetRecords {
     let Some(header) = locate_header(&rows, rule) else {
         return SheetRecords::default();
     };
+    let first_header = header.clone();
+    let mut header = header;
     let mut records = Vec::new();
-    for (index, cells) in rows.iter().enumerate().skip(header.index + 1) {
+    let mut places = MergedPlaces::default();
+    let mut index = header.index;
+    while index + 1 < rows.len() {
+        index += 1;
+        let cells = &rows[index];
+        // A second table stacked below the first brings its own header (another column
+        // order, perhaps); a mapping rule fixes the layout, so it is not looked for then.
+        if rule.is_none()
+            && let Some(next) = header_starting_at(&rows, index, &header)
+        {
+            index = next.index;
+            header = next;
+            places = MergedPlaces::default();
+            continue;
+        }
         if !holds_a_person(&header, cells) {
             continue;
         }
@@ -65,12 +83,14 @@ pub fn read_sheet(input: &SheetInput<'_>, mapping: &Mapping) -> SheetRecords {
             sheet: input.sheet.map(str::to_owned),
             row: index as u32 + 1,
         };
-        records.push(build_record(&header, cells, source, ListKind::Other));
+        let mut record = build_record(&header, cells, source, ListKind::Other);
+        places.fill(&header, cells, &mut record);
+        records.push(record);
     }
     let (list, evidence) = match rule.and_then(|r| r.kind) {
         Some(kind) => (kind, "set by the mapping file".to_owned()),
         None => {
-            let labels = labels(&rows[..header.index], input);
+            let labels = labels(&rows[..first_header.index], input);
             let judged = classify(&ListClues {
                 labels: &labels,
                 records: &records,
@@ -86,11 +106,71 @@ pub fn read_sheet(input: &SheetInput<'_>, mapping: &Mapping) -> SheetRecords {
         record.list = list;
     }
     SheetRecords {
-        header_row: Some(header.index as u32 + 1),
+        header_row: Some(first_header.index as u32 + 1),
         list: Some(list),
         evidence: Some(evidence),
         records,
     }
+}
+
+/// Places written once over the rows they cover (a merged cell: only its first row holds the
+/// text). A person row whose county, township or village cell is empty takes the value
+/// above it in the same table, flagged so that the cell's emptiness stays visible; the raw
+/// cells are never changed.
+#[derive(Default)]
+struct MergedPlaces {
+    county: Option<String>,
+    township: Option<String>,
+    village: Option<String>,
+}
+
+impl MergedPlaces {
+    fn fill(&mut self, header: &Header, cells: &[&str], record: &mut Record) {
+        let fields = &mut record.fields;
+        for (field, slot, last) in [
+            (Field::County, &mut fields.county, &mut self.county),
+            (Field::Township, &mut fields.township, &mut self.township),
+            (Field::Village, &mut fields.village, &mut self.village),
+        ] {
+            let column_empty = header
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| **f == Some(field))
+                .all(|(i, _)| cells.get(i).is_none_or(|c| c.trim().is_empty()));
+            if !header.has(field) || !column_empty {
+                slot.clone_into(last);
+                continue;
+            }
+            if slot.is_none()
+                && let Some(above) = last.clone()
+            {
+                record.flags.push(Flag {
+                    code: "place_from_above".to_owned(),
+                    detail: format!(
+                        "the {} cell is empty; `{above}` is taken from the rows above (a merged cell)",
+                        field.code()
+                    ),
+                });
+                *slot = Some(above);
+            }
+        }
+    }
+}
+
+/// A header of another table beginning at row `index` (over one row or two), other than
+/// the current one; its `index` is absolute. Rows whose ID cell under the current header
+/// holds a number are data, and are not looked at twice.
+fn header_starting_at(rows: &[Vec<&str>], index: usize, current: &Header) -> Option<Header> {
+    let id_cell = current
+        .fields
+        .iter()
+        .position(|f| *f == Some(Field::IdNumber))
+        .and_then(|i| rows[index].get(i));
+    if id_cell.is_some_and(|c| c.chars().filter(char::is_ascii_digit).count() >= 6) {
+        return None;
+    }
+    header_at(rows, index).filter(|found| found.titles != current.titles)
 }
 
 /// The header from the mapping rule (its row, its column overrides) or found by synonyms.
@@ -152,7 +232,8 @@ fn apply_overrides(header: &mut Header, rule: &Rule) {
     }
 }
 
-/// Whether a row below the header is about a person: it has a name or an ID number, is
+/// Whether a row below the header is about a person: it has a name or digits under the ID
+/// number (a second header row's `号码` is no person), is
 /// not the header repeated (printed lists repeat it on every page) and is not a total.
 fn holds_a_person(header: &Header, cells: &[&str]) -> bool {
     let filled =
@@ -168,9 +249,14 @@ fn holds_a_person(header: &Header, cells: &[&str]) -> bool {
         .count()
         >= 2;
     let name_column = header.fields.iter().position(|f| *f == Some(Field::Name));
-    (filled(Field::Name) || filled(Field::IdNumber))
-        && !repeated_header
-        && !is_summary_row(cells, name_column)
+    let id_digits = header.fields.iter().enumerate().any(|(i, f)| {
+        *f == Some(Field::IdNumber)
+            && cells.get(i).is_some_and(|c| {
+                c.chars()
+                    .any(|ch| ch.is_ascii_digit() || ('０'..='９').contains(&ch))
+            })
+    });
+    (filled(Field::Name) || id_digits) && !repeated_header && !is_summary_row(cells, name_column)
 }
 
 /// Text that says what the list is: rows above the header, the sheet name, file names.

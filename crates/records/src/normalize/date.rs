@@ -95,7 +95,11 @@ fn compact(text: &str) -> Option<ParsedDate> {
     }
 }
 
-/// `1990-01-01`, `1990/1/1`, `1990.01.01`, `1990年1月1日`, `1990年1月`, `1990.01`.
+/// Two-digit years below this are read as 20xx, the others as 19xx.
+const TWO_DIGIT_PIVOT: i32 = 30;
+
+/// `1990-01-01`, `1990/1/1`, `1990.01.01`, `1990年1月1日`, `1990年1月`, `1990.01`, and
+/// with month and day also `90.1.1`.
 fn separated(text: &str) -> Option<ParsedDate> {
     let numbers: Vec<&str> = text
         .split(['-', '/', '.', '年', '月', '日', '号'])
@@ -104,7 +108,19 @@ fn separated(text: &str) -> Option<ParsedDate> {
     if numbers.is_empty() || numbers.len() > 3 || !numbers.iter().all(|n| all_digits(n)) {
         return None;
     }
-    let year: i32 = numbers[0].parse().ok().filter(|_| numbers[0].len() == 4)?;
+    let year: i32 = match numbers[0].len() {
+        4 => numbers[0].parse().ok()?,
+        // Two-digit years (`62.9.27`) only with month and day: 00–29 are this century.
+        2 if numbers.len() == 3 => {
+            let short: i32 = numbers[0].parse().ok()?;
+            if short < TWO_DIGIT_PIVOT {
+                2000 + short
+            } else {
+                1900 + short
+            }
+        }
+        _ => return None,
+    };
     let month: Option<u32> = numbers.get(1).and_then(|m| m.parse().ok());
     let day: Option<u32> = numbers.get(2).and_then(|d| d.parse().ok());
     match (month, day) {

@@ -5,18 +5,25 @@
 /// point, katakana middle dot and its half-width form, the full-width full stop and dot.
 const SEPARATORS: [char; 8] = ['·', '•', '‧', '・', '･', '．', '∙', '⋅'];
 
+/// Separators clerks type between parts of names in Chinese characters only: the ASCII full
+/// stop, the ideographic full stop and small squares.
+const HAN_ONLY_SEPARATORS: [char; 4] = ['.', '。', '▪', '■'];
+
 /// The name with surrounding space removed and every run of separators and spaces between
 /// parts made one `·` (for names in Chinese characters) or one space (for other scripts).
 /// `None` for an empty cell.
 pub fn normalize_name(raw: &str) -> Option<String> {
-    let parts: Vec<&str> = raw
-        .split(|c: char| c.is_whitespace() || SEPARATORS.contains(&c))
-        .filter(|p| !p.is_empty())
-        .collect();
+    let han = raw.chars().any(is_han);
+    // Between characters, a full stop or a small square can only be a separator; in Latin
+    // names a full stop ends an initial, which is kept.
+    let separates = |c: char| {
+        c.is_whitespace() || SEPARATORS.contains(&c) || (han && HAN_ONLY_SEPARATORS.contains(&c))
+    };
+    let parts: Vec<&str> = raw.split(separates).filter(|p| !p.is_empty()).collect();
     if parts.is_empty() {
         return None;
     }
-    let joiner = if raw.chars().any(is_han) { "·" } else { " " };
+    let joiner = if han { "·" } else { " " };
     Some(parts.join(joiner))
 }
 
@@ -46,6 +53,8 @@ mod tests {
             " 热依拉 奥迈尔 ",
             "热依拉 · 奥迈尔",
             "热依拉．奥迈尔",
+            "热依拉.奥迈尔",
+            "热依拉▪奥迈尔",
         ] {
             assert_eq!(
                 normalize_name(raw).as_deref(),

@@ -16,7 +16,14 @@ pub(super) enum Cleaned {
 pub(super) fn clean(input: &str) -> Cleaned {
     let characters: String = input
         .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{200B}' | '\u{FEFF}'))
+        // Spaces and dashes group the digits; an apostrophe is Excel's mark for text.
+        .filter(|c| {
+            !c.is_whitespace()
+                && !matches!(
+                    c,
+                    '\u{200B}' | '\u{FEFF}' | '-' | '‐' | '–' | '—' | '\'' | '‘' | '’' | '`'
+                )
+        })
         .map(|c| match c {
             '０'..='９' => {
                 char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of trove on a fresh Debian machine with only the Rust
-# toolchain. Installs whatever the tests need first: Debian's Chromium and
-# playwright-core for the browser test (scripts/e2e/install.sh).
+# toolchain. Installs whatever the tests need first: Debian's packages below, and
+# Debian's Chromium and playwright-core for the browser test (scripts/e2e/install.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,12 +10,24 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/trove-target}"
 # Two cores: one test binary at a time keeps peak memory and disk I/O sane.
 export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
 
-# The RAR reader builds the UnRAR C++ source: a C++ compiler is needed.
-if ! command -v c++ >/dev/null 2>&1; then
+# Debian packages the build and the tests need, installed when missing: a C++ compiler
+# (the RAR reader is UnRAR's C++ source); Tesseract with Chinese, Uyghur and English data,
+# poppler's pdftoppm, and pango-view with CJK and Arabic-script fonts to draw test pages.
+need_packages=()
+command -v c++ >/dev/null 2>&1 || need_packages+=(g++)
+tesseract_languages="$(tesseract --list-langs 2>/dev/null || true)"
+case "$tesseract_languages" in
+    *chi_sim*uig*) ;;
+    *) need_packages+=(tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-uig tesseract-ocr-eng) ;;
+esac
+command -v pdftoppm >/dev/null 2>&1 || need_packages+=(poppler-utils)
+command -v pango-view >/dev/null 2>&1 || need_packages+=(pango1.0-tools fonts-wqy-microhei fonts-dejavu-core)
+if [ "${#need_packages[@]}" -gt 0 ]; then
     sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    echo "installing Debian's g++ (the RAR reader is C++)…" >&2
-    $sudo apt-get install -y -qq --no-install-recommends g++ >&2 \
-        || { $sudo apt-get update -qq >&2 && $sudo apt-get install -y -qq --no-install-recommends g++ >&2; }
+    echo "installing Debian packages the tests need: ${need_packages[*]}…" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get install -y -qq --no-install-recommends "${need_packages[@]}" >&2 \
+        || { $sudo apt-get update -qq >&2 && $sudo apt-get install -y -qq --no-install-recommends "${need_packages[@]}" >&2; }
 fi
 
 if [ ! -d ../shared/corpus ]; then

@@ -4,6 +4,7 @@
 //!   files merely read and hashed) and a Python reference using Aleph's extraction
 //!   libraries;
 //! - [`records`]: person records from a million spreadsheet rows;
+//! - [`ocr`]: character error rates and pages/s of OCR on pages drawn from known text;
 //! - [`xref`]: cross-reference quality on the demo's planted relatives' list and on
 //!   FEBRL3/FEBRL4, and its speed up to a million Persons.
 //!
@@ -16,11 +17,13 @@
 //! and no caller ever matches on the kind of error.
 
 pub mod ingest;
+pub mod ocr;
 mod output;
 pub mod records;
 mod rss;
 pub mod xref;
 
 pub use ingest::IngestBenchOptions;
+pub use ocr::OcrBenchOptions;
 pub use records::RecordsBenchOptions;
 pub use xref::XrefBenchOptions;

@@ -1,8 +1,9 @@
 //! The ingest progress bar: files, bytes, failures and an ETA, on stderr
 //! (hidden automatically when stderr is not a terminal).
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use trove_ingest::Progress;
@@ -12,6 +13,8 @@ pub struct IngestBar {
     files_total: AtomicU64,
     files_done: AtomicU64,
     failures: AtomicU64,
+    /// When the OCR stage read its first page, for its own rate and ETA.
+    ocr_started: Mutex<Option<Instant>>,
 }
 
 impl IngestBar {
@@ -30,6 +33,7 @@ impl IngestBar {
             files_total: AtomicU64::new(0),
             files_done: AtomicU64::new(0),
             failures: AtomicU64::new(0),
+            ocr_started: Mutex::new(None),
         }
     }
 
@@ -78,5 +82,20 @@ impl Progress for IngestBar {
     fn records_read(&self, done: u64, total: u64) {
         self.bar
             .set_message(format!("person records: {done}/{total} sheets and photos"));
+    }
+
+    fn ocr_pages(&self, done: u64, total: u64) {
+        let Ok(mut started) = self.ocr_started.lock() else {
+            return;
+        };
+        let elapsed = started
+            .get_or_insert_with(Instant::now)
+            .elapsed()
+            .as_secs_f64();
+        let rate = done as f64 / elapsed.max(0.001);
+        let left = total.saturating_sub(done) as f64 / rate.max(0.001);
+        self.bar.set_message(format!(
+            "OCR: {done}/{total} pages · {rate:.1} pages/s · {left:.0} s left"
+        ));
     }
 }

@@ -19,6 +19,9 @@ pub enum IngestError {
     /// The search index failed; the catalog marks what is still to index.
     #[error(transparent)]
     Index(#[from] trove_index::IndexError),
+    /// OCR was asked for (`--ocr always`) and cannot run; the message says what is missing.
+    #[error("{0}")]
+    Ocr(String),
     /// A worker thread panicked or its channel closed; the message says which.
     #[error("an ingest thread stopped unexpectedly: {0}")]
     Thread(String),

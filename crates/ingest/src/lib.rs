@@ -19,6 +19,7 @@ mod batch;
 mod content;
 mod error;
 mod lists;
+mod ocr;
 mod options;
 mod pipeline;
 mod process;
@@ -33,6 +34,7 @@ mod xref;
 
 pub use error::IngestError;
 pub use lists::{ListReadError, MAX_LIST_BYTES, read_list};
+pub use ocr::{OCR_VERSION, OcrMode, OcrOptions, OcrReport, run_ocr};
 pub use options::{ArchiveLimits, IngestOptions};
 pub use pipeline::{WORKER_THREAD_NAME, ingest};
 pub use progress::{Progress, Silent};

@@ -45,6 +45,8 @@ pub struct IngestOptions {
     pub retry_failed: bool,
     /// Overrides for reading person lists (see `trove_records::mapping`).
     pub mapping: trove_records::Mapping,
+    /// Whether and in which languages scanned pages are read (the OCR stage).
+    pub ocr: crate::OcrOptions,
 }
 
 impl Default for IngestOptions {
@@ -56,6 +58,7 @@ impl Default for IngestOptions {
             extract: trove_extract::Limits::default(),
             retry_failed: false,
             mapping: trove_records::Mapping::default(),
+            ocr: crate::OcrOptions::default(),
         }
     }
 }

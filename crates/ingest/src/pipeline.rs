@@ -122,6 +122,18 @@ pub fn ingest(
             stop,
         )?)
     };
+    let ocr = if stop.load(Ordering::Relaxed) {
+        None
+    } else {
+        Some(crate::ocr::run_ocr(
+            store,
+            index,
+            &options.ocr,
+            options.workers,
+            progress,
+            stop,
+        )?)
+    };
     let failures_recorded = catalog.failure_count(&root)?;
     Ok(IngestReport {
         root,
@@ -135,6 +147,7 @@ pub fn ingest(
         elapsed: started.elapsed(),
         timings,
         records,
+        ocr,
     })
 }
 

@@ -17,6 +17,10 @@ pub trait Progress: Send + Sync {
     fn records_read(&self, done: u64, total: u64) {
         let _ = (done, total);
     }
+    /// The OCR stage has read `done` of `total` pages.
+    fn ocr_pages(&self, done: u64, total: u64) {
+        let _ = (done, total);
+    }
 }
 
 /// Progress that goes nowhere.

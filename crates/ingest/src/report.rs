@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::{RecordsReport, StageTimings};
+use crate::{OcrReport, RecordsReport, StageTimings};
 
 /// Counts and timings of one run.
 #[derive(Debug)]
@@ -29,4 +29,6 @@ pub struct IngestReport {
     pub timings: StageTimings,
     /// The records stage, run after extraction unless the run was interrupted.
     pub records: Option<RecordsReport>,
+    /// The OCR stage, run last (so that the rest is searchable first) unless interrupted.
+    pub ocr: Option<OcrReport>,
 }

@@ -9,7 +9,6 @@ use std::path::Path;
 use chrono::NaiveDate;
 use common::ingest_fresh;
 use trove_model::{ListKind, Record};
-use trove_records::persons::facts_of;
 use trove_records::stats::{Dimension, StatsOptions, compute};
 use trove_store::{RecordCatalog, RecordFilter};
 
@@ -89,14 +88,7 @@ fn totals_are_not_persons_and_only_established_lists_enter_rates() {
         "undecided kinds are listed first"
     );
 
-    let mut facts = Vec::new();
-    catalog
-        .for_each_person(&mut |_, records| {
-            let refs: Vec<&Record> = records.iter().collect();
-            facts.push(facts_of(&refs));
-            Ok(())
-        })
-        .unwrap();
+    let facts = common::person_facts(&ingested.store);
     let at = NaiveDate::from_ymd_opt(2018, 6, 1).unwrap();
     let table = compute(&facts, &StatsOptions::new(Dimension::Township, at));
     assert_eq!(

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use common::{Ingested, demo_leak, ingest_fresh};
 use trove_model::{BlobId, Record, Sex};
-use trove_records::persons::{facts_of, person_key_for_id};
+use trove_records::persons::person_key_for_id;
 use trove_records::stats::{Dimension, StatsOptions, compute};
 use trove_store::{Catalog, RecordCatalog, RecordFilter};
 use trove_synth::PersonTruth;
@@ -194,15 +194,7 @@ fn every_mugshot_is_linked_to_its_person() {
 #[test]
 fn statistics_equal_the_planted_figures() {
     let figures = &demo_leak().truth.figures;
-    let catalog: &dyn RecordCatalog = &ingested().store.catalog;
-    let mut facts = Vec::new();
-    catalog
-        .for_each_person(&mut |_, records| {
-            let refs: Vec<&Record> = records.iter().collect();
-            facts.push(facts_of(&refs));
-            Ok(())
-        })
-        .unwrap();
+    let facts = common::person_facts(&ingested().store);
     let mut options = StatsOptions::new(Dimension::Township, date(&figures.reference_date));
     options.adults = true;
     let table = compute(&facts, &options);

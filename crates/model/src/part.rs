@@ -18,6 +18,10 @@ coded_enum! {
         Slide => "slide",
         /// The headers and body of an email message.
         Message => "message",
+        /// Text read by OCR from a page image: a PDF page without a usable text layer
+        /// (`index` is the page) or an image of a document (`index` 1); `label` gives the
+        /// confidence, which the catalog also keeps per page.
+        Ocr => "ocr",
     }
 }
 
@@ -43,6 +47,8 @@ impl Part {
     pub fn describe(&self) -> String {
         match (&self.kind, &self.label) {
             (PartKind::Body, _) => "body".to_owned(),
+            // `page 3 (OCR, confidence 91%)`: read from the image, not the text layer.
+            (PartKind::Ocr, Some(label)) => format!("page {} ({label})", self.index),
             (kind, Some(label)) => format!("{} {:?}", kind.code(), label),
             (kind, None) => format!("{} {}", kind.code(), self.index),
         }

@@ -14,6 +14,7 @@ pub mod connection;
 mod error;
 mod layout;
 mod lists;
+mod ocr;
 mod record_query;
 mod records;
 mod review;
@@ -27,6 +28,7 @@ pub use catalog::{
 pub use error::StoreError;
 pub use layout::Store;
 pub use lists::{ListCatalog, StoredEntry, XrefBatch};
+pub use ocr::{OcrCandidate, OcrCatalog, OcrPageText, OcrResult};
 pub use record_query::{RECORD_QUERY_FIELDS, RecordQueryError, parse_record_query};
 pub use records::{
     BlobRecords, Candidate, PersonSheet, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter,

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use trove_bench::{IngestBenchOptions, RecordsBenchOptions, XrefBenchOptions};
+use trove_bench::{IngestBenchOptions, OcrBenchOptions, RecordsBenchOptions, XrefBenchOptions};
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
@@ -16,6 +16,9 @@ pub enum BenchCommand {
     Records(BenchRecordsArgs),
     /// Cross-reference: quality on the demo's planted list and FEBRL, speed to a million.
     Xref(BenchXrefArgs),
+    /// OCR's character error rate on clean, degraded and Uyghur pages, and its pages/s
+    /// beside the tesseract command alone.
+    Ocr(BenchOcrArgs),
 }
 
 #[derive(Debug, Args)]
@@ -58,6 +61,24 @@ pub struct BenchRecordsArgs {
     /// Ingest worker threads.
     #[arg(long, default_value_t = 2)]
     pub workers: usize,
+    /// Print the results as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchOcrArgs {
+    /// Pages of each kind (clean Chinese, degraded Chinese, Uyghur).
+    #[arg(long, default_value_t = 20)]
+    pub pages: usize,
+    /// Tesseract languages, as a store would set them.
+    #[arg(long, default_value = trove_ocr::DEFAULT_LANGUAGES)]
+    pub languages: String,
+    /// Pages read side by side.
+    #[arg(long, default_value_t = 2)]
+    pub threads: usize,
+    #[arg(long, default_value_t = 2022)]
+    pub seed: u64,
     /// Print the results as one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -109,6 +130,13 @@ pub fn run(command: &BenchCommand) -> anyhow::Result<ExitCode> {
             seed: args.seed,
             dir: args.dir.clone(),
             workers: args.workers,
+            json: args.json,
+        })?,
+        BenchCommand::Ocr(args) => trove_bench::ocr::run(&OcrBenchOptions {
+            pages: args.pages,
+            languages: args.languages.clone(),
+            threads: args.threads,
+            seed: args.seed,
             json: args.json,
         })?,
         BenchCommand::Xref(args) => trove_bench::xref::run(&XrefBenchOptions {

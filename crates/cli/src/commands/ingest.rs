@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::Args;
 use serde::{Deserialize, Serialize};
 use trove_index::SearchIndex;
-use trove_ingest::{IngestOptions, IngestReport, TimedStage};
+use trove_ingest::{IngestOptions, IngestReport, OcrMode, OcrOptions, TimedStage};
 use trove_store::Store;
 
 use crate::output::{human_bytes, json_line};
@@ -35,6 +35,34 @@ pub struct IngestArgs {
     /// the store for later runs.
     #[arg(long)]
     pub mapping: Option<PathBuf>,
+    /// Read scanned pages and images of documents with Tesseract: auto (when it is
+    /// installed), always (fail without it) or never. Runs last, after all else is searchable.
+    #[arg(long, value_enum, default_value_t = OcrChoice::Auto)]
+    pub ocr: OcrChoice,
+    /// Tesseract languages for OCR, joined with + (chi_sim, chi_tra, uig, eng …).
+    #[arg(long, default_value = trove_ocr::DEFAULT_LANGUAGES)]
+    pub ocr_languages: String,
+}
+
+/// `--ocr`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum OcrChoice {
+    /// When Tesseract and the language data are installed.
+    Auto,
+    /// Always; an error without Tesseract.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl From<OcrChoice> for OcrMode {
+    fn from(choice: OcrChoice) -> Self {
+        match choice {
+            OcrChoice::Auto => OcrMode::Auto,
+            OcrChoice::Always => OcrMode::Always,
+            OcrChoice::Never => OcrMode::Never,
+        }
+    }
 }
 
 pub fn run(store: &Path, args: &IngestArgs) -> anyhow::Result<ExitCode> {
@@ -42,6 +70,10 @@ pub fn run(store: &Path, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         retry_failed: args.retry_failed,
         max_in_memory_bytes: args.max_file_mb << 20,
         mapping: super::records::store_mapping(store, args.mapping.as_deref())?,
+        ocr: OcrOptions {
+            mode: args.ocr.into(),
+            languages: args.ocr_languages.clone(),
+        },
         ..IngestOptions::default()
     };
     if let Some(workers) = args.workers {
@@ -102,6 +134,22 @@ pub fn print_report(report: &IngestReport) {
             records.sources, records.records, records.person_sheets, records.photo_links
         );
     }
+    if let Some(ocr) = &report.ocr {
+        match &ocr.not_run {
+            Some(why) => println!("  {why}"),
+            None => println!(
+                "  OCR: {} pages read from {} documents considered ({:.1} s){}",
+                ocr.pages,
+                ocr.documents,
+                ocr.elapsed.as_secs_f64(),
+                if ocr.failed > 0 {
+                    format!("; {} failed and will be tried again", ocr.failed)
+                } else {
+                    String::new()
+                }
+            ),
+        }
+    }
     println!("  {:.1} s", report.elapsed.as_secs_f64());
     if report.interrupted {
         println!("  interrupted: run the same command again to resume");
@@ -137,6 +185,18 @@ pub struct ReportJson<'a> {
     formats: Vec<FormatSeconds>,
     /// The records stage (absent when the run was interrupted before it).
     records: Option<RecordsJson>,
+    /// The OCR stage: pages read, or why it did not run.
+    ocr: Option<OcrJson>,
+}
+
+/// What the OCR stage did, as `trove ingest --json` prints it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct OcrJson {
+    pub not_run: Option<String>,
+    pub documents: u64,
+    pub pages: u64,
+    pub failed: u64,
+    pub seconds: f64,
 }
 
 /// What the records stage did, as `trove ingest --json` prints it.
@@ -202,6 +262,13 @@ impl<'a> From<&'a IngestReport> for ReportJson<'a> {
                 photo_links: r.photo_links,
                 candidates: r.candidates,
                 seconds: r.elapsed.as_secs_f64(),
+            }),
+            ocr: report.ocr.as_ref().map(|o| OcrJson {
+                not_run: o.not_run.clone(),
+                documents: o.documents,
+                pages: o.pages,
+                failed: o.failed,
+                seconds: o.elapsed.as_secs_f64(),
             }),
         }
     }

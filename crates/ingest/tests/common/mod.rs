@@ -55,9 +55,15 @@ pub struct Ingested {
     pub report: IngestReport,
 }
 
+/// Two workers; no OCR (tests/ocr.rs tests it on pages made for it), so that the other
+/// tests read the same on machines with and without Tesseract.
 pub fn options() -> IngestOptions {
     IngestOptions {
         workers: 2,
+        ocr: trove_ingest::OcrOptions {
+            mode: trove_ingest::OcrMode::Never,
+            ..Default::default()
+        },
         ..IngestOptions::default()
     }
 }
@@ -103,6 +109,21 @@ pub fn ingest_into(
         trove_ingest::ingest(store, index, input, options, progress, &stop).expect("ingest runs");
     index.refresh().expect("index reloads");
     report
+}
+
+/// What statistics need of every person in the store.
+pub fn person_facts(store: &Store) -> Vec<trove_records::stats::PersonFacts> {
+    use trove_store::RecordCatalog;
+    let mut facts = Vec::new();
+    let catalog: &dyn RecordCatalog = &store.catalog;
+    catalog
+        .for_each_person(&mut |_, records| {
+            let refs: Vec<&trove_model::Record> = records.iter().collect();
+            facts.push(trove_records::persons::facts_of(&refs));
+            Ok(())
+        })
+        .expect("persons are read");
+    facts
 }
 
 /// Every fact in a catalog, in a canonical order, without timestamps: two

@@ -3,6 +3,7 @@
 mod catalog;
 mod decode;
 mod lists;
+mod ocr;
 mod record_search;
 mod records;
 mod review;
@@ -34,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/003_lists.sql"),
     include_str!("../../migrations/sqlite/004_review.sql"),
     include_str!("../../migrations/sqlite/005_person_sheets.sql"),
+    include_str!("../../migrations/sqlite/006_ocr.sql"),
 ];
 
 /// The catalog in a SQLite file.

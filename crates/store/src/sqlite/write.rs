@@ -35,7 +35,9 @@ pub(super) fn store_extraction(
     outcome: &ExtractionOutcome,
 ) -> Result<(), StoreError> {
     tx.execute("DELETE FROM parts WHERE blob = ?1", [blob.as_str()])?;
-    // New parts mean the blob's records must be read again.
+    // New parts mean the blob's OCR (whose parts just went) and records are done again.
+    tx.execute("DELETE FROM ocr_sources WHERE blob = ?1", [blob.as_str()])?;
+    tx.execute("DELETE FROM ocr_pages WHERE blob = ?1", [blob.as_str()])?;
     tx.execute(
         "DELETE FROM record_sources WHERE blob = ?1",
         [blob.as_str()],

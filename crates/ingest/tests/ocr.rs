@@ -1,0 +1,180 @@
+//! The OCR stage end to end: a scanned page as an image and as a PDF without a text layer
+//! are read and found by search, with their confidence kept; a photograph is judged and
+//! left unread; a second run has nothing left to read. Skipped, saying so, where Tesseract
+//! or pango-view (which draws the page) is missing; scripts/test.sh installs both.
+
+mod common;
+
+use std::io::Cursor;
+use std::path::Path;
+use std::process::Command;
+
+use common::{ingest_into, options};
+use image::{ImageFormat, Rgb, RgbImage};
+use lopdf::{Document, Object, Stream, dictionary};
+use trove_ingest::{OcrMode, OcrOptions};
+use trove_model::PartKind;
+use trove_store::{Catalog, OcrCatalog, Store};
+
+const TEXT: &str = "关于进一步加强社会稳定工作的通知\n各乡镇、各单位：现就有关事项通知如下。";
+
+fn available(program: &str) -> bool {
+    let found = Command::new(program).arg("--version").output().is_ok();
+    if !found {
+        eprintln!("skipping: {program} is not installed (scripts/test.sh installs it)");
+    }
+    found
+}
+
+/// The page as a scanner gives it: greyscale, 300 dpi.
+fn scanned_page(dir: &Path) -> image::GrayImage {
+    let text = dir.join("page.txt");
+    std::fs::write(&text, TEXT).unwrap();
+    let png = dir.join("page-render.png");
+    let drawn = Command::new("pango-view")
+        .args([
+            "-q",
+            "--dpi=300",
+            "--margin=100",
+            "--width=480",
+            "--background=white",
+        ])
+        .arg("--font=WenQuanYi Micro Hei 12")
+        .arg("-o")
+        .arg(&png)
+        .arg(&text)
+        .status()
+        .unwrap();
+    assert!(drawn.success());
+    let page = image::open(&png).unwrap().to_luma8();
+    std::fs::remove_file(&png).unwrap();
+    std::fs::remove_file(&text).unwrap();
+    page
+}
+
+/// A PDF whose one page is only the scanned image (no text layer).
+fn image_only_pdf(page: &image::GrayImage) -> Vec<u8> {
+    let mut jpeg = Cursor::new(Vec::new());
+    page.write_to(&mut jpeg, ImageFormat::Jpeg).unwrap();
+    let (width, height) = page.dimensions();
+    let mut document = Document::with_version("1.5");
+    let scan = document.add_object(Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => width, "Height" => height,
+            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8, "Filter" => "DCTDecode",
+        },
+        jpeg.into_inner(),
+    ));
+    // Points at 300 dpi: 72 per inch.
+    let (w, h) = (width as f32 * 72.0 / 300.0, height as f32 * 72.0 / 300.0);
+    let content = document.add_object(Stream::new(
+        dictionary! {},
+        format!("q {w} 0 0 {h} 0 0 cm /Scan Do Q").into_bytes(),
+    ));
+    let pages = document.new_object_id();
+    let page_id = document.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages, "MediaBox" => vec![0.into(), 0.into(), w.into(), h.into()],
+        "Contents" => content, "Resources" => dictionary! { "XObject" => dictionary! { "Scan" => scan } },
+    });
+    document.objects.insert(
+        pages,
+        Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1 },
+        ),
+    );
+    let catalog = document.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
+    document.trailer.set("Root", catalog);
+    let mut bytes = Vec::new();
+    document.save_to(&mut bytes).unwrap();
+    bytes
+}
+
+fn photograph() -> Vec<u8> {
+    let photo = RgbImage::from_fn(600, 800, |x, y| {
+        Rgb([(x % 200 + 40) as u8, (y % 150 + 60) as u8, 140])
+    });
+    let mut png = Cursor::new(Vec::new());
+    photo.write_to(&mut png, ImageFormat::Png).unwrap();
+    png.into_inner()
+}
+
+fn ingest(store: &Store, input: &Path) -> trove_ingest::IngestReport {
+    let index = trove_index::SearchIndex::open(&store.index_dir()).unwrap();
+    let mut options = options();
+    options.ocr = OcrOptions {
+        mode: OcrMode::Always,
+        languages: "chi_sim+eng".to_owned(),
+    };
+    ingest_into(store, &index, input, &options, &trove_ingest::Silent)
+}
+
+#[test]
+fn scanned_pages_are_read_found_and_not_read_twice() {
+    if !available("tesseract") || !available("pango-view") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let leak = dir.path().join("leak");
+    std::fs::create_dir(&leak).unwrap();
+    let page = scanned_page(dir.path());
+    page.save_with_format(leak.join("扫描件.png"), ImageFormat::Png)
+        .unwrap();
+    std::fs::write(leak.join("扫描件.pdf"), image_only_pdf(&page)).unwrap();
+    std::fs::write(leak.join("photo.png"), photograph()).unwrap();
+
+    let store = Store::open(dir.path().join("store")).unwrap();
+    let report = ingest(&store, &leak);
+    let ocr = report.ocr.expect("the OCR stage ran");
+    assert_eq!(ocr.not_run, None);
+    assert_eq!(ocr.pages, 2, "the image and the PDF page");
+
+    let index = trove_index::SearchIndex::open(&store.index_dir()).unwrap();
+    let hits = index
+        .search("社会稳定", &trove_index::SearchOptions::default())
+        .unwrap();
+    let mut paths: Vec<String> = hits.hits.iter().flat_map(|h| h.paths.clone()).collect();
+    paths.sort();
+    assert_eq!(paths, ["扫描件.pdf", "扫描件.png"]);
+
+    for name in ["扫描件.png", "扫描件.pdf"] {
+        let blob = store.catalog.occurrences_at(name).unwrap().remove(0).blob;
+        let document = store.catalog.document(&blob).unwrap().unwrap();
+        let read = document
+            .parts
+            .iter()
+            .find(|p| p.kind == PartKind::Ocr)
+            .unwrap_or_else(|| panic!("{name} has an OCR part"));
+        assert!(
+            read.describe().contains("confidence"),
+            "{}",
+            read.describe()
+        );
+        // The PDF's page went through JPEG and a second rendering: a degraded page.
+        let most = if name.ends_with(".pdf") { 0.08 } else { 0.03 };
+        let cer = trove_ocr::character_error_rate(&read.text, TEXT);
+        assert!(cer <= most, "{name}: CER {cer:.3}: {}", read.text);
+        let confidences = store.catalog.ocr_confidences(&blob).unwrap();
+        assert!(
+            confidences[0].1.is_some_and(|c| c > 50.0),
+            "{confidences:?}"
+        );
+    }
+    let photo = store
+        .catalog
+        .occurrences_at("photo.png")
+        .unwrap()
+        .remove(0)
+        .blob;
+    let photo = store.catalog.document(&photo).unwrap().unwrap();
+    assert!(
+        photo.parts.iter().all(|p| p.kind != PartKind::Ocr),
+        "a photograph is not read"
+    );
+
+    let again = ingest(&store, &leak).ocr.unwrap();
+    assert_eq!(
+        (again.documents, again.pages),
+        (0, 0),
+        "nothing is read twice"
+    );
+}

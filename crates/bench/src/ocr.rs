@@ -13,7 +13,7 @@ use anyhow::{Context, bail};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
-use trove_ocr::{Engine, character_error_rate, rotate};
+use trove_ocr::{Engine, character_error_rate};
 
 use crate::output::json_line;
 
@@ -210,7 +210,7 @@ fn draw(dir: &Path, name: &str, text: &str, font: &str) -> anyhow::Result<PathBu
     Ok(image)
 }
 
-/// The page as a poor scan: turned by 1–3 degrees, blurred, with speckle noise.
+/// The page as a poor scan, as the demo leak's degraded page is made.
 fn degrade(
     clean: &Path,
     rng: &mut ChaCha8Rng,
@@ -218,16 +218,8 @@ fn degrade(
     index: usize,
 ) -> anyhow::Result<PathBuf> {
     let page = image::open(clean)?.to_luma8();
-    let angle = rng.random_range(1.0f32..3.0) * if rng.random_bool(0.5) { 1.0 } else { -1.0 };
-    let turned = rotate(&page, angle.to_radians());
-    let mut blurred = image::imageops::blur(&turned, 0.9);
-    for pixel in blurred.pixels_mut() {
-        if rng.random_bool(0.01) {
-            pixel.0[0] = if rng.random_bool(0.5) { 0 } else { 255 };
-        }
-    }
     let path = dir.join(format!("zh-{index}-degraded.png"));
-    blurred.save(&path)?;
+    trove_synth::degrade(&page, rng).save(&path)?;
     Ok(path)
 }
 

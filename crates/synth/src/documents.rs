@@ -47,6 +47,11 @@ pub(crate) fn text_blocks(text: &'static str) -> Vec<Vec<&'static str>> {
 }
 
 /// The Chinese speech: reused in archives and as an email attachment.
+/// The speech's lines (title first), for the scanned pages.
+pub(crate) fn speech_lines() -> Vec<&'static str> {
+    text_lines(SPEECH_ZH)
+}
+
 pub(crate) fn speech_zh() -> Result<Doc, SynthError> {
     docx(SPEECH_ZH_PATH, AUTHOR, CREATED, &text_lines(SPEECH_ZH))
 }

@@ -30,6 +30,9 @@ pub struct GroundTruth {
     /// The entries of `relatives.csv`, beside the leak.
     #[serde(default)]
     pub relatives: Vec<RelativeTruth>,
+    /// Scanned pages and their true text (none where pango-view was missing).
+    #[serde(default)]
+    pub scans: Vec<crate::scans::ScanTruth>,
 }
 
 /// Whether trove should manage to read a file.

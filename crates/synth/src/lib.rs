@@ -33,6 +33,7 @@ mod photos;
 mod pptx;
 mod relatives;
 mod resident_id;
+mod scans;
 mod spreadsheets;
 mod vocabulary;
 mod zipcrypto;
@@ -51,6 +52,7 @@ pub use ground_truth::{
     RowKind, RowTruth, SearchTruth, TownshipRate,
 };
 pub use photos::jpeg_with_exif;
+pub use scans::{ScanTruth, degrade};
 
 use crate::leak::{Doc, Leak, io_error};
 use crate::mail::{Email, eml};
@@ -112,6 +114,7 @@ pub fn write_demo_leak(dir: &Path, options: &SynthOptions) -> Result<GroundTruth
         &backup,
         lists.register.1,
     )?;
+    let scans = scans::write(&mut leak, &documents::speech_lines(), options.seed)?;
 
     let mut truth = GroundTruth {
         seed: options.seed,
@@ -126,6 +129,7 @@ pub fn write_demo_leak(dir: &Path, options: &SynthOptions) -> Result<GroundTruth
         searches,
         figures: figures(&residents),
         relatives: Vec::new(),
+        scans,
     };
     let mut relatives_rng = ChaCha8Rng::seed_from_u64(options.seed ^ RELATIVES_STREAM);
     let (relatives_csv, relatives) = relatives::write(&mut relatives_rng, &residents);

@@ -140,6 +140,8 @@ fn case_routes(case: &str) -> Vec<String> {
     vec![
         format!("/cases/{case}/records"),
         format!("/cases/{case}/records?q=valid:yes"),
+        format!("/cases/{case}/sheets"),
+        format!("/api/cases/{case}/sheets"),
         format!("/cases/{case}/persons/{person}"),
         format!("/cases/{case}/review?list={LIST}"),
         format!("/cases/{case}/stats?by=township&adults=1"),
@@ -590,6 +592,19 @@ async fn a_document_is_verified_from_its_own_page() {
     let page = page_of(&vera).await;
     assert!(page.contains("Current status: <strong>verified</strong>"));
     assert!(page.contains("EXIF serial matches the bureau camera"));
+}
+
+#[tokio::test]
+async fn the_person_lists_page_shows_each_kind_with_its_evidence() {
+    let server = server();
+    let vera = server.session("vera");
+    let page = text(server.get("/cases/case-a/sheets", Some(&vera)).await).await;
+    assert!(page.contains("<th scope=\"col\">Evidence</th>"), "{page}");
+    assert!(page.contains("register") && page.contains("detainees"));
+    assert!(
+        page.contains("says"),
+        "the evidence names the word that decided"
+    );
 }
 
 #[tokio::test]

@@ -29,6 +29,8 @@ const PAGE_SIZE: u64 = 50;
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/cases/{case}/records", get(list))
+        .route("/cases/{case}/sheets", get(sheets))
+        .route("/api/cases/{case}/sheets", get(api_sheets))
         .route("/cases/{case}/records/{blob}/{part}/{row}", get(show))
         .route("/api/cases/{case}/records", get(api_list))
         .route(
@@ -64,6 +66,28 @@ struct RecordsListPage {
     problem: Option<String>,
     previous_link: Option<String>,
     next_link: Option<String>,
+}
+
+/// A sheet read as a person list, as the sheets page and the API give it.
+#[derive(Debug, Serialize)]
+pub struct SheetLine {
+    pub kind: String,
+    pub enters_rates: bool,
+    pub records: u64,
+    pub path: String,
+    pub document_link: String,
+    pub sheet: String,
+    pub header_row: u32,
+    pub evidence: String,
+}
+
+#[derive(Template)]
+#[template(path = "sheets.html")]
+struct SheetsPage {
+    chrome: Chrome,
+    case: String,
+    sheets: Vec<SheetLine>,
+    undecided: usize,
 }
 
 /// One record with everything its page shows.
@@ -112,6 +136,44 @@ pub async fn list(
         found,
         problem,
     })
+}
+
+/// `GET /cases/{case}/sheets`: every person list with the kind it was judged to be and why,
+/// those that enter no rate first.
+pub async fn sheets(user: CurrentUser, case: OpenCase) -> Result<Html<String>, WebError> {
+    let sheets = person_sheets(&case).await?;
+    render(&SheetsPage {
+        chrome: Chrome::for_user(&user, &format!("Person lists · {}", case.name)),
+        undecided: sheets.iter().filter(|s| !s.enters_rates).count(),
+        case: case.name,
+        sheets,
+    })
+}
+
+/// `GET /api/cases/{case}/sheets`.
+pub async fn api_sheets(case: OpenCase) -> Result<Json<Vec<SheetLine>>, ApiError> {
+    Ok(Json(person_sheets(&case).await?))
+}
+
+async fn person_sheets(case: &OpenCase) -> Result<Vec<SheetLine>, WebError> {
+    case.run(move |data| {
+        let catalog: &dyn RecordCatalog = &data.store.catalog;
+        Ok(catalog
+            .person_sheets()?
+            .into_iter()
+            .map(|sheet| SheetLine {
+                kind: sheet.list.code().to_owned(),
+                enters_rates: sheet.list.enters_rates(),
+                records: sheet.records,
+                path: sheet.paths.first().cloned().unwrap_or_default(),
+                document_link: document_link(&data.name, &sheet.blob),
+                sheet: sheet.sheet.unwrap_or_default(),
+                header_row: sheet.header_row,
+                evidence: sheet.evidence,
+            })
+            .collect())
+    })
+    .await
 }
 
 /// `GET /api/cases/{case}/records?q=…&page=…`.

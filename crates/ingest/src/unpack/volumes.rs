@@ -160,7 +160,7 @@ pub(crate) fn missing_volume(missing: &Path) -> Failure {
         FailureReason::MissingVolume,
         format!(
             "the archive is split into volumes and {name} is not beside the others; \
-             put every volume in one folder and ingest again"
+             put every volume in one folder and run the ingest again with --retry-failed"
         ),
     )
 }

@@ -312,7 +312,7 @@ fn archive_failure(code: Code, members: usize) -> Failure {
             Stage::Unpack,
             FailureReason::MissingVolume,
             "the RAR continues in a volume that is not beside it; \
-             put every volume (.partN.rar or .rNN) in one folder and ingest again",
+             put every volume (.partN.rar or .rNN) in one folder and run the ingest again with --retry-failed",
         );
     }
     let message = if members == 0 {

@@ -2,7 +2,7 @@
 
 use std::io::{Read, Seek, SeekFrom};
 
-use sevenz_rust2::{ArchiveReader, Error, Password};
+use sevenz_rust2::{Archive, BlockDecoder, Error, Password};
 use trove_model::{Failure, FailureReason, Stage};
 
 use super::guard::member_read_failure;
@@ -22,34 +22,81 @@ pub(super) fn unpack<R: Read + Seek>(
     if is_empty_archive(&mut reader) {
         return Ok(());
     }
-    let mut archive =
-        ArchiveReader::new_with_memory_limit(reader, Password::empty(), DECODER_MEMORY_KIB)
-            .map_err(|e| archive_failure(&e))?;
-    guard.check_members("7z", archive.archive().files.len())?;
-    let mut stopped_by: Option<Failure> = None;
-    let result = archive.for_each_entries(|entry, reader| {
-        if entry.is_directory() || !entry.has_stream() {
-            return Ok(true);
-        }
-        let Some(path) = accept_member_path(entry.name(), visitor) else {
-            return Ok(true);
-        };
-        // A solid block has no per-member compressed size: judge by the total only.
-        let mut guarded = guard.guard(reader, None);
-        if let Err(failure) = visitor.member(&path, &mut guarded) {
-            let fatal = failure.reason == FailureReason::DecompressionBomb;
-            visitor.refused(&path, failure.clone());
-            if fatal {
-                stopped_by = Some(failure);
-                return Ok(false);
+    let password = Password::empty();
+    let archive = Archive::read_with_memory_limit(&mut reader, &password, DECODER_MEMORY_KIB)
+        .map_err(|e| archive_failure(&e))?;
+    guard.check_members("7z", archive.files.len())?;
+    // Block by block, so that one encrypted or damaged block (7z encrypts per block)
+    // leaves the members of the others readable.
+    let mut handed_over = 0usize;
+    let mut unread: Vec<(String, Failure)> = Vec::new();
+    for block in 0..archive.blocks.len() {
+        let decoder = BlockDecoder::new_with_memory_limit(
+            1,
+            DECODER_MEMORY_KIB,
+            block,
+            &archive,
+            &password,
+            &mut reader,
+        );
+        let members: Vec<String> = decoder
+            .entries()
+            .iter()
+            .filter(|e| !e.is_directory() && e.has_stream())
+            .map(|e| e.name().to_owned())
+            .collect();
+        let mut reached = 0usize;
+        let mut stopped_by: Option<Failure> = None;
+        let result = decoder.for_each_entries(&mut |entry, data| {
+            if entry.is_directory() || !entry.has_stream() {
+                return Ok(true);
             }
+            reached += 1;
+            let Some(path) = accept_member_path(entry.name(), visitor) else {
+                return Ok(true);
+            };
+            handed_over += 1;
+            // A solid block has no per-member compressed size: judge by the total only.
+            let mut guarded = guard.guard(data, None);
+            if let Err(failure) = visitor.member(&path, &mut guarded) {
+                let fatal = failure.reason == FailureReason::DecompressionBomb;
+                visitor.refused(&path, failure.clone());
+                if fatal {
+                    stopped_by = Some(failure);
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        });
+        if let Some(failure) = stopped_by {
+            return Err(failure);
         }
-        Ok(true)
-    });
-    if let Some(failure) = stopped_by {
-        return Err(failure);
+        if let Err(error) = result {
+            let failure = archive_failure(&error);
+            unread.extend(
+                members
+                    .into_iter()
+                    .skip(reached)
+                    .map(|name| (name, failure.clone())),
+            );
+        }
     }
-    result.map_err(|e| archive_failure(&e))
+    if handed_over == 0
+        && let Some((_, failure)) = unread.first()
+    {
+        // Nothing could be read: the archive as a whole is encrypted or damaged.
+        return Err(failure.clone());
+    }
+    for (name, failure) in unread {
+        let message = match failure.reason {
+            FailureReason::Encrypted => {
+                format!("{name} is encrypted inside the 7z; it needs the password to be read")
+            }
+            _ => format!("{name}: {}", failure.message),
+        };
+        visitor.refused(&name, Failure::new(failure.stage, failure.reason, message));
+    }
+    Ok(())
 }
 
 /// A 7z of nothing (what `7z a` writes for an empty folder) is its 32-byte

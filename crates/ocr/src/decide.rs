@@ -21,7 +21,7 @@ pub struct Decision {
 
 /// Judges the image in `bytes` (any format the image crate reads).
 pub fn judge_image(bytes: &[u8]) -> Decision {
-    let image = match image::load_from_memory(bytes) {
+    let image = match crate::decode_bounded(bytes) {
         Ok(image) => image,
         Err(error) => {
             return Decision {

@@ -77,15 +77,19 @@ impl Engine {
     /// Reads one page image (PNG, JPEG, TIFF …), cleaned first if it is noisy or askew
     /// (the cleaned copy goes to Tesseract through a pipe, never to disk).
     pub fn read(&self, image: &Path) -> Result<OcrPage, OcrError> {
-        let prepared = std::fs::File::open(image)
-            .and_then(|file| {
-                let mut bytes = Vec::new();
-                file.take(MAX_PAGE_BYTES)
-                    .read_to_end(&mut bytes)
-                    .map(|_| bytes)
-            })
-            .ok()
-            .and_then(|bytes| prepare(&bytes));
+        let bytes = std::fs::File::open(image).and_then(|file| {
+            let mut bytes = Vec::new();
+            file.take(MAX_PAGE_BYTES)
+                .read_to_end(&mut bytes)
+                .map(|_| bytes)
+        })?;
+        // Decoded here within limits first: Tesseract would allocate whatever a crafted
+        // header claims.
+        let prepared = prepare(&bytes).map_err(|error| OcrError::Failed {
+            program: "tesseract",
+            input: image.to_path_buf(),
+            detail: format!("the page image is not read: {error}"),
+        })?;
         let mut command = Command::new(&self.program);
         match prepared {
             Some(_) => command.arg("stdin"),

@@ -21,7 +21,25 @@ pub use engine::{DEFAULT_LANGUAGES, Engine, OcrPage};
 pub use prepare::rotate;
 pub use render::render_pdf_page;
 
+use std::io::Cursor;
 use std::path::PathBuf;
+
+/// Decoded pages larger than this (bytes of pixels) are refused: a crafted image can
+/// claim dimensions whose pixels would not fit in memory.
+const MAX_DECODED_BYTES: u64 = 512 << 20;
+/// Pages wider or taller than this (pixels) are refused (A0 at 600 dpi is about 20,000).
+const MAX_SIDE: u32 = 30_000;
+
+/// Decodes an image within the limits above.
+pub(crate) fn decode_bounded(bytes: &[u8]) -> image::ImageResult<image::DynamicImage> {
+    let mut reader = image::ImageReader::new(Cursor::new(bytes)).with_guessed_format()?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
+    reader.limits(limits);
+    reader.decode()
+}
 
 /// Why OCR could not be done.
 #[derive(Debug, thiserror::Error)]

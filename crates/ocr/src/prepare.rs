@@ -19,10 +19,10 @@ const MIN_SKEW: f32 = 0.4;
 /// The skew is measured on a copy about this wide.
 const MEASURE_WIDTH: u32 = 800;
 
-/// The page cleaned, as PNG bytes; `None` when it needs nothing (or cannot be decoded,
-/// which Tesseract will then report itself).
-pub(crate) fn prepare(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut page = image::load_from_memory(bytes).ok()?.to_luma8();
+/// The page cleaned, as PNG bytes; `None` when it needs nothing; an error when it cannot
+/// be decoded within the limits.
+pub(crate) fn prepare(bytes: &[u8]) -> image::ImageResult<Option<Vec<u8>>> {
+    let mut page = crate::decode_bounded(bytes)?.to_luma8();
     let mut changed = false;
     if isolated_share(&page) > NOISY {
         page = median3(&page);
@@ -34,11 +34,11 @@ pub(crate) fn prepare(bytes: &[u8]) -> Option<Vec<u8>> {
         changed = true;
     }
     if !changed {
-        return None;
+        return Ok(None);
     }
     let mut png = Cursor::new(Vec::new());
-    page.write_to(&mut png, ImageFormat::Png).ok()?;
-    Some(png.into_inner())
+    page.write_to(&mut png, ImageFormat::Png)?;
+    Ok(Some(png.into_inner()))
 }
 
 fn ink(page: &GrayImage, x: u32, y: u32) -> bool {

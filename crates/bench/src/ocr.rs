@@ -104,7 +104,7 @@ pub fn run(options: &OcrBenchOptions) -> anyhow::Result<()> {
             dir.path(),
             &format!("zh-{index}"),
             &truth,
-            "WenQuanYi Micro Hei 11",
+            trove_synth::CHINESE_FONT,
         )?;
         let degraded = degrade(&clean, &mut rng, dir.path(), index)?;
         pages.push(Page {
@@ -122,7 +122,7 @@ pub fn run(options: &OcrBenchOptions) -> anyhow::Result<()> {
             dir.path(),
             &format!("ug-{index}"),
             &uyghur,
-            "DejaVu Sans 12",
+            trove_synth::ARABIC_FONT,
         )?;
         pages.push(Page {
             image,
@@ -185,28 +185,12 @@ fn paragraph(rng: &mut ChaCha8Rng, sentences: &[&str], lines: usize) -> String {
         .join("\n")
 }
 
-/// A page of `text` drawn at 300 dpi, black on white, as a clean scan.
+/// A page of `text` drawn as the demo leak's scans are, saved as `name.png` in `dir`.
 fn draw(dir: &Path, name: &str, text: &str, font: &str) -> anyhow::Result<PathBuf> {
-    let source = dir.join(format!("{name}.txt"));
-    std::fs::write(&source, text)?;
+    let page = trove_synth::draw_page(text, font)?
+        .with_context(|| format!("pango-view could not draw {name} in {font}"))?;
     let image = dir.join(format!("{name}.png"));
-    let status = Command::new("pango-view")
-        .args([
-            "-q",
-            "--dpi=300",
-            "--margin=120",
-            "--width=480",
-            "--background=white",
-        ])
-        .arg(format!("--font={font}"))
-        .arg("-o")
-        .arg(&image)
-        .arg(&source)
-        .status()
-        .context("running pango-view")?;
-    if !status.success() {
-        bail!("pango-view could not draw {name}");
-    }
+    page.save(&image)?;
     Ok(image)
 }
 

@@ -98,6 +98,18 @@ fn photograph() -> Vec<u8> {
     png.into_inner()
 }
 
+/// The document at `name` and the part OCR read from it.
+fn ocr_part(store: &Store, name: &str) -> (trove_model::BlobId, trove_model::Part) {
+    let blob = store.catalog.occurrences_at(name).unwrap().remove(0).blob;
+    let document = store.catalog.document(&blob).unwrap().unwrap();
+    let read = document
+        .parts
+        .into_iter()
+        .find(|p| p.kind == PartKind::Ocr)
+        .unwrap_or_else(|| panic!("{name} has an OCR part"));
+    (blob, read)
+}
+
 fn ingest(store: &Store, input: &Path) -> trove_ingest::IngestReport {
     let index = trove_index::SearchIndex::open(&store.index_dir()).unwrap();
     let mut options = options();
@@ -137,13 +149,7 @@ fn scanned_pages_are_read_found_and_not_read_twice() {
     assert_eq!(paths, ["扫描件.pdf", "扫描件.png"]);
 
     for name in ["扫描件.png", "扫描件.pdf"] {
-        let blob = store.catalog.occurrences_at(name).unwrap().remove(0).blob;
-        let document = store.catalog.document(&blob).unwrap().unwrap();
-        let read = document
-            .parts
-            .iter()
-            .find(|p| p.kind == PartKind::Ocr)
-            .unwrap_or_else(|| panic!("{name} has an OCR part"));
+        let (blob, read) = ocr_part(&store, name);
         assert!(
             read.describe().contains("confidence"),
             "{}",
@@ -202,13 +208,7 @@ fn the_demo_leaks_scans_are_read_within_the_goals_and_found() {
     ingest_into(&store, &index, &scans, &options, &trove_ingest::Silent);
     for scan in &leak.truth.scans {
         let name = scan.path.rsplit('/').next().unwrap();
-        let blob = store.catalog.occurrences_at(name).unwrap().remove(0).blob;
-        let document = store.catalog.document(&blob).unwrap().unwrap();
-        let read = document
-            .parts
-            .iter()
-            .find(|p| p.kind == PartKind::Ocr)
-            .unwrap_or_else(|| panic!("{name} was read"));
+        let (_, read) = ocr_part(&store, name);
         let goal = match (scan.script.as_str(), scan.degraded) {
             ("arabic", _) => 0.10,
             (_, true) => 0.08,

@@ -52,7 +52,7 @@ pub use ground_truth::{
     RowKind, RowTruth, SearchTruth, TownshipRate,
 };
 pub use photos::jpeg_with_exif;
-pub use scans::{ScanTruth, degrade};
+pub use scans::{ARABIC_FONT, CHINESE_FONT, ScanTruth, degrade, draw_page};
 
 use crate::leak::{Doc, Leak, io_error};
 use crate::mail::{Email, eml};

@@ -17,8 +17,10 @@ use crate::SynthError;
 use crate::leak::{Doc, Leak};
 
 const FOLDER: &str = "疏附县公安局/07-扫描件";
-const CHINESE_FONT: &str = "WenQuanYi Micro Hei 11";
-const ARABIC_FONT: &str = "DejaVu Sans 12";
+/// The font Chinese pages are drawn in (Debian's fonts-wqy-microhei).
+pub const CHINESE_FONT: &str = "WenQuanYi Micro Hei 11";
+/// The font Uyghur (Arabic-script) pages are drawn in (Debian's fonts-dejavu-core).
+pub const ARABIC_FONT: &str = "DejaVu Sans 12";
 const UYGHUR_NOTICE: &str = "ئۇقتۇرۇش\nبارلىق يېزا-بازارلار ۋە ئورۇنلارغا\nيىغىن روھىنى ئەستايىدىل ئەمەلىيلەشتۈرۈش ئۈچۈن\nخىزمەت ئەھۋالىنى ۋاقتىدا دوكلات قىلىش كېرەك";
 
 /// A scanned page of the demo leak and the text drawn on it.
@@ -79,7 +81,7 @@ pub(crate) fn write(
         } else {
             ARABIC_FONT
         };
-        let Some(page) = draw(&text, font)? else {
+        let Some(page) = draw_page(&text, font)? else {
             return Ok(Vec::new());
         };
         let page = if degraded {
@@ -102,8 +104,9 @@ pub(crate) fn write(
     Ok(truths)
 }
 
-/// The page drawn black on white at 300 dpi; `None` when pango-view fails (no font).
-fn draw(text: &str, font: &str) -> Result<Option<GrayImage>, SynthError> {
+/// `text` drawn black on white at 300 dpi in `font`, as a clean scan of a page; `None`
+/// when pango-view cannot draw it (not installed, no such font).
+pub fn draw_page(text: &str, font: &str) -> Result<Option<GrayImage>, SynthError> {
     let dir = tempfile::tempdir().map_err(|e| crate::leak::io_error(&std::env::temp_dir(), e))?;
     let source = dir.path().join("page.txt");
     let image = dir.path().join("page.png");

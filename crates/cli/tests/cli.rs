@@ -542,3 +542,48 @@ fn import_and_cross_reference(store: &Path, list: &Path) -> Vec<Value> {
     );
     json_lines(&trove(store, &["xref", "--list", "relatives", "--json"]))
 }
+
+#[test]
+fn ocr_languages_given_once_are_kept_for_later_runs_and_bad_ones_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let folder = dir.path().join("leak");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("note.txt"), "维护稳定").unwrap();
+    let folder = folder.to_str().unwrap();
+
+    let refused = trove(
+        &store,
+        &["ingest", folder, "--ocr-languages", "chi_sim;rm -rf"],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--ocr-languages"));
+
+    let given = trove(
+        &store,
+        &[
+            "ingest",
+            folder,
+            "--ocr",
+            "never",
+            "--ocr-languages",
+            "chi_tra+eng",
+        ],
+    );
+    assert!(
+        given.status.success(),
+        "{}",
+        String::from_utf8_lossy(&given.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(store.join("ocr-languages.txt")).unwrap(),
+        "chi_tra+eng"
+    );
+    let later = trove(&store, &["ingest", folder, "--ocr", "never"]);
+    assert!(later.status.success());
+    assert_eq!(
+        std::fs::read_to_string(store.join("ocr-languages.txt")).unwrap(),
+        "chi_tra+eng",
+        "a run without the option keeps the store's"
+    );
+}

@@ -39,9 +39,10 @@ pub struct IngestArgs {
     /// installed), always (fail without it) or never. Runs last, after all else is searchable.
     #[arg(long, value_enum, default_value_t = OcrChoice::Auto)]
     pub ocr: OcrChoice,
-    /// Tesseract languages for OCR, joined with + (chi_sim, chi_tra, uig, eng …).
-    #[arg(long, default_value = trove_ocr::DEFAULT_LANGUAGES)]
-    pub ocr_languages: String,
+    /// Tesseract languages for OCR, joined with + (chi_sim, chi_tra, uig, eng …); kept in
+    /// the store for later runs (default: the store's, else chi_sim+uig+eng).
+    #[arg(long)]
+    pub ocr_languages: Option<String>,
 }
 
 /// `--ocr`.
@@ -72,7 +73,7 @@ pub fn run(store: &Path, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         mapping: super::records::store_mapping(store, args.mapping.as_deref())?,
         ocr: OcrOptions {
             mode: args.ocr.into(),
-            languages: args.ocr_languages.clone(),
+            languages: store_ocr_languages(store, args.ocr_languages.as_deref())?,
         },
         ..IngestOptions::default()
     };
@@ -86,6 +87,36 @@ pub fn run(store: &Path, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         print_report(&report);
     }
     Ok(exit_code(&report))
+}
+
+/// The OCR languages to read with: `given` (then kept in the store, so that later runs
+/// read the same way), or the store's, or the default.
+fn store_ocr_languages(store: &Path, given: Option<&str>) -> anyhow::Result<String> {
+    let kept = store.join("ocr-languages.txt");
+    if let Some(languages) = given {
+        let valid = !languages.is_empty()
+            && languages
+                .split('+')
+                .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        if !valid {
+            anyhow::bail!(
+                "--ocr-languages {languages:?} is not a list of Tesseract language codes joined by + (e.g. chi_sim+uig+eng)"
+            );
+        }
+        std::fs::create_dir_all(store)
+            .with_context(|| format!("creating the store folder {}", store.display()))?;
+        std::fs::write(&kept, languages)
+            .with_context(|| format!("keeping the OCR languages in {}", kept.display()))?;
+        return Ok(languages.to_owned());
+    }
+    match std::fs::read_to_string(&kept) {
+        Ok(text) if !text.trim().is_empty() => Ok(text.trim().to_owned()),
+        Ok(_) => Ok(trove_ocr::DEFAULT_LANGUAGES.to_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Ok(trove_ocr::DEFAULT_LANGUAGES.to_owned())
+        }
+        Err(e) => Err(e).with_context(|| format!("reading {}", kept.display())),
+    }
 }
 
 /// Ingests with a progress bar and Ctrl-C handling: the first Ctrl-C stops

@@ -10,7 +10,8 @@ use std::borrow::Cow;
 use mail_parser::{Address, Message, MessageParser, MimeHeaders, PartType};
 use trove_model::{FileKind, Metadata, PartKind};
 
-use crate::{Embedded, ExtractError, Extracted, Limits, PartsBuilder};
+use crate::embedded::{Found, safe_name};
+use crate::{ExtractError, Extracted, Limits, PartsBuilder};
 
 /// Extracts one message: headers and body text, metadata, attachments.
 pub(crate) fn extract_eml(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
@@ -24,12 +25,12 @@ pub(crate) fn extract_eml(bytes: &[u8], limits: &Limits) -> Result<Extracted, Ex
     let mut parts = PartsBuilder::new(limits);
     parts.push(PartKind::Message, 1, None, text);
     let (parts, text_truncated) = parts.finish();
-    let (children, children_dropped) = attachments(&message, limits);
+    let children = attachments(&message, limits);
     Ok(Extracted {
         parts,
         metadata,
-        children,
-        truncated: text_truncated || children_dropped,
+        children: children.files,
+        truncated: text_truncated || children.dropped,
         ..Extracted::default()
     })
 }
@@ -37,18 +38,18 @@ pub(crate) fn extract_eml(bytes: &[u8], limits: &Limits) -> Result<Extracted, Ex
 /// Splits a mailbox into its messages, each an embedded `message-N.eml`; the
 /// mailbox's own text is the list of their subjects.
 pub(crate) fn extract_mbox(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
-    let mut children = Vec::new();
+    let mut children = Found::new();
     let mut subjects = String::new();
     let mut count = 0u32;
-    let mut dropped = false;
     for message in mail_parser::mailbox::mbox::MessageIterator::new(bytes) {
         let Ok(message) = message else {
             break;
         };
         count += 1;
         let contents = message.contents();
-        if children.len() >= limits.max_children || contents.len() > limits.max_child_bytes {
-            dropped = true;
+        let kept = children.files.len();
+        children.add(limits, format!("message-{count}.eml"), contents);
+        if children.files.len() == kept {
             continue;
         }
         let subject = MessageParser::default()
@@ -56,10 +57,6 @@ pub(crate) fn extract_mbox(bytes: &[u8], limits: &Limits) -> Result<Extracted, E
             .and_then(|m| m.subject().map(str::to_owned))
             .unwrap_or_default();
         subjects.push_str(&format!("{count}. {subject}\n"));
-        children.push(Embedded {
-            name: format!("message-{count}.eml"),
-            bytes: contents.to_vec(),
-        });
     }
     if count == 0 {
         return Err(ExtractError::corrupt(FileKind::Mbox, "no messages found"));
@@ -73,8 +70,8 @@ pub(crate) fn extract_mbox(bytes: &[u8], limits: &Limits) -> Result<Extracted, E
             page_count: Some(count),
             ..Metadata::default()
         },
-        children,
-        truncated: truncated || dropped,
+        children: children.files,
+        truncated: truncated || children.dropped,
         ..Extracted::default()
     })
 }
@@ -152,20 +149,13 @@ fn body_text(message: &Message<'_>) -> String {
     texts.join("\n\n")
 }
 
-/// Attachments as embedded files, decoded, within the limits; the flag says
-/// whether any were left out.
-fn attachments(message: &Message<'_>, limits: &Limits) -> (Vec<Embedded>, bool) {
-    let mut children = Vec::new();
-    let mut dropped = false;
+/// Attachments as embedded files, decoded, within the limits.
+fn attachments(message: &Message<'_>, limits: &Limits) -> Found {
+    let mut children = Found::new();
     for (i, part) in message.attachments().enumerate() {
-        let bytes = part.contents();
-        if children.len() >= limits.max_children || bytes.len() > limits.max_child_bytes {
-            dropped = true;
-            continue;
-        }
         let name = part
             .attachment_name()
-            .map(safe_file_name)
+            .map(safe_name)
             .filter(|name| !name.is_empty())
             .unwrap_or_else(|| {
                 format!(
@@ -174,22 +164,9 @@ fn attachments(message: &Message<'_>, limits: &Limits) -> (Vec<Embedded>, bool) 
                     extension_for(part.content_type())
                 )
             });
-        children.push(Embedded {
-            name,
-            bytes: bytes.to_vec(),
-        });
+        children.add(limits, name, part.contents());
     }
-    (children, dropped)
-}
-
-/// The last path component of a sender-chosen name: attachment names are
-/// hostile input and may try to climb out of a folder (`../../x`).
-fn safe_file_name(name: &str) -> String {
-    name.rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_owned()
+    children
 }
 
 fn extension_for(content_type: Option<&mail_parser::ContentType<'_>>) -> &'static str {
@@ -219,6 +196,7 @@ fn extension_for(content_type: Option<&mail_parser::ContentType<'_>>) -> &'stati
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Embedded;
 
     const ATTACHED: &str = "From: =?UTF-8?B?5Y+k5Li9?= <guli@example.cn>\r\n\
 To: officer@example.cn, =?GBK?B?wvLC8szh?= <maimaiti@example.cn>\r\n\

@@ -30,21 +30,29 @@ pub(crate) struct Found {
 }
 
 impl Found {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Found::default()
     }
 
-    /// Keeps a file if the limits allow.
-    fn add(&mut self, limits: &Limits, name: String, bytes: Vec<u8>) {
-        if self.files.len() >= limits.max_children || bytes.len() > limits.max_child_bytes {
+    /// Keeps a file if the limits allow (judged before anything is copied).
+    pub(crate) fn add(
+        &mut self,
+        limits: &Limits,
+        name: String,
+        bytes: impl AsRef<[u8]> + Into<Vec<u8>>,
+    ) {
+        if self.is_full(limits) || bytes.as_ref().len() > limits.max_child_bytes {
             self.dropped = true;
             return;
         }
-        self.files.push(Embedded { name, bytes });
+        self.files.push(Embedded {
+            name,
+            bytes: bytes.into(),
+        });
     }
 
     /// Whether no more files may be kept.
-    fn is_full(&self, limits: &Limits) -> bool {
+    pub(crate) fn is_full(&self, limits: &Limits) -> bool {
         self.files.len() >= limits.max_children
     }
 }
@@ -72,9 +80,10 @@ pub(crate) fn find(kind: FileKind, bytes: &[u8], limits: &Limits) -> Found {
     })
 }
 
-/// The last component of a name a file gives for what it embeds, without
-/// control characters: such names are chosen by whoever made the file.
-fn safe_name(name: &str) -> String {
+/// The last component of a name a file gives for what it embeds (an attachment, a
+/// packaged object), without control characters: such names are chosen by whoever made
+/// the file and may try to climb out of a folder (`../../x`).
+pub(crate) fn safe_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
     last.chars()
         .filter(|c| !c.is_control())

@@ -3,25 +3,24 @@
 //! stream (an embedded OOXML document), a `CONTENTS` stream (Acrobat's PDF),
 //! or a whole compound document (an embedded .doc, .xls or .ppt).
 
-use std::io::{Cursor, Read, Seek, Write};
+use std::io::{Cursor, Write};
 
 use cfb::CompoundFile;
+use trove_model::FileKind;
 
 use super::{name_by_content, safe_name};
 use crate::binary::u32_at;
+use crate::legacy::{Compound, MAX_STREAM_BYTES, read_stream};
 
 /// Streams that make a storage a compound document of its own.
 const DOCUMENT_STREAMS: &[&str] = &["WordDocument", "Workbook", "Book", "PowerPoint Document"];
-
-/// The largest stream read out of an object, whatever it claims.
-const MAX_STREAM_BYTES: u64 = 256 << 20;
 
 /// The file an OLE object at `storage` ("/" for a whole object file) holds,
 /// named after the packager's label or, failing one, `stem` and its content.
 /// `whole` is the compound file's own bytes, the answer when the object is
 /// the root of a compound document.
-pub(super) fn file_in<F: Read + Seek>(
-    file: &mut CompoundFile<F>,
+pub(super) fn file_in(
+    file: &mut Compound<'_>,
     storage: &str,
     stem: &str,
     whole: Option<&[u8]>,
@@ -56,18 +55,10 @@ pub(super) fn file_in<F: Read + Seek>(
     Some((name_by_content(stem, &document), document))
 }
 
-/// The bytes of stream `path`, or `None` when there is none or it cannot be read.
-pub(super) fn read<F: Read + Seek>(file: &mut CompoundFile<F>, path: &str) -> Option<Vec<u8>> {
-    if !file.is_stream(path) {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    file.open_stream(path)
-        .ok()?
-        .take(MAX_STREAM_BYTES)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    Some(bytes)
+/// The bytes of stream `path`, or `None` when there is none or it cannot be read: an
+/// embedding is found on a best-effort basis.
+pub(super) fn read(file: &mut Compound<'_>, path: &str) -> Option<Vec<u8>> {
+    read_stream(FileKind::Ole, file, path).ok().flatten()
 }
 
 /// The OLE packager's stream: a size, then (for a packaged file) a label,
@@ -113,7 +104,7 @@ fn decode_ansi(bytes: &[u8]) -> String {
 }
 
 /// The storage at `storage` written out as a compound file of its own.
-fn copy_storage<F: Read + Seek>(file: &mut CompoundFile<F>, storage: &str) -> Option<Vec<u8>> {
+fn copy_storage(file: &mut Compound<'_>, storage: &str) -> Option<Vec<u8>> {
     let entries: Vec<(String, bool)> = file
         .walk_storage(storage)
         .ok()?
@@ -193,7 +184,7 @@ mod tests {
         ]);
         let mut file = CompoundFile::open(Cursor::new(bytes.as_slice())).unwrap();
         let (_, data) = file_in(&mut file, "/ObjectPool/_1", "_1", None).unwrap();
-        let mut copy = CompoundFile::open(Cursor::new(data)).unwrap();
+        let mut copy = CompoundFile::open(Cursor::new(data.as_slice())).unwrap();
         assert_eq!(read(&mut copy, "/WordDocument").unwrap(), b"word");
         assert_eq!(read(&mut copy, "/1Table").unwrap(), b"table");
     }

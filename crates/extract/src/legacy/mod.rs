@@ -26,9 +26,10 @@ pub(crate) use word::extract as extract_doc;
 const MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// The largest stream read, whatever the file claims.
-const MAX_STREAM_BYTES: u64 = 256 << 20;
+pub(crate) const MAX_STREAM_BYTES: u64 = 256 << 20;
 
-type Compound<'a> = CompoundFile<Cursor<&'a [u8]>>;
+/// A compound file read from bytes in memory.
+pub(crate) type Compound<'a> = CompoundFile<Cursor<&'a [u8]>>;
 
 /// Whether `bytes` is a compound (OLE2) file.
 pub(crate) fn is_compound_file(bytes: &[u8]) -> bool {
@@ -70,7 +71,7 @@ fn open(kind: FileKind, bytes: &[u8]) -> Result<Compound<'_>, ExtractError> {
 }
 
 /// The bytes of stream `path`, or `None` when there is no such stream.
-fn read_stream(
+pub(crate) fn read_stream(
     kind: FileKind,
     file: &mut Compound<'_>,
     path: &str,

@@ -79,9 +79,15 @@ impl CodePage {
                 return None;
             }
             total += text.chars().map(|c| self.weight(c)).sum::<i64>();
-            if self == CodePage::Gbk {
-                total += gb2312_hanzi_pairs(name);
-            }
+            total += match self {
+                // GB 2312's Hanzi area (levels 1 and 2): the characters Chinese text is made of.
+                CodePage::Gbk => frequent_pairs(name, 0xB0..=0xF7, |t| (0xA1..=0xFE).contains(&t)),
+                // Big5's frequently used Hanzi, as opposed to its less frequent area.
+                CodePage::Big5 => frequent_pairs(name, 0xA4..=0xC6, |t| {
+                    (0x40..=0x7E).contains(&t) || (0xA1..=0xFE).contains(&t)
+                }),
+                _ => 0,
+            };
         }
         Some(total)
     }
@@ -95,17 +101,9 @@ impl CodePage {
         let foreign_script = (0x0370..=0x04FF).contains(&code) || (0x2500..=0x257F).contains(&code);
         let private_use = (0xE000..=0xF8FF).contains(&code);
         match self {
-            CodePage::Gbk => match () {
-                // Counted through the bytes (see `gb2312_hanzi_pairs`).
-                _ if ideograph => 0,
-                _ if kana || foreign_script || private_use => -3,
-                _ => 0,
-            },
-            CodePage::Big5 => match () {
-                _ if ideograph && is_common_big5(c) => 2,
-                _ if kana || foreign_script || private_use => -3,
-                _ => 0,
-            },
+            // Their ideographs are counted through the bytes (see `frequent_pairs`).
+            CodePage::Gbk | CodePage::Big5 if kana || foreign_script || private_use => -3,
+            CodePage::Gbk | CodePage::Big5 => 0,
             CodePage::ShiftJis => match () {
                 _ if kana => 2,
                 _ if ideograph => 1,
@@ -117,32 +115,25 @@ impl CodePage {
     }
 }
 
-/// Two-byte sequences in GB 2312's Hanzi area (levels 1 and 2), the
-/// characters Chinese text is made of; two points each.
-fn gb2312_hanzi_pairs(name: &[u8]) -> i64 {
+/// Two points for each two-byte character whose lead byte is in `lead` and whose
+/// trail byte `trail` accepts: the frequent characters of a double-byte code page.
+fn frequent_pairs(
+    name: &[u8],
+    lead: std::ops::RangeInclusive<u8>,
+    trail: impl Fn(u8) -> bool,
+) -> i64 {
     let mut pairs = 0;
-    let mut bytes = name.iter().copied().peekable();
-    while let Some(lead) = bytes.next() {
-        if lead < 0x80 {
+    let mut bytes = name.iter().copied();
+    while let Some(first) = bytes.next() {
+        if first < 0x80 {
             continue;
         }
-        let Some(trail) = bytes.next() else { break };
-        if (0xB0..=0xF7).contains(&lead) && (0xA1..=0xFE).contains(&trail) {
+        let Some(second) = bytes.next() else { break };
+        if lead.contains(&first) && trail(second) {
             pairs += 2;
         }
     }
     pairs
-}
-
-/// Whether a character sits in Big5's frequently used Hanzi (lead bytes
-/// 0xA4 to 0xC6), as opposed to its less frequent area.
-fn is_common_big5(c: char) -> bool {
-    let mut buffer = [0u8; 4];
-    let (encoded, _, unmappable) = BIG5.encode(c.encode_utf8(&mut buffer));
-    !unmappable
-        && encoded
-            .first()
-            .is_some_and(|lead| (0xA4..=0xC6).contains(lead))
 }
 
 /// CP437, which no encoding_rs decoder covers: ASCII below 0x80 and the PC's

@@ -113,13 +113,12 @@ pub(crate) fn open<'a>(
     }
 }
 
-/// Whether a 7z's start header promises more bytes than there are.
-fn seven_zip_is_cut_short(reader: &mut JoinedVolumes) -> bool {
+/// Whether a 7z's start header promises more bytes than the volumes hold.
+fn seven_zip_is_cut_short(joined: &mut JoinedVolumes) -> bool {
     let mut header = [0u8; SEVEN_ZIP_START_HEADER];
-    let read = reader
-        .seek(SeekFrom::Start(0))
-        .and_then(|_| reader.read_exact(&mut header));
-    let rewound = reader.seek(SeekFrom::Start(0));
+    let read = joined.read_exact(&mut header);
+    // Back to the start for the reader, whatever happened.
+    let rewound = joined.seek(SeekFrom::Start(0));
     if read.is_err() || rewound.is_err() {
         return false;
     }
@@ -127,9 +126,7 @@ fn seven_zip_is_cut_short(reader: &mut JoinedVolumes) -> bool {
     let declared = (SEVEN_ZIP_START_HEADER as u64)
         .saturating_add(field(12))
         .saturating_add(field(20));
-    let actual = reader.seek(SeekFrom::End(0)).unwrap_or(u64::MAX);
-    let _ = reader.seek(SeekFrom::Start(0));
-    actual < declared
+    joined.len() < declared
 }
 
 /// An archive's bytes: its own content, or a split archive's volumes joined.

@@ -89,9 +89,8 @@ fn read_members(
     scratch: &Scratch<'_>,
     visitor: &mut dyn MemberVisitor,
 ) -> Result<(), Failure> {
-    let failure_of = |code: Code, members: usize| match (&next_volume, code.is_missing_volume()) {
-        (Some(next), true) => missing_volume(next),
-        _ => archive_failure(code, members),
+    let failure_of = |code: Code, members: usize| {
+        or_volume(code, &next_volume, || archive_failure(code, members))
     };
     let mut archive = RarArchive::open(ascii_path).map_err(|code| failure_of(code, 0))?;
     let mut members = 0usize;
@@ -125,15 +124,26 @@ fn read_members(
             // The decoder was stopped: the member is refused, the archive goes on.
             Err(ReadError::Refused(failure)) => visitor.refused(&path, failure),
             Err(ReadError::Archive(code)) => {
-                let failure = match (&next_volume, code.is_missing_volume()) {
-                    (Some(next), true) => missing_volume(next),
-                    _ => member_failure(code, &path),
-                };
-                return Err(failure);
+                return Err(or_volume(code, &next_volume, || {
+                    member_failure(code, &path)
+                }));
             }
         }
     }
     Ok(())
+}
+
+/// The set's next volume named as missing when that is what UnRAR could not open;
+/// otherwise `failure`.
+fn or_volume(
+    code: Code,
+    next_volume: &Option<PathBuf>,
+    failure: impl FnOnce() -> Failure,
+) -> Failure {
+    match next_volume {
+        Some(next) if code.is_missing_volume() => missing_volume(next),
+        _ => failure(),
+    }
 }
 
 /// Why a member is not read at all, judged from its header alone.

@@ -159,18 +159,29 @@ impl MergedPlaces {
 }
 
 /// A header of another table beginning at row `index` (over one row or two), other than
-/// the current one; its `index` is absolute. Rows whose ID cell under the current header
-/// holds a number are data, and are not looked at twice.
+/// the current one; its `index` is absolute. A row with a long number in any cell (an ID,
+/// a phone number, a compact date) is data, and is not looked at as a header.
 fn header_starting_at(rows: &[Vec<&str>], index: usize, current: &Header) -> Option<Header> {
-    let id_cell = current
-        .fields
-        .iter()
-        .position(|f| *f == Some(Field::IdNumber))
-        .and_then(|i| rows[index].get(i));
-    if id_cell.is_some_and(|c| c.chars().filter(char::is_ascii_digit).count() >= 6) {
+    if rows[index].iter().any(|cell| has_long_number(cell)) {
         return None;
     }
     header_at(rows, index).filter(|found| found.titles != current.titles)
+}
+
+/// Whether a cell holds six digits in a row (ASCII or full-width), which no header does.
+fn has_long_number(cell: &str) -> bool {
+    let mut run = 0;
+    for c in cell.chars() {
+        run = if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+            run + 1
+        } else {
+            0
+        };
+        if run >= 6 {
+            return true;
+        }
+    }
+    false
 }
 
 /// The header from the mapping rule (its row, its column overrides) or found by synonyms.

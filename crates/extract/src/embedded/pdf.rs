@@ -23,7 +23,7 @@ pub(super) fn find(bytes: &[u8], limits: &Limits, found: &mut Found) {
     };
     let mut specs = Vec::new();
     if let Some(tree) = embedded_files_tree(&document) {
-        collect_name_tree(&document, tree, 0, &mut specs);
+        collect_name_tree(&document, tree, 0, &mut HashSet::new(), &mut specs);
     }
     for page in document.get_pages().into_values() {
         for annotation in document.get_page_annotations(page).unwrap_or_default() {
@@ -62,8 +62,15 @@ fn embedded_files_tree(document: &Document) -> Option<&Dictionary> {
         .ok()
 }
 
-/// The values of a name tree (`Names` pairs, and `Kids` followed).
-fn collect_name_tree(document: &Document, node: &Dictionary, depth: usize, out: &mut Vec<Object>) {
+/// The values of a name tree (`Names` pairs, and `Kids` followed). Each node is visited
+/// once: a crafted tree whose kids point back at themselves must not multiply the work.
+fn collect_name_tree(
+    document: &Document,
+    node: &Dictionary,
+    depth: usize,
+    visited: &mut HashSet<ObjectId>,
+    out: &mut Vec<Object>,
+) {
     if depth > MAX_TREE_DEPTH {
         return;
     }
@@ -75,8 +82,14 @@ fn collect_name_tree(document: &Document, node: &Dictionary, depth: usize, out: 
     }
     if let Ok(Object::Array(kids)) = node.get(b"Kids").map(|o| resolve(document, o).unwrap_or(o)) {
         for kid in kids {
-            if let Some(Ok(kid)) = resolve(document, kid).map(Object::as_dict) {
-                collect_name_tree(document, kid, depth + 1, out);
+            let Ok((id, kid)) = document.dereference(kid) else {
+                continue;
+            };
+            if id.is_some_and(|id| !visited.insert(id)) {
+                continue;
+            }
+            if let Ok(kid) = kid.as_dict() {
+                collect_name_tree(document, kid, depth + 1, visited, out);
             }
         }
     }
@@ -201,6 +214,20 @@ mod tests {
         let mut bytes = Vec::new();
         document.save_to(&mut bytes).unwrap();
         bytes
+    }
+
+    #[test]
+    fn a_name_tree_whose_kids_point_at_themselves_ends() {
+        let mut document = Document::with_version("1.7");
+        let node = document.new_object_id();
+        let kids: Vec<Object> = (0..64).map(|_| node.into()).collect();
+        document
+            .objects
+            .insert(node, Object::Dictionary(dictionary! { "Kids" => kids }));
+        let root = document.get_dictionary(node).unwrap().clone();
+        let mut out = Vec::new();
+        collect_name_tree(&document, &root, 0, &mut HashSet::new(), &mut out);
+        assert!(out.is_empty());
     }
 
     #[test]

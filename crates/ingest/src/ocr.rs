@@ -101,6 +101,12 @@ pub fn run_ocr(
         report.not_run = Some("OCR is turned off (--ocr never)".to_owned());
         return Ok(report);
     }
+    let version = format!("{OCR_VERSION}:{}", options.languages);
+    let catalog: &dyn OcrCatalog = &store.catalog;
+    // Nothing to read: no engine to look for (and nothing to say about a missing one).
+    if options.mode == OcrMode::Auto && catalog.pending_ocr(&version, None, 1)?.is_empty() {
+        return Ok(report);
+    }
     let engine = match Engine::find(&options.languages) {
         Ok(engine) => engine,
         Err(error) if options.mode == OcrMode::Auto => {
@@ -109,8 +115,6 @@ pub fn run_ocr(
         }
         Err(error) => return Err(IngestError::Ocr(error.to_string())),
     };
-    let version = format!("{OCR_VERSION}:{}", options.languages);
-    let catalog: &dyn OcrCatalog = &store.catalog;
     progress.phase("reading scanned pages (OCR)");
 
     // Judge everything first, so that the progress line knows how many pages there are.

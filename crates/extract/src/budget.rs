@@ -1,4 +1,4 @@
-use trove_model::{Part, PartKind};
+use trove_model::{Hidden, Part, PartKind};
 
 use crate::Limits;
 
@@ -48,7 +48,16 @@ impl PartsBuilder {
             index,
             label,
             text,
+            hidden: Hidden::default(),
         });
+    }
+
+    /// Adds a sheet, with what its workbook hides of it.
+    pub(crate) fn push_sheet(&mut self, index: u32, name: String, text: String, hidden: Hidden) {
+        self.push(PartKind::Sheet, index, Some(name), text);
+        if let Some(sheet) = self.parts.last_mut() {
+            sheet.hidden = hidden;
+        }
     }
 
     /// The parts and whether any text was dropped.

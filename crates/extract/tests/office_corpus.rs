@@ -431,3 +431,38 @@ fn outlook_attachments_become_children() {
         assert!(child.bytes.starts_with(starts), "{relative}: {name}");
     }
 }
+
+/// What a workbook hides is read from all four formats calamine reads: its test
+/// workbooks have a hidden and a "very hidden" sheet; one of its sheets hides row 20,
+/// and a legacy workbook hides rows 1–9 of a hidden sheet.
+#[test]
+fn hidden_sheets_and_rows_are_marked_in_real_workbooks() {
+    let Some(root) = corpus() else { return };
+    for format in ["xlsx", "xls", "xlsb", "ods"] {
+        let relative = format!("tafia-calamine/any_sheets.{format}");
+        let extracted = run(&root, &relative).unwrap_or_else(|e| panic!("{relative}: {e}"));
+        let hidden: Vec<(&str, bool)> = extracted
+            .parts
+            .iter()
+            .map(|p| (p.label.as_deref().unwrap_or_default(), p.hidden.sheet))
+            .collect();
+        for (name, is_hidden) in &hidden {
+            let expected = name.contains("Hidden");
+            assert_eq!(*is_hidden, expected, "{relative}: {hidden:?}");
+        }
+        assert!(
+            hidden.iter().filter(|(_, h)| *h).count() == 2,
+            "{relative}: {hidden:?}"
+        );
+    }
+    let errors = run(&root, "tafia-calamine/errors.xlsx").unwrap();
+    assert_eq!(errors.parts[0].hidden.rows, vec![[20, 20]]);
+    let legacy = run(&root, "tafia-calamine/OOM_alloc.xls").unwrap();
+    let data = legacy
+        .parts
+        .iter()
+        .find(|p| p.label.as_deref() == Some("Data"))
+        .expect("the Data sheet");
+    assert!(data.hidden.sheet);
+    assert_eq!(data.hidden.rows, vec![[1, 9]]);
+}

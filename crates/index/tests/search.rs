@@ -13,6 +13,7 @@ fn part(kind: PartKind, index: u32, text: &str) -> Part {
         index,
         label: None,
         text: text.to_owned(),
+        hidden: Default::default(),
     }
 }
 

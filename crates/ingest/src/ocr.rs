@@ -49,6 +49,9 @@ pub struct OcrOptions {
     pub mode: OcrMode,
     /// Tesseract's languages (`chi_sim+uig+eng`).
     pub languages: String,
+    /// Also read each page as rows of a table (a second pass), for records from OCR'd
+    /// tables; the pipeline sets it from the mapping's `ocr_tables`.
+    pub tables: bool,
 }
 
 impl Default for OcrOptions {
@@ -56,6 +59,7 @@ impl Default for OcrOptions {
         OcrOptions {
             mode: OcrMode::Auto,
             languages: trove_ocr::DEFAULT_LANGUAGES.to_owned(),
+            tables: false,
         }
     }
 }
@@ -101,14 +105,16 @@ pub fn run_ocr(
         report.not_run = Some("OCR is turned off (--ocr never)".to_owned());
         return Ok(report);
     }
-    let version = format!("{OCR_VERSION}:{}", options.languages);
+    // Pages read before tables were asked for lack the table pass: they are read again.
+    let tables = if options.tables { ":tables" } else { "" };
+    let version = format!("{OCR_VERSION}:{}{tables}", options.languages);
     let catalog: &dyn OcrCatalog = &store.catalog;
     // Nothing to read: no engine to look for (and nothing to say about a missing one).
     if options.mode == OcrMode::Auto && catalog.pending_ocr(&version, None, 1)?.is_empty() {
         return Ok(report);
     }
     let engine = match Engine::find(&options.languages) {
-        Ok(engine) => engine,
+        Ok(engine) => engine.with_tables(options.tables),
         Err(error) if options.mode == OcrMode::Auto => {
             report.not_run = Some(format!("OCR skipped: {error}"));
             return Ok(report);
@@ -280,5 +286,6 @@ fn read_page(store: &Store, engine: &Engine, job: &PageJob) -> Result<OcrPageTex
         page: job.page,
         text: page.text,
         confidence: page.confidence,
+        layout: page.layout,
     })
 }

@@ -125,14 +125,27 @@ pub fn ingest(
     let ocr = if stop.load(Ordering::Relaxed) {
         None
     } else {
+        let ocr = crate::OcrOptions {
+            tables: options.mapping.ocr_tables(),
+            ..options.ocr.clone()
+        };
         Some(crate::ocr::run_ocr(
             store,
             index,
-            &options.ocr,
+            &ocr,
             options.workers,
             progress,
             stop,
         )?)
+    };
+    // Pages OCR has just read may hold tables to read records from, when the mapping
+    // asks; the records stage takes only the blobs OCR touched.
+    let records = match (records, &ocr) {
+        (Some(before), Some(ocr)) if ocr.pages > 0 && !stop.load(Ordering::Relaxed) => {
+            let after = crate::records::build_records(store, &options.mapping, progress, stop)?;
+            Some(before.then(after))
+        }
+        (records, _) => records,
     };
     let failures_recorded = catalog.failure_count(&root)?;
     Ok(IngestReport {

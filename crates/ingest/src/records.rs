@@ -1,5 +1,6 @@
 //! The records stage: after extraction, every sheet part is read for person records and
-//! every image for the ID numbers its name or EXIF carries. Each blob's records are
+//! every image for the ID numbers its name or EXIF carries; when the mapping asks
+//! (`ocr_tables = true`), the tables OCR found on page images too, each record flagged. Each blob's records are
 //! replaced in one transaction and the blob marked done under the current rules, so the
 //! stage resumes where it stopped and redoes everything when the rules or mapping change.
 
@@ -38,6 +39,22 @@ pub struct RecordsReport {
     pub interrupted: bool,
     /// Wall time of the stage.
     pub elapsed: Duration,
+}
+
+impl RecordsReport {
+    /// This run followed by `later` (the pass after OCR): counts added, the candidates
+    /// and whether it was stopped as `later` left them.
+    pub fn then(self, later: RecordsReport) -> RecordsReport {
+        RecordsReport {
+            sources: self.sources + later.sources,
+            person_sheets: self.person_sheets + later.person_sheets,
+            records: self.records + later.records,
+            photo_links: self.photo_links + later.photo_links,
+            candidates: later.candidates,
+            interrupted: later.interrupted,
+            elapsed: self.elapsed + later.elapsed,
+        }
+    }
 }
 
 /// The version string records are made under: the rules' version and the mapping's
@@ -108,7 +125,11 @@ fn read_source(
 ) -> Result<BlobRecords, IngestError> {
     let mut records = Vec::new();
     let mut person_sheets = Vec::new();
-    for part in catalog.sheet_parts(&source.blob)? {
+    let mut tables = catalog.sheet_parts(&source.blob)?;
+    if mapping.ocr_tables() {
+        tables.extend(catalog.ocr_tables(&source.blob)?);
+    }
+    for part in tables {
         let sheet = read_sheet(
             &SheetInput {
                 blob: &source.blob,
@@ -116,6 +137,8 @@ fn read_source(
                 sheet: part.label.as_deref(),
                 text: &part.text,
                 paths: &source.paths,
+                hidden: &part.hidden,
+                ocr_confidence: part.ocr_confidence,
             },
             mapping,
         );

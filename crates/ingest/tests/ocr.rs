@@ -1,6 +1,7 @@
 //! The OCR stage end to end: a scanned page as an image and as a PDF without a text layer
 //! are read and found by search, with their confidence kept; a photograph is judged and
-//! left unread; a second run has nothing left to read. Skipped, saying so, where Tesseract
+//! left unread; a second run has nothing left to read; a scanned register gives records
+//! only when the mapping asks, each flagged as read by OCR. Skipped, saying so, where Tesseract
 //! or pango-view (which draws the page) is missing; scripts/test.sh installs both.
 
 mod common;
@@ -14,7 +15,7 @@ use image::{ImageFormat, Rgb, RgbImage};
 use lopdf::{Document, Object, Stream, dictionary};
 use trove_ingest::{OcrMode, OcrOptions};
 use trove_model::PartKind;
-use trove_store::{Catalog, OcrCatalog, Store};
+use trove_store::{Catalog, OcrCatalog, RecordCatalog, RecordFilter, Store};
 
 const TEXT: &str = "关于进一步加强社会稳定工作的通知\n各乡镇、各单位：现就有关事项通知如下。";
 
@@ -28,8 +29,13 @@ fn available(program: &str) -> bool {
 
 /// The page as a scanner gives it: greyscale, 300 dpi.
 fn scanned_page(dir: &Path) -> image::GrayImage {
+    scanned(dir, TEXT)
+}
+
+/// `text` drawn as a scanner gives a page: greyscale, 300 dpi.
+fn scanned(dir: &Path, text_of_page: &str) -> image::GrayImage {
     let text = dir.join("page.txt");
-    std::fs::write(&text, TEXT).unwrap();
+    std::fs::write(&text, text_of_page).unwrap();
     let png = dir.join("page-render.png");
     let drawn = Command::new("pango-view")
         .args([
@@ -116,6 +122,7 @@ fn ingest(store: &Store, input: &Path) -> trove_ingest::IngestReport {
     options.ocr = OcrOptions {
         mode: OcrMode::Always,
         languages: "chi_sim+eng".to_owned(),
+        ..OcrOptions::default()
     };
     ingest_into(store, &index, input, &options, &trove_ingest::Silent)
 }
@@ -241,6 +248,72 @@ fn the_demo_leaks_scans_are_read_within_the_goals_and_found() {
         assert!(
             hits.hits.iter().any(|h| h.paths.iter().any(|p| p == name)),
             "{phrase:?} finds {name}"
+        );
+    }
+}
+
+/// A register printed and scanned: the cells of a row stand far apart on one line.
+const REGISTER: [[&str; 4]; 3] = [
+    ["序号", "姓名", "性别", "公民身份号码"],
+    ["1", "古丽", "女", "653121199001010027"],
+    ["2", "艾买提", "男", "653121198503150017"],
+];
+
+#[test]
+fn a_scanned_register_gives_records_only_when_asked_and_flagged() {
+    if !available("tesseract") || !available("pango-view") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let leak = dir.path().join("leak");
+    std::fs::create_dir(&leak).unwrap();
+    let gap = "\u{3000}".repeat(4);
+    let page: Vec<String> = REGISTER.iter().map(|row| row.join(&gap)).collect();
+    scanned(dir.path(), &page.join("\n"))
+        .save_with_format(leak.join("人口登记表扫描.png"), ImageFormat::Png)
+        .unwrap();
+
+    let store = Store::open(dir.path().join("store")).unwrap();
+    let index = trove_index::SearchIndex::open(&store.index_dir()).unwrap();
+    let mut options = options();
+    options.ocr = OcrOptions {
+        mode: OcrMode::Always,
+        languages: "chi_sim+eng".to_owned(),
+        ..OcrOptions::default()
+    };
+    let report = ingest_into(&store, &index, &leak, &options, &trove_ingest::Silent);
+    assert_eq!(report.ocr.unwrap().pages, 1);
+    let catalog: &dyn RecordCatalog = &store.catalog;
+    assert_eq!(catalog.record_summary().unwrap().records, 0, "not asked");
+
+    options.mapping = trove_records::Mapping::parse("ocr_tables = true\n").unwrap();
+    ingest_into(&store, &index, &leak, &options, &trove_ingest::Silent);
+    let mut records = Vec::new();
+    catalog
+        .for_each_record(&RecordFilter::default(), 0, None, &mut |stored| {
+            records.push(stored.record);
+            Ok(())
+        })
+        .unwrap();
+    let read: Vec<(Option<&str>, Option<&str>)> = records
+        .iter()
+        .map(|r| (r.fields.name.as_deref(), r.fields.id_number.as_deref()))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            (Some("古丽"), Some("653121199001010027")),
+            (Some("艾买提"), Some("653121198503150017")),
+        ],
+        "{records:#?}"
+    );
+    for record in &records {
+        assert_eq!(record.source.sheet.as_deref(), Some("page 1 (OCR)"));
+        let flag = record.flags.iter().find(|f| f.code == "from_ocr");
+        assert!(
+            flag.is_some_and(|f| f.detail.contains("confidence")),
+            "{:?}",
+            record.flags
         );
     }
 }

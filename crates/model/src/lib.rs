@@ -22,8 +22,10 @@ pub use failure::{Failure, FailureReason, Stage};
 pub use kind::FileKind;
 pub use list::{ExtraField, FieldScore, ListEntry, ListInfo, MatchCandidate, Review};
 pub use metadata::{Exif, GpsPosition, ImageFacts, Metadata};
-pub use part::{Part, PartKind};
-pub use record::{Flag, ListKind, RawCell, Record, RecordFields, RowRef, Sex, StatusCategory};
+pub use part::{Hidden, Part, PartKind};
+pub use record::{
+    Flag, ListKind, RawCell, Record, RecordFields, RowRef, Sex, StatusCategory, column_letter,
+};
 pub use review::{ReviewDecision, SubjectKind, Verification, VerificationStatus};
 
 /// Separator between an archive's (or email's) logical path and the path of a

@@ -40,6 +40,49 @@ pub struct Part {
     /// The extracted text of this part, as searched and shown (for a sheet, one
     /// row a line with tab-separated cells).
     pub text: String,
+    /// What the workbook hides of a sheet; nothing for other parts.
+    #[serde(default, skip_serializing_if = "Hidden::is_nothing")]
+    pub hidden: Hidden,
+}
+
+/// What a workbook hides of a sheet: the sheet itself, or some of its rows. Hidden content
+/// is read like the rest (that a clerk hid it is a fact about it, not a reason to ignore
+/// it) and marked, so that a reader knows a printout of the sheet never showed it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hidden {
+    /// The sheet is hidden (or "very hidden": only a macro can show it again).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sheet: bool,
+    /// Hidden rows as inclusive spans of 1-based row numbers, ascending and apart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<[u32; 2]>,
+}
+
+impl Hidden {
+    /// Whether nothing is hidden.
+    pub fn is_nothing(&self) -> bool {
+        !self.sheet && self.rows.is_empty()
+    }
+
+    /// Whether 1-based `row` is hidden.
+    pub fn row(&self, row: u32) -> bool {
+        let after = self.rows.partition_point(|span| span[1] < row);
+        self.rows.get(after).is_some_and(|span| span[0] <= row)
+    }
+
+    /// Spans from hidden 1-based row numbers in any order.
+    pub fn spans_of(mut rows: Vec<u32>) -> Vec<[u32; 2]> {
+        rows.sort_unstable();
+        rows.dedup();
+        let mut spans: Vec<[u32; 2]> = Vec::new();
+        for row in rows {
+            match spans.last_mut() {
+                Some(last) if last[1] + 1 == row => last[1] = row,
+                _ => spans.push([row, row]),
+            }
+        }
+        spans
+    }
 }
 
 impl Part {
@@ -52,5 +95,22 @@ impl Part {
             (kind, Some(label)) => format!("{} {:?}", kind.code(), label),
             (kind, None) => format!("{} {}", kind.code(), self.index),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_rows_are_kept_as_spans_and_looked_up() {
+        let hidden = Hidden {
+            sheet: false,
+            rows: Hidden::spans_of(vec![9, 3, 4, 5, 12, 4]),
+        };
+        assert_eq!(hidden.rows, vec![[3, 5], [9, 9], [12, 12]]);
+        let found: Vec<u32> = (1..=13).filter(|r| hidden.row(*r)).collect();
+        assert_eq!(found, vec![3, 4, 5, 9, 12]);
+        assert!(Hidden::default().is_nothing());
     }
 }

@@ -19,16 +19,43 @@ pub struct RowRef {
     pub sheet: Option<String>,
     /// The row number (1-based) a spreadsheet program would show for the row.
     pub row: u32,
+    /// The first column (0-based) of the table the row belongs to: 0 unless the sheet
+    /// holds tables side by side, when one row of the sheet is a row of each.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub column: u32,
+}
+
+fn is_zero(value: &u32) -> bool {
+    *value == 0
 }
 
 impl RowRef {
-    /// `sheet 人口登记表, row 12` or `row 12` for a CSV file.
+    /// `sheet 人口登记表, row 12` or `row 12` for a CSV file; a table standing beside
+    /// another adds its first column (`row 12, columns from H`).
     pub fn describe(&self) -> String {
-        match &self.sheet {
+        let row = match &self.sheet {
             Some(sheet) => format!("sheet {sheet}, row {}", self.row),
             None => format!("row {}", self.row),
+        };
+        match self.column {
+            0 => row,
+            column => format!("{row}, columns from {}", column_letter(column as usize)),
         }
     }
+}
+
+/// The column letter a spreadsheet shows for a 0-based index (`A`, `Z`, `AA`).
+pub fn column_letter(mut index: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(b'A' + (index % 26) as u8);
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
 }
 
 coded_enum! {
@@ -225,12 +252,17 @@ mod tests {
     #[test]
     fn row_refs_describe_sheet_and_row() {
         let blob = BlobId::from_digest([0xab; 32]);
-        let row = RowRef {
+        let mut row = RowRef {
             blob,
             part: 0,
             sheet: Some("人口登记表".into()),
             row: 12,
+            column: 0,
         };
         assert_eq!(row.describe(), "sheet 人口登记表, row 12");
+        row.column = 7;
+        assert_eq!(row.describe(), "sheet 人口登记表, row 12, columns from H");
+        let json = serde_json::to_string(&RowRef { column: 0, ..row }).unwrap();
+        assert!(!json.contains("column"), "{json}");
     }
 }

@@ -1,8 +1,11 @@
 //! A mapping file (TOML) that overrides header detection for layouts the synonym table
 //! gets wrong: which sheets to read or skip, where the header is, what a column holds,
-//! and what kind of list a sheet is.
+//! and what kind of list a sheet is; and whether records are read from tables that OCR
+//! read on scanned pages (never unless asked: OCR misreads digits and characters).
 //!
 //! ```toml
+//! ocr_tables = true          # optional: read records from OCR'd pages too, flagged
+//!
 //! [[sheet]]
 //! path = "*学员名单*.xlsx"   # any path the file was seen at (`*` and `?` wildcards)
 //! sheet = "Sheet1"           # optional: only this sheet
@@ -40,6 +43,8 @@ pub enum MappingError {
 #[derive(Debug, Clone, Default)]
 pub struct Mapping {
     rules: Vec<Rule>,
+    /// Read records from the tables OCR found on page images (`ocr_tables = true`).
+    ocr_tables: bool,
     /// A fingerprint of the text, so that records made under another mapping are redone.
     fingerprint: String,
 }
@@ -78,6 +83,8 @@ pub enum ColumnKey {
 #[serde(deny_unknown_fields)]
 struct FileToml {
     #[serde(default)]
+    ocr_tables: bool,
+    #[serde(default)]
     sheet: Vec<RuleToml>,
 }
 
@@ -110,12 +117,21 @@ impl Mapping {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let fingerprint = if rules.is_empty() {
+        let fingerprint = if rules.is_empty() && !file.ocr_tables {
             String::new()
         } else {
             blake3::hash(text.as_bytes()).to_hex()[..16].to_owned()
         };
-        Ok(Mapping { rules, fingerprint })
+        Ok(Mapping {
+            rules,
+            ocr_tables: file.ocr_tables,
+            fingerprint,
+        })
+    }
+
+    /// Whether records are read from the tables OCR found on page images.
+    pub fn ocr_tables(&self) -> bool {
+        self.ocr_tables
     }
 
     /// A short fingerprint of the mapping; empty for no mapping.
@@ -245,6 +261,17 @@ pub fn wildcard_match(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_from_ocr_are_read_only_when_asked() {
+        assert!(!Mapping::default().ocr_tables());
+        let asked = Mapping::parse("ocr_tables = true\n").unwrap();
+        assert!(asked.ocr_tables());
+        assert!(
+            !asked.fingerprint().is_empty(),
+            "asking must redo the records"
+        );
+    }
 
     fn blob() -> BlobId {
         BlobId::from_digest([0x3f; 32])

@@ -126,6 +126,7 @@ mod tests {
                 part: 0,
                 sheet: None,
                 row,
+                column: 0,
             },
             list,
             raw: Vec::new(),

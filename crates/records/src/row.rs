@@ -2,7 +2,7 @@
 //! and a flag for every value that cannot be read or that contradicts the ID number.
 
 use chrono::{Datelike, NaiveDate};
-use trove_model::{Flag, ListKind, RawCell, Record, RecordFields, RowRef};
+use trove_model::{Flag, ListKind, RawCell, Record, RecordFields, RowRef, column_letter};
 
 use crate::field::Field;
 use crate::headers::Header;
@@ -18,23 +18,9 @@ use crate::resident_id::{self, DecodedId};
 /// lists trove is built for were drawn up in it.
 const AGE_YEARS: std::ops::RangeInclusive<i32> = 2009..=2030;
 
-/// The column letter a spreadsheet shows for a 0-based index (`A`, `Z`, `AA`).
-pub fn column_letter(mut index: usize) -> String {
-    let mut letters = Vec::new();
-    loop {
-        letters.push(b'A' + (index % 26) as u8);
-        if index < 26 {
-            break;
-        }
-        index = index / 26 - 1;
-    }
-    letters.reverse();
-    String::from_utf8(letters).unwrap_or_default()
-}
-
 /// Builds the record of one row. `list` is the kind of the table it belongs to.
 pub fn build_record(header: &Header, cells: &[&str], source: RowRef, list: ListKind) -> Record {
-    let raw = raw_cells(header, cells);
+    let raw = raw_cells(header, cells, source.column as usize);
     let mut builder = Builder::default();
     let value = |field: Field| first_value(header, cells, field);
 
@@ -69,8 +55,9 @@ pub fn build_record(header: &Header, cells: &[&str], source: RowRef, list: ListK
     }
 }
 
-/// Every cell of the row under its column's header (or its letter, for a column without one).
-fn raw_cells(header: &Header, cells: &[&str]) -> Vec<RawCell> {
+/// Every cell of the row under its column's header (or its letter in the sheet, for a
+/// column without one; `first_column` is where the row's table begins).
+fn raw_cells(header: &Header, cells: &[&str], first_column: usize) -> Vec<RawCell> {
     cells
         .iter()
         .enumerate()
@@ -80,7 +67,7 @@ fn raw_cells(header: &Header, cells: &[&str]) -> Vec<RawCell> {
                 .get(i)
                 .filter(|t| !t.trim().is_empty())
                 .cloned()
-                .unwrap_or_else(|| column_letter(i)),
+                .unwrap_or_else(|| column_letter(first_column + i)),
             value: (*value).to_owned(),
         })
         .collect()
@@ -322,6 +309,7 @@ mod tests {
             part: 0,
             sheet: Some("人口登记表".into()),
             row: 3,
+            column: 0,
         }
     }
 

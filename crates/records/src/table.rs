@@ -1,7 +1,10 @@
 //! A sheet's text to records. Sheet parts hold one row per line and cells separated by tabs
-//! (line N is row N), so a record points at its exact row.
+//! (line N is row N), so a record points at its exact row (and, where tables stand side
+//! by side, at the first column of its table).
 
-use trove_model::{BlobId, Flag, ListKind, Record, RowRef};
+use std::ops::Range;
+
+use trove_model::{BlobId, Flag, Hidden, ListKind, Record, RowRef};
 
 use crate::field::Field;
 use crate::headers::{
@@ -10,6 +13,7 @@ use crate::headers::{
 use crate::list_kind::{ListClues, classify, is_household_column};
 use crate::mapping::{ColumnKey, Mapping, Rule};
 use crate::row::build_record;
+use crate::side_by_side::{cells_under, header_over, table_columns};
 use crate::summary::is_summary_row;
 
 /// One sheet part of a blob, with the paths the blob was seen at (their file names help
@@ -26,6 +30,12 @@ pub struct SheetInput<'a> {
     pub text: &'a str,
     /// Every path the blob was seen at, relative to its ingest root.
     pub paths: &'a [String],
+    /// What the workbook hides of the sheet: records from hidden rows or a hidden sheet
+    /// are flagged.
+    pub hidden: &'a Hidden,
+    /// For a table read by OCR from a page image, the page's mean word confidence: every
+    /// record is flagged as read by OCR.
+    pub ocr_confidence: Option<f32>,
 }
 
 /// What a sheet yielded.
@@ -56,60 +66,145 @@ pub fn read_sheet(input: &SheetInput<'_>, mapping: &Mapping) -> SheetRecords {
     let Some(header) = locate_header(&rows, rule) else {
         return SheetRecords::default();
     };
-    let first_header = header.clone();
-    let mut header = header;
     let mut records = Vec::new();
-    let mut places = MergedPlaces::default();
+    let mut headers = vec![header.clone()];
+    let mut tables = Tables::under(&header, rule);
+    let mut side_by_side = tables.count();
+    let mut current = header.clone();
     let mut index = header.index;
     while index + 1 < rows.len() {
         index += 1;
-        let cells = &rows[index];
+        let row = &rows[index];
         // A second table stacked below the first brings its own header (another column
         // order, perhaps); a mapping rule fixes the layout, so it is not looked for then.
         if rule.is_none()
-            && let Some(next) = header_starting_at(&rows, index, &header)
+            && let Some(next) = header_starting_at(&rows, index, &current)
         {
             index = next.index;
-            header = next;
-            places = MergedPlaces::default();
+            tables = Tables::under(&next, rule);
+            side_by_side = side_by_side.max(tables.count());
+            headers.push(next.clone());
+            current = next;
             continue;
         }
-        if !holds_a_person(&header, cells) {
-            continue;
+        for table in &mut tables.0 {
+            let cells = cells_under(row, &table.columns);
+            if !holds_a_person(&table.header, cells) {
+                continue;
+            }
+            let source = RowRef {
+                blob: input.blob.clone(),
+                part: input.part,
+                sheet: input.sheet.map(str::to_owned),
+                row: index as u32 + 1,
+                column: table.columns.start as u32,
+            };
+            let mut record = build_record(&table.header, cells, source, ListKind::Other);
+            table.places.fill(&table.header, cells, &mut record);
+            mark_provenance(input, &mut record);
+            records.push(record);
         }
-        let source = RowRef {
-            blob: input.blob.clone(),
-            part: input.part,
-            sheet: input.sheet.map(str::to_owned),
-            row: index as u32 + 1,
-        };
-        let mut record = build_record(&header, cells, source, ListKind::Other);
-        places.fill(&header, cells, &mut record);
-        records.push(record);
     }
-    let (list, evidence) = match rule.and_then(|r| r.kind) {
+    let (list, mut evidence) = match rule.and_then(|r| r.kind) {
         Some(kind) => (kind, "set by the mapping file".to_owned()),
         None => {
-            let labels = labels(&rows[..first_header.index], input);
+            let labels = labels(&rows[..header.index], input);
             let judged = classify(&ListClues {
                 labels: &labels,
                 records: &records,
                 detention_columns: [Field::Reason, Field::DetainedSince, Field::Place]
                     .iter()
-                    .any(|f| header.has(*f)),
-                household_columns: header.titles.iter().any(|t| is_household_column(t)),
+                    .any(|f| headers.iter().any(|h| h.has(*f))),
+                household_columns: headers
+                    .iter()
+                    .flat_map(|h| &h.titles)
+                    .any(|t| is_household_column(t)),
             });
             (judged.kind, judged.evidence)
         }
     };
+    if side_by_side > 1 {
+        evidence.push_str(&format!("; {side_by_side} tables side by side"));
+    }
+    if input.hidden.sheet {
+        evidence.push_str("; the sheet is hidden in its workbook");
+    }
     for record in &mut records {
         record.list = list;
     }
     SheetRecords {
-        header_row: Some(first_header.index as u32 + 1),
+        header_row: Some(header.index as u32 + 1),
         list: Some(list),
         evidence: Some(evidence),
         records,
+    }
+}
+
+/// The tables a header row heads: one, or several side by side.
+struct Tables(Vec<Table>);
+
+/// One table: its columns, its part of the header, and the places written above.
+struct Table {
+    columns: Range<usize>,
+    header: Header,
+    places: MergedPlaces,
+}
+
+impl Tables {
+    /// The tables under `header`. Columns a mapping rule names fix the layout: the row is
+    /// then one table.
+    fn under(header: &Header, rule: Option<&Rule>) -> Tables {
+        let columns = if rule.is_some_and(|r| !r.columns.is_empty()) {
+            let whole_row: Range<usize> = 0..usize::MAX;
+            vec![whole_row]
+        } else {
+            table_columns(header)
+        };
+        Tables(
+            columns
+                .into_iter()
+                .map(|columns| Table {
+                    header: header_over(header, &columns),
+                    columns,
+                    places: MergedPlaces::default(),
+                })
+                .collect(),
+        )
+    }
+
+    fn count(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// Flags a record whose row a reader of the workbook would not see, or that OCR read.
+fn mark_provenance(input: &SheetInput<'_>, record: &mut Record) {
+    let row = record.source.row;
+    if input.hidden.sheet {
+        record.flags.push(Flag {
+            code: "hidden_sheet".to_owned(),
+            detail: "the sheet is hidden in its workbook: a printout or a reader who \
+                     opened the file would not have seen this row"
+                .to_owned(),
+        });
+    }
+    if input.hidden.row(row) {
+        record.flags.push(Flag {
+            code: "hidden_row".to_owned(),
+            detail: format!(
+                "row {row} is hidden in the workbook (a clerk hid it, perhaps to leave it \
+                 out of a printout or a count); it is read like any other"
+            ),
+        });
+    }
+    if let Some(confidence) = input.ocr_confidence {
+        record.flags.push(Flag {
+            code: "from_ocr".to_owned(),
+            detail: format!(
+                "read by OCR from a page image (mean word confidence {confidence:.0}%): \
+                 check every value against the image"
+            ),
+        });
     }
 }
 
@@ -302,6 +397,8 @@ mod tests {
                 sheet,
                 text,
                 paths: &paths,
+                hidden: &Hidden::default(),
+                ocr_confidence: None,
             },
             mapping,
         )

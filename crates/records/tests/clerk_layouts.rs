@@ -6,7 +6,8 @@
 //! Variants: preambles of several lines; headers with spaces inside, in two languages, over
 //! two rows, under any of the synonyms real forms use; columns in any order; a township
 //! written once over its rows (a merged cell); subtotals and totals; the header repeated
-//! at page breaks; two tables stacked on one sheet; name separators `·`, `•`, `．`, `.`,
+//! at page breaks; two tables stacked on one sheet, or side by side (a long list run in
+//! two blocks, with or without an empty column between); hidden rows; name separators `·`, `•`, `．`, `.`,
 //! `▪`, a space or none; dates as ISO, slashes, dots, 年月日, digits only, two-digit years
 //! and Excel serials; ID numbers with spaces, dashes, a leading apostrophe or in full-width
 //! digits; sex as 男/女, 男性/女性, M/F or 1/2; ethnicity in full, short or in English.
@@ -14,7 +15,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
-use trove_model::{BlobId, Sex, StatusCategory};
+use trove_model::{BlobId, Hidden, Sex, StatusCategory};
 use trove_records::{Mapping, SheetInput, read_sheet};
 
 /// A small deterministic generator (xorshift64*): the same sheets on every run.
@@ -221,40 +222,89 @@ fn cell(dice: &mut Dice, column: Column, p: &Person, number: usize) -> String {
     }
 }
 
-/// What a generated sheet should yield: expected person per 1-based row.
+/// Where a person stands in a sheet: the 1-based row and the first column of their table
+/// (0 unless tables stand side by side).
+type Place = (u32, u32);
+
+/// What a generated sheet should yield: the expected person at each place.
 struct Sheet {
     text: String,
-    /// The person of each person row, and the columns of their table.
-    truth: HashMap<u32, (Person, Vec<Column>)>,
+    /// The person at each place, and the columns of their table.
+    truth: HashMap<Place, (Person, Vec<Column>)>,
     /// How each person's name is written in the sheet (the separator varies).
-    written_names: HashMap<u32, String>,
+    written_names: HashMap<Place, String>,
+    /// Rows the workbook hides (1-based).
+    hidden_rows: Vec<u32>,
+}
+
+/// A table's columns and how its header is written, shared by tables side by side.
+struct Layout {
+    columns: Vec<Column>,
+    header_lines: Vec<Vec<String>>,
+}
+
+/// One table as rows of cells, before it is placed on a sheet; what it should yield is
+/// keyed by its own line index.
+struct Block {
+    lines: Vec<Vec<String>>,
+    truth: HashMap<usize, (Person, Vec<Column>)>,
+    written_names: HashMap<usize, String>,
 }
 
 fn sheet(dice: &mut Dice, serial: &mut usize) -> Sheet {
-    let mut lines: Vec<String> = Vec::new();
+    let mut lines: Vec<Vec<String>> = Vec::new();
     let mut truth = HashMap::new();
     let mut written_names = HashMap::new();
     let tables = if dice.chance(20) { 2 } else { 1 };
     for _ in 0..tables {
-        table(dice, serial, &mut lines, &mut truth, &mut written_names);
+        preamble(dice, &mut lines);
+        let layout = layout(dice);
+        // A long list run in two blocks next to each other, to fit a printed page.
+        let side_by_side = dice.chance(15);
+        let mut blocks = vec![(0usize, block(dice, serial, &layout, side_by_side))];
+        if side_by_side {
+            let gap = usize::from(dice.chance(50));
+            let right = block(dice, serial, &layout, true);
+            blocks.push((layout.columns.len() + gap, right));
+        }
+        let top = lines.len();
+        let height = blocks.iter().map(|(_, b)| b.lines.len()).max().unwrap_or(0);
+        for offset in 0..height {
+            let mut row: Vec<String> = Vec::new();
+            for (column, block) in &blocks {
+                row.resize(*column, String::new());
+                row.extend(block.lines.get(offset).cloned().unwrap_or_default());
+            }
+            lines.push(row);
+        }
+        for (column, block) in blocks {
+            let place = |offset: usize| ((top + offset) as u32 + 1, column as u32);
+            truth.extend(block.truth.into_iter().map(|(o, t)| (place(o), t)));
+            written_names.extend(block.written_names.into_iter().map(|(o, n)| (place(o), n)));
+        }
         for _ in 0..dice.below(3) {
-            lines.push(String::new());
+            lines.push(Vec::new());
         }
     }
+    // A clerk hides some rows (people left out of a printout); they are still persons.
+    let hidden_rows = truth
+        .keys()
+        .map(|(row, _)| *row)
+        .filter(|_| dice.chance(8))
+        .collect();
     Sheet {
-        text: lines.join("\n"),
+        text: lines
+            .iter()
+            .map(|cells| cells.join("\t"))
+            .collect::<Vec<_>>()
+            .join("\n"),
         truth,
         written_names,
+        hidden_rows,
     }
 }
 
-fn table(
-    dice: &mut Dice,
-    serial: &mut usize,
-    lines: &mut Vec<String>,
-    truth: &mut HashMap<u32, (Person, Vec<Column>)>,
-    written_names: &mut HashMap<u32, String>,
-) {
+fn preamble(dice: &mut Dice, lines: &mut Vec<Vec<String>>) {
     let township = *dice.pick(TOWNSHIPS);
     let preambles = [
         format!("{township}人口登记表"),
@@ -263,8 +313,11 @@ fn table(
         "（内部资料 注意保密）".to_owned(),
     ];
     for line in preambles.iter().take(dice.below(5)) {
-        lines.push(line.clone());
+        lines.push(vec![line.clone()]);
     }
+}
+
+fn layout(dice: &mut Dice) -> Layout {
     let mut columns = vec![Column::Name, Column::Id];
     for extra in [
         Column::Sex,
@@ -283,15 +336,26 @@ fn table(
     }
     columns.insert(0, Column::Number);
     let titles: Vec<String> = columns.iter().map(|c| header_text(dice, *c)).collect();
-    let two_rows = dice.chance(25);
-    let header_lines: Vec<String> = if two_rows {
+    let header_lines = if dice.chance(25) {
         let (top, bottom): (Vec<String>, Vec<String>) =
             titles.iter().map(|t| split_header(t)).unzip();
-        vec![top.join("\t"), bottom.join("\t")]
+        vec![top, bottom]
     } else {
-        vec![titles.join("\t")]
+        vec![titles]
     };
-    lines.extend(header_lines.iter().cloned());
+    Layout {
+        columns,
+        header_lines,
+    }
+}
+
+/// A table under `layout`. One of two side by side has no subtotals, repeated headers or
+/// total, as its rows must line up with its neighbour's.
+fn block(dice: &mut Dice, serial: &mut usize, layout: &Layout, side_by_side: bool) -> Block {
+    let columns = &layout.columns;
+    let mut lines = layout.header_lines.clone();
+    let mut truth = HashMap::new();
+    let mut written_names = HashMap::new();
     let merged_township = dice.chance(40);
     let mut people: Vec<Person> = (0..5 + dice.below(20))
         .map(|_| {
@@ -304,12 +368,15 @@ fn table(
     }
     let mut previous_township = None;
     for (index, p) in people.iter().enumerate() {
-        if merged_township && previous_township.is_some_and(|t| t != p.township) && dice.chance(60)
+        if !side_by_side
+            && merged_township
+            && previous_township.is_some_and(|t| t != p.township)
+            && dice.chance(60)
         {
-            lines.push(format!("小计\t{}人", index));
+            lines.push(vec!["小计".to_owned(), format!("{index}人")]);
         }
-        if index > 0 && index % 12 == 0 && dice.chance(50) {
-            lines.extend(header_lines.iter().cloned());
+        if !side_by_side && index > 0 && index % 12 == 0 && dice.chance(50) {
+            lines.extend(layout.header_lines.iter().cloned());
         }
         let cells: Vec<String> = columns
             .iter()
@@ -324,20 +391,23 @@ fn table(
                 }
             })
             .collect();
-        let row = lines.len() as u32 + 1;
         if let Some(at) = columns.iter().position(|c| *c == Column::Name) {
-            written_names.insert(row, cells[at].clone());
+            written_names.insert(lines.len(), cells[at].clone());
         }
-        lines.push(cells.join("\t"));
-        truth.insert(row, (p.clone(), columns.clone()));
+        truth.insert(lines.len(), (p.clone(), columns.clone()));
+        lines.push(cells);
         previous_township = Some(p.township);
     }
-    if dice.chance(70) {
-        lines.push(format!(
-            "{}\t共{}人",
-            dice.pick(&["合计", "合  计", "总计"]),
-            people.len()
-        ));
+    if !side_by_side && dice.chance(70) {
+        lines.push(vec![
+            (*dice.pick(&["合计", "合  计", "总计"])).to_owned(),
+            format!("共{}人", people.len()),
+        ]);
+    }
+    Block {
+        lines,
+        truth,
+        written_names,
     }
 }
 
@@ -360,8 +430,13 @@ fn every_field_is_read_right_on_at_least_99_percent_of_person_rows() {
     let mut rows = 0u32;
     let mut wrong: HashMap<&str, Vec<String>> = HashMap::new();
     let mut taken_wrongly = Vec::new();
+    let mut hidden_mismatches = Vec::new();
     for _ in 0..300 {
         let generated = sheet(&mut dice, &mut serial);
+        let hidden = Hidden {
+            sheet: false,
+            rows: Hidden::spans_of(generated.hidden_rows.clone()),
+        };
         let read = read_sheet(
             &SheetInput {
                 blob: &blob,
@@ -369,32 +444,36 @@ fn every_field_is_read_right_on_at_least_99_percent_of_person_rows() {
                 sheet: Some("Sheet1"),
                 text: &generated.text,
                 paths: &paths,
+                hidden: &hidden,
+                ocr_confidence: None,
             },
             &Mapping::default(),
         );
-        let by_row: HashMap<u32, _> = read
+        let by_place: HashMap<Place, _> = read
             .records
             .iter()
-            .map(|r| (r.source.row, &r.fields))
+            .map(|r| ((r.source.row, r.source.column), &r.fields))
             .collect();
         for record in &read.records {
-            if !generated.truth.contains_key(&record.source.row) {
-                taken_wrongly.push(format!(
-                    "row {}: {:?}",
-                    record.source.row, record.fields.name
-                ));
+            let place = (record.source.row, record.source.column);
+            if !generated.truth.contains_key(&place) {
+                taken_wrongly.push(format!("{place:?}: {:?}", record.fields.name));
+            }
+            let flagged = record.flags.iter().any(|f| f.code == "hidden_row");
+            if flagged != generated.hidden_rows.contains(&record.source.row) {
+                hidden_mismatches.push(format!("{place:?} flagged hidden: {flagged}"));
             }
         }
-        for (row, (p, columns)) in &generated.truth {
+        for (place, (p, columns)) in &generated.truth {
             rows += 1;
-            let Some(fields) = by_row.get(row) else {
+            let Some(fields) = by_place.get(place) else {
                 wrong
                     .entry("row")
                     .or_default()
-                    .push(format!("row {row} missing in:\n{}", generated.text));
+                    .push(format!("{place:?} missing in:\n{}", generated.text));
                 continue;
             };
-            let written = &generated.written_names[row];
+            let written = &generated.written_names[place];
             let mut check = |field: &'static str, right: bool, detail: String| {
                 if !right {
                     wrong.entry(field).or_default().push(detail);
@@ -463,6 +542,10 @@ fn every_field_is_read_right_on_at_least_99_percent_of_person_rows() {
     assert!(
         taken_wrongly.is_empty(),
         "rows taken for persons: {taken_wrongly:#?}"
+    );
+    assert!(
+        hidden_mismatches.is_empty(),
+        "hidden rows flagged wrongly: {hidden_mismatches:#?}"
     );
     assert!(
         wrong

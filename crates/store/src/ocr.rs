@@ -26,6 +26,9 @@ pub struct OcrPageText {
     pub text: String,
     /// Mean word confidence (0–100), `None` when no word was read.
     pub confidence: Option<f32>,
+    /// The words laid out by position, a row of the page per line and a tab between
+    /// cells (see `trove_ocr::OcrPage::layout`): what records are read from, when asked.
+    pub layout: String,
 }
 
 /// The OCR stage's result for one document.

@@ -2,7 +2,7 @@
 //! and same-person candidates. A trait of its own, beside [`crate::Catalog`], so that
 //! callers that only ingest never see it.
 
-use trove_model::{BlobId, FileKind, ListKind, Record};
+use trove_model::{BlobId, FileKind, Hidden, ListKind, Record};
 
 use crate::StoreError;
 
@@ -18,7 +18,7 @@ pub struct RecordSource {
 }
 
 /// A sheet part's text, with its position among the blob's parts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SheetPart {
     /// The part's sequence number among the blob's parts (as `parts.seq` stores it).
     pub part: u32,
@@ -26,6 +26,10 @@ pub struct SheetPart {
     pub label: Option<String>,
     /// The sheet as extracted: one line per row, cells separated by tabs.
     pub text: String,
+    /// What the workbook hides of the sheet.
+    pub hidden: Hidden,
+    /// For a table read by OCR from a page image, the page's mean word confidence (0–100).
+    pub ocr_confidence: Option<f32>,
 }
 
 /// A record with what the catalog indexes it by.
@@ -173,6 +177,11 @@ pub trait RecordCatalog: Send + Sync {
 
     /// The sheet parts of a blob, in order.
     fn sheet_parts(&self, blob: &BlobId) -> Result<Vec<SheetPart>, StoreError>;
+
+    /// The pages of a blob that OCR read words on, laid out as tables (a row of the page
+    /// per line, a tab between cells), as sheet parts: `part` is the OCR part's sequence
+    /// number and `label` names the page.
+    fn ocr_tables(&self, blob: &BlobId) -> Result<Vec<SheetPart>, StoreError>;
 
     /// The EXIF texts of an image blob, as (field, text).
     fn image_texts(&self, blob: &BlobId) -> Result<Vec<(String, String)>, StoreError>;

@@ -74,6 +74,7 @@ pub fn run(store: &Path, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         ocr: OcrOptions {
             mode: args.ocr.into(),
             languages: store_ocr_languages(store, args.ocr_languages.as_deref())?,
+            ..OcrOptions::default()
         },
         ..IngestOptions::default()
     };

@@ -215,12 +215,15 @@ pub fn parse_query(terms: &[String]) -> anyhow::Result<RecordFilter> {
     Ok(trove_store::parse_record_query(terms)?)
 }
 
-const CSV_HEADER: [&str; 22] = [
+/// `table_column`: the letter of the first column of the record's table (`A`, unless
+/// tables stand side by side on the sheet).
+const CSV_HEADER: [&str; 23] = [
     "person",
     "path",
     "blob",
     "sheet",
     "row",
+    "table_column",
     "list",
     "name",
     "id_number",
@@ -251,6 +254,7 @@ fn csv_line(stored: &StoredRecord, path: &str) -> String {
         r.source.blob.to_string(),
         text(&r.source.sheet),
         r.source.row.to_string(),
+        trove_model::column_letter(r.source.column as usize),
         r.list.code().to_owned(),
         text(&f.name),
         text(&f.id_number),

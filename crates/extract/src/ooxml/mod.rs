@@ -6,7 +6,7 @@
 
 mod presentation;
 mod properties;
-mod relationships;
+pub(crate) mod relationships;
 mod word;
 
 use trove_model::FileKind;

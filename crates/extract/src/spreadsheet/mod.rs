@@ -1,18 +1,19 @@
 //! Workbooks (.xlsx, .xlsb, .xls, .ods) through calamine: one sheet part per
-//! worksheet, one line per row (see [`grid`]), and the workbook's
-//! document properties.
+//! worksheet, one line per row (see [`grid`]), what the workbook hides of each sheet
+//! (see [`hidden`]), and the workbook's document properties.
 
 mod cell;
 mod grid;
+mod hidden;
 mod xls_guard;
 
 use std::io::Cursor;
 
 use calamine::{
-    Data, Ods, OdsError, Range, Reader, WorkbookProperties, Xls, XlsError, Xlsb, XlsbError, Xlsx,
-    XlsxError,
+    Data, Ods, OdsError, Range, Reader, Sheet, SheetVisible, WorkbookProperties, Xls, XlsError,
+    Xlsb, XlsbError, Xlsx, XlsxError,
 };
-use trove_model::{FileKind, Metadata, PartKind};
+use trove_model::{FileKind, Hidden, Metadata};
 
 use crate::assemble::extracted;
 use crate::zip_package::Package;
@@ -48,11 +49,14 @@ fn read_workbook(kind: FileKind, bytes: &[u8], limits: &Limits) -> Result<Extrac
             if let Some(encrypted) = legacy::encrypted_ooxml_inside(kind, bytes) {
                 return Err(encrypted);
             }
-            xls_guard::check(bytes)?;
+            let mut hidden_rows = xls_guard::check(bytes)?;
             let mut book = Xls::new(Cursor::new(bytes)).map_err(|e| xls_error(kind, e))?;
-            for name in book.sheet_names() {
+            let hidden = hiding(book.sheets_metadata(), |position, _| {
+                hidden_rows.remove(&position)
+            });
+            for (name, hidden) in hidden {
                 match book.worksheet_range(&name) {
-                    Ok(range) => sheets.add_range(name, &range),
+                    Ok(range) => sheets.add_range(name, &range, hidden),
                     Err(e) => sheets.skip(xls_error(kind, e))?,
                 }
             }
@@ -63,9 +67,10 @@ fn read_workbook(kind: FileKind, bytes: &[u8], limits: &Limits) -> Result<Extrac
             Package::open(kind, bytes, limits)?.vet()?;
             let mut book: Ods<Bytes<'_>> =
                 Ods::new(Cursor::new(bytes)).map_err(|e| ods_error(kind, e))?;
-            for name in book.sheet_names() {
+            let hidden = hiding(book.sheets_metadata(), |_, _| None);
+            for (name, hidden) in hidden {
                 match book.worksheet_range(&name) {
-                    Ok(range) => sheets.add_range(name, &range),
+                    Ok(range) => sheets.add_range(name, &range, hidden),
                     Err(e) => sheets.skip(ods_error(kind, e))?,
                 }
             }
@@ -75,20 +80,24 @@ fn read_workbook(kind: FileKind, bytes: &[u8], limits: &Limits) -> Result<Extrac
             Package::open(kind, bytes, limits)?.vet()?;
             let mut book: Xlsb<Bytes<'_>> =
                 Xlsb::new(Cursor::new(bytes)).map_err(|e| xlsb_error(kind, e))?;
-            for name in book.sheet_names() {
+            let hidden = hiding(book.sheets_metadata(), |_, _| None);
+            for (name, hidden) in hidden {
                 match book.worksheet_range(&name) {
-                    Ok(range) => sheets.add_range(name, &range),
+                    Ok(range) => sheets.add_range(name, &range, hidden),
                     Err(e) => sheets.skip(xlsb_error(kind, e))?,
                 }
             }
             book.workbook_properties().ok()
         }
         _ => {
-            Package::open(kind, bytes, limits)?.vet()?;
+            let mut package = Package::open(kind, bytes, limits)?;
+            package.vet()?;
+            let mut hidden_rows = hidden::xlsx_hidden_rows(&mut package);
             let mut book: Xlsx<Bytes<'_>> =
                 Xlsx::new(Cursor::new(bytes)).map_err(|e| xlsx_error(kind, e))?;
-            for name in book.sheet_names() {
-                let read = sheets.add_xlsx(&mut book, &name);
+            let hidden = hiding(book.sheets_metadata(), |_, name| hidden_rows.remove(name));
+            for (name, hidden) in hidden {
+                let read = sheets.add_xlsx(&mut book, &name, hidden);
                 if let Err(e) = read {
                     sheets.skip(xlsx_error(kind, e))?;
                 }
@@ -100,6 +109,25 @@ fn read_workbook(kind: FileKind, bytes: &[u8], limits: &Limits) -> Result<Extrac
     let mut metadata = properties.map(metadata_of).unwrap_or_default();
     metadata.page_count = Some(count);
     Ok(extracted(sheets.builder, metadata))
+}
+
+/// Each sheet's name with what the workbook hides of it: the sheet itself (calamine reads
+/// its visibility) and the rows `rows_of(position, name)` gives.
+fn hiding(
+    sheets: &[Sheet],
+    mut rows_of: impl FnMut(usize, &str) -> Option<Vec<u32>>,
+) -> Vec<(String, Hidden)> {
+    sheets
+        .iter()
+        .enumerate()
+        .map(|(position, sheet)| {
+            let hidden = Hidden {
+                sheet: sheet.visible != SheetVisible::Visible,
+                rows: Hidden::spans_of(rows_of(position, &sheet.name).unwrap_or_default()),
+            };
+            (sheet.name.clone(), hidden)
+        })
+        .collect()
 }
 
 /// The sheets read so far, within the text budget.
@@ -123,7 +151,7 @@ impl Sheets {
         }
     }
 
-    fn add_range(&mut self, name: String, range: &Range<Data>) {
+    fn add_range(&mut self, name: String, range: &Range<Data>, hidden: Hidden) {
         self.count += 1;
         if self.builder.is_full() {
             return;
@@ -141,10 +169,15 @@ impl Sheets {
                 Value::from(data),
             );
         }
-        self.push(name, grid);
+        self.push(name, grid, hidden);
     }
 
-    fn add_xlsx(&mut self, book: &mut Xlsx<Bytes<'_>>, name: &str) -> Result<(), XlsxError> {
+    fn add_xlsx(
+        &mut self,
+        book: &mut Xlsx<Bytes<'_>>,
+        name: &str,
+        hidden: Hidden,
+    ) -> Result<(), XlsxError> {
         if self.builder.is_full() {
             self.count += 1;
             return Ok(());
@@ -159,16 +192,15 @@ impl Sheets {
             grid.add(row, col, Value::from(cell.get_value()));
         }
         self.count += 1;
-        self.push(name.to_owned(), grid);
+        self.push(name.to_owned(), grid, hidden);
         Ok(())
     }
 
-    fn push(&mut self, name: String, grid: Grid) {
+    fn push(&mut self, name: String, grid: Grid, hidden: Hidden) {
         let text = grid.into_text(self.room);
         self.room = self.room.saturating_sub(text.len());
         self.pushed += 1;
-        self.builder
-            .push(PartKind::Sheet, self.pushed, Some(name), text);
+        self.builder.push_sheet(self.pushed, name, text, hidden);
     }
 
     /// A sheet calamine could not read: an encrypted workbook fails as a
@@ -231,6 +263,7 @@ fn ods_error(kind: FileKind, e: OdsError) -> ExtractError {
 mod tests {
     use super::*;
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+    use trove_model::PartKind;
 
     fn workbook() -> Vec<u8> {
         let mut book = Workbook::new();
@@ -281,6 +314,40 @@ mod tests {
         assert_eq!(meta.page_count, Some(2));
         assert_eq!(meta.title.as_deref(), Some("学员名单"));
         assert_eq!(meta.author.as_deref(), Some("管理员"));
+    }
+
+    #[test]
+    fn hidden_sheets_and_rows_are_marked() {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.set_name("名单").unwrap();
+        for row in 0..6 {
+            sheet.write_string(row, 0, format!("r{row}")).unwrap();
+        }
+        sheet.set_row_hidden(2).unwrap();
+        sheet.set_row_hidden(3).unwrap();
+        sheet.set_row_hidden(5).unwrap();
+        let secret = book.add_worksheet();
+        secret.set_name("隐藏").unwrap();
+        secret.write_string(0, 0, "x").unwrap();
+        secret.set_hidden(true);
+        let bytes = book.save_to_buffer().unwrap();
+
+        let extracted = extract(FileKind::Xlsx, &bytes, &Limits::default()).unwrap();
+        let hidden: Vec<&Hidden> = extracted.parts.iter().map(|p| &p.hidden).collect();
+        assert_eq!(
+            hidden,
+            vec![
+                &Hidden {
+                    sheet: false,
+                    rows: vec![[3, 4], [6, 6]],
+                },
+                &Hidden {
+                    sheet: true,
+                    rows: Vec::new(),
+                },
+            ]
+        );
     }
 
     #[test]

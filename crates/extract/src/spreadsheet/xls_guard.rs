@@ -6,14 +6,18 @@
 //! not a panic that can be caught). BIFF5/8 sheets have at most 65,536 rows
 //! and 256 columns; records beyond that are refused here. The scan also
 //! finds FILEPASS, which calamine reads as a password only for RC4, not
-//! for XOR obfuscation.
+//! for XOR obfuscation. While it walks the records it also notes the rows the sheets
+//! hide, which calamine does not report.
 
+use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 use trove_model::FileKind;
 
 use crate::ExtractError;
 use crate::binary::{u16_at, u32_at};
+
+use super::hidden::BiffHiddenRows;
 
 const MAX_ROWS: u32 = 65_536;
 const MAX_COLUMNS: u32 = 256;
@@ -27,18 +31,20 @@ const MUL_RK: u16 = 0x00BD;
 /// The largest workbook stream scanned, as calamine reads no more either.
 const MAX_STREAM_BYTES: u64 = 256 << 20;
 
-/// Refuses encrypted workbooks and records beyond the BIFF limits.
-/// Files whose container cannot be read are left for calamine to report.
-pub(super) fn check(bytes: &[u8]) -> Result<(), ExtractError> {
+/// Refuses encrypted workbooks and records beyond the BIFF limits, and returns the hidden
+/// 1-based rows of each sheet by its position among the sheets. Files whose container
+/// cannot be read are left for calamine to report.
+pub(super) fn check(bytes: &[u8]) -> Result<HashMap<usize, Vec<u32>>, ExtractError> {
     let kind = FileKind::Xls;
+    let mut hidden = BiffHiddenRows::default();
     let Ok(mut file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
-        return Ok(());
+        return Ok(HashMap::new());
     };
     let Some(path) = ["/Workbook", "/Book"]
         .into_iter()
         .find(|p| file.is_stream(p))
     else {
-        return Ok(());
+        return Ok(HashMap::new());
     };
     let mut stream = Vec::new();
     if let Ok(s) = file.open_stream(path) {
@@ -52,6 +58,7 @@ pub(super) fn check(bytes: &[u8]) -> Result<(), ExtractError> {
         let body = stream
             .get(at + 4..at + 4 + usize::from(len))
             .unwrap_or_default();
+        hidden.see(at, typ, body);
         at += 4 + usize::from(len);
         match typ {
             FILEPASS => {
@@ -95,5 +102,5 @@ pub(super) fn check(bytes: &[u8]) -> Result<(), ExtractError> {
             _ => {}
         }
     }
-    Ok(())
+    Ok(hidden.finish())
 }

@@ -7,7 +7,9 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use trove_model::{BlobId, Failure, Part};
 
 use super::SqliteCatalog;
-use super::decode::{parse_blob_id, parse_kind, parse_part_kind, parse_reason, parse_stage};
+use super::decode::{
+    parse_blob_id, parse_hidden, parse_kind, parse_part_kind, parse_reason, parse_stage,
+};
 use super::write;
 use crate::StoreError;
 use crate::catalog::{
@@ -326,14 +328,16 @@ impl Catalog for SqliteCatalog {
 
 /// A blob's parts, in the order its extractor produced them.
 fn parts_of(connection: &Connection, id: &BlobId) -> Result<Vec<Part>, StoreError> {
-    let mut statement = connection
-        .prepare_cached("SELECT kind, idx, label, text FROM parts WHERE blob = ?1 ORDER BY seq")?;
+    let mut statement = connection.prepare_cached(
+        "SELECT kind, idx, label, text, hidden FROM parts WHERE blob = ?1 ORDER BY seq",
+    )?;
     collect_rows(&mut statement, [id.as_str()], |row| {
         Ok(Part {
             kind: parse_part_kind(&row.get::<_, String>(0)?)?,
             index: row.get(1)?,
             label: row.get(2)?,
             text: row.get(3)?,
+            hidden: parse_hidden(row.get(4)?)?,
         })
     })
 }

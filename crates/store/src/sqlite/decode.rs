@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use trove_model::{BlobId, FailureReason, FileKind, ListKind, PartKind, Review, Stage};
+use trove_model::{BlobId, FailureReason, FileKind, Hidden, ListKind, PartKind, Review, Stage};
 
 use crate::StoreError;
 
@@ -34,4 +34,23 @@ pub(super) fn parse_reason(code: &str) -> Result<FailureReason, StoreError> {
 
 pub(super) fn parse_review(code: &str) -> Result<Review, StoreError> {
     Review::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("review {code:?}")))
+}
+
+/// What a sheet hides, from `parts.hidden` (NULL: nothing).
+pub(super) fn parse_hidden(json: Option<String>) -> Result<Hidden, StoreError> {
+    match json {
+        None => Ok(Hidden::default()),
+        Some(json) => serde_json::from_str(&json)
+            .map_err(|e| StoreError::Corrupt(format!("hidden rows {json:?}: {e}"))),
+    }
+}
+
+/// `parts.hidden` for a part: NULL when nothing is hidden, which is almost always.
+pub(super) fn hidden_json(hidden: &Hidden) -> Result<Option<String>, StoreError> {
+    if hidden.is_nothing() {
+        return Ok(None);
+    }
+    serde_json::to_string(hidden)
+        .map(Some)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
 }

@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/004_review.sql"),
     include_str!("../../migrations/sqlite/005_person_sheets.sql"),
     include_str!("../../migrations/sqlite/006_ocr.sql"),
+    include_str!("../../migrations/sqlite/007_sheet_layout.sql"),
 ];
 
 /// The catalog in a SQLite file.
@@ -120,5 +121,39 @@ mod tests {
             second,
             "a commit elsewhere"
         );
+    }
+
+    #[test]
+    fn records_made_before_tables_side_by_side_survive_the_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("trove.sqlite");
+        let before = crate::connection::open_sqlite(&path, PRAGMAS, &MIGRATIONS[..6]).unwrap();
+        before
+            .execute_batch(
+                "INSERT INTO blobs (id, sha256, size, kind, status, first_seen)
+                     VALUES ('b', 's', 1, 'xlsx', 'extracted', 'now');
+                 INSERT INTO records (blob, part, row, list, person, id_valid, detention,
+                     flags, search, data)
+                     VALUES ('b', 0, 3, 'register', 'p', 0, 0, '', '', '{}');",
+            )
+            .unwrap();
+        drop(before);
+
+        let after = crate::connection::open_sqlite(&path, PRAGMAS, MIGRATIONS).unwrap();
+        let kept: (u32, u32) = after
+            .query_row("SELECT row, col FROM records WHERE blob = 'b'", [], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(kept, (3, 0));
+        // The same row of the sheet, in a table further right, is another record.
+        after
+            .execute(
+                "INSERT INTO records (blob, part, row, col, list, person, id_valid, detention,
+                     flags, search, data)
+                     VALUES ('b', 0, 3, 5, 'register', 'q', 0, 0, '', '', '{}')",
+                [],
+            )
+            .unwrap();
     }
 }

@@ -79,8 +79,8 @@ impl OcrCatalog for SqliteCatalog {
                         params![blob, next + offset as i64, PartKind::Ocr.code(), page.page, label, page.text],
                     )?;
                     tx.execute(
-                        "INSERT INTO ocr_pages (blob, page, confidence) VALUES (?1, ?2, ?3)",
-                        params![blob, page.page, page.confidence.map(f64::from)],
+                        "INSERT INTO ocr_pages (blob, page, confidence, layout) VALUES (?1, ?2, ?3, ?4)",
+                        params![blob, page.page, page.confidence.map(f64::from), page.layout],
                     )?;
                 }
                 tx.execute(
@@ -90,6 +90,8 @@ impl OcrCatalog for SqliteCatalog {
                 )?;
                 if !result.pages.is_empty() {
                     tx.execute("UPDATE blobs SET indexed = 0 WHERE id = ?1", [blob])?;
+                    // Records may be read from the pages' tables: the blob is read again.
+                    tx.execute("DELETE FROM record_sources WHERE blob = ?1", [blob])?;
                 }
             }
             tx.commit()?;

@@ -7,7 +7,7 @@ use rusqlite::{CachedStatement, Connection, OptionalExtension, params, params_fr
 use trove_model::{BlobId, FileKind, Metadata, Record};
 
 use super::SqliteCatalog;
-use super::decode::{parse_blob_id, parse_kind, parse_list_kind};
+use super::decode::{parse_blob_id, parse_hidden, parse_kind, parse_list_kind};
 use super::record_search::{escape_like, filter_sql, search_text};
 use crate::StoreError;
 use crate::connection::collect_rows;
@@ -19,7 +19,8 @@ use crate::records::{
 /// Blobs that can hold records (a sheet part) or photo links (image facts).
 const SOURCES_WHERE: &str = "b.status = 'extracted'
       AND (b.kind IN ('jpeg', 'png', 'tiff', 'webp', 'gif')
-           OR EXISTS (SELECT 1 FROM parts p WHERE p.blob = b.id AND p.kind = 'sheet'))
+           OR EXISTS (SELECT 1 FROM parts p WHERE p.blob = b.id AND p.kind = 'sheet')
+           OR EXISTS (SELECT 1 FROM ocr_pages o WHERE o.blob = b.id))
       AND NOT EXISTS (SELECT 1 FROM record_sources s WHERE s.blob = b.id AND s.version = ?1)";
 
 impl RecordCatalog for SqliteCatalog {
@@ -73,13 +74,37 @@ impl RecordCatalog for SqliteCatalog {
     fn sheet_parts(&self, blob: &BlobId) -> Result<Vec<SheetPart>, StoreError> {
         self.with_connection(|connection| {
             let mut statement = connection.prepare_cached(
-                "SELECT seq, label, text FROM parts WHERE blob = ?1 AND kind = 'sheet' ORDER BY seq",
+                "SELECT seq, label, text, hidden FROM parts
+                 WHERE blob = ?1 AND kind = 'sheet' ORDER BY seq",
             )?;
             collect_rows(&mut statement, [blob.as_str()], |row| {
                 Ok(SheetPart {
                     part: row.get(0)?,
                     label: row.get(1)?,
                     text: row.get(2)?,
+                    hidden: parse_hidden(row.get(3)?)?,
+                    ocr_confidence: None,
+                })
+            })
+        })
+    }
+
+    fn ocr_tables(&self, blob: &BlobId) -> Result<Vec<SheetPart>, StoreError> {
+        self.with_connection(|connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT p.seq, p.idx, o.layout, o.confidence FROM parts p
+                 JOIN ocr_pages o ON o.blob = p.blob AND o.page = p.idx
+                 WHERE p.blob = ?1 AND p.kind = 'ocr' AND o.confidence IS NOT NULL
+                 ORDER BY p.seq",
+            )?;
+            collect_rows(&mut statement, [blob.as_str()], |row| {
+                let page: u32 = row.get(1)?;
+                Ok(SheetPart {
+                    part: row.get(0)?,
+                    label: Some(format!("page {page} (OCR)")),
+                    text: row.get(2)?,
+                    hidden: trove_model::Hidden::default(),
+                    ocr_confidence: row.get::<_, Option<f64>>(3)?.map(|c| c as f32),
                 })
             })
         })
@@ -129,9 +154,9 @@ impl RecordCatalog for SqliteCatalog {
                 let mut insert_record = tx.prepare_cached(
                     "INSERT OR REPLACE INTO records (blob, part, row, sheet, list, person,
                          id_number, id_valid, name, sex, ethnicity, birth_date, township, village,
-                         status, detention, flags, candidate_key, search, data)
+                         status, detention, flags, candidate_key, search, data, col)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                         ?16, ?17, ?18, ?19, ?20)",
+                         ?16, ?17, ?18, ?19, ?20, ?21)",
                 )?;
                 let mut insert_link = tx.prepare_cached(
                     "INSERT OR IGNORE INTO photo_links (blob, id_number, via) VALUES (?1, ?2, ?3)",
@@ -247,7 +272,7 @@ impl RecordCatalog for SqliteCatalog {
             let limit = limit.map_or(-1, |l| l as i64);
             let sql = format!(
                 "SELECT person, candidate_key, data FROM records WHERE {clause}
-                 ORDER BY blob, part, row LIMIT {limit} OFFSET {offset}"
+                 ORDER BY blob, part, row, col LIMIT {limit} OFFSET {offset}"
             );
             let mut statement = connection.prepare(&sql)?;
             let mut rows = statement.query(params_from_iter(values))?;
@@ -265,8 +290,9 @@ impl RecordCatalog for SqliteCatalog {
 
     fn for_each_person(&self, visit: &mut PersonVisitor<'_>) -> Result<(), StoreError> {
         self.with_connection(|connection| {
-            let mut statement = connection
-                .prepare("SELECT person, data FROM records ORDER BY person, blob, part, row")?;
+            let mut statement = connection.prepare(
+                "SELECT person, data FROM records ORDER BY person, blob, part, row, col",
+            )?;
             let mut rows = statement.query([])?;
             // Rows come sorted by person: gather one person's records, hand them over
             // when the next person starts.
@@ -447,6 +473,7 @@ fn insert_record_row(
         stored.candidate_key,
         search_text(r),
         data,
+        r.source.column,
     ])?;
     Ok(())
 }

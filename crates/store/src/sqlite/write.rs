@@ -5,6 +5,7 @@
 use rusqlite::{Transaction, params};
 use trove_model::BlobId;
 
+use super::decode::hidden_json;
 use crate::StoreError;
 use crate::catalog::{ExtractionOutcome, FailureRow, NewBlob, Occurrence, SourceFile};
 
@@ -50,7 +51,8 @@ pub(super) fn store_extraction(
             truncated,
         } => {
             let mut insert_part = tx.prepare_cached(
-                "INSERT INTO parts (blob, seq, kind, idx, label, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO parts (blob, seq, kind, idx, label, text, hidden)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for (seq, part) in parts.iter().enumerate() {
                 insert_part.execute(params![
@@ -60,6 +62,7 @@ pub(super) fn store_extraction(
                     part.index,
                     part.label,
                     part.text,
+                    hidden_json(&part.hidden)?,
                 ])?;
             }
             let json = serde_json::to_string(metadata)

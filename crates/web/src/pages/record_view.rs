@@ -12,12 +12,18 @@ const CONTEXT_ROWS: u32 = 2;
 /// Cells shown per context row: sheets can be very wide.
 const MAX_CONTEXT_CELLS: usize = 40;
 
-/// Where a record sits: the address of its page.
+/// Where a record sits: the address of its page. A table beside another on its sheet
+/// adds its first column, as one row of the sheet is a row of each.
 pub fn record_link(case: &str, record: &Record) -> String {
-    format!(
+    let source = &record.source;
+    let link = format!(
         "/cases/{case}/records/{}/{}/{}",
-        record.source.blob, record.source.part, record.source.row
-    )
+        source.blob, source.part, source.row
+    );
+    match source.column {
+        0 => link,
+        column => format!("{link}?column={column}"),
+    }
 }
 
 pub fn person_link(case: &str, person: &str) -> String {
@@ -186,12 +192,13 @@ pub fn records_of(catalog: &dyn RecordCatalog, person: &str) -> Result<Vec<Recor
     Ok(records)
 }
 
-/// The record at (blob, part, row), with its person.
+/// The record at (blob, part, row) in the table starting at `column`, with its person.
 pub fn find_record(
     catalog: &dyn RecordCatalog,
     blob: &BlobId,
     part: u32,
     row: u32,
+    column: u32,
 ) -> Result<Option<StoredRecord>, StoreError> {
     let filter = RecordFilter {
         blob: Some(blob.clone()),
@@ -199,7 +206,8 @@ pub fn find_record(
     };
     let mut found = None;
     catalog.for_each_record(&filter, 0, None, &mut |stored| {
-        if stored.record.source.part == part && stored.record.source.row == row {
+        let source = &stored.record.source;
+        if source.part == part && source.row == row && source.column == column {
             found = Some(stored);
         }
         Ok(())

@@ -39,6 +39,13 @@ pub(crate) fn routes() -> Router<AppState> {
         )
 }
 
+/// `?column=N`: the first column of a record's table, where tables stand side by side.
+#[derive(Debug, Default, Deserialize)]
+pub struct TableQuery {
+    #[serde(default)]
+    column: u32,
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct RecordsQuery {
     #[serde(default)]
@@ -191,8 +198,9 @@ pub async fn show(
     user: CurrentUser,
     case: OpenCase,
     Path((_, blob, part, row)): Path<(String, String, u32, u32)>,
+    Query(table): Query<TableQuery>,
 ) -> Result<Html<String>, WebError> {
-    let record = load_detail(&case, &blob, part, row).await?;
+    let record = load_detail(&case, &blob, part, row, table.column).await?;
     render(&RecordPage {
         chrome: Chrome::for_user(&user, &format!("Record · {}", case.name)),
         case: case.name,
@@ -204,8 +212,11 @@ pub async fn show(
 pub async fn api_show(
     case: OpenCase,
     Path((_, blob, part, row)): Path<(String, String, u32, u32)>,
+    Query(table): Query<TableQuery>,
 ) -> Result<Json<RecordDetail>, ApiError> {
-    Ok(Json(load_detail(&case, &blob, part, row).await?))
+    Ok(Json(
+        load_detail(&case, &blob, part, row, table.column).await?,
+    ))
 }
 
 fn empty_page(query: &RecordsQuery) -> RecordsPage {
@@ -257,12 +268,13 @@ async fn load_detail(
     blob: &str,
     part: u32,
     row: u32,
+    column: u32,
 ) -> Result<RecordDetail, WebError> {
     let blob: BlobId = blob.parse().map_err(|_| WebError::NotFound)?;
     case.run(move |data| {
         let case = &data.name;
         let catalog: &dyn RecordCatalog = &data.store.catalog;
-        let stored = find_record(catalog, &blob, part, row)?.ok_or(WebError::NotFound)?;
+        let stored = find_record(catalog, &blob, part, row, column)?.ok_or(WebError::NotFound)?;
         let record = stored.record;
         let sheet = sheet_excerpt(catalog, &record)?;
         let paths = catalog.blob_paths(&blob)?;

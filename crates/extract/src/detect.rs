@@ -34,6 +34,13 @@ pub fn detect(bytes: &[u8], name: &str) -> FileKind {
     if let Some(kind) = by_magic(bytes) {
         return kind;
     }
+    // dBase tables have no signature, but a header whose fields must add up.
+    if crate::dbf::looks_like_dbf(bytes) {
+        return FileKind::Dbf;
+    }
+    if let Some(utf8) = crate::text::utf32_to_utf8(bytes) {
+        return textual::detect(&utf8, name).unwrap_or(FileKind::Binary);
+    }
     textual::detect(bytes, name).unwrap_or(FileKind::Binary)
 }
 

@@ -15,6 +15,7 @@ use trove_model::{FileKind, Metadata, Part};
 mod assemble;
 mod binary;
 mod budget;
+mod dbf;
 mod detect;
 mod email;
 mod embedded;
@@ -136,9 +137,15 @@ pub fn extract(
     limits: &Limits,
 ) -> Result<Option<Extracted>, ExtractError> {
     use FileKind::*;
+    // UTF-32 text is read as the UTF-8 it is turned into (see `text::utf32`).
+    let transcoded = matches!(kind, Csv | Html | Text | Eml)
+        .then(|| text::utf32_to_utf8(bytes))
+        .flatten();
+    let bytes = transcoded.as_deref().unwrap_or(bytes);
     let extracted = match kind {
         Xlsx | Xlsb | Xls | Ods => spreadsheet::extract(kind, bytes, limits),
         Csv => text::extract_csv(bytes, limits),
+        Dbf => dbf::extract(bytes, limits),
         Docx => ooxml::extract_docx(bytes, limits),
         Pptx => ooxml::extract_pptx(bytes, limits),
         Odt => odf::extract_odt(bytes, limits),

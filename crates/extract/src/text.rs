@@ -1,8 +1,10 @@
 //! Plain text and delimited tables (CSV, TSV) in any encoding.
 
 mod decode;
+mod utf32;
 
 pub(crate) use decode::{decode_as, decode_text, is_garbage_control, sniff_encoding};
+pub(crate) use utf32::utf32_to_utf8;
 
 use trove_model::{Metadata, PartKind};
 

@@ -382,3 +382,43 @@ fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// dBase tables, detected by their header and read as sheets: a shapefile's attribute
+/// table in Windows-1252 (8 records under a header: the 9 rows Aleph expects, naming
+/// Azad Kashmir) and Tika's table
+/// in GB 18030 that names no code page.
+#[test]
+fn dbase_tables_are_sheets_in_their_code_page() {
+    let Some(root) = corpus() else { return };
+    let table = extracted(&root, "aleph-ingest-file/PAK_adm1.dbf", FileKind::Dbf);
+    let sheet = &table.parts[0];
+    assert_eq!(sheet.kind, PartKind::Sheet);
+    assert_eq!(
+        sheet.text.lines().count(),
+        1 + 8,
+        "a header line and 8 records"
+    );
+    assert!(sheet.text.contains("Azad Kashmir") && sheet.text.contains("Béloutchistan"));
+    let gb = extracted(&root, "apache-tika/testDBF_gb18030.dbf", FileKind::Dbf);
+    assert!(
+        gb.parts[0].text.contains("虽然该指令经过重新发布"),
+        "{}",
+        gb.parts[0].text
+    );
+}
+
+/// HTML in UTF-32, both byte orders (jsoup's byte-order-mark tests, a Korean page): read
+/// as HTML.
+#[test]
+fn utf32_pages_are_read() {
+    let Some(root) = corpus() else { return };
+    for order in ["le", "be"] {
+        let file = format!("jhy-jsoup/bomtests/bom_utf32{order}.html");
+        let page = extracted(&root, &file, FileKind::Html);
+        let text = all_text(&page);
+        assert!(
+            text.contains("UTF-32") && text.contains("현대 한국어의 한글 음절"),
+            "{file}: {text}"
+        );
+    }
+}

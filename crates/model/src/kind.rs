@@ -33,6 +33,7 @@ file_kinds! {
     Xls => "xls", "application/vnd.ms-excel", "Legacy Excel workbook (BIFF in a compound file).";
     Ods => "ods", "application/vnd.oasis.opendocument.spreadsheet", "OpenDocument spreadsheet.";
     Csv => "csv", "text/csv", "Comma- or tab-separated values.";
+    Dbf => "dbf", "application/x-dbf", "dBase table (fixed-width records; older registration systems export them).";
     Docx => "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word document (Office Open XML).";
     Odt => "odt", "application/vnd.oasis.opendocument.text", "OpenDocument text.";
     Doc => "doc", "application/msword", "Legacy Word document (compound file).";
@@ -94,6 +95,7 @@ impl FileKind {
             "xls" => FileKind::Xls,
             "ods" => FileKind::Ods,
             "csv" | "tsv" => FileKind::Csv,
+            "dbf" => FileKind::Dbf,
             "docx" | "docm" => FileKind::Docx,
             "odt" => FileKind::Odt,
             "doc" => FileKind::Doc,

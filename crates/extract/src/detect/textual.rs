@@ -9,7 +9,7 @@ use crate::text::{decode_as, is_garbage_control, sniff_encoding};
 const PREFIX: usize = 16 << 10;
 
 /// Headers that mark the start of an RFC 822 message.
-const MAIL_HEADERS: [&str; 7] = [
+const MAIL_HEADERS: [&str; 8] = [
     "from",
     "to",
     "subject",
@@ -17,6 +17,7 @@ const MAIL_HEADERS: [&str; 7] = [
     "received",
     "message-id",
     "mime-version",
+    "content-type",
 ];
 
 /// How many known headers must open a message before it counts as email.
@@ -28,6 +29,11 @@ pub(super) fn detect(bytes: &[u8], name: &str) -> Option<FileKind> {
     let complete = prefix.len() == bytes.len();
     let (encoding, bom_len) = sniff_encoding(prefix, complete);
     let utf16 = encoding == UTF_16LE || encoding == UTF_16BE;
+    if prefix.contains(&0) && mail_with_binary_body(prefix) {
+        // A message whose parts are sent as raw bytes (`binary` transfer encoding) has
+        // zero bytes in its body, not in its headers.
+        return Some(FileKind::Eml);
+    }
     if !utf16 && prefix.contains(&0) {
         return None;
     }
@@ -109,6 +115,19 @@ fn count_mail_headers(text: &str) -> usize {
     known
 }
 
+/// Whether `bytes` open with an ASCII header block of a mail message (zero bytes may
+/// follow it, in a body part sent as raw bytes).
+fn mail_with_binary_body(bytes: &[u8]) -> bool {
+    let end = memchr::memmem::find(bytes, b"\n\n")
+        .or_else(|| memchr::memmem::find(bytes, b"\r\n\r\n"))
+        .unwrap_or(0);
+    let headers = &bytes[..end];
+    !headers.is_empty()
+        && headers.is_ascii()
+        && !headers.contains(&0)
+        && count_mail_headers(&String::from_utf8_lossy(headers)) >= MIN_MAIL_HEADERS
+}
+
 fn is_table_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.ends_with(".csv") || lower.ends_with(".tsv")
@@ -130,6 +149,16 @@ mod tests {
             FileKind::Html
         );
         assert_eq!(detect(b"<p>a fragment</p>", "a.html"), FileKind::Text);
+    }
+
+    #[test]
+    fn email_with_raw_bytes_in_its_body_is_still_email() {
+        let eml = b"Content-Type: multipart/mixed; boundary=\"1\"\nMIME-Version: 1.0\n\n--1\nContent-Transfer-Encoding: binary\n\n\xFF\xFEa\0b\0\n--1--\n";
+        assert_eq!(detect(eml, "x"), FileKind::Eml);
+        assert_eq!(
+            detect(b"MIME-Version: 1.0\0\nSubject: x\n\nbody", "x"),
+            FileKind::Binary
+        );
     }
 
     #[test]

@@ -79,6 +79,30 @@ impl<'a> Package<'a> {
 
     /// The bytes of member `name`, or `None` when there is no such member.
     pub(crate) fn read(&mut self, name: &str) -> Result<Option<Vec<u8>>, ExtractError> {
+        let kind = self.kind;
+        let max = self.max_member;
+        let Some(mut member) = self.stream(name)? else {
+            return Ok(None);
+        };
+        // The declared size may lie (either way): reserve modestly, and let
+        // the cap on what is read, not the header, bound the memory.
+        let mut bytes = Vec::with_capacity(member.declared.min(16 << 20) as usize);
+        member.reader.read_to_end(&mut bytes).map_err(|e| {
+            ExtractError::corrupt(kind, format!("zip member {name} is damaged ({e})"))
+        })?;
+        if bytes.len() as u64 > max {
+            return Err(ExtractError::corrupt(
+                kind,
+                format!("zip member {name} expands past the {max}-byte limit"),
+            ));
+        }
+        Ok(Some(bytes))
+    }
+
+    /// Member `name` as a stream, for parts too large to hold whole (a worksheet of a
+    /// million rows), or `None` when there is no such member. The stream ends one byte
+    /// past the member limit, so that a reader can tell a member that exceeds it.
+    pub(crate) fn stream(&mut self, name: &str) -> Result<Option<Member<'_>>, ExtractError> {
         let Some(index) = self.index_of(name) else {
             return Ok(None);
         };
@@ -100,19 +124,10 @@ impl<'a> Package<'a> {
         }
         let declared = member.size();
         check_size(kind, name, declared, member.compressed_size(), max)?;
-        // The declared size may lie (either way): reserve modestly, and let
-        // the cap on what is read, not the header, bound the memory.
-        let mut bytes = Vec::with_capacity(usize::try_from(declared.min(16 << 20)).unwrap_or(0));
-        member.take(max + 1).read_to_end(&mut bytes).map_err(|e| {
-            ExtractError::corrupt(kind, format!("zip member {name} is damaged ({e})"))
-        })?;
-        if bytes.len() as u64 > max {
-            return Err(ExtractError::corrupt(
-                kind,
-                format!("zip member {name} expands past the {max}-byte limit"),
-            ));
-        }
-        Ok(Some(bytes))
+        Ok(Some(Member {
+            declared,
+            reader: Box::new(member.take(max + 1)),
+        }))
     }
 
     /// Checks every member's declared size and compression ratio, for
@@ -146,6 +161,12 @@ impl<'a> Package<'a> {
             .read(name)?
             .map(|bytes| xml_text::decode(&bytes).into_owned()))
     }
+}
+
+/// A member being read: the size its header declares, and its bytes.
+pub(crate) struct Member<'a> {
+    pub(crate) declared: u64,
+    pub(crate) reader: Box<dyn Read + 'a>,
 }
 
 /// Refuses a member that declares more than `max` bytes or expands like a

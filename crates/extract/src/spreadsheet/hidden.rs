@@ -4,6 +4,7 @@
 //! row takes a person out of a printout or a count, which is worth knowing about the row.
 
 use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -32,14 +33,19 @@ pub(super) fn xlsx_hidden_rows(package: &mut Package<'_>) -> HashMap<String, Vec
         let Some(target) = targets.get(&id) else {
             continue;
         };
-        let Ok(Some(sheet)) = package.read(target) else {
-            continue;
+        // Most sheets hide nothing: a byte search spares them the XML walk. Both passes
+        // stream the part, which can be far larger than the rows it holds.
+        let mentions_hidden = match package.stream(target) {
+            Ok(Some(member)) => mentions(member.reader, b"hidden="),
+            _ => false,
         };
-        // Most sheets hide nothing: a byte search spares them the XML walk.
-        if memchr::memmem::find(&sheet, b"hidden=").is_none() {
+        if !mentions_hidden {
             continue;
         }
-        let rows = hidden_xml_rows(&sheet);
+        let Ok(Some(member)) = package.stream(target) else {
+            continue;
+        };
+        let rows = hidden_xml_rows(BufReader::new(member.reader));
         if !rows.is_empty() {
             hidden.insert(name, rows);
         }
@@ -65,9 +71,31 @@ fn sheet_ids(workbook: &str) -> Vec<(String, String)> {
     sheets
 }
 
+/// Whether `needle` occurs in what `reader` gives, read a block at a time.
+fn mentions(mut reader: impl Read, needle: &[u8]) -> bool {
+    let finder = memchr::memmem::Finder::new(needle);
+    let mut block = vec![0u8; 64 << 10];
+    // The end of the previous block is kept, for a needle cut in two.
+    let keep = needle.len() - 1;
+    let mut filled = 0;
+    loop {
+        let read = match reader.read(&mut block[filled..]) {
+            Ok(0) | Err(_) => return false,
+            Ok(read) => read,
+        };
+        let end = filled + read;
+        if finder.find(&block[..end]).is_some() {
+            return true;
+        }
+        let tail = end.saturating_sub(keep);
+        block.copy_within(tail..end, 0);
+        filled = end - tail;
+    }
+}
+
 /// The 1-based numbers of the `<row>` elements marked hidden in a worksheet part. A row
 /// without `r` follows the one before it, as the format says.
-fn hidden_xml_rows(sheet: &[u8]) -> Vec<u32> {
+fn hidden_xml_rows(sheet: impl BufRead) -> Vec<u32> {
     let mut reader = Reader::from_reader(sheet);
     let mut buffer = Vec::new();
     let mut rows = Vec::new();
@@ -153,7 +181,15 @@ mod tests {
             <row hidden="true"/>
             <row r="9" hidden="0"/>
         </sheetData></worksheet>"#;
-        assert_eq!(hidden_xml_rows(sheet), vec![3, 4]);
+        assert_eq!(hidden_xml_rows(&sheet[..]), vec![3, 4]);
+    }
+
+    #[test]
+    fn a_word_cut_between_two_blocks_is_found() {
+        let mut text = vec![b'x'; (64 << 10) - 3];
+        text.extend(b"hidden=\"1\"");
+        assert!(mentions(&text[..], b"hidden="));
+        assert!(!mentions(&vec![b'x'; 200_000][..], b"hidden="));
     }
 
     fn record(typ: u16, body: &[u8]) -> Vec<u8> {

@@ -12,7 +12,8 @@ export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
 
 # Debian packages the build and the tests need, installed when missing: a C++ compiler
 # (the RAR reader is UnRAR's C++ source); Tesseract with Chinese, Uyghur and English data,
-# poppler's pdftoppm, and pango-view with CJK and Arabic-script fonts to draw test pages.
+# poppler's pdftoppm, and pango-view with CJK and Arabic-script fonts to draw test pages;
+# hashdeep, which audits a folder against trove's custody manifest.
 need_packages=()
 command -v c++ >/dev/null 2>&1 || need_packages+=(g++)
 tesseract_languages="$(tesseract --list-langs 2>/dev/null || true)"
@@ -22,6 +23,7 @@ case "$tesseract_languages" in
 esac
 command -v pdftoppm >/dev/null 2>&1 || need_packages+=(poppler-utils)
 command -v pango-view >/dev/null 2>&1 || need_packages+=(pango1.0-tools fonts-wqy-microhei fonts-dejavu-core)
+command -v hashdeep >/dev/null 2>&1 || need_packages+=(hashdeep)
 if [ "${#need_packages[@]}" -gt 0 ]; then
     sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
     echo "installing Debian packages the tests need: ${need_packages[*]}…" >&2

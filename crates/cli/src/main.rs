@@ -43,6 +43,8 @@ enum Command {
     Status(commands::status::StatusArgs),
     /// Re-hash every original and name any that changed or went missing.
     Verify(commands::verify::VerifyArgs),
+    /// Custody manifests of every original (hashdeep, CSV, DFXML), for other tools.
+    Custody(commands::custody::CustodyArgs),
     /// Rebuild the search index from the catalog.
     Reindex(commands::reindex::ReindexArgs),
     /// List person records read from the leak's spreadsheets.
@@ -86,6 +88,7 @@ fn main() -> ExitCode {
         Command::Show(args) => commands::show::run(&cli.store, &args),
         Command::Status(args) => commands::status::run(&cli.store, &args),
         Command::Verify(args) => commands::verify::run(&cli.store, &args),
+        Command::Custody(args) => commands::custody::run(&cli.store, &args),
         Command::Reindex(args) => commands::reindex::run(&cli.store, &args),
         Command::Records(args) => commands::records::run(&cli.store, &args),
         Command::Person(args) => commands::person::run(&cli.store, &args),

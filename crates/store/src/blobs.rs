@@ -155,6 +155,39 @@ impl BlobStore {
         fs::read(&path).map_err(|e| StoreError::io("read", path, e))
     }
 
+    /// Every file kept under the blob folder (the staging folder aside), with the id its
+    /// place names: `None` for a file no blob would be kept as (a stray, or one renamed).
+    /// Nothing but trove writes here, so anything unnamed is tampering to report.
+    pub fn stored_files(&self) -> Result<Vec<(PathBuf, Option<BlobId>)>, StoreError> {
+        let mut found = Vec::new();
+        let list = |dir: &Path| -> Result<Vec<fs::DirEntry>, StoreError> {
+            fs::read_dir(dir)
+                .and_then(|entries| entries.collect::<io::Result<Vec<_>>>())
+                .map_err(|e| StoreError::io("list", dir, e))
+        };
+        for entry in list(&self.dir)? {
+            let path = entry.path();
+            if path == self.staging_dir() {
+                continue;
+            }
+            if !path.is_dir() {
+                found.push((path, None));
+                continue;
+            }
+            let folder = entry.file_name().to_string_lossy().into_owned();
+            for file in list(&path)? {
+                let name = file.file_name().to_string_lossy().into_owned();
+                let id = name
+                    .parse::<BlobId>()
+                    .ok()
+                    .filter(|id| id.as_str() == name && name.starts_with(&folder));
+                found.push((file.path(), id));
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
     /// Re-hashes a stored original; `None` when it is missing.
     pub fn rehash(&self, id: &BlobId) -> Result<Option<ContentHashes>, StoreError> {
         let path = self.path_of(id);

@@ -229,7 +229,7 @@ pub struct StatusSummary {
 }
 
 /// A blob's identity as recorded, for `trove verify`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedBlob {
     /// BLAKE3 as recorded.
     pub id: BlobId,
@@ -292,4 +292,22 @@ pub trait Catalog: Send + Sync {
         &self,
         visit: &mut dyn FnMut(RecordedBlob) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
+
+    /// Calls `visit` for every place a blob was seen, with the blob's identity, in
+    /// (root, path) order: what a custody manifest lists.
+    fn for_each_occurrence(
+        &self,
+        visit: &mut dyn FnMut(SeenAt) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+}
+
+/// A place a blob was seen, with what identifies the blob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenAt {
+    /// Where it was seen.
+    pub occurrence: Occurrence,
+    /// The blob's recorded identity.
+    pub blob: RecordedBlob,
+    /// When it was first seen there (RFC 3339, UTC).
+    pub first_seen: String,
 }

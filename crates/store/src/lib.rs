@@ -23,7 +23,7 @@ mod sqlite;
 pub use blobs::{BlobStore, ContentHashes, StoredBlob, hash_bytes};
 pub use catalog::{
     BlobState, Catalog, DocumentView, ExtractionOutcome, FailureRow, FailureTally, NewBlob,
-    Occurrence, RecordedBlob, SourceFile, SourceState, StatusSummary, WriteBatch,
+    Occurrence, RecordedBlob, SeenAt, SourceFile, SourceState, StatusSummary, WriteBatch,
 };
 pub use error::StoreError;
 pub use layout::Store;

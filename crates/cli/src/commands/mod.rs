@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod case;
+pub mod custody;
 pub mod demo;
 mod demo_serve;
 pub mod id;

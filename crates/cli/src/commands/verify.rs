@@ -1,5 +1,7 @@
-//! `trove verify`: every original re-hashed against the catalog.
+//! `trove verify`: every original re-hashed against the catalog, nothing in the blob
+//! folder that the catalog does not know, and the store digest to compare with partners.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -26,17 +28,29 @@ pub fn run(store: &Path, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let (store, _index) = open_store(store)?;
     let mut checked = 0u64;
     let mut problems = Vec::new();
+    let mut known = HashSet::new();
     store.catalog.for_each_blob(&mut |recorded| {
         checked += 1;
         match store.blobs.rehash(&recorded.id)? {
-            None => problems.push((recorded.id, "missing", String::new())),
+            None => problems.push((recorded.id.clone(), "missing", String::new())),
             Some(hashes) if hashes.blake3 != recorded.id || hashes.sha256 != recorded.sha256 => {
-                problems.push((recorded.id, "changed", hashes.blake3.to_string()))
+                problems.push((recorded.id.clone(), "changed", hashes.blake3.to_string()))
             }
             Some(_) => {}
         }
+        known.insert(recorded.id);
         Ok(())
     })?;
+    // Nothing but trove writes the blob folder: a file the catalog does not know was put
+    // there (or renamed) by someone else.
+    let strays: Vec<PathBuf> = store
+        .blobs
+        .stored_files()?
+        .into_iter()
+        .filter(|(_, id)| id.as_ref().is_none_or(|id| !known.contains(id)))
+        .map(|(path, _)| path)
+        .collect();
+    let digest = super::custody::digest_of(&store)?;
     let blobs = &store.blobs;
     if args.json {
         for (id, problem, now) in &problems {
@@ -44,10 +58,23 @@ pub fn run(store: &Path, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
                 &json!({"id": id.as_str(), "problem": problem, "path": blobs.path_of(id), "now_hashes_to": now}),
             )?;
         }
-        json_line(&json!({"checked": checked, "problems": problems.len()}))?;
+        for path in &strays {
+            json_line(&json!({"problem": "stray", "path": path}))?;
+        }
+        json_line(&json!({
+            "checked": checked,
+            "problems": problems.len() + strays.len(),
+            "store_digest": digest,
+        }))?;
     } else {
         for (id, problem, _) in &problems {
             println!("{problem}: {} ({})", id, blobs.path_of(id).display());
+        }
+        for path in &strays {
+            println!(
+                "stray: {} is in the blob folder but no original of the catalog",
+                path.display()
+            );
         }
         if problems.is_empty() {
             println!("all {checked} originals match their recorded BLAKE3 and SHA-256 hashes");
@@ -58,16 +85,26 @@ pub fn run(store: &Path, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
                 problems.len()
             );
         }
+        if !strays.is_empty() {
+            println!(
+                "{} stray files in the blob folder: someone put them there; keep them aside \
+                 for examination and remove them from the store",
+                strays.len()
+            );
+        }
+        println!("store digest {digest} (a partner who ingests the same originals gets the same)");
     }
     let chain_intact = match &args.server {
         Some(server) => verify_audit_trail(server, args.json)?,
         None => true,
     };
-    Ok(if problems.is_empty() && chain_intact {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
-    })
+    Ok(
+        if problems.is_empty() && strays.is_empty() && chain_intact {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(2)
+        },
+    )
 }
 
 /// Checks the audit trail's hash chain, if `server` holds an access

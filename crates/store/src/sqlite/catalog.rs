@@ -13,7 +13,7 @@ use super::decode::{
 use super::write;
 use crate::StoreError;
 use crate::catalog::{
-    BlobState, Catalog, DocumentView, FailureRow, FailureTally, Occurrence, RecordedBlob,
+    BlobState, Catalog, DocumentView, FailureRow, FailureTally, Occurrence, RecordedBlob, SeenAt,
     SourceState, StatusSummary, WriteBatch,
 };
 use crate::connection::collect_rows;
@@ -319,6 +319,42 @@ impl Catalog for SqliteCatalog {
                     id: parse_blob_id(&row.get::<_, String>(0)?)?,
                     sha256: row.get(1)?,
                     size: row.get::<_, i64>(2)? as u64,
+                })?;
+            }
+            Ok(())
+        })
+    }
+
+    fn for_each_occurrence(
+        &self,
+        visit: &mut dyn FnMut(SeenAt) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.with_connection(|connection| {
+            let mut statement = connection.prepare(
+                "SELECT o.blob, o.root, o.path, o.parent, o.name_kind, o.first_seen,
+                        b.sha256, b.size
+                 FROM occurrences o JOIN blobs b ON b.id = o.blob
+                 ORDER BY o.root, o.path",
+            )?;
+            let mut rows = statement.query([])?;
+            while let Some(row) = rows.next()? {
+                let blob = parse_blob_id(&row.get::<_, String>(0)?)?;
+                let parent: Option<String> = row.get(3)?;
+                let name_kind: Option<String> = row.get(4)?;
+                visit(SeenAt {
+                    occurrence: Occurrence {
+                        blob: blob.clone(),
+                        root: row.get(1)?,
+                        path: row.get(2)?,
+                        parent: parent.as_deref().map(parse_blob_id).transpose()?,
+                        name_kind: name_kind.as_deref().map(parse_kind).transpose()?,
+                    },
+                    first_seen: row.get(5)?,
+                    blob: RecordedBlob {
+                        id: blob,
+                        sha256: row.get(6)?,
+                        size: row.get::<_, i64>(7)? as u64,
+                    },
                 })?;
             }
             Ok(())

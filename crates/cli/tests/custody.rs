@@ -1,0 +1,197 @@
+//! Custody end to end: a hashdeep audit of the ingested folder against trove's manifest
+//! passes, and fails once an original changes; the CSV and DFXML manifests list archive
+//! members too; `trove verify` names every tampering with the blob folder and prints a
+//! store digest that two stores of the same originals share.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn trove(store: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trove"))
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .output()
+        .expect("trove runs")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// A small demo leak of its own (the tests change its files) and a store of it.
+fn ingested(dir: &Path) -> (PathBuf, PathBuf) {
+    let synth = Command::new(env!("CARGO_BIN_EXE_trove"))
+        .args(["synth", "--people", "40", "--seed", "5", "--out"])
+        .arg(dir.join("demo"))
+        .output()
+        .unwrap();
+    assert!(synth.status.success(), "{}", text(&synth));
+    let leak = dir.join("demo").join("leak");
+    let store = dir.join("store");
+    let ingest = trove(
+        &store,
+        &["ingest", leak.to_str().unwrap(), "--ocr", "never"],
+    );
+    assert!(
+        ingest.status.code().is_some_and(|c| c <= 2),
+        "{}",
+        text(&ingest)
+    );
+    (leak, store)
+}
+
+fn store_digest(output: &Output) -> String {
+    let out = text(output);
+    let line = out
+        .lines()
+        .find_map(|l| l.strip_prefix("store digest "))
+        .unwrap_or_else(|| panic!("a digest line in {out}"));
+    line.split_whitespace().next().unwrap().to_owned()
+}
+
+#[test]
+fn hashdeep_audits_the_folder_against_the_manifest() {
+    if Command::new("hashdeep").arg("-V").output().is_err() {
+        eprintln!("skipping: hashdeep is not installed (scripts/test.sh installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (leak, store) = ingested(dir.path());
+    let manifest = dir.path().join("manifest.txt");
+    let export = trove(
+        &store,
+        &[
+            "custody",
+            "export",
+            "--format",
+            "hashdeep",
+            "--out",
+            manifest.to_str().unwrap(),
+        ],
+    );
+    assert!(export.status.success(), "{}", text(&export));
+    let audit = |label: &str| {
+        let output = Command::new("hashdeep")
+            .arg("-a")
+            .arg("-k")
+            .arg(&manifest)
+            .arg("-r")
+            .arg(&leak)
+            .output()
+            .unwrap();
+        let said = text(&output);
+        eprintln!("{label}: {said}");
+        said
+    };
+    assert!(audit("as ingested").contains("Audit passed"));
+
+    let sheet = walk_files(&leak)
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .expect("a workbook in the demo leak");
+    let mut bytes = std::fs::read(&sheet).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&sheet, bytes).unwrap();
+    assert!(audit("one original changed").contains("Audit failed"));
+}
+
+#[test]
+fn csv_and_dfxml_manifests_list_archive_members_with_their_parents() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = ingested(dir.path());
+    let csv = trove(&store, &["custody", "export", "--format", "csv"]);
+    assert!(csv.status.success(), "{}", text(&csv));
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    assert!(csv.starts_with("path,root,parent_blake3,size,sha256,blake3,first_seen\n"));
+    let member = csv
+        .lines()
+        .find(|l| l.contains("!/"))
+        .expect("a member of an archive");
+    let parent = member.split(',').nth(2).unwrap();
+    assert_eq!(parent.len(), 64, "its archive's BLAKE3: {member}");
+
+    let dfxml = trove(&store, &["custody", "export", "--format", "dfxml"]);
+    let dfxml = String::from_utf8(dfxml.stdout).unwrap();
+    assert_eq!(
+        dfxml.matches("<fileobject>").count(),
+        csv.lines().count() - 1,
+        "one object per path"
+    );
+    assert!(dfxml.contains("<parent_object>"));
+}
+
+#[test]
+fn verify_names_every_tampering_with_the_blob_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let (leak, store) = ingested(dir.path());
+    let clean = trove(&store, &["verify"]);
+    assert!(clean.status.success(), "{}", text(&clean));
+    let digest = store_digest(&clean);
+
+    // A second store of the same originals has the same digest.
+    let other = dir.path().join("other");
+    trove(
+        &other,
+        &["ingest", leak.to_str().unwrap(), "--ocr", "never"],
+    );
+    assert_eq!(store_digest(&trove(&other, &["verify"])), digest);
+
+    let mut blobs = walk_files(&store.join("blobs"));
+    blobs.retain(|p| !p.starts_with(store.join("blobs").join("staging")));
+    let (flipped, deleted) = (&blobs[0], &blobs[1]);
+    std::fs::set_permissions(flipped, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mut bytes = std::fs::read(flipped).unwrap();
+    bytes[0] ^= 0xFF;
+    std::fs::write(flipped, bytes).unwrap();
+    std::fs::remove_file(deleted).unwrap();
+    let stray = store.join("blobs").join("ab").join("not-a-blob.txt");
+    std::fs::create_dir_all(stray.parent().unwrap()).unwrap();
+    std::fs::write(&stray, "planted").unwrap();
+
+    let tampered = trove(&store, &["verify"]);
+    let said = text(&tampered);
+    assert_eq!(tampered.status.code(), Some(2), "{said}");
+    let name = |p: &Path| p.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        said.contains(&format!("changed: {}", name(flipped))),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("missing: {}", name(deleted))),
+        "{said}"
+    );
+    assert!(
+        said.contains("stray: ") && said.contains("not-a-blob.txt"),
+        "{said}"
+    );
+    assert_eq!(
+        store_digest(&tampered),
+        digest,
+        "the digest is of what the catalog recorded, to compare with partners"
+    );
+}
+
+fn walk_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            let kind = entry.file_type().unwrap();
+            if kind.is_dir() {
+                stack.push(path);
+            } else if kind.is_file() {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}

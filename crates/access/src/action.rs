@@ -39,6 +39,8 @@ coded_enum! {
         InvitationUsed => "invitation_used",
         /// Someone read the audit trail.
         AuditViewed => "audit_viewed",
+        /// A signed checkpoint of the audit trail was made.
+        AuditCheckpoint => "audit_checkpoint",
         /// Someone opened a person's page.
         ViewPerson => "view_person",
         /// Someone downloaded an original file.

@@ -84,6 +84,16 @@ pub enum AccessError {
     /// A password that could not be hashed or is too short.
     #[error(transparent)]
     Password(#[from] PasswordError),
+    /// The server folder's audit signing key cannot be read as one.
+    #[error(
+        "{path} is not an audit signing key ({why}); restore it from a backup (checkpoints already sent name its key id)"
+    )]
+    BadKey {
+        /// The key file.
+        path: PathBuf,
+        /// What is wrong with it.
+        why: String,
+    },
     /// A stored value this version cannot read.
     #[error(
         "the access database holds a value it cannot read ({0}); it may have been written by a newer trove"

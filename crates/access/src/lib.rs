@@ -16,6 +16,7 @@ mod action;
 mod actor;
 mod audit;
 mod chain;
+mod checkpoint;
 mod credentials;
 mod error;
 mod event_hash;
@@ -34,6 +35,7 @@ pub use action::AuditAction;
 pub use actor::Actor;
 pub use audit::{AuditFilter, NewAuditEvent};
 pub use chain::{ChainProblem, ChainReport, ProblemKind};
+pub use checkpoint::{AUDIT_KEY_FILE, AuditKey, Checkpoint, CheckpointVerdict};
 pub use credentials::{ApiTokenInfo, Invitation, Session, SessionLimits};
 pub use error::AccessError;
 pub use login_failures::{LockoutPolicy, LoginFailure};
@@ -45,7 +47,10 @@ pub use token::{new_token, secret_hash};
 pub const ACCESS_DB_FILE: &str = "access.sqlite";
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/001_access.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/001_access.sql"),
+    include_str!("../migrations/002_checkpoints.sql"),
+];
 
 /// Full durability: an audit event acknowledged to a user must survive a power cut.
 const PRAGMAS: &str = "PRAGMA journal_mode = WAL;

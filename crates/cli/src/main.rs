@@ -45,6 +45,8 @@ enum Command {
     Verify(commands::verify::VerifyArgs),
     /// Custody manifests of every original (hashdeep, CSV, DFXML), for other tools.
     Custody(commands::custody::CustodyArgs),
+    /// Signed checkpoints of the web workbench's audit trail.
+    Audit(commands::audit::AuditArgs),
     /// Rebuild the search index from the catalog.
     Reindex(commands::reindex::ReindexArgs),
     /// List person records read from the leak's spreadsheets.
@@ -89,6 +91,7 @@ fn main() -> ExitCode {
         Command::Status(args) => commands::status::run(&cli.store, &args),
         Command::Verify(args) => commands::verify::run(&cli.store, &args),
         Command::Custody(args) => commands::custody::run(&cli.store, &args),
+        Command::Audit(args) => commands::audit::run(&args),
         Command::Reindex(args) => commands::reindex::run(&cli.store, &args),
         Command::Records(args) => commands::records::run(&cli.store, &args),
         Command::Person(args) => commands::person::run(&cli.store, &args),

@@ -159,3 +159,63 @@ fn a_case_needs_an_existing_store() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("holds no trove store"));
 }
+
+/// A checkpoint sent to a partner proves the trail later: it holds while the trail only
+/// grows, and names the cut when the newest events are deleted (which the chain alone
+/// cannot see).
+#[test]
+fn a_signed_checkpoint_catches_a_trail_cut_below_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = dir.path().join("server");
+    let store = dir.path().join("store");
+    trove_store::Store::open(&store).unwrap();
+    succeeded(&trove(
+        &server,
+        &[
+            "case",
+            "add",
+            "demo",
+            "--case-store",
+            store.to_str().unwrap(),
+        ],
+    ));
+    let checkpoint = dir.path().join("checkpoint.json");
+    let made = succeeded(&trove(
+        &server,
+        &["audit", "checkpoint", "--out", checkpoint.to_str().unwrap()],
+    ));
+    let json: Value = serde_json::from_str(&made).unwrap();
+    assert_eq!(json["seq"], 1, "the case's event");
+    assert_eq!(json["signature"].as_str().unwrap().len(), 128);
+    let key = std::fs::read_to_string(server.join("audit-signing.key")).unwrap();
+    assert!(
+        !made.contains(key.trim()),
+        "the private key never leaves the folder"
+    );
+
+    let verify = || {
+        Command::new(env!("CARGO_BIN_EXE_trove"))
+            .args(["verify", "--store"])
+            .arg(&store)
+            .arg("--server")
+            .arg(&server)
+            .arg("--checkpoint")
+            .arg(&checkpoint)
+            .output()
+            .unwrap()
+    };
+    let holds = succeeded(&verify());
+    assert!(holds.contains("holds: events 1 to 1"), "{holds}");
+
+    let access = rusqlite::Connection::open(server.join("access.sqlite")).unwrap();
+    access
+        .execute_batch(
+            "DROP TRIGGER audit_events_no_delete; DELETE FROM audit_events WHERE seq >= 1;",
+        )
+        .unwrap();
+    let cut = verify();
+    assert_eq!(cut.status.code(), Some(2));
+    let report = String::from_utf8_lossy(&cut.stdout);
+    assert!(report.contains("chain intact"), "{report}");
+    assert!(report.contains("event 1 is gone"), "{report}");
+}

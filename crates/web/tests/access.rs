@@ -323,6 +323,30 @@ async fn a_server_admin_sees_the_admin_page_and_every_case() {
 }
 
 #[tokio::test]
+async fn the_audit_page_shows_the_head_and_the_signed_checkpoints() {
+    let server = Server::new();
+    let key_dir = tempfile::tempdir().unwrap();
+    let key = trove_access::AuditKey::load_or_create(key_dir.path()).unwrap();
+    let checkpoint = server
+        .state
+        .access()
+        .make_checkpoint(&key, &Actor::CommandLine)
+        .unwrap();
+    let session = server.login("root").await;
+    let html = text(server.get("/admin/audit", Some(&session)).await).await;
+    let head = server.audited("audit_viewed").remove(0);
+    assert!(
+        html.contains(&format!(
+            "event {}, hash <code>{}</code>",
+            head.seq, head.hash
+        )),
+        "{html}"
+    );
+    assert!(html.contains("Signed checkpoints (1)"));
+    assert!(html.contains(&checkpoint.head_hash) && html.contains(&checkpoint.key_id));
+}
+
+#[tokio::test]
 async fn a_bearer_token_opens_the_api_without_a_cookie_or_csrf() {
     let server = Server::new();
     let token = issue_token(&server.state, "vera", "script");

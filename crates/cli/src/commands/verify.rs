@@ -5,9 +5,10 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Args;
 use serde_json::json;
-use trove_access::ACCESS_DB_FILE;
+use trove_access::{ACCESS_DB_FILE, AuditKey, Checkpoint, CheckpointVerdict};
 use trove_store::Catalog;
 
 use super::open_store;
@@ -22,6 +23,10 @@ pub struct VerifyArgs {
     /// Also check the audit trail's hash chain in this server folder (when it holds access.sqlite).
     #[arg(long, env = "TROVE_SERVER")]
     pub server: Option<PathBuf>,
+    /// Checkpoints (from `trove audit checkpoint`) to prove against the trail: every event
+    /// up to each must still be there, unchanged. Needs --server.
+    #[arg(long, requires = "server", num_args = 1..)]
+    pub checkpoint: Vec<PathBuf>,
 }
 
 pub fn run(store: &Path, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
@@ -95,7 +100,11 @@ pub fn run(store: &Path, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         println!("store digest {digest} (a partner who ingests the same originals gets the same)");
     }
     let chain_intact = match &args.server {
-        Some(server) => verify_audit_trail(server, args.json)?,
+        Some(server) => {
+            let chain = verify_audit_trail(server, args.json)?;
+            let checkpoints = verify_checkpoints(server, &args.checkpoint, args.json)?;
+            chain && checkpoints
+        }
         None => true,
     };
     Ok(
@@ -142,4 +151,49 @@ fn verify_audit_trail(server: &Path, json: bool) -> anyhow::Result<bool> {
         }
     }
     Ok(report.first_problem.is_none())
+}
+
+/// Proves each checkpoint file against the trail; says whether all hold.
+fn verify_checkpoints(server: &Path, files: &[PathBuf], json: bool) -> anyhow::Result<bool> {
+    if files.is_empty() {
+        return Ok(true);
+    }
+    if !server.join(ACCESS_DB_FILE).is_file() {
+        anyhow::bail!(
+            "{} holds no audit trail ({ACCESS_DB_FILE}) to prove checkpoints against",
+            server.display()
+        );
+    }
+    let db = open_access(server)?;
+    let key = AuditKey::load(server)?;
+    let mut all_hold = true;
+    for file in files {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("reading the checkpoint {}", file.display()))?;
+        let checkpoint: Checkpoint = serde_json::from_str(&text).with_context(|| {
+            format!(
+                "{} is not a checkpoint written by `trove audit checkpoint`",
+                file.display()
+            )
+        })?;
+        let verdict = db.check_checkpoint(&checkpoint, key.as_ref())?;
+        let holds = verdict == CheckpointVerdict::Holds;
+        all_hold &= holds;
+        if json {
+            json_line(&json!({
+                "checkpoint": file,
+                "seq": checkpoint.seq,
+                "holds": holds,
+                "verdict": verdict.describe(&checkpoint),
+            }))?;
+        } else {
+            println!(
+                "checkpoint {} (events 1 to {}): {}",
+                file.display(),
+                checkpoint.seq,
+                verdict.describe(&checkpoint)
+            );
+        }
+    }
+    Ok(all_hold)
 }

@@ -1,5 +1,6 @@
 //! The audit trail, for server admins: filtered by actor, action, case and
-//! date, newest first, a page at a time. Looking at it is itself audited.
+//! date, newest first, a page at a time, under the trail's head (newest event and hash)
+//! and the signed checkpoints made of it. Looking at it is itself audited.
 
 use askama::Template;
 use axum::Router;
@@ -8,7 +9,7 @@ use axum::response::Html;
 use axum::routing::get;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
-use trove_access::{AuditAction, AuditFilter, NewAuditEvent};
+use trove_access::{AuditAction, AuditFilter, Checkpoint, NewAuditEvent};
 use trove_model::AuditEvent;
 
 use super::chrome::{Chrome, render};
@@ -55,6 +56,9 @@ struct AuditPage {
     pages: u64,
     previous_link: Option<String>,
     next_link: Option<String>,
+    /// The newest event: keep its hash elsewhere, or sign it with a checkpoint.
+    head: AuditEvent,
+    checkpoints: Vec<Checkpoint>,
 }
 
 /// `GET /admin/audit`.
@@ -69,14 +73,14 @@ pub async fn show(
         .actor(&user.name)
         .detail(describe(&query));
     let wanted = query.page;
-    let (events, total, page, pages) = state
+    let (events, total, page, pages, head, checkpoints) = state
         .with_access(move |db| {
-            db.append_audit(event)?;
+            let head = db.append_audit(event)?;
             let total = db.audit_count(&filter)?;
             let pages = total.div_ceil(PAGE_SIZE).max(1);
             let page = wanted.unwrap_or(1).clamp(1, pages);
             let events = db.audit_events(&filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
-            Ok((events, total, page, pages))
+            Ok((events, total, page, pages, head, db.checkpoints()?))
         })
         .await?;
     let link = |to: u64| page_link(&query, to);
@@ -89,6 +93,8 @@ pub async fn show(
         total,
         page,
         pages,
+        head,
+        checkpoints,
     })
 }
 

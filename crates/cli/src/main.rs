@@ -43,6 +43,8 @@ enum Command {
     Status(commands::status::StatusArgs),
     /// Re-hash every original and name any that changed or went missing.
     Verify(commands::verify::VerifyArgs),
+    /// Authenticity findings: ID numbers, cameras and clocks, duplicates, document metadata.
+    Authenticity(commands::authenticity::AuthenticityArgs),
     /// Custody manifests of every original (hashdeep, CSV, DFXML), for other tools.
     Custody(commands::custody::CustodyArgs),
     /// Signed checkpoints of the web workbench's audit trail.
@@ -91,6 +93,7 @@ fn main() -> ExitCode {
         Command::Status(args) => commands::status::run(&cli.store, &args),
         Command::Verify(args) => commands::verify::run(&cli.store, &args),
         Command::Custody(args) => commands::custody::run(&cli.store, &args),
+        Command::Authenticity(args) => commands::authenticity::run(&cli.store, &args),
         Command::Audit(args) => commands::audit::run(&args),
         Command::Reindex(args) => commands::reindex::run(&cli.store, &args),
         Command::Records(args) => commands::records::run(&cli.store, &args),

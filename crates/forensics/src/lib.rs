@@ -2,11 +2,15 @@
 //!
 //! Pure, like `records`: it is handed catalog facts and returns documents.
 //!
+//! - [`authenticity`]: findings over the catalog's facts (ID numbers, cameras and clocks,
+//!   duplicates, document metadata), each with its strength and its evidence. It reads
+//!   numbers, dates and metadata; it never judges a face or a person.
 //! - [`custody`]: manifests of every original (hashdeep, CSV, DFXML) that a partner or a
 //!   court can check the files against with tools of their own.
 //! - [`digest`]: one hash over the whole set of originals (a Merkle root), so that two
 //!   holders of a leak can tell, by comparing one line, whether they hold the same files.
 
+pub mod authenticity;
 pub mod custody;
 pub mod digest;
 

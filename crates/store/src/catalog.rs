@@ -293,6 +293,12 @@ pub trait Catalog: Send + Sync {
         visit: &mut dyn FnMut(RecordedBlob) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
 
+    /// Calls `visit` with the kind and metadata of every extracted blob, in id order.
+    fn for_each_metadata(
+        &self,
+        visit: &mut dyn FnMut(BlobId, FileKind, Metadata) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+
     /// Calls `visit` for every place a blob was seen, with the blob's identity, in
     /// (root, path) order: what a custody manifest lists.
     fn for_each_occurrence(

@@ -172,6 +172,9 @@ pub trait RecordCatalog: Send + Sync {
     /// How many blobs [`RecordCatalog::pending_record_sources`] would return in all.
     fn pending_record_count(&self, version: &str) -> Result<u64, StoreError>;
 
+    /// Every photo that carries an ID number, in blob order.
+    fn photo_links(&self) -> Result<Vec<PhotoLinkRow>, StoreError>;
+
     /// Every logical path a blob was seen at, sorted.
     fn blob_paths(&self, blob: &BlobId) -> Result<Vec<String>, StoreError>;
 

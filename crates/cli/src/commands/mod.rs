@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod audit;
+pub mod authenticity;
 pub mod bench;
 pub mod case;
 pub mod custody;

@@ -4,7 +4,7 @@
 //! helpers at the end of this file.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use trove_model::{BlobId, Failure, Part};
+use trove_model::{BlobId, Failure, FileKind, Metadata, Part};
 
 use super::SqliteCatalog;
 use super::decode::{
@@ -320,6 +320,29 @@ impl Catalog for SqliteCatalog {
                     sha256: row.get(1)?,
                     size: row.get::<_, i64>(2)? as u64,
                 })?;
+            }
+            Ok(())
+        })
+    }
+
+    fn for_each_metadata(
+        &self,
+        visit: &mut dyn FnMut(BlobId, FileKind, Metadata) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.with_connection(|connection| {
+            let mut statement = connection.prepare(
+                "SELECT id, kind, metadata FROM blobs WHERE status = 'extracted' ORDER BY id",
+            )?;
+            let mut rows = statement.query([])?;
+            while let Some(row) = rows.next()? {
+                let metadata: String = row.get(2)?;
+                let metadata: Metadata = serde_json::from_str(&metadata)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                visit(
+                    parse_blob_id(&row.get::<_, String>(0)?)?,
+                    parse_kind(&row.get::<_, String>(1)?)?,
+                    metadata,
+                )?;
             }
             Ok(())
         })

@@ -342,6 +342,20 @@ impl RecordCatalog for SqliteCatalog {
         })
     }
 
+    fn photo_links(&self) -> Result<Vec<PhotoLinkRow>, StoreError> {
+        self.with_connection(|connection| {
+            let mut statement = connection
+                .prepare_cached("SELECT blob, id_number, via FROM photo_links ORDER BY blob")?;
+            collect_rows(&mut statement, [], |row| {
+                Ok(PhotoLinkRow {
+                    blob: parse_blob_id(&row.get::<_, String>(0)?)?,
+                    id_number: row.get(1)?,
+                    via: row.get(2)?,
+                })
+            })
+        })
+    }
+
     fn person_photos(&self, person: &str) -> Result<Vec<PhotoLinkRow>, StoreError> {
         self.with_connection(|connection| {
             let mut statement = connection.prepare_cached(

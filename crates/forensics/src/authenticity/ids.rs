@@ -1,0 +1,306 @@
+//! Resident ID numbers: against their own rows (the records stage flags each
+//! contradiction; here they are counted and weighed), against each other (one number
+//! under several names), and as a population (does the sex digit agree with the sex
+//! column, do birth dates heap where real registers' do).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::Datelike;
+use trove_model::Record;
+use trove_records::resident_id::decode;
+
+use super::{Evidence, Finding, Section, Strength, plural};
+
+/// Row flags that are findings about ID numbers: code, strength, what they mean.
+const FLAGGED: &[(&str, Strength, &str)] = &[
+    (
+        "id_check_digit",
+        Strength::Anomaly,
+        "the check character does not match the other 17 digits (a typing error, or a made-up number)",
+    ),
+    (
+        "id_region_retired_before_birth",
+        Strength::Strong,
+        "the region code was retired before the holder was born: no number was ever issued under it then",
+    ),
+    (
+        "id_unknown_region",
+        Strength::Anomaly,
+        "the region code is in no table of codes in use",
+    ),
+    (
+        "id_future_birth",
+        Strength::Strong,
+        "the number encodes a birth after the day it is read as of",
+    ),
+    (
+        "id_birth_date",
+        Strength::Anomaly,
+        "the number's birth digits are no possible date",
+    ),
+    (
+        "sex_mismatch",
+        Strength::Anomaly,
+        "the sex column contradicts the number's sex digit",
+    ),
+    (
+        "birth_date_mismatch",
+        Strength::Anomaly,
+        "the birth date column contradicts the number",
+    ),
+    (
+        "age_mismatch",
+        Strength::Anomaly,
+        "the age column contradicts the number's birth date",
+    ),
+    (
+        "address_county_mismatch",
+        Strength::Anomaly,
+        "the address names another county than the number's region code",
+    ),
+];
+
+/// Checks that only say something over enough numbers.
+const MIN_FOR_DISTRIBUTIONS: usize = 200;
+/// Below this share of rows whose sex column agrees with the sex digit, a list is odd:
+/// clerks copy both from the same card.
+const SEX_AGREEMENT_FLOOR: f64 = 0.95;
+/// Above this share of check-digit failures, typing errors no longer explain them.
+const CHECK_DIGIT_STRONG_SHARE: f64 = 0.05;
+
+pub(super) fn findings(records: &[Record]) -> Vec<Finding> {
+    let with_number = records
+        .iter()
+        .filter(|r| r.fields.id_number.is_some())
+        .count();
+    let mut findings = flagged_rows(records, with_number);
+    findings.extend(one_number_many_names(records));
+    findings.extend(sex_digit_agreement(records));
+    findings.extend(birth_date_heaping(records));
+    findings
+}
+
+/// One finding per kind of flagged contradiction, with every row as evidence.
+fn flagged_rows(records: &[Record], with_number: usize) -> Vec<Finding> {
+    FLAGGED
+        .iter()
+        .filter_map(|(code, strength, meaning)| {
+            let rows: Vec<&Record> = records
+                .iter()
+                .filter(|r| r.flags.iter().any(|f| f.code == *code))
+                .collect();
+            if rows.is_empty() {
+                return None;
+            }
+            let share = rows.len() as f64 / with_number.max(1) as f64;
+            let strength = if *code == "id_check_digit" && share > CHECK_DIGIT_STRONG_SHARE {
+                Strength::Strong
+            } else {
+                *strength
+            };
+            Some(
+                Finding::new(
+                    Section::Ids,
+                    code,
+                    strength,
+                    format!(
+                        "{} of {} with an ID number ({:.1}%): {meaning}",
+                        plural(rows.len(), "row"),
+                        with_number,
+                        share * 100.0
+                    ),
+                )
+                .with(rows.into_iter().map(Evidence::row)),
+            )
+        })
+        .collect()
+}
+
+/// A name with separators and spaces dropped, to compare how clerks wrote it.
+fn bare_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Valid numbers whose rows give different names (beyond separators and spaces).
+fn one_number_many_names(records: &[Record]) -> Vec<Finding> {
+    let mut by_number: BTreeMap<&str, Vec<&Record>> = BTreeMap::new();
+    for record in records.iter().filter(|r| r.fields.id_valid) {
+        if let Some(number) = &record.fields.id_number {
+            by_number.entry(number).or_default().push(record);
+        }
+    }
+    by_number
+        .into_iter()
+        .filter_map(|(number, rows)| {
+            let names: BTreeSet<String> = rows
+                .iter()
+                .filter_map(|r| r.fields.name.as_deref())
+                .map(bare_name)
+                .filter(|n| !n.is_empty())
+                .collect();
+            (names.len() > 1).then(|| {
+                let written: BTreeSet<&str> = rows
+                    .iter()
+                    .filter_map(|r| r.fields.name.as_deref())
+                    .collect();
+                Finding::new(
+                    Section::Ids,
+                    "id_many_names",
+                    Strength::Anomaly,
+                    format!(
+                        "ID number {number} is given to {} names: {}",
+                        names.len(),
+                        written.into_iter().collect::<Vec<_>>().join(", ")
+                    ),
+                )
+                .with(rows.into_iter().map(Evidence::row))
+            })
+        })
+        .collect()
+}
+
+/// How often the sex column agrees with the sex digit, over rows that have both.
+fn sex_digit_agreement(records: &[Record]) -> Option<Finding> {
+    let pairs: Vec<(&Record, bool)> = records
+        .iter()
+        .filter(|r| r.fields.id_valid)
+        .filter_map(|r| {
+            let column = r.fields.sex?;
+            let digit = decode(r.fields.id_number.as_deref()?).sex?;
+            Some((r, column == digit))
+        })
+        .collect();
+    if pairs.len() < MIN_FOR_DISTRIBUTIONS {
+        return None;
+    }
+    let agreeing = pairs.iter().filter(|(_, agrees)| *agrees).count();
+    let share = agreeing as f64 / pairs.len() as f64;
+    let statement = format!(
+        "the sex column agrees with the ID number's sex digit (odd: male) on {agreeing} of {} rows ({:.1}%); in genuine registers both come from the same card and agree almost always",
+        pairs.len(),
+        share * 100.0
+    );
+    Some(if share < SEX_AGREEMENT_FLOOR {
+        Finding::new(
+            Section::Ids,
+            "id_sex_digit_agreement",
+            Strength::Strong,
+            statement,
+        )
+        .with(
+            pairs
+                .iter()
+                .filter(|(_, a)| !a)
+                .map(|(r, _)| Evidence::row(r)),
+        )
+    } else {
+        Finding::new(
+            Section::Ids,
+            "id_sex_digit_agreement",
+            Strength::Fact,
+            statement,
+        )
+    })
+}
+
+/// Birth dates on the 1st of a month and on 1 January. Registers of people born before
+/// births were recorded heap there (an unknown day written as the 1st); a list whose
+/// dates were drawn at random does not.
+fn birth_date_heaping(records: &[Record]) -> Option<Finding> {
+    let dates: Vec<chrono::NaiveDate> = records
+        .iter()
+        .filter(|r| r.fields.id_valid)
+        .filter_map(|r| decode(r.fields.id_number.as_deref()?).birth_date)
+        .collect();
+    if dates.len() < MIN_FOR_DISTRIBUTIONS {
+        return None;
+    }
+    let firsts = dates.iter().filter(|d| d.day() == 1).count();
+    let new_year = dates
+        .iter()
+        .filter(|d| d.day() == 1 && d.month() == 1)
+        .count();
+    let share = |n: usize| n as f64 / dates.len() as f64 * 100.0;
+    Some(Finding::new(
+        Section::Ids,
+        "id_birth_day_distribution",
+        Strength::Fact,
+        format!(
+            "of {} birth dates in valid numbers, {:.1}% fall on the 1st of a month (3.3% if days were even) and {:.2}% on 1 January (0.27% if even); heaping there is what real registers show for people whose day was unknown",
+            dates.len(),
+            share(firsts),
+            share(new_year)
+        ),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use trove_model::{BlobId, Flag, ListKind, RecordFields, RowRef, Sex};
+
+    pub(crate) fn record(row: u32, name: &str, id: &str, sex: Sex, flags: &[&str]) -> Record {
+        let decoded = decode(id);
+        Record {
+            source: RowRef {
+                blob: BlobId::from_digest([4; 32]),
+                part: 0,
+                sheet: Some("名单".into()),
+                row,
+                column: 0,
+            },
+            list: ListKind::Register,
+            raw: Vec::new(),
+            fields: RecordFields {
+                name: Some(name.into()),
+                id_number: decoded.canonical.clone(),
+                id_valid: decoded.is_valid(),
+                sex: Some(sex),
+                ..RecordFields::default()
+            },
+            flags: flags
+                .iter()
+                .map(|code| Flag {
+                    code: (*code).into(),
+                    detail: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn flagged_rows_and_one_number_under_two_names_are_found() {
+        let records = vec![
+            record(2, "古丽·艾买提", "653121199001010027", Sex::Female, &[]),
+            record(3, "古丽艾买提", "653121199001010027", Sex::Female, &[]),
+            record(4, "阿依努尔", "653121199001010027", Sex::Female, &[]),
+            record(
+                5,
+                "艾买提",
+                "653121198503150017",
+                Sex::Female,
+                &["sex_mismatch"],
+            ),
+        ];
+        let found = findings(&records);
+        let codes: Vec<(&str, Strength)> = found
+            .iter()
+            .map(|f| (f.code.as_str(), f.strength))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                ("sex_mismatch", Strength::Anomaly),
+                ("id_many_names", Strength::Anomaly)
+            ]
+        );
+        assert!(
+            found[1].statement.contains("2 names"),
+            "separators do not count"
+        );
+        assert_eq!(found[1].evidence.len(), 3);
+    }
+}

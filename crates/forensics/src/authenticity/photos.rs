@@ -1,0 +1,377 @@
+//! Photos and cameras: an inventory of the cameras the EXIF names, and their clocks
+//! against the calendar, against the time in the file name, against each other's order,
+//! and against the birth of the person a photo is filed under.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDateTime};
+use trove_records::resident_id::decode;
+
+use super::time::{exif_time, time_in_name};
+use super::{DateWindow, Evidence, Finding, ImageFact, Section, Strength, plural};
+
+/// A file name's time and the EXIF time farther apart than this disagree (cameras write
+/// both from one clock; renaming tools copy one into the other).
+const NAME_TOLERANCE_MINUTES: i64 = 10;
+/// Consecutive photos of one camera (in file-name order) whose clocks go back by more
+/// than this, or forward by more than [`JUMP_FORWARD_DAYS`], show a reset or a jump.
+const JUMP_BACK_HOURS: i64 = 24;
+const JUMP_FORWARD_DAYS: i64 = 180;
+/// Programs whose name in EXIF Software says the photo was edited after it was taken.
+const EDITORS: &[&str] = &[
+    "photoshop",
+    "gimp",
+    "lightroom",
+    "snapseed",
+    "美图",
+    "picsart",
+];
+
+/// A camera as EXIF names it.
+type Camera = (String, String, String);
+
+pub(super) fn findings(images: &[ImageFact], window: &DateWindow) -> Vec<Finding> {
+    let mut findings = inventory(images);
+    for image in images {
+        findings.extend(clock_against_calendar(image, window));
+        findings.extend(clock_against_name(image));
+        findings.extend(before_birth(image));
+        findings.extend(edited(image));
+    }
+    findings.extend(clock_jumps(images));
+    findings
+}
+
+fn camera_of(image: &ImageFact) -> Option<Camera> {
+    let exif = &image.facts.exif;
+    let part = |s: &Option<String>| s.as_deref().unwrap_or("").trim().to_owned();
+    let camera = (part(&exif.make), part(&exif.model), part(&exif.body_serial));
+    (camera != Default::default()).then_some(camera)
+}
+
+fn describe_camera((make, model, serial): &Camera) -> String {
+    // Models often repeat the maker (`Canon` `Canon EOS 80D`, `NIKON CORPORATION` `NIKON D3400`).
+    let maker_word = make.split_whitespace().next().unwrap_or("").to_lowercase();
+    let repeats = !maker_word.is_empty() && model.to_lowercase().starts_with(&maker_word);
+    let mut name = if repeats {
+        model.clone()
+    } else {
+        format!("{make} {model}").trim().to_owned()
+    };
+    if !serial.is_empty() {
+        name.push_str(&format!(" (serial {serial})"));
+    }
+    name
+}
+
+/// One fact per camera: how many photos, first and last shot.
+fn inventory(images: &[ImageFact]) -> Vec<Finding> {
+    let mut cameras: BTreeMap<Camera, Vec<&ImageFact>> = BTreeMap::new();
+    for image in images {
+        if let Some(camera) = camera_of(image) {
+            cameras.entry(camera).or_default().push(image);
+        }
+    }
+    cameras
+        .into_iter()
+        .map(|(camera, shots)| {
+            let times: Vec<NaiveDateTime> = shots.iter().filter_map(|i| shot_at(i)).collect();
+            let span = match (times.iter().min(), times.iter().max()) {
+                (Some(first), Some(last)) => format!(", first shot {first}, last {last}"),
+                _ => ", no shot dated".to_owned(),
+            };
+            Finding::new(
+                Section::Photos,
+                "camera",
+                Strength::Fact,
+                format!(
+                    "{}: {}{span}",
+                    describe_camera(&camera),
+                    plural(shots.len(), "photo")
+                ),
+            )
+        })
+        .collect()
+}
+
+fn shot_at(image: &ImageFact) -> Option<NaiveDateTime> {
+    image
+        .facts
+        .exif
+        .date_time_original
+        .as_deref()
+        .and_then(exif_time)
+}
+
+fn name_of(image: &ImageFact) -> &str {
+    let path = image.paths.first().map(String::as_str).unwrap_or("");
+    path.rsplit(['/', '!']).next().unwrap_or(path)
+}
+
+fn clock_against_calendar(image: &ImageFact, window: &DateWindow) -> Option<Finding> {
+    let at = shot_at(image)?;
+    let (strength, why) = window.judge(at.date())?;
+    Some(
+        Finding::new(
+            Section::Photos,
+            "photo_date_outside_leak",
+            strength,
+            format!("{} was taken at {at} by its EXIF: {why}", name_of(image)),
+        )
+        .with([Evidence::document(&image.blob, &image.paths)]),
+    )
+}
+
+fn clock_against_name(image: &ImageFact) -> Option<Finding> {
+    let at = shot_at(image)?;
+    let named = time_in_name(name_of(image))?;
+    let apart = (at - named).num_minutes().abs();
+    (apart > NAME_TOLERANCE_MINUTES).then(|| {
+        Finding::new(
+            Section::Photos,
+            "photo_name_time_disagrees",
+            Strength::Anomaly,
+            format!(
+                "{}: the file name says {named}, the EXIF {at} ({} apart)",
+                name_of(image),
+                human_span(apart)
+            ),
+        )
+        .with([Evidence::document(&image.blob, &image.paths)])
+    })
+}
+
+fn human_span(minutes: i64) -> String {
+    match minutes {
+        m if m < 120 => format!("{m} minutes"),
+        m if m < 48 * 60 => format!("{} hours", m / 60),
+        m => format!("{} days", m / (24 * 60)),
+    }
+}
+
+/// A photo filed under an ID number but taken before that person was born.
+fn before_birth(image: &ImageFact) -> Option<Finding> {
+    let at = shot_at(image)?;
+    let (number, birth) = image.id_numbers.iter().find_map(|number| {
+        let birth = decode(number).birth_date?;
+        (at.date() < birth).then_some((number, birth))
+    })?;
+    Some(
+        Finding::new(
+            Section::Photos,
+            "photo_before_birth",
+            Strength::Strong,
+            format!(
+                "{} carries ID number {number} (born {birth}) but was taken at {at}, before that birth",
+                name_of(image)
+            ),
+        )
+        .with([Evidence::document(&image.blob, &image.paths)]),
+    )
+}
+
+fn edited(image: &ImageFact) -> Option<Finding> {
+    let software = image.facts.exif.software.as_deref()?;
+    let lower = software.to_lowercase();
+    EDITORS.iter().any(|e| lower.contains(e)).then(|| {
+        Finding::new(
+            Section::Photos,
+            "photo_edited",
+            Strength::Anomaly,
+            format!(
+                "{} was last written by {software}, an image editor",
+                name_of(image)
+            ),
+        )
+        .with([Evidence::document(&image.blob, &image.paths)])
+    })
+}
+
+/// The counter a camera writes into its file names (`IMG_0412`, `DSC01234`, `DSCN0007`,
+/// `P1010001`): letters (and `_`) then at least four digits, nothing else. Names that
+/// were given by people (an ID number, a time) carry no counter.
+fn camera_counter(name: &str) -> Option<u64> {
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    let digits_at = stem.find(|c: char| c.is_ascii_digit())?;
+    let (prefix, digits) = stem.split_at(digits_at);
+    let prefix_ok = (1..=5).contains(&prefix.len())
+        && prefix.chars().all(|c| c.is_ascii_uppercase() || c == '_');
+    let digits_ok = digits.len() >= 4 && digits.chars().all(|c| c.is_ascii_digit());
+    (prefix_ok && digits_ok)
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+/// Each camera's photos in the order of its file counter: a clock that goes back a day or
+/// more, or forward half a year, between two consecutive shots.
+fn clock_jumps(images: &[ImageFact]) -> Vec<Finding> {
+    let mut cameras: BTreeMap<Camera, Vec<(u64, &str, NaiveDateTime, &ImageFact)>> =
+        BTreeMap::new();
+    for image in images {
+        let name = name_of(image);
+        if let (Some(camera), Some(at), Some(counter)) =
+            (camera_of(image), shot_at(image), camera_counter(name))
+        {
+            cameras
+                .entry(camera)
+                .or_default()
+                .push((counter, name, at, image));
+        }
+    }
+    let mut findings = Vec::new();
+    for (camera, mut shots) in cameras {
+        shots.sort_by_key(|shot| (shot.0, shot.2));
+        let shots: Vec<(&str, NaiveDateTime, &ImageFact)> = shots
+            .into_iter()
+            .map(|(_, name, at, image)| (name, at, image))
+            .collect();
+        for pair in shots.windows(2) {
+            let ((name_a, at_a, image_a), (name_b, at_b, image_b)) = (pair[0], pair[1]);
+            let step = at_b - at_a;
+            let jump = if step < -Duration::hours(JUMP_BACK_HOURS) {
+                "goes back"
+            } else if step > Duration::days(JUMP_FORWARD_DAYS) {
+                "jumps forward"
+            } else {
+                continue;
+            };
+            findings.push(
+                Finding::new(
+                    Section::Photos,
+                    "camera_clock_jump",
+                    Strength::Anomaly,
+                    format!(
+                        "{}: the clock {jump} {} between {name_a} ({at_a}) and {name_b} ({at_b})",
+                        describe_camera(&camera),
+                        human_span(step.num_minutes().abs())
+                    ),
+                )
+                .with([
+                    Evidence::document(&image_a.blob, &image_a.paths),
+                    Evidence::document(&image_b.blob, &image_b.paths),
+                ]),
+            );
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use trove_model::{BlobId, Exif, ImageFacts};
+
+    pub(crate) fn photo(n: u8, name: &str, at: Option<&str>, ids: &[&str]) -> ImageFact {
+        ImageFact {
+            blob: BlobId::from_digest([n; 32]),
+            paths: vec![format!("照片/{name}")],
+            facts: ImageFacts {
+                width: 480,
+                height: 640,
+                exif: Exif {
+                    make: Some("Canon".into()),
+                    model: Some("EOS 80D".into()),
+                    body_serial: Some("0123".into()),
+                    date_time_original: at.map(str::to_owned),
+                    ..Exif::default()
+                },
+                perceptual_hash: None,
+            },
+            id_numbers: ids.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    fn window() -> DateWindow {
+        DateWindow {
+            from: NaiveDate::from_ymd_opt(2017, 1, 1),
+            until: NaiveDate::from_ymd_opt(2018, 12, 31),
+            today: NaiveDate::from_ymd_opt(2026, 12, 4).unwrap(),
+        }
+    }
+
+    #[test]
+    fn clocks_are_checked_against_the_calendar_names_and_births() {
+        let images = vec![
+            photo(
+                1,
+                "653121199001010027_20180301091500.jpg",
+                Some("2018:03:01 09:15:00"),
+                &["653121199001010027"],
+            ),
+            photo(
+                2,
+                "653121199001010035_20180301092000.jpg",
+                Some("2019:03:01 09:20:00"),
+                &[],
+            ),
+            photo(
+                3,
+                "653121199001010043_20180301092500.jpg",
+                Some("2018:03:01 09:25:00"),
+                &[],
+            ),
+            photo(
+                4,
+                "653121202001010027_20180301093000.jpg",
+                Some("2018:03:01 09:30:00"),
+                &["653121202001010021"],
+            ),
+            photo(
+                5,
+                "653121199001010051_20180301093500.jpg",
+                Some("2031:01:01 00:00:00"),
+                &[],
+            ),
+        ];
+        let found = findings(&images, &window());
+        let codes: Vec<&str> = found.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(codes.iter().filter(|c| **c == "camera").count(), 1);
+        let outside: Vec<Strength> = found
+            .iter()
+            .filter(|f| f.code == "photo_date_outside_leak")
+            .map(|f| f.strength)
+            .collect();
+        assert_eq!(outside, [Strength::Anomaly, Strength::Strong], "2019; 2031");
+        assert_eq!(
+            codes
+                .iter()
+                .filter(|c| **c == "photo_name_time_disagrees")
+                .count(),
+            2
+        );
+        assert!(codes.contains(&"photo_before_birth"));
+        assert!(
+            !codes.contains(&"camera_clock_jump"),
+            "names given by people carry no camera counter to order by"
+        );
+        assert!(
+            found[0].statement.starts_with(
+                "Canon EOS 80D (serial 0123): 5 photos, first shot 2018-03-01 09:15:00"
+            ),
+            "{}",
+            found[0].statement
+        );
+    }
+
+    #[test]
+    fn a_camera_clock_that_jumps_or_resets_between_consecutive_files_is_found() {
+        let images = vec![
+            photo(1, "IMG_0101.JPG", Some("2018:03:01 09:00:00"), &[]),
+            photo(2, "IMG_0102.JPG", Some("2018:03:01 09:05:00"), &[]),
+            photo(3, "IMG_0103.JPG", Some("2019:03:01 09:06:00"), &[]),
+            photo(4, "IMG_0104.JPG", Some("2019:03:01 09:07:00"), &[]),
+            photo(5, "IMG_0105.JPG", Some("2000:01:01 00:00:00"), &[]),
+        ];
+        let jumps: Vec<String> = findings(&images, &window())
+            .into_iter()
+            .filter(|f| f.code == "camera_clock_jump")
+            .map(|f| f.statement)
+            .collect();
+        assert_eq!(jumps.len(), 2, "{jumps:?}");
+        assert!(jumps.iter().any(|j| j.contains("jumps forward 365 days")));
+        assert!(jumps.iter().any(|j| j.contains("goes back")));
+        assert_eq!(camera_counter("DSC01234.jpg"), Some(1234));
+        assert_eq!(camera_counter("653121199001010027.jpg"), None);
+    }
+}

@@ -237,3 +237,76 @@ fn the_authenticity_report_names_its_store_and_reads_the_same_twice() {
     );
     assert!(text_report.contains("## Photos and cameras"));
 }
+
+/// A leak written by `trove synth` (with or without planted anomalies), ingested, and the
+/// authenticity report on it as JSON.
+fn authenticity_of(dir: &Path, clean: bool) -> (serde_json::Value, serde_json::Value) {
+    let out = dir.join("leak-out");
+    let mut synth = Command::new(env!("CARGO_BIN_EXE_trove"));
+    synth
+        .args(["synth", "--people", "120", "--seed", "9", "--out"])
+        .arg(&out);
+    if clean {
+        synth.arg("--no-anomalies");
+    }
+    let made = synth.output().unwrap();
+    assert!(made.status.success(), "{}", text(&made));
+    let store = dir.join("store");
+    let leak = out.join("leak");
+    trove(
+        &store,
+        &["ingest", leak.to_str().unwrap(), "--ocr", "never"],
+    );
+    let report = trove(&store, &["authenticity", "--until", "2019-12-31", "--json"]);
+    assert!(report.status.success(), "{}", text(&report));
+    let truth = std::fs::read_to_string(out.join("ground-truth.json")).unwrap();
+    (
+        serde_json::from_slice(&report.stdout).unwrap(),
+        serde_json::from_str(&truth).unwrap(),
+    )
+}
+
+#[test]
+fn every_planted_anomaly_is_found_and_a_clean_leak_has_no_strong_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (report, truth) = authenticity_of(&dir.path().join("planted"), false);
+    let findings = report["findings"].as_array().unwrap();
+    let planted = truth["anomalies"].as_array().unwrap();
+    assert!(planted.len() >= 6, "{planted:?}");
+    for anomaly in planted {
+        let code = anomaly["code"].as_str().unwrap();
+        let found = findings.iter().any(|f| {
+            f["code"] == code
+                && f["strength"] != "fact"
+                && anomaly["path"].as_str().is_none_or(|path| {
+                    f["evidence"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|e| e["path"] == path)
+                })
+        });
+        assert!(
+            found,
+            "planted {code} ({}) is not reported",
+            anomaly["note"]
+        );
+    }
+
+    let (clean, truth) = authenticity_of(&dir.path().join("clean"), true);
+    assert!(truth["anomalies"].as_array().unwrap().is_empty());
+    let strong: Vec<&serde_json::Value> = clean["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["strength"] == "strong")
+        .collect();
+    assert!(
+        strong.is_empty(),
+        "a clean leak has no strong anomaly: {strong:#?}"
+    );
+    eprintln!(
+        "clean leak: {} anomalies to check (false positives of the weaker kind)",
+        clean["summary"]["anomalies"]
+    );
+}

@@ -29,7 +29,7 @@ pub fn write_register_workbooks(
     let mut written = 0;
     while written < rows {
         let count = per_file.min(rows - written);
-        let residents = crate::people::generate(&mut rng, vocabulary, count);
+        let residents = crate::people::generate(&mut rng, vocabulary, count, true);
         let spec = SheetSpec {
             name: "人口登记表".into(),
             title: Some(format!("人口登记表（第{}册）", paths.len() + 1)),

@@ -33,6 +33,9 @@ pub struct GroundTruth {
     /// Scanned pages and their true text (none where pango-view was missing).
     #[serde(default)]
     pub scans: Vec<crate::scans::ScanTruth>,
+    /// What the authenticity report must find (empty for a clean leak).
+    #[serde(default)]
+    pub anomalies: Vec<crate::anomalies::AnomalyTruth>,
 }
 
 /// Whether trove should manage to read a file.

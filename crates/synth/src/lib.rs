@@ -15,6 +15,7 @@
 //! # Ok::<(), trove_synth::SynthError>(())
 //! ```
 
+mod anomalies;
 mod archives;
 mod broken;
 mod bulk;
@@ -45,6 +46,7 @@ use std::path::Path;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+pub use anomalies::AnomalyTruth;
 pub use bulk::write_register_workbooks;
 pub use error::SynthError;
 pub use ground_truth::{
@@ -65,6 +67,9 @@ pub struct SynthOptions {
     pub people: usize,
     /// Seed of the ChaCha RNG: the same seed and `people` always give the same bytes.
     pub seed: u64,
+    /// Plant what the authenticity report must find (see `anomalies`); without them the
+    /// leak is clean: no file planted, no ID number under a code retired before its birth.
+    pub anomalies: bool,
 }
 
 impl Default for SynthOptions {
@@ -72,6 +77,7 @@ impl Default for SynthOptions {
         SynthOptions {
             people: 2000,
             seed: 2022,
+            anomalies: true,
         }
     }
 }
@@ -98,7 +104,7 @@ pub fn write_demo_leak(dir: &Path, options: &SynthOptions) -> Result<GroundTruth
     }
     let vocabulary = vocabulary::vocabulary();
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
-    let residents = people::generate(&mut rng, vocabulary, options.people);
+    let residents = people::generate(&mut rng, vocabulary, options.people, options.anomalies);
     let mut leak = Leak::new(root);
 
     let lists = lists::write(&mut leak, vocabulary, &residents)?;
@@ -115,6 +121,15 @@ pub fn write_demo_leak(dir: &Path, options: &SynthOptions) -> Result<GroundTruth
         lists.register.1,
     )?;
     let scans = scans::write(&mut leak, &documents::speech_lines(), options.seed)?;
+    let anomalies = if options.anomalies {
+        let mut planted: Vec<AnomalyTruth> = anomalies::retired_region_codes(&residents)
+            .into_iter()
+            .collect();
+        planted.extend(anomalies::write(&mut leak, options.seed)?);
+        planted
+    } else {
+        Vec::new()
+    };
 
     let mut truth = GroundTruth {
         seed: options.seed,
@@ -130,6 +145,7 @@ pub fn write_demo_leak(dir: &Path, options: &SynthOptions) -> Result<GroundTruth
         figures: figures(&residents),
         relatives: Vec::new(),
         scans,
+        anomalies,
     };
     let mut relatives_rng = ChaCha8Rng::seed_from_u64(options.seed ^ RELATIVES_STREAM);
     let (relatives_csv, relatives) = relatives::write(&mut relatives_rng, &residents);

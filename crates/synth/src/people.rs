@@ -77,6 +77,7 @@ pub(crate) fn generate(
     rng: &mut impl Rng,
     vocabulary: &'static Vocabulary,
     count: usize,
+    anomalies: bool,
 ) -> Vec<Resident> {
     let mut used_ids = BTreeSet::new();
     let villages: Vec<(&'static str, u32, &'static str)> = vocabulary
@@ -91,10 +92,22 @@ pub(crate) fn generate(
     (0..count)
         .map(|_| {
             let &(township, percent, village) = villages.choose(rng).unwrap_or(&("", 0, ""));
-            draw_resident(rng, vocabulary, &mut used_ids, township, percent, village)
+            draw_resident(
+                rng,
+                vocabulary,
+                &mut used_ids,
+                township,
+                percent,
+                village,
+                anomalies,
+            )
         })
         .collect()
 }
+
+/// Tekes county's region code until 2001, and since.
+const TEKES_BEFORE_2001: &str = "654127";
+const TEKES_SINCE_2001: &str = "654027";
 
 fn draw_resident(
     rng: &mut impl Rng,
@@ -103,6 +116,7 @@ fn draw_resident(
     township: &'static str,
     detention_percent: u32,
     village: &'static str,
+    anomalies: bool,
 ) -> Resident {
     let region = weighted(rng, &vocabulary.region_codes, |(_, w)| *w).0;
     let tekes = region.starts_with("654");
@@ -120,6 +134,13 @@ fn draw_resident(
         rng.random_range(61..=85)
     };
     let birth = Date::from_days(REFERENCE_DATE.days() - age * 365 - rng.random_range(0..365));
+    // Tekes's code of 1984–2001 on someone born later is a planted anomaly; a clean leak
+    // gives them the code in use at their birth.
+    let region = if !anomalies && region == TEKES_BEFORE_2001 && birth.year > 2001 {
+        TEKES_SINCE_2001
+    } else {
+        region
+    };
     let id = loop {
         let sequence = rng.random_range(0..500) * 2 + u32::from(male);
         let id = id_number(region, birth, sequence);

@@ -48,6 +48,7 @@ fn build_demo_case() -> DemoCase {
         &SynthOptions {
             people: 60,
             seed: 7,
+            ..SynthOptions::default()
         },
     )
     .expect("the demo leak is written");

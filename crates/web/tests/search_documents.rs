@@ -34,6 +34,7 @@ fn demo() -> &'static IngestedCase {
             &SynthOptions {
                 people: 60,
                 seed: 7,
+                ..SynthOptions::default()
             },
         )
         .expect("the demo leak is written");

@@ -146,7 +146,15 @@ fn ensure_leak(dir: &Path, people: usize, seed: u64) -> anyhow::Result<()> {
         "writing a demo leak of {people} people to {}…",
         dir.display()
     );
-    trove_synth::write_demo_leak(dir, &SynthOptions { people, seed }).with_context(|| {
+    trove_synth::write_demo_leak(
+        dir,
+        &SynthOptions {
+            people,
+            seed,
+            ..SynthOptions::default()
+        },
+    )
+    .with_context(|| {
         format!(
             "writing the demo leak to {} (remove the folder if a run was cut short)",
             dir.display()

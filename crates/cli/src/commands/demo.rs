@@ -44,12 +44,16 @@ pub struct SynthArgs {
     pub people: usize,
     #[arg(long, default_value_t = 2022)]
     pub seed: u64,
+    /// A clean leak: plant nothing for the authenticity report to find.
+    #[arg(long)]
+    pub no_anomalies: bool,
 }
 
 pub fn run_synth(args: &SynthArgs) -> anyhow::Result<ExitCode> {
     let options = SynthOptions {
         people: args.people,
         seed: args.seed,
+        anomalies: !args.no_anomalies,
     };
     let truth = trove_synth::write_demo_leak(&args.out, &options)?;
     println!(
@@ -66,6 +70,7 @@ pub fn run_demo(store: &Path, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let options = SynthOptions {
         people: args.people,
         seed: args.seed,
+        ..SynthOptions::default()
     };
     let truth = ensure_leak(&args.dir, &options)?;
     let leak = args.dir.join("leak");

@@ -41,6 +41,7 @@ pub fn demo_leak() -> &'static DemoLeak {
             &SynthOptions {
                 people: PEOPLE,
                 seed: 7,
+                ..SynthOptions::default()
             },
         )
         .expect("the demo leak is written");

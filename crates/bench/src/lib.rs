@@ -4,6 +4,7 @@
 //!   files merely read and hashed) and a Python reference using Aleph's extraction
 //!   libraries;
 //! - [`records`]: person records from a million spreadsheet rows;
+//! - [`authenticity`]: near-duplicate photos among 100,000, through the report;
 //! - [`ocr`]: character error rates and pages/s of OCR on pages drawn from known text;
 //! - [`xref`]: cross-reference quality on the demo's planted relatives' list and on
 //!   FEBRL3/FEBRL4, and its speed up to a million Persons.
@@ -16,6 +17,7 @@
 //! FEBRL file, a Python reference that would not install, an ingest child that crashed),
 //! and no caller ever matches on the kind of error.
 
+pub mod authenticity;
 pub mod ingest;
 pub mod ocr;
 mod output;
@@ -23,6 +25,7 @@ pub mod records;
 mod rss;
 pub mod xref;
 
+pub use authenticity::AuthenticityBenchOptions;
 pub use ingest::IngestBenchOptions;
 pub use ocr::OcrBenchOptions;
 pub use records::RecordsBenchOptions;

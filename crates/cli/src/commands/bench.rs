@@ -6,7 +6,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use trove_bench::{IngestBenchOptions, OcrBenchOptions, RecordsBenchOptions, XrefBenchOptions};
+use trove_bench::{
+    AuthenticityBenchOptions, IngestBenchOptions, OcrBenchOptions, RecordsBenchOptions,
+    XrefBenchOptions,
+};
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
@@ -19,6 +22,22 @@ pub enum BenchCommand {
     /// OCR's character error rate on clean, degraded and Uyghur pages, and its pages/s
     /// beside the tesseract command alone.
     Ocr(BenchOcrArgs),
+    /// The authenticity report's near-duplicate photos among many (random hashes, one in a
+    /// hundred copied under another ID number).
+    Authenticity(BenchAuthenticityArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchAuthenticityArgs {
+    /// Images in all.
+    #[arg(long, default_value_t = 100_000)]
+    pub images: usize,
+    /// Random seed.
+    #[arg(long, default_value_t = 2022)]
+    pub seed: u64,
+    /// Print the results as one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -132,6 +151,13 @@ pub fn run(command: &BenchCommand) -> anyhow::Result<ExitCode> {
             workers: args.workers,
             json: args.json,
         })?,
+        BenchCommand::Authenticity(args) => {
+            trove_bench::authenticity::run(&AuthenticityBenchOptions {
+                images: args.images,
+                seed: args.seed,
+                json: args.json,
+            })?
+        }
         BenchCommand::Ocr(args) => trove_bench::ocr::run(&OcrBenchOptions {
             pages: args.pages,
             languages: args.languages.clone(),

@@ -43,6 +43,8 @@ coded_enum! {
         AuditCheckpoint => "audit_checkpoint",
         /// Someone opened a person's page.
         ViewPerson => "view_person",
+        /// Someone read a case's authenticity report (it names ID numbers and files).
+        ViewAuthenticity => "view_authenticity",
         /// Someone downloaded an original file.
         DownloadOriginal => "download_original",
         /// Someone exported data (a CSV download, say).

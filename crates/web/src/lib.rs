@@ -16,6 +16,7 @@
 //! ([`session`], [`csrf`]).
 
 mod auth;
+pub mod authenticity_facts;
 mod blocking;
 mod case_data;
 pub mod csrf;

@@ -152,6 +152,8 @@ fn case_routes(case: &str) -> Vec<String> {
         format!("/api/cases/{case}/persons/{person}"),
         format!("/api/cases/{case}/review?list={LIST}"),
         format!("/api/cases/{case}/stats?by=age"),
+        format!("/cases/{case}/authenticity"),
+        format!("/api/cases/{case}/authenticity?until=2019-12-31"),
     ]
 }
 
@@ -707,4 +709,28 @@ async fn a_script_in_a_spreadsheet_cell_is_shown_as_text() {
         .get("/cases/case-a/records?q=colour:red", Some(&vera))
         .await;
     assert!(text(bad).await.contains("unknown field `colour`"));
+}
+
+#[tokio::test]
+async fn the_authenticity_page_links_each_finding_to_its_evidence_and_is_audited() {
+    let server = server();
+    let vera = server.session("vera");
+    let page = text(
+        server
+            .get("/cases/case-a/authenticity?until=2019-12-31", Some(&vera))
+            .await,
+    )
+    .await;
+    assert!(page.contains("<h2>Photos and cameras</h2>"), "{page}");
+    assert!(page.contains("strong anomaly"));
+    // The planted photo under two ID numbers links to the photo's document page.
+    assert!(page.contains("08-核查材料/照片/"));
+    assert!(page.contains("href=\"/cases/case-a/documents/"));
+    let viewed = server.audited("view_authenticity");
+    assert_eq!(viewed.len(), 1);
+    assert_eq!(viewed[0].case.as_deref(), Some("case-a"));
+    let bad = server
+        .get("/cases/case-a/authenticity?until=yesterday", Some(&vera))
+        .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 }

@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use trove_forensics::custody::Producer;
-use trove_forensics::{CustodyEntry, DigestLeaf, ManifestFormat, store_digest, write_manifest};
+use trove_forensics::{CustodyEntry, ManifestFormat, write_manifest};
 use trove_store::{Catalog, Store};
+use trove_web::authenticity_facts::digest_of;
 
 use super::open_store;
 
@@ -102,18 +103,4 @@ fn custody_entries(store: &Store) -> anyhow::Result<Vec<CustodyEntry>> {
         Ok(())
     })?;
     Ok(entries)
-}
-
-/// The store digest over every original the catalog records.
-pub fn digest_of(store: &Store) -> anyhow::Result<String> {
-    let mut leaves = Vec::new();
-    store.catalog.for_each_blob(&mut |blob| {
-        leaves.push(DigestLeaf {
-            blake3: blob.id.to_string(),
-            sha256: blob.sha256,
-            size: blob.size,
-        });
-        Ok(())
-    })?;
-    Ok(store_digest(leaves))
 }

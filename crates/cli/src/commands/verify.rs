@@ -55,7 +55,7 @@ pub fn run(store: &Path, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         .filter(|(_, id)| id.as_ref().is_none_or(|id| !known.contains(id)))
         .map(|(path, _)| path)
         .collect();
-    let digest = super::custody::digest_of(&store)?;
+    let digest = trove_web::authenticity_facts::digest_of(&store)?;
     let blobs = &store.blobs;
     if args.json {
         for (id, problem, now) in &problems {

@@ -7,6 +7,7 @@ mod admin_grants;
 mod api;
 mod assets;
 mod audit;
+mod authenticity;
 mod cases;
 mod chrome;
 mod documents;
@@ -36,6 +37,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(review::routes())
         .merge(verification::routes())
         .merge(stats::routes())
+        .merge(authenticity::routes())
         .merge(admin::routes())
         .merge(admin_grants::routes())
         .merge(audit::routes())

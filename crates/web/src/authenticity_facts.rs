@@ -1,0 +1,99 @@
+//! The catalog's facts as the authenticity report (`trove_forensics::authenticity`) reads
+//! them. Shared by the workbench's Authenticity page and `trove authenticity`: the report
+//! is pure, and this is where a store is read for it.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use trove_forensics::authenticity::{DateWindow, DocumentFact, Facts, ImageFact, Report, report};
+use trove_forensics::{DigestLeaf, store_digest};
+use trove_model::{BlobId, Record};
+use trove_store::{Catalog, RecordCatalog, RecordFilter, Store, StoreError};
+
+/// Everything the report reads, owned.
+pub struct CaseFacts {
+    records: Vec<Record>,
+    images: Vec<ImageFact>,
+    documents: Vec<DocumentFact>,
+    digest: String,
+}
+
+impl CaseFacts {
+    /// Reads the store's records, image facts, document metadata, photo links and paths.
+    pub fn read(store: &Store) -> Result<CaseFacts, StoreError> {
+        let mut paths: HashMap<BlobId, Vec<String>> = HashMap::new();
+        store.catalog.for_each_occurrence(&mut |seen| {
+            paths
+                .entry(seen.occurrence.blob)
+                .or_default()
+                .push(seen.occurrence.path);
+            Ok(())
+        })?;
+        let records_catalog: &dyn RecordCatalog = &store.catalog;
+        let mut ids: HashMap<BlobId, Vec<String>> = HashMap::new();
+        for link in records_catalog.photo_links()? {
+            ids.entry(link.blob).or_default().push(link.id_number);
+        }
+        let mut records = Vec::new();
+        records_catalog.for_each_record(&RecordFilter::default(), 0, None, &mut |stored| {
+            records.push(stored.record);
+            Ok(())
+        })?;
+        let (mut images, mut documents) = (Vec::new(), Vec::new());
+        store
+            .catalog
+            .for_each_metadata(&mut |blob, kind, mut metadata| {
+                let seen_at = paths.remove(&blob).unwrap_or_default();
+                match metadata.image.take() {
+                    Some(facts) if kind.is_image() => images.push(ImageFact {
+                        id_numbers: ids.remove(&blob).unwrap_or_default(),
+                        blob,
+                        paths: seen_at,
+                        facts,
+                    }),
+                    _ => documents.push(DocumentFact {
+                        blob,
+                        kind,
+                        paths: seen_at,
+                        metadata,
+                    }),
+                }
+                Ok(())
+            })?;
+        Ok(CaseFacts {
+            records,
+            images,
+            documents,
+            digest: digest_of(store)?,
+        })
+    }
+
+    /// The report, with dates judged against `from`..`until` and today.
+    pub fn report(&self, from: Option<NaiveDate>, until: Option<NaiveDate>) -> Report {
+        report(&Facts {
+            records: &self.records,
+            images: &self.images,
+            documents: &self.documents,
+            window: DateWindow {
+                from,
+                until,
+                today: chrono::Utc::now().date_naive(),
+            },
+            store_digest: &self.digest,
+        })
+    }
+}
+
+/// The store digest (see `trove_forensics::digest`) over every original the catalog records.
+pub fn digest_of(store: &Store) -> Result<String, StoreError> {
+    let mut leaves = Vec::new();
+    store.catalog.for_each_blob(&mut |blob| {
+        leaves.push(DigestLeaf {
+            blake3: blob.id.to_string(),
+            sha256: blob.sha256,
+            size: blob.size,
+        });
+        Ok(())
+    })?;
+    Ok(store_digest(leaves))
+}

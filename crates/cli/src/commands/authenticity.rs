@@ -1,11 +1,14 @@
 //! `trove authenticity`: the machine part of showing a leak is genuine: ID numbers,
 //! cameras and clocks, duplicates, document metadata, each finding with its evidence.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::Args;
+use trove_forensics::authenticity::html::to_html;
 use trove_forensics::authenticity::{Evidence, Report};
 use trove_web::authenticity_facts::CaseFacts;
 
@@ -27,11 +30,20 @@ pub struct AuthenticityArgs {
     /// The report as one JSON object, every piece of evidence included.
     #[arg(long)]
     pub json: bool,
+    /// Also write the report as one self-contained HTML file (no scripts, each camera's
+    /// photos per day as an SVG chart) to this path.
+    #[arg(long)]
+    pub html: Option<PathBuf>,
 }
 
 pub fn run(store: &Path, args: &AuthenticityArgs) -> anyhow::Result<ExitCode> {
     let (store, _index) = open_store(store)?;
     let report = CaseFacts::read(&store)?.report(args.from, args.until);
+    if let Some(path) = &args.html {
+        std::fs::write(path, to_html(&report))
+            .with_context(|| format!("writing the HTML report to {}", path.display()))?;
+        eprintln!("HTML report written to {}", path.display());
+    }
     if args.json {
         json_line(&report)?;
     } else {

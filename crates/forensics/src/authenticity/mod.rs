@@ -8,6 +8,7 @@
 
 mod documents;
 mod duplicates;
+pub mod html;
 mod ids;
 mod photos;
 mod time;
@@ -240,6 +241,17 @@ pub struct Report {
     pub summary: Summary,
     /// Every finding, by section, strongest first.
     pub findings: Vec<Finding>,
+    /// Each camera's photos per day, for its timeline.
+    pub cameras: Vec<CameraTimeline>,
+}
+
+/// How many photos a camera took on each day it took any, by its EXIF clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CameraTimeline {
+    /// The camera as the inventory names it.
+    pub camera: String,
+    /// (day, photos), in day order.
+    pub days: Vec<(NaiveDate, u32)>,
 }
 
 /// Makes the report.
@@ -274,6 +286,7 @@ pub fn report(facts: &Facts<'_>) -> Report {
             strong: count(Strength::Strong),
         },
         findings,
+        cameras: photos::timelines(facts.images),
     }
 }
 

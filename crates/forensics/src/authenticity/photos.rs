@@ -8,7 +8,7 @@ use chrono::{Duration, NaiveDateTime};
 use trove_records::resident_id::decode;
 
 use super::time::{exif_time, time_in_name};
-use super::{DateWindow, Evidence, Finding, ImageFact, Section, Strength, plural};
+use super::{CameraTimeline, DateWindow, Evidence, Finding, ImageFact, Section, Strength, plural};
 
 /// A file name's time and the EXIF time farther apart than this disagree (cameras write
 /// both from one clock; renaming tools copy one into the other).
@@ -90,6 +90,27 @@ fn inventory(images: &[ImageFact]) -> Vec<Finding> {
                     plural(shots.len(), "photo")
                 ),
             )
+        })
+        .collect()
+}
+
+/// Each camera's photos per day.
+pub(super) fn timelines(images: &[ImageFact]) -> Vec<CameraTimeline> {
+    let mut cameras: BTreeMap<Camera, BTreeMap<chrono::NaiveDate, u32>> = BTreeMap::new();
+    for image in images {
+        if let (Some(camera), Some(at)) = (camera_of(image), shot_at(image)) {
+            *cameras
+                .entry(camera)
+                .or_default()
+                .entry(at.date())
+                .or_default() += 1;
+        }
+    }
+    cameras
+        .into_iter()
+        .map(|(camera, days)| CameraTimeline {
+            camera: describe_camera(&camera),
+            days: days.into_iter().collect(),
         })
         .collect()
 }

@@ -53,6 +53,8 @@ coded_enum! {
         ReviewDecision => "review_decision",
         /// Someone set the verification status of a person or document.
         Verification => "verification",
+        /// A reviewer concluded about a finding of the authenticity report.
+        FindingReviewed => "finding_reviewed",
     }
 }
 

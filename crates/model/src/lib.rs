@@ -26,7 +26,9 @@ pub use part::{Hidden, Part, PartKind};
 pub use record::{
     Flag, ListKind, RawCell, Record, RecordFields, RowRef, Sex, StatusCategory, column_letter,
 };
-pub use review::{ReviewDecision, SubjectKind, Verification, VerificationStatus};
+pub use review::{
+    FindingDecision, FindingReview, ReviewDecision, SubjectKind, Verification, VerificationStatus,
+};
 
 /// Separator between an archive's (or email's) logical path and the path of a
 /// member inside it, as in `leak/a.zip!/speeches/b.docx`.

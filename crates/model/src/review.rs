@@ -74,6 +74,35 @@ pub struct Verification {
     pub at: DateTime<Utc>,
 }
 
+coded_enum! {
+    /// What a reviewer concluded about a finding of the authenticity report.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum FindingReview as "finding review" {
+        /// It has an innocent explanation (given in the note).
+        Explained => "explained",
+        /// Checked: the anomaly is real.
+        Confirmed => "confirmed",
+        /// Someone must look further (call an official, find the original).
+        NeedsWork => "needs_work",
+    }
+}
+
+/// One reviewer's conclusion about a finding, kept with every earlier one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingDecision {
+    /// The finding's id (stable while its code and evidence are).
+    pub finding: String,
+    /// The conclusion.
+    pub review: FindingReview,
+    /// Why, in the reviewer's words.
+    pub note: String,
+    /// The user who concluded.
+    pub by: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

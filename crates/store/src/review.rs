@@ -3,7 +3,7 @@
 //! `trove_model`; this facet keeps them as histories.
 
 use serde::Serialize;
-use trove_model::{MatchCandidate, ReviewDecision, SubjectKind, Verification};
+use trove_model::{FindingDecision, MatchCandidate, ReviewDecision, SubjectKind, Verification};
 
 use crate::StoreError;
 
@@ -68,4 +68,15 @@ pub trait ReviewCatalog: Send + Sync {
         kind: SubjectKind,
         subject: &str,
     ) -> Result<Vec<Verification>, StoreError>;
+
+    /// Records a reviewer's conclusion about a finding; `before_commit` (the caller's audit
+    /// append) must succeed for it to be kept.
+    fn record_finding_review_then(
+        &self,
+        decision: &FindingDecision,
+        before_commit: &mut BeforeCommit<'_>,
+    ) -> Result<(), StoreError>;
+
+    /// Every conclusion about every finding, oldest first.
+    fn finding_reviews(&self) -> Result<Vec<FindingDecision>, StoreError>;
 }

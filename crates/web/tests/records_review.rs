@@ -734,3 +734,59 @@ async fn the_authenticity_page_links_each_finding_to_its_evidence_and_is_audited
         .await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_reviewer_concludes_about_a_finding_and_the_page_shows_it() {
+    let server = server();
+    let rita = server.session("rita");
+    let report: serde_json::Value = serde_json::from_str(
+        &text(
+            server
+                .get(
+                    "/api/cases/case-a/authenticity?until=2019-12-31",
+                    Some(&rita),
+                )
+                .await,
+        )
+        .await,
+    )
+    .unwrap();
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "same_photo_two_ids")
+        .expect("the planted photo under two numbers");
+    let id = finding["id"].as_str().unwrap();
+    let fields = [
+        ("finding", id),
+        ("review", "needs_work"),
+        ("note", "ask the county archive"),
+    ];
+    let vera = server.session("vera");
+    let refused = server
+        .post_form("/cases/case-a/authenticity/review", &vera, &fields)
+        .await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::FORBIDDEN,
+        "a viewer only reads"
+    );
+    let kept = server
+        .post_form("/cases/case-a/authenticity/review", &rita, &fields)
+        .await;
+    assert_eq!(kept.status(), StatusCode::SEE_OTHER);
+    let page = text(
+        server
+            .get("/cases/case-a/authenticity?until=2019-12-31", Some(&rita))
+            .await,
+    )
+    .await;
+    assert!(
+        page.contains("Reviewed: needs_work by rita") && page.contains("ask the county archive"),
+        "{page}"
+    );
+    let audited = server.audited("finding_reviewed");
+    assert_eq!(audited.len(), 1);
+    assert_eq!(audited[0].target.as_deref(), Some(id));
+}

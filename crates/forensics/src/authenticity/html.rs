@@ -147,6 +147,7 @@ mod tests {
             until: None,
             summary: Summary::default(),
             findings: vec![Finding {
+                id: "0123".into(),
                 section: Section::Documents,
                 code: "document_author".into(),
                 strength: Strength::Fact,

@@ -186,6 +186,9 @@ impl Evidence {
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
+    /// A short id, the same in every report while the finding's code, statement and
+    /// evidence are: what a reviewer's conclusion is kept under.
+    pub id: String,
     /// Its section.
     pub section: Section,
     /// A stable code for scripts (`id_check_digit`, `camera_clock_jump` …).
@@ -200,20 +203,47 @@ pub struct Finding {
 
 impl Finding {
     fn new(section: Section, code: &str, strength: Strength, statement: String) -> Finding {
-        Finding {
+        let mut finding = Finding {
+            id: String::new(),
             section,
             code: code.to_owned(),
             strength,
             statement,
             evidence: Vec::new(),
-        }
+        };
+        finding.identify();
+        finding
     }
 
     fn with(mut self, evidence: impl IntoIterator<Item = Evidence>) -> Finding {
         self.evidence.extend(evidence);
         self.evidence.sort();
         self.evidence.dedup();
+        self.identify();
         self
+    }
+
+    /// The id: BLAKE3 over the code, the statement and the evidence, 16 hex digits.
+    fn identify(&mut self) {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(self.code.as_bytes());
+        hasher.update(b"\0");
+        hasher.update(self.statement.as_bytes());
+        for evidence in &self.evidence {
+            hasher.update(b"\0");
+            let key = match evidence {
+                Evidence::Row {
+                    blob,
+                    part,
+                    row,
+                    column,
+                    ..
+                } => format!("{blob}/{part}/{row}/{column}"),
+                Evidence::Document { blob, path } => format!("{blob}/{path}"),
+            };
+            hasher.update(key.as_bytes());
+        }
+        self.id = hasher.finalize().to_hex()[..16].to_owned();
     }
 }
 

@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/005_person_sheets.sql"),
     include_str!("../../migrations/sqlite/006_ocr.sql"),
     include_str!("../../migrations/sqlite/007_sheet_layout.sql"),
+    include_str!("../../migrations/sqlite/008_finding_reviews.sql"),
 ];
 
 /// The catalog in a SQLite file.

@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::params;
-use trove_model::{MatchCandidate, Review, ReviewDecision, SubjectKind, Verification};
+use trove_model::{
+    FindingDecision, MatchCandidate, Review, ReviewDecision, SubjectKind, Verification,
+};
 
 use super::SqliteCatalog;
 use super::decode::parse_review;
@@ -164,6 +166,50 @@ impl ReviewCatalog for SqliteCatalog {
                     note: row.get(1)?,
                     evidence: serde_json::from_str(&row.get::<_, String>(2)?)
                         .map_err(|e| StoreError::Corrupt(format!("evidence JSON: {e}")))?,
+                    by: row.get(3)?,
+                    at: parse_timestamp(&row.get::<_, String>(4)?)?,
+                })
+            })
+        })
+    }
+
+    fn record_finding_review_then(
+        &self,
+        decision: &FindingDecision,
+        before_commit: &mut BeforeCommit<'_>,
+    ) -> Result<(), StoreError> {
+        self.with_connection(|connection| {
+            let tx = connection.transaction()?;
+            tx.execute(
+                "INSERT INTO finding_reviews (finding, review, note, by_user, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    decision.finding,
+                    decision.review.code(),
+                    decision.note,
+                    decision.by,
+                    timestamp(&decision.at)
+                ],
+            )?;
+            before_commit()?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn finding_reviews(&self) -> Result<Vec<FindingDecision>, StoreError> {
+        self.with_connection(|connection| {
+            let mut statement = connection.prepare(
+                "SELECT finding, review, note, by_user, at FROM finding_reviews ORDER BY seq",
+            )?;
+            collect_rows(&mut statement, [], |row| {
+                Ok(FindingDecision {
+                    finding: row.get(0)?,
+                    review: row
+                        .get::<_, String>(1)?
+                        .parse()
+                        .map_err(|e| StoreError::Corrupt(format!("{e}")))?,
+                    note: row.get(2)?,
                     by: row.get(3)?,
                     at: parse_timestamp(&row.get::<_, String>(4)?)?,
                 })

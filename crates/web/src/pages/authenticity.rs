@@ -1,24 +1,31 @@
 //! The Authenticity page of a case: `trove authenticity` as a page and as JSON, each
-//! finding with links to the rows and files it rests on. Reading it is audited: its
-//! statements name ID numbers and files.
+//! finding with links to the rows and files it rests on, and what reviewers concluded
+//! about it (explained, confirmed, needs work; reviewers and above may add a conclusion,
+//! kept with every earlier one and audited). Reading it is audited too: its statements
+//! name ID numbers and files.
+
+use std::collections::HashMap;
 
 use askama::Template;
 use axum::Json;
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::response::Html;
-use axum::routing::get;
-use chrono::NaiveDate;
+use axum::extract::{Form, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 use trove_access::{AuditAction, NewAuditEvent};
 use trove_forensics::authenticity::{Evidence, Report};
+use trove_model::{FindingDecision, FindingReview, Role};
+use trove_store::ReviewCatalog;
 
-use super::chrome::{Chrome, render};
+use super::chrome::{Chrome, minute_utc, render};
 use crate::auth::CurrentUser;
 use crate::authenticity_facts::CaseFacts;
 use crate::error::{ApiError, WebError};
 use crate::open_case::OpenCase;
-use crate::state::AppState;
+use crate::state::{AppState, audit_before_commit};
 
 /// Pieces of evidence listed under a finding on the page (the JSON has all).
 const EVIDENCE_SHOWN: usize = 10;
@@ -26,8 +33,13 @@ const EVIDENCE_SHOWN: usize = 10;
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/cases/{case}/authenticity", get(show))
+        .route("/cases/{case}/authenticity/review", post(submit_review))
         .route("/api/cases/{case}/authenticity", get(api_show))
+        .route("/api/cases/{case}/authenticity/review", post(api_review))
 }
+
+/// Longest note kept with a conclusion, in characters.
+const MAX_NOTE_CHARS: usize = 4000;
 
 /// The window the leak is believed to cover, `YYYY-MM-DD` (empty: unknown).
 #[derive(Debug, Default, Deserialize)]
@@ -46,6 +58,9 @@ struct SectionView {
 
 /// A finding as the page prints it.
 struct FindingView {
+    id: String,
+    /// The latest conclusion, in words, with who and when.
+    reviewed: Option<String>,
     strength: &'static str,
     strength_class: &'static str,
     statement: String,
@@ -62,6 +77,9 @@ struct AuthenticityPage {
     until: String,
     report: Report,
     sections: Vec<SectionView>,
+    can_review: bool,
+    csrf: String,
+    reviews: [FindingReview; 3],
 }
 
 /// `GET /cases/{case}/authenticity?from=…&until=…`.
@@ -72,10 +90,25 @@ pub async fn show(
     Query(query): Query<WindowQuery>,
 ) -> Result<Html<String>, WebError> {
     let report = report_for(&state, &user, &case, &query).await?;
+    let reviews = case
+        .run(|data| Ok(data.store.catalog.finding_reviews()?))
+        .await?;
+    let latest: HashMap<&str, &FindingDecision> =
+        reviews.iter().map(|d| (d.finding.as_str(), d)).collect();
+    let can_review = case.role.at_least(Role::Reviewer);
     let name = case.name;
     let mut sections: Vec<SectionView> = Vec::new();
     for finding in &report.findings {
         let view = FindingView {
+            id: finding.id.clone(),
+            reviewed: latest.get(finding.id.as_str()).map(|d| {
+                format!("{} by {}, {}", d.review, d.by, minute_utc(d.at))
+                    + &if d.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", d.note)
+                    }
+            }),
             strength: finding.strength.label(),
             strength_class: match finding.strength {
                 trove_forensics::authenticity::Strength::Fact => "fact",
@@ -107,7 +140,95 @@ pub async fn show(
         until: query.until,
         report,
         sections,
+        can_review,
+        csrf: user.csrf_token(),
+        reviews: FindingReview::ALL,
     })
+}
+
+/// A reviewer's conclusion, as the page's form or the API sends it.
+#[derive(Debug, Deserialize)]
+pub struct ReviewRequest {
+    finding: String,
+    review: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /cases/{case}/authenticity/review`: keeps a conclusion, then back to the finding.
+pub async fn submit_review(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    case: OpenCase,
+    Form(request): Form<ReviewRequest>,
+) -> Result<Response, WebError> {
+    let saved = review(&state, &user, &case, request).await?;
+    Ok(Redirect::to(&format!(
+        "/cases/{}/authenticity#finding-{}",
+        case.name, saved.finding
+    ))
+    .into_response())
+}
+
+/// `POST /api/cases/{case}/authenticity/review` (JSON).
+pub async fn api_review(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    case: OpenCase,
+    Json(request): Json<ReviewRequest>,
+) -> Result<Response, ApiError> {
+    let saved = review(&state, &user, &case, request).await?;
+    Ok((StatusCode::CREATED, Json(saved)).into_response())
+}
+
+async fn review(
+    state: &AppState,
+    user: &CurrentUser,
+    case: &OpenCase,
+    request: ReviewRequest,
+) -> Result<FindingDecision, WebError> {
+    case.require(Role::Reviewer)?;
+    let review: FindingReview = request
+        .review
+        .parse()
+        .map_err(|e: trove_model::ParseCodeError| WebError::BadRequest(e.to_string()))?;
+    let note = request.note.trim().to_owned();
+    if note.chars().count() > MAX_NOTE_CHARS {
+        return Err(WebError::BadRequest(format!(
+            "The note is longer than {MAX_NOTE_CHARS} characters; shorten it."
+        )));
+    }
+    let finding = request.finding.trim().to_owned();
+    let is_id = finding.len() == 16 && finding.bytes().all(|b| b.is_ascii_hexdigit());
+    if !is_id {
+        return Err(WebError::BadRequest(format!(
+            "{finding:?} is not a finding's id; use the form beside the finding."
+        )));
+    }
+    let decision = FindingDecision {
+        finding,
+        review,
+        note,
+        by: user.name.clone(),
+        at: Utc::now(),
+    };
+    let event = NewAuditEvent::new(AuditAction::FindingReviewed)
+        .actor(&user.name)
+        .case(&case.name)
+        .target(&decision.finding)
+        .detail(review.code());
+    let saved = decision.clone();
+    let access = state.clone();
+    case.run(move |data| {
+        // The conclusion is kept only once its audit event is written.
+        let mut audit = audit_before_commit(&access, event);
+        data.store
+            .catalog
+            .record_finding_review_then(&decision, &mut audit)?;
+        Ok(())
+    })
+    .await?;
+    Ok(saved)
 }
 
 /// `GET /api/cases/{case}/authenticity?from=…&until=…`: the report as `trove

@@ -422,3 +422,21 @@ fn utf32_pages_are_read() {
         );
     }
 }
+
+/// The lens and the digitized time of real camera files (exif-py's samples).
+#[test]
+fn cameras_write_their_lens_and_digitized_time() {
+    let Some(root) = corpus() else { return };
+    let sony = extracted(
+        &root,
+        "ianare-exif-py/jpg/Sony_alpha_a58.JPG",
+        FileKind::Jpeg,
+    );
+    let exif = &sony.metadata.image.as_ref().unwrap().exif;
+    assert_eq!(exif.lens.as_deref(), Some("70-300mm F4-5.6 SSM"));
+    assert_eq!(
+        exif.date_time_digitized.as_deref(),
+        Some("2023:10:28 21:42:29")
+    );
+    assert_eq!(exif.date_time_digitized, exif.date_time_original);
+}

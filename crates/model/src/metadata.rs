@@ -104,6 +104,13 @@ pub struct Exif {
     /// DateTimeOriginal exactly as written (`2018:03:01 09:15:00`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_time_original: Option<String>,
+    /// DateTimeDigitized exactly as written: a camera writes it with DateTimeOriginal; a
+    /// scanner or an editor may not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_time_digitized: Option<String>,
+    /// The lens (EXIF LensMake and LensModel), as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lens: Option<String>,
     /// Where the photo was taken, when the GPS tags give a valid position.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gps: Option<GpsPosition>,

@@ -38,10 +38,24 @@ pub(super) fn read_exif(bytes: &[u8]) -> Option<Exif> {
         model: ascii(Tag::Model),
         body_serial: ascii(Tag::BodySerialNumber).or_else(|| ascii(CAMERA_SERIAL_NUMBER)),
         date_time_original: ascii(Tag::DateTimeOriginal),
+        date_time_digitized: ascii(Tag::DateTimeDigitized),
+        lens: lens_of(ascii(Tag::LensMake), ascii(Tag::LensModel)),
         gps: gps_position(&exif),
         description: (!descriptions.is_empty()).then(|| descriptions.join("\n")),
         software: ascii(Tag::Software),
     })
+}
+
+/// `Canon EF-S 18-55mm`: the lens maker and model, the maker left out when the model
+/// already names it.
+fn lens_of(make: Option<String>, model: Option<String>) -> Option<String> {
+    match (make, model) {
+        (Some(make), Some(model)) if !model.to_lowercase().starts_with(&make.to_lowercase()) => {
+            Some(format!("{make} {model}"))
+        }
+        (_, Some(model)) => Some(model),
+        (make, None) => make,
+    }
 }
 
 /// An ASCII field's text. Cameras and Chinese software write UTF-8 or GBK

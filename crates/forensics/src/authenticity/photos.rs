@@ -35,6 +35,7 @@ pub(super) fn findings(images: &[ImageFact], window: &DateWindow) -> Vec<Finding
     for image in images {
         findings.extend(clock_against_calendar(image, window));
         findings.extend(clock_against_name(image));
+        findings.extend(digitized_apart(image));
         findings.extend(before_birth(image));
         findings.extend(edited(image));
     }
@@ -79,6 +80,18 @@ fn inventory(images: &[ImageFact]) -> Vec<Finding> {
             let span = match (times.iter().min(), times.iter().max()) {
                 (Some(first), Some(last)) => format!(", first shot {first}, last {last}"),
                 _ => ", no shot dated".to_owned(),
+            };
+            let lenses: std::collections::BTreeSet<&str> = shots
+                .iter()
+                .filter_map(|i| i.facts.exif.lens.as_deref())
+                .collect();
+            let span = if lenses.is_empty() {
+                span
+            } else {
+                format!(
+                    "{span}; lens {}",
+                    lenses.into_iter().collect::<Vec<_>>().join(", ")
+                )
             };
             Finding::new(
                 Section::Photos,
@@ -168,6 +181,27 @@ fn human_span(minutes: i64) -> String {
         m if m < 48 * 60 => format!("{} hours", m / 60),
         m => format!("{} days", m / (24 * 60)),
     }
+}
+
+/// DateTimeOriginal and DateTimeDigitized more than a minute apart: a camera writes both
+/// at the moment of the shot; a scan of a print, or an editor, writes another.
+fn digitized_apart(image: &ImageFact) -> Option<Finding> {
+    let taken = shot_at(image)?;
+    let digitized = exif_time(image.facts.exif.date_time_digitized.as_deref()?)?;
+    let apart = (digitized - taken).num_minutes().abs();
+    (apart > 1).then(|| {
+        Finding::new(
+            Section::Photos,
+            "photo_digitized_apart",
+            Strength::Anomaly,
+            format!(
+                "{}: taken {taken} but digitized {digitized} ({} apart); a camera writes both at once",
+                name_of(image),
+                human_span(apart)
+            ),
+        )
+        .with([Evidence::document(&image.blob, &image.paths)])
+    })
 }
 
 /// A photo filed under an ID number but taken before that person was born.
@@ -370,6 +404,31 @@ pub(crate) mod tests {
             found[0].statement.starts_with(
                 "Canon EOS 80D (serial 0123): 5 photos, first shot 2018-03-01 09:15:00"
             ),
+            "{}",
+            found[0].statement
+        );
+    }
+
+    #[test]
+    fn a_digitized_time_apart_from_the_shot_and_the_lenses_are_reported() {
+        let mut scanned = photo(1, "IMG_0001.JPG", Some("2018:03:01 09:00:00"), &[]);
+        scanned.facts.exif.date_time_digitized = Some("2018:09:14 16:00:00".into());
+        scanned.facts.exif.lens = Some("EF-S 18-55mm".into());
+        let mut same = photo(2, "IMG_0002.JPG", Some("2018:03:01 09:05:00"), &[]);
+        same.facts.exif.date_time_digitized = Some("2018:03:01 09:05:00".into());
+        let found = findings(&[scanned, same], &window());
+        let apart: Vec<&Finding> = found
+            .iter()
+            .filter(|f| f.code == "photo_digitized_apart")
+            .collect();
+        assert_eq!(apart.len(), 1);
+        assert!(
+            apart[0].statement.contains("197 days apart"),
+            "{}",
+            apart[0].statement
+        );
+        assert!(
+            found[0].statement.ends_with("; lens EF-S 18-55mm"),
             "{}",
             found[0].statement
         );

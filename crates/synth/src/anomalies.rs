@@ -1,8 +1,9 @@
 //! What the authenticity report must find, planted in `疏附县公安局/08-核查材料`: a camera
 //! whose clock jumps a year and back, a photo whose file-name time disagrees with its EXIF,
 //! a photo taken before the birth of the person whose number it carries, one picture
-//! (re-encoded and cropped) under two ID numbers, a document whose metadata says 2031, a
-//! Traditional-Chinese (Big5) notice. Each is listed in the ground truth.
+//! (re-encoded and cropped) under two ID numbers, a list row whose sex contradicts its ID
+//! number, a document whose metadata says 2031, a Traditional-Chinese (Big5) notice. Each
+//! is listed in the ground truth.
 //!
 //! The planted photos are pictures of their own (smooth random patterns), unlike the
 //! mugshots, so that the perceptual hash can tell them apart; their ID numbers belong to
@@ -156,6 +157,21 @@ pub(crate) fn write(leak: &mut Leak, seed: u64) -> Result<Vec<AnomalyTruth>, Syn
         path,
         "Traditional Chinese in Big5",
     );
+
+    // A list whose row says 男 of a number whose sex digit (even) says female.
+    let number = id_number("653121", Date::new(1992, 8, 14), 246);
+    let list = format!("序号,姓名,性别,公民身份号码\n1,阿不都热依木·吐尔逊,男,{number}\n");
+    let path = format!("{FOLDER}/核查名单.csv");
+    leak.place(
+        &path,
+        Doc::new(FileKind::Csv, list.into_bytes()).with_texts([number.as_str()]),
+    )?;
+    // Its evidence is the row (by the file's hash), not a path.
+    planted.push(AnomalyTruth {
+        code: "sex_mismatch".to_owned(),
+        path: None,
+        note: format!("{path}, row 2: the row says 男, the number's sex digit says female"),
+    });
 
     Ok(planted)
 }

@@ -238,7 +238,7 @@ fn birth_date_heaping(records: &[Record]) -> Option<Finding> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use trove_model::{BlobId, Flag, ListKind, RecordFields, RowRef, Sex};
 

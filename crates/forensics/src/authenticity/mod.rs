@@ -288,7 +288,7 @@ pub struct CameraTimeline {
 pub fn report(facts: &Facts<'_>) -> Report {
     let mut findings = Vec::new();
     findings.extend(ids::findings(facts.records));
-    findings.extend(photos::findings(facts.images, &facts.window));
+    findings.extend(photos::findings(facts.images, facts.records, &facts.window));
     findings.extend(duplicates::findings(facts.images, facts.documents));
     findings.extend(documents::findings(facts.documents, &facts.window));
     findings.sort_by(|a, b| {

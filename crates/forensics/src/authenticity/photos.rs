@@ -2,9 +2,10 @@
 //! against the calendar, against the time in the file name, against each other's order,
 //! and against the birth of the person a photo is filed under.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use trove_model::Record;
 use trove_records::resident_id::decode;
 
 use super::time::{exif_time, time_in_name};
@@ -30,9 +31,19 @@ const EDITORS: &[&str] = &[
 /// A camera as EXIF names it.
 type Camera = (String, String, String);
 
-pub(super) fn findings(images: &[ImageFact], window: &DateWindow) -> Vec<Finding> {
+/// A photo taken this many days or more before the first detention its person's records
+/// give is outside those records (intake photos are taken at or after it).
+const BEFORE_DETENTION_DAYS: i64 = 30;
+
+pub(super) fn findings(
+    images: &[ImageFact],
+    records: &[Record],
+    window: &DateWindow,
+) -> Vec<Finding> {
     let mut findings = inventory(images);
+    let detained = first_detentions(records);
     for image in images {
+        findings.extend(before_detention(image, &detained));
         findings.extend(clock_against_calendar(image, window));
         findings.extend(clock_against_name(image));
         findings.extend(digitized_apart(image));
@@ -202,6 +213,45 @@ fn digitized_apart(image: &ImageFact) -> Option<Finding> {
         )
         .with([Evidence::document(&image.blob, &image.paths)])
     })
+}
+
+/// The earliest detention date the records give for each valid ID number.
+fn first_detentions(records: &[Record]) -> HashMap<&str, NaiveDate> {
+    let mut first: HashMap<&str, NaiveDate> = HashMap::new();
+    for record in records.iter().filter(|r| r.fields.id_valid) {
+        if let (Some(number), Some(since)) = (
+            record.fields.id_number.as_deref(),
+            record.fields.detained_since,
+        ) {
+            first
+                .entry(number)
+                .and_modify(|d| *d = (*d).min(since))
+                .or_insert(since);
+        }
+    }
+    first
+}
+
+/// A photo of a held person taken well before their first detention in the records.
+fn before_detention(image: &ImageFact, detained: &HashMap<&str, NaiveDate>) -> Option<Finding> {
+    let at = shot_at(image)?.date();
+    let (number, since) = image.id_numbers.iter().find_map(|number| {
+        let since = *detained.get(number.as_str())?;
+        ((since - at).num_days() >= BEFORE_DETENTION_DAYS).then_some((number, since))
+    })?;
+    Some(
+        Finding::new(
+            Section::Photos,
+            "photo_before_detention",
+            Strength::Anomaly,
+            format!(
+                "{} carries ID number {number}, whose records give detention from {since}, but was taken {} days before, on {at}",
+                name_of(image),
+                (since - at).num_days()
+            ),
+        )
+        .with([Evidence::document(&image.blob, &image.paths)]),
+    )
 }
 
 /// A photo filed under an ID number but taken before that person was born.
@@ -379,7 +429,7 @@ pub(crate) mod tests {
                 &[],
             ),
         ];
-        let found = findings(&images, &window());
+        let found = findings(&images, &[], &window());
         let codes: Vec<&str> = found.iter().map(|f| f.code.as_str()).collect();
         assert_eq!(codes.iter().filter(|c| **c == "camera").count(), 1);
         let outside: Vec<Strength> = found
@@ -410,13 +460,39 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_photo_long_before_its_persons_first_detention_is_found() {
+        let number = "653121199001010027";
+        let mut record = crate::authenticity::ids::tests::record(
+            2,
+            "古丽",
+            number,
+            trove_model::Sex::Female,
+            &[],
+        );
+        record.fields.detained_since = NaiveDate::from_ymd_opt(2018, 3, 1);
+        let early = photo(1, "a.jpg", Some("2017:06:01 10:00:00"), &[number]);
+        let intake = photo(2, "b.jpg", Some("2018:03:02 10:00:00"), &[number]);
+        let found = findings(&[early, intake], &[record], &window());
+        let before: Vec<&Finding> = found
+            .iter()
+            .filter(|f| f.code == "photo_before_detention")
+            .collect();
+        assert_eq!(before.len(), 1);
+        assert!(
+            before[0].statement.contains("273 days before"),
+            "{}",
+            before[0].statement
+        );
+    }
+
+    #[test]
     fn a_digitized_time_apart_from_the_shot_and_the_lenses_are_reported() {
         let mut scanned = photo(1, "IMG_0001.JPG", Some("2018:03:01 09:00:00"), &[]);
         scanned.facts.exif.date_time_digitized = Some("2018:09:14 16:00:00".into());
         scanned.facts.exif.lens = Some("EF-S 18-55mm".into());
         let mut same = photo(2, "IMG_0002.JPG", Some("2018:03:01 09:05:00"), &[]);
         same.facts.exif.date_time_digitized = Some("2018:03:01 09:05:00".into());
-        let found = findings(&[scanned, same], &window());
+        let found = findings(&[scanned, same], &[], &window());
         let apart: Vec<&Finding> = found
             .iter()
             .filter(|f| f.code == "photo_digitized_apart")
@@ -443,7 +519,7 @@ pub(crate) mod tests {
             photo(4, "IMG_0104.JPG", Some("2019:03:01 09:07:00"), &[]),
             photo(5, "IMG_0105.JPG", Some("2000:01:01 00:00:00"), &[]),
         ];
-        let jumps: Vec<String> = findings(&images, &window())
+        let jumps: Vec<String> = findings(&images, &[], &window())
             .into_iter()
             .filter(|f| f.code == "camera_clock_jump")
             .map(|f| f.statement)

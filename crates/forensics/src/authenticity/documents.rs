@@ -95,6 +95,7 @@ fn name(document: &DocumentFact) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::authenticity::codes_of;
     use chrono::NaiveDate;
     use trove_model::{BlobId, FileKind, Metadata};
 
@@ -131,12 +132,8 @@ mod tests {
             today: NaiveDate::from_ymd_opt(2026, 12, 4).unwrap(),
         };
         let found = findings(&documents, &window);
-        let codes: Vec<(&str, Strength)> = found
-            .iter()
-            .map(|f| (f.code.as_str(), f.strength))
-            .collect();
         assert_eq!(
-            codes,
+            codes_of(&found),
             [
                 ("document_generator", Strength::Fact),
                 ("document_date_outside_leak", Strength::Strong),

@@ -261,6 +261,7 @@ impl UnionFind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::authenticity::codes_of;
     use crate::authenticity::photos::tests::photo;
 
     fn hashed(n: u8, name: &str, hash: u64, ids: &[&str]) -> ImageFact {
@@ -284,12 +285,8 @@ mod tests {
             hashed(4, "风景-副本.jpg", !base ^ 1, &[]),
         ];
         let found = findings(&images, &[]);
-        let codes: Vec<(&str, Strength)> = found
-            .iter()
-            .map(|f| (f.code.as_str(), f.strength))
-            .collect();
         assert_eq!(
-            codes,
+            codes_of(&found),
             [
                 ("same_photo_two_ids", Strength::Strong),
                 ("near_duplicate_photos", Strength::Fact)

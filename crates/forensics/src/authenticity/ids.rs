@@ -240,6 +240,7 @@ fn birth_date_heaping(records: &[Record]) -> Option<Finding> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::authenticity::codes_of;
     use trove_model::{BlobId, Flag, ListKind, RecordFields, RowRef, Sex};
 
     pub(crate) fn record(row: u32, name: &str, id: &str, sex: Sex, flags: &[&str]) -> Record {
@@ -286,12 +287,8 @@ pub(crate) mod tests {
             ),
         ];
         let found = findings(&records);
-        let codes: Vec<(&str, Strength)> = found
-            .iter()
-            .map(|f| (f.code.as_str(), f.strength))
-            .collect();
         assert_eq!(
-            codes,
+            codes_of(&found),
             [
                 ("sex_mismatch", Strength::Anomaly),
                 ("id_many_names", Strength::Anomaly)

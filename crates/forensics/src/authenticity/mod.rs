@@ -320,6 +320,15 @@ pub fn report(facts: &Facts<'_>) -> Report {
     }
 }
 
+/// Each finding's code and strength, in order: what tests compare.
+#[cfg(test)]
+pub(crate) fn codes_of(found: &[Finding]) -> Vec<(&str, Strength)> {
+    found
+        .iter()
+        .map(|f| (f.code.as_str(), f.strength))
+        .collect()
+}
+
 /// `n thing` or `n things`.
 fn plural(n: usize, thing: &str) -> String {
     if n == 1 {

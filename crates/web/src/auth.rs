@@ -1,7 +1,6 @@
 //! Who is asking: the user behind a session cookie or an API token, and
 //! whether they may see a case.
 
-use axum::Json;
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -13,6 +12,7 @@ use trove_model::{Membership, Role};
 
 use crate::csrf;
 use crate::error::WebError;
+use crate::safe_json::SafeJson;
 use crate::session::{SESSION_COOKIE, SESSION_LIMITS, cookie_token};
 use crate::state::AppState;
 
@@ -96,7 +96,7 @@ impl IntoResponse for AuthRejection {
             AuthRejection::LoginRequired { api: true } => (
                 StatusCode::UNAUTHORIZED,
                 [(header::WWW_AUTHENTICATE, "Bearer")],
-                Json(json!({"error": "log in, or send an API token as `Authorization: Bearer TOKEN`"})),
+                SafeJson(json!({"error": "log in, or send an API token as `Authorization: Bearer TOKEN`"})),
             )
                 .into_response(),
             AuthRejection::Failed(error) => error.into_response(),

@@ -1,7 +1,7 @@
 //! What a request can fail with, and the page or JSON each failure shows.
 
+use crate::safe_json::SafeJson;
 use askama::Template;
-use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
@@ -97,6 +97,6 @@ impl<E: Into<WebError>> From<E> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.0.status();
-        (status, Json(json!({"error": self.0.public_message()}))).into_response()
+        (status, SafeJson(json!({"error": self.0.public_message()}))).into_response()
     }
 }

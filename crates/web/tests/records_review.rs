@@ -790,3 +790,25 @@ async fn a_reviewer_concludes_about_a_finding_and_the_page_shows_it() {
     assert_eq!(audited.len(), 1);
     assert_eq!(audited[0].target.as_deref(), Some(id));
 }
+
+/// The demo case holds a cell with a script in it (see `plant_script_sheet`): no JSON
+/// answer carries a markup character raw, whichever route gives it.
+#[tokio::test]
+async fn no_json_answer_holds_a_raw_markup_character() {
+    let server = server();
+    let eddie = server.session("eddie");
+    let mut routes: Vec<String> = case_routes("case-a")
+        .into_iter()
+        .filter(|route| route.starts_with("/api/"))
+        .collect();
+    routes.push("/api/cases/case-a/records?q=script".to_owned());
+    routes.push("/api/me".to_owned());
+    routes.push("/api/cases/case-a/records/nonsense/0/1".to_owned());
+    for route in routes {
+        let body = text(server.get(&route, Some(&eddie)).await).await;
+        assert!(
+            !body.contains(['<', '>', '&']),
+            "{route} answers markup characters raw: {body:.300}"
+        );
+    }
+}

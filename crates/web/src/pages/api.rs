@@ -1,11 +1,12 @@
 //! The JSON API: who am I, and which cases may I open.
 
+use axum::Router;
 use axum::routing::get;
-use axum::{Json, Router};
 use serde::Serialize;
 use trove_model::Role;
 
 use crate::auth::CurrentUser;
+use crate::safe_json::SafeJson;
 use crate::state::AppState;
 
 /// The API's routes about the user: who they are and their cases.
@@ -39,8 +40,8 @@ fn case_access(user: &CurrentUser) -> Vec<CaseAccess> {
 }
 
 /// `GET /api/me`.
-pub async fn me(user: CurrentUser) -> Json<Me> {
-    Json(Me {
+pub async fn me(user: CurrentUser) -> SafeJson<Me> {
+    SafeJson(Me {
         cases: case_access(&user),
         name: user.name,
         is_admin: user.is_admin,
@@ -48,6 +49,6 @@ pub async fn me(user: CurrentUser) -> Json<Me> {
 }
 
 /// `GET /api/cases`.
-pub async fn cases(user: CurrentUser) -> Json<Vec<CaseAccess>> {
-    Json(case_access(&user))
+pub async fn cases(user: CurrentUser) -> SafeJson<Vec<CaseAccess>> {
+    SafeJson(case_access(&user))
 }

@@ -25,6 +25,7 @@ use crate::auth::CurrentUser;
 use crate::authenticity_facts::CaseFacts;
 use crate::error::{ApiError, WebError};
 use crate::open_case::OpenCase;
+use crate::safe_json::SafeJson;
 use crate::state::{AppState, audit_before_commit};
 
 /// Pieces of evidence listed under a finding on the page (the JSON has all).
@@ -178,7 +179,7 @@ pub async fn api_review(
     Json(request): Json<ReviewRequest>,
 ) -> Result<Response, ApiError> {
     let saved = review(&state, &user, &case, request).await?;
-    Ok((StatusCode::CREATED, Json(saved)).into_response())
+    Ok((StatusCode::CREATED, SafeJson(saved)).into_response())
 }
 
 async fn review(
@@ -238,8 +239,8 @@ pub async fn api_show(
     user: CurrentUser,
     case: OpenCase,
     Query(query): Query<WindowQuery>,
-) -> Result<Json<Report>, ApiError> {
-    Ok(Json(report_for(&state, &user, &case, &query).await?))
+) -> Result<SafeJson<Report>, ApiError> {
+    Ok(SafeJson(report_for(&state, &user, &case, &query).await?))
 }
 
 async fn report_for(

@@ -3,7 +3,6 @@
 //! verification status. Opening it (page or API) is audited: it shows one person's data.
 
 use askama::Template;
-use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Html;
@@ -23,6 +22,7 @@ use crate::auth::CurrentUser;
 use crate::case_data::CaseData;
 use crate::error::{ApiError, WebError};
 use crate::open_case::OpenCase;
+use crate::safe_json::SafeJson;
 use crate::state::AppState;
 
 /// Everything known of one person.
@@ -122,7 +122,7 @@ pub async fn api_show(
     user: CurrentUser,
     case: OpenCase,
     Path((_, key)): Path<(String, String)>,
-) -> Result<Json<PersonAnswer>, ApiError> {
+) -> Result<SafeJson<PersonAnswer>, ApiError> {
     let answer = case
         .run(move |data| {
             let person = load(data, &key)?;
@@ -138,7 +138,7 @@ pub async fn api_show(
         })
         .await?;
     audit_view(&state, &user, &case.name, &answer.person.key).await?;
-    Ok(Json(answer))
+    Ok(SafeJson(answer))
 }
 
 /// Recorded before the page is sent: a view that cannot be audited is not shown.

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Json;
 use axum::Router;
 use axum::extract::{Path, Query};
 use axum::response::Html;
@@ -20,6 +19,7 @@ use super::record_view::{
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, WebError};
 use crate::open_case::OpenCase;
+use crate::safe_json::SafeJson;
 use crate::state::AppState;
 
 /// Records per page.
@@ -158,8 +158,8 @@ pub async fn sheets(user: CurrentUser, case: OpenCase) -> Result<Html<String>, W
 }
 
 /// `GET /api/cases/{case}/sheets`.
-pub async fn api_sheets(case: OpenCase) -> Result<Json<Vec<SheetLine>>, ApiError> {
-    Ok(Json(person_sheets(&case).await?))
+pub async fn api_sheets(case: OpenCase) -> Result<SafeJson<Vec<SheetLine>>, ApiError> {
+    Ok(SafeJson(person_sheets(&case).await?))
 }
 
 async fn person_sheets(case: &OpenCase) -> Result<Vec<SheetLine>, WebError> {
@@ -187,10 +187,10 @@ async fn person_sheets(case: &OpenCase) -> Result<Vec<SheetLine>, WebError> {
 pub async fn api_list(
     case: OpenCase,
     Query(query): Query<RecordsQuery>,
-) -> Result<Json<RecordsPage>, ApiError> {
+) -> Result<SafeJson<RecordsPage>, ApiError> {
     let filter = parse_record_query(&[query.q.as_str()])
         .map_err(|error| WebError::BadRequest(error.to_string()))?;
-    Ok(Json(find_page(&case, &query, filter).await?))
+    Ok(SafeJson(find_page(&case, &query, filter).await?))
 }
 
 /// `GET /cases/{case}/records/{blob}/{part}/{row}`.
@@ -213,8 +213,8 @@ pub async fn api_show(
     case: OpenCase,
     Path((_, blob, part, row)): Path<(String, String, u32, u32)>,
     Query(table): Query<TableQuery>,
-) -> Result<Json<RecordDetail>, ApiError> {
-    Ok(Json(
+) -> Result<SafeJson<RecordDetail>, ApiError> {
+    Ok(SafeJson(
         load_detail(&case, &blob, part, row, table.column).await?,
     ))
 }

@@ -22,6 +22,7 @@ use super::record_view::{distinct_names, person_link, records_of};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, WebError};
 use crate::open_case::OpenCase;
+use crate::safe_json::SafeJson;
 use crate::state::{AppState, audit_before_commit};
 
 /// Candidates per page.
@@ -137,8 +138,8 @@ pub async fn show(
 pub async fn api_show(
     case: OpenCase,
     Query(query): Query<QueueQuery>,
-) -> Result<Json<Queue>, ApiError> {
-    Ok(Json(load_queue(&case, query).await?))
+) -> Result<SafeJson<Queue>, ApiError> {
+    Ok(SafeJson(load_queue(&case, query).await?))
 }
 
 /// `POST /cases/{case}/review`: records a decision, then back to the candidate.
@@ -162,7 +163,7 @@ pub async fn api_decide(
     Json(request): Json<DecisionRequest>,
 ) -> Result<Response, ApiError> {
     let decision = record(&state, &user, &case, request).await?;
-    Ok((StatusCode::CREATED, Json(decision)).into_response())
+    Ok((StatusCode::CREATED, SafeJson(decision)).into_response())
 }
 
 async fn record(

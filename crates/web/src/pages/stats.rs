@@ -3,7 +3,6 @@
 //! sits inside a page), CSV and JSON. The options are those of the command.
 
 use askama::Template;
-use axum::Json;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -19,6 +18,7 @@ use super::chrome::{Chrome, render};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, WebError};
 use crate::open_case::OpenCase;
+use crate::safe_json::SafeJson;
 use crate::state::AppState;
 
 /// The options, as a form or a URL sends them: every field text, empty meaning "default"
@@ -148,8 +148,8 @@ pub async fn csv(
 pub async fn api_show(
     case: OpenCase,
     Query(query): Query<StatsQuery>,
-) -> Result<Json<StatsTable>, ApiError> {
-    Ok(Json(table_for(&case, &query).await?))
+) -> Result<SafeJson<StatsTable>, ApiError> {
+    Ok(SafeJson(table_for(&case, &query).await?))
 }
 
 async fn table_for(case: &OpenCase, query: &StatsQuery) -> Result<StatsTable, WebError> {

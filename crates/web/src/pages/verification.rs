@@ -23,6 +23,7 @@ use crate::auth::CurrentUser;
 use crate::case_data::CaseData;
 use crate::error::{ApiError, WebError};
 use crate::open_case::OpenCase;
+use crate::safe_json::SafeJson;
 use crate::state::{AppState, audit_before_commit};
 
 /// Verification's routes: setting a status, by form and JSON.
@@ -177,7 +178,7 @@ pub async fn api_submit(
     Json(request): Json<VerificationRequest>,
 ) -> Result<Response, ApiError> {
     let saved = set_status(&state, &user, &case, request).await?;
-    Ok((StatusCode::CREATED, Json(view(&case.name, &saved))).into_response())
+    Ok((StatusCode::CREATED, SafeJson(view(&case.name, &saved))).into_response())
 }
 
 async fn set_status(

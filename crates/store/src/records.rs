@@ -2,7 +2,7 @@
 //! and same-person candidates. A trait of its own, beside [`crate::Catalog`], so that
 //! callers that only ingest never see it.
 
-use trove_model::{BlobId, FileKind, Hidden, ListKind, Record};
+use trove_model::{BlobId, FileKind, Hidden, ListKind, Record, RowRef};
 
 use crate::StoreError;
 
@@ -204,6 +204,9 @@ pub trait RecordCatalog: Send + Sync {
 
     /// The first path (in sort order) of every blob that has records.
     fn record_blob_paths(&self) -> Result<Vec<(BlobId, String)>, StoreError>;
+
+    /// The record at `source` (blob, part, row and first column), through the key's index.
+    fn record_at(&self, source: &RowRef) -> Result<Option<StoredRecord>, StoreError>;
 
     /// Calls `visit` for every record the filter admits, in (blob, part, row) order, after
     /// skipping `offset`, at most `limit` (all when `None`). The catalog is busy while

@@ -28,6 +28,7 @@ mod highlight;
 mod name_list;
 mod open_case;
 mod pages;
+mod paging;
 mod preview;
 mod safe_json;
 mod search_request;

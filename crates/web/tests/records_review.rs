@@ -812,3 +812,18 @@ async fn no_json_answer_holds_a_raw_markup_character() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_page_past_any_end_is_a_bad_request_not_a_failure() {
+    let server = server();
+    let vera = server.session("vera");
+    for route in [
+        "/cases/case-a/records?page=18446744073709551615",
+        "/api/cases/case-a/records?page=18446744073709551615",
+        "/cases/case-a/records?page=0",
+        &format!("/api/cases/case-a/review?list={LIST}&page=18446744073709551615"),
+    ] {
+        let response = server.get(route, Some(&vera)).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{route}");
+    }
+}

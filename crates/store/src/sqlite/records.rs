@@ -4,7 +4,7 @@
 use std::sync::atomic::Ordering;
 
 use rusqlite::{CachedStatement, Connection, OptionalExtension, params, params_from_iter};
-use trove_model::{BlobId, FileKind, Metadata, Record};
+use trove_model::{BlobId, FileKind, Metadata, Record, RowRef};
 
 use super::SqliteCatalog;
 use super::decode::{parse_blob_id, parse_hidden, parse_kind, parse_list_kind};
@@ -257,6 +257,30 @@ impl RecordCatalog for SqliteCatalog {
             collect_rows(&mut statement, [], |row| {
                 Ok((parse_blob_id(&row.get::<_, String>(0)?)?, row.get(1)?))
             })
+        })
+    }
+
+    fn record_at(&self, source: &RowRef) -> Result<Option<StoredRecord>, StoreError> {
+        self.with_connection(|connection| {
+            let found: Option<(String, Option<String>, String)> = connection
+                .prepare_cached(
+                    "SELECT person, candidate_key, data FROM records
+                     WHERE blob = ?1 AND part = ?2 AND row = ?3 AND col = ?4",
+                )?
+                .query_row(
+                    params![source.blob.as_str(), source.part, source.row, source.column],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                )
+                .optional()?;
+            found
+                .map(|(person, candidate_key, data)| {
+                    Ok(StoredRecord {
+                        record: parse_record(&data)?,
+                        person,
+                        candidate_key,
+                    })
+                })
+                .transpose()
         })
     }
 

@@ -3,7 +3,7 @@
 //! escaped by the templates, never marked safe.
 
 use serde::Serialize;
-use trove_model::{BlobId, Record};
+use trove_model::{BlobId, Record, RowRef};
 use trove_records::resident_id::{IdProblem, decode};
 use trove_store::{RecordCatalog, RecordFilter, StoreError, StoredRecord};
 
@@ -192,7 +192,8 @@ pub fn records_of(catalog: &dyn RecordCatalog, person: &str) -> Result<Vec<Recor
     Ok(records)
 }
 
-/// The record at (blob, part, row) in the table starting at `column`, with its person.
+/// The record at (blob, part, row) in the table starting at `column`, with its person:
+/// one look-up by the records' key, not a walk through its blob's records.
 pub fn find_record(
     catalog: &dyn RecordCatalog,
     blob: &BlobId,
@@ -200,19 +201,13 @@ pub fn find_record(
     row: u32,
     column: u32,
 ) -> Result<Option<StoredRecord>, StoreError> {
-    let filter = RecordFilter {
-        blob: Some(blob.clone()),
-        ..RecordFilter::default()
-    };
-    let mut found = None;
-    catalog.for_each_record(&filter, 0, None, &mut |stored| {
-        let source = &stored.record.source;
-        if source.part == part && source.row == row && source.column == column {
-            found = Some(stored);
-        }
-        Ok(())
-    })?;
-    Ok(found)
+    catalog.record_at(&RowRef {
+        blob: blob.clone(),
+        part,
+        sheet: None,
+        row,
+        column,
+    })
 }
 
 /// The names a person's records give, in first-seen order, each once.

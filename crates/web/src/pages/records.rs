@@ -233,8 +233,8 @@ async fn find_page(
     query: &RecordsQuery,
     filter: RecordFilter,
 ) -> Result<RecordsPage, WebError> {
-    let page = query.page.unwrap_or(1).max(1);
-    let offset = (page - 1).saturating_mul(PAGE_SIZE);
+    let page = crate::paging::checked_page(query.page)?;
+    let offset = (page - 1) * PAGE_SIZE;
     let text = query.q.clone();
     case.run(move |data| {
         let case = &data.name;

@@ -242,7 +242,7 @@ async fn load_queue(case: &OpenCase, query: QueueQuery) -> Result<Queue, WebErro
             ))
         })?),
     };
-    let page = query.page.unwrap_or(1).max(1);
+    let page = crate::paging::checked_page(query.page)?;
     let list = query.list.trim().to_owned();
     case.run(move |data| {
         let catalog = &data.store.catalog;

@@ -410,6 +410,17 @@ mod tests {
     }
 
     #[test]
+    fn a_user_gets_a_token_only_in_their_own_name() {
+        let (_dir, db, _) = db();
+        let someone_else = db.issue_token("amina", "laptop", &Actor::user("root"));
+        assert!(matches!(someone_else, Err(AccessError::OthersToken { .. })));
+        assert!(
+            db.issue_token("amina", "laptop", &Actor::user("amina"))
+                .is_ok()
+        );
+    }
+
+    #[test]
     fn revoked_api_tokens_and_disabled_users_open_nothing() {
         let (_dir, db, now) = db();
         let admin = Actor::CommandLine;

@@ -78,6 +78,14 @@ pub enum AccessError {
         /// The folder given.
         path: String,
     },
+    /// A user asked for an API token in another user's name.
+    #[error(
+        "an API token is issued only to its own user: {user} must log in and issue one; an admin may revoke anyone's"
+    )]
+    OthersToken {
+        /// The user the token was asked for.
+        user: String,
+    },
     /// An invitation link that cannot be redeemed.
     #[error("this invitation is unknown, already used or expired; ask an admin for a new one")]
     InvitationUnusable,
@@ -113,6 +121,7 @@ impl AccessError {
                 | AccessError::InvalidName { .. }
                 | AccessError::CaseNeeded { .. }
                 | AccessError::NotAStore { .. }
+                | AccessError::OthersToken { .. }
                 | AccessError::Password(PasswordError::TooShort)
         )
     }

@@ -191,6 +191,13 @@ impl AccessDb {
                 why: "give it 1 to 64 characters, such as the script or machine that will use it",
             });
         }
+        // A token acts in its user's name: a user (an admin too) gets one only for
+        // themselves. The server's command line, which holds the folder, may issue any.
+        if actor.name().is_some_and(|by| by != user) {
+            return Err(AccessError::OthersToken {
+                user: user.to_owned(),
+            });
+        }
         if self.user(user)?.is_none_or(|user| user.disabled) {
             return Err(AccessError::NotFound {
                 what: "enabled user",

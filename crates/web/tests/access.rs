@@ -521,11 +521,22 @@ async fn the_admin_page_changes_roles_and_takes_access_away() {
 async fn an_api_token_issued_on_the_admin_page_opens_the_api_until_revoked() {
     let server = Server::new();
     let admin = server.login("root").await;
+    // A token acts in its user's name: an admin is not issued one for someone else.
     let (status, html) = post_form(
         &server,
         "/admin/tokens",
         &admin,
         &[("user", "vera"), ("label", "nightly export")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{html}");
+    assert!(html.contains("issued only to its own user"), "{html}");
+    assert!(server.audited("api_token_issued").is_empty());
+    let (status, html) = post_form(
+        &server,
+        "/admin/tokens",
+        &admin,
+        &[("user", "root"), ("label", "nightly export")],
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{html}");
@@ -551,7 +562,7 @@ async fn an_api_token_issued_on_the_admin_page_opens_the_api_until_revoked() {
         &server,
         "/admin/tokens/revoke",
         &admin,
-        &[("user", "vera"), ("label", "nightly export")],
+        &[("user", "root"), ("label", "nightly export")],
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{html}");

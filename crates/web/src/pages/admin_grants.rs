@@ -88,7 +88,8 @@ pub async fn disable_user(
     .await
 }
 
-/// `POST /admin/tokens`: issues an API token for a user, shown once.
+/// `POST /admin/tokens`: issues an API token for the admin themselves, shown once (a
+/// token acts in its user's name: no one is issued another's).
 pub async fn issue_token(
     State(state): State<AppState>,
     admin: CurrentUser,

@@ -38,7 +38,7 @@ pub use chain::{ChainProblem, ChainReport, ProblemKind};
 pub use checkpoint::{AUDIT_KEY_FILE, AuditKey, Checkpoint, CheckpointVerdict};
 pub use credentials::{ApiTokenInfo, Invitation, Session, SessionLimits};
 pub use error::AccessError;
-pub use login_failures::{LockoutPolicy, LoginFailure};
+pub use login_failures::{LockoutPolicy, LoginClaim, LoginFailure};
 pub use operations::{Grant, NewAccount};
 pub use password::{MIN_PASSWORD_CHARS, PasswordError, hash_password, verify_password};
 pub use token::{new_token, secret_hash};

@@ -1,6 +1,11 @@
 //! Failed logins and lock-outs, by the user name tried, kept in the database so that a
 //! restart does not reset them. A failure, its audit event and the lock-out it may start
 //! are written in one transaction.
+//!
+//! An attempt is counted **before** its password is weighed ([`AccessDb::claim_login_attempt`],
+//! one immediate transaction), as a failure until a success clears it: parallel guesses
+//! cannot all pass the lock-out check while the slow password hashes run, so no more
+//! than the allowed number is ever weighed.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -39,10 +44,52 @@ pub struct LoginFailure<'a> {
     pub at: DateTime<Utc>,
 }
 
+/// Whether a login attempt may have its password weighed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginClaim {
+    /// Yes: the attempt is counted, as a failure until a successful login clears it.
+    Granted,
+    /// No: the name is locked out until then.
+    Locked(DateTime<Utc>),
+}
+
 impl AccessDb {
-    /// Records a failed login and its `login_failed` event; when it is the one too many
-    /// under `policy`, also the lock-out and its `lockout` event. Returns the end of the
-    /// lock-out it started, if any.
+    /// Counts a login attempt for `name` before its password is weighed, in one
+    /// immediate transaction: refused while the name is locked out, or when the attempts
+    /// already counted in the window reach `policy.max_failures`.
+    pub fn claim_login_attempt(
+        &self,
+        name: &str,
+        now: DateTime<Utc>,
+        policy: LockoutPolicy,
+    ) -> Result<LoginClaim, AccessError> {
+        let mut connection = self.lock();
+        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let locked: Option<i64> = tx
+            .query_row(
+                "SELECT locked_until FROM lockouts WHERE user_name = ?1 AND locked_until > ?2",
+                params![name, unix(now)],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(until) = locked.and_then(|seconds| DateTime::from_timestamp(seconds, 0)) {
+            return Ok(LoginClaim::Locked(until));
+        }
+        if failures_since(&tx, name, now - policy.window)? >= policy.max_failures {
+            return Ok(LoginClaim::Locked(now + policy.lock_for));
+        }
+        tx.execute(
+            "INSERT INTO login_failures (user_name, at) VALUES (?1, ?2)",
+            params![name, unix(now)],
+        )?;
+        tx.commit()?;
+        Ok(LoginClaim::Granted)
+    }
+
+    /// Records that a claimed attempt failed (the attempt itself was counted by
+    /// [`AccessDb::claim_login_attempt`]) with its `login_failed` event; when it is the
+    /// last one allowed under `policy`, also the lock-out and its `lockout` event.
+    /// Returns the end of the lock-out it started, if any.
     pub fn fail_login(
         &self,
         failure: &LoginFailure<'_>,
@@ -50,10 +97,6 @@ impl AccessDb {
     ) -> Result<Option<DateTime<Utc>>, AccessError> {
         self.audited(|tx| {
             let now = failure.at;
-            tx.execute(
-                "INSERT INTO login_failures (user_name, at) VALUES (?1, ?2)",
-                params![failure.name, unix(now)],
-            )?;
             let recent = failures_since(tx, failure.name, now - policy.window)?;
             if recent < policy.max_failures {
                 let event = NewAuditEvent::new(AuditAction::LoginFailed)
@@ -158,11 +201,12 @@ mod tests {
         let start = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
         let policy = LockoutPolicy::DEFAULT;
         for minute in [0, 5, 10] {
-            db.fail_login(
-                &failure("amina", start + TimeDelta::minutes(minute)),
-                policy,
-            )
-            .unwrap();
+            let at = start + TimeDelta::minutes(minute);
+            assert_eq!(
+                db.claim_login_attempt("amina", at, policy).unwrap(),
+                LoginClaim::Granted
+            );
+            db.fail_login(&failure("amina", at), policy).unwrap();
         }
         let now = start + TimeDelta::minutes(16);
         assert_eq!(
@@ -182,8 +226,10 @@ mod tests {
         let now = Utc::now();
         let policy = LockoutPolicy::DEFAULT;
         for _ in 1..policy.max_failures {
+            db.claim_login_attempt("amina", now, policy).unwrap();
             assert_eq!(db.fail_login(&failure("amina", now), policy).unwrap(), None);
         }
+        db.claim_login_attempt("amina", now, policy).unwrap();
         let until = db
             .fail_login(&failure("amina", now), policy)
             .unwrap()
@@ -205,5 +251,29 @@ mod tests {
         };
         assert_eq!(count(AuditAction::LoginFailed), policy.max_failures);
         assert_eq!(count(AuditAction::Lockout), 1);
+    }
+
+    #[test]
+    fn parallel_guesses_beyond_the_allowance_are_never_weighed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = std::sync::Arc::new(AccessDb::open_in(dir.path()).unwrap());
+        let now = Utc::now();
+        let policy = LockoutPolicy::DEFAULT;
+        // Far more parallel attempts than cores, all released at once.
+        let start = std::sync::Arc::new(std::sync::Barrier::new(20));
+        let claims: Vec<LoginClaim> = (0..20)
+            .map(|_| {
+                let (db, start) = (db.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    db.claim_login_attempt("amina", now, policy).unwrap()
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|thread| thread.join().unwrap())
+            .collect();
+        let weighed = claims.iter().filter(|c| **c == LoginClaim::Granted).count();
+        assert_eq!(weighed as u64, policy.max_failures);
     }
 }

@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use trove_access::{
-    AuditAction, LockoutPolicy, LoginFailure, NewAuditEvent, hash_password, new_token,
+    AuditAction, LockoutPolicy, LoginClaim, LoginFailure, NewAuditEvent, hash_password, new_token,
     verify_password,
 };
 
@@ -125,13 +125,17 @@ pub async fn submit(
             );
         }
     }
-    let locked = {
+    // The attempt is counted before the (slow) password check, in one step with the
+    // lock-out check: parallel guesses cannot all slip through.
+    let claim = {
         let name = name.clone();
         state
-            .with_access(move |db| Ok(db.locked_until(&name, now)?))
+            .with_access(move |db| {
+                Ok(db.claim_login_attempt(&name, now, LockoutPolicy::DEFAULT)?)
+            })
             .await?
     };
-    if let Some(until) = locked {
+    if let LoginClaim::Locked(until) = claim {
         state
             .audit(
                 NewAuditEvent::new(AuditAction::LoginFailed)

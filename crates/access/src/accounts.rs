@@ -161,10 +161,7 @@ pub(crate) fn disable_user(
     let changed = connection.execute("UPDATE users SET disabled = 1 WHERE name = ?1", [name])?;
     require_changed(changed, "user", name)?;
     connection.execute("DELETE FROM sessions WHERE user = ?1", [name])?;
-    connection.execute(
-        "UPDATE api_tokens SET revoked_at = ?2 WHERE user = ?1 AND revoked_at IS NULL",
-        params![name, now.timestamp()],
-    )?;
+    super::credentials::revoke_tokens_of(connection, name, now)?;
     Ok(())
 }
 

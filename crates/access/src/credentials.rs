@@ -195,6 +195,32 @@ pub(crate) fn delete_sessions_of(connection: &Connection, user: &str) -> Result<
     Ok(deleted as u64)
 }
 
+/// Revokes every live API token of `user`; returns how many there were.
+pub(crate) fn revoke_tokens_of(
+    connection: &Connection,
+    user: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, AccessError> {
+    let revoked = connection.execute(
+        "UPDATE api_tokens SET revoked_at = ?2 WHERE user = ?1 AND revoked_at IS NULL",
+        params![user, unix(now)],
+    )?;
+    Ok(revoked as u64)
+}
+
+/// Ends every session of `user` but `keep`; returns how many ended.
+pub(crate) fn delete_other_sessions(
+    connection: &Connection,
+    user: &str,
+    keep: &str,
+) -> Result<u64, AccessError> {
+    let deleted = connection.execute(
+        "DELETE FROM sessions WHERE user = ?1 AND token_hash != ?2",
+        params![user, secret_hash(keep)],
+    )?;
+    Ok(deleted as u64)
+}
+
 /// Records an API token for `user` under a label they recognise.
 pub(crate) fn create_api_token(
     connection: &Connection,
@@ -375,7 +401,7 @@ mod tests {
         db.touch_session(&token_a, now + TimeDelta::hours(11), LIMITS)
             .unwrap();
         assert!(db.session(&token_a, now + idle).unwrap().is_some());
-        assert_eq!(db.log_out_everywhere("amina").unwrap(), 2);
+        assert_eq!(db.log_out_everywhere("amina").unwrap(), (2, 0));
         assert!(db.session(&token_b, now).unwrap().is_none());
     }
 

@@ -78,6 +78,9 @@ pub enum AccessError {
         /// The folder given.
         path: String,
     },
+    /// The current password given to change one's own was wrong.
+    #[error("the current password is wrong; the password was not changed")]
+    WrongPassword,
     /// A user asked for an API token in another user's name.
     #[error(
         "an API token is issued only to its own user: {user} must log in and issue one; an admin may revoke anyone's"
@@ -122,6 +125,7 @@ impl AccessError {
                 | AccessError::CaseNeeded { .. }
                 | AccessError::NotAStore { .. }
                 | AccessError::OthersToken { .. }
+                | AccessError::WrongPassword
                 | AccessError::Password(PasswordError::TooShort)
         )
     }

@@ -323,13 +323,46 @@ impl AccessDb {
         })
     }
 
-    /// Ends every session of `user`, on every device; returns how many there were.
-    pub fn log_out_everywhere(&self, user: &str) -> Result<u64, AccessError> {
+    /// Ends every session of `user`, on every device, and revokes their API tokens (the
+    /// step to take when a device or a token may be in other hands); returns how many
+    /// sessions and tokens there were.
+    pub fn log_out_everywhere(&self, user: &str) -> Result<(u64, u64), AccessError> {
         self.audited(|tx| {
             let ended = credentials::delete_sessions_of(tx, user)?;
+            let revoked = credentials::revoke_tokens_of(tx, user, Utc::now())?;
             let event = NewAuditEvent::new(AuditAction::LogoutEverywhere)
                 .actor(user)
-                .detail(format!("{ended} sessions ended"));
+                .detail(format!(
+                    "{ended} sessions ended, {revoked} API tokens revoked"
+                ));
+            Ok(((ended, revoked), event))
+        })
+    }
+
+    /// `user` replaces their own password, giving the current one: checked first (slowly),
+    /// then the new one is kept and every other session of theirs ended, with the event,
+    /// in one transaction. `session` is the session they do it from, which stays.
+    pub fn change_own_password(
+        &self,
+        user: &str,
+        current: &str,
+        new: &str,
+        session: &str,
+    ) -> Result<u64, AccessError> {
+        let hash = self.password_hash(user)?.unwrap_or_default();
+        if hash.is_empty() || !password::verify_password(current, &hash)? {
+            return Err(AccessError::WrongPassword);
+        }
+        let new_hash = password::hash_password(new)?;
+        self.audited(|tx| {
+            accounts::set_password_hash(tx, user, &new_hash)?;
+            let ended = credentials::delete_other_sessions(tx, user, session)?;
+            let event = NewAuditEvent::new(AuditAction::PasswordSet)
+                .actor(user)
+                .target(user)
+                .detail(format!(
+                    "changed their own password; {ended} other sessions ended"
+                ));
             Ok((ended, event))
         })
     }

@@ -276,7 +276,7 @@ async fn logging_out_everywhere_ends_the_other_sessions() {
     );
     assert_eq!(
         server.audited("logout_everywhere")[0].detail,
-        "2 sessions ended"
+        "2 sessions ended, 0 API tokens revoked"
     );
 }
 
@@ -658,4 +658,78 @@ async fn one_address_trying_many_logins_is_slowed_down_and_audited() {
         .filter(|event| event.detail.contains("address"))
         .collect();
     assert_eq!(by_address.len(), 1, "{lockouts:?}");
+}
+
+#[tokio::test]
+async fn a_user_changes_their_own_password_and_their_other_sessions_end() {
+    let server = Server::new();
+    let here = server.login("vera").await;
+    let elsewhere = server.login("vera").await;
+    let (status, html) = post_form(
+        &server,
+        "/account/password",
+        &here,
+        &[
+            ("current", "not my password"),
+            ("new", "a new long password"),
+            ("repeat", "a new long password"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{html}");
+    assert!(html.contains("current password is wrong"), "{html}");
+    let (status, html) = post_form(
+        &server,
+        "/account/password",
+        &here,
+        &[
+            ("current", PASSWORD),
+            ("new", "a new long password"),
+            ("repeat", "a new long password"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("1 other sessions of yours have ended"),
+        "{html}"
+    );
+    assert_eq!(server.get("/", Some(&here)).await.status(), StatusCode::OK);
+    assert_eq!(
+        server.get("/", Some(&elsewhere)).await.status(),
+        StatusCode::SEE_OTHER,
+        "the other session has ended"
+    );
+    assert_eq!(
+        server
+            .try_login("vera", "a new long password")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let set = server.audited("password_set");
+    assert_eq!(set[0].actor.as_deref(), Some("vera"));
+}
+
+#[tokio::test]
+async fn logging_out_everywhere_also_revokes_the_users_api_tokens() {
+    let server = Server::new();
+    let token = issue_token(&server.state, "vera", "script");
+    let session = server.login("vera").await;
+    let me = || {
+        Request::get("/api/me")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(server.send(me()).await.status(), StatusCode::OK);
+    let (status, _) = post_form(&server, "/logout-everywhere", &session, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(server.send(me()).await.status(), StatusCode::UNAUTHORIZED);
+    let event = server.audited("logout_everywhere").remove(0);
+    assert!(
+        event.detail.contains("1 API tokens revoked"),
+        "{}",
+        event.detail
+    );
 }

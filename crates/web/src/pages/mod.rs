@@ -2,6 +2,7 @@
 //! `routes()`; [`routes`] merges them (the server adds the CSRF check and the headers).
 //! Page modules share the page chrome through [`chrome`], never through this module.
 
+mod account;
 mod admin;
 mod admin_grants;
 mod api;
@@ -37,6 +38,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(review::routes())
         .merge(verification::routes())
         .merge(stats::routes())
+        .merge(account::routes())
         .merge(authenticity::routes())
         .merge(admin::routes())
         .merge(admin_grants::routes())

@@ -20,6 +20,9 @@ const PREFIX_FIELDS: [&str; 3] = ["text", "title", "path"];
 /// Tokenized fields on which a prefix is rewritten into a regex.
 const TEXT_FIELDS: [&str; 5] = ["text", "title", "path", "author", "camera"];
 
+/// Prefixes (`word*`) one query may hold: each walks part of the term dictionary.
+pub const MAX_PREFIXES: usize = 8;
+
 pub(crate) fn parse(
     index: &Index,
     fields: &Fields,
@@ -32,6 +35,12 @@ pub(crate) fn parse(
     parser.set_conjunction_by_default();
     parser.set_field_boost(fields.title, 1.5);
     parser.set_field_boost(fields.path, 0.5);
+    // Regexes serve the prefixes this module writes; one typed by a user could walk the
+    // whole term dictionary, so none is accepted, and prefixes are counted.
+    check_cost(query).map_err(|reason| IndexError::Query {
+        query: query.to_owned(),
+        reason,
+    })?;
     parser.allow_regexes();
     let rewritten = expand_bare_prefixes(&normalise_and_not(query));
     parser
@@ -40,6 +49,35 @@ pub(crate) fn parse(
             query: query.to_owned(),
             reason: error.to_string(),
         })
+}
+
+/// Refuses a regular expression (`/…/`, bare or after `field:`) outside quotes, and
+/// more than [`MAX_PREFIXES`] prefixes.
+fn check_cost(query: &str) -> Result<(), String> {
+    let mut prefixes = 0;
+    for (i, segment) in query.split('"').enumerate() {
+        // Odd segments are inside quotes: phrases, never patterns.
+        if i % 2 == 1 {
+            continue;
+        }
+        for word in segment.split_whitespace() {
+            let word = word.trim_start_matches(['-', '+', '(']);
+            let value = word.split_once(':').map_or(word, |(_, value)| value);
+            if value.starts_with('/') {
+                return Err(
+                    "regular expressions (/…/) are not accepted: search with words, \"phrases\" or prefix*"
+                        .to_owned(),
+                );
+            }
+            prefixes += usize::from(word.trim_end_matches(')').ends_with('*'));
+        }
+    }
+    if prefixes > MAX_PREFIXES {
+        return Err(format!(
+            "{prefixes} prefixes (word*) in one query; at most {MAX_PREFIXES}: split the search"
+        ));
+    }
+    Ok(())
 }
 
 /// tantivy reads `a AND NOT b` as matching nothing; users mean `a AND -b`.
@@ -154,6 +192,19 @@ mod tests {
             any_phrase_query(&forms),
             "\"Rahile Dawut\" OR \"热依拉·达吾提\""
         );
+    }
+
+    #[test]
+    fn typed_regexes_and_too_many_prefixes_are_refused() {
+        assert!(check_cost("text:/.*a.*b.*/").is_err());
+        assert!(check_cost("/abc/ AND x").is_err());
+        assert!(check_cost("-(text:/x/)").is_err());
+        assert!(check_cost(r#""a /b/ c" path:疏附县/02 名单*"#).is_ok());
+        let many = (0..=MAX_PREFIXES)
+            .map(|i| format!("w{i}*"))
+            .collect::<Vec<_>>();
+        assert!(check_cost(&many.join(" ")).is_err());
+        assert!(check_cost(&many[1..].join(" ")).is_ok());
     }
 
     #[test]

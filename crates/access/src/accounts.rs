@@ -9,6 +9,8 @@ use trove_model::{Case, Membership, Role, User};
 
 use trove_store::connection::collect_rows;
 
+use unicode_normalization::UnicodeNormalization;
+
 use super::{AccessDb, AccessError, rfc3339};
 
 /// Longest user or case name accepted.
@@ -119,7 +121,7 @@ pub(crate) fn insert_user(
     is_admin: bool,
     now: DateTime<Utc>,
 ) -> Result<User, AccessError> {
-    check_user_name(name)?;
+    check_user_name(connection, name)?;
     let inserted = connection.execute(
         "INSERT OR IGNORE INTO users (name, password_hash, is_admin, created_at)
          VALUES (?1, ?2, ?3, ?4)",
@@ -281,7 +283,11 @@ fn require_changed(changed: usize, what: &'static str, name: &str) -> Result<(),
 
 /// User names are shown everywhere (pages escape them); control characters
 /// and surrounding spaces would only make two names look alike.
-pub(super) fn check_user_name(name: &str) -> Result<(), AccessError> {
+/// A new user name must be one a reader can tell apart: no invisible characters
+/// (controls, zero-width, bidirectional overrides), and not the same as an existing name
+/// once both are folded (NFKC, lower case): `ｖｅｒａ` or `Vera` next to `vera` would let one
+/// person pass for another in the audit trail and the admin page.
+pub(super) fn check_user_name(connection: &Connection, name: &str) -> Result<(), AccessError> {
     let invalid = |why| {
         Err(AccessError::InvalidName {
             what: "user name",
@@ -292,10 +298,46 @@ pub(super) fn check_user_name(name: &str) -> Result<(), AccessError> {
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
         return invalid("a user name has 1 to 64 characters");
     }
-    if name.trim() != name || name.chars().any(char::is_control) {
-        return invalid("it has control characters or leading or trailing spaces");
+    if name.trim() != name || name.chars().any(|c| c.is_control() || is_invisible(c)) {
+        return invalid(
+            "it has control, zero-width or direction-changing characters, or leading or trailing spaces",
+        );
+    }
+    let folded = fold(name);
+    let mut statement = connection.prepare_cached("SELECT name FROM users")?;
+    let existing: Vec<String> = collect_rows(&mut statement, [], |row| row.get(0))?;
+    if let Some(other) = existing
+        .into_iter()
+        .find(|other| other != name && fold(other) == folded)
+    {
+        return Err(AccessError::ConfusableName {
+            name: name.to_string(),
+            existing: other,
+        });
     }
     Ok(())
+}
+
+/// Characters that change nothing a reader sees: zero-width spaces and joiners, the word
+/// joiner and invisible operators, the byte-order mark, the soft hyphen, and the marks
+/// and overrides of bidirectional text.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
+/// A name as compared for confusion: NFKC (full-width and compatibility forms to plain
+/// ones), then lower case.
+fn fold(name: &str) -> String {
+    name.nfkc().collect::<String>().to_lowercase()
 }
 
 /// Case names appear in URLs (`/cases/NAME`), so they are kept to letters,

@@ -299,7 +299,7 @@ pub(crate) fn accept_invitation(
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Invitation, AccessError> {
-    check_user_name(user)?;
+    check_user_name(connection, user)?;
     let tx = connection;
     let invitation = usable_invitation(tx, token, now)?.ok_or(AccessError::InvitationUnusable)?;
     let is_admin = invitation.role == Role::Admin && invitation.case.is_none();
@@ -433,6 +433,39 @@ mod tests {
         let again = db.accept_invitation(&invite, "carol", "a long enough password", now);
         assert!(matches!(again, Err(AccessError::InvitationUnusable)));
         assert!(db.user("carol").unwrap().is_none());
+    }
+
+    #[test]
+    fn names_that_hide_characters_or_pass_for_another_are_refused() {
+        let (_dir, db, _) = db();
+        let grant = Grant::new(Role::Viewer, Some("demo")).unwrap();
+        let add = |name: &'static str| {
+            db.add_user(
+                NewAccount {
+                    name,
+                    password: "a long enough password",
+                    grant: &grant,
+                },
+                &Actor::CommandLine,
+            )
+        };
+        for sneaky in ["ami\u{200B}na", "\u{202E}anima", "amina\u{FEFF}"] {
+            assert!(
+                matches!(add(sneaky), Err(AccessError::InvalidName { .. })),
+                "{sneaky:?}"
+            );
+        }
+        for lookalike in ["Amina", "ａｍｉｎａ", "AMINA"] {
+            assert!(
+                matches!(add(lookalike), Err(AccessError::ConfusableName { .. })),
+                "{lookalike:?}"
+            );
+        }
+        assert!(add("aminat").is_ok());
+        assert!(matches!(
+            add("amina"),
+            Err(AccessError::AlreadyExists { .. })
+        ));
     }
 
     #[test]

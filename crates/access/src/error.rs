@@ -78,6 +78,16 @@ pub enum AccessError {
         /// The folder given.
         path: String,
     },
+    /// A new user name that reads the same as an existing one.
+    #[error(
+        "user name {name:?} reads the same as the existing {existing:?}; choose one that looks different"
+    )]
+    ConfusableName {
+        /// The name asked for.
+        name: String,
+        /// The existing name it would pass for.
+        existing: String,
+    },
     /// The current password given to change one's own was wrong.
     #[error("the current password is wrong; the password was not changed")]
     WrongPassword,
@@ -126,6 +136,7 @@ impl AccessError {
                 | AccessError::NotAStore { .. }
                 | AccessError::OthersToken { .. }
                 | AccessError::WrongPassword
+                | AccessError::ConfusableName { .. }
                 | AccessError::Password(PasswordError::TooShort)
         )
     }

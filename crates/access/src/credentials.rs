@@ -41,6 +41,8 @@ pub struct ApiTokenInfo {
     pub created_at: i64,
     /// A revoked token is kept for the record but opens nothing.
     pub revoked: bool,
+    /// Unix seconds after which it opens nothing; `None`: it does not expire.
+    pub expires_at: Option<i64>,
 }
 
 /// What an invitation link grants.
@@ -116,8 +118,9 @@ impl AccessDb {
             .lock()
             .query_row(
                 "SELECT t.user FROM api_tokens t JOIN users u ON u.name = t.user
-                 WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND u.disabled = 0",
-                [secret_hash(token)],
+                 WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND u.disabled = 0
+                   AND (t.expires_at IS NULL OR t.expires_at > ?2)",
+                params![secret_hash(token), unix(Utc::now())],
                 |row| row.get(0),
             )
             .optional()?;
@@ -128,7 +131,7 @@ impl AccessDb {
     pub fn api_tokens_of(&self, user: &str) -> Result<Vec<ApiTokenInfo>, AccessError> {
         let connection = self.lock();
         let mut statement = connection.prepare(
-            "SELECT label, created_at, revoked_at IS NOT NULL FROM api_tokens
+            "SELECT label, created_at, revoked_at IS NOT NULL, expires_at FROM api_tokens
              WHERE user = ?1 ORDER BY label",
         )?;
         collect_rows(&mut statement, [user], |row| {
@@ -136,6 +139,7 @@ impl AccessDb {
                 label: row.get(0)?,
                 created_at: row.get(1)?,
                 revoked: row.get(2)?,
+                expires_at: row.get(3)?,
             })
         })
     }
@@ -228,11 +232,18 @@ pub(crate) fn create_api_token(
     user: &str,
     label: &str,
     now: DateTime<Utc>,
+    expires: Option<DateTime<Utc>>,
 ) -> Result<(), AccessError> {
     let inserted = connection.execute(
-        "INSERT OR IGNORE INTO api_tokens (token_hash, user, label, created_at)
-         VALUES (?1, ?2, ?3, ?4)",
-        params![secret_hash(token), user, label, unix(now)],
+        "INSERT OR IGNORE INTO api_tokens (token_hash, user, label, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            secret_hash(token),
+            user,
+            label,
+            unix(now),
+            expires.map(unix)
+        ],
     )?;
     if inserted == 0 {
         return Err(AccessError::AlreadyExists {
@@ -466,6 +477,24 @@ mod tests {
             add("amina"),
             Err(AccessError::AlreadyExists { .. })
         ));
+    }
+
+    #[test]
+    fn an_expired_token_opens_nothing() {
+        let (_dir, db, _) = db();
+        let admin = Actor::CommandLine;
+        let past = Utc::now() - TimeDelta::minutes(1);
+        let future = Utc::now() + TimeDelta::days(30);
+        let old = db
+            .issue_token_expiring("amina", "old", &admin, Some(past))
+            .unwrap();
+        let fresh = db
+            .issue_token_expiring("amina", "fresh", &admin, Some(future))
+            .unwrap();
+        assert!(db.api_token_user(&old).unwrap().is_none());
+        assert_eq!(db.api_token_user(&fresh).unwrap().as_deref(), Some("amina"));
+        let tokens = db.api_tokens_of("amina").unwrap();
+        assert!(tokens.iter().all(|t| t.expires_at.is_some()));
     }
 
     #[test]

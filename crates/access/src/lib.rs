@@ -50,6 +50,7 @@ pub const ACCESS_DB_FILE: &str = "access.sqlite";
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/001_access.sql"),
     include_str!("../migrations/002_checkpoints.sql"),
+    include_str!("../migrations/003_token_expiry.sql"),
 ];
 
 /// Full durability: an audit event acknowledged to a user must survive a power cut.

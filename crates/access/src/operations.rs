@@ -174,14 +174,25 @@ impl AccessDb {
         })
     }
 
-    /// Issues an API token for the enabled user `user` under `label` (1 to 64
-    /// characters, unique among their tokens) and returns it: it is shown once and kept
-    /// only as its hash.
+    /// Issues an API token that does not expire (see [`AccessDb::issue_token_expiring`]).
     pub fn issue_token(
         &self,
         user: &str,
         label: &str,
         actor: &Actor,
+    ) -> Result<String, AccessError> {
+        self.issue_token_expiring(user, label, actor, None)
+    }
+
+    /// Issues an API token for the enabled user `user` under `label` (1 to 64
+    /// characters, unique among their tokens), opening nothing after `expires` when one
+    /// is given, and returns it: it is shown once and kept only as its hash.
+    pub fn issue_token_expiring(
+        &self,
+        user: &str,
+        label: &str,
+        actor: &Actor,
+        expires: Option<DateTime<Utc>>,
     ) -> Result<String, AccessError> {
         let label = label.trim();
         if label.is_empty() || label.chars().count() > MAX_TOKEN_LABEL_CHARS {
@@ -207,11 +218,14 @@ impl AccessDb {
         }
         let token = new_token();
         self.audited(|tx| {
-            credentials::create_api_token(tx, &token, user, label, Utc::now())?;
+            credentials::create_api_token(tx, &token, user, label, Utc::now(), expires)?;
             let event = NewAuditEvent::new(AuditAction::ApiTokenIssued)
                 .by(actor)
                 .target(user)
-                .detail(format!("label {label:?}"));
+                .detail(match expires {
+                    Some(until) => format!("label {label:?}, expires {}", minute_utc(until)),
+                    None => format!("label {label:?}"),
+                });
             Ok(((), event))
         })?;
         Ok(token)

@@ -33,6 +33,9 @@ pub struct TokenArgs {
     /// What the token is for, so it can be told apart from the user's others.
     #[arg(long)]
     pub label: String,
+    /// The token opens nothing after this many days (default: it does not expire).
+    #[arg(long, value_parser = clap::value_parser!(i64).range(1..=3650))]
+    pub expires_in_days: Option<i64>,
     #[command(flatten)]
     pub server: ServerDir,
 }
@@ -92,7 +95,10 @@ pub fn run(command: &UserCommand) -> anyhow::Result<ExitCode> {
 
 fn issue_token(args: &TokenArgs) -> anyhow::Result<ExitCode> {
     let db = args.server.open()?;
-    let token = db.issue_token(&args.name, &args.label, &Actor::CommandLine)?;
+    let expires = args
+        .expires_in_days
+        .map(|days| chrono::Utc::now() + chrono::TimeDelta::days(days));
+    let token = db.issue_token_expiring(&args.name, &args.label, &Actor::CommandLine, expires)?;
     eprintln!(
         "API token for {} (shown once; keep it secret):",
         terminal_safe(&args.name)

@@ -59,6 +59,8 @@ struct TokenRow {
     label: String,
     created: String,
     revoked: bool,
+    /// When it stops opening anything, if ever.
+    expires: Option<String>,
 }
 
 /// What the page shows besides its lists, after a form was sent.
@@ -263,6 +265,10 @@ fn user_rows(db: &AccessDb, you: &str) -> Result<Vec<UserRow>, AccessError> {
                     created: DateTime::from_timestamp(token.created_at, 0)
                         .map_or_else(String::new, minute_utc),
                     revoked: token.revoked,
+                    expires: token
+                        .expires_at
+                        .and_then(|at| DateTime::from_timestamp(at, 0))
+                        .map(minute_utc),
                 })
                 .collect();
             Ok(UserRow {

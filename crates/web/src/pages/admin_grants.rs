@@ -43,6 +43,9 @@ pub struct UserForm {
 pub struct TokenForm {
     user: String,
     label: String,
+    /// Days until it expires; empty or absent: never.
+    #[serde(default)]
+    days: String,
 }
 
 /// `POST /admin/access`: sets a user's role in a case, or takes them out of it.
@@ -95,8 +98,19 @@ pub async fn issue_token(
     admin: CurrentUser,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, WebError> {
+    let expires = match form.days.trim() {
+        "" => None,
+        days => match days.parse::<i64>() {
+            Ok(days @ 1..=3650) => Some(chrono::Utc::now() + chrono::TimeDelta::days(days)),
+            _ => {
+                return Err(WebError::BadRequest(format!(
+                    "days must be a number from 1 to 3650, not {days:?}; leave it empty for a token that does not expire"
+                )));
+            }
+        },
+    };
     change(&state, &admin, move |db, actor| {
-        let token = match db.issue_token(&form.user, &form.label, actor) {
+        let token = match db.issue_token_expiring(&form.user, &form.label, actor, expires) {
             Ok(token) => token,
             Err(error) => return outcome_of(Err(error)),
         };

@@ -12,6 +12,20 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
      style-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; \
      base-uri 'none'; form-action 'self'";
 
+/// A year of HTTPS only, once a browser has seen the workbench over HTTPS.
+pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
+
+/// Middleware, when the workbench is served over HTTPS (`--secure-cookies`): tells the
+/// browser never to reach it over plain HTTP again.
+pub async fn add_strict_transport_security(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    response.headers_mut().insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
+    );
+    response
+}
+
 /// Middleware: adds the headers, and `Cache-Control: no-store` unless the
 /// handler chose a policy (pages and API answers hold case data that must
 /// not linger in caches).

@@ -12,10 +12,17 @@ use crate::{csrf, headers, pages};
 
 /// Every route, behind the CSRF check and the security headers.
 pub fn router(state: AppState) -> Router {
-    pages::routes()
+    let https = state.config().secure_cookies;
+    let routes = pages::routes()
         .layer(from_fn(csrf::require_token))
-        .layer(from_fn(headers::add_security_headers))
-        .with_state(state)
+        .layer(from_fn(headers::add_security_headers));
+    // Served over HTTPS (through the proxy), browsers are told to come back only so.
+    let routes = if https {
+        routes.layer(from_fn(headers::add_strict_transport_security))
+    } else {
+        routes
+    };
+    routes.with_state(state)
 }
 
 /// Why the server could not run.

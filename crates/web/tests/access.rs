@@ -387,6 +387,32 @@ async fn every_response_carries_the_security_headers() {
     }
     let page = server.get("/", Some(&session)).await;
     assert_eq!(page.headers()[header::CACHE_CONTROL], "no-store");
+    assert!(
+        !page
+            .headers()
+            .contains_key(header::STRICT_TRANSPORT_SECURITY),
+        "plain HTTP on loopback: no HSTS"
+    );
+}
+
+#[tokio::test]
+async fn served_over_https_the_browser_is_told_to_stay_on_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::open(trove_web::AppConfig {
+        server_dir: dir.path().join("server"),
+        secure_cookies: true,
+    })
+    .unwrap();
+    let response = router(state)
+        .oneshot(Request::get("/login").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()[header::STRICT_TRANSPORT_SECURITY],
+        "max-age=31536000"
+    );
+    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
 }
 
 #[tokio::test]

@@ -10,7 +10,6 @@ use serde_json::json;
 use trove_access::{AccessDb, AccessError};
 use trove_model::{Membership, Role};
 
-use crate::csrf;
 use crate::error::WebError;
 use crate::safe_json::SafeJson;
 use crate::session::{SESSION_COOKIE, SESSION_LIMITS, cookie_token};
@@ -38,15 +37,14 @@ pub struct CurrentUser {
     /// may open every case, as its admin.
     pub memberships: Vec<Membership>,
     pub credential: Credential,
+    /// The CSRF token of this user's forms (empty for API tokens, which need none).
+    csrf: String,
 }
 
 impl CurrentUser {
     /// The CSRF token this user's forms carry (empty for API tokens, which need none).
     pub fn csrf_token(&self) -> String {
-        match &self.credential {
-            Credential::Session { token } => csrf::token_for(token),
-            Credential::ApiToken => String::new(),
-        }
+        self.csrf.clone()
     }
 
     /// The user's role in `case`, if they may open it.
@@ -127,7 +125,10 @@ impl FromRequestParts<AppState> for CurrentUser {
             })
             .await
             .map_err(AuthRejection::Failed)?;
-        let user = found.ok_or(AuthRejection::LoginRequired { api })?;
+        let mut user = found.ok_or(AuthRejection::LoginRequired { api })?;
+        if let Credential::Session { token } = &user.credential {
+            user.csrf = state.csrf().token_for(token);
+        }
         parts.extensions.insert(user.clone());
         Ok(user)
     }
@@ -208,5 +209,6 @@ fn load_user(
         is_admin: user.is_admin,
         memberships,
         credential,
+        csrf: String::new(),
     }))
 }

@@ -1,9 +1,10 @@
 //! Cross-site request forgery protection.
 //!
-//! A browser's CSRF token is derived from its session (or visitor) cookie
-//! with a keyed BLAKE3 derivation: nothing to store, it changes with every
-//! login, and a page of another site can neither read the cookie nor compute
-//! the token. Every POST carries it, in the form field `csrf` or the header
+//! A browser's CSRF token is a keyed BLAKE3 hash of its session (or visitor) cookie
+//! under a secret of the server folder (`csrf.key`, made on first use, readable by its
+//! owner only): nothing to store per browser, it changes with every login, a page of
+//! another site can neither read the cookie nor compute the token, and a cookie planted
+//! by someone else (from a sibling subdomain, say) yields no token they could compute. Every POST carries it, in the form field `csrf` or the header
 //! `X-CSRF-Token`; a POST that authenticates with an API token
 //! (`Authorization: Bearer`) carries no cookie a forger could ride on and
 //! needs none.
@@ -15,7 +16,13 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use std::io::Write;
+use std::path::Path;
+
+use axum::extract::State;
+
 use crate::session::{SESSION_COOKIE, VISITOR_COOKIE, cookie_token};
+use crate::state::AppState;
 
 /// The form field that carries the token.
 pub const FORM_FIELD: &str = "csrf";
@@ -27,26 +34,74 @@ const MAX_FORM_BYTES: usize = 64 * 1024;
 /// Largest form with a file (a list of names for a batch search).
 const MAX_UPLOAD_BYTES: usize = 1024 * 1024;
 
-/// The token for a session or visitor cookie value.
-pub fn token_for(cookie_token: &str) -> String {
-    let key = blake3::derive_key("trove 2026-11 CSRF token", cookie_token.as_bytes());
-    hex::encode(key)
-}
+/// The key file in the server folder.
+pub const KEY_FILE: &str = "csrf.key";
 
-/// The token this request's forms must carry: derived from its session
-/// cookie, or failing that its visitor cookie.
-pub fn expected_token(headers: &HeaderMap) -> Option<String> {
-    cookie_token(headers, SESSION_COOKIE)
-        .or_else(|| cookie_token(headers, VISITOR_COOKIE))
-        .map(|token| token_for(&token))
+/// The server's secret the tokens are keyed with.
+pub struct CsrfKey([u8; 32]);
+
+impl CsrfKey {
+    /// The key of `server_dir`, made from the operating system's randomness on first use
+    /// and written with permissions 0600.
+    pub fn load_or_create(server_dir: &Path) -> std::io::Result<CsrfKey> {
+        let path = server_dir.join(KEY_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let bytes = hex::decode(text.trim())
+                    .ok()
+                    .and_then(|b| <[u8; 32]>::try_from(b).ok());
+                bytes.map(CsrfKey).ok_or_else(|| {
+                    std::io::Error::other(format!(
+                        "{} is not a key of 64 hex digits; delete it to make a new one (open forms will need reloading)",
+                        path.display()
+                    ))
+                })
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                // 32 random bytes, as hex: the same randomness as every token's.
+                let secret = trove_access::new_token();
+                let mut key = [0u8; 32];
+                hex::decode_to_slice(&secret, &mut key).map_err(std::io::Error::other)?;
+                std::fs::create_dir_all(server_dir)?;
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                let mut file = options.open(&path)?;
+                writeln!(file, "{}", hex::encode(key))?;
+                file.sync_all()?;
+                Ok(CsrfKey(key))
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// The token for a session or visitor cookie value.
+    pub fn token_for(&self, cookie_token: &str) -> String {
+        blake3::keyed_hash(&self.0, cookie_token.as_bytes())
+            .to_hex()
+            .to_string()
+    }
+
+    /// The token this request's forms must carry: from its session cookie, or failing
+    /// that its visitor cookie.
+    pub fn expected_token(&self, headers: &HeaderMap) -> Option<String> {
+        cookie_token(headers, SESSION_COOKIE)
+            .or_else(|| cookie_token(headers, VISITOR_COOKIE))
+            .map(|token| self.token_for(&token))
+    }
 }
 
 /// Middleware: refuses (403) every POST whose token is missing or wrong.
-pub async fn require_token(request: Request, next: Next) -> Response {
+pub async fn require_token(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     if request.method() != Method::POST || has_bearer_token(request.headers()) {
         return next.run(request).await;
     }
-    let Some(expected) = expected_token(request.headers()) else {
+    let Some(expected) = state.csrf().expected_token(request.headers()) else {
         return refuse();
     };
     if let Some(sent) = request.headers().get(HEADER) {
@@ -124,4 +179,34 @@ fn refuse() -> Response {
         "The form's security token is missing or out of date. Go back, reload the page and try again.",
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_need_the_server_folders_secret_which_persists() {
+        let one = tempfile::tempdir().unwrap();
+        let other = tempfile::tempdir().unwrap();
+        let cookie = "ab".repeat(32);
+        let key = CsrfKey::load_or_create(one.path()).unwrap();
+        let again = CsrfKey::load_or_create(one.path()).unwrap();
+        let elsewhere = CsrfKey::load_or_create(other.path()).unwrap();
+        assert_eq!(key.token_for(&cookie), again.token_for(&cookie));
+        assert_ne!(key.token_for(&cookie), elsewhere.token_for(&cookie));
+        // The unkeyed derivation of old, which anyone could compute, no longer passes.
+        let unkeyed = hex::encode(blake3::derive_key(
+            "trove 2026-11 CSRF token",
+            cookie.as_bytes(),
+        ));
+        assert_ne!(key.token_for(&cookie), unkeyed);
+        let mode = std::fs::metadata(one.path().join(KEY_FILE))
+            .unwrap()
+            .permissions();
+        assert_eq!(
+            std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777,
+            0o600
+        );
+    }
 }

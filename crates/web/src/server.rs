@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use axum::Router;
-use axum::middleware::from_fn;
+use axum::middleware::{from_fn, from_fn_with_state};
 use trove_access::AccessError;
 
 use crate::state::{AppConfig, AppState};
@@ -14,7 +14,7 @@ use crate::{csrf, headers, pages};
 pub fn router(state: AppState) -> Router {
     let https = state.config().secure_cookies;
     let routes = pages::routes()
-        .layer(from_fn(csrf::require_token))
+        .layer(from_fn_with_state(state.clone(), csrf::require_token))
         .layer(from_fn(headers::add_security_headers));
     // Served over HTTPS (through the proxy), browsers are told to come back only so.
     let routes = if https {

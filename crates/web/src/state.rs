@@ -31,6 +31,7 @@ pub struct AppState {
 struct Shared {
     config: AppConfig,
     access: AccessDb,
+    csrf: crate::csrf::CsrfKey,
     addresses: AddressLimiter,
     cases: OpenCases,
 }
@@ -39,10 +40,18 @@ impl AppState {
     /// Opens (or creates) the server folder's access database.
     pub fn open(config: AppConfig) -> Result<Self, AccessError> {
         let access = AccessDb::open_in(&config.server_dir)?;
+        let csrf = crate::csrf::CsrfKey::load_or_create(&config.server_dir).map_err(|source| {
+            AccessError::Io {
+                action: "read or make the CSRF key in",
+                path: config.server_dir.clone(),
+                source,
+            }
+        })?;
         Ok(AppState {
             shared: Arc::new(Shared {
                 config,
                 access,
+                csrf,
                 addresses: AddressLimiter::default(),
                 cases: OpenCases::default(),
             }),
@@ -52,6 +61,11 @@ impl AppState {
     /// How the server was set up.
     pub fn config(&self) -> &AppConfig {
         &self.shared.config
+    }
+
+    /// The server's CSRF key: forms carry tokens made with it.
+    pub fn csrf(&self) -> &crate::csrf::CsrfKey {
+        &self.shared.csrf
     }
 
     /// The access database: users, cases, sessions, tokens and the audit trail. Its

@@ -59,7 +59,7 @@ impl Server {
     async fn try_login(&self, name: &str, password: &str) -> Response<Body> {
         let visitor = new_token();
         let body = serde_urlencoded::to_string([
-            ("csrf", csrf::token_for(&visitor).as_str()),
+            ("csrf", self.state.csrf().token_for(&visitor).as_str()),
             ("name", name),
             ("password", password),
         ])
@@ -92,7 +92,7 @@ impl Server {
     /// POSTs a form with the session's CSRF token (or none).
     async fn post(&self, path: &str, session: &str, with_csrf: bool) -> Response<Body> {
         let body = if with_csrf {
-            format!("csrf={}", csrf::token_for(session))
+            format!("csrf={}", self.state.csrf().token_for(session))
         } else {
             String::new()
         };
@@ -168,7 +168,7 @@ async fn the_login_page_gives_a_visitor_cookie_and_a_matching_form_token() {
     let html = text(response).await;
     assert!(html.contains(&format!(
         "name=\"csrf\" value=\"{}\"",
-        csrf::token_for(visitor)
+        server.state.csrf().token_for(visitor)
     )));
 }
 
@@ -244,7 +244,7 @@ async fn a_post_without_the_csrf_token_is_forbidden() {
         .send(
             Request::post("/logout")
                 .header(header::COOKIE, format!("{SESSION_COOKIE}={session}"))
-                .header(csrf::HEADER, csrf::token_for(&new_token()))
+                .header(csrf::HEADER, server.state.csrf().token_for(&new_token()))
                 .body(Body::empty())
                 .unwrap(),
         )
@@ -431,7 +431,10 @@ async fn a_script_as_a_user_name_is_shown_as_text() {
 async fn an_invitation_link_makes_one_account_once() {
     let server = Server::new();
     let admin = server.login("root").await;
-    let body = format!("csrf={}&role=reviewer&case=case-b", csrf::token_for(&admin));
+    let body = format!(
+        "csrf={}&role=reviewer&case=case-b",
+        server.state.csrf().token_for(&admin)
+    );
     let response = server
         .send(
             Request::post("/admin/invitations")
@@ -448,7 +451,7 @@ async fn an_invitation_link_makes_one_account_once() {
     let accept = |name: &'static str| {
         let visitor = new_token();
         let body = serde_urlencoded::to_string([
-            ("csrf", csrf::token_for(&visitor).as_str()),
+            ("csrf", server.state.csrf().token_for(&visitor).as_str()),
             ("name", name),
             ("password", PASSWORD),
             ("password_again", PASSWORD),
@@ -482,7 +485,7 @@ async fn post_form(
     session: &str,
     fields: &[(&str, &str)],
 ) -> (StatusCode, String) {
-    let csrf = csrf::token_for(session);
+    let csrf = server.state.csrf().token_for(session);
     let mut all = vec![("csrf", csrf.as_str())];
     all.extend_from_slice(fields);
     let response = server

@@ -459,7 +459,7 @@ async fn an_uploaded_list_of_names_is_searched_like_a_typed_one() {
             .unwrap()
     };
     let response = server
-        .send(post(Some(trove_web::csrf::token_for(&vera))))
+        .send(post(Some(server.state.csrf().token_for(&vera))))
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     let html = text(response).await;

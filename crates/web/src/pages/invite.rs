@@ -13,7 +13,6 @@ use trove_model::Role;
 
 use super::chrome::{Chrome, render};
 use super::login::visitor_form;
-use crate::csrf;
 use crate::error::WebError;
 use crate::state::AppState;
 
@@ -70,7 +69,7 @@ pub async fn accept(
         let page = InvitePage {
             chrome: Chrome::for_visitor(
                 "Accept an invitation",
-                csrf::expected_token(&headers).unwrap_or_default(),
+                state.csrf().expected_token(&headers).unwrap_or_default(),
             ),
             token: token.clone(),
             role: invitation.role,

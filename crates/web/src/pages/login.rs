@@ -15,7 +15,6 @@ use trove_access::{
 
 use super::chrome::{Chrome, render};
 use crate::auth::{Credential, CurrentUser};
-use crate::csrf;
 use crate::error::WebError;
 use crate::session::{SESSION_COOKIE, SESSION_LIMITS, VISITOR_COOKIE, clear_cookie, set_cookie};
 use crate::state::AppState;
@@ -66,11 +65,11 @@ pub fn visitor_form<T: Template>(
     headers: &HeaderMap,
     page: impl FnOnce(String) -> T,
 ) -> Result<Response, WebError> {
-    if let Some(csrf) = csrf::expected_token(headers) {
+    if let Some(csrf) = state.csrf().expected_token(headers) {
         return Ok(render(&page(csrf))?.into_response());
     }
     let visitor = new_token();
-    let html = render(&page(csrf::token_for(&visitor)))?;
+    let html = render(&page(state.csrf().token_for(&visitor)))?;
     // Secure like the session cookie: one set over plain HTTP by a network
     // attacker would let them forge this browser's login form.
     let secure = state.config().secure_cookies;
@@ -98,7 +97,7 @@ pub async fn submit(
         let page = LoginPage {
             chrome: Chrome::for_visitor(
                 "Log in",
-                csrf::expected_token(&headers).unwrap_or_default(),
+                state.csrf().expected_token(&headers).unwrap_or_default(),
             ),
             problem: Some(problem),
             name: name.clone(),

@@ -152,7 +152,7 @@ impl TestServer {
         session: &str,
         fields: &[(&str, &str)],
     ) -> Response<Body> {
-        let token = csrf::token_for(session);
+        let token = self.state.csrf().token_for(session);
         let mut all = vec![("csrf", token.as_str())];
         all.extend_from_slice(fields);
         self.send(
@@ -177,7 +177,7 @@ impl TestServer {
             .header(header::COOKIE, format!("{SESSION_COOKIE}={session}"))
             .header(header::CONTENT_TYPE, "application/json");
         if with_csrf {
-            request = request.header(csrf::HEADER, csrf::token_for(session));
+            request = request.header(csrf::HEADER, self.state.csrf().token_for(session));
         }
         self.send(request.body(Body::from(body.to_string())).unwrap())
             .await

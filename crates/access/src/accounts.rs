@@ -164,6 +164,8 @@ pub(crate) fn disable_user(
     require_changed(changed, "user", name)?;
     connection.execute("DELETE FROM sessions WHERE user = ?1", [name])?;
     super::credentials::revoke_tokens_of(connection, name, now)?;
+    // Links they made would let in people vouched for by someone no longer trusted.
+    super::credentials::revoke_invitations_by(connection, name, now)?;
     Ok(())
 }
 

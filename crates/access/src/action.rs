@@ -37,6 +37,8 @@ coded_enum! {
         InvitationCreated => "invitation_created",
         /// An invitation link made an account.
         InvitationUsed => "invitation_used",
+        /// An invitation link was revoked before it was used.
+        InvitationRevoked => "invitation_revoked",
         /// Someone read the audit trail.
         AuditViewed => "audit_viewed",
         /// A signed checkpoint of the audit trail was made.

@@ -69,6 +69,28 @@ pub struct Invitation {
 }
 
 impl AccessDb {
+    /// Every invitation not yet used nor expired at `now`, newest first.
+    pub fn open_invitations(&self, now: DateTime<Utc>) -> Result<Vec<OpenInvitation>, AccessError> {
+        let connection = self.lock();
+        let mut statement = connection.prepare(
+            "SELECT token_hash, role, case_name, created_by, expires_at, created_at
+             FROM invitations WHERE used_at IS NULL AND expires_at > ?1
+             ORDER BY created_at DESC",
+        )?;
+        collect_rows(&mut statement, [unix(now)], |row| {
+            Ok(OpenInvitation {
+                id: row.get(0)?,
+                invitation: Invitation {
+                    role: parse_role(&row.get::<_, String>(1)?)?,
+                    case: row.get(2)?,
+                    created_by: row.get(3)?,
+                    expires_at: row.get(4)?,
+                },
+                created_at: row.get(5)?,
+            })
+        })
+    }
+
     /// The unexpired session of an enabled user that `token` opens, if any.
     pub fn session(&self, token: &str, now: DateTime<Utc>) -> Result<Option<Session>, AccessError> {
         let session = self
@@ -197,6 +219,31 @@ pub(crate) fn delete_session(connection: &Connection, token: &str) -> Result<(),
 pub(crate) fn delete_sessions_of(connection: &Connection, user: &str) -> Result<u64, AccessError> {
     let deleted = connection.execute("DELETE FROM sessions WHERE user = ?1", [user])?;
     Ok(deleted as u64)
+}
+
+/// An invitation that can still be used, as the admin page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenInvitation {
+    /// Its id: the BLAKE3 hash its secret is kept as (the link itself is never stored).
+    pub id: String,
+    /// What it grants.
+    pub invitation: Invitation,
+    /// Unix seconds when it was made.
+    pub created_at: i64,
+}
+
+/// Ends every unused invitation `user` made (when they are disabled); returns how many.
+pub(crate) fn revoke_invitations_by(
+    connection: &Connection,
+    user: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, AccessError> {
+    let revoked = connection.execute(
+        "UPDATE invitations SET expires_at = ?2
+         WHERE created_by = ?1 AND used_at IS NULL AND expires_at > ?2",
+        params![user, unix(now)],
+    )?;
+    Ok(revoked as u64)
 }
 
 /// Revokes every live API token of `user`; returns how many there were.
@@ -414,6 +461,46 @@ mod tests {
         assert!(db.session(&token_a, now + idle).unwrap().is_some());
         assert_eq!(db.log_out_everywhere("amina").unwrap(), (2, 0));
         assert!(db.session(&token_b, now).unwrap().is_none());
+    }
+
+    #[test]
+    fn invitations_are_listed_revoked_and_die_with_their_maker() {
+        let (_dir, db, _) = db();
+        let now = Utc::now();
+        let admin = Actor::CommandLine;
+        let grant = Grant::new(Role::Admin, None).unwrap();
+        db.add_user(
+            NewAccount {
+                name: "root",
+                password: "a long enough password",
+                grant: &grant,
+            },
+            &admin,
+        )
+        .unwrap();
+        let viewer = Grant::new(Role::Viewer, Some("demo")).unwrap();
+        let by_root = Actor::user("root");
+        db.create_invitation(&viewer, TimeDelta::days(7), now, &by_root)
+            .unwrap();
+        db.create_invitation(&grant, TimeDelta::days(7), now, &by_root)
+            .unwrap();
+        let open = db.open_invitations(now).unwrap();
+        assert_eq!(open.len(), 2);
+        let admin_link = open.iter().find(|o| o.invitation.case.is_none()).unwrap();
+        assert!(
+            admin_link.invitation.expires_at <= (now + TimeDelta::days(1)).timestamp(),
+            "a link that makes a server admin lives a day at most"
+        );
+        db.revoke_invitation(&admin_link.id, now, &admin).unwrap();
+        assert_eq!(db.open_invitations(now).unwrap().len(), 1);
+        assert!(db.revoke_invitation(&admin_link.id, now, &admin).is_err());
+        db.disable_user("root", &admin).unwrap();
+        assert!(
+            db.open_invitations(now + TimeDelta::seconds(1))
+                .unwrap()
+                .is_empty(),
+            "disabling root ends the links root made"
+        );
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub use actor::Actor;
 pub use audit::{AuditFilter, NewAuditEvent};
 pub use chain::{ChainProblem, ChainReport, ProblemKind};
 pub use checkpoint::{AUDIT_KEY_FILE, AuditKey, Checkpoint, CheckpointVerdict};
-pub use credentials::{ApiTokenInfo, Invitation, Session, SessionLimits};
+pub use credentials::{ApiTokenInfo, Invitation, OpenInvitation, Session, SessionLimits};
 pub use error::AccessError;
 pub use login_failures::{LockoutPolicy, LoginClaim, LoginFailure};
 pub use operations::{Grant, NewAccount};

@@ -70,6 +70,9 @@ pub struct NewAccount<'a> {
     pub grant: &'a Grant,
 }
 
+/// The longest an invitation that makes a server admin stays usable.
+pub const ADMIN_INVITATION_LIFETIME: TimeDelta = TimeDelta::days(1);
+
 impl AccessDb {
     /// Makes the store folder `store` the case `name`. The folder must hold a store; its
     /// absolute path is kept, so the server may run from another folder.
@@ -253,6 +256,12 @@ impl AccessDb {
         actor: &Actor,
     ) -> Result<String, AccessError> {
         let token = new_token();
+        // A link that makes a server admin is the most dangerous to lose: it lives a day.
+        let lifetime = if grant.role() == Role::Admin && grant.case().is_none() {
+            lifetime.min(ADMIN_INVITATION_LIFETIME)
+        } else {
+            lifetime
+        };
         let expires_at = now + lifetime;
         self.audited(|tx| {
             let invitation = NewInvitation {
@@ -273,6 +282,33 @@ impl AccessDb {
             Ok(((), event))
         })?;
         Ok(token)
+    }
+
+    /// Revokes the unused invitation whose id (see `open_invitations`) is `id`.
+    pub fn revoke_invitation(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<(), AccessError> {
+        self.audited(|tx| {
+            let changed = tx.execute(
+                "UPDATE invitations SET expires_at = ?2
+                 WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
+                rusqlite::params![id, now.timestamp()],
+            )?;
+            if changed == 0 {
+                return Err(AccessError::NotFound {
+                    what: "open invitation",
+                    name: id.to_owned(),
+                    hint: "it was used, has expired or was revoked already",
+                });
+            }
+            let event = NewAuditEvent::new(AuditAction::InvitationRevoked)
+                .by(actor)
+                .target(&id[..16.min(id.len())]);
+            Ok(((), event))
+        })
     }
 
     /// Redeems an invitation: makes the account `name` with the invitation's role and

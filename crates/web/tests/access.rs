@@ -762,3 +762,40 @@ async fn logging_out_everywhere_also_revokes_the_users_api_tokens() {
         event.detail
     );
 }
+
+#[tokio::test]
+async fn an_open_invitation_is_listed_and_revoked_on_the_admin_page() {
+    let server = Server::new();
+    let admin = server.login("root").await;
+    let (status, html) = post_form(
+        &server,
+        "/admin/invitations",
+        &admin,
+        &[("role", "admin"), ("case", "")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("for a day (it makes a server admin)"),
+        "{html}"
+    );
+    let start = html.find("/invite/").expect("an invitation link");
+    let link = html[start..start + "/invite/".len() + 64].to_owned();
+    assert!(html.contains("<caption>Open invitations</caption>"));
+    let id_at = html.find("name=\"id\" value=\"").expect("a revoke form") + 17;
+    let id = html[id_at..id_at + 64].to_owned();
+    let (status, html) =
+        post_form(&server, "/admin/invitations/revoke", &admin, &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        !html.contains("<caption>Open invitations</caption>"),
+        "{html}"
+    );
+    assert_eq!(server.audited("invitation_revoked").len(), 1);
+    let page = server.get(&link, None).await;
+    assert_ne!(
+        page.status(),
+        StatusCode::OK,
+        "a revoked link opens nothing"
+    );
+}

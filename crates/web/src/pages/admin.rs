@@ -26,6 +26,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/admin", get(show))
         .route("/admin/users", post(add_user))
         .route("/admin/invitations", post(create_invitation))
+        .route("/admin/invitations/revoke", post(revoke_invitation))
         .route("/admin/cases", post(add_case))
 }
 
@@ -43,6 +44,16 @@ struct AdminPage {
     problem: Option<String>,
     invitation_link: Option<String>,
     api_token: Option<String>,
+    /// Links made and not yet used nor expired.
+    invitations: Vec<InvitationRow>,
+}
+
+/// An open invitation as the page lists it.
+struct InvitationRow {
+    id: String,
+    grants: String,
+    by: String,
+    expires: String,
 }
 
 struct UserRow {
@@ -93,6 +104,26 @@ pub struct CaseForm {
 pub struct InvitationForm {
     role: String,
     case: String,
+}
+
+#[derive(Deserialize)]
+pub struct RevokeInvitationForm {
+    id: String,
+}
+
+/// `POST /admin/invitations/revoke`: an unused link stops working.
+pub async fn revoke_invitation(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<RevokeInvitationForm>,
+) -> Result<Response, WebError> {
+    change(&state, &user, move |db, actor| {
+        outcome_of(
+            db.revoke_invitation(&form.id, Utc::now(), actor)
+                .map(|()| "Revoked the invitation: its link no longer works.".to_owned()),
+        )
+    })
+    .await
 }
 
 /// `GET /admin`.
@@ -159,9 +190,13 @@ pub async fn create_invitation(
         };
         Ok(Outcome {
             notice: Some(format!(
-                "Send this link to the person you invite; it works once, for {} days, \
-                 and is not shown again.",
-                INVITATION_LIFETIME.num_days()
+                "Send this link to the person you invite; it works once, for {}, and is \
+                 not shown again.",
+                if grant == Grant::ServerAdmin {
+                    "a day (it makes a server admin)".to_owned()
+                } else {
+                    format!("{} days", INVITATION_LIFETIME.num_days())
+                }
             )),
             invitation_link: Some(format!("/invite/{token}")),
             ..Outcome::default()
@@ -230,8 +265,27 @@ pub(super) async fn admin_page(
     outcome: Outcome,
 ) -> Result<Response, WebError> {
     let you = user.name.clone();
-    let (users, cases) = state
-        .with_access(move |db| Ok((user_rows(db, &you)?, db.cases()?)))
+    let (users, cases, invitations) = state
+        .with_access(move |db| {
+            let invitations = db
+                .open_invitations(Utc::now())?
+                .into_iter()
+                .map(|open| InvitationRow {
+                    grants: match &open.invitation.case {
+                        Some(case) => format!("{} of {case}", open.invitation.role),
+                        None => "server admin".to_owned(),
+                    },
+                    by: open
+                        .invitation
+                        .created_by
+                        .unwrap_or_else(|| "the command line".to_owned()),
+                    expires: DateTime::from_timestamp(open.invitation.expires_at, 0)
+                        .map_or_else(String::new, minute_utc),
+                    id: open.id,
+                })
+                .collect();
+            Ok((user_rows(db, &you)?, db.cases()?, invitations))
+        })
         .await?;
     let status = if outcome.problem.is_some() {
         StatusCode::BAD_REQUEST
@@ -247,6 +301,7 @@ pub(super) async fn admin_page(
         problem: outcome.problem,
         invitation_link: outcome.invitation_link,
         api_token: outcome.api_token,
+        invitations,
     };
     Ok((status, render(&page)?).into_response())
 }

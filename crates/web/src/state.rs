@@ -34,7 +34,12 @@ struct Shared {
     csrf: crate::csrf::CsrfKey,
     addresses: AddressLimiter,
     cases: OpenCases,
+    /// Image previews decoded at once: each may hold a large image's pixels.
+    previews: tokio::sync::Semaphore,
 }
+
+/// Previews decoded at the same time, whatever the number of requests.
+pub const PARALLEL_PREVIEWS: usize = 2;
 
 impl AppState {
     /// Opens (or creates) the server folder's access database.
@@ -54,6 +59,7 @@ impl AppState {
                 csrf,
                 addresses: AddressLimiter::default(),
                 cases: OpenCases::default(),
+                previews: tokio::sync::Semaphore::new(PARALLEL_PREVIEWS),
             }),
         })
     }
@@ -61,6 +67,16 @@ impl AppState {
     /// How the server was set up.
     pub fn config(&self) -> &AppConfig {
         &self.shared.config
+    }
+
+    /// Waits for a turn to decode an image preview (see [`PARALLEL_PREVIEWS`]).
+    pub(crate) async fn preview_turn(&self) -> tokio::sync::SemaphorePermit<'_> {
+        // The semaphore is never closed, so acquiring cannot fail.
+        self.shared
+            .previews
+            .acquire()
+            .await
+            .expect("the preview semaphore is never closed")
     }
 
     /// The server's CSRF key: forms carry tokens made with it.

@@ -294,6 +294,16 @@ async fn the_preview_of_a_jpeg_mugshot_is_a_small_png() {
     let png = bytes(response).await;
     let image = image::load_from_memory_with_format(&png, image::ImageFormat::Png).unwrap();
     assert!(image.width() <= 800 && image.height() <= 800);
+    // Drawn once, then kept in the store's previews folder and served from it.
+    let kept = demo().store.join("previews").join(format!("{id}.png"));
+    assert_eq!(std::fs::read(&kept).unwrap(), png.to_vec());
+    let again = server
+        .get(
+            &format!("/cases/demo/documents/{id}/preview.png"),
+            Some(&vera),
+        )
+        .await;
+    assert_eq!(bytes(again).await, png);
     // Text documents have no preview.
     let text_document = blob_at(&demo().store, &truth.rows[0].file);
     let none = server

@@ -89,7 +89,11 @@ pub async fn api_document(
 
 /// `GET /cases/{case}/documents/{id}/preview.png`: an image document drawn
 /// again as a PNG of at most 800 pixels a side; never the original's bytes.
+/// Drawn once and kept in the store's `previews/` folder (derived data, like the
+/// index); at most [`crate::state::PARALLEL_PREVIEWS`] are drawn at a time, as each
+/// may hold a large image's pixels.
 pub async fn preview(
+    State(state): State<AppState>,
     case: OpenCase,
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
@@ -97,10 +101,23 @@ pub async fn preview(
     if !view.kind.is_image() {
         return Err(WebError::NotFound);
     }
+    let cached = {
+        let id = view.id.clone();
+        case.run(move |data| Ok(std::fs::read(preview_path(&data.store, &id)).ok()))
+            .await?
+    };
+    if let Some(png) = cached {
+        return Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response());
+    }
+    let _turn = state.preview_turn().await;
     let png = case
         .run(move |data| {
             let original = data.store.blobs.read(&view.id)?;
-            Ok(png_preview(view.kind, &original))
+            let png = png_preview(view.kind, &original);
+            if let Ok(png) = &png {
+                keep_preview(&data.store, &view.id, png);
+            }
+            Ok(png)
         })
         .await?
         .map_err(|error| match error {
@@ -108,6 +125,30 @@ pub async fn preview(
             other => WebError::BadRequest(other.to_string()),
         })?;
     Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
+}
+
+/// Where a blob's preview is kept.
+fn preview_path(store: &trove_store::Store, id: &trove_model::BlobId) -> std::path::PathBuf {
+    store.root().join("previews").join(format!("{id}.png"))
+}
+
+/// Keeps a drawn preview for the next request: written aside, then renamed into place,
+/// so a reader never sees half a file. A preview that cannot be kept is drawn again next
+/// time; nothing else depends on it.
+fn keep_preview(store: &trove_store::Store, id: &trove_model::BlobId, png: &[u8]) {
+    let path = preview_path(store, id);
+    let Some(folder) = path.parent() else { return };
+    let kept = std::fs::create_dir_all(folder).and_then(|()| {
+        let mut staged = tempfile::NamedTempFile::new_in(folder)?;
+        std::io::Write::write_all(&mut staged, png)?;
+        staged.persist(&path).map(|_| ()).map_err(|e| e.error)
+    });
+    if let Err(error) = kept {
+        eprintln!(
+            "warning: the preview of {id} could not be kept in {}: {error}",
+            folder.display()
+        );
+    }
 }
 
 /// `GET /cases/{case}/documents/{id}/original`: the original bytes, as a

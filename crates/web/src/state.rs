@@ -19,6 +19,9 @@ pub struct AppConfig {
     /// Mark cookies `Secure`: set when the server is reached over TLS (behind
     /// a reverse proxy), so browsers never send them in clear text.
     pub secure_cookies: bool,
+    /// The reverse proxy in front of the server: only from this address are the
+    /// `X-Forwarded-For` and `Forwarded` headers believed about the client's address.
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 /// What every handler shares: the configuration, the access database, the

@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+
+use crate::state::AppState;
 
 /// Login attempts one address may make per [`ADDRESS_WINDOW`].
 pub const MAX_ATTEMPTS_PER_ADDRESS: usize = 20;
@@ -16,20 +19,57 @@ pub const MAX_ATTEMPTS_PER_ADDRESS: usize = 20;
 pub const ADDRESS_WINDOW: Duration = Duration::from_secs(60);
 
 /// The client's address, when the server knows it (tests call the router
-/// without a connection and get the unspecified address).
+/// without a connection and get the unspecified address). Behind the trusted proxy
+/// (`--trusted-proxy`), the address the proxy says it forwarded for: the last entry of
+/// `X-Forwarded-For` (the one the proxy itself added) or of `Forwarded: for=`. From any
+/// other peer those headers are ignored, as anyone can send them.
 pub struct ClientAddress(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let address = parts
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|info| info.0.ip())
             .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-        Ok(ClientAddress(address))
+        let forwarded = (state.config().trusted_proxy == Some(peer))
+            .then(|| forwarded_for(&parts.headers))
+            .flatten();
+        Ok(ClientAddress(forwarded.unwrap_or(peer)))
     }
+}
+
+/// The client address a proxy put in the request's headers, if it put one.
+fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
+    let last = |name: header::HeaderName, separator: char| {
+        headers
+            .get_all(name)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(separator))
+            .next_back()
+            .map(str::trim)
+            .map(str::to_owned)
+    };
+    if let Some(address) = last(header::HeaderName::from_static("x-forwarded-for"), ',') {
+        return address.parse().ok();
+    }
+    // `Forwarded: for=192.0.2.60;proto=https, for="[2001:db8::1]:4711"`
+    let element = last(header::FORWARDED, ',')?;
+    let value = element
+        .split(';')
+        .find_map(|pair| pair.trim().strip_prefix("for="))?
+        .trim_matches('"');
+    let host = match value.strip_prefix('[') {
+        Some(v6) => v6.split(']').next()?,
+        None => value.split(':').next()?,
+    };
+    host.parse().ok()
 }
 
 /// What the per-address limiter says about one attempt.
@@ -78,6 +118,33 @@ impl AddressLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_proxys_headers_give_the_client_address() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(forwarded_for(&headers), None);
+        headers.insert(
+            "x-forwarded-for",
+            "203.0.113.9, 198.51.100.7".parse().unwrap(),
+        );
+        assert_eq!(
+            forwarded_for(&headers),
+            Some("198.51.100.7".parse().unwrap())
+        );
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::FORWARDED,
+            "for=192.0.2.60;proto=https, for=\"[2001:db8::1]:4711\""
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(
+            forwarded_for(&headers),
+            Some("2001:db8::1".parse().unwrap())
+        );
+        headers.insert(header::FORWARDED, "for=unknown".parse().unwrap());
+        assert_eq!(forwarded_for(&headers), None);
+    }
 
     #[test]
     fn an_address_is_limited_within_its_window_and_free_after() {

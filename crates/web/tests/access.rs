@@ -401,6 +401,7 @@ async fn served_over_https_the_browser_is_told_to_stay_on_https() {
     let state = AppState::open(trove_web::AppConfig {
         server_dir: dir.path().join("server"),
         secure_cookies: true,
+        trusted_proxy: None,
     })
     .unwrap();
     let response = router(state)
@@ -798,4 +799,42 @@ async fn an_open_invitation_is_listed_and_revoked_on_the_admin_page() {
         StatusCode::OK,
         "a revoked link opens nothing"
     );
+}
+
+#[tokio::test]
+async fn behind_the_trusted_proxy_the_client_address_is_the_forwarded_one() {
+    for (trusted, expected) in [
+        // Tests reach the router without a connection: the peer is 0.0.0.0.
+        (Some("0.0.0.0".parse().unwrap()), "from 198.51.100.7"),
+        (None, "from 0.0.0.0"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(trove_web::AppConfig {
+            server_dir: dir.path().join("server"),
+            secure_cookies: false,
+            trusted_proxy: trusted,
+        })
+        .unwrap();
+        let visitor = new_token();
+        let body = serde_urlencoded::to_string([
+            ("csrf", state.csrf().token_for(&visitor).as_str()),
+            ("name", "nobody"),
+            ("password", "wrong"),
+        ])
+        .unwrap();
+        let request = Request::post("/login")
+            .header(header::COOKIE, format!("{VISITOR_COOKIE}={visitor}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", "203.0.113.9, 198.51.100.7")
+            .body(Body::from(body))
+            .unwrap();
+        let response = router(state.clone()).oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let filter = AuditFilter {
+            action: Some("login_failed".into()),
+            ..AuditFilter::default()
+        };
+        let failed = state.access().audit_events(&filter, 0, 1).unwrap();
+        assert!(failed[0].detail.ends_with(expected), "{}", failed[0].detail);
+    }
 }

@@ -54,6 +54,7 @@ pub fn serve_demo(store: &Path, demo_dir: &Path, listen: SocketAddr) -> anyhow::
     let config = AppConfig {
         server_dir,
         secure_cookies: false,
+        trusted_proxy: None,
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the web server's runtime")?;
     println!("serving until Ctrl-C");

@@ -37,6 +37,11 @@ pub struct ServeArgs {
     /// Mark cookies Secure: set this when users reach the server over HTTPS (through a proxy).
     #[arg(long)]
     pub secure_cookies: bool,
+    /// The address of the reverse proxy in front of the server (127.0.0.1, say): only
+    /// from it are X-Forwarded-For and Forwarded believed, so that login limits and the
+    /// audit trail see each client's own address, not the proxy's.
+    #[arg(long)]
+    pub trusted_proxy: Option<std::net::IpAddr>,
     #[command(flatten)]
     pub server: ServerDir,
 }
@@ -54,6 +59,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let config = AppConfig {
         server_dir: args.server.dir.clone(),
         secure_cookies: args.secure_cookies,
+        trusted_proxy: args.trusted_proxy,
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the web server's runtime")?;
     println!(

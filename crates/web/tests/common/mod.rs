@@ -90,6 +90,7 @@ impl TestServer {
         let state = AppState::open(AppConfig {
             server_dir: dir.path().join("server"),
             secure_cookies: false,
+            trusted_proxy: None,
         })
         .unwrap();
         TestServer { dir, state }

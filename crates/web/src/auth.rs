@@ -12,7 +12,7 @@ use trove_model::{Membership, Role};
 
 use crate::error::WebError;
 use crate::safe_json::SafeJson;
-use crate::session::{SESSION_COOKIE, SESSION_LIMITS, cookie_token};
+use crate::session::{CookieNames, SESSION_LIMITS, cookie_token};
 use crate::state::AppState;
 
 /// A session is touched (its expiry pushed back) at most this often.
@@ -116,9 +116,10 @@ impl FromRequestParts<AppState> for CurrentUser {
         }
         let api = parts.uri.path().starts_with("/api/");
         let headers = parts.headers.clone();
+        let cookies = state.cookies();
         let found = state
             .with_access(move |db| {
-                let Some((name, credential)) = identify(&headers, db)? else {
+                let Some((name, credential)) = identify(&headers, db, cookies)? else {
                     return Ok(None);
                 };
                 Ok(load_user(db, name, credential)?)
@@ -156,6 +157,7 @@ impl OptionalFromRequestParts<AppState> for CurrentUser {
 fn identify(
     headers: &HeaderMap,
     db: &AccessDb,
+    cookies: CookieNames,
 ) -> Result<Option<(String, Credential)>, AccessError> {
     if let Some(authorization) = headers.get(header::AUTHORIZATION) {
         let token = authorization
@@ -170,7 +172,7 @@ fn identify(
             _ => None,
         });
     }
-    let Some(token) = cookie_token(headers, SESSION_COOKIE) else {
+    let Some(token) = cookie_token(headers, cookies.session) else {
         return Ok(None);
     };
     let now = Utc::now();

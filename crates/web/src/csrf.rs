@@ -21,7 +21,7 @@ use std::path::Path;
 
 use axum::extract::State;
 
-use crate::session::{SESSION_COOKIE, VISITOR_COOKIE, cookie_token};
+use crate::session::{CookieNames, cookie_token};
 use crate::state::AppState;
 
 /// The form field that carries the token.
@@ -85,9 +85,9 @@ impl CsrfKey {
 
     /// The token this request's forms must carry: from its session cookie, or failing
     /// that its visitor cookie.
-    pub fn expected_token(&self, headers: &HeaderMap) -> Option<String> {
-        cookie_token(headers, SESSION_COOKIE)
-            .or_else(|| cookie_token(headers, VISITOR_COOKIE))
+    pub fn expected_token(&self, headers: &HeaderMap, names: CookieNames) -> Option<String> {
+        cookie_token(headers, names.session)
+            .or_else(|| cookie_token(headers, names.visitor))
             .map(|token| self.token_for(&token))
     }
 }
@@ -101,7 +101,10 @@ pub async fn require_token(
     if request.method() != Method::POST || has_bearer_token(request.headers()) {
         return next.run(request).await;
     }
-    let Some(expected) = state.csrf().expected_token(request.headers()) else {
+    let Some(expected) = state
+        .csrf()
+        .expected_token(request.headers(), state.cookies())
+    else {
         return refuse();
     };
     if let Some(sent) = request.headers().get(HEADER) {

@@ -17,6 +17,36 @@ pub const SESSION_COOKIE: &str = "trove_session";
 /// The cookie of a browser that has not logged in yet.
 pub const VISITOR_COOKIE: &str = "trove_visitor";
 
+/// The cookies' names. Over HTTPS they carry the `__Host-` prefix: a browser then accepts
+/// them only from this very host, Secure, for every path, so a cookie planted from a
+/// sibling subdomain or over plain HTTP can never pass for ours. (Over plain HTTP on
+/// loopback a browser refuses prefixed cookies, so they are used only with
+/// `--secure-cookies`.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CookieNames {
+    /// The session cookie's name.
+    pub session: &'static str,
+    /// The visitor cookie's name.
+    pub visitor: &'static str,
+}
+
+impl CookieNames {
+    /// The names for a server reached over HTTPS (`secure`) or not.
+    pub fn for_https(secure: bool) -> CookieNames {
+        if secure {
+            CookieNames {
+                session: "__Host-trove_session",
+                visitor: "__Host-trove_visitor",
+            }
+        } else {
+            CookieNames {
+                session: SESSION_COOKIE,
+                visitor: VISITOR_COOKIE,
+            }
+        }
+    }
+}
+
 /// A session ends after 12 hours without a request, and 24 hours after logging in
 /// whatever happens: a working day, then log in again.
 pub const SESSION_LIMITS: SessionLimits = SessionLimits {

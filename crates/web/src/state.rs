@@ -82,6 +82,11 @@ impl AppState {
             .expect("the preview semaphore is never closed")
     }
 
+    /// The cookies' names (prefixed `__Host-` over HTTPS).
+    pub fn cookies(&self) -> crate::session::CookieNames {
+        crate::session::CookieNames::for_https(self.shared.config.secure_cookies)
+    }
+
     /// The server's CSRF key: forms carry tokens made with it.
     pub fn csrf(&self) -> &crate::csrf::CsrfKey {
         &self.shared.csrf

@@ -404,7 +404,7 @@ async fn served_over_https_the_browser_is_told_to_stay_on_https() {
         trusted_proxy: None,
     })
     .unwrap();
-    let response = router(state)
+    let response = router(state.clone())
         .oneshot(Request::get("/login").body(Body::empty()).unwrap())
         .await
         .unwrap();
@@ -414,6 +414,66 @@ async fn served_over_https_the_browser_is_told_to_stay_on_https() {
     );
     let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
     assert!(cookie.contains("; Secure"), "{cookie}");
+    assert!(cookie.starts_with("__Host-trove_visitor="), "{cookie}");
+    assert!(
+        cookie.contains("; Path=/") && !cookie.contains("Domain"),
+        "{cookie}"
+    );
+
+    // A login over HTTPS gives a __Host- session cookie, and only that name opens pages.
+    let access = state.access();
+    access
+        .add_user(
+            trove_access::NewAccount {
+                name: "vera",
+                password: PASSWORD,
+                grant: &trove_access::Grant::new(Role::Admin, None).unwrap(),
+            },
+            &Actor::CommandLine,
+        )
+        .unwrap();
+    let visitor = new_token();
+    let body = serde_urlencoded::to_string([
+        ("csrf", state.csrf().token_for(&visitor).as_str()),
+        ("name", "vera"),
+        ("password", PASSWORD),
+    ])
+    .unwrap();
+    let login = router(state.clone())
+        .oneshot(
+            Request::post("/login")
+                .header(header::COOKIE, format!("__Host-trove_visitor={visitor}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::SEE_OTHER);
+    let set = login.headers()[header::SET_COOKIE].to_str().unwrap();
+    let session = set
+        .strip_prefix("__Host-trove_session=")
+        .and_then(|rest| rest.split(';').next())
+        .expect("a __Host- session cookie")
+        .to_owned();
+    let home = |cookie: String| {
+        router(state.clone()).oneshot(
+            Request::get("/")
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+    };
+    let opened = home(format!("__Host-trove_session={session}"))
+        .await
+        .unwrap();
+    assert_eq!(opened.status(), StatusCode::OK);
+    let plain = home(format!("{SESSION_COOKIE}={session}")).await.unwrap();
+    assert_eq!(
+        plain.status(),
+        StatusCode::SEE_OTHER,
+        "the unprefixed name is not ours"
+    );
 }
 
 #[tokio::test]

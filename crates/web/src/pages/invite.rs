@@ -69,7 +69,10 @@ pub async fn accept(
         let page = InvitePage {
             chrome: Chrome::for_visitor(
                 "Accept an invitation",
-                state.csrf().expected_token(&headers).unwrap_or_default(),
+                state
+                    .csrf()
+                    .expected_token(&headers, state.cookies())
+                    .unwrap_or_default(),
             ),
             token: token.clone(),
             role: invitation.role,

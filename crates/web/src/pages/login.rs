@@ -16,7 +16,7 @@ use trove_access::{
 use super::chrome::{Chrome, render};
 use crate::auth::{Credential, CurrentUser};
 use crate::error::WebError;
-use crate::session::{SESSION_COOKIE, SESSION_LIMITS, VISITOR_COOKIE, clear_cookie, set_cookie};
+use crate::session::{SESSION_LIMITS, clear_cookie, set_cookie};
 use crate::state::AppState;
 use crate::throttle::{AddressVerdict, ClientAddress};
 
@@ -65,7 +65,7 @@ pub fn visitor_form<T: Template>(
     headers: &HeaderMap,
     page: impl FnOnce(String) -> T,
 ) -> Result<Response, WebError> {
-    if let Some(csrf) = state.csrf().expected_token(headers) {
+    if let Some(csrf) = state.csrf().expected_token(headers, state.cookies()) {
         return Ok(render(&page(csrf))?.into_response());
     }
     let visitor = new_token();
@@ -76,7 +76,7 @@ pub fn visitor_form<T: Template>(
     Ok((
         [(
             header::SET_COOKIE,
-            set_cookie(VISITOR_COOKIE, &visitor, secure),
+            set_cookie(state.cookies().visitor, &visitor, secure),
         )],
         html,
     )
@@ -97,7 +97,10 @@ pub async fn submit(
         let page = LoginPage {
             chrome: Chrome::for_visitor(
                 "Log in",
-                state.csrf().expected_token(&headers).unwrap_or_default(),
+                state
+                    .csrf()
+                    .expected_token(&headers, state.cookies())
+                    .unwrap_or_default(),
             ),
             problem: Some(problem),
             name: name.clone(),
@@ -177,9 +180,12 @@ pub async fn submit(
         AppendHeaders([
             (
                 header::SET_COOKIE,
-                set_cookie(SESSION_COOKIE, &token, secure),
+                set_cookie(state.cookies().session, &token, secure),
             ),
-            (header::SET_COOKIE, clear_cookie(VISITOR_COOKIE, secure)),
+            (
+                header::SET_COOKIE,
+                clear_cookie(state.cookies().visitor, secure),
+            ),
         ]),
         Redirect::to("/"),
     )
@@ -254,7 +260,10 @@ pub async fn logout_everywhere(
 fn logged_out(state: &AppState) -> Response {
     let secure = state.config().secure_cookies;
     (
-        [(header::SET_COOKIE, clear_cookie(SESSION_COOKIE, secure))],
+        [(
+            header::SET_COOKIE,
+            clear_cookie(state.cookies().session, secure),
+        )],
         Redirect::to("/login"),
     )
         .into_response()

@@ -262,25 +262,17 @@ impl RecordCatalog for SqliteCatalog {
 
     fn record_at(&self, source: &RowRef) -> Result<Option<StoredRecord>, StoreError> {
         self.with_connection(|connection| {
-            let found: Option<(String, Option<String>, String)> = connection
-                .prepare_cached(
-                    "SELECT person, candidate_key, data FROM records
-                     WHERE blob = ?1 AND part = ?2 AND row = ?3 AND col = ?4",
-                )?
-                .query_row(
-                    params![source.blob.as_str(), source.part, source.row, source.column],
-                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-                )
-                .optional()?;
-            found
-                .map(|(person, candidate_key, data)| {
-                    Ok(StoredRecord {
-                        record: parse_record(&data)?,
-                        person,
-                        candidate_key,
-                    })
-                })
-                .transpose()
+            let mut statement = connection.prepare_cached(
+                "SELECT person, candidate_key, data FROM records
+                 WHERE blob = ?1 AND part = ?2 AND row = ?3 AND col = ?4",
+            )?;
+            let mut rows = statement.query(params![
+                source.blob.as_str(),
+                source.part,
+                source.row,
+                source.column
+            ])?;
+            rows.next()?.map(stored_record).transpose()
         })
     }
 
@@ -301,12 +293,7 @@ impl RecordCatalog for SqliteCatalog {
             let mut statement = connection.prepare(&sql)?;
             let mut rows = statement.query(params_from_iter(values))?;
             while let Some(row) = rows.next()? {
-                let data: String = row.get(2)?;
-                visit(StoredRecord {
-                    record: parse_record(&data)?,
-                    person: row.get(0)?,
-                    candidate_key: row.get(1)?,
-                })?;
+                visit(stored_record(row)?)?;
             }
             Ok(())
         })
@@ -514,6 +501,15 @@ fn insert_record_row(
         r.source.column,
     ])?;
     Ok(())
+}
+
+/// A record row selected as (person, candidate_key, data).
+fn stored_record(row: &rusqlite::Row<'_>) -> Result<StoredRecord, StoreError> {
+    Ok(StoredRecord {
+        record: parse_record(&row.get::<_, String>(2)?)?,
+        person: row.get(0)?,
+        candidate_key: row.get(1)?,
+    })
 }
 
 fn parse_record(data: &str) -> Result<Record, StoreError> {

@@ -1,7 +1,8 @@
-//! The review facet on SQLite: `review_decisions` and `verifications`, append-only.
+//! The review facet on SQLite: `review_decisions`, `verifications` and `finding_reviews`,
+//! append-only, each written with the caller's audit step before it commits.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::params;
+use rusqlite::{Transaction, params};
 use trove_model::{
     FindingDecision, MatchCandidate, Review, ReviewDecision, SubjectKind, Verification,
 };
@@ -23,6 +24,24 @@ fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, StoreError> {
         .map_err(|e| StoreError::Corrupt(format!("timestamp {text:?}: {e}")))
 }
 
+impl SqliteCatalog {
+    /// Runs `write` and the caller's `before_commit` step (its audit append) in one
+    /// transaction: the change is kept only if both succeed.
+    fn write_then(
+        &self,
+        write: impl FnOnce(&Transaction<'_>) -> Result<(), StoreError>,
+        before_commit: &mut BeforeCommit<'_>,
+    ) -> Result<(), StoreError> {
+        self.with_connection(|connection| {
+            let tx = connection.transaction()?;
+            write(&tx)?;
+            before_commit()?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+}
+
 impl ReviewCatalog for SqliteCatalog {
     fn record_review_then(
         &self,
@@ -36,45 +55,45 @@ impl ReviewCatalog for SqliteCatalog {
                 why: "a decision accepts, rejects or is unsure",
             });
         }
-        self.with_connection(|connection| {
-            let tx = connection.transaction()?;
-            let changed = tx.execute(
-                "UPDATE match_candidates SET review = ?4
+        self.write_then(
+            |tx| {
+                let changed = tx.execute(
+                    "UPDATE match_candidates SET review = ?4
                  WHERE list = ?1 AND row = ?2 AND person = ?3",
-                params![
-                    decision.list,
-                    decision.row,
-                    decision.person,
-                    decision.review.code()
-                ],
-            )?;
-            if changed == 0 {
-                return Err(StoreError::NotFound {
-                    what: "candidate match",
-                    name: format!(
-                        "list {}, row {}, person {}",
-                        decision.list, decision.row, decision.person
-                    ),
-                    hint: "reload the review queue: the list may have been imported again",
-                });
-            }
-            tx.execute(
-                "INSERT INTO review_decisions (list, row, person, review, note, by_user, at)
+                    params![
+                        decision.list,
+                        decision.row,
+                        decision.person,
+                        decision.review.code()
+                    ],
+                )?;
+                if changed == 0 {
+                    return Err(StoreError::NotFound {
+                        what: "candidate match",
+                        name: format!(
+                            "list {}, row {}, person {}",
+                            decision.list, decision.row, decision.person
+                        ),
+                        hint: "reload the review queue: the list may have been imported again",
+                    });
+                }
+                tx.execute(
+                    "INSERT INTO review_decisions (list, row, person, review, note, by_user, at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    decision.list,
-                    decision.row,
-                    decision.person,
-                    decision.review.code(),
-                    decision.note,
-                    decision.by,
-                    timestamp(&decision.at)
-                ],
-            )?;
-            before_commit()?;
-            tx.commit()?;
-            Ok(())
-        })
+                    params![
+                        decision.list,
+                        decision.row,
+                        decision.person,
+                        decision.review.code(),
+                        decision.note,
+                        decision.by,
+                        timestamp(&decision.at)
+                    ],
+                )?;
+                Ok(())
+            },
+            before_commit,
+        )
     }
 
     fn review_progress(&self) -> Result<Vec<ReviewProgress>, StoreError> {
@@ -124,8 +143,8 @@ impl ReviewCatalog for SqliteCatalog {
     ) -> Result<(), StoreError> {
         let evidence = serde_json::to_string(&verification.evidence)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        self.with_connection(|connection| {
-            let tx = connection.transaction()?;
+        self.write_then(
+            |tx| {
             tx.execute(
                 "INSERT INTO verifications (subject_kind, subject, status, note, evidence, by_user, at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -139,10 +158,10 @@ impl ReviewCatalog for SqliteCatalog {
                     timestamp(&verification.at)
                 ],
             )?;
-            before_commit()?;
-            tx.commit()?;
             Ok(())
-        })
+            },
+            before_commit,
+        )
     }
 
     fn verification_history(
@@ -178,23 +197,23 @@ impl ReviewCatalog for SqliteCatalog {
         decision: &FindingDecision,
         before_commit: &mut BeforeCommit<'_>,
     ) -> Result<(), StoreError> {
-        self.with_connection(|connection| {
-            let tx = connection.transaction()?;
-            tx.execute(
-                "INSERT INTO finding_reviews (finding, review, note, by_user, at)
+        self.write_then(
+            |tx| {
+                tx.execute(
+                    "INSERT INTO finding_reviews (finding, review, note, by_user, at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    decision.finding,
-                    decision.review.code(),
-                    decision.note,
-                    decision.by,
-                    timestamp(&decision.at)
-                ],
-            )?;
-            before_commit()?;
-            tx.commit()?;
-            Ok(())
-        })
+                    params![
+                        decision.finding,
+                        decision.review.code(),
+                        decision.note,
+                        decision.by,
+                        timestamp(&decision.at)
+                    ],
+                )?;
+                Ok(())
+            },
+            before_commit,
+        )
     }
 
     fn finding_reviews(&self) -> Result<Vec<FindingDecision>, StoreError> {

@@ -21,6 +21,7 @@ use trove_model::{FindingDecision, FindingReview, Role};
 use trove_store::ReviewCatalog;
 
 use super::chrome::{Chrome, minute_utc, render};
+use super::record_view::{document_link, row_link};
 use crate::auth::CurrentUser;
 use crate::authenticity_facts::CaseFacts;
 use crate::error::{ApiError, WebError};
@@ -291,19 +292,7 @@ fn evidence_link(case: &str, evidence: &Evidence) -> (String, String) {
             row,
             column,
             place,
-        } => {
-            let column = if *column == 0 {
-                String::new()
-            } else {
-                format!("?column={column}")
-            };
-            (
-                format!("/cases/{case}/records/{blob}/{part}/{row}{column}"),
-                place.clone(),
-            )
-        }
-        Evidence::Document { blob, path } => {
-            (format!("/cases/{case}/documents/{blob}"), path.clone())
-        }
+        } => (row_link(case, blob, *part, *row, *column), place.clone()),
+        Evidence::Document { blob, path } => (document_link(case, blob), path.clone()),
     }
 }

@@ -16,11 +16,19 @@ const MAX_CONTEXT_CELLS: usize = 40;
 /// adds its first column, as one row of the sheet is a row of each.
 pub fn record_link(case: &str, record: &Record) -> String {
     let source = &record.source;
-    let link = format!(
-        "/cases/{case}/records/{}/{}/{}",
-        source.blob, source.part, source.row
-    );
-    match source.column {
+    row_link(case, &source.blob, source.part, source.row, source.column)
+}
+
+/// The page of the record at a row of a sheet part, in the table starting at `column`.
+pub fn row_link(
+    case: &str,
+    blob: &impl std::fmt::Display,
+    part: u32,
+    row: u32,
+    column: u32,
+) -> String {
+    let link = format!("/cases/{case}/records/{blob}/{part}/{row}");
+    match column {
         0 => link,
         column => format!("{link}?column={column}"),
     }
@@ -30,7 +38,7 @@ pub fn person_link(case: &str, person: &str) -> String {
     format!("/cases/{case}/persons/{person}")
 }
 
-pub fn document_link(case: &str, blob: &BlobId) -> String {
+pub fn document_link(case: &str, blob: &impl std::fmt::Display) -> String {
     format!("/cases/{case}/documents/{blob}")
 }
 

@@ -104,17 +104,18 @@ impl Engine {
             input: image.to_path_buf(),
             detail: format!("the page image is not read: {error}"),
         })?;
-        let output = self.tesseract(image, prepared.clone(), None)?;
+        // The cleaned page is copied only when a second pass will need it.
+        let for_tables = self.tables.then(|| prepared.clone());
+        let output = self.tesseract(image, prepared, None)?;
         let tsv = String::from_utf8_lossy(&output);
         let (text, confidence) = page_text(&tsv);
-        let layout = if self.tables {
-            page_layout(&String::from_utf8_lossy(&self.tesseract(
+        let layout = match for_tables {
+            Some(prepared) => page_layout(&String::from_utf8_lossy(&self.tesseract(
                 image,
                 prepared,
                 Some("6"),
-            )?))
-        } else {
-            page_layout(&tsv)
+            )?)),
+            None => page_layout(&tsv),
         };
         Ok(OcrPage {
             text,

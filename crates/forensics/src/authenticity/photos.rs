@@ -78,13 +78,7 @@ fn describe_camera((make, model, serial): &Camera) -> String {
 
 /// One fact per camera: how many photos, first and last shot.
 fn inventory(images: &[ImageFact]) -> Vec<Finding> {
-    let mut cameras: BTreeMap<Camera, Vec<&ImageFact>> = BTreeMap::new();
-    for image in images {
-        if let Some(camera) = camera_of(image) {
-            cameras.entry(camera).or_default().push(image);
-        }
-    }
-    cameras
+    by_camera(images)
         .into_iter()
         .map(|(camera, shots)| {
             let times: Vec<NaiveDateTime> = shots.iter().filter_map(|i| shot_at(i)).collect();
@@ -120,23 +114,31 @@ fn inventory(images: &[ImageFact]) -> Vec<Finding> {
 
 /// Each camera's photos per day.
 pub(super) fn timelines(images: &[ImageFact]) -> Vec<CameraTimeline> {
-    let mut cameras: BTreeMap<Camera, BTreeMap<chrono::NaiveDate, u32>> = BTreeMap::new();
+    by_camera(images)
+        .into_iter()
+        .map(|(camera, shots)| {
+            let mut days: BTreeMap<NaiveDate, u32> = BTreeMap::new();
+            for at in shots.iter().filter_map(|image| shot_at(image)) {
+                *days.entry(at.date()).or_default() += 1;
+            }
+            CameraTimeline {
+                camera: describe_camera(&camera),
+                days: days.into_iter().collect(),
+            }
+        })
+        .filter(|timeline| !timeline.days.is_empty())
+        .collect()
+}
+
+/// The images whose EXIF names a camera, by camera.
+fn by_camera(images: &[ImageFact]) -> BTreeMap<Camera, Vec<&ImageFact>> {
+    let mut cameras: BTreeMap<Camera, Vec<&ImageFact>> = BTreeMap::new();
     for image in images {
-        if let (Some(camera), Some(at)) = (camera_of(image), shot_at(image)) {
-            *cameras
-                .entry(camera)
-                .or_default()
-                .entry(at.date())
-                .or_default() += 1;
+        if let Some(camera) = camera_of(image) {
+            cameras.entry(camera).or_default().push(image);
         }
     }
     cameras
-        .into_iter()
-        .map(|(camera, days)| CameraTimeline {
-            camera: describe_camera(&camera),
-            days: days.into_iter().collect(),
-        })
-        .collect()
 }
 
 fn shot_at(image: &ImageFact) -> Option<NaiveDateTime> {
@@ -310,21 +312,15 @@ fn camera_counter(name: &str) -> Option<u64> {
 /// Each camera's photos in the order of its file counter: a clock that goes back a day or
 /// more, or forward half a year, between two consecutive shots.
 fn clock_jumps(images: &[ImageFact]) -> Vec<Finding> {
-    let mut cameras: BTreeMap<Camera, Vec<(u64, &str, NaiveDateTime, &ImageFact)>> =
-        BTreeMap::new();
-    for image in images {
-        let name = name_of(image);
-        if let (Some(camera), Some(at), Some(counter)) =
-            (camera_of(image), shot_at(image), camera_counter(name))
-        {
-            cameras
-                .entry(camera)
-                .or_default()
-                .push((counter, name, at, image));
-        }
-    }
     let mut findings = Vec::new();
-    for (camera, mut shots) in cameras {
+    for (camera, images) in by_camera(images) {
+        let mut shots: Vec<(u64, &str, NaiveDateTime, &ImageFact)> = images
+            .into_iter()
+            .filter_map(|image| {
+                let name = name_of(image);
+                Some((camera_counter(name)?, name, shot_at(image)?, image))
+            })
+            .collect();
         shots.sort_by_key(|shot| (shot.0, shot.2));
         let shots: Vec<(&str, NaiveDateTime, &ImageFact)> = shots
             .into_iter()

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use common::ingest_fresh;
 use trove_model::{ListKind, Record};
 use trove_records::stats::{Dimension, StatsOptions, compute};
-use trove_store::{RecordCatalog, RecordFilter};
+use trove_store::RecordCatalog;
 
 const REGISTER: &str = "\
 阿亚格村人口登记表
@@ -51,13 +51,7 @@ fn totals_are_not_persons_and_only_established_lists_enter_rates() {
     let ingested = ingest_fresh(dir.path());
     let catalog: &dyn RecordCatalog = &ingested.store.catalog;
 
-    let mut records: Vec<Record> = Vec::new();
-    catalog
-        .for_each_record(&RecordFilter::default(), 0, None, &mut |stored| {
-            records.push(stored.record);
-            Ok(())
-        })
-        .unwrap();
+    let records: Vec<Record> = common::all_records(&ingested.store);
     let names: Vec<&str> = records
         .iter()
         .filter_map(|r| r.fields.name.as_deref())
@@ -157,13 +151,7 @@ fn tables_side_by_side_are_two_tables_and_hidden_rows_are_flagged() {
     std::fs::write(dir.path().join("人口登记表.xlsx"), side_by_side_workbook()).unwrap();
     let ingested = ingest_fresh(dir.path());
     let catalog: &dyn RecordCatalog = &ingested.store.catalog;
-    let mut records: Vec<Record> = Vec::new();
-    catalog
-        .for_each_record(&RecordFilter::default(), 0, None, &mut |stored| {
-            records.push(stored.record);
-            Ok(())
-        })
-        .unwrap();
+    let records: Vec<Record> = common::all_records(&ingested.store);
     // (sheet, row, first column of the table, name, flags)
     type Seen<'a> = (Option<&'a str>, u32, u32, &'a str, Vec<&'a str>);
     let seen: Vec<Seen<'_>> = records

@@ -15,7 +15,7 @@ use image::{ImageFormat, Rgb, RgbImage};
 use lopdf::{Document, Object, Stream, dictionary};
 use trove_ingest::{OcrMode, OcrOptions};
 use trove_model::PartKind;
-use trove_store::{Catalog, OcrCatalog, RecordCatalog, RecordFilter, Store};
+use trove_store::{Catalog, OcrCatalog, RecordCatalog, Store};
 
 const TEXT: &str = "关于进一步加强社会稳定工作的通知\n各乡镇、各单位：现就有关事项通知如下。";
 
@@ -288,13 +288,7 @@ fn a_scanned_register_gives_records_only_when_asked_and_flagged() {
 
     options.mapping = trove_records::Mapping::parse("ocr_tables = true\n").unwrap();
     ingest_into(&store, &index, &leak, &options, &trove_ingest::Silent);
-    let mut records = Vec::new();
-    catalog
-        .for_each_record(&RecordFilter::default(), 0, None, &mut |stored| {
-            records.push(stored.record);
-            Ok(())
-        })
-        .unwrap();
+    let records = common::all_records(&store);
     let read: Vec<(Option<&str>, Option<&str>)> = records
         .iter()
         .map(|r| (r.fields.name.as_deref(), r.fields.id_number.as_deref()))

@@ -12,7 +12,7 @@ use common::{Ingested, demo_leak, ingest_fresh};
 use trove_model::{BlobId, Record, Sex};
 use trove_records::persons::person_key_for_id;
 use trove_records::stats::{Dimension, StatsOptions, compute};
-use trove_store::{Catalog, RecordCatalog, RecordFilter};
+use trove_store::{Catalog, RecordCatalog};
 use trove_synth::PersonTruth;
 
 fn ingested() -> &'static Ingested {
@@ -23,14 +23,7 @@ fn ingested() -> &'static Ingested {
 /// Every record of the registers: not those of the check list planted for the authenticity
 /// report (`08-核查材料`), whose row contradicts itself on purpose.
 fn all_records() -> Vec<Record> {
-    let mut records = Vec::new();
-    let catalog: &dyn RecordCatalog = &ingested().store.catalog;
-    catalog
-        .for_each_record(&RecordFilter::default(), 0, None, &mut |stored| {
-            records.push(stored.record);
-            Ok(())
-        })
-        .unwrap();
+    let mut records = common::all_records(&ingested().store);
     let planted = planted_blobs();
     records.retain(|r| !planted.contains(&r.source.blob));
     records

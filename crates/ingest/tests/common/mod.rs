@@ -112,6 +112,20 @@ pub fn ingest_into(
     report
 }
 
+/// Every person record of the store, in (blob, part, row, column) order.
+pub fn all_records(store: &Store) -> Vec<trove_model::Record> {
+    use trove_store::{RecordCatalog, RecordFilter};
+    let mut records = Vec::new();
+    let catalog: &dyn RecordCatalog = &store.catalog;
+    catalog
+        .for_each_record(&RecordFilter::default(), 0, None, &mut |stored| {
+            records.push(stored.record);
+            Ok(())
+        })
+        .expect("records are read");
+    records
+}
+
 /// What statistics need of every person in the store.
 pub fn person_facts(store: &Store) -> Vec<trove_records::stats::PersonFacts> {
     use trove_store::RecordCatalog;

@@ -1,21 +1,16 @@
 //! The `trove` binary end to end: the commands a user types, their output,
 //! exit codes, and surviving `kill -9`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+use common::trove;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-
-fn trove(store: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_trove"))
-        .arg("--store")
-        .arg(store)
-        .args(args)
-        .output()
-        .expect("trove runs")
-}
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

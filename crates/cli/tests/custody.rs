@@ -4,18 +4,13 @@
 //! folder and prints a store digest that two stores of the same originals share; the
 //! authenticity report is computed from that digest, the same twice over.
 
+mod common;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn trove(store: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_trove"))
-        .arg("--store")
-        .arg(store)
-        .args(args)
-        .output()
-        .expect("trove runs")
-}
+use common::trove;
 
 fn text(output: &Output) -> String {
     format!(

@@ -11,6 +11,7 @@ use trove_index::SearchIndex;
 use trove_records::stats::Population;
 use trove_store::{RecordCatalog, RecordsRevision, Store, StoreError};
 
+use crate::authenticity_facts::CaseFacts;
 use crate::error::WebError;
 
 /// One case's opened store and index.
@@ -20,33 +21,67 @@ pub struct CaseData {
     pub index: SearchIndex,
     /// Every person's facts for the statistics, read once per records revision:
     /// reading every record is the slow part of a statistics page.
-    population: Mutex<Option<(RecordsRevision, Arc<Population>)>>,
+    population: Kept<Population>,
+    /// What the authenticity report reads (records, image and document facts), likewise.
+    authenticity: Kept<CaseFacts>,
 }
 
 impl CaseData {
     /// Every person's facts as the records stand now; call on a blocking thread.
     pub fn population(&self) -> Result<Arc<Population>, StoreError> {
-        let catalog: &dyn RecordCatalog = &self.store.catalog;
-        // Taken before reading: a change while reading leaves the kept copy stale.
-        let revision = catalog.records_revision()?;
-        if let Some((kept, population)) = &*self.kept_population()
-            && *kept == revision
-        {
-            return Ok(Arc::clone(population));
-        }
-        let mut population = Population::default();
-        catalog.for_each_person(&mut |_, records| {
-            population.add(&records);
-            Ok(())
-        })?;
-        let population = Arc::new(population);
-        *self.kept_population() = Some((revision, Arc::clone(&population)));
-        Ok(population)
+        self.population.get_or_read(&self.store, |store| {
+            let mut population = Population::default();
+            let catalog: &dyn RecordCatalog = &store.catalog;
+            catalog.for_each_person(&mut |_, records| {
+                population.add(&records);
+                Ok(())
+            })?;
+            Ok(population)
+        })
     }
 
-    fn kept_population(&self) -> MutexGuard<'_, Option<(RecordsRevision, Arc<Population>)>> {
+    /// The authenticity report's facts as the catalog stands now; call on a blocking thread.
+    pub fn authenticity_facts(&self) -> Result<Arc<CaseFacts>, StoreError> {
+        self.authenticity.get_or_read(&self.store, CaseFacts::read)
+    }
+}
+
+/// A value derived from the whole catalog, kept until the catalog changes (see
+/// [`RecordsRevision`]: commits of other processes, and record writes here).
+struct Kept<T> {
+    slot: Mutex<Option<(RecordsRevision, Arc<T>)>>,
+}
+
+impl<T> Default for Kept<T> {
+    fn default() -> Self {
+        Kept {
+            slot: Mutex::new(None),
+        }
+    }
+}
+
+impl<T> Kept<T> {
+    fn get_or_read(
+        &self,
+        store: &Store,
+        read: impl FnOnce(&Store) -> Result<T, StoreError>,
+    ) -> Result<Arc<T>, StoreError> {
+        let catalog: &dyn RecordCatalog = &store.catalog;
+        // Taken before reading: a change while reading leaves the kept copy stale.
+        let revision = catalog.records_revision()?;
+        if let Some((kept, value)) = &*self.lock()
+            && *kept == revision
+        {
+            return Ok(Arc::clone(value));
+        }
+        let value = Arc::new(read(store)?);
+        *self.lock() = Some((revision, Arc::clone(&value)));
+        Ok(value)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Option<(RecordsRevision, Arc<T>)>> {
         // A poisoned lock only means a reader panicked; the slot holds a whole value or none.
-        self.population.lock().unwrap_or_else(|e| e.into_inner())
+        self.slot.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -75,7 +110,8 @@ impl OpenCases {
             name: case.to_owned(),
             store,
             index,
-            population: Mutex::default(),
+            population: Kept::default(),
+            authenticity: Kept::default(),
         });
         open.insert(case.to_owned(), Arc::clone(&data));
         Ok(data)

@@ -23,7 +23,6 @@ use trove_store::ReviewCatalog;
 use super::chrome::{Chrome, minute_utc, render};
 use super::record_view::{document_link, row_link};
 use crate::auth::CurrentUser;
-use crate::authenticity_facts::CaseFacts;
 use crate::error::{ApiError, WebError};
 use crate::open_case::OpenCase;
 use crate::safe_json::SafeJson;
@@ -253,7 +252,7 @@ async fn report_for(
     let from = date(&query.from, "from")?;
     let until = date(&query.until, "until")?;
     let report = case
-        .run(move |data| Ok(CaseFacts::read(&data.store)?.report(from, until)))
+        .run(move |data| Ok(data.authenticity_facts()?.report(from, until)))
         .await?;
     state
         .audit(

@@ -203,23 +203,20 @@ pub struct Finding {
 
 impl Finding {
     fn new(section: Section, code: &str, strength: Strength, statement: String) -> Finding {
-        let mut finding = Finding {
+        Finding {
             id: String::new(),
             section,
             code: code.to_owned(),
             strength,
             statement,
             evidence: Vec::new(),
-        };
-        finding.identify();
-        finding
+        }
     }
 
     fn with(mut self, evidence: impl IntoIterator<Item = Evidence>) -> Finding {
         self.evidence.extend(evidence);
         self.evidence.sort();
         self.evidence.dedup();
-        self.identify();
         self
     }
 
@@ -305,6 +302,9 @@ pub fn report(facts: &Facts<'_>) -> Report {
                 &b.statement,
             ))
     });
+    for finding in &mut findings {
+        finding.identify();
+    }
     let count = |strength| findings.iter().filter(|f| f.strength == strength).count();
     Report {
         store_digest: facts.store_digest.to_owned(),

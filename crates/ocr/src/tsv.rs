@@ -9,18 +9,7 @@ pub(crate) fn page_text(tsv: &str) -> (String, Option<f32>) {
     let mut current: Option<(u32, u32, u32)> = None;
     let mut weighted = 0f64;
     let mut characters = 0usize;
-    for row in tsv.lines().skip(1) {
-        let cells: Vec<&str> = row.split('\t').collect();
-        let (Some(level), Some(confidence), Some(word)) =
-            (cells.first(), cells.get(10), cells.get(11))
-        else {
-            continue;
-        };
-        let word = word.trim();
-        let confidence: f64 = confidence.trim().parse().unwrap_or(-1.0);
-        if *level != "5" || word.is_empty() || confidence < 0.0 {
-            continue;
-        }
+    for (cells, confidence, word) in tsv.lines().skip(1).filter_map(word_row) {
         let number = |i: usize| {
             cells
                 .get(i)
@@ -119,13 +108,8 @@ fn row_middle(row: &[Word<'_>]) -> i64 {
 
 /// A word row of the TSV (level 5, with text and a confidence), with its box.
 fn word_of(row: &str) -> Option<Word<'_>> {
-    let cells: Vec<&str> = row.split('\t').collect();
+    let (cells, _, text) = word_row(row)?;
     let number = |i: usize| cells.get(i)?.trim().parse::<i64>().ok();
-    let confidence: f64 = cells.get(10)?.trim().parse().ok()?;
-    let text = cells.get(11)?.trim();
-    if *cells.first()? != "5" || text.is_empty() || confidence < 0.0 {
-        return None;
-    }
     Some(Word {
         left: number(6)?,
         top: number(7)?,
@@ -133,6 +117,16 @@ fn word_of(row: &str) -> Option<Word<'_>> {
         height: number(9)?,
         text,
     })
+}
+
+/// A row of the TSV that is a word (level 5) with text and a confidence of 0 or more: its
+/// cells, its confidence and its text, trimmed.
+fn word_row(row: &str) -> Option<(Vec<&str>, f64, &str)> {
+    let cells: Vec<&str> = row.split('\t').collect();
+    let confidence: f64 = cells.get(10)?.trim().parse().ok()?;
+    let text = cells.get(11)?.trim();
+    (*cells.first()? == "5" && !text.is_empty() && confidence >= 0.0)
+        .then_some((cells, confidence, text))
 }
 
 /// Words are separated by a space, except between two characters of scripts written

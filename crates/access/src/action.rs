@@ -57,6 +57,48 @@ coded_enum! {
         Verification => "verification",
         /// A reviewer concluded about a finding of the authenticity report.
         FindingReviewed => "finding_reviewed",
+        /// Someone listed records (a page of the records list or its API).
+        ViewRecords => "view_records",
+        /// Someone opened one record.
+        ViewRecord => "view_record",
+        /// Someone opened a document's page or its text through the API.
+        ViewDocument => "view_document",
+        /// Someone loaded an image's preview.
+        ViewPreview => "view_preview",
+        /// Someone searched a case; the detail keeps the query and what it returned.
+        Search => "search",
+        /// Someone searched a case for a list of names; the detail keeps the names.
+        BatchSearch => "batch_search",
+        /// Someone read a case's statistics (the page or its API).
+        ViewStatistics => "view_statistics",
+        /// Someone opened a list's review queue (entries and the persons they may be).
+        ViewReviewQueue => "view_review_queue",
+        /// A request was refused: a case route answered 403 or 404, or a form's CSRF
+        /// token was missing or wrong. Probing for case names or ids leaves this trace.
+        Refused => "refused",
+    }
+}
+
+impl AuditAction {
+    /// Whether the event records a read of personal data: names, ID numbers, photos,
+    /// documents, or figures about people. The audit page counts these per user and hour,
+    /// so that bulk copying stands out.
+    pub fn reads_personal_data(self) -> bool {
+        matches!(
+            self,
+            AuditAction::ViewPerson
+                | AuditAction::ViewAuthenticity
+                | AuditAction::DownloadOriginal
+                | AuditAction::Export
+                | AuditAction::ViewRecords
+                | AuditAction::ViewRecord
+                | AuditAction::ViewDocument
+                | AuditAction::ViewPreview
+                | AuditAction::Search
+                | AuditAction::BatchSearch
+                | AuditAction::ViewStatistics
+                | AuditAction::ViewReviewQueue
+        )
     }
 }
 

@@ -155,6 +155,49 @@ impl AccessDb {
     }
 }
 
+/// How many events of chosen actions one user made in one hour (UTC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HourlyActivity {
+    /// The user, by name.
+    pub actor: String,
+    /// The hour as the trail writes its start: `2026-12-04T03`.
+    pub hour: String,
+    /// How many events.
+    pub events: u64,
+}
+
+impl AccessDb {
+    /// The events of `actions` made by users at or after `since` (RFC 3339), counted per
+    /// user and hour, by user then hour.
+    pub fn hourly_activity(
+        &self,
+        actions: &[AuditAction],
+        since: &str,
+    ) -> Result<Vec<HourlyActivity>, AccessError> {
+        let mut values: Vec<Value> = vec![Value::Text(since.to_owned())];
+        values.extend(
+            actions
+                .iter()
+                .map(|action| Value::Text(action.code().to_owned())),
+        );
+        let placeholders = vec!["?"; actions.len()].join(", ");
+        let sql = format!(
+            "SELECT actor, substr(at, 1, 13) AS hour, COUNT(*) FROM audit_events
+             WHERE at >= ? AND actor IS NOT NULL AND action IN ({placeholders})
+             GROUP BY actor, hour ORDER BY actor, hour"
+        );
+        let connection = self.lock();
+        let mut statement = connection.prepare(&sql)?;
+        collect_rows(&mut statement, params_from_iter(values), |row| {
+            Ok(HourlyActivity {
+                actor: row.get(0)?,
+                hour: row.get(1)?,
+                events: row.get::<_, i64>(2)? as u64,
+            })
+        })
+    }
+}
+
 /// Appends `event` inside the caller's transaction, which must be immediate (it holds the
 /// write lock from its start), so that appends from several threads or processes read
 /// the same last hash and form one chain.
@@ -273,5 +316,31 @@ mod tests {
         assert!(update.unwrap_err().to_string().contains("append-only"));
         let delete = connection.execute("DELETE FROM audit_events", []);
         assert!(delete.unwrap_err().to_string().contains("append-only"));
+    }
+
+    #[test]
+    fn activity_is_counted_per_user_and_hour_for_the_chosen_actions_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = AccessDb::open_in(dir.path()).unwrap();
+        for _ in 0..3 {
+            db.append_audit(NewAuditEvent::new(AuditAction::ViewRecord).actor("amina"))
+                .unwrap();
+        }
+        db.append_audit(NewAuditEvent::new(AuditAction::Search).actor("bob"))
+            .unwrap();
+        db.append_audit(NewAuditEvent::new(AuditAction::Login).actor("bob"))
+            .unwrap();
+        db.append_audit(NewAuditEvent::new(AuditAction::ViewRecord))
+            .unwrap();
+        let reads = [AuditAction::ViewRecord, AuditAction::Search];
+        let activity = db.hourly_activity(&reads, "2000-01-01").unwrap();
+        let hour = rfc3339(Utc::now())[..13].to_owned();
+        let counted: Vec<(&str, u64)> = activity
+            .iter()
+            .map(|a| (a.actor.as_str(), a.events))
+            .collect();
+        assert_eq!(counted, [("amina", 3), ("bob", 1)]);
+        assert!(activity.iter().all(|a| a.hour == hour), "{activity:?}");
+        assert!(db.hourly_activity(&reads, "2999-01-01").unwrap().is_empty());
     }
 }

@@ -33,7 +33,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 pub use action::AuditAction;
 pub use actor::Actor;
-pub use audit::{AuditFilter, NewAuditEvent};
+pub use audit::{AuditFilter, HourlyActivity, NewAuditEvent};
 pub use chain::{ChainProblem, ChainReport, ProblemKind};
 pub use checkpoint::{AUDIT_KEY_FILE, AuditKey, Checkpoint, CheckpointVerdict};
 pub use credentials::{ApiTokenInfo, Invitation, OpenInvitation, Session, SessionLimits};
@@ -51,6 +51,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/001_access.sql"),
     include_str!("../migrations/002_checkpoints.sql"),
     include_str!("../migrations/003_token_expiry.sql"),
+    include_str!("../migrations/004_audit_by_time.sql"),
 ];
 
 /// Full durability: an audit event acknowledged to a user must survive a power cut.

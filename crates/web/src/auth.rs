@@ -11,6 +11,7 @@ use trove_access::{AccessDb, AccessError};
 use trove_model::{Membership, Role};
 
 use crate::error::WebError;
+use crate::read_audit::RequestActor;
 use crate::safe_json::SafeJson;
 use crate::session::{CookieNames, SESSION_LIMITS, cookie_token};
 use crate::state::AppState;
@@ -114,6 +115,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         if let Some(user) = parts.extensions.get::<CurrentUser>() {
             return Ok(user.clone());
         }
+        let actor = parts.extensions.get::<RequestActor>().cloned();
         let api = parts.uri.path().starts_with("/api/");
         let headers = parts.headers.clone();
         let cookies = state.cookies();
@@ -129,6 +131,9 @@ impl FromRequestParts<AppState> for CurrentUser {
         let mut user = found.ok_or(AuthRejection::LoginRequired { api })?;
         if let Credential::Session { token } = &user.credential {
             user.csrf = state.csrf().token_for(token);
+        }
+        if let Some(actor) = actor {
+            actor.set(&user.name);
         }
         parts.extensions.insert(user.clone());
         Ok(user)

@@ -21,6 +21,7 @@ use std::path::Path;
 
 use axum::extract::State;
 
+use crate::read_audit::CsrfRefusal;
 use crate::session::{CookieNames, cookie_token};
 use crate::state::AppState;
 
@@ -179,6 +180,7 @@ fn same(sent: &str, expected: &str) -> bool {
 fn refuse() -> Response {
     (
         StatusCode::FORBIDDEN,
+        axum::Extension(CsrfRefusal),
         "The form's security token is missing or out of date. Go back, reload the page and try again.",
     )
         .into_response()

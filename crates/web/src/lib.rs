@@ -4,7 +4,8 @@
 //! Access comes first: every route knows its user (`auth::CurrentUser`,
 //! from a session cookie or an API token), every case route opens its case
 //! through `open_case::OpenCase`, which checks the user's role there, every
-//! POST carries a CSRF token ([`csrf`]), and every response carries a strict
+//! POST carries a CSRF token ([`csrf`]), every read of personal data and every
+//! refusal leaves an audit event (`read_audit`), and every response carries a strict
 //! Content-Security-Policy (`headers`). Pages are askama templates, which escape
 //! every value: leaked content is hostile and is never marked safe.
 //!
@@ -30,6 +31,8 @@ mod open_case;
 mod pages;
 mod paging;
 mod preview;
+mod read_audit;
+mod read_rates;
 mod safe_json;
 mod search_request;
 mod server;

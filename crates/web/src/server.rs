@@ -1,5 +1,5 @@
-//! The router (every page's routes behind the CSRF check and the security headers)
-//! and the server that serves it.
+//! The router (every page's routes behind the CSRF check, the read audit and the
+//! security headers) and the server that serves it.
 
 use std::net::SocketAddr;
 
@@ -8,13 +8,15 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use trove_access::AccessError;
 
 use crate::state::{AppConfig, AppState};
-use crate::{csrf, headers, pages};
+use crate::{csrf, headers, pages, read_audit};
 
-/// Every route, behind the CSRF check and the security headers.
+/// Every route, behind the CSRF check, the read audit (outside the CSRF check, so that
+/// its refusals are recorded) and the security headers.
 pub fn router(state: AppState) -> Router {
     let https = state.config().secure_cookies;
     let routes = pages::routes()
         .layer(from_fn_with_state(state.clone(), csrf::require_token))
+        .layer(from_fn_with_state(state.clone(), read_audit::record))
         .layer(from_fn(headers::add_security_headers));
     // Served over HTTPS (through the proxy), browsers are told to come back only so.
     let routes = if https {

@@ -1,13 +1,14 @@
 //! The audit trail, for server admins: filtered by actor, action, case and
-//! date, newest first, a page at a time, under the trail's head (newest event and hash)
-//! and the signed checkpoints made of it. Looking at it is itself audited.
+//! date, newest first, a page at a time, under the trail's head (newest event and hash),
+//! the signed checkpoints made of it, and each user's reads of personal data per hour
+//! over the last day (so bulk copying stands out). Looking at it is itself audited.
 
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
-use chrono::{Days, NaiveDate};
+use chrono::{Days, NaiveDate, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use trove_access::{AuditAction, AuditFilter, Checkpoint, NewAuditEvent};
 use trove_model::AuditEvent;
@@ -15,6 +16,7 @@ use trove_model::AuditEvent;
 use super::chrome::{Chrome, render};
 use crate::auth::{CurrentUser, require_server_admin};
 use crate::error::WebError;
+use crate::read_rates::{BULK_READS_PER_HOUR, CHART_WIDTH, UserRate, user_rates, window_start};
 use crate::state::AppState;
 
 /// The audit trail's route.
@@ -59,6 +61,9 @@ struct AuditPage {
     /// The newest event: keep its hash elsewhere, or sign it with a checkpoint.
     head: AuditEvent,
     checkpoints: Vec<Checkpoint>,
+    rates: Vec<UserRate>,
+    chart_width: u32,
+    bulk_mark: u64,
 }
 
 /// `GET /admin/audit`.
@@ -73,14 +78,29 @@ pub async fn show(
         .actor(&user.name)
         .detail(describe(&query));
     let wanted = query.page;
-    let (events, total, page, pages, head, checkpoints) = state
+    let now = Utc::now();
+    let (events, total, page, pages, head, checkpoints, activity) = state
         .with_access(move |db| {
             let head = db.append_audit(event)?;
             let total = db.audit_count(&filter)?;
             let pages = total.div_ceil(PAGE_SIZE).max(1);
             let page = wanted.unwrap_or(1).clamp(1, pages);
             let events = db.audit_events(&filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
-            Ok((events, total, page, pages, head, db.checkpoints()?))
+            let reads: Vec<AuditAction> = AuditAction::ALL
+                .into_iter()
+                .filter(|action| action.reads_personal_data())
+                .collect();
+            let since = window_start(now).to_rfc3339_opts(SecondsFormat::Secs, true);
+            let activity = db.hourly_activity(&reads, &since)?;
+            Ok((
+                events,
+                total,
+                page,
+                pages,
+                head,
+                db.checkpoints()?,
+                activity,
+            ))
         })
         .await?;
     let link = |to: u64| page_link(&query, to);
@@ -95,6 +115,9 @@ pub async fn show(
         pages,
         head,
         checkpoints,
+        rates: user_rates(&activity, now),
+        chart_width: CHART_WIDTH,
+        bulk_mark: BULK_READS_PER_HOUR,
     })
 }
 

@@ -25,6 +25,7 @@ use super::record_view::{document_link, row_link};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, WebError};
 use crate::open_case::OpenCase;
+use crate::read_audit::Disclosure;
 use crate::safe_json::SafeJson;
 use crate::state::{AppState, audit_before_commit};
 
@@ -85,12 +86,12 @@ struct AuthenticityPage {
 
 /// `GET /cases/{case}/authenticity?from=…&until=…`.
 pub async fn show(
-    State(state): State<AppState>,
     user: CurrentUser,
     case: OpenCase,
     Query(query): Query<WindowQuery>,
-) -> Result<Html<String>, WebError> {
-    let report = report_for(&state, &user, &case, &query).await?;
+) -> Result<(Disclosure, Html<String>), WebError> {
+    let report = report_for(&case, &query).await?;
+    let read = disclosure(&case.name, &report);
     let reviews = case
         .run(|data| Ok(data.store.catalog.finding_reviews()?))
         .await?;
@@ -134,7 +135,7 @@ pub async fn show(
             }),
         }
     }
-    render(&AuthenticityPage {
+    let page = render(&AuthenticityPage {
         chrome: Chrome::for_user(&user, &format!("Authenticity · {name}")),
         case: name,
         from: query.from,
@@ -144,7 +145,8 @@ pub async fn show(
         can_review,
         csrf: user.csrf_token(),
         reviews: FindingReview::ALL,
-    })
+    })?;
+    Ok((read, page))
 }
 
 /// A reviewer's conclusion, as the page's form or the API sends it.
@@ -235,38 +237,27 @@ async fn review(
 /// `GET /api/cases/{case}/authenticity?from=…&until=…`: the report as `trove
 /// authenticity --json` prints it.
 pub async fn api_show(
-    State(state): State<AppState>,
-    user: CurrentUser,
     case: OpenCase,
     Query(query): Query<WindowQuery>,
-) -> Result<SafeJson<Report>, ApiError> {
-    Ok(SafeJson(report_for(&state, &user, &case, &query).await?))
+) -> Result<(Disclosure, SafeJson<Report>), ApiError> {
+    let report = report_for(&case, &query).await?;
+    Ok((disclosure(&case.name, &report), SafeJson(report)))
 }
 
-async fn report_for(
-    state: &AppState,
-    user: &CurrentUser,
-    case: &OpenCase,
-    query: &WindowQuery,
-) -> Result<Report, WebError> {
+async fn report_for(case: &OpenCase, query: &WindowQuery) -> Result<Report, WebError> {
     let from = date(&query.from, "from")?;
     let until = date(&query.until, "until")?;
-    let report = case
-        .run(move |data| Ok(data.authenticity_facts()?.report(from, until)))
-        .await?;
-    state
-        .audit(
-            NewAuditEvent::new(AuditAction::ViewAuthenticity)
-                .actor(&user.name)
-                .case(&case.name)
-                .detail(format!(
-                    "{} findings ({} strong)",
-                    report.findings.len(),
-                    report.summary.strong
-                )),
-        )
-        .await?;
-    Ok(report)
+    case.run(move |data| Ok(data.authenticity_facts()?.report(from, until)))
+        .await
+}
+
+/// The audit record of reading the report (it names ID numbers and files).
+fn disclosure(case: &str, report: &Report) -> Disclosure {
+    Disclosure::new(AuditAction::ViewAuthenticity, case).detail(format!(
+        "{} findings ({} strong)",
+        report.findings.len(),
+        report.summary.strong
+    ))
 }
 
 fn date(text: &str, field: &str) -> Result<Option<NaiveDate>, WebError> {

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use trove_access::{AuditAction, NewAuditEvent};
+use trove_access::AuditAction;
 use trove_model::{BlobId, SubjectKind};
 use trove_store::{Catalog, DocumentView};
 
@@ -21,6 +21,7 @@ use crate::download::{file_body, safe_file_name};
 use crate::error::{ApiError, WebError};
 use crate::open_case::OpenCase;
 use crate::preview::{PreviewError, png_preview};
+use crate::read_audit::Disclosure;
 use crate::safe_json::SafeJson;
 use crate::state::AppState;
 
@@ -57,8 +58,9 @@ pub async fn page(
     user: CurrentUser,
     case: OpenCase,
     Path((_, id)): Path<(String, String)>,
-) -> Result<Html<String>, WebError> {
+) -> Result<(Disclosure, Html<String>), WebError> {
     let view = load(&case, &id).await?;
+    let read = disclosure(&case, &view);
     let panel_user = user.clone();
     let role = case.role;
     let subject = view.id.as_str().to_owned();
@@ -69,22 +71,40 @@ pub async fn page(
         .await?;
     let document = DocumentFacts::from(&view);
     let name = document.name(view.metadata.title.as_deref());
-    render(&DocumentPage {
+    let page = render(&DocumentPage {
         chrome: Chrome::for_user(&user, &name),
         case: case.name,
         name,
         document,
         verification,
-    })
+    })?;
+    Ok((read, page))
+}
+
+/// The audit record of reading a document's text: which document, by its first path.
+fn disclosure(case: &OpenCase, view: &DocumentView) -> Disclosure {
+    Disclosure::new(AuditAction::ViewDocument, &case.name)
+        .target(view.id.as_str())
+        .detail(first_path(view))
+}
+
+fn first_path(view: &DocumentView) -> String {
+    view.occurrences
+        .first()
+        .map(|o| o.path.clone())
+        .unwrap_or_default()
 }
 
 /// `GET /api/cases/{case}/documents/{id}`.
 pub async fn api_document(
     case: OpenCase,
     Path((_, id)): Path<(String, String)>,
-) -> Result<SafeJson<DocumentFacts>, ApiError> {
+) -> Result<(Disclosure, SafeJson<DocumentFacts>), ApiError> {
     let view = load(&case, &id).await?;
-    Ok(SafeJson(DocumentFacts::from(&view)))
+    Ok((
+        disclosure(&case, &view),
+        SafeJson(DocumentFacts::from(&view)),
+    ))
 }
 
 /// `GET /cases/{case}/documents/{id}/preview.png`: an image document drawn
@@ -96,18 +116,19 @@ pub async fn preview(
     State(state): State<AppState>,
     case: OpenCase,
     Path((_, id)): Path<(String, String)>,
-) -> Result<Response, WebError> {
+) -> Result<(Disclosure, Response), WebError> {
     let view = load(&case, &id).await?;
     if !view.kind.is_image() {
         return Err(WebError::NotFound);
     }
+    let read = Disclosure::new(AuditAction::ViewPreview, &case.name).target(view.id.as_str());
     let cached = {
         let id = view.id.clone();
         case.run(move |data| Ok(std::fs::read(preview_path(&data.store, &id)).ok()))
             .await?
     };
     if let Some(png) = cached {
-        return Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response());
+        return Ok((read, png_response(png)));
     }
     let _turn = state.preview_turn().await;
     let png = case
@@ -124,7 +145,11 @@ pub async fn preview(
             PreviewError::NotAnImage(_) => WebError::NotFound,
             other => WebError::BadRequest(other.to_string()),
         })?;
-    Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
+    Ok((read, png_response(png)))
+}
+
+fn png_response(png: Vec<u8>) -> Response {
+    ([(header::CONTENT_TYPE, "image/png")], png).into_response()
 }
 
 /// Where a blob's preview is kept.
@@ -155,26 +180,14 @@ fn keep_preview(store: &trove_store::Store, id: &trove_model::BlobId, png: &[u8]
 /// download only (never shown inline), recorded in the audit trail before
 /// the first byte is sent.
 pub async fn original(
-    State(state): State<AppState>,
-    user: CurrentUser,
     case: OpenCase,
     Path((_, id)): Path<(String, String)>,
-) -> Result<Response, WebError> {
+) -> Result<(Disclosure, Response), WebError> {
     let view = load(&case, &id).await?;
-    let path = view
-        .occurrences
-        .first()
-        .map(|o| o.path.clone())
-        .unwrap_or_default();
-    state
-        .audit(
-            NewAuditEvent::new(AuditAction::DownloadOriginal)
-                .actor(&user.name)
-                .case(&case.name)
-                .target(view.id.as_str())
-                .detail(path.clone()),
-        )
-        .await?;
+    let path = first_path(&view);
+    let read = Disclosure::new(AuditAction::DownloadOriginal, &case.name)
+        .target(view.id.as_str())
+        .detail(path.clone());
     let blob = view.id.clone();
     let file = case
         .run(move |data| Ok(data.store.blobs.open_blob(&blob)?))
@@ -204,5 +217,5 @@ pub async fn original(
             HeaderValue::from_static("attachment"),
         );
     }
-    Ok(response)
+    Ok((read, response))
 }

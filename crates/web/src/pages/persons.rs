@@ -4,11 +4,11 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Html;
 use axum::routing::get;
 use serde::Serialize;
-use trove_access::{AuditAction, NewAuditEvent};
+use trove_access::AuditAction;
 use trove_model::{Record, SubjectKind};
 use trove_records::persons::facts_of;
 use trove_store::{ListCatalog, RecordCatalog, ReviewCatalog};
@@ -22,6 +22,7 @@ use crate::auth::CurrentUser;
 use crate::case_data::CaseData;
 use crate::error::{ApiError, WebError};
 use crate::open_case::OpenCase;
+use crate::read_audit::Disclosure;
 use crate::safe_json::SafeJson;
 use crate::state::AppState;
 
@@ -92,11 +93,10 @@ pub struct PersonAnswer {
 
 /// `GET /cases/{case}/persons/{key}`.
 pub async fn show(
-    State(state): State<AppState>,
     user: CurrentUser,
     case: OpenCase,
     Path((_, key)): Path<(String, String)>,
-) -> Result<Html<String>, WebError> {
+) -> Result<(Disclosure, Html<String>), WebError> {
     let panel_user = user.clone();
     let role = case.role;
     let (person, verification) = case
@@ -107,22 +107,21 @@ pub async fn show(
             Ok((person, panel))
         })
         .await?;
-    audit_view(&state, &user, &case.name, &person.key).await?;
-    render(&PersonPage {
+    let read = disclosure(&case.name, &person.key);
+    let page = render(&PersonPage {
         chrome: Chrome::for_user(&user, &format!("Person · {}", case.name)),
         case: case.name,
         person,
         verification,
-    })
+    })?;
+    Ok((read, page))
 }
 
 /// `GET /api/cases/{case}/persons/{key}`.
 pub async fn api_show(
-    State(state): State<AppState>,
-    user: CurrentUser,
     case: OpenCase,
     Path((_, key)): Path<(String, String)>,
-) -> Result<SafeJson<PersonAnswer>, ApiError> {
+) -> Result<(Disclosure, SafeJson<PersonAnswer>), ApiError> {
     let answer = case
         .run(move |data| {
             let person = load(data, &key)?;
@@ -137,26 +136,12 @@ pub async fn api_show(
             })
         })
         .await?;
-    audit_view(&state, &user, &case.name, &answer.person.key).await?;
-    Ok(SafeJson(answer))
+    Ok((disclosure(&case.name, &answer.person.key), SafeJson(answer)))
 }
 
-/// Recorded before the page is sent: a view that cannot be audited is not shown.
-async fn audit_view(
-    state: &AppState,
-    user: &CurrentUser,
-    case: &str,
-    person: &str,
-) -> Result<(), WebError> {
-    state
-        .audit(
-            NewAuditEvent::new(AuditAction::ViewPerson)
-                .actor(&user.name)
-                .case(case)
-                .target(person),
-        )
-        .await?;
-    Ok(())
+/// The audit record of a person's page: whose.
+fn disclosure(case: &str, person: &str) -> Disclosure {
+    Disclosure::new(AuditAction::ViewPerson, case).target(person)
 }
 
 /// A person by key (or key prefix, or ID number, as `trove person` takes).

@@ -9,16 +9,19 @@ use axum::extract::{Path, Query};
 use axum::response::Html;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
+use trove_access::AuditAction;
 use trove_model::{BlobId, Flag, RawCell};
 use trove_store::{RecordCatalog, RecordFilter, parse_record_query};
 
 use super::chrome::{Chrome, render};
 use super::record_view::{
-    IdView, RecordLine, SheetExcerpt, document_link, find_record, person_link, sheet_excerpt,
+    IdView, RecordLine, SheetExcerpt, document_link, find_record, person_link, row_link,
+    sheet_excerpt,
 };
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, WebError};
 use crate::open_case::OpenCase;
+use crate::read_audit::{Disclosure, listed};
 use crate::safe_json::SafeJson;
 use crate::state::AppState;
 
@@ -126,7 +129,7 @@ pub async fn list(
     user: CurrentUser,
     case: OpenCase,
     Query(query): Query<RecordsQuery>,
-) -> Result<Html<String>, WebError> {
+) -> Result<(Disclosure, Html<String>), WebError> {
     let (found, problem) = match parse_record_query(&[query.q.as_str()]) {
         Ok(filter) => (find_page(&case, &query, filter).await?, None),
         Err(error) => (empty_page(&query), Some(error.to_string())),
@@ -135,14 +138,34 @@ pub async fn list(
         let encoded = serde_urlencoded::to_string([("q", query.q.as_str())]).unwrap_or_default();
         format!("/cases/{}/records?{encoded}&page={page}", case.name)
     };
-    render(&RecordsListPage {
+    let read = list_disclosure(&case.name, &found);
+    let page = render(&RecordsListPage {
         chrome: Chrome::for_user(&user, &format!("Records · {}", case.name)),
         previous_link: (found.page > 1).then(|| link(found.page - 1)),
         next_link: found.more.then(|| link(found.page + 1)),
         case: case.name,
         found,
         problem,
-    })
+    })?;
+    Ok((read, page))
+}
+
+/// The audit record of a page of records: the query, the page and whose records.
+fn list_disclosure(case: &str, found: &RecordsPage) -> Disclosure {
+    let persons = found.records.iter().map(|line| line.person.as_str());
+    Disclosure::new(AuditAction::ViewRecords, case).detail(format!(
+        "query {:?}, page {}: {}",
+        found.query,
+        found.page,
+        listed("records, of persons", persons)
+    ))
+}
+
+/// The audit record of one record: its address, and whose it is.
+fn record_disclosure(case: &str, record: &RecordDetail, address: String) -> Disclosure {
+    Disclosure::new(AuditAction::ViewRecord, case)
+        .target(address)
+        .detail(format!("person {}", record.person))
 }
 
 /// `GET /cases/{case}/sheets`: every person list with the kind it was judged to be and why,
@@ -187,10 +210,11 @@ async fn person_sheets(case: &OpenCase) -> Result<Vec<SheetLine>, WebError> {
 pub async fn api_list(
     case: OpenCase,
     Query(query): Query<RecordsQuery>,
-) -> Result<SafeJson<RecordsPage>, ApiError> {
+) -> Result<(Disclosure, SafeJson<RecordsPage>), ApiError> {
     let filter = parse_record_query(&[query.q.as_str()])
         .map_err(|error| WebError::BadRequest(error.to_string()))?;
-    Ok(SafeJson(find_page(&case, &query, filter).await?))
+    let found = find_page(&case, &query, filter).await?;
+    Ok((list_disclosure(&case.name, &found), SafeJson(found)))
 }
 
 /// `GET /cases/{case}/records/{blob}/{part}/{row}`.
@@ -199,13 +223,16 @@ pub async fn show(
     case: OpenCase,
     Path((_, blob, part, row)): Path<(String, String, u32, u32)>,
     Query(table): Query<TableQuery>,
-) -> Result<Html<String>, WebError> {
+) -> Result<(Disclosure, Html<String>), WebError> {
     let record = load_detail(&case, &blob, part, row, table.column).await?;
-    render(&RecordPage {
+    let address = row_link(&case.name, &blob, part, row, table.column);
+    let read = record_disclosure(&case.name, &record, address);
+    let page = render(&RecordPage {
         chrome: Chrome::for_user(&user, &format!("Record · {}", case.name)),
         case: case.name,
         record,
-    })
+    })?;
+    Ok((read, page))
 }
 
 /// `GET /api/cases/{case}/records/{blob}/{part}/{row}`.
@@ -213,9 +240,12 @@ pub async fn api_show(
     case: OpenCase,
     Path((_, blob, part, row)): Path<(String, String, u32, u32)>,
     Query(table): Query<TableQuery>,
-) -> Result<SafeJson<RecordDetail>, ApiError> {
-    Ok(SafeJson(
-        load_detail(&case, &blob, part, row, table.column).await?,
+) -> Result<(Disclosure, SafeJson<RecordDetail>), ApiError> {
+    let record = load_detail(&case, &blob, part, row, table.column).await?;
+    let address = row_link(&case.name, &blob, part, row, table.column);
+    Ok((
+        record_disclosure(&case.name, &record, address),
+        SafeJson(record),
     ))
 }
 

@@ -22,6 +22,7 @@ use super::record_view::{distinct_names, person_link, records_of};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, WebError};
 use crate::open_case::OpenCase;
+use crate::read_audit::{Disclosure, listed};
 use crate::safe_json::SafeJson;
 use crate::state::{AppState, audit_before_commit};
 
@@ -113,8 +114,9 @@ pub async fn show(
     user: CurrentUser,
     case: OpenCase,
     Query(query): Query<QueueQuery>,
-) -> Result<Html<String>, WebError> {
+) -> Result<(Disclosure, Html<String>), WebError> {
     let queue = load_queue(&case, query).await?;
+    let read = queue_disclosure(&case.name, &queue);
     let link = |page: u64| {
         let encoded = serde_urlencoded::to_string([
             ("list", queue.list.as_deref().unwrap_or_default()),
@@ -123,7 +125,7 @@ pub async fn show(
         .unwrap_or_default();
         format!("/cases/{}/review?{encoded}&page={page}", case.name)
     };
-    render(&QueuePage {
+    let page = render(&QueuePage {
         chrome: Chrome::for_user(&user, &format!("Review · {}", case.name)),
         previous_link: (queue.page > 1).then(|| link(queue.page - 1)),
         next_link: queue.more.then(|| link(queue.page + 1)),
@@ -131,15 +133,30 @@ pub async fn show(
         statuses: ["unreviewed", "accepted", "rejected", "unsure"],
         case: case.name,
         queue,
-    })
+    })?;
+    Ok((read, page))
+}
+
+/// The audit record of a page of the review queue: the list, and the persons its
+/// candidates point at.
+fn queue_disclosure(case: &str, queue: &Queue) -> Disclosure {
+    let persons = queue.candidates.iter().map(|c| c.person.as_str());
+    Disclosure::new(AuditAction::ViewReviewQueue, case).detail(format!(
+        "list {}, {} candidates, page {}: {}",
+        queue.list.as_deref().unwrap_or("(none chosen)"),
+        queue.status,
+        queue.page,
+        listed("candidates, of persons", persons)
+    ))
 }
 
 /// `GET /api/cases/{case}/review?list=…`.
 pub async fn api_show(
     case: OpenCase,
     Query(query): Query<QueueQuery>,
-) -> Result<SafeJson<Queue>, ApiError> {
-    Ok(SafeJson(load_queue(&case, query).await?))
+) -> Result<(Disclosure, SafeJson<Queue>), ApiError> {
+    let queue = load_queue(&case, query).await?;
+    Ok((queue_disclosure(&case.name, &queue), SafeJson(queue)))
 }
 
 /// `POST /cases/{case}/review`: records a decision, then back to the candidate.

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
+use trove_access::AuditAction;
 use trove_index::{Facets, Hit, IndexError, SearchOptions, SearchResults};
 use trove_model::PartKind;
 
@@ -19,6 +20,7 @@ use crate::error::{ApiError, WebError};
 use crate::highlight::{Segment, segments};
 use crate::name_list::names_of_request;
 use crate::open_case::OpenCase;
+use crate::read_audit::{Disclosure, listed};
 use crate::safe_json::SafeJson;
 use crate::search_request::{MAX_PAGE, PAGE_SIZE, SearchParams, SearchRequest, Sort};
 use crate::state::AppState;
@@ -194,12 +196,16 @@ pub async fn page(
     Query(params): Query<SearchParams>,
 ) -> Result<Response, WebError> {
     let request = SearchRequest::from_params(&params)?;
-    let (results, problem) = if request.query.is_empty() {
-        (None, None)
+    let (results, problem, read) = if request.query.is_empty() {
+        (None, None, None)
     } else {
         match search(&case, request.query.clone(), request.options()).await {
-            Ok(results) => (Some(ResultsView::new(&case.name, &request, &results)), None),
-            Err(WebError::BadRequest(message)) => (None, Some(message)),
+            Ok(results) => (
+                Some(ResultsView::new(&case.name, &request, &results)),
+                None,
+                Some(search_disclosure(&case.name, &request, &results)),
+            ),
+            Err(WebError::BadRequest(message)) => (None, Some(message), None),
             Err(other) => return Err(other),
         }
     };
@@ -216,7 +222,31 @@ pub async fn page(
         problem,
         results,
     })?;
-    Ok((status, html).into_response())
+    Ok((status, read, html).into_response())
+}
+
+/// The audit record of a search: the query, how much matched and which documents the
+/// page returned.
+fn search_disclosure(case: &str, request: &SearchRequest, results: &SearchResults) -> Disclosure {
+    let documents = results.hits.iter().map(|hit| hit.blob.short().to_owned());
+    Disclosure::new(AuditAction::Search, case).detail(format!(
+        "query {:?}, page {}: {} parts matched; {}",
+        request.query,
+        request.page,
+        results.total,
+        listed("hits shown, in documents", documents)
+    ))
+}
+
+/// The audit record of a batch search: every name searched, and how many were found.
+fn batch_disclosure(case: &str, found: &[NameResults]) -> Disclosure {
+    let names: Vec<&str> = found.iter().map(|found| found.name.as_str()).collect();
+    let found_any = found.iter().filter(|found| found.total > 0).count();
+    Disclosure::new(AuditAction::BatchSearch, case).detail(format!(
+        "{} names, {found_any} found in some document: {}",
+        names.len(),
+        names.join("; ")
+    ))
 }
 
 /// Runs a search off the async threads. A query the index cannot read is the
@@ -342,9 +372,10 @@ pub async fn batch(
     user: CurrentUser,
     case: OpenCase,
     request: Request,
-) -> Result<Html<String>, WebError> {
+) -> Result<(Disclosure, Html<String>), WebError> {
     let names = names_of_request(request).await?;
     let found = run_batch(&case, names_of(&names)?).await?;
+    let read = batch_disclosure(&case.name, &found);
     let names = found
         .into_iter()
         .map(|found| NameView {
@@ -355,11 +386,12 @@ pub async fn batch(
             documents: found.documents,
         })
         .collect();
-    render(&BatchPage {
+    let page = render(&BatchPage {
         chrome: Chrome::for_user(&user, &format!("Batch search in {}", case.name)),
         case: case.name,
         names,
-    })
+    })?;
+    Ok((read, page))
 }
 
 /// A hit in JSON: the index's hit, plus its snippet cut into runs (byte
@@ -396,13 +428,14 @@ pub struct ApiSearchResults {
 pub async fn api_search(
     case: OpenCase,
     Query(params): Query<SearchParams>,
-) -> Result<SafeJson<ApiSearchResults>, ApiError> {
+) -> Result<(Disclosure, SafeJson<ApiSearchResults>), ApiError> {
     let request = SearchRequest::from_params(&params)?;
     if request.query.is_empty() {
         return Err(WebError::BadRequest("give a query as ?q=…".to_owned()).into());
     }
     let results = search(&case, request.query.clone(), request.options()).await?;
-    Ok(SafeJson(ApiSearchResults {
+    let read = search_disclosure(&case.name, &request, &results);
+    let answer = SafeJson(ApiSearchResults {
         page: request.page,
         per_page: PAGE_SIZE,
         sort: request.sort.code(),
@@ -410,7 +443,8 @@ pub async fn api_search(
         facets: results.facets,
         hits: results.hits.into_iter().map(ApiHit::from).collect(),
         query: request.query,
-    }))
+    });
+    Ok((read, answer))
 }
 
 /// The body of a batch search through the API.
@@ -432,9 +466,10 @@ pub struct ApiNameResults {
 pub async fn api_batch(
     case: OpenCase,
     Json(body): Json<ApiBatch>,
-) -> Result<SafeJson<Vec<ApiNameResults>>, ApiError> {
+) -> Result<(Disclosure, SafeJson<Vec<ApiNameResults>>), ApiError> {
     let found = run_batch(&case, names_of(&body.names.join("\n"))?).await?;
-    Ok(SafeJson(
+    let read = batch_disclosure(&case.name, &found);
+    let answer = SafeJson(
         found
             .into_iter()
             .map(|found| ApiNameResults {
@@ -445,7 +480,8 @@ pub async fn api_batch(
                 hits: found.hits.into_iter().map(ApiHit::from).collect(),
             })
             .collect(),
-    ))
+    );
+    Ok((read, answer))
 }
 
 #[cfg(test)]

@@ -4,13 +4,13 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use trove_access::{AuditAction, NewAuditEvent};
+use trove_access::AuditAction;
 use trove_records::normalize::ethnicity::standard_ethnicity;
 use trove_records::stats::{Dimension, StatsOptions, StatsTable, compute, to_csv, to_svg};
 
@@ -18,6 +18,7 @@ use super::chrome::{Chrome, render};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, WebError};
 use crate::open_case::OpenCase;
+use crate::read_audit::Disclosure;
 use crate::safe_json::SafeJson;
 use crate::state::AppState;
 
@@ -81,11 +82,18 @@ pub async fn show(
     user: CurrentUser,
     case: OpenCase,
     Query(query): Query<StatsQuery>,
-) -> Result<Html<String>, WebError> {
+) -> Result<(Disclosure, Html<String>), WebError> {
     let table = table_for(&case, &query).await?;
     let options = serde_urlencoded::to_string(&query).unwrap_or_default();
+    let read = stats_disclosure(
+        AuditAction::ViewStatistics,
+        &case.name,
+        table_name(&table),
+        &query,
+        &table,
+    );
     let name = case.name;
-    render(&StatsPage {
+    let page = render(&StatsPage {
         chrome: Chrome::for_user(&user, &format!("Statistics · {name}")),
         chart_link: format!("/cases/{name}/stats.svg?{options}"),
         csv_link: format!("/cases/{name}/stats.csv?{options}"),
@@ -96,7 +104,27 @@ pub async fn show(
         rows: table.rows.iter().map(row_view).collect(),
         total: row_view(&table.total),
         query,
-    })
+    })?;
+    Ok((read, page))
+}
+
+/// The audit record of a table of figures: the options it was asked with and its size.
+fn stats_disclosure(
+    action: AuditAction,
+    case: &str,
+    target: String,
+    query: &StatsQuery,
+    table: &StatsTable,
+) -> Disclosure {
+    let options = serde_urlencoded::to_string(query).unwrap_or_default();
+    Disclosure::new(action, case)
+        .target(target)
+        .detail(format!("{options}: {} groups", table.rows.len()))
+}
+
+/// What a statistics page or API answer is called in the trail.
+fn table_name(table: &StatsTable) -> String {
+    format!("stats by {}", table.definition.by)
 }
 
 /// `GET /cases/{case}/stats.svg?…`: the chart.
@@ -112,26 +140,19 @@ pub async fn chart(case: OpenCase, Query(query): Query<StatsQuery>) -> Result<Re
 }
 
 /// `GET /cases/{case}/stats.csv?…`: the table with its definition, for spreadsheets;
-/// audited as an export.
-pub async fn csv(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    case: OpenCase,
-    Query(query): Query<StatsQuery>,
-) -> Result<Response, WebError> {
+/// audited as an export: it leaves the workbench.
+pub async fn csv(case: OpenCase, Query(query): Query<StatsQuery>) -> Result<Response, WebError> {
     let table = table_for(&case, &query).await?;
     let file_name = format!("stats-by-{}.csv", table.definition.by);
-    // An export leaves the workbench: who took which table, and when.
-    state
-        .audit(
-            NewAuditEvent::new(AuditAction::Export)
-                .actor(&user.name)
-                .case(&case.name)
-                .target(&file_name)
-                .detail(serde_urlencoded::to_string(&query).unwrap_or_default()),
-        )
-        .await?;
+    let read = stats_disclosure(
+        AuditAction::Export,
+        &case.name,
+        file_name.clone(),
+        &query,
+        &table,
+    );
     Ok((
+        read,
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (
@@ -148,8 +169,16 @@ pub async fn csv(
 pub async fn api_show(
     case: OpenCase,
     Query(query): Query<StatsQuery>,
-) -> Result<SafeJson<StatsTable>, ApiError> {
-    Ok(SafeJson(table_for(&case, &query).await?))
+) -> Result<(Disclosure, SafeJson<StatsTable>), ApiError> {
+    let table = table_for(&case, &query).await?;
+    let read = stats_disclosure(
+        AuditAction::ViewStatistics,
+        &case.name,
+        table_name(&table),
+        &query,
+        &table,
+    );
+    Ok((read, SafeJson(table)))
 }
 
 async fn table_for(case: &OpenCase, query: &StatsQuery) -> Result<StatsTable, WebError> {

@@ -5,6 +5,8 @@
 // Each test binary uses only some of these.
 #![allow(dead_code)]
 
+pub mod demo_case;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 

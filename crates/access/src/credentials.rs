@@ -444,8 +444,7 @@ mod tests {
     }
 
     fn log_in(db: &AccessDb, now: DateTime<Utc>) -> String {
-        db.log_in("amina", "from a test".into(), now, LIMITS)
-            .unwrap()
+        db.log_in("amina", "192.0.2.1", now, LIMITS).unwrap()
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub use chain::{ChainProblem, ChainReport, ProblemKind};
 pub use checkpoint::{AUDIT_KEY_FILE, AuditKey, Checkpoint, CheckpointVerdict};
 pub use credentials::{ApiTokenInfo, Invitation, OpenInvitation, Session, SessionLimits};
 pub use error::AccessError;
-pub use login_failures::{LockoutPolicy, LoginClaim, LoginFailure};
+pub use login_failures::{LockoutPolicy, LoginAttempt, LoginClaim};
 pub use operations::{Grant, NewAccount};
 pub use password::{MIN_PASSWORD_CHARS, PasswordError, hash_password, verify_password};
 pub use token::{new_token, secret_hash};
@@ -52,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/002_checkpoints.sql"),
     include_str!("../migrations/003_token_expiry.sql"),
     include_str!("../migrations/004_audit_by_time.sql"),
+    include_str!("../migrations/005_lockout_per_address.sql"),
 ];
 
 /// Full durability: an audit event acknowledged to a user must survive a power cut.

@@ -1,45 +1,62 @@
-//! Failed logins and lock-outs, by the user name tried, kept in the database so that a
-//! restart does not reset them. A failure, its audit event and the lock-out it may start
-//! are written in one transaction.
+//! Failed logins and lock-outs, kept in the database so that a restart does not reset
+//! them. A failure, its audit event and the lock-out it may start are written in one
+//! transaction.
 //!
 //! An attempt is counted **before** its password is weighed ([`AccessDb::claim_login_attempt`],
 //! one immediate transaction), as a failure until a success clears it: parallel guesses
 //! cannot all pass the lock-out check while the slow password hashes run, so no more
 //! than the allowed number is ever weighed.
+//!
+//! Lock-outs are per user name **and** client address: someone guessing an admin's
+//! password from one address locks the name out there only, not for its owner
+//! elsewhere. Guesses spread over many addresses meet the second limit: once a name has
+//! failed [`LockoutPolicy::slow_after`] times in the window from anywhere, it is weighed
+//! at most once per [`LockoutPolicy::slow_interval`], whatever the address. The right
+//! password still gets in on that slower path; a guesser gets a handful of tries a minute.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{AccessDb, AccessError, AuditAction, NewAuditEvent, minute_utc, unix};
 
-/// How many failures in what window lock a name out, and for how long.
+/// How many failures in what window lock a name out, for how long, and when a name's
+/// attempts are slowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LockoutPolicy {
-    /// Failed logins for one name within `window` that lock it out.
+    /// Failed logins for one name from one address within `window` that lock the name out
+    /// from that address.
     pub max_failures: u64,
     /// How far back failures count.
     pub window: TimeDelta,
     /// How long a lock-out lasts.
     pub lock_for: TimeDelta,
+    /// Failed logins for one name from all addresses within `window` from which its
+    /// attempts are slowed.
+    pub slow_after: u64,
+    /// The least time between two attempts for a slowed name.
+    pub slow_interval: TimeDelta,
 }
 
 impl LockoutPolicy {
-    /// Five failures in fifteen minutes lock a name out for fifteen minutes.
+    /// Five failures in fifteen minutes lock a name out from that address for fifteen
+    /// minutes; twenty from anywhere slow it to one attempt every ten seconds.
     pub const DEFAULT: LockoutPolicy = LockoutPolicy {
         max_failures: 5,
         window: TimeDelta::minutes(15),
         lock_for: TimeDelta::minutes(15),
+        slow_after: 20,
+        slow_interval: TimeDelta::seconds(10),
     };
 }
 
-/// A failed login to record: the name tried and what to keep about it (the client's
-/// address, say) in the audit trail.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoginFailure<'a> {
-    /// The user name tried (which need not exist).
+/// A login attempt: the name tried (which need not exist), from which client address,
+/// and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginAttempt<'a> {
+    /// The user name tried.
     pub name: &'a str,
-    /// Why it failed and from where, for the audit event.
-    pub detail: String,
+    /// The client's address, as the server judged it (see `--trusted-proxy`).
+    pub address: &'a str,
     /// When.
     pub at: DateTime<Utc>,
 }
@@ -49,77 +66,76 @@ pub struct LoginFailure<'a> {
 pub enum LoginClaim {
     /// Yes: the attempt is counted, as a failure until a successful login clears it.
     Granted,
-    /// No: the name is locked out until then.
+    /// No: the name is locked out from this address until then.
     Locked(DateTime<Utc>),
+    /// No: the name failed too often from everywhere; its next attempt may come then.
+    Slowed(DateTime<Utc>),
 }
 
 impl AccessDb {
-    /// Counts a login attempt for `name` before its password is weighed, in one
-    /// immediate transaction: refused while the name is locked out, or when the attempts
-    /// already counted in the window reach `policy.max_failures`.
+    /// Counts a login attempt before its password is weighed, in one immediate
+    /// transaction: refused while the name is locked out from the address, when the
+    /// attempts from there already counted in the window reach `policy.max_failures`, or,
+    /// for a slowed name, within `policy.slow_interval` of its last attempt.
     pub fn claim_login_attempt(
         &self,
-        name: &str,
-        now: DateTime<Utc>,
+        attempt: &LoginAttempt<'_>,
         policy: LockoutPolicy,
     ) -> Result<LoginClaim, AccessError> {
+        let LoginAttempt { name, address, at } = *attempt;
         let mut connection = self.lock();
         let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let locked: Option<i64> = tx
-            .query_row(
-                "SELECT locked_until FROM lockouts WHERE user_name = ?1 AND locked_until > ?2",
-                params![name, unix(now)],
-                |row| row.get(0),
-            )
-            .optional()?;
-        if let Some(until) = locked.and_then(|seconds| DateTime::from_timestamp(seconds, 0)) {
+        if let Some(until) = locked_until(&tx, name, address, at)? {
             return Ok(LoginClaim::Locked(until));
         }
-        if failures_since(&tx, name, now - policy.window)? >= policy.max_failures {
-            return Ok(LoginClaim::Locked(now + policy.lock_for));
+        let since = at - policy.window;
+        if failures_from(&tx, name, address, since)? >= policy.max_failures {
+            return Ok(LoginClaim::Locked(at + policy.lock_for));
+        }
+        if failures_since(&tx, name, since)? >= policy.slow_after {
+            let next = last_attempt(&tx, name)?.map(|last| last + policy.slow_interval);
+            if let Some(next) = next.filter(|next| *next > at) {
+                return Ok(LoginClaim::Slowed(next));
+            }
         }
         tx.execute(
-            "INSERT INTO login_failures (user_name, at) VALUES (?1, ?2)",
-            params![name, unix(now)],
+            "INSERT INTO login_failures (user_name, address, at) VALUES (?1, ?2, ?3)",
+            params![name, address, unix(at)],
         )?;
         tx.commit()?;
         Ok(LoginClaim::Granted)
     }
 
     /// Records that a claimed attempt failed (the attempt itself was counted by
-    /// [`AccessDb::claim_login_attempt`]) with its `login_failed` event; when it is the
-    /// last one allowed under `policy`, also the lock-out and its `lockout` event.
-    /// Returns the end of the lock-out it started, if any.
+    /// [`AccessDb::claim_login_attempt`]) with its `login_failed` event, whose detail is
+    /// `why`; when it is the last one allowed from its address under `policy`, also the
+    /// lock-out and its `lockout` event. Returns the end of the lock-out it started, if any.
     pub fn fail_login(
         &self,
-        failure: &LoginFailure<'_>,
+        attempt: &LoginAttempt<'_>,
+        why: &str,
         policy: LockoutPolicy,
     ) -> Result<Option<DateTime<Utc>>, AccessError> {
+        let LoginAttempt { name, address, at } = *attempt;
         self.audited(|tx| {
-            let now = failure.at;
-            let recent = failures_since(tx, failure.name, now - policy.window)?;
+            let failed = NewAuditEvent::new(AuditAction::LoginFailed)
+                .target(name)
+                .detail(format!("{why}, from {address}"));
+            let recent = failures_from(tx, name, address, at - policy.window)?;
             if recent < policy.max_failures {
-                let event = NewAuditEvent::new(AuditAction::LoginFailed)
-                    .target(failure.name)
-                    .detail(failure.detail.clone());
-                return Ok((None, event));
+                return Ok((None, failed));
             }
-            super::audit::append(
-                tx,
-                NewAuditEvent::new(AuditAction::LoginFailed)
-                    .target(failure.name)
-                    .detail(failure.detail.clone()),
-            )?;
-            let until = now + policy.lock_for;
+            super::audit::append(tx, failed)?;
+            let until = at + policy.lock_for;
             tx.execute(
-                "INSERT INTO lockouts (user_name, locked_until) VALUES (?1, ?2)
-                 ON CONFLICT (user_name) DO UPDATE SET locked_until = excluded.locked_until",
-                params![failure.name, unix(until)],
+                "INSERT INTO lockouts (user_name, address, locked_until) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (user_name, address) DO UPDATE SET locked_until = excluded.locked_until",
+                params![name, address, unix(until)],
             )?;
             let event = NewAuditEvent::new(AuditAction::Lockout)
-                .target(failure.name)
+                .target(name)
                 .detail(format!(
-                    "{} failed logins within {} minutes; refused until {}",
+                    "{} failed logins from {address} within {} minutes; refused from there until {}",
                     policy.max_failures,
                     policy.window.num_minutes(),
                     minute_utc(until)
@@ -128,7 +144,7 @@ impl AccessDb {
         })
     }
 
-    /// How many logins for `user_name` failed at or after `since`.
+    /// How many logins for `user_name` failed at or after `since`, from any address.
     pub fn login_failures_since(
         &self,
         user_name: &str,
@@ -137,22 +153,32 @@ impl AccessDb {
         failures_since(&self.lock(), user_name, since)
     }
 
-    /// Until when logins for `user_name` are refused, if they are at `now`.
+    /// Until when logins for `user_name` from `address` are refused, if they are at `now`.
     pub fn locked_until(
         &self,
         user_name: &str,
+        address: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, AccessError> {
-        let until: Option<i64> = self
-            .lock()
-            .query_row(
-                "SELECT locked_until FROM lockouts WHERE user_name = ?1 AND locked_until > ?2",
-                params![user_name, unix(now)],
-                |row| row.get(0),
-            )
-            .optional()?;
-        Ok(until.and_then(|seconds| DateTime::from_timestamp(seconds, 0)))
+        locked_until(&self.lock(), user_name, address, now)
     }
+}
+
+fn locked_until(
+    connection: &Connection,
+    user_name: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, AccessError> {
+    let until: Option<i64> = connection
+        .query_row(
+            "SELECT locked_until FROM lockouts
+             WHERE user_name = ?1 AND address = ?2 AND locked_until > ?3",
+            params![user_name, address, unix(now)],
+            |row| row.get(0),
+        )
+        .optional()?;
+    Ok(until.and_then(|seconds| DateTime::from_timestamp(seconds, 0)))
 }
 
 fn failures_since(
@@ -168,16 +194,48 @@ fn failures_since(
     Ok(count as u64)
 }
 
-/// Forgets `user_name`'s failures and lock-out (after a successful login).
+fn failures_from(
+    connection: &Connection,
+    user_name: &str,
+    address: &str,
+    since: DateTime<Utc>,
+) -> Result<u64, AccessError> {
+    let count: i64 = connection.query_row(
+        "SELECT COUNT(*) FROM login_failures WHERE user_name = ?1 AND address = ?2 AND at >= ?3",
+        params![user_name, address, unix(since)],
+        |row| row.get(0),
+    )?;
+    Ok(count as u64)
+}
+
+fn last_attempt(
+    connection: &Connection,
+    user_name: &str,
+) -> Result<Option<DateTime<Utc>>, AccessError> {
+    let last: Option<i64> = connection.query_row(
+        "SELECT MAX(at) FROM login_failures WHERE user_name = ?1",
+        [user_name],
+        |row| row.get(0),
+    )?;
+    Ok(last.and_then(|seconds| DateTime::from_timestamp(seconds, 0)))
+}
+
+/// Forgets `user_name`'s failures and lock-out from `address` (after a successful login
+/// from there). Failures from elsewhere stay: they were someone else's.
 pub(crate) fn clear_login_failures(
     connection: &Connection,
     user_name: &str,
+    address: &str,
 ) -> Result<(), AccessError> {
+    let key = params![user_name, address];
     connection.execute(
-        "DELETE FROM login_failures WHERE user_name = ?1",
-        [user_name],
+        "DELETE FROM login_failures WHERE user_name = ?1 AND address = ?2",
+        key,
     )?;
-    connection.execute("DELETE FROM lockouts WHERE user_name = ?1", [user_name])?;
+    connection.execute(
+        "DELETE FROM lockouts WHERE user_name = ?1 AND address = ?2",
+        key,
+    )?;
     Ok(())
 }
 
@@ -186,12 +244,20 @@ mod tests {
     use super::*;
     use crate::AuditFilter;
 
-    fn failure(name: &str, at: DateTime<Utc>) -> LoginFailure<'_> {
-        LoginFailure {
-            name,
-            detail: "wrong user name or password, from 192.0.2.7".into(),
-            at,
-        }
+    const WHY: &str = "wrong user name or password";
+
+    fn attempt<'a>(name: &'a str, address: &'a str, at: DateTime<Utc>) -> LoginAttempt<'a> {
+        LoginAttempt { name, address, at }
+    }
+
+    /// Claims and fails one attempt; returns the lock-out it started, if any.
+    fn guess(db: &AccessDb, attempt: &LoginAttempt<'_>) -> Option<DateTime<Utc>> {
+        let policy = LockoutPolicy::DEFAULT;
+        assert_eq!(
+            db.claim_login_attempt(attempt, policy).unwrap(),
+            LoginClaim::Granted
+        );
+        db.fail_login(attempt, WHY, policy).unwrap()
     }
 
     #[test]
@@ -199,48 +265,59 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = AccessDb::open_in(dir.path()).unwrap();
         let start = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
-        let policy = LockoutPolicy::DEFAULT;
         for minute in [0, 5, 10] {
-            let at = start + TimeDelta::minutes(minute);
-            assert_eq!(
-                db.claim_login_attempt("amina", at, policy).unwrap(),
-                LoginClaim::Granted
+            guess(
+                &db,
+                &attempt("amina", "192.0.2.7", start + TimeDelta::minutes(minute)),
             );
-            db.fail_login(&failure("amina", at), policy).unwrap();
         }
+        guess(&db, &attempt("amina", "198.51.100.1", start));
         let now = start + TimeDelta::minutes(16);
+        let window = now - TimeDelta::minutes(15);
+        assert_eq!(db.login_failures_since("amina", window).unwrap(), 2);
+        clear_login_failures(&db.lock(), "amina", "192.0.2.7").unwrap();
         assert_eq!(
-            db.login_failures_since("amina", now - TimeDelta::minutes(15))
-                .unwrap(),
-            2
+            db.login_failures_since("amina", start).unwrap(),
+            1,
+            "failures from elsewhere are kept"
         );
-        clear_login_failures(&db.lock(), "amina").unwrap();
-        assert_eq!(db.login_failures_since("amina", start).unwrap(), 0);
-        assert!(db.locked_until("amina", now).unwrap().is_none());
     }
 
     #[test]
-    fn the_fifth_failure_in_the_window_locks_the_name_out_and_is_audited() {
+    fn the_fifth_failure_from_one_address_locks_the_name_out_there_only() {
         let dir = tempfile::tempdir().unwrap();
         let db = AccessDb::open_in(dir.path()).unwrap();
         let now = Utc::now();
         let policy = LockoutPolicy::DEFAULT;
+        let guesser = attempt("admin", "203.0.113.9", now);
         for _ in 1..policy.max_failures {
-            db.claim_login_attempt("amina", now, policy).unwrap();
-            assert_eq!(db.fail_login(&failure("amina", now), policy).unwrap(), None);
+            assert_eq!(guess(&db, &guesser), None);
         }
-        db.claim_login_attempt("amina", now, policy).unwrap();
-        let until = db
-            .fail_login(&failure("amina", now), policy)
-            .unwrap()
-            .unwrap();
-        assert_eq!(until, now + policy.lock_for);
-        assert!(db.locked_until("amina", now).unwrap().is_some());
-        assert!(db.locked_until("bob", now).unwrap().is_none());
+        assert_eq!(guess(&db, &guesser), Some(now + policy.lock_for));
+        assert_eq!(
+            db.claim_login_attempt(&guesser, policy).unwrap(),
+            LoginClaim::Locked(DateTime::from_timestamp(unix(now + policy.lock_for), 0).unwrap())
+        );
         assert!(
-            db.locked_until("amina", now + policy.lock_for)
+            db.locked_until("admin", "203.0.113.9", now)
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            db.locked_until("admin", "203.0.113.9", now + policy.lock_for)
                 .unwrap()
                 .is_none()
+        );
+        // The admin, elsewhere, is not locked out.
+        let owner = attempt("admin", "192.0.2.50", now);
+        assert!(
+            db.locked_until("admin", "192.0.2.50", now)
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            db.claim_login_attempt(&owner, policy).unwrap(),
+            LoginClaim::Granted
         );
         let count = |action: AuditAction| {
             let filter = AuditFilter {
@@ -251,6 +328,37 @@ mod tests {
         };
         assert_eq!(count(AuditAction::LoginFailed), policy.max_failures);
         assert_eq!(count(AuditAction::Lockout), 1);
+    }
+
+    #[test]
+    fn guesses_from_many_addresses_slow_the_name_to_one_attempt_per_interval() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = AccessDb::open_in(dir.path()).unwrap();
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let policy = LockoutPolicy::DEFAULT;
+        // Four guesses from each of five addresses: none locked, the name slowed.
+        let addresses: Vec<String> = (1..=5).map(|i| format!("203.0.113.{i}")).collect();
+        for address in &addresses {
+            for _ in 0..4 {
+                guess(&db, &attempt("admin", address, now));
+            }
+        }
+        let owner = attempt("admin", "192.0.2.50", now + TimeDelta::seconds(3));
+        assert_eq!(
+            db.claim_login_attempt(&owner, policy).unwrap(),
+            LoginClaim::Slowed(now + policy.slow_interval)
+        );
+        // After the interval the owner's attempt is weighed, and the next one waits again.
+        let later = attempt("admin", "192.0.2.50", now + policy.slow_interval);
+        assert_eq!(
+            db.claim_login_attempt(&later, policy).unwrap(),
+            LoginClaim::Granted
+        );
+        let guesser = attempt("admin", "203.0.113.77", now + policy.slow_interval);
+        assert_eq!(
+            db.claim_login_attempt(&guesser, policy).unwrap(),
+            LoginClaim::Slowed(now + policy.slow_interval * 2)
+        );
     }
 
     #[test]
@@ -266,7 +374,8 @@ mod tests {
                 let (db, start) = (db.clone(), start.clone());
                 std::thread::spawn(move || {
                     start.wait();
-                    db.claim_login_attempt("amina", now, policy).unwrap()
+                    let attempt = attempt("amina", "192.0.2.7", now);
+                    db.claim_login_attempt(&attempt, policy).unwrap()
                 })
             })
             .collect::<Vec<_>>()

@@ -338,19 +338,20 @@ impl AccessDb {
         })
     }
 
-    /// Opens a session for `user`, whose password was checked: their failed logins are
-    /// forgotten, expired sessions swept out, and the login audited with `detail` (where
-    /// from). Returns the session's token.
+    /// Opens a session for `user`, whose password was checked, from the client
+    /// `address`: their failed logins from there are forgotten, expired sessions swept
+    /// out, and the login audited. Returns the session's token.
     pub fn log_in(
         &self,
         user: &str,
-        detail: String,
+        address: &str,
         now: DateTime<Utc>,
         limits: SessionLimits,
     ) -> Result<String, AccessError> {
         let token = new_token();
+        let detail = format!("from {address}");
         self.audited(|tx| {
-            login_failures::clear_login_failures(tx, user)?;
+            login_failures::clear_login_failures(tx, user, address)?;
             // Logins are rare enough to sweep expired sessions out on each.
             credentials::delete_expired_sessions(tx, now)?;
             credentials::create_session(tx, &token, user, now, limits)?;
@@ -484,10 +485,7 @@ mod tests {
             idle: TimeDelta::hours(1),
             absolute: TimeDelta::hours(2),
         };
-        assert!(
-            db.log_in("vera", "from a test".into(), now, limits)
-                .is_err()
-        );
+        assert!(db.log_in("vera", "192.0.2.1", now, limits).is_err());
         assert_eq!(db.log_out_everywhere("vera").ok(), None);
 
         assert_eq!(

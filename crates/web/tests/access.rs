@@ -898,3 +898,66 @@ async fn behind_the_trusted_proxy_the_client_address_is_the_forwarded_one() {
         assert!(failed[0].detail.ends_with(expected), "{}", failed[0].detail);
     }
 }
+
+/// A login form sent through the trusted proxy for the client `address`.
+async fn login_through_proxy(
+    state: &AppState,
+    name: &str,
+    password: &str,
+    address: &str,
+) -> StatusCode {
+    let visitor = new_token();
+    let body = serde_urlencoded::to_string([
+        ("csrf", state.csrf().token_for(&visitor).as_str()),
+        ("name", name),
+        ("password", password),
+    ])
+    .unwrap();
+    let request = Request::post("/login")
+        .header(header::COOKIE, format!("{VISITOR_COOKIE}={visitor}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("x-forwarded-for", address)
+        .body(Body::from(body))
+        .unwrap();
+    router(state.clone())
+        .oneshot(request)
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn guessing_an_admins_password_from_one_address_does_not_lock_the_admin_out_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::open(trove_web::AppConfig {
+        server_dir: dir.path().join("server"),
+        secure_cookies: false,
+        // Tests reach the router without a connection: the peer is 0.0.0.0.
+        trusted_proxy: Some("0.0.0.0".parse().unwrap()),
+    })
+    .unwrap();
+    common::add_user(&state, "root", Role::Admin, None);
+    let guesser = "203.0.113.9";
+    for _ in 0..4 {
+        let status = login_through_proxy(&state, "root", "wrong guess", guesser).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let status = login_through_proxy(&state, "root", "wrong guess", guesser).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "the fifth locks it");
+    // From the guesser's address even the right password is refused now …
+    let status = login_through_proxy(&state, "root", PASSWORD, guesser).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // … but the admin, elsewhere, logs in.
+    let status = login_through_proxy(&state, "root", PASSWORD, "198.51.100.7").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let filter = AuditFilter {
+        action: Some("lockout".into()),
+        ..AuditFilter::default()
+    };
+    let lockouts = state.access().audit_events(&filter, 0, 10).unwrap();
+    assert_eq!(lockouts.len(), 1);
+    assert!(
+        lockouts[0].detail.contains("from 203.0.113.9"),
+        "{lockouts:?}"
+    );
+}

@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use trove_access::{
-    AuditAction, LockoutPolicy, LoginClaim, LoginFailure, NewAuditEvent, hash_password, new_token,
+    AuditAction, LockoutPolicy, LoginAttempt, LoginClaim, NewAuditEvent, hash_password, new_token,
     verify_password,
 };
 
@@ -129,35 +129,47 @@ pub async fn submit(
     }
     // The attempt is counted before the (slow) password check, in one step with the
     // lock-out check: parallel guesses cannot all slip through.
+    let from = address.to_string();
     let claim = {
-        let name = name.clone();
+        let (name, from) = (name.clone(), from.clone());
         state
             .with_access(move |db| {
-                Ok(db.claim_login_attempt(&name, now, LockoutPolicy::DEFAULT)?)
+                let attempt = LoginAttempt {
+                    name: &name,
+                    address: &from,
+                    at: now,
+                };
+                Ok(db.claim_login_attempt(&attempt, LockoutPolicy::DEFAULT)?)
             })
             .await?
     };
-    if let LoginClaim::Locked(until) = claim {
+    let refused = match claim {
+        LoginClaim::Granted => None,
+        LoginClaim::Locked(until) => Some(("refused while locked out", locked_message(until))),
+        LoginClaim::Slowed(next) => Some(("refused while slowed", slowed_message(next, now))),
+    };
+    if let Some((why, message)) = refused {
         state
             .audit(
                 NewAuditEvent::new(AuditAction::LoginFailed)
                     .target(&name)
-                    .detail(format!("refused while locked out, from {address}")),
+                    .detail(format!("{why}, from {address}")),
             )
             .await?;
-        return refuse(StatusCode::TOO_MANY_REQUESTS, locked_message(until));
+        return refuse(StatusCode::TOO_MANY_REQUESTS, message);
     }
 
     if !password_matches(&state, &name, form.password).await? {
-        let failed = name.clone();
+        let (failed, from) = (name.clone(), from.clone());
         let lockout = state
             .with_access(move |db| {
-                let failure = LoginFailure {
+                let attempt = LoginAttempt {
                     name: &failed,
-                    detail: format!("wrong user name or password, from {address}"),
+                    address: &from,
                     at: now,
                 };
-                Ok(db.fail_login(&failure, LockoutPolicy::DEFAULT)?)
+                let why = "wrong user name or password";
+                Ok(db.fail_login(&attempt, why, LockoutPolicy::DEFAULT)?)
             })
             .await?;
         if let Some(until) = lockout {
@@ -171,9 +183,7 @@ pub async fn submit(
 
     let user = name.clone();
     let token = state
-        .with_access(move |db| {
-            Ok(db.log_in(&user, format!("from {address}"), now, SESSION_LIMITS)?)
-        })
+        .with_access(move |db| Ok(db.log_in(&user, &from, now, SESSION_LIMITS)?))
         .await?;
     let secure = state.config().secure_cookies;
     Ok((
@@ -195,9 +205,17 @@ pub async fn submit(
 /// The longest user name the access database accepts.
 const MAX_NAME_CHARS: usize = 64;
 
+fn slowed_message(next: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let seconds = (next - now).num_seconds().max(1);
+    format!(
+        "This name has had many failed logins from several places, so its logins are \
+         slowed. Try again in {seconds} seconds."
+    )
+}
+
 fn locked_message(until: DateTime<Utc>) -> String {
     format!(
-        "Too many failed logins for this name. Try again after {}.",
+        "Too many failed logins for this name from your address. Try again after {}.",
         until.format("%H:%M UTC")
     )
 }

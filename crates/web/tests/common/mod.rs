@@ -102,7 +102,7 @@ impl TestServer {
     pub fn session(&self, user: &str) -> String {
         self.state
             .access()
-            .log_in(user, "by the test".into(), Utc::now(), SESSION_LIMITS)
+            .log_in(user, "192.0.2.1", Utc::now(), SESSION_LIMITS)
             .unwrap()
     }
 

@@ -219,3 +219,40 @@ fn a_signed_checkpoint_catches_a_trail_cut_below_it() {
     assert!(report.contains("chain intact"), "{report}");
     assert!(report.contains("event 1 is gone"), "{report}");
 }
+
+#[test]
+fn the_audit_trail_is_listed_and_counted_by_action_and_the_listing_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = dir.path().join("server");
+    let store = dir.path().join("store");
+    trove_store::Store::open(&store).unwrap();
+    succeeded(&trove(
+        &server,
+        &[
+            "case",
+            "add",
+            "demo",
+            "--case-store",
+            store.to_str().unwrap(),
+        ],
+    ));
+    let count = |action: &str| {
+        succeeded(&trove(
+            &server,
+            &["audit", "list", "--count", "--action", action],
+        ))
+        .trim()
+        .to_owned()
+    };
+    assert_eq!(count("case_added"), "1");
+    assert_eq!(count("audit_viewed"), "1", "the first count was recorded");
+    let listed = json_lines(&succeeded(&trove(
+        &server,
+        &["audit", "list", "--json", "--action", "case_added"],
+    )));
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["case"], "demo");
+    let wrong = trove(&server, &["audit", "list", "--action", "drop_table"]);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("is not an audit action"));
+}

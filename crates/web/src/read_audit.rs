@@ -1,6 +1,6 @@
 //! Every read of personal data leaves one audit event per request, and so does every
-//! refusal that could be probing: a case route answered 403 or 404, a page of the admin
-//! refused, a form whose CSRF token is missing or wrong.
+//! refusal that could be probing: a case route answered 400, 403 or 404, a page of the
+//! admin refused, a form whose CSRF token is missing or wrong.
 //!
 //! Handlers say what they handed out by attaching a [`Disclosure`] to their response
 //! (what kind of read, the case, what was returned: counts and ids). The [`record`]
@@ -28,6 +28,8 @@ use crate::throttle::ClientAddress;
 const MAX_IDS: usize = 100;
 /// Longest detail kept, in characters: a query or a list of names is cut here.
 const MAX_DETAIL_CHARS: usize = 4000;
+/// Longest address of a refused request kept, in characters.
+const MAX_TARGET_CHARS: usize = 500;
 
 /// What a response hands out of personal data, recorded as one audit event.
 #[derive(Debug, Clone)]
@@ -137,6 +139,14 @@ pub(crate) async fn record(
     };
     let method = parts.method.clone();
     let path = parts.uri.path().to_owned();
+    // A refusal's target keeps the query too: what was asked for is the trace.
+    let asked: String = parts
+        .uri
+        .path_and_query()
+        .map_or(path.as_str(), |asked| asked.as_str())
+        .chars()
+        .take(MAX_TARGET_CHARS)
+        .collect();
     let actor = RequestActor::default();
     parts.extensions.insert(actor.clone());
 
@@ -146,7 +156,7 @@ pub(crate) async fn record(
         Some(disclosure) if response.status().is_success() => {
             Some(disclosure.into_event(actor.name().unwrap_or("unknown user")))
         }
-        _ => refusal(&response, &method, &path, actor.name(), address),
+        _ => refusal(&response, &method, &path, &asked, actor.name(), address),
     };
     let Some(event) = event else {
         return response;
@@ -163,13 +173,17 @@ fn refusal(
     response: &Response,
     method: &Method,
     path: &str,
+    asked: &str,
     actor: Option<&str>,
     address: IpAddr,
 ) -> Option<NewAuditEvent> {
     let status = response.status();
     let csrf = response.extensions().get::<CsrfRefusal>().is_some();
-    let probing = matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND)
-        && (case_of(path).is_some() || path.starts_with("/admin"));
+    let denied = matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND);
+    // On a case route a 400 is a request refused too: a query walking the index's terms,
+    // a page past any end.
+    let probing = (denied || status == StatusCode::BAD_REQUEST) && case_of(path).is_some()
+        || denied && path.starts_with("/admin");
     if !csrf && !probing {
         return None;
     }
@@ -180,7 +194,7 @@ fn refusal(
     };
     let event = NewAuditEvent::new(AuditAction::Refused)
         .maybe_case(case_of(path))
-        .target(&format!("{method} {path}"))
+        .target(&format!("{method} {asked}"))
         .detail(format!("{why}, from {address}"));
     Some(match actor {
         Some(name) => event.actor(name),

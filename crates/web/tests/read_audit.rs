@@ -267,6 +267,10 @@ async fn refusals_on_case_routes_and_of_forms_leave_a_trace() {
         .body(Body::from("list=relatives&row=1&person=x&decision=accept"))
         .unwrap();
     assert_eq!(server.send(forged).await.status(), StatusCode::FORBIDDEN);
+    // A query that would walk the index's terms.
+    let regex = "/api/cases/case-a/search?q=text:/.*a.*/";
+    let response = server.get(regex, Some(&vera)).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 
     let refused = server.audited("refused");
     let seen: Vec<(Option<&str>, Option<&str>, &str)> = refused
@@ -274,7 +278,7 @@ async fn refusals_on_case_routes_and_of_forms_leave_a_trace() {
         .rev()
         .map(|e| (e.actor.as_deref(), e.target.as_deref(), e.detail.as_str()))
         .collect();
-    assert_eq!(seen.len(), 5, "{seen:?}");
+    assert_eq!(seen.len(), 6, "{seen:?}");
     assert_eq!(seen[0].0, Some("bob"));
     assert_eq!(seen[0].1, Some(format!("GET {probe}").as_str()));
     assert!(seen[0].2.starts_with("answered 404"), "{seen:?}");
@@ -287,6 +291,8 @@ async fn refusals_on_case_routes_and_of_forms_leave_a_trace() {
     assert_eq!(seen[3].1, Some("GET /admin/audit"));
     assert!(seen[4].2.contains("CSRF"), "{seen:?}");
     assert_eq!(seen[4].1, Some("POST /cases/case-a/review"));
+    assert_eq!(seen[5].1, Some(format!("GET {regex}").as_str()));
+    assert!(seen[5].2.starts_with("answered 400"), "{seen:?}");
 }
 
 #[tokio::test]

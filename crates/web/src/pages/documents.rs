@@ -122,15 +122,14 @@ pub async fn preview(
         return Err(WebError::NotFound);
     }
     let read = Disclosure::new(AuditAction::ViewPreview, &case.name).target(view.id.as_str());
-    let cached = {
-        let id = view.id.clone();
-        case.run(move |data| Ok(std::fs::read(preview_path(&data.store, &id)).ok()))
-            .await?
-    };
-    if let Some(png) = cached {
+    if let Some(png) = kept_preview(&case, &view.id).await? {
         return Ok((read, png_response(png)));
     }
     let _turn = state.preview_turn().await;
+    // Another request for the same image may have drawn it while this one waited.
+    if let Some(png) = kept_preview(&case, &view.id).await? {
+        return Ok((read, png_response(png)));
+    }
     let png = case
         .run(move |data| {
             let original = data.store.blobs.read(&view.id)?;
@@ -150,6 +149,13 @@ pub async fn preview(
 
 fn png_response(png: Vec<u8>) -> Response {
     ([(header::CONTENT_TYPE, "image/png")], png).into_response()
+}
+
+/// The preview kept for `id`, if one was drawn before.
+async fn kept_preview(case: &OpenCase, id: &BlobId) -> Result<Option<Vec<u8>>, WebError> {
+    let id = id.clone();
+    case.run(move |data| Ok(std::fs::read(preview_path(&data.store, &id)).ok()))
+        .await
 }
 
 /// Where a blob's preview is kept.

@@ -122,7 +122,9 @@ impl AccessDb {
                 .target(name)
                 .detail(format!("{why}, from {address}"));
             let recent = failures_from(tx, name, address, at - policy.window)?;
-            if recent < policy.max_failures {
+            // Parallel attempts were all counted before any was weighed: the first of
+            // them to fail locks the name out, the others find it locked.
+            if recent < policy.max_failures || locked_until(tx, name, address, at)?.is_some() {
                 return Ok((None, failed));
             }
             super::audit::append(tx, failed)?;
@@ -384,5 +386,11 @@ mod tests {
             .collect();
         let weighed = claims.iter().filter(|c| **c == LoginClaim::Granted).count();
         assert_eq!(weighed as u64, policy.max_failures);
+        // The weighed ones all fail: one lock-out, not one per failure.
+        let attempt = attempt("amina", "192.0.2.7", now);
+        let lockouts: Vec<_> = (0..weighed)
+            .filter_map(|_| db.fail_login(&attempt, WHY, policy).unwrap())
+            .collect();
+        assert_eq!(lockouts.len(), 1);
     }
 }

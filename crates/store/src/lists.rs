@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use trove_model::{ListEntry, ListInfo, MatchCandidate};
+use trove_model::{ListEntry, ListInfo, MatchCandidate, Review};
 
 use crate::StoreError;
 
@@ -39,6 +39,9 @@ pub trait ListCatalog: Send + Sync {
     /// Every entry of the list, in row order.
     fn list_entries(&self, name: &str) -> Result<Vec<StoredEntry>, StoreError>;
 
+    /// The entry at `row` of the list, if there is one (one indexed look-up).
+    fn list_entry(&self, name: &str, row: u32) -> Result<Option<ListEntry>, StoreError>;
+
     /// Persons already scored against every entry of the list.
     fn xref_persons(&self, name: &str) -> Result<HashSet<String>, StoreError>;
 
@@ -48,4 +51,16 @@ pub trait ListCatalog: Send + Sync {
 
     /// Every candidate of a list, best first.
     fn match_candidates(&self, name: &str) -> Result<Vec<MatchCandidate>, StoreError>;
+
+    /// One page of a list's candidates, best first (the order of
+    /// [`match_candidates`](Self::match_candidates)), only those under review `only` if
+    /// given: skipping `offset`, at most `limit`. Read in order from an index, never the
+    /// whole list.
+    fn candidates_page(
+        &self,
+        name: &str,
+        only: Option<Review>,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<MatchCandidate>, StoreError>;
 }

@@ -49,6 +49,14 @@ pub trait ReviewCatalog: Send + Sync {
     /// Every decision on candidates of `list`, oldest first.
     fn review_history(&self, list: &str) -> Result<Vec<ReviewDecision>, StoreError>;
 
+    /// The decisions on one candidate (entry `row` of `list` as `person`), oldest first.
+    fn candidate_history(
+        &self,
+        list: &str,
+        row: u32,
+        person: &str,
+    ) -> Result<Vec<ReviewDecision>, StoreError>;
+
     /// Adds a verification status; it becomes the subject's current one.
     fn record_verification(&self, verification: &Verification) -> Result<(), StoreError> {
         self.record_verification_then(verification, &mut || Ok(()))

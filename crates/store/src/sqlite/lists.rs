@@ -3,8 +3,9 @@
 
 use std::collections::HashSet;
 
+use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params};
-use trove_model::{ListEntry, ListInfo, MatchCandidate};
+use trove_model::{ListEntry, ListInfo, MatchCandidate, Review};
 
 use super::SqliteCatalog;
 use super::decode::parse_review;
@@ -85,6 +86,19 @@ impl ListCatalog for SqliteCatalog {
         })
     }
 
+    fn list_entry(&self, name: &str, row: u32) -> Result<Option<ListEntry>, StoreError> {
+        self.with_connection(|connection| {
+            let data: Option<String> = connection
+                .query_row(
+                    "SELECT data FROM list_entries WHERE list = ?1 AND row = ?2",
+                    params![name, row],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            data.map(|data| parse(&data)).transpose()
+        })
+    }
+
     fn xref_persons(&self, name: &str) -> Result<HashSet<String>, StoreError> {
         self.with_connection(|connection| {
             let mut statement =
@@ -129,9 +143,33 @@ impl ListCatalog for SqliteCatalog {
             candidates_where(
                 connection,
                 "list = ?1 ORDER BY score DESC, row, person",
-                name,
+                &[Value::Text(name.to_owned())],
             )
         })
+    }
+
+    fn candidates_page(
+        &self,
+        name: &str,
+        only: Option<Review>,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<MatchCandidate>, StoreError> {
+        let count = |n: u64| Value::Integer(n.min(i64::MAX as u64) as i64);
+        let mut values = vec![Value::Text(name.to_owned())];
+        let review = match only {
+            Some(review) => {
+                values.push(Value::Text(review.code().to_owned()));
+                " AND review = ?2"
+            }
+            None => "",
+        };
+        values.extend([count(limit), count(offset)]);
+        let (limit_at, offset_at) = (values.len() - 1, values.len());
+        let condition = format!(
+            "list = ?1{review} ORDER BY score DESC, row, person LIMIT ?{limit_at} OFFSET ?{offset_at}"
+        );
+        self.with_connection(|connection| candidates_where(connection, &condition, &values))
     }
 }
 
@@ -143,20 +181,21 @@ pub(super) fn candidates_of_person(
     candidates_where(
         connection,
         "person = ?1 ORDER BY score DESC, list, row",
-        person,
+        &[Value::Text(person.to_owned())],
     )
 }
 
-/// Candidates matching `condition` (SQL with one parameter, `?1`, and its order).
+/// Candidates matching `condition` (SQL with numbered parameters for `values`, and its
+/// order).
 fn candidates_where(
     connection: &Connection,
     condition: &str,
-    value: &str,
+    values: &[Value],
 ) -> Result<Vec<MatchCandidate>, StoreError> {
     let mut statement = connection.prepare(&format!(
         "SELECT list, row, person, score, fields, review FROM match_candidates WHERE {condition}"
     ))?;
-    collect_rows(&mut statement, [value], |row| {
+    collect_rows(&mut statement, rusqlite::params_from_iter(values), |row| {
         Ok(MatchCandidate {
             list: row.get(0)?,
             row: row.get(1)?,

@@ -2,7 +2,7 @@
 //! append-only, each written with the caller's audit step before it commits.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Transaction, params};
+use rusqlite::{Connection, Transaction, params};
 use trove_model::{
     FindingDecision, MatchCandidate, Review, ReviewDecision, SubjectKind, Verification,
 };
@@ -118,21 +118,23 @@ impl ReviewCatalog for SqliteCatalog {
 
     fn review_history(&self, list: &str) -> Result<Vec<ReviewDecision>, StoreError> {
         self.with_connection(|connection| {
-            let mut statement = connection.prepare(
-                "SELECT row, person, review, note, by_user, at FROM review_decisions
-                 WHERE list = ?1 ORDER BY seq",
-            )?;
-            collect_rows(&mut statement, [list], |row| {
-                Ok(ReviewDecision {
-                    list: list.to_owned(),
-                    row: row.get(0)?,
-                    person: row.get(1)?,
-                    review: parse_review(&row.get::<_, String>(2)?)?,
-                    note: row.get(3)?,
-                    by: row.get(4)?,
-                    at: parse_timestamp(&row.get::<_, String>(5)?)?,
-                })
-            })
+            decisions_where(connection, list, "list = ?1", params![list])
+        })
+    }
+
+    fn candidate_history(
+        &self,
+        list: &str,
+        row: u32,
+        person: &str,
+    ) -> Result<Vec<ReviewDecision>, StoreError> {
+        self.with_connection(|connection| {
+            decisions_where(
+                connection,
+                list,
+                "list = ?1 AND row = ?2 AND person = ?3",
+                params![list, row, person],
+            )
         })
     }
 
@@ -235,6 +237,30 @@ impl ReviewCatalog for SqliteCatalog {
             })
         })
     }
+}
+
+/// The decisions of `list` matching `condition` (SQL over `values`), oldest first.
+fn decisions_where(
+    connection: &Connection,
+    list: &str,
+    condition: &str,
+    values: impl rusqlite::Params,
+) -> Result<Vec<ReviewDecision>, StoreError> {
+    let mut statement = connection.prepare(&format!(
+        "SELECT row, person, review, note, by_user, at FROM review_decisions
+         WHERE {condition} ORDER BY seq"
+    ))?;
+    collect_rows(&mut statement, values, |row| {
+        Ok(ReviewDecision {
+            list: list.to_owned(),
+            row: row.get(0)?,
+            person: row.get(1)?,
+            review: parse_review(&row.get::<_, String>(2)?)?,
+            note: row.get(3)?,
+            by: row.get(4)?,
+            at: parse_timestamp(&row.get::<_, String>(5)?)?,
+        })
+    })
 }
 
 #[cfg(test)]
@@ -348,6 +374,59 @@ mod tests {
         assert!(
             raw.execute("UPDATE verifications SET status = 'verified'", [])
                 .is_err()
+        );
+    }
+
+    #[test]
+    fn a_page_of_candidates_is_the_same_slice_of_the_whole_list_in_order() {
+        let (_dir, catalog) = catalog_with_candidate();
+        let candidates: Vec<MatchCandidate> = (0..7)
+            .map(|i| MatchCandidate {
+                list: "relatives".into(),
+                row: 10 + i % 3,
+                person: format!("q{i}"),
+                score: [0.5, 0.95, 0.7][i as usize % 3],
+                fields: Vec::new(),
+                review: Review::Unreviewed,
+            })
+            .collect();
+        let batch = XrefBatch {
+            candidates,
+            ..XrefBatch::default()
+        };
+        catalog.save_xref("relatives", &batch).unwrap();
+        let mut accepted = decision(Review::Accepted, "", 1);
+        (accepted.row, accepted.person) = (11, "q1".into());
+        catalog.record_review(&accepted).unwrap();
+
+        let all = catalog.match_candidates("relatives").unwrap();
+        assert_eq!(all.len(), 8);
+        for (offset, limit) in [(0, 3), (3, 3), (6, 3), (9, 3)] {
+            let page = catalog
+                .candidates_page("relatives", None, offset, limit)
+                .unwrap();
+            let expected: Vec<MatchCandidate> = all
+                .iter()
+                .skip(offset as usize)
+                .take(limit as usize)
+                .cloned()
+                .collect();
+            assert_eq!(page, expected, "{offset}");
+        }
+        let unreviewed = catalog
+            .candidates_page("relatives", Some(Review::Unreviewed), 0, 100)
+            .unwrap();
+        assert_eq!(unreviewed.len(), 7);
+        assert!(unreviewed.iter().all(|c| c.person != "q1"));
+        assert_eq!(
+            catalog.candidate_history("relatives", 11, "q1").unwrap(),
+            vec![accepted]
+        );
+        assert!(
+            catalog
+                .candidate_history("relatives", 2, "p1")
+                .unwrap()
+                .is_empty()
         );
     }
 }

@@ -210,10 +210,8 @@ fn list_matches(data: &CaseData, person: &str) -> Result<Vec<ListMatch>, WebErro
     let mut matches = Vec::new();
     for candidate in catalog.person_matches(person)? {
         let entry_name = catalog
-            .list_entries(&candidate.list)?
-            .into_iter()
-            .find(|stored| stored.entry.row == candidate.row)
-            .map(|stored| stored.entry.name)
+            .list_entry(&candidate.list, candidate.row)?
+            .map(|entry| entry.name)
             .unwrap_or_default();
         let list =
             serde_urlencoded::to_string([("list", candidate.list.as_str())]).unwrap_or_default();

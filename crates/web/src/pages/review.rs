@@ -2,8 +2,6 @@
 //! of the leak, each with its field-by-field explanation; reviewers accept, reject or
 //! mark them unsure, with a note. Every decision is kept and audited; none merges anyone.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::Json;
 use axum::Router;
@@ -277,48 +275,36 @@ async fn load_queue(case: &OpenCase, query: QueueQuery) -> Result<Queue, WebErro
         if catalog.list_info(&list)?.is_none() {
             return Err(WebError::NotFound);
         }
-        let candidates: Vec<_> = catalog
-            .match_candidates(&list)?
-            .into_iter()
-            .filter(|c| only.is_none_or(|review| c.review == review))
-            .collect();
-        let skip = (page as usize - 1).saturating_mul(PAGE_SIZE);
-        let more = candidates.len() > skip.saturating_add(PAGE_SIZE);
-        let entries: HashMap<u32, ListEntry> = catalog
-            .list_entries(&list)?
-            .into_iter()
-            .map(|stored| (stored.entry.row, stored.entry))
-            .collect();
-        let mut history: HashMap<(u32, String), Vec<DecisionView>> = HashMap::new();
-        for decision in catalog.review_history(&list)? {
-            history
-                .entry((decision.row, decision.person.clone()))
-                .or_default()
-                .push(DecisionView {
-                    review: decision.review,
-                    note: decision.note,
-                    by: decision.by,
-                    at: minute_utc(decision.at),
-                });
-        }
+        // One page and one more, to know whether another follows; each candidate's
+        // entry and history by index, never the whole list.
+        let offset = (page - 1).saturating_mul(PAGE_SIZE as u64);
+        let mut candidates = catalog.candidates_page(&list, only, offset, PAGE_SIZE as u64 + 1)?;
+        let more = candidates.len() > PAGE_SIZE;
+        candidates.truncate(PAGE_SIZE);
         let views = candidates
             .into_iter()
-            .skip(skip)
-            .take(PAGE_SIZE)
             .map(|candidate| {
                 let names = distinct_names(&records_of(catalog, &candidate.person)?);
+                let history = catalog
+                    .candidate_history(&list, candidate.row, &candidate.person)?
+                    .into_iter()
+                    .map(|decision| DecisionView {
+                        review: decision.review,
+                        note: decision.note,
+                        by: decision.by,
+                        at: minute_utc(decision.at),
+                    })
+                    .collect();
                 Ok(CandidateView {
                     anchor: anchor(candidate.row, &candidate.person),
                     row: candidate.row,
-                    entry: entries.get(&candidate.row).cloned(),
+                    entry: catalog.list_entry(&list, candidate.row)?,
                     person_link: person_link(&data.name, &candidate.person),
                     person_names: names,
                     score: format!("{:.3}", candidate.score),
                     fields: candidate.fields,
                     review: candidate.review,
-                    history: history
-                        .remove(&(candidate.row, candidate.person.clone()))
-                        .unwrap_or_default(),
+                    history,
                     person: candidate.person,
                 })
             })

@@ -132,7 +132,15 @@ pub async fn chart(case: OpenCase, Query(query): Query<StatsQuery>) -> Result<Re
     let table = table_for(&case, &query).await?;
     let svg = to_svg(&table)
         .map_err(|error| WebError::CaseUnavailable(format!("drawing the chart: {error}")))?;
+    let read = stats_disclosure(
+        AuditAction::ViewStatistics,
+        &case.name,
+        format!("chart of {}", table_name(&table)),
+        &query,
+        &table,
+    );
     Ok((
+        read,
         [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
         svg,
     )

@@ -15,6 +15,7 @@ use trove_model::{FileKind, Metadata, Part};
 mod assemble;
 mod binary;
 mod budget;
+mod chinese_script;
 mod dbf;
 mod detect;
 mod email;
@@ -36,7 +37,7 @@ pub(crate) use budget::PartsBuilder;
 
 /// Bumped whenever an extractor's output changes, so that documents extracted
 /// by an older version can be found and re-extracted deliberately.
-pub const EXTRACTOR_VERSION: u32 = 3;
+pub const EXTRACTOR_VERSION: u32 = 4;
 
 /// Bounds on what one extraction may produce, whatever the input claims.
 #[derive(Debug, Clone, Copy)]
@@ -163,6 +164,8 @@ pub fn extract(
     }?;
     let embedded = embedded::find(kind, bytes, limits);
     let mut extracted = extracted;
+    extracted.metadata.script =
+        chinese_script::judge(extracted.parts.iter().map(|p| p.text.as_str())).map(str::to_owned);
     extracted.children.extend(embedded.files);
     extracted.truncated |= embedded.dropped;
     Ok(Some(extracted))

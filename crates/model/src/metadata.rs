@@ -35,6 +35,10 @@ pub struct Metadata {
     /// The text encoding that was detected and decoded (plain text, CSV, HTML).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
+    /// The Chinese script the text is written in, judged from its characters: `Hans`
+    /// (Simplified) or `Hant` (Traditional), ISO 15924; none when it cannot be told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
     /// Email headers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,

@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use trove_forensics::authenticity::{DateWindow, DocumentFact, Facts, ImageFact, Report, report};
+use trove_forensics::authenticity::{
+    CameraTimeline, DateWindow, DocumentFact, Facts, ImageFact, Report, camera_timelines, report,
+};
 use trove_forensics::{DigestLeaf, store_digest};
 use trove_model::{BlobId, Record};
 use trove_store::{Catalog, RecordCatalog, RecordFilter, Store, StoreError};
@@ -81,6 +83,11 @@ impl CaseFacts {
             },
             store_digest: &self.digest,
         })
+    }
+
+    /// Photos per day of each camera, as the report's `cameras` lists them.
+    pub fn camera_timelines(&self) -> Vec<CameraTimeline> {
+        camera_timelines(&self.images)
     }
 }
 

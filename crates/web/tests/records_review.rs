@@ -604,6 +604,21 @@ async fn the_authenticity_page_links_each_finding_to_its_evidence_and_is_audited
     // The planted photo under two ID numbers links to the photo's document page.
     assert!(page.contains("08-核查材料/照片/"));
     assert!(page.contains("href=\"/cases/case-a/documents/"));
+    // Each camera's photos per day, drawn by its own route.
+    assert!(page.contains("<h2>Camera timelines</h2>"));
+    let chart = "/cases/case-a/authenticity/camera.svg?n=0";
+    assert!(page.contains(&chart.replace('&', "&amp;")), "{page}");
+    let svg = server.get(chart, Some(&vera)).await;
+    assert_eq!(svg.status(), StatusCode::OK);
+    assert_eq!(
+        svg.headers()[header::CONTENT_TYPE],
+        "image/svg+xml; charset=utf-8"
+    );
+    assert!(text(svg).await.contains("photos per day</title>"));
+    let beyond = server
+        .get("/cases/case-a/authenticity/camera.svg?n=999", Some(&vera))
+        .await;
+    assert_eq!(beyond.status(), StatusCode::NOT_FOUND);
     let viewed = server.audited("view_authenticity");
     assert_eq!(viewed.len(), 1);
     assert_eq!(viewed[0].case.as_deref(), Some("case-a"));

@@ -1,9 +1,13 @@
 //! Documents: the programs that wrote them and the authors they name (an inventory), and
 //! dates and encodings that do not fit the leak: a date after today, or outside the
-//! window the leak covers; Traditional Chinese encodings (Big5) in the files of a
-//! mainland office, which writes GBK or UTF-8.
+//! window the leak covers; Traditional Chinese in the files of a mainland office, which
+//! writes Simplified: a Big5 encoding, or Traditional characters in GBK or UTF-8 text (the
+//! extractor judges the script, see `Metadata::script`).
 
 use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use trove_model::FileKind;
 
 use super::time::metadata_date;
 use super::{DateWindow, DocumentFact, Evidence, Finding, Section, Strength, plural};
@@ -15,7 +19,9 @@ pub(super) fn findings(documents: &[DocumentFact], window: &DateWindow) -> Vec<F
     }));
     for document in documents {
         findings.extend(dates_outside(document, window));
+        findings.extend(saved_before_its_writer(document));
         findings.extend(traditional_encoding(document));
+        findings.extend(traditional_script(document));
     }
     findings
 }
@@ -68,6 +74,60 @@ fn dates_outside(document: &DocumentFact, window: &DateWindow) -> Vec<Finding> {
     .collect()
 }
 
+/// The first day a file of this format (or from this program) could have been saved:
+/// what wrote it, and since when. Public release dates.
+fn writer_since(document: &DocumentFact) -> Option<(String, NaiveDate)> {
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+    // LibreOffice names itself and its version (`LibreOffice/7.0…`) as an ODF file's
+    // generator: the program that saved it last.
+    let generator = document.metadata.generator.as_deref().unwrap_or_default();
+    if let Some(version) = generator.strip_prefix("LibreOffice/") {
+        let major: u32 = version.split('.').next()?.parse().ok()?;
+        let released = match major {
+            3 => day(2011, 1, 25),
+            4 => day(2013, 2, 7),
+            5 => day(2015, 8, 5),
+            6 => day(2018, 1, 31),
+            7 => day(2020, 8, 5),
+            _ => None,
+        }?;
+        return Some((format!("LibreOffice {major}"), released));
+    }
+    match document.kind {
+        // Office Open XML: first written by the Office 2007 betas (late 2005).
+        FileKind::Docx | FileKind::Xlsx | FileKind::Pptx => Some((
+            "the Office Open XML format (.docx, .xlsx, .pptx)".to_owned(),
+            day(2005, 11, 1)?,
+        )),
+        // OpenDocument 1.0: an OASIS standard from 1 May 2005.
+        FileKind::Odt | FileKind::Ods | FileKind::Odp => Some((
+            "the OpenDocument format (.odt, .ods, .odp)".to_owned(),
+            day(2005, 5, 1)?,
+        )),
+        _ => None,
+    }
+}
+
+/// A document last saved (by its metadata) before the format or program that saved it
+/// existed: a wrong clock, or metadata written by hand. The creation date may be older
+/// than the format (a converted .doc keeps its own), so the last save is compared.
+fn saved_before_its_writer(document: &DocumentFact) -> Option<Finding> {
+    let (writer, since) = writer_since(document)?;
+    let saved = metadata_date(document.metadata.modified.as_deref()?)?;
+    (saved < since).then(|| {
+        Finding::new(
+            Section::Documents,
+            "document_saved_before_its_writer",
+            Strength::Anomaly,
+            format!(
+                "{} says it was last saved on {saved}, before {writer} existed ({since}): a wrong clock, or metadata written by hand",
+                name(document)
+            ),
+        )
+        .with([Evidence::document(&document.blob, &document.paths)])
+    })
+}
+
 fn traditional_encoding(document: &DocumentFact) -> Option<Finding> {
     let encoding = document.metadata.encoding.as_deref()?;
     encoding.eq_ignore_ascii_case("big5").then(|| {
@@ -78,6 +138,33 @@ fn traditional_encoding(document: &DocumentFact) -> Option<Finding> {
             format!(
                 "{} is written in {encoding} (Traditional Chinese), not the GBK or UTF-8 of mainland offices",
                 name(document)
+            ),
+        )
+        .with([Evidence::document(&document.blob, &document.paths)])
+    })
+}
+
+/// Traditional characters in a text whose encoding does not already say so (Big5 has its
+/// own finding): UTF-8 and GBK carry both scripts.
+fn traditional_script(document: &DocumentFact) -> Option<Finding> {
+    let metadata = &document.metadata;
+    let big5 = metadata
+        .encoding
+        .as_deref()
+        .is_some_and(|encoding| encoding.eq_ignore_ascii_case("big5"));
+    (metadata.script.as_deref() == Some("Hant") && !big5).then(|| {
+        Finding::new(
+            Section::Documents,
+            "document_traditional_script",
+            Strength::Anomaly,
+            format!(
+                "{} is written in Traditional Chinese characters{}, not the Simplified ones of mainland offices",
+                name(document),
+                metadata
+                    .encoding
+                    .as_deref()
+                    .map(|encoding| format!(" (encoded as {encoding})"))
+                    .unwrap_or_default()
             ),
         )
         .with([Evidence::document(&document.blob, &document.paths)])
@@ -96,11 +183,10 @@ fn name(document: &DocumentFact) -> &str {
 mod tests {
     use super::*;
     use crate::authenticity::codes_of;
-    use chrono::NaiveDate;
-    use trove_model::{BlobId, FileKind, Metadata};
+    use trove_model::{BlobId, Metadata};
 
     #[test]
-    fn a_document_from_the_future_and_one_in_big5_are_found() {
+    fn a_document_from_the_future_one_in_big5_and_one_in_traditional_characters_are_found() {
         let document = |n: u8, path: &str, metadata: Metadata| DocumentFact {
             blob: BlobId::from_digest([n; 32]),
             kind: FileKind::Docx,
@@ -122,6 +208,23 @@ mod tests {
                 "通知.txt",
                 Metadata {
                     encoding: Some("Big5".into()),
+                    script: Some("Hant".into()),
+                    ..Metadata::default()
+                },
+            ),
+            document(
+                3,
+                "會議紀錄.docx",
+                Metadata {
+                    script: Some("Hant".into()),
+                    ..Metadata::default()
+                },
+            ),
+            document(
+                4,
+                "会议纪要.docx",
+                Metadata {
+                    script: Some("Hans".into()),
                     ..Metadata::default()
                 },
             ),
@@ -138,7 +241,57 @@ mod tests {
                 ("document_generator", Strength::Fact),
                 ("document_date_outside_leak", Strength::Strong),
                 ("document_traditional_encoding", Strength::Anomaly),
+                ("document_traditional_script", Strength::Anomaly),
             ]
         );
+    }
+
+    #[test]
+    fn a_file_saved_before_its_format_or_program_existed_is_found() {
+        let document =
+            |n: u8, kind: FileKind, generator: Option<&str>, modified: &str| DocumentFact {
+                blob: BlobId::from_digest([n; 32]),
+                kind,
+                paths: vec![format!("doc-{n}")],
+                metadata: Metadata {
+                    generator: generator.map(str::to_owned),
+                    created: Some("1999-01-01T00:00:00Z".into()),
+                    modified: Some(modified.into()),
+                    ..Metadata::default()
+                },
+            };
+        let saved_before = |document: DocumentFact| saved_before_its_writer(&document).is_some();
+        assert!(saved_before(document(
+            1,
+            FileKind::Docx,
+            None,
+            "2004-03-01T00:00:00Z"
+        )));
+        assert!(!saved_before(document(
+            2,
+            FileKind::Docx,
+            None,
+            "2008-03-01T00:00:00Z"
+        )));
+        assert!(saved_before(document(3, FileKind::Odt, None, "2004-12-31")));
+        assert!(saved_before(document(
+            4,
+            FileKind::Odt,
+            Some("LibreOffice/7.0$Linux_X86_64"),
+            "2019-06-01T10:00:00"
+        )));
+        assert!(!saved_before(document(
+            5,
+            FileKind::Odt,
+            Some("LibreOffice/6.4"),
+            "2019-06-01T10:00:00"
+        )));
+        // An old .doc has no format date to compare: converted files keep their own.
+        assert!(!saved_before(document(
+            6,
+            FileKind::Doc,
+            None,
+            "1998-01-01"
+        )));
     }
 }

@@ -1,7 +1,8 @@
 //! Resident ID numbers: against their own rows (the records stage flags each
 //! contradiction; here they are counted and weighed), against each other (one number
 //! under several names), and as a population (does the sex digit agree with the sex
-//! column, do birth dates heap where real registers' do).
+//! column, do birth dates heap where real registers' do, how are the sequence codes
+//! spread, do the birth years agree with the ages the registers write).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -77,6 +78,8 @@ pub(super) fn findings(records: &[Record]) -> Vec<Finding> {
     findings.extend(one_number_many_names(records));
     findings.extend(sex_digit_agreement(records));
     findings.extend(birth_date_heaping(records));
+    findings.extend(sequence_codes(records));
+    findings.extend(birth_years_and_ages(records));
     findings
 }
 
@@ -237,6 +240,111 @@ fn birth_date_heaping(records: &[Record]) -> Option<Finding> {
     ))
 }
 
+/// Above this share of all numbers, one sequence code is a copied number, not an
+/// allocation: police stations are given ranges of codes, never one for everyone.
+const ONE_SEQUENCE_STRONG_SHARE: f64 = 0.2;
+
+/// The sequence codes (digits 15–17) of valid numbers: how many distinct, how often the
+/// commonest, and the first digit's spread. Codes are allocated to police stations in
+/// ranges, so real lists cluster; digits drawn at random spread evenly (10% a digit);
+/// a list built by copying one number and changing its birth date repeats one code.
+fn sequence_codes(records: &[Record]) -> Option<Finding> {
+    let mut numbers: BTreeMap<&str, &Record> = BTreeMap::new();
+    for record in records.iter().filter(|r| r.fields.id_valid) {
+        if let Some(number) = record.fields.id_number.as_deref() {
+            numbers.entry(number).or_insert(record);
+        }
+    }
+    if numbers.len() < MIN_FOR_DISTRIBUTIONS {
+        return None;
+    }
+    let mut by_code: BTreeMap<&str, Vec<&Record>> = BTreeMap::new();
+    let mut first_digits = [0usize; 10];
+    for (number, record) in &numbers {
+        let Some(code) = number.get(14..17) else {
+            continue;
+        };
+        by_code.entry(code).or_default().push(record);
+        if let Some(digit) = code.chars().next().and_then(|c| c.to_digit(10)) {
+            first_digits[digit as usize] += 1;
+        }
+    }
+    let total = numbers.len();
+    let (common_code, common_rows) = by_code.iter().max_by_key(|(_, rows)| rows.len())?;
+    let common_share = common_rows.len() as f64 / total as f64;
+    let spread: Vec<String> = first_digits
+        .iter()
+        .enumerate()
+        .map(|(digit, &n)| format!("{digit}: {:.0}%", n as f64 / total as f64 * 100.0))
+        .collect();
+    let statement = format!(
+        "the {total} distinct valid numbers carry {} distinct sequence codes (digits 15–17); the commonest, {common_code}, is on {} ({:.1}%); first sequence digit: {} (random digits would give 10% each; real allocations cluster by police station)",
+        by_code.len(),
+        plural(common_rows.len(), "number"),
+        common_share * 100.0,
+        spread.join(", ")
+    );
+    Some(if common_share >= ONE_SEQUENCE_STRONG_SHARE {
+        Finding::new(
+            Section::Ids,
+            "id_sequence_codes",
+            Strength::Strong,
+            statement,
+        )
+        .with(common_rows.iter().map(|r| Evidence::row(r)))
+    } else {
+        Finding::new(Section::Ids, "id_sequence_codes", Strength::Fact, statement)
+    })
+}
+
+/// Birth years of valid numbers by decade, and how often a row's age column agrees with
+/// its number's birth date (the records stage flags each row that does not, judged at
+/// the list's date).
+fn birth_years_and_ages(records: &[Record]) -> Option<Finding> {
+    let valid: Vec<&Record> = records.iter().filter(|r| r.fields.id_valid).collect();
+    let years: Vec<i32> = valid
+        .iter()
+        .filter_map(|r| decode(r.fields.id_number.as_deref()?).birth_date)
+        .map(|date| date.year())
+        .collect();
+    if years.len() < MIN_FOR_DISTRIBUTIONS {
+        return None;
+    }
+    let mut decades: BTreeMap<i32, usize> = BTreeMap::new();
+    for year in &years {
+        *decades.entry(year - year.rem_euclid(10)).or_default() += 1;
+    }
+    let by_decade: Vec<String> = decades
+        .iter()
+        .map(|(decade, n)| format!("{decade}s: {n}"))
+        .collect();
+    let with_age: Vec<&&Record> = valid.iter().filter(|r| r.fields.age.is_some()).collect();
+    let disagreeing = with_age
+        .iter()
+        .filter(|r| r.flags.iter().any(|f| f.code == "age_mismatch"))
+        .count();
+    let ages = if with_age.is_empty() {
+        "no row writes an age".to_owned()
+    } else {
+        format!(
+            "the age column agrees with the number's birth date on {} of {} rows that write one ({:.1}%)",
+            with_age.len() - disagreeing,
+            with_age.len(),
+            (with_age.len() - disagreeing) as f64 / with_age.len() as f64 * 100.0
+        )
+    };
+    Some(Finding::new(
+        Section::Ids,
+        "id_birth_years",
+        Strength::Fact,
+        format!(
+            "birth years of {} valid numbers, by decade: {}; {ages}",
+            years.len(),
+            by_decade.join(", ")
+        ),
+    ))
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -299,5 +407,77 @@ pub(crate) mod tests {
             "separators do not count"
         );
         assert_eq!(found[1].evidence.len(), 3);
+    }
+
+    /// A valid number of region 653121, born `year`-01-`day`, with sequence code `code`.
+    fn number(year: i32, day: u32, code: u32) -> String {
+        let first17 = format!("653121{year}01{day:02}{code:03}");
+        let check = trove_records::resident_id::check_character(&first17).unwrap();
+        format!("{first17}{check}")
+    }
+
+    fn codes_found(records: &[Record], code: &str) -> Vec<Finding> {
+        findings(records)
+            .into_iter()
+            .filter(|f| f.code == code)
+            .collect()
+    }
+
+    #[test]
+    fn one_sequence_code_on_a_fifth_of_the_numbers_is_a_strong_anomaly() {
+        let list = |copied: bool| -> Vec<Record> {
+            (0..250u32)
+                .map(|i| {
+                    let code = if copied && i % 4 == 0 { 123 } else { 3 * i + 1 };
+                    let id = number(1960 + (i % 40) as i32, 1 + i % 28, code);
+                    record(i + 2, &format!("人{i}"), &id, Sex::Male, &[])
+                })
+                .collect()
+        };
+        let honest = codes_found(&list(false), "id_sequence_codes");
+        assert_eq!(honest.len(), 1);
+        assert_eq!(honest[0].strength, Strength::Fact);
+        assert!(
+            honest[0].statement.contains("250 distinct valid numbers"),
+            "{}",
+            honest[0].statement
+        );
+        let copied = codes_found(&list(true), "id_sequence_codes");
+        assert_eq!(copied[0].strength, Strength::Strong);
+        assert!(
+            copied[0]
+                .statement
+                .contains("the commonest, 123, is on 63 numbers"),
+            "{}",
+            copied[0].statement
+        );
+        assert_eq!(copied[0].evidence.len(), 63);
+    }
+
+    #[test]
+    fn birth_years_are_counted_by_decade_against_the_ages_written() {
+        let records: Vec<Record> = (0..200u32)
+            .map(|i| {
+                let id = number(1950 + (i % 30) as i32, 1 + i % 28, i);
+                let flags: &[&str] = if i < 10 { &["age_mismatch"] } else { &[] };
+                let mut row = record(i + 2, "某", &id, Sex::Male, flags);
+                row.fields.age = Some(40);
+                row
+            })
+            .collect();
+        let found = codes_found(&records, "id_birth_years");
+        let statement = &found[0].statement;
+        assert!(
+            statement.contains("1950s: 70, 1960s: 70, 1970s: 60"),
+            "{statement}"
+        );
+        assert!(
+            statement.contains("agrees with the number's birth date on 190 of 200 rows"),
+            "{statement}"
+        );
+        assert!(
+            codes_found(&records[..150], "id_birth_years").is_empty(),
+            "too few to say"
+        );
     }
 }

@@ -316,8 +316,14 @@ pub fn report(facts: &Facts<'_>) -> Report {
             strong: count(Strength::Strong),
         },
         findings,
-        cameras: photos::timelines(facts.images),
+        cameras: camera_timelines(facts.images),
     }
+}
+
+/// Photos per day of each camera (make, model, body serial), for charts drawn apart
+/// from the report; the report's `cameras` are these.
+pub fn camera_timelines(images: &[ImageFact]) -> Vec<CameraTimeline> {
+    photos::timelines(images)
 }
 
 /// Each finding's code and strength, in order: what tests compare.

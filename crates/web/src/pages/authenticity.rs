@@ -10,12 +10,13 @@ use askama::Template;
 use axum::Json;
 use axum::Router;
 use axum::extract::{Form, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 use trove_access::{AuditAction, NewAuditEvent};
+use trove_forensics::authenticity::html::timeline_svg;
 use trove_forensics::authenticity::{Evidence, Report};
 use trove_model::{FindingDecision, FindingReview, Role};
 use trove_store::ReviewCatalog;
@@ -35,6 +36,7 @@ const EVIDENCE_SHOWN: usize = 10;
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/cases/{case}/authenticity", get(show))
+        .route("/cases/{case}/authenticity/camera.svg", get(camera_chart))
         .route("/cases/{case}/authenticity/review", post(submit_review))
         .route("/api/cases/{case}/authenticity", get(api_show))
         .route("/api/cases/{case}/authenticity/review", post(api_review))
@@ -50,6 +52,32 @@ pub struct WindowQuery {
     from: String,
     #[serde(default)]
     until: String,
+}
+
+/// `?n=N`: which camera of the report's list, from 0.
+#[derive(Debug, Deserialize)]
+pub struct CameraQuery {
+    n: usize,
+}
+
+/// `GET /cases/{case}/authenticity/camera.svg?n=N`: one camera's photos per day, the
+/// chart the page shows beside its list of cameras (counts per day, no one's data).
+pub async fn camera_chart(
+    case: OpenCase,
+    Query(query): Query<CameraQuery>,
+) -> Result<Response, WebError> {
+    let svg = case
+        .run(move |data| {
+            let timelines = data.authenticity_facts()?.camera_timelines();
+            let timeline = timelines.get(query.n).ok_or(WebError::NotFound)?;
+            Ok(timeline_svg(timeline))
+        })
+        .await?;
+    Ok((
+        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+        svg,
+    )
+        .into_response())
 }
 
 /// A section of the report with its findings.

@@ -100,5 +100,6 @@ fn image(n: usize, hash: u64) -> ImageFact {
             ..ImageFacts::default()
         },
         id_numbers: vec![id],
+        archived_at: None,
     }
 }

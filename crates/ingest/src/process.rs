@@ -4,6 +4,8 @@
 
 use std::fs::{self, File};
 use std::io::{Cursor, Read};
+
+use chrono::NaiveDateTime;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -38,6 +40,8 @@ struct Item {
     parent: Option<BlobId>,
     /// Containers entered to reach it.
     depth: u32,
+    /// The modification time its archive records for it, if it is an archive member.
+    member_time: Option<NaiveDateTime>,
 }
 
 impl Item {
@@ -50,6 +54,7 @@ impl Item {
             path: format!("{}{MEMBER_SEPARATOR}{name}", self.path),
             parent: Some(parent.clone()),
             depth: self.depth + 1,
+            member_time: None,
         }
     }
 }
@@ -88,6 +93,7 @@ impl Worker<'_> {
             path: job.source.path.clone(),
             parent: None,
             depth: 0,
+            member_time: None,
         };
         if job.source.size <= self.options.max_in_memory_bytes {
             match self
@@ -252,6 +258,7 @@ impl Worker<'_> {
             parent: item.parent.clone(),
             name_kind: FileKind::from_extension(item.name())
                 .filter(|&named| disagrees(named, kind)),
+            member_time: item.member_time,
         });
         Some((id, kind, state))
     }
@@ -415,8 +422,14 @@ struct ArchiveVisitor<'w, 'c, 'a> {
 }
 
 impl MemberVisitor for ArchiveVisitor<'_, '_, '_> {
-    fn member(&mut self, path: &str, reader: &mut dyn Read) -> Result<(), Failure> {
-        let item = self.archive.child(path, self.archive_id);
+    fn member(
+        &mut self,
+        path: &str,
+        modified: Option<NaiveDateTime>,
+        reader: &mut dyn Read,
+    ) -> Result<(), Failure> {
+        let mut item = self.archive.child(path, self.archive_id);
+        item.member_time = modified;
         let limit = self.worker.options.max_in_memory_bytes;
         let mut bytes = Vec::new();
         let read = self.worker.timings.time(TimedStage::Unpack, || {

@@ -2,6 +2,7 @@
 //! trait so that the backend (SQLite now, PostgreSQL later) can change without
 //! touching its callers.
 
+use chrono::NaiveDateTime;
 use trove_model::{BlobId, Failure, FailureReason, FileKind, Metadata, Part, Stage};
 
 use crate::{ContentHashes, StoreError};
@@ -57,6 +58,9 @@ pub struct Occurrence {
     /// The kind the file name suggests, recorded only when it disagrees
     /// with the kind detected from the content.
     pub name_kind: Option<FileKind>,
+    /// For an archive member, the modification time the archive records for it, as
+    /// written (archives keep local time, without a zone).
+    pub member_time: Option<NaiveDateTime>,
 }
 
 /// The result of running (or not running) an extractor on a blob.

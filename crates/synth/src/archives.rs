@@ -52,7 +52,7 @@ pub(crate) fn tar_gz(label: &str, members: Vec<(String, Doc)>) -> Result<Doc, Sy
         let mut header = tar::Header::new_gnu();
         header.set_size(doc.bytes.len() as u64);
         header.set_mode(0o644);
-        header.set_mtime(1_520_217_000); // 2018-03-05 02:30:00 UTC
+        header.set_mtime(1_550_658_600); // 2019-02-20 10:30:00 UTC, as the zips' entries
         builder
             .append_data(&mut header, name, doc.bytes.as_slice())
             .map_err(fail)?;

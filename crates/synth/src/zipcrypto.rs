@@ -1,9 +1,9 @@
 //! A zip written byte by byte, so that one entry can carry traditional PKWARE ("ZipCrypto")
 //! encryption deterministically (the zip crate draws the encryption header from the OS RNG).
 
-/// DOS time and date of every entry: 2018-03-05 10:30:00.
+/// DOS time and date of every entry: 2019-02-20 10:30:00, as the other archives'.
 const DOS_TIME: u16 = (10 << 11) | (30 << 5);
-const DOS_DATE: u16 = ((2018 - 1980) << 9) | (3 << 5) | 5;
+const DOS_DATE: u16 = ((2019 - 1980) << 9) | (2 << 5) | 20;
 /// General-purpose flags: bit 0 encrypted, bit 11 names are UTF-8.
 const FLAG_ENCRYPTED: u16 = 1;
 const FLAG_UTF8: u16 = 1 << 11;

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use trove_forensics::authenticity::{
     CameraTimeline, DateWindow, DocumentFact, Facts, ImageFact, Report, camera_timelines, report,
 };
@@ -24,11 +24,20 @@ impl CaseFacts {
     /// Reads the store's records, image facts, document metadata, photo links and paths.
     pub fn read(store: &Store) -> Result<CaseFacts, StoreError> {
         let mut paths: HashMap<BlobId, Vec<String>> = HashMap::new();
+        // The earliest time any archive records for a blob: its content existed then.
+        let mut archived: HashMap<BlobId, NaiveDateTime> = HashMap::new();
         store.catalog.for_each_occurrence(&mut |seen| {
+            let occurrence = seen.occurrence;
+            if let Some(time) = occurrence.member_time {
+                archived
+                    .entry(occurrence.blob.clone())
+                    .and_modify(|earliest| *earliest = (*earliest).min(time))
+                    .or_insert(time);
+            }
             paths
-                .entry(seen.occurrence.blob)
+                .entry(occurrence.blob)
                 .or_default()
-                .push(seen.occurrence.path);
+                .push(occurrence.path);
             Ok(())
         })?;
         let records_catalog: &dyn RecordCatalog = &store.catalog;
@@ -46,18 +55,21 @@ impl CaseFacts {
             .catalog
             .for_each_metadata(&mut |blob, kind, mut metadata| {
                 let seen_at = paths.remove(&blob).unwrap_or_default();
+                let archived_at = archived.remove(&blob);
                 match metadata.image.take() {
                     Some(facts) if kind.is_image() => images.push(ImageFact {
                         id_numbers: ids.remove(&blob).unwrap_or_default(),
                         blob,
                         paths: seen_at,
                         facts,
+                        archived_at,
                     }),
                     _ => documents.push(DocumentFact {
                         blob,
                         kind,
                         paths: seen_at,
                         metadata,
+                        archived_at,
                     }),
                 }
                 Ok(())

@@ -192,6 +192,7 @@ mod tests {
             kind: FileKind::Docx,
             paths: vec![path.into()],
             metadata,
+            archived_at: None,
         };
         let documents = vec![
             document(
@@ -259,6 +260,7 @@ mod tests {
                     modified: Some(modified.into()),
                     ..Metadata::default()
                 },
+                archived_at: None,
             };
         let saved_before = |document: DocumentFact| saved_before_its_writer(&document).is_some();
         assert!(saved_before(document(

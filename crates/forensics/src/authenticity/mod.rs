@@ -6,6 +6,7 @@
 //! under several files), [`documents`] (authors, programs, dates, encodings). The report
 //! is a pure function of the facts it is handed: the same store gives the same report.
 
+mod archives;
 mod documents;
 mod duplicates;
 pub mod html;
@@ -13,7 +14,7 @@ mod ids;
 mod photos;
 mod time;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use trove_model::{BlobId, FileKind, ImageFacts, Metadata, Record};
 
@@ -43,6 +44,9 @@ pub struct ImageFact {
     pub facts: ImageFacts,
     /// Resident ID numbers read from its file name or EXIF.
     pub id_numbers: Vec<String>,
+    /// The earliest modification time an archive records for it, when it was found in
+    /// one (archives keep local time, without a zone).
+    pub archived_at: Option<NaiveDateTime>,
 }
 
 /// A document other than an image.
@@ -56,6 +60,9 @@ pub struct DocumentFact {
     pub paths: Vec<String>,
     /// Its metadata.
     pub metadata: Metadata,
+    /// The earliest modification time an archive records for it, when it was found in
+    /// one.
+    pub archived_at: Option<NaiveDateTime>,
 }
 
 /// The dates a leak is believed to cover (either end may be unknown), and today: a date
@@ -288,6 +295,7 @@ pub fn report(facts: &Facts<'_>) -> Report {
     findings.extend(photos::findings(facts.images, facts.records, &facts.window));
     findings.extend(duplicates::findings(facts.images, facts.documents));
     findings.extend(documents::findings(facts.documents, &facts.window));
+    findings.extend(archives::findings(facts.images, facts.documents));
     findings.sort_by(|a, b| {
         (
             a.section,

@@ -380,6 +380,7 @@ pub(crate) mod tests {
                 perceptual_hash: None,
             },
             id_numbers: ids.iter().map(|s| (*s).to_owned()).collect(),
+            archived_at: None,
         }
     }
 

@@ -9,6 +9,7 @@
 mod code_page;
 mod guard;
 mod member_path;
+mod member_time;
 mod opening;
 mod rar;
 mod sevenz;
@@ -21,6 +22,7 @@ mod zip;
 use std::io::{Read, Seek};
 use std::path::Path;
 
+use chrono::NaiveDateTime;
 use trove_model::{Failure, FileKind};
 
 pub(crate) use guard::{ExpansionGuard, member_read_failure};
@@ -42,9 +44,15 @@ pub(crate) struct ArchiveSource<'a, R> {
 
 /// Receives the members of an archive as they are read.
 pub(crate) trait MemberVisitor {
-    /// A member file, `path` relative to the archive root, its bytes readable
-    /// (and bounded) through `reader`.
-    fn member(&mut self, path: &str, reader: &mut dyn Read) -> Result<(), Failure>;
+    /// A member file, `path` relative to the archive root, with the modification time
+    /// the archive records for it (if any), its bytes readable (and bounded) through
+    /// `reader`.
+    fn member(
+        &mut self,
+        path: &str,
+        modified: Option<NaiveDateTime>,
+        reader: &mut dyn Read,
+    ) -> Result<(), Failure>;
 
     /// A member trove refused to read (traversal, link, bomb, encrypted …).
     fn refused(&mut self, path: &str, failure: Failure);

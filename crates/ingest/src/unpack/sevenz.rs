@@ -7,7 +7,7 @@ use trove_model::{Failure, FailureReason, Stage};
 
 use super::guard::member_read_failure;
 use super::member_path::accept_member_path;
-use super::{ExpansionGuard, MemberVisitor};
+use super::{ExpansionGuard, MemberVisitor, member_time};
 
 /// Memory sevenz-rust2 may use for headers and decoder dictionaries (KiB):
 /// enough for the 64 MiB dictionaries of `7z -mx=9`, not for a crafted header
@@ -57,8 +57,12 @@ pub(super) fn unpack<R: Read + Seek>(
             };
             handed_over += 1;
             // A solid block has no per-member compressed size: judge by the total only.
+            let modified = entry
+                .has_last_modified_date
+                .then(|| member_time::from_windows(entry.last_modified_date().into()))
+                .flatten();
             let mut guarded = guard.guard(data, None);
-            if let Err(failure) = visitor.member(&path, &mut guarded) {
+            if let Err(failure) = visitor.member(&path, modified, &mut guarded) {
                 let fatal = failure.reason == FailureReason::DecompressionBomb;
                 visitor.refused(&path, failure.clone());
                 if fatal {

@@ -38,7 +38,9 @@ pub(super) fn unpack<R: Read>(
         return tar::unpack(decoded, guard, visitor);
     }
     let inner_name = strip_compression_suffix(name);
-    visitor.member(&inner_name, &mut guard.guard(&mut decoded, None))
+    // A gzip header may carry a time, but writers fill it unevenly (0, or the time of
+    // compression); no time is claimed for a bare stream's content.
+    visitor.member(&inner_name, None, &mut guard.guard(&mut decoded, None))
 }
 
 fn strip_compression_suffix(name: &str) -> String {

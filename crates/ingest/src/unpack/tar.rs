@@ -7,7 +7,7 @@ use trove_model::{Failure, FailureReason, Stage};
 
 use super::guard::member_read_failure;
 use super::member_path::{accept_member_path, decode_name, link_refused};
-use super::{ExpansionGuard, MemberVisitor};
+use super::{ExpansionGuard, MemberVisitor, member_time};
 
 pub(super) fn unpack<R: Read>(
     reader: R,
@@ -35,8 +35,14 @@ pub(super) fn unpack<R: Read>(
         let Some(path) = accept_member_path(&name, visitor) else {
             continue;
         };
+        let modified = entry
+            .header()
+            .mtime()
+            .ok()
+            .and_then(|seconds| i64::try_from(seconds).ok())
+            .and_then(member_time::from_unix);
         let mut guarded = guard.guard(&mut entry, None);
-        if let Err(failure) = visitor.member(&path, &mut guarded) {
+        if let Err(failure) = visitor.member(&path, modified, &mut guarded) {
             let fatal = failure.reason == FailureReason::DecompressionBomb;
             visitor.refused(&path, failure.clone());
             if fatal {

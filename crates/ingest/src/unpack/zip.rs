@@ -9,7 +9,7 @@ use trove_model::{Failure, FailureReason, Stage};
 use super::code_page::CodePage;
 use super::guard::member_read_failure;
 use super::member_path::{accept_member_path, link_refused};
-use super::{ExpansionGuard, MemberVisitor};
+use super::{ExpansionGuard, MemberVisitor, member_time};
 
 pub(super) fn unpack<R: Read + Seek>(
     reader: R,
@@ -54,8 +54,11 @@ pub(super) fn unpack<R: Read + Seek>(
             continue;
         }
         let compressed = entry.compressed_size();
+        let modified = entry.last_modified().and_then(|time| {
+            member_time::from_dos(u32::from(time.datepart()) << 16 | u32::from(time.timepart()))
+        });
         let mut guarded = guard.guard(&mut entry, Some(compressed));
-        if let Err(failure) = visitor.member(&path, &mut guarded) {
+        if let Err(failure) = visitor.member(&path, modified, &mut guarded) {
             visitor.refused(&path, failure);
         }
     }

@@ -354,30 +354,22 @@ impl Catalog for SqliteCatalog {
     ) -> Result<(), StoreError> {
         self.with_connection(|connection| {
             let mut statement = connection.prepare(
-                "SELECT o.blob, o.root, o.path, o.parent, o.name_kind, o.first_seen,
-                        b.sha256, b.size
+                "SELECT o.blob, o.root, o.path, o.parent, o.name_kind, o.member_time,
+                        o.first_seen, b.sha256, b.size
                  FROM occurrences o JOIN blobs b ON b.id = o.blob
                  ORDER BY o.root, o.path",
             )?;
             let mut rows = statement.query([])?;
             while let Some(row) = rows.next()? {
-                let blob = parse_blob_id(&row.get::<_, String>(0)?)?;
-                let parent: Option<String> = row.get(3)?;
-                let name_kind: Option<String> = row.get(4)?;
+                let occurrence = occurrence_from(row)?;
                 visit(SeenAt {
-                    occurrence: Occurrence {
-                        blob: blob.clone(),
-                        root: row.get(1)?,
-                        path: row.get(2)?,
-                        parent: parent.as_deref().map(parse_blob_id).transpose()?,
-                        name_kind: name_kind.as_deref().map(parse_kind).transpose()?,
-                    },
-                    first_seen: row.get(5)?,
+                    first_seen: row.get(6)?,
                     blob: RecordedBlob {
-                        id: blob,
-                        sha256: row.get(6)?,
-                        size: row.get::<_, i64>(7)? as u64,
+                        id: occurrence.blob.clone(),
+                        sha256: row.get(7)?,
+                        size: row.get::<_, i64>(8)? as u64,
                     },
+                    occurrence,
                 })?;
             }
             Ok(())
@@ -408,20 +400,32 @@ fn occurrences_where(
     value: &str,
 ) -> Result<Vec<Occurrence>, StoreError> {
     let sql = format!(
-        "SELECT blob, root, path, parent, name_kind FROM occurrences WHERE {column} = ?1
-         ORDER BY root, path"
+        "SELECT blob, root, path, parent, name_kind, member_time FROM occurrences
+         WHERE {column} = ?1 ORDER BY root, path"
     );
     let mut statement = connection.prepare_cached(&sql)?;
-    collect_rows(&mut statement, [value], |row| {
-        let parent: Option<String> = row.get(3)?;
-        let name_kind: Option<String> = row.get(4)?;
-        Ok(Occurrence {
-            blob: parse_blob_id(&row.get::<_, String>(0)?)?,
-            root: row.get(1)?,
-            path: row.get(2)?,
-            parent: parent.as_deref().map(parse_blob_id).transpose()?,
-            name_kind: name_kind.as_deref().map(parse_kind).transpose()?,
-        })
+    collect_rows(&mut statement, [value], occurrence_from)
+}
+
+/// An occurrence from a row whose first columns are blob, root, path, parent,
+/// name_kind and member_time.
+fn occurrence_from(row: &rusqlite::Row<'_>) -> Result<Occurrence, StoreError> {
+    let parent: Option<String> = row.get(3)?;
+    let name_kind: Option<String> = row.get(4)?;
+    let member_time: Option<String> = row.get(5)?;
+    Ok(Occurrence {
+        blob: parse_blob_id(&row.get::<_, String>(0)?)?,
+        root: row.get(1)?,
+        path: row.get(2)?,
+        parent: parent.as_deref().map(parse_blob_id).transpose()?,
+        name_kind: name_kind.as_deref().map(parse_kind).transpose()?,
+        member_time: member_time
+            .as_deref()
+            .map(|text| {
+                chrono::NaiveDateTime::parse_from_str(text, super::write::MEMBER_TIME_FORMAT)
+                    .map_err(|_| StoreError::Corrupt(format!("member time {text:?}")))
+            })
+            .transpose()?,
     })
 }
 

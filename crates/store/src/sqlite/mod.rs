@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/007_sheet_layout.sql"),
     include_str!("../../migrations/sqlite/008_finding_reviews.sql"),
     include_str!("../../migrations/sqlite/009_review_queue_order.sql"),
+    include_str!("../../migrations/sqlite/010_member_time.sql"),
 ];
 
 /// The catalog in a SQLite file.

@@ -93,8 +93,9 @@ pub(super) fn insert_occurrences(
     occurrences: &[Occurrence],
 ) -> Result<(), StoreError> {
     let mut insert_occurrence = tx.prepare_cached(&format!(
-        "INSERT OR IGNORE INTO occurrences (blob, root, path, parent, name_kind, first_seen)
-         VALUES (?1, ?2, ?3, ?4, ?5, {NOW})"
+        "INSERT OR IGNORE INTO occurrences
+             (blob, root, path, parent, name_kind, member_time, first_seen)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, {NOW})"
     ))?;
     // A new path for known content changes what the index must show, and what the
     // records stage reads from file names (list kinds, ID numbers of photos).
@@ -107,6 +108,7 @@ pub(super) fn insert_occurrences(
             occurrence.path,
             occurrence.parent.as_ref().map(BlobId::as_str),
             occurrence.name_kind.map(|k| k.code()),
+            occurrence.member_time.map(member_time_text),
         ])?;
         if inserted > 0 {
             touch.execute([occurrence.blob.as_str()])?;
@@ -115,6 +117,14 @@ pub(super) fn insert_occurrences(
     }
     Ok(())
 }
+
+/// How `occurrences.member_time` is written: ISO 8601, no zone.
+pub(super) fn member_time_text(time: chrono::NaiveDateTime) -> String {
+    time.format(MEMBER_TIME_FORMAT).to_string()
+}
+
+/// The format of `occurrences.member_time`.
+pub(super) const MEMBER_TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
 
 /// Failures met; one met again at the same place and stage replaces the old one.
 pub(super) fn upsert_failures(

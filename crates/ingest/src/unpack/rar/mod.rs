@@ -300,8 +300,9 @@ fn hand_over(
     guard: &ExpansionGuard,
     visitor: &mut dyn MemberVisitor,
 ) {
+    let modified = super::member_time::from_dos(header.dos_time);
     let mut guarded = guard.guard(reader, Some(header.packed_size));
-    if let Err(failure) = visitor.member(path, &mut guarded) {
+    if let Err(failure) = visitor.member(path, modified, &mut guarded) {
         visitor.refused(path, failure);
     }
 }

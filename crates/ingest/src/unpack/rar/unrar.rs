@@ -58,6 +58,8 @@ pub(crate) struct Header {
     pub is_encrypted: bool,
     /// A link or junction (RAR 5 redirection, or a RAR 3 Unix link in the attributes).
     pub is_link: bool,
+    /// The modification time the archive records, in DOS form (0: none).
+    pub dos_time: u32,
 }
 
 /// State the C callback reaches through its user-data pointer.
@@ -201,6 +203,7 @@ fn header_of(raw: &sys::HeaderDataEx) -> Header {
         is_directory: raw.flags & sys::RHDF_DIRECTORY != 0,
         is_encrypted: raw.flags & sys::RHDF_ENCRYPTED != 0,
         is_link: raw.redir_type != 0 || unix_link || windows_link,
+        dos_time: raw.file_time,
     }
 }
 

@@ -104,6 +104,8 @@ fn metadata(package: &mut Package<'_>) -> Result<Metadata, ExtractError> {
             "title" => &mut meta.title,
             "subject" => &mut meta.subject,
             "initial-creator" => &mut meta.author,
+            // In ODF, dc:creator is whoever saved the document last.
+            "creator" => &mut meta.last_editor,
             "creation-date" => &mut meta.created,
             "date" => &mut meta.modified,
             "generator" => &mut meta.generator,
@@ -149,6 +151,7 @@ mod tests {
         );
         let meta = extracted.metadata;
         assert_eq!(meta.author.as_deref(), Some("王五"));
+        assert_eq!(meta.last_editor.as_deref(), Some("赵六"));
         assert_eq!(meta.title.as_deref(), Some("讲话稿"));
         assert_eq!(meta.generator.as_deref(), Some("LibreOffice/7.0"));
         assert_eq!(meta.created.as_deref(), Some("2017-04-01T10:00:00"));

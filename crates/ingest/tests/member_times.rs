@@ -41,7 +41,8 @@ fn zip_and_tar_members_keep_the_time_their_archive_records() {
     header.set_mtime(1_519_895_730);
     header.set_mode(0o644);
     header.set_cksum();
-    tar.append_data(&mut header, "roster.txt", &body[..]).unwrap();
+    tar.append_data(&mut header, "roster.txt", &body[..])
+        .unwrap();
     std::fs::write(leak.path().join("files.tar"), tar.into_inner().unwrap()).unwrap();
     std::fs::write(leak.path().join("loose.txt"), "loose").unwrap();
 

@@ -12,6 +12,10 @@ pub struct Metadata {
     /// to save it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
+    /// Who saved the document last, as its properties name them (OOXML
+    /// `lastModifiedBy`, ODF `dc:creator`, the OLE summary's last author).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_editor: Option<String>,
     /// The subject or description field of the document properties (an HTML
     /// page's description).
     #[serde(skip_serializing_if = "Option::is_none")]

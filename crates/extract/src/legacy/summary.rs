@@ -15,6 +15,7 @@ const CODEPAGE: u32 = 1;
 const TITLE: u32 = 2;
 const SUBJECT: u32 = 3;
 const AUTHOR: u32 = 4;
+const LAST_AUTHOR: u32 = 8;
 const CREATED: u32 = 12;
 const SAVED: u32 = 13;
 const PAGES: u32 = 14;
@@ -93,6 +94,7 @@ fn parse(stream: &[u8]) -> Option<Metadata> {
         title: text(TITLE),
         subject: text(SUBJECT),
         author: text(AUTHOR),
+        last_editor: text(LAST_AUTHOR),
         created: time(CREATED),
         modified: time(SAVED),
         generator: text(APPLICATION),

@@ -31,6 +31,7 @@ pub(crate) fn read(
             let slot = match name.as_str() {
                 "title" => &mut meta.title,
                 "creator" => &mut meta.author,
+                "lastModifiedBy" => &mut meta.last_editor,
                 "subject" => &mut meta.subject,
                 "created" => &mut meta.created,
                 "modified" => &mut meta.modified,
@@ -45,12 +46,21 @@ pub(crate) fn read(
             PageCounter::Pages => "Pages",
             PageCounter::Slides => "Slides",
         };
+        let mut version = None;
         for (name, value) in name_values(&xml).unwrap_or_default() {
             if name == "Application" {
                 meta.generator.get_or_insert(value);
+            } else if name == "AppVersion" {
+                version.get_or_insert(value);
             } else if name == count {
                 meta.page_count = meta.page_count.or(value.parse().ok());
             }
+        }
+        // `Microsoft Office Word` and `16.0000` make `Microsoft Office Word 16.0000`: the
+        // version says which Office saved it (12: 2007, 14: 2010, 15: 2013, 16: 2016 on).
+        if let (Some(generator), Some(version)) = (&mut meta.generator, version) {
+            generator.push(' ');
+            generator.push_str(&version);
         }
     }
     Ok(meta)

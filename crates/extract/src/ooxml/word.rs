@@ -99,7 +99,7 @@ mod tests {
     const CORE: &str = r#"<cp:coreProperties xmlns:cp="cp" xmlns:dc="dc" xmlns:dcterms="dcterms">
         <dc:title>培训</dc:title><dc:creator>张三</dc:creator><cp:lastModifiedBy>李四</cp:lastModifiedBy>
         <dcterms:created>2017-03-01T09:00:00Z</dcterms:created></cp:coreProperties>"#;
-    const APP: &str = r#"<Properties><Application>Microsoft Office Word</Application><Pages>2</Pages></Properties>"#;
+    const APP: &str = r#"<Properties><Application>Microsoft Office Word</Application><Pages>2</Pages><AppVersion>16.0000</AppVersion></Properties>"#;
 
     fn docx() -> Vec<u8> {
         zip_of(&[
@@ -130,8 +130,13 @@ mod tests {
         let meta = extract(&docx(), &Limits::default()).unwrap().metadata;
         assert_eq!(meta.title.as_deref(), Some("培训"));
         assert_eq!(meta.author.as_deref(), Some("张三"));
+        assert_eq!(meta.last_editor.as_deref(), Some("李四"));
         assert_eq!(meta.created.as_deref(), Some("2017-03-01T09:00:00Z"));
-        assert_eq!(meta.generator.as_deref(), Some("Microsoft Office Word"));
+        assert_eq!(
+            meta.generator.as_deref(),
+            Some("Microsoft Office Word 16.0000"),
+            "the version says which Office"
+        );
         assert_eq!(meta.page_count, Some(2));
     }
 

@@ -31,7 +31,10 @@ pub(super) fn findings(images: &[ImageFact], documents: &[DocumentFact]) -> Vec<
     let saved = documents.iter().filter_map(|document| {
         let archived = document.archived_at?;
         let metadata = &document.metadata;
-        let text = metadata.modified.as_deref().or(metadata.created.as_deref())?;
+        let text = metadata
+            .modified
+            .as_deref()
+            .or(metadata.created.as_deref())?;
         let date = metadata_date(text)?;
         later_than_archived(date, archived).then(|| {
             finding(

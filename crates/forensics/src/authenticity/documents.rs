@@ -6,8 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
-use trove_model::FileKind;
+use chrono::{Datelike, NaiveDate};
+use trove_model::{FileKind, Metadata};
 
 use super::time::metadata_date;
 use super::{DateWindow, DocumentFact, Evidence, Finding, Section, Strength, plural};
@@ -17,6 +17,10 @@ pub(super) fn findings(documents: &[DocumentFact], window: &DateWindow) -> Vec<F
     findings.extend(inventory(documents, "author", |d| {
         d.metadata.author.as_deref()
     }));
+    findings.extend(inventory(documents, "last_editor", |d| {
+        d.metadata.last_editor.as_deref()
+    }));
+    findings.extend(dates_by_year(documents));
     for document in documents {
         findings.extend(dates_outside(document, window));
         findings.extend(saved_before_its_writer(document));
@@ -45,10 +49,53 @@ fn inventory(
                 Section::Documents,
                 &format!("document_{what}"),
                 Strength::Fact,
-                format!("{what} {value}: {}", plural(count, "document")),
+                format!(
+                    "{} {value}: {}",
+                    what.replace('_', " "),
+                    plural(count, "document")
+                ),
             )
         })
         .collect()
+}
+
+/// The documents' creation and last-save dates by year: the timeline of the office the
+/// leak came from, where a year with nothing or a sudden flood stands out.
+fn dates_by_year(documents: &[DocumentFact]) -> Option<Finding> {
+    let count_by_year = |date: fn(&Metadata) -> Option<&String>| {
+        let mut years: BTreeMap<i32, usize> = BTreeMap::new();
+        for document in documents {
+            if let Some(day) = date(&document.metadata).and_then(|text| metadata_date(text)) {
+                *years.entry(day.year()).or_default() += 1;
+            }
+        }
+        years
+    };
+    let created = count_by_year(|m| m.created.as_ref());
+    let saved = count_by_year(|m| m.modified.as_ref());
+    if created.is_empty() && saved.is_empty() {
+        return None;
+    }
+    let line = |years: &BTreeMap<i32, usize>| -> String {
+        if years.is_empty() {
+            return "none dated".to_owned();
+        }
+        years
+            .iter()
+            .map(|(year, n)| format!("{year}: {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Some(Finding::new(
+        Section::Documents,
+        "document_dates",
+        Strength::Fact,
+        format!(
+            "documents created by year: {}; last saved by year: {}",
+            line(&created),
+            line(&saved)
+        ),
+    ))
 }
 
 fn dates_outside(document: &DocumentFact, window: &DateWindow) -> Vec<Finding> {
@@ -81,6 +128,9 @@ fn writer_since(document: &DocumentFact) -> Option<(String, NaiveDate)> {
     // LibreOffice names itself and its version (`LibreOffice/7.0…`) as an ODF file's
     // generator: the program that saved it last.
     let generator = document.metadata.generator.as_deref().unwrap_or_default();
+    if let Some(office) = microsoft_office(generator) {
+        return Some(office);
+    }
     if let Some(version) = generator.strip_prefix("LibreOffice/") {
         let major: u32 = version.split('.').next()?.parse().ok()?;
         let released = match major {
@@ -106,6 +156,24 @@ fn writer_since(document: &DocumentFact) -> Option<(String, NaiveDate)> {
         )),
         _ => None,
     }
+}
+
+/// Microsoft Office by the version its packages write after the program's name
+/// (`Microsoft Office Word 16.0000`), with the day that version was released.
+fn microsoft_office(generator: &str) -> Option<(String, NaiveDate)> {
+    if !generator.starts_with("Microsoft") {
+        return None;
+    }
+    let version = generator.rsplit(' ').next()?;
+    let major: u32 = version.split('.').next()?.parse().ok()?;
+    let (name, released) = match major {
+        12 => ("Office 2007", NaiveDate::from_ymd_opt(2007, 1, 30)),
+        14 => ("Office 2010", NaiveDate::from_ymd_opt(2010, 6, 15)),
+        15 => ("Office 2013", NaiveDate::from_ymd_opt(2013, 1, 29)),
+        16 => ("Office 2016", NaiveDate::from_ymd_opt(2015, 9, 22)),
+        _ => return None,
+    };
+    Some((format!("{name} (version {version})"), released?))
 }
 
 /// A document last saved (by its metadata) before the format or program that saved it
@@ -237,9 +305,14 @@ mod tests {
         };
         let found = findings(&documents, &window);
         assert_eq!(
+            found[1].statement,
+            "documents created by year: 2031: 1; last saved by year: none dated"
+        );
+        assert_eq!(
             codes_of(&found),
             [
                 ("document_generator", Strength::Fact),
+                ("document_dates", Strength::Fact),
                 ("document_date_outside_leak", Strength::Strong),
                 ("document_traditional_encoding", Strength::Anomaly),
                 ("document_traditional_script", Strength::Anomaly),
@@ -287,6 +360,18 @@ mod tests {
             FileKind::Odt,
             Some("LibreOffice/6.4"),
             "2019-06-01T10:00:00"
+        )));
+        assert!(saved_before(document(
+            7,
+            FileKind::Docx,
+            Some("Microsoft Office Word 16.0000"),
+            "2014-06-01T10:00:00Z"
+        )));
+        assert!(!saved_before(document(
+            8,
+            FileKind::Docx,
+            Some("Microsoft Office Word 14.0000"),
+            "2014-06-01T10:00:00Z"
         )));
         // An old .doc has no format date to compare: converted files keep their own.
         assert!(!saved_before(document(

@@ -16,8 +16,11 @@ pub(crate) fn from_dos(packed: u32) -> Option<NaiveDateTime> {
     if date == 0 || packed == DOS_EPOCH {
         return None;
     }
-    NaiveDate::from_ymd_opt(1980 + (date >> 9) as i32, (date >> 5) & 0xF, date & 0x1F)?
-        .and_hms_opt(time >> 11, (time >> 5) & 0x3F, (time & 0x1F) * 2)
+    NaiveDate::from_ymd_opt(1980 + (date >> 9) as i32, (date >> 5) & 0xF, date & 0x1F)?.and_hms_opt(
+        time >> 11,
+        (time >> 5) & 0x3F,
+        (time & 0x1F) * 2,
+    )
 }
 
 /// Seconds since 1970 (UTC), as tar writes them; `None` for 0, which writers use for
@@ -58,7 +61,11 @@ mod tests {
     fn unknown_and_impossible_times_are_none() {
         assert_eq!(from_dos(0), None);
         assert_eq!(from_dos(((1 << 5) | 1) << 16), None, "1980-01-01 00:00");
-        assert_eq!(from_dos(((38 << 9) | (13 << 5) | 1) << 16), None, "month 13");
+        assert_eq!(
+            from_dos(((38 << 9) | (13 << 5) | 1) << 16),
+            None,
+            "month 13"
+        );
         assert_eq!(from_unix(0), None);
         assert_eq!(from_windows(0), None);
     }

@@ -32,7 +32,7 @@ pub use ocr::{OcrCandidate, OcrCatalog, OcrPageText, OcrResult};
 pub use record_query::{RECORD_QUERY_FIELDS, RecordQueryError, parse_record_query};
 pub use records::{
     BlobRecords, Candidate, PersonSheet, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter,
-    RecordSource, RecordSummary, RecordsRevision, SheetPart, StoredRecord,
+    RecordSource, RecordSummary, RecordsRevision, RowRecord, SheetPart, StoredRecord,
 };
 pub use review::{BeforeCommit, ReviewCatalog, ReviewProgress};
 pub use sqlite::SqliteCatalog;

@@ -22,6 +22,9 @@ pub struct RecordSource {
 pub struct SheetPart {
     /// The part's sequence number among the blob's parts (as `parts.seq` stores it).
     pub part: u32,
+    /// Its number among the parts of its kind (1-based): the sheet's place in its workbook,
+    /// or the page OCR read.
+    pub index: u32,
     /// The sheet's name, when the file gives one.
     pub label: Option<String>,
     /// The sheet as extracted: one line per row, cells separated by tabs.
@@ -158,6 +161,19 @@ pub struct RecordsRevision {
     pub here: u64,
 }
 
+/// A record's place in its sheet, and whose it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowRecord {
+    /// 1-based sheet row.
+    pub row: u32,
+    /// First column of the record's table (0 unless tables stand side by side).
+    pub column: u32,
+    /// The Person the record belongs to.
+    pub person: String,
+    /// The name the row gives, if any.
+    pub name: Option<String>,
+}
+
 /// The records facet of a catalog.
 pub trait RecordCatalog: Send + Sync {
     /// Up to `limit` blobs with sheet parts or image facts whose records were not made under
@@ -180,6 +196,21 @@ pub trait RecordCatalog: Send + Sync {
 
     /// The sheet parts of a blob, in order.
     fn sheet_parts(&self, blob: &BlobId) -> Result<Vec<SheetPart>, StoreError>;
+
+    /// The records read from rows `first..=last` of part `part` of a blob (a window of a
+    /// sheet as the document page shows it), by row then first column: an indexed range,
+    /// however long the sheet.
+    fn records_in_rows(
+        &self,
+        blob: &BlobId,
+        part: u32,
+        first: u32,
+        last: u32,
+    ) -> Result<Vec<RowRecord>, StoreError>;
+
+    /// The header row (1-based) the records stage found on part `part` of a blob, when it
+    /// read that sheet as a person list.
+    fn header_row(&self, blob: &BlobId, part: u32) -> Result<Option<u32>, StoreError>;
 
     /// The pages of a blob that OCR read words on, laid out as tables (a row of the page
     /// per line, a tab between cells), as sheet parts: `part` is the OCR part's sequence

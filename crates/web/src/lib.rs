@@ -37,6 +37,7 @@ mod safe_json;
 mod search_request;
 mod server;
 pub mod session;
+mod sheet_table;
 mod state;
 mod throttle;
 

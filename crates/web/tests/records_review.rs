@@ -720,3 +720,53 @@ async fn a_page_past_any_end_is_a_bad_request_not_a_failure() {
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{route}");
     }
 }
+
+/// A register opens as a table: column letters, row numbers, its header row marked, each
+/// row linked to the record read from it; a record links back to its row, marked.
+#[tokio::test]
+async fn a_sheet_is_a_table_whose_rows_link_to_their_records_and_back() {
+    let server = server();
+    let vera = server.session("vera");
+    let store = trove_store::Store::open(&demo_case().store).unwrap();
+    let catalog: &dyn trove_store::RecordCatalog = &store.catalog;
+    let mut first = None;
+    catalog
+        .for_each_record(&Default::default(), 0, Some(1), &mut |stored| {
+            first = Some(stored);
+            Ok(())
+        })
+        .unwrap();
+    let stored = first.unwrap();
+    let source = &stored.record.source;
+    let record_page = format!(
+        "/cases/case-a/records/{}/{}/{}",
+        source.blob, source.part, source.row
+    );
+    let page = text(server.get(&record_page, Some(&vera)).await).await;
+    let link_start = page
+        .find("?sheet=")
+        .expect("the record links to its row in the whole sheet");
+    let href_start = page[..link_start].rfind("href=\"").unwrap() + 6;
+    let href_end = href_start + page[href_start..].find('"').unwrap();
+    // Askama writes `&` in attributes as `&#38;`; a browser reads it back as `&`.
+    let link = page[href_start..href_end].replace("&#38;", "&");
+    assert!(link.starts_with(&format!("/cases/case-a/documents/{}?sheet=", source.blob)));
+
+    let sheet = text(server.get(&link, Some(&vera)).await).await;
+    assert!(sheet.contains("<table class=\"sheet grid\">"));
+    assert!(sheet.contains("<th scope=\"col\">A</th><th scope=\"col\">B</th>"));
+    assert!(
+        sheet.contains("class=\"header-row\""),
+        "the header row is marked"
+    );
+    let row_id = link.rsplit('#').next().unwrap();
+    assert!(
+        sheet.contains(&format!("<tr id=\"{row_id}\" class=\"current\">")),
+        "the record's row is marked: {link}"
+    );
+    assert!(
+        sheet.contains(&format!("href=\"{record_page}\"")),
+        "the row links to its record"
+    );
+    assert_eq!(server.audited("view_document").len(), 1);
+}

@@ -405,6 +405,14 @@ async fn a_batch_of_names_finds_the_sheets_that_list_them() {
         "{} not among {ids:?}",
         row.file
     );
+    // The hit in the sheet opens the sheet on the person's row.
+    let on_row = format!("&#38;row={row}#sheet-", row = row.row);
+    assert!(
+        html.contains(&format!("/cases/demo/documents/{listing}?sheet=")) && html.contains(&on_row),
+        "no hit lands on row {} of {}",
+        row.row,
+        row.file
+    );
     let without_token = server
         .send(
             Request::post("/cases/demo/search/batch")

@@ -13,7 +13,7 @@ use crate::StoreError;
 use crate::connection::collect_rows;
 use crate::records::{
     BlobRecords, Candidate, PersonSheet, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter,
-    RecordSource, RecordSummary, RecordsRevision, SheetPart, StoredRecord,
+    RecordSource, RecordSummary, RecordsRevision, RowRecord, SheetPart, StoredRecord,
 };
 
 /// Blobs that can hold records (a sheet part) or photo links (image facts).
@@ -74,18 +74,58 @@ impl RecordCatalog for SqliteCatalog {
     fn sheet_parts(&self, blob: &BlobId) -> Result<Vec<SheetPart>, StoreError> {
         self.with_connection(|connection| {
             let mut statement = connection.prepare_cached(
-                "SELECT seq, label, text, hidden FROM parts
+                "SELECT seq, label, text, hidden, idx FROM parts
                  WHERE blob = ?1 AND kind = 'sheet' ORDER BY seq",
             )?;
             collect_rows(&mut statement, [blob.as_str()], |row| {
                 Ok(SheetPart {
                     part: row.get(0)?,
+                    index: row.get(4)?,
                     label: row.get(1)?,
                     text: row.get(2)?,
                     hidden: parse_hidden(row.get(3)?)?,
                     ocr_confidence: None,
                 })
             })
+        })
+    }
+
+    fn records_in_rows(
+        &self,
+        blob: &BlobId,
+        part: u32,
+        first: u32,
+        last: u32,
+    ) -> Result<Vec<RowRecord>, StoreError> {
+        self.with_connection(|connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT row, col, person, name FROM records
+                 WHERE blob = ?1 AND part = ?2 AND row BETWEEN ?3 AND ?4 ORDER BY row, col",
+            )?;
+            collect_rows(
+                &mut statement,
+                params![blob.as_str(), part, first, last],
+                |row| {
+                    Ok(RowRecord {
+                        row: row.get(0)?,
+                        column: row.get(1)?,
+                        person: row.get(2)?,
+                        name: row.get(3)?,
+                    })
+                },
+            )
+        })
+    }
+
+    fn header_row(&self, blob: &BlobId, part: u32) -> Result<Option<u32>, StoreError> {
+        self.with_connection(|connection| {
+            Ok(connection
+                .query_row(
+                    "SELECT header_row FROM person_sheets WHERE blob = ?1 AND part = ?2",
+                    params![blob.as_str(), part],
+                    |row| row.get(0),
+                )
+                .optional()?)
         })
     }
 
@@ -101,6 +141,7 @@ impl RecordCatalog for SqliteCatalog {
                 let page: u32 = row.get(1)?;
                 Ok(SheetPart {
                     part: row.get(0)?,
+                    index: page,
                     label: Some(format!("page {page} (OCR)")),
                     text: row.get(2)?,
                     hidden: trove_model::Hidden::default(),

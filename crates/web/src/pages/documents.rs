@@ -5,24 +5,28 @@ use std::str::FromStr;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use serde::Deserialize;
 use trove_access::AuditAction;
-use trove_model::{BlobId, SubjectKind};
-use trove_store::{Catalog, DocumentView};
+use trove_model::{BlobId, PartKind, SubjectKind};
+use trove_store::{Catalog, DocumentView, RecordCatalog};
 
 use super::chrome::{Chrome, render};
+use super::record_view::{document_link, row_link};
 use super::verification::{VerificationPanel, verification_panel};
 use crate::auth::CurrentUser;
-use crate::document_view::DocumentFacts;
+use crate::case_data::CaseData;
+use crate::document_view::{DocumentFacts, PartText};
 use crate::download::{file_body, safe_file_name};
 use crate::error::{ApiError, WebError};
 use crate::open_case::OpenCase;
 use crate::preview::{PreviewError, png_preview};
 use crate::read_audit::Disclosure;
 use crate::safe_json::SafeJson;
+use crate::sheet_table::{SheetTable, SheetWindow};
 use crate::state::AppState;
 
 /// A document's routes: its page, preview, original, and the same as JSON.
@@ -41,7 +45,24 @@ struct DocumentPage {
     case: String,
     name: String,
     document: DocumentFacts,
+    /// The text by parts, each sheet also as a table.
+    parts: Vec<PartShown>,
     verification: VerificationPanel,
+}
+
+/// A part of the text, and for a sheet the table of its window.
+struct PartShown {
+    part: PartText,
+    table: Option<SheetTable>,
+}
+
+/// Which window of which sheet to show: `?sheet=2&row=17` opens the second sheet on
+/// row 17 (marked); `?sheet=2&from=201` shows its rows from 201.
+#[derive(Debug, Default, Deserialize)]
+pub struct SheetQuery {
+    sheet: Option<u32>,
+    row: Option<u32>,
+    from: Option<u32>,
 }
 
 /// The document `id` of the case, read off the async threads; 404 for an id
@@ -58,9 +79,15 @@ pub async fn page(
     user: CurrentUser,
     case: OpenCase,
     Path((_, id)): Path<(String, String)>,
+    Query(query): Query<SheetQuery>,
 ) -> Result<(Disclosure, Html<String>), WebError> {
     let view = load(&case, &id).await?;
     let read = disclosure(&case, &view);
+    let sheets = {
+        let (parts, blob, name) = (view.parts.clone(), view.id.clone(), case.name.clone());
+        case.run(move |data| sheet_tables(data, &name, &blob, &parts, &query))
+            .await?
+    };
     let panel_user = user.clone();
     let role = case.role;
     let subject = view.id.as_str().to_owned();
@@ -75,10 +102,54 @@ pub async fn page(
         chrome: Chrome::for_user(&user, &name),
         case: case.name,
         name,
+        parts: document
+            .parts
+            .iter()
+            .cloned()
+            .zip(sheets)
+            .map(|(part, table)| PartShown { part, table })
+            .collect(),
         document,
         verification,
     })?;
     Ok((read, page))
+}
+
+/// A table for each sheet part (`None` for the other parts), each with the window the
+/// query asks for, its header row, and the records read from the rows shown.
+fn sheet_tables(
+    data: &CaseData,
+    case: &str,
+    blob: &BlobId,
+    parts: &[trove_model::Part],
+    query: &SheetQuery,
+) -> Result<Vec<Option<SheetTable>>, WebError> {
+    let catalog: &dyn RecordCatalog = &data.store.catalog;
+    let page = document_link(case, blob);
+    parts
+        .iter()
+        .enumerate()
+        .map(|(seq, part)| {
+            if part.kind != PartKind::Sheet {
+                return Ok(None);
+            }
+            let seq = seq as u32;
+            let asked = query.sheet == Some(part.index);
+            let window = SheetWindow {
+                page: &page,
+                index: part.index,
+                text: &part.text,
+                from: query.from.filter(|_| asked),
+                focus: query.row.filter(|_| asked),
+                header_row: catalog.header_row(blob, seq)?,
+            };
+            let (first, last) = window.span();
+            let records = catalog.records_in_rows(blob, seq, first, last)?;
+            Ok(Some(window.table(&records, |row, column| {
+                row_link(case, blob, seq, row, column)
+            })))
+        })
+        .collect()
 }
 
 /// The audit record of reading a document's text: which document, by its first path.

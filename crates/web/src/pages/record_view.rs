@@ -144,6 +144,9 @@ impl IdView {
 #[derive(Debug, Clone, Serialize)]
 pub struct SheetExcerpt {
     pub rows: Vec<SheetRow>,
+    /// The sheet's number among its document's sheets (1-based), for the link to the whole
+    /// sheet opened on this row.
+    pub sheet: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -183,7 +186,10 @@ pub fn sheet_excerpt(
             current: number == row,
         })
         .collect::<Vec<_>>();
-    Ok((!rows.is_empty()).then_some(SheetExcerpt { rows }))
+    Ok((!rows.is_empty()).then_some(SheetExcerpt {
+        rows,
+        sheet: part.index,
+    }))
 }
 
 /// Every record of a person, in (blob, part, row) order.

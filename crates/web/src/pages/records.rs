@@ -23,6 +23,7 @@ use crate::error::{ApiError, WebError};
 use crate::open_case::OpenCase;
 use crate::read_audit::{Disclosure, listed};
 use crate::safe_json::SafeJson;
+use crate::sheet_table::row_in_sheet;
 use crate::state::AppState;
 
 /// Records per page.
@@ -114,6 +115,8 @@ pub struct RecordDetail {
     pub flags: Vec<Flag>,
     pub id: Option<IdView>,
     pub sheet: Option<SheetExcerpt>,
+    /// The document page opened on this row of the whole sheet.
+    pub sheet_link: Option<String>,
 }
 
 #[derive(Template)]
@@ -307,6 +310,13 @@ async fn load_detail(
         let stored = find_record(catalog, &blob, part, row, column)?.ok_or(WebError::NotFound)?;
         let record = stored.record;
         let sheet = sheet_excerpt(catalog, &record)?;
+        let sheet_link = sheet.as_ref().map(|excerpt| {
+            row_in_sheet(
+                &document_link(case, &blob),
+                excerpt.sheet,
+                record.source.row,
+            )
+        });
         let paths = catalog.blob_paths(&blob)?;
         let id = record.fields.id_number.as_deref().map(IdView::decode);
         Ok(RecordDetail {
@@ -321,6 +331,7 @@ async fn load_detail(
             flags: record.flags,
             id,
             sheet,
+            sheet_link,
         })
     })
     .await

@@ -23,6 +23,7 @@ use crate::open_case::OpenCase;
 use crate::read_audit::{Disclosure, listed};
 use crate::safe_json::SafeJson;
 use crate::search_request::{MAX_PAGE, PAGE_SIZE, SearchParams, SearchRequest, Sort};
+use crate::sheet_table::row_in_sheet;
 use crate::state::AppState;
 
 /// Search's routes: the page, batch search, and the same as JSON.
@@ -49,7 +50,8 @@ pub struct HitView {
     pub paths: Vec<String>,
     /// Where in the document: `page 3`, `sheet "名单" row 12`.
     pub part: String,
-    /// The document page's anchor for that part.
+    /// What follows the document page's address to land on that part (for a sheet, the
+    /// query that opens it on the hit's row, and the row's anchor).
     pub anchor: String,
     pub score: String,
     pub year: Option<i64>,
@@ -65,8 +67,10 @@ impl From<&Hit> for HitView {
             title: hit.title.clone(),
             paths: hit.paths.clone(),
             part: describe_part(hit),
-            anchor: match (hit.part_kind, hit.part_index) {
-                (Some(kind), Some(index)) => format!("#{}-{index}", kind.code()),
+            anchor: match (hit.part_kind, hit.part_index, hit.snippet.line) {
+                // A hit in a sheet opens the sheet on its row.
+                (Some(PartKind::Sheet), Some(index), Some(row)) => row_in_sheet("", index, row),
+                (Some(kind), Some(index), _) => format!("#{}-{index}", kind.code()),
                 _ => String::new(),
             },
             score: format!("{:.2}", hit.score),

@@ -95,6 +95,54 @@ pub fn search_forms(name: &str) -> Vec<String> {
     forms
 }
 
+/// Latin readings of a name written in Chinese characters, as a reader abroad would
+/// write it, most likely first, at most `limit`: each part's n-th reading (ULY for a
+/// Uyghur part, 热依拉·奥迈尔 → `Rahile Ömer`, then the passport pinyin, `Reyila Aomaier`).
+/// Parts not in Chinese characters are kept as written; a name with no Chinese part has
+/// no readings.
+pub fn latin_readings(name: &str, limit: usize) -> Vec<String> {
+    let parts: Vec<(String, Vec<String>)> = analyse(name)
+        .parts
+        .into_iter()
+        .map(|part| {
+            let readings = han::readings(&part.text);
+            (part.text, readings)
+        })
+        .collect();
+    if parts.iter().all(|(_, readings)| readings.is_empty()) {
+        return Vec::new();
+    }
+    let deepest = parts.iter().map(|(_, r)| r.len()).max().unwrap_or(0);
+    let mut out: Vec<String> = Vec::new();
+    for n in 0..deepest {
+        let reading = parts
+            .iter()
+            .map(
+                |(text, readings)| match readings.get(n).or(readings.last()) {
+                    Some(reading) => capitalised(reading),
+                    None => text.clone(),
+                },
+            )
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !out.contains(&reading) {
+            out.push(reading);
+        }
+        if out.len() >= limit {
+            break;
+        }
+    }
+    out
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +168,18 @@ mod tests {
         assert_eq!(forms[0], "Rahile Dawut");
         assert!(forms.iter().any(|f| f == "热依拉·达吾提"), "{forms:?}");
         assert_eq!(search_forms("Zzyzx Qwerty"), vec!["Zzyzx Qwerty"]);
+    }
+
+    #[test]
+    fn a_chinese_form_reads_in_latin_as_relatives_write_it() {
+        let readings = latin_readings("热依拉·奥迈尔", 3);
+        assert!(!readings.is_empty());
+        assert!(readings[0].starts_with("Rahile "), "{readings:?}");
+        assert!(latin_readings("Rahile Omer", 3).is_empty());
+        assert!(
+            latin_readings("张伟", 2)[0].starts_with("Zhang"),
+            "{:?}",
+            latin_readings("张伟", 2)
+        );
     }
 }

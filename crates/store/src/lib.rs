@@ -27,7 +27,7 @@ pub use catalog::{
 };
 pub use error::StoreError;
 pub use layout::Store;
-pub use lists::{ListCatalog, StoredEntry, XrefBatch};
+pub use lists::{CandidateFilter, ListCatalog, StoredEntry, XrefBatch};
 pub use ocr::{OcrCandidate, OcrCatalog, OcrPageText, OcrResult};
 pub use record_query::{RECORD_QUERY_FIELDS, RecordQueryError, parse_record_query};
 pub use records::{

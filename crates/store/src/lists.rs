@@ -16,6 +16,17 @@ pub struct StoredEntry {
     pub scored: bool,
 }
 
+/// Which candidates of a list a page shows; every field that is set must hold.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CandidateFilter {
+    /// Only candidates under this review.
+    pub review: Option<Review>,
+    /// Only candidates scoring at least this.
+    pub min_score: Option<f64>,
+    /// Only candidates scoring below this.
+    pub below_score: Option<f64>,
+}
+
 /// What one cross-reference run learned, written in one transaction.
 #[derive(Debug, Clone, Default)]
 pub struct XrefBatch {
@@ -53,13 +64,13 @@ pub trait ListCatalog: Send + Sync {
     fn match_candidates(&self, name: &str) -> Result<Vec<MatchCandidate>, StoreError>;
 
     /// One page of a list's candidates, best first (the order of
-    /// [`match_candidates`](Self::match_candidates)), only those under review `only` if
-    /// given: skipping `offset`, at most `limit`. Read in order from an index, never the
-    /// whole list.
+    /// [`match_candidates`](Self::match_candidates)), those `filter` lets through:
+    /// skipping `offset`, at most `limit`. Read in order from an index, never the whole
+    /// list.
     fn candidates_page(
         &self,
         name: &str,
-        only: Option<Review>,
+        filter: &CandidateFilter,
         offset: u64,
         limit: u64,
     ) -> Result<Vec<MatchCandidate>, StoreError>;

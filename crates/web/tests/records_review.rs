@@ -323,6 +323,12 @@ async fn the_person_page_shows_the_decoded_id_and_the_mugshot_and_is_audited() {
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     let page = text(response).await;
+    // Headed by the name as the source writes it, with its Latin readings.
+    assert!(!page.contains("<h1>Person "), "not headed by a key");
+    let store = trove_store::Store::open(&demo.store).unwrap();
+    let records = names_of_person(&store, key);
+    assert!(page.contains(&format!("<h1>{}</h1>", records[0])), "{page}");
+    assert!(page.contains("Read in Latin letters as"), "{page}");
     assert!(page.contains("ID number decoded"));
     assert!(page.contains("Issued in"), "the region is decoded");
     assert!(page.contains("Check character"));
@@ -769,4 +775,71 @@ async fn a_sheet_is_a_table_whose_rows_link_to_their_records_and_back() {
         "the row links to its record"
     );
     assert_eq!(server.audited("view_document").len(), 1);
+}
+
+/// The names a person's records give, in the order the person page lists them.
+fn names_of_person(store: &Store, person: &str) -> Vec<String> {
+    let catalog: &dyn trove_store::RecordCatalog = &store.catalog;
+    let filter = trove_store::RecordFilter {
+        person: Some(person.to_owned()),
+        ..Default::default()
+    };
+    let mut names: Vec<String> = Vec::new();
+    catalog
+        .for_each_record(&filter, 0, None, &mut |stored| {
+            if let Some(name) = stored.record.fields.name
+                && !names.contains(&name)
+            {
+                names.push(name);
+            }
+            Ok(())
+        })
+        .unwrap();
+    names
+}
+
+#[tokio::test]
+async fn the_review_queue_opens_on_the_list_with_work_left_and_filters_by_score() {
+    let server = server();
+    let rita = server.session("rita");
+    let page = text(server.get("/cases/case-a/review", Some(&rita)).await).await;
+    assert!(
+        page.contains(&format!("<h2>List {LIST}, page 1</h2>")),
+        "{page}"
+    );
+    assert!(page.contains(" reviewed</strong>"), "progress is shown");
+    assert!(page.contains("<option value=\"unreviewed\" selected>"));
+    assert!(page.contains("<script src=\"/static/review.js\" defer></script>"));
+    assert!(page.contains("data-review=\"unreviewed\""));
+
+    let strong = json(
+        server
+            .get(
+                &format!("/api/cases/case-a/review?list={LIST}&band=strong"),
+                Some(&rita),
+            )
+            .await,
+    )
+    .await;
+    let scores: Vec<f64> = strong["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["score"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert!(scores.iter().all(|s| *s >= 0.9), "{scores:?}");
+    let weak = server
+        .get(
+            &format!("/cases/case-a/review?list={LIST}&band=loud"),
+            Some(&rita),
+        )
+        .await;
+    assert_eq!(weak.status(), StatusCode::BAD_REQUEST);
+
+    let script = server.get("/static/review.js", Some(&rita)).await;
+    assert_eq!(
+        script.headers()[header::CONTENT_TYPE],
+        "text/javascript; charset=utf-8"
+    );
+    assert!(text(script).await.contains("requestSubmit"));
 }

@@ -5,13 +5,13 @@ use std::collections::HashSet;
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params};
-use trove_model::{ListEntry, ListInfo, MatchCandidate, Review};
+use trove_model::{ListEntry, ListInfo, MatchCandidate};
 
 use super::SqliteCatalog;
 use super::decode::parse_review;
 use crate::StoreError;
 use crate::connection::collect_rows;
-use crate::lists::{ListCatalog, StoredEntry, XrefBatch};
+use crate::lists::{CandidateFilter, ListCatalog, StoredEntry, XrefBatch};
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
@@ -151,25 +151,37 @@ impl ListCatalog for SqliteCatalog {
     fn candidates_page(
         &self,
         name: &str,
-        only: Option<Review>,
+        filter: &CandidateFilter,
         offset: u64,
         limit: u64,
     ) -> Result<Vec<MatchCandidate>, StoreError> {
         let count = |n: u64| Value::Integer(n.min(i64::MAX as u64) as i64);
         let mut values = vec![Value::Text(name.to_owned())];
-        let review = match only {
-            Some(review) => {
-                values.push(Value::Text(review.code().to_owned()));
-                " AND review = ?2"
-            }
-            None => "",
+        let mut condition = "list = ?1".to_owned();
+        let mut and = |sql: &str, value: Value, values: &mut Vec<Value>| {
+            values.push(value);
+            condition.push_str(&format!(" AND {sql} ?{}", values.len()));
         };
+        if let Some(review) = filter.review {
+            and(
+                "review =",
+                Value::Text(review.code().to_owned()),
+                &mut values,
+            );
+        }
+        if let Some(min) = filter.min_score {
+            and("score >=", Value::Real(min), &mut values);
+        }
+        if let Some(below) = filter.below_score {
+            and("score <", Value::Real(below), &mut values);
+        }
         values.extend([count(limit), count(offset)]);
-        let (limit_at, offset_at) = (values.len() - 1, values.len());
-        let condition = format!(
-            "list = ?1{review} ORDER BY score DESC, row, person LIMIT ?{limit_at} OFFSET ?{offset_at}"
+        let sql = format!(
+            "{condition} ORDER BY score DESC, row, person LIMIT ?{} OFFSET ?{}",
+            values.len() - 1,
+            values.len()
         );
-        self.with_connection(|connection| candidates_where(connection, &condition, &values))
+        self.with_connection(|connection| candidates_where(connection, &sql, &values))
     }
 }
 

@@ -271,7 +271,7 @@ mod tests {
     use trove_model::VerificationStatus;
 
     use crate::review::ReviewCatalog;
-    use crate::{ListCatalog, SqliteCatalog, StoreError, XrefBatch};
+    use crate::{CandidateFilter, ListCatalog, SqliteCatalog, StoreError, XrefBatch};
 
     use rusqlite::Connection;
 
@@ -403,7 +403,7 @@ mod tests {
         assert_eq!(all.len(), 8);
         for (offset, limit) in [(0, 3), (3, 3), (6, 3), (9, 3)] {
             let page = catalog
-                .candidates_page("relatives", None, offset, limit)
+                .candidates_page("relatives", &CandidateFilter::default(), offset, limit)
                 .unwrap();
             let expected: Vec<MatchCandidate> = all
                 .iter()
@@ -413,11 +413,24 @@ mod tests {
                 .collect();
             assert_eq!(page, expected, "{offset}");
         }
-        let unreviewed = catalog
-            .candidates_page("relatives", Some(Review::Unreviewed), 0, 100)
-            .unwrap();
+        let only = |filter: CandidateFilter| {
+            catalog
+                .candidates_page("relatives", &filter, 0, 100)
+                .unwrap()
+        };
+        let unreviewed = only(CandidateFilter {
+            review: Some(Review::Unreviewed),
+            ..CandidateFilter::default()
+        });
         assert_eq!(unreviewed.len(), 7);
         assert!(unreviewed.iter().all(|c| c.person != "q1"));
+        let middle = only(CandidateFilter {
+            min_score: Some(0.6),
+            below_score: Some(0.9),
+            ..CandidateFilter::default()
+        });
+        assert_eq!(middle.len(), 2, "the two at 0.7");
+        assert!(middle.iter().all(|c| c.score == 0.7));
         assert_eq!(
             catalog.candidate_history("relatives", 11, "q1").unwrap(),
             vec![accepted]

@@ -1,4 +1,5 @@
-//! The stylesheet, the API's OpenAPI document, and the page for unknown addresses.
+//! The stylesheet, the review queue's keyboard script, the API's OpenAPI document, and
+//! the page for unknown addresses.
 
 use axum::Router;
 use axum::http::header;
@@ -9,6 +10,8 @@ use crate::error::WebError;
 use crate::state::AppState;
 
 const STYLESHEET: &str = include_str!("../../static/app.css");
+/// The review queue's keyboard shortcuts (the only script: pages work without it).
+const REVIEW_SCRIPT: &str = include_str!("../../static/review.js");
 /// Written by hand beside the routes (a test checks that every `/api/` route is in it).
 const OPENAPI: &str = include_str!("../../static/openapi.json");
 
@@ -17,6 +20,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/openapi.json", get(openapi))
         .route("/static/app.css", get(stylesheet))
+        .route("/static/review.js", get(review_script))
         .route("/favicon.ico", get(favicon))
 }
 
@@ -28,6 +32,17 @@ pub async fn stylesheet() -> impl IntoResponse {
             (header::CACHE_CONTROL, "no-cache"),
         ],
         STYLESHEET,
+    )
+}
+
+/// `GET /static/review.js`.
+pub async fn review_script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        REVIEW_SCRIPT,
     )
 }
 

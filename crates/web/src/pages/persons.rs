@@ -31,6 +31,8 @@ use crate::state::AppState;
 pub struct PersonDetail {
     pub key: String,
     pub names: Vec<String>,
+    /// Latin readings of the first name (as relatives abroad write it), most likely first.
+    pub readings: Vec<String>,
     pub id: Option<IdView>,
     /// What the records agree on, as (label, value).
     pub facts: Vec<(String, String)>,
@@ -90,6 +92,9 @@ pub struct PersonAnswer {
     /// Newest first.
     verification: Vec<VerificationView>,
 }
+
+/// Latin readings shown under a person's name.
+const MAX_READINGS: usize = 3;
 
 /// `GET /cases/{case}/persons/{key}`.
 pub async fn show(
@@ -193,8 +198,13 @@ fn load(data: &CaseData, query: &str) -> Result<PersonDetail, WebError> {
         })
         .collect();
     let list_matches = list_matches(data, &key)?;
+    let names = distinct_names(&records);
     Ok(PersonDetail {
-        names: distinct_names(&records),
+        readings: names
+            .first()
+            .map(|name| trove_names::spellings::latin_readings(name, MAX_READINGS))
+            .unwrap_or_default(),
+        names,
         facts: fact_lines(&records),
         key,
         id,

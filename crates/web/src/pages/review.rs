@@ -13,7 +13,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use trove_access::{AuditAction, NewAuditEvent};
 use trove_model::{FieldScore, ListEntry, Review, ReviewDecision, Role};
-use trove_store::{ListCatalog, ReviewCatalog, ReviewProgress};
+use trove_store::{CandidateFilter, ListCatalog, ReviewCatalog, ReviewProgress};
 
 use super::chrome::{Chrome, minute_utc, render};
 use super::record_view::{distinct_names, person_link, records_of};
@@ -43,6 +43,9 @@ pub struct QueueQuery {
     /// Only candidates with this review (`unreviewed`, `accepted` …); all when empty.
     #[serde(default)]
     status: String,
+    /// Only candidates in this score band (`strong`, `likely`, `weak`); all when empty.
+    #[serde(default)]
+    band: String,
     /// 1-based.
     page: Option<u64>,
 }
@@ -52,7 +55,10 @@ pub struct QueueQuery {
 pub struct Queue {
     pub lists: Vec<ReviewProgress>,
     pub list: Option<String>,
+    /// How far the list's review has come.
+    pub progress: Option<ReviewProgress>,
     pub status: String,
+    pub band: String,
     pub page: u64,
     pub more: bool,
     pub candidates: Vec<CandidateView>,
@@ -91,6 +97,7 @@ struct QueuePage {
     queue: Queue,
     can_review: bool,
     statuses: [&'static str; 4],
+    bands: [&'static str; 3],
     previous_link: Option<String>,
     next_link: Option<String>,
 }
@@ -119,6 +126,7 @@ pub async fn show(
         let encoded = serde_urlencoded::to_string([
             ("list", queue.list.as_deref().unwrap_or_default()),
             ("status", queue.status.as_str()),
+            ("band", queue.band.as_str()),
         ])
         .unwrap_or_default();
         format!("/cases/{}/review?{encoded}&page={page}", case.name)
@@ -129,6 +137,7 @@ pub async fn show(
         next_link: queue.more.then(|| link(queue.page + 1)),
         can_review: case.role.at_least(Role::Reviewer),
         statuses: ["unreviewed", "accepted", "rejected", "unsure"],
+        bands: SCORE_BANDS.map(|(code, _, _)| code),
         case: case.name,
         queue,
     })?;
@@ -247,38 +256,78 @@ fn anchor(row: u32, person: &str) -> String {
     format!("candidate-{row}-{person}")
 }
 
+/// Score bands a reviewer can work through one at a time: (code, at least, below).
+pub const SCORE_BANDS: [(&str, f64, f64); 3] = [
+    ("strong", 0.9, f64::INFINITY),
+    ("likely", 0.8, 0.9),
+    ("weak", f64::NEG_INFINITY, 0.8),
+];
+
 async fn load_queue(case: &OpenCase, query: QueueQuery) -> Result<Queue, WebError> {
-    let status = query.status.trim().to_owned();
-    let only = match status.as_str() {
+    let mut status = query.status.trim().to_owned();
+    let band = query.band.trim().to_owned();
+    let scores = match band.as_str() {
         "" => None,
-        code => Some(Review::from_code(code).ok_or_else(|| {
-            WebError::BadRequest(format!(
-                "`{code}` is no review status: use unreviewed, accepted, rejected or unsure"
-            ))
-        })?),
+        code => Some(
+            SCORE_BANDS
+                .iter()
+                .find(|(name, _, _)| *name == code)
+                .map(|&(_, min, below)| (min, below))
+                .ok_or_else(|| {
+                    WebError::BadRequest(format!(
+                        "`{code}` is no score band: use strong, likely or weak"
+                    ))
+                })?,
+        ),
     };
     let page = crate::paging::checked_page(query.page)?;
-    let list = query.list.trim().to_owned();
+    let mut list = query.list.trim().to_owned();
     case.run(move |data| {
         let catalog = &data.store.catalog;
         let lists = catalog.review_progress()?;
+        // Opened with no list named: the first list with work left, its unreviewed
+        // candidates first.
         if list.is_empty() {
-            return Ok(Queue {
-                lists,
-                list: None,
-                status,
-                page: 1,
-                more: false,
-                candidates: Vec::new(),
-            });
+            let Some(next) = lists.iter().find(|p| p.unreviewed > 0).or(lists.first()) else {
+                return Ok(Queue {
+                    lists,
+                    list: None,
+                    progress: None,
+                    status,
+                    band,
+                    page: 1,
+                    more: false,
+                    candidates: Vec::new(),
+                });
+            };
+            list = next.list.clone();
+            if status.is_empty() && next.unreviewed > 0 {
+                status = "unreviewed".to_owned();
+            }
         }
+        let only = match status.as_str() {
+            "" => None,
+            code => Some(Review::from_code(code).ok_or_else(|| {
+                WebError::BadRequest(format!(
+                    "`{code}` is no review status: use unreviewed, accepted, rejected or unsure"
+                ))
+            })?),
+        };
         if catalog.list_info(&list)?.is_none() {
             return Err(WebError::NotFound);
         }
+        let filter = CandidateFilter {
+            review: only,
+            min_score: scores.map(|(min, _)| min).filter(|min| min.is_finite()),
+            below_score: scores
+                .map(|(_, below)| below)
+                .filter(|below| below.is_finite()),
+        };
         // One page and one more, to know whether another follows; each candidate's
         // entry and history by index, never the whole list.
         let offset = (page - 1).saturating_mul(PAGE_SIZE as u64);
-        let mut candidates = catalog.candidates_page(&list, only, offset, PAGE_SIZE as u64 + 1)?;
+        let mut candidates =
+            catalog.candidates_page(&list, &filter, offset, PAGE_SIZE as u64 + 1)?;
         let more = candidates.len() > PAGE_SIZE;
         candidates.truncate(PAGE_SIZE);
         let views = candidates
@@ -309,10 +358,13 @@ async fn load_queue(case: &OpenCase, query: QueueQuery) -> Result<Queue, WebErro
                 })
             })
             .collect::<Result<Vec<_>, WebError>>()?;
+        let progress = lists.iter().find(|p| p.list == list).cloned();
         Ok(Queue {
             lists,
             list: Some(list),
+            progress,
             status,
+            band,
             page,
             more,
             candidates: views,

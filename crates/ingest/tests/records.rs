@@ -266,3 +266,48 @@ fn a_photo_seen_at_a_new_path_is_read_again_for_id_numbers() {
     let second = again.records.as_ref().unwrap();
     assert_eq!((second.sources, second.photo_links), (1, 2));
 }
+
+#[test]
+fn facets_count_the_matching_records_and_columns_sort_both_ways() {
+    use trove_store::{Direction, RecordColumn, RecordFilter, RecordOrder};
+    let catalog: &dyn RecordCatalog = &ingested().store.catalog;
+    let everything = common::all_records(&ingested().store);
+    let facets = catalog.record_facets(&RecordFilter::default()).unwrap();
+    assert_eq!(facets.total, everything.len() as u64);
+    let (township, in_it) = facets.township[0].clone();
+    let counted = everything
+        .iter()
+        .filter(|r| r.fields.township.as_deref() == Some(township.as_str()))
+        .count() as u64;
+    assert_eq!(in_it, counted, "{township}");
+    assert!(
+        facets.township.windows(2).all(|w| w[0].1 >= w[1].1),
+        "most first"
+    );
+    assert!(!facets.list.is_empty() && !facets.status.is_empty());
+    let narrowed = RecordFilter {
+        township: Some(township.clone()),
+        ..RecordFilter::default()
+    };
+    assert_eq!(catalog.record_facets(&narrowed).unwrap().total, counted);
+
+    let names = |direction| {
+        let filter = RecordFilter {
+            order: RecordOrder::By(RecordColumn::Name, direction),
+            ..RecordFilter::default()
+        };
+        let mut names = Vec::new();
+        catalog
+            .for_each_record(&filter, 0, None, &mut |stored| {
+                names.extend(stored.record.fields.name);
+                Ok(())
+            })
+            .unwrap();
+        names
+    };
+    let ascending = names(Direction::Ascending);
+    assert!(ascending.windows(2).all(|w| w[0] <= w[1]));
+    let mut descending = names(Direction::Descending);
+    descending.reverse();
+    assert_eq!(ascending, descending);
+}

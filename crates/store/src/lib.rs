@@ -34,5 +34,6 @@ pub use records::{
     BlobRecords, Candidate, PersonSheet, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter,
     RecordSource, RecordSummary, RecordsRevision, RowRecord, SheetPart, StoredRecord,
 };
+pub use records::{Direction, MAX_FACET_VALUES, RecordColumn, RecordFacets, RecordOrder};
 pub use review::{BeforeCommit, ReviewCatalog, ReviewProgress};
 pub use sqlite::SqliteCatalog;

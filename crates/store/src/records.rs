@@ -119,7 +119,83 @@ pub struct RecordFilter {
     pub id_valid: Option<bool>,
     /// Only records from this blob.
     pub blob: Option<BlobId>,
+    /// The order the records come in (not a condition).
+    pub order: RecordOrder,
 }
+
+/// The orders a records list can be sorted in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RecordOrder {
+    /// As the sources hold them: by file, sheet and row.
+    #[default]
+    Source,
+    /// By a column, ascending or descending, then by source.
+    By(RecordColumn, Direction),
+}
+
+/// A column a records list sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordColumn {
+    /// The name as written.
+    Name,
+    /// The ID number.
+    IdNumber,
+    /// The birth date.
+    BirthDate,
+    /// The township, as normalised.
+    Township,
+    /// The status category.
+    Status,
+}
+
+impl RecordColumn {
+    /// Every column, with the code links use.
+    pub const ALL: [(RecordColumn, &'static str); 5] = [
+        (RecordColumn::Name, "name"),
+        (RecordColumn::IdNumber, "id"),
+        (RecordColumn::BirthDate, "born"),
+        (RecordColumn::Township, "township"),
+        (RecordColumn::Status, "status"),
+    ];
+
+    /// The column of `code` (`name`, `id`, `born`, `township`, `status`).
+    pub fn from_code(code: &str) -> Option<RecordColumn> {
+        Self::ALL
+            .iter()
+            .find(|(_, c)| *c == code)
+            .map(|(column, _)| *column)
+    }
+}
+
+/// Which way a sort runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Smallest first.
+    Ascending,
+    /// Largest first.
+    Descending,
+}
+
+/// How many records a filter matches, and how they spread over the fields a records list
+/// narrows by: (value, records), most records first, at most [`MAX_FACET_VALUES`] each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordFacets {
+    /// Records matched.
+    pub total: u64,
+    /// By township.
+    pub township: Vec<(String, u64)>,
+    /// By village.
+    pub village: Vec<(String, u64)>,
+    /// By status category.
+    pub status: Vec<(String, u64)>,
+    /// By list kind.
+    pub list: Vec<(String, u64)>,
+    /// By flag (a record with several counts under each).
+    pub flag: Vec<(String, u64)>,
+}
+
+/// Values listed per facet.
+pub const MAX_FACET_VALUES: usize = 12;
 
 /// Another person proposed as the same as this one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -269,4 +345,8 @@ pub trait RecordCatalog: Send + Sync {
     /// Every sheet read as a person list, with its kind, evidence and paths; those whose
     /// kind enters no rate first.
     fn person_sheets(&self) -> Result<Vec<PersonSheet>, StoreError>;
+
+    /// How many records `filter` matches and how they spread over township, village,
+    /// status, list kind and flags (one pass over the matching records).
+    fn record_facets(&self, filter: &RecordFilter) -> Result<RecordFacets, StoreError>;
 }

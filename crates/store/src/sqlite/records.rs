@@ -15,6 +15,36 @@ use crate::records::{
     BlobRecords, Candidate, PersonSheet, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter,
     RecordSource, RecordSummary, RecordsRevision, RowRecord, SheetPart, StoredRecord,
 };
+use crate::records::{Direction, MAX_FACET_VALUES, RecordColumn, RecordFacets, RecordOrder};
+
+/// A facet's values, most records first (then by value), at most [`MAX_FACET_VALUES`].
+fn top_values(counts: std::collections::HashMap<String, u64>) -> Vec<(String, u64)> {
+    let mut values: Vec<(String, u64)> = counts.into_iter().collect();
+    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    values.truncate(MAX_FACET_VALUES);
+    values
+}
+
+/// The ORDER BY of an order: a column's, then the sources' as the tie-breaker.
+fn order_sql(order: RecordOrder) -> String {
+    const SOURCE: &str = "blob, part, row, col";
+    let RecordOrder::By(column, direction) = order else {
+        return SOURCE.to_owned();
+    };
+    let column = match column {
+        RecordColumn::Name => "name",
+        RecordColumn::IdNumber => "id_number",
+        RecordColumn::BirthDate => "birth_date",
+        RecordColumn::Township => "township",
+        RecordColumn::Status => "status",
+    };
+    let direction = match direction {
+        Direction::Ascending => "ASC",
+        Direction::Descending => "DESC",
+    };
+    // Records without the value go last whichever way the sort runs.
+    format!("{column} IS NULL, {column} {direction}, {SOURCE}")
+}
 
 /// Blobs that can hold records (a sheet part) or photo links (image facts).
 const SOURCES_WHERE: &str = "b.status = 'extracted'
@@ -327,9 +357,10 @@ impl RecordCatalog for SqliteCatalog {
         self.with_connection(|connection| {
             let (clause, values) = filter_sql(filter);
             let limit = limit.map_or(-1, |l| l as i64);
+            let order = order_sql(filter.order);
             let sql = format!(
                 "SELECT person, candidate_key, data FROM records WHERE {clause}
-                 ORDER BY blob, part, row, col LIMIT {limit} OFFSET {offset}"
+                 ORDER BY {order} LIMIT {limit} OFFSET {offset}"
             );
             let mut statement = connection.prepare(&sql)?;
             let mut rows = statement.query(params_from_iter(values))?;
@@ -337,6 +368,45 @@ impl RecordCatalog for SqliteCatalog {
                 visit(stored_record(row)?)?;
             }
             Ok(())
+        })
+    }
+
+    fn record_facets(&self, filter: &RecordFilter) -> Result<RecordFacets, StoreError> {
+        self.with_connection(|connection| {
+            let (clause, values) = filter_sql(filter);
+            // One pass: the combinations of the five fields with their counts, summed
+            // per field here.
+            let mut statement = connection.prepare(&format!(
+                "SELECT township, village, status, list, flags, COUNT(*) FROM records
+                 WHERE {clause} GROUP BY township, village, status, list, flags"
+            ))?;
+            let mut rows = statement.query(params_from_iter(values))?;
+            let mut counts: [std::collections::HashMap<String, u64>; 5] = Default::default();
+            let mut total = 0u64;
+            while let Some(row) = rows.next()? {
+                let n = row.get::<_, i64>(5)?.max(0) as u64;
+                total += n;
+                for (facet, column) in counts.iter_mut().take(4).zip(0..) {
+                    if let Some(value) = row.get::<_, Option<String>>(column)?
+                        && !value.is_empty()
+                    {
+                        *facet.entry(value).or_default() += n;
+                    }
+                }
+                let flags: String = row.get(4)?;
+                for flag in flags.split_whitespace() {
+                    *counts[4].entry(flag.to_owned()).or_default() += n;
+                }
+            }
+            let [township, village, status, list, flag] = counts.map(top_values);
+            Ok(RecordFacets {
+                total,
+                township,
+                village,
+                status,
+                list,
+                flag,
+            })
         })
     }
 

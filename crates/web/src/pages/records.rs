@@ -11,7 +11,10 @@ use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use trove_access::AuditAction;
 use trove_model::{BlobId, Flag, RawCell};
-use trove_store::{RecordCatalog, RecordFilter, parse_record_query};
+use trove_store::{
+    Direction, RecordCatalog, RecordColumn, RecordFacets, RecordFilter, RecordOrder,
+    parse_record_query,
+};
 
 use super::chrome::{Chrome, render};
 use super::record_view::{
@@ -56,6 +59,42 @@ pub struct RecordsQuery {
     q: String,
     /// 1-based.
     page: Option<u64>,
+    /// A column to sort by: name, id, born, township, status (the sources' order if none).
+    #[serde(default)]
+    sort: String,
+    /// `desc` for largest first.
+    #[serde(default)]
+    dir: String,
+}
+
+impl RecordsQuery {
+    /// The order asked for; an unknown column is the user's to fix.
+    fn order(&self) -> Result<RecordOrder, WebError> {
+        if self.sort.is_empty() {
+            return Ok(RecordOrder::Source);
+        }
+        let column = RecordColumn::from_code(&self.sort).ok_or_else(|| {
+            WebError::BadRequest(format!(
+                "records sort by name, id, born, township or status, not {:?}",
+                self.sort
+            ))
+        })?;
+        let direction = match self.dir.as_str() {
+            "desc" => Direction::Descending,
+            _ => Direction::Ascending,
+        };
+        Ok(RecordOrder::By(column, direction))
+    }
+
+    /// This list's address with `changes` made to its query (the page back at 1).
+    fn link(&self, case: &str, q: &str, sort: &str, dir: &str, page: u64) -> String {
+        let mut fields = vec![("q", q)];
+        if !sort.is_empty() {
+            fields.extend([("sort", sort), ("dir", dir)]);
+        }
+        let query = serde_urlencoded::to_string(&fields).unwrap_or_default();
+        format!("/cases/{case}/records?{query}&page={page}")
+    }
 }
 
 /// A page of records, as the list page and the API give it.
@@ -66,6 +105,31 @@ pub struct RecordsPage {
     pub records: Vec<RecordLine>,
     /// Whether another page follows.
     pub more: bool,
+    /// Records the query matches in all, and the pages they fill.
+    pub total: u64,
+    pub pages: u64,
+}
+
+/// A facet value beside the list: a link that narrows the query to it (or, when the
+/// query already holds it, widens it again).
+pub struct FacetLink {
+    pub label: String,
+    pub count: u64,
+    pub href: String,
+    pub active: bool,
+}
+
+pub struct FacetGroup {
+    pub heading: &'static str,
+    pub links: Vec<FacetLink>,
+}
+
+/// A column heading that sorts the list by it (and, sorted so already, the other way).
+pub struct SortLink {
+    pub label: &'static str,
+    pub href: String,
+    /// `ascending` or `descending` when the list is sorted by this column.
+    pub sorted: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -77,6 +141,8 @@ struct RecordsListPage {
     problem: Option<String>,
     previous_link: Option<String>,
     next_link: Option<String>,
+    facets: Vec<FacetGroup>,
+    columns: Vec<SortLink>,
 }
 
 /// A sheet read as a person list, as the sheets page and the API give it.
@@ -133,24 +199,103 @@ pub async fn list(
     case: OpenCase,
     Query(query): Query<RecordsQuery>,
 ) -> Result<(Disclosure, Html<String>), WebError> {
-    let (found, problem) = match parse_record_query(&[query.q.as_str()]) {
-        Ok(filter) => (find_page(&case, &query, filter).await?, None),
-        Err(error) => (empty_page(&query), Some(error.to_string())),
+    let order = query.order()?;
+    let (found, facets, problem) = match parse_record_query(&[query.q.as_str()]) {
+        Ok(mut filter) => {
+            filter.order = order;
+            let (found, facets) = find_page(&case, &query, filter).await?;
+            (found, facets, None)
+        }
+        Err(error) => (
+            empty_page(&query),
+            RecordFacets::default(),
+            Some(error.to_string()),
+        ),
     };
-    let link = |page: u64| {
-        let encoded = serde_urlencoded::to_string([("q", query.q.as_str())]).unwrap_or_default();
-        format!("/cases/{}/records?{encoded}&page={page}", case.name)
-    };
+    let page_link = |page: u64| query.link(&case.name, &query.q, &query.sort, &query.dir, page);
     let read = list_disclosure(&case.name, &found);
     let page = render(&RecordsListPage {
         chrome: Chrome::for_user(&user, &format!("Records · {}", case.name)),
-        previous_link: (found.page > 1).then(|| link(found.page - 1)),
-        next_link: found.more.then(|| link(found.page + 1)),
+        previous_link: (found.page > 1).then(|| page_link(found.page - 1)),
+        next_link: found.more.then(|| page_link(found.page + 1)),
+        facets: facet_groups(&case.name, &query, &facets),
+        columns: sort_links(&case.name, &query),
         case: case.name,
         found,
         problem,
     })?;
     Ok((read, page))
+}
+
+/// The facets beside the list, each value a link that narrows the query to it.
+fn facet_groups(case: &str, query: &RecordsQuery, facets: &RecordFacets) -> Vec<FacetGroup> {
+    let terms: Vec<&str> = query.q.split_whitespace().collect();
+    let group = |heading: &'static str, field: &str, values: &[(String, u64)]| FacetGroup {
+        heading,
+        links: values
+            .iter()
+            // The query language splits on spaces: a value holding one cannot be a term.
+            .filter(|(value, _)| !value.contains(char::is_whitespace))
+            .map(|(value, count)| {
+                let term = format!("{field}:{value}");
+                let active = terms.contains(&term.as_str());
+                let q = if active {
+                    terms
+                        .iter()
+                        .filter(|t| **t != term)
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                } else {
+                    format!("{} {term}", query.q.trim()).trim().to_owned()
+                };
+                FacetLink {
+                    label: value.clone(),
+                    count: *count,
+                    href: query.link(case, &q, &query.sort, &query.dir, 1),
+                    active,
+                }
+            })
+            .collect(),
+    };
+    [
+        group("Township", "township", &facets.township),
+        group("Village", "village", &facets.village),
+        group("Status", "status", &facets.status),
+        group("List kind", "list", &facets.list),
+        group("Flags", "flag", &facets.flag),
+    ]
+    .into_iter()
+    .filter(|group| !group.links.is_empty())
+    .collect()
+}
+
+/// The sortable columns' headings: each sorts by its column, or the other way round when
+/// the list is sorted by it already.
+fn sort_links(case: &str, query: &RecordsQuery) -> Vec<SortLink> {
+    [
+        ("Name", "name"),
+        ("ID number", "id"),
+        ("Born", "born"),
+        ("Township", "township"),
+        ("Status", "status"),
+    ]
+    .into_iter()
+    .map(|(label, code)| {
+        let this = query.sort == code;
+        let descending = this && query.dir == "desc";
+        let dir = if this && !descending { "desc" } else { "asc" };
+        SortLink {
+            label,
+            href: query.link(case, &query.q, code, dir, 1),
+            sorted: this.then_some(if descending {
+                "descending"
+            } else {
+                "ascending"
+            }),
+        }
+    })
+    .collect()
 }
 
 /// The audit record of a page of records: the query, the page and whose records.
@@ -214,9 +359,10 @@ pub async fn api_list(
     case: OpenCase,
     Query(query): Query<RecordsQuery>,
 ) -> Result<(Disclosure, SafeJson<RecordsPage>), ApiError> {
-    let filter = parse_record_query(&[query.q.as_str()])
+    let mut filter = parse_record_query(&[query.q.as_str()])
         .map_err(|error| WebError::BadRequest(error.to_string()))?;
-    let found = find_page(&case, &query, filter).await?;
+    filter.order = query.order()?;
+    let (found, _) = find_page(&case, &query, filter).await?;
     Ok((list_disclosure(&case.name, &found), SafeJson(found)))
 }
 
@@ -258,14 +404,18 @@ fn empty_page(query: &RecordsQuery) -> RecordsPage {
         page: 1,
         records: Vec::new(),
         more: false,
+        total: 0,
+        pages: 1,
     }
 }
 
+/// A page of the records `filter` matches, with how many match in all and how they
+/// spread (the facets).
 async fn find_page(
     case: &OpenCase,
     query: &RecordsQuery,
     filter: RecordFilter,
-) -> Result<RecordsPage, WebError> {
+) -> Result<(RecordsPage, RecordFacets), WebError> {
     let page = crate::paging::checked_page(query.page)?;
     let offset = (page - 1) * PAGE_SIZE;
     let text = query.q.clone();
@@ -286,12 +436,18 @@ async fn find_page(
         })?;
         let more = records.len() as u64 > PAGE_SIZE;
         records.truncate(PAGE_SIZE as usize);
-        Ok(RecordsPage {
-            query: text,
-            page,
-            records,
-            more,
-        })
+        let facets = catalog.record_facets(&filter)?;
+        Ok((
+            RecordsPage {
+                query: text,
+                page,
+                records,
+                more,
+                total: facets.total,
+                pages: facets.total.div_ceil(PAGE_SIZE).max(1),
+            },
+            facets,
+        ))
     })
     .await
 }

@@ -63,8 +63,10 @@ coded_enum! {
         ViewRecord => "view_record",
         /// Someone opened a document's page or its text through the API.
         ViewDocument => "view_document",
-        /// Someone loaded an image's preview.
+        /// Someone loaded an image's preview (or a thumbnail outside a gallery page).
         ViewPreview => "view_preview",
+        /// Someone opened a page of a case's photo gallery; the detail names the photos.
+        ViewPhotos => "view_photos",
         /// Someone searched a case; the detail keeps the query and what it returned.
         Search => "search",
         /// Someone searched a case for a list of names; the detail keeps the names.
@@ -94,6 +96,7 @@ impl AuditAction {
                 | AuditAction::ViewRecord
                 | AuditAction::ViewDocument
                 | AuditAction::ViewPreview
+                | AuditAction::ViewPhotos
                 | AuditAction::Search
                 | AuditAction::BatchSearch
                 | AuditAction::ViewStatistics

@@ -97,6 +97,11 @@ impl CaseFacts {
         })
     }
 
+    /// Every image with its facts, paths and the ID numbers linking it to persons.
+    pub fn images(&self) -> &[ImageFact] {
+        &self.images
+    }
+
     /// Photos per day of each camera, as the report's `cameras` lists them.
     pub fn camera_timelines(&self) -> Vec<CameraTimeline> {
         camera_timelines(&self.images)

@@ -99,6 +99,11 @@ fn reads() -> Vec<(String, AuditAction)> {
             AuditAction::ViewReviewQueue,
         ),
         ("/cases/case-a/authenticity", AuditAction::ViewAuthenticity),
+        ("/cases/case-a/photos?linked=yes", AuditAction::ViewPhotos),
+        (
+            &format!("/cases/case-a/photos/{photo}/thumbnail.jpg"),
+            AuditAction::ViewPreview,
+        ),
         (
             "/api/cases/case-a/authenticity",
             AuditAction::ViewAuthenticity,

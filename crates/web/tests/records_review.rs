@@ -907,3 +907,85 @@ async fn the_records_list_counts_narrows_by_facets_and_sorts_by_column() {
         .await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 }
+
+/// The photos of a case in a grid: filtered, each opening on its page; a gallery page is
+/// one audited read naming its photos, and its thumbnails are not audited again.
+#[tokio::test]
+async fn the_gallery_shows_a_cases_photos_and_its_thumbnails_are_read_once() {
+    let server = server();
+    let vera = server.session("vera");
+    let demo = demo_case();
+    let page = text(
+        server
+            .get("/cases/case-a/photos?linked=yes", Some(&vera))
+            .await,
+    )
+    .await;
+    assert!(page.contains("<ul class=\"gallery\">"), "{page}");
+    assert!(page.contains(&format!("href=\"/cases/case-a/documents/{}\"", demo.photo)));
+    assert!(page.contains("<span class=\"tag\">linked</span>"));
+    let unlinked = text(
+        server
+            .get("/cases/case-a/photos?linked=no", Some(&vera))
+            .await,
+    )
+    .await;
+    assert!(!unlinked.contains(&format!("/documents/{}\"", demo.photo)));
+
+    let events = server.audited("view_photos");
+    assert_eq!(events.len(), 2);
+    assert!(
+        events[1].detail.contains(&demo.photo[..12]),
+        "{}",
+        events[1].detail
+    );
+
+    // The thumbnail as the page links it (with its mark) is not audited again.
+    let start = page
+        .find(&format!(
+            "/cases/case-a/photos/{}/thumbnail.jpg?mark=",
+            demo.photo
+        ))
+        .unwrap();
+    let end = start + page[start..].find('"').unwrap();
+    let thumbnail = server.get(&page[start..end], Some(&vera)).await;
+    assert_eq!(thumbnail.status(), StatusCode::OK);
+    assert_eq!(thumbnail.headers()[header::CONTENT_TYPE], "image/jpeg");
+    assert!(text_bytes(thumbnail).await.starts_with(&[0xFF, 0xD8]));
+    assert!(server.audited("view_preview").is_empty());
+    // Another user's mark, or none, is a read of its own.
+    let rita = server.session("rita");
+    let borrowed = server.get(&page[start..end], Some(&rita)).await;
+    assert_eq!(borrowed.status(), StatusCode::OK);
+    assert_eq!(server.audited("view_preview").len(), 1);
+
+    // The photo's page names the person its ID number links it to.
+    let photo_page = text(
+        server
+            .get(
+                &format!("/cases/case-a/documents/{}", demo.photo),
+                Some(&vera),
+            )
+            .await,
+    )
+    .await;
+    assert!(
+        photo_page.contains(&format!(
+            "href=\"/cases/case-a/persons/{}\"",
+            demo.person_with_photo
+        )),
+        "the photo links to its person"
+    );
+
+    let home = text(server.get("/cases/case-a", Some(&vera)).await).await;
+    assert!(home.contains("<h2 id=\"documents-heading\">Documents</h2>"));
+    assert!(home.contains("candidates reviewed"), "{home}");
+    assert!(home.contains("/cases/case-a/photos"));
+}
+
+async fn text_bytes(response: axum::http::Response<Body>) -> Vec<u8> {
+    axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec()
+}

@@ -1,15 +1,17 @@
-//! The user's cases, and a case's home page.
+//! The user's cases, and a case's home page with the case at a glance.
 
 use askama::Template;
 use axum::Router;
-use axum::extract::Path;
 use axum::response::Html;
 use axum::routing::get;
 use trove_model::Role;
+use trove_store::{Catalog, RecordCatalog, RecordSummary, ReviewCatalog, ReviewProgress};
 
 use super::chrome::{Chrome, render};
-use crate::auth::{CurrentUser, require_case_role};
+use crate::auth::CurrentUser;
+use crate::case_data::CaseData;
 use crate::error::WebError;
+use crate::open_case::OpenCase;
 use crate::state::AppState;
 
 /// The routes of the case list and a case's home page.
@@ -32,6 +34,45 @@ struct CaseHomePage {
     chrome: Chrome,
     case: String,
     role: Role,
+    dashboard: Dashboard,
+}
+
+/// The case at a glance: counts only, no one's data (the page is not a read to audit).
+struct Dashboard {
+    documents: u64,
+    bytes: u64,
+    /// (type, documents), most first.
+    by_kind: Vec<(String, u64)>,
+    /// (stage and reason, failures).
+    failures: Vec<(String, u64)>,
+    unindexed: u64,
+    records: RecordSummary,
+    lists: Vec<ReviewProgress>,
+}
+
+impl Dashboard {
+    fn read(data: &CaseData) -> Result<Dashboard, WebError> {
+        let catalog = &data.store.catalog;
+        let status = catalog.status()?;
+        let records = RecordCatalog::record_summary(catalog)?;
+        Ok(Dashboard {
+            documents: status.documents,
+            bytes: status.bytes,
+            by_kind: status
+                .by_kind
+                .iter()
+                .map(|(kind, documents, _)| (kind.to_string(), *documents))
+                .collect(),
+            failures: status
+                .failures
+                .iter()
+                .map(|tally| (format!("{}: {}", tally.stage, tally.reason), tally.count))
+                .collect(),
+            unindexed: status.unindexed,
+            records,
+            lists: catalog.review_progress()?,
+        })
+    }
 }
 
 /// `GET /`: the cases this user may open.
@@ -47,13 +88,13 @@ pub async fn list(user: CurrentUser) -> Result<Html<String>, WebError> {
     })
 }
 
-/// `GET /cases/{case}`: the case's home page (search, documents and records
-/// will hang off it).
-pub async fn home(user: CurrentUser, Path(case): Path<String>) -> Result<Html<String>, WebError> {
-    let role = require_case_role(&user, &case, Role::Viewer)?;
+/// `GET /cases/{case}`: the case's home page: where to go, and the case at a glance.
+pub async fn home(user: CurrentUser, case: OpenCase) -> Result<Html<String>, WebError> {
+    let dashboard = case.run(Dashboard::read).await?;
     render(&CaseHomePage {
-        chrome: Chrome::for_user(&user, &case),
-        case,
-        role,
+        chrome: Chrome::for_user(&user, &case.name),
+        role: case.role,
+        case: case.name,
+        dashboard,
     })
 }

@@ -15,7 +15,7 @@ use trove_model::{BlobId, PartKind, SubjectKind};
 use trove_store::{Catalog, DocumentView, RecordCatalog};
 
 use super::chrome::{Chrome, render};
-use super::record_view::{document_link, row_link};
+use super::record_view::{document_link, person_link, row_link};
 use super::verification::{VerificationPanel, verification_panel};
 use crate::auth::CurrentUser;
 use crate::case_data::CaseData;
@@ -47,6 +47,8 @@ struct DocumentPage {
     document: DocumentFacts,
     /// The text by parts, each sheet also as a table.
     parts: Vec<PartShown>,
+    /// For a photo, the persons the ID numbers it carries name: (ID number, person page).
+    pictured: Vec<(String, Option<String>)>,
     verification: VerificationPanel,
 }
 
@@ -88,6 +90,12 @@ pub async fn page(
         case.run(move |data| sheet_tables(data, &name, &blob, &parts, &query))
             .await?
     };
+    let pictured = if view.kind.is_image() {
+        let (blob, name) = (view.id.clone(), case.name.clone());
+        case.run(move |data| pictured(data, &name, &blob)).await?
+    } else {
+        Vec::new()
+    };
     let panel_user = user.clone();
     let role = case.role;
     let subject = view.id.as_str().to_owned();
@@ -102,6 +110,7 @@ pub async fn page(
         chrome: Chrome::for_user(&user, &name),
         case: case.name,
         name,
+        pictured,
         parts: document
             .parts
             .iter()
@@ -113,6 +122,28 @@ pub async fn page(
         verification,
     })?;
     Ok((read, page))
+}
+
+/// The ID numbers a photo carries (in its name or EXIF), each with the page of the person
+/// it names when the records know one.
+fn pictured(
+    data: &CaseData,
+    case: &str,
+    blob: &BlobId,
+) -> Result<Vec<(String, Option<String>)>, WebError> {
+    let facts = data.authenticity_facts()?;
+    let Some(image) = facts.images().iter().find(|image| &image.blob == blob) else {
+        return Ok(Vec::new());
+    };
+    let catalog: &dyn RecordCatalog = &data.store.catalog;
+    image
+        .id_numbers
+        .iter()
+        .map(|number| {
+            let person = catalog.resolve_person(number)?;
+            Ok((number.clone(), person.map(|key| person_link(case, &key))))
+        })
+        .collect()
 }
 
 /// A table for each sheet part (`None` for the other parts), each with the window the

@@ -15,6 +15,7 @@ mod documents;
 mod invite;
 mod login;
 mod persons;
+mod photos;
 mod record_view;
 mod records;
 mod review;
@@ -35,6 +36,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(documents::routes())
         .merge(records::routes())
         .merge(persons::routes())
+        .merge(photos::routes())
         .merge(review::routes())
         .merge(verification::routes())
         .merge(stats::routes())

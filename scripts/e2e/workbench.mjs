@@ -1,6 +1,9 @@
 // Drives Debian's Chromium through the workbench, as a journalist would: log in, search
-// 教育 and open a hit, open a person and see the mugshot, accept a candidate match, see the
-// chart. Run by crates/cli/tests/web_e2e.rs, which starts the server and passes:
+// 教育 and open a hit, open a record's row in its sheet, open a person and see the
+// mugshot, browse the photos, decide three candidates by keyboard and one by form, see
+// the chart; then checks every page visited for accessibility (axe-core, WCAG 2.1 AA: no
+// serious or critical violation). Run by crates/cli/tests/web_e2e.rs, which starts the
+// server and passes:
 //   TROVE_URL, TROVE_USER, TROVE_PASSWORD, TROVE_CASE, TROVE_PERSON, TROVE_LIST,
 //   TROVE_SHOTS (folder for screenshots), NODE_PATH (where playwright-core is installed).
 import { createRequire } from "node:module";
@@ -27,6 +30,8 @@ const browser = await chromium.launch({
 });
 const page = await browser.newPage();
 const problems = [];
+// Every page a step ends on, for the accessibility check at the end.
+const visited = [];
 // A Content-Security-Policy violation or a script error is a failure of the page.
 page.on("console", (message) => {
   if (message.type() === "error") problems.push(message.text());
@@ -39,6 +44,7 @@ page.on("response", (response) => {
 async function step(name, run) {
   try {
     await run();
+    visited.push(page.url());
     await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
     console.log(`ok   ${name}`);
   } catch (error) {
@@ -76,15 +82,54 @@ try {
     expect((await page.locator("h1").count()) > 0, "the document page has no heading");
   });
 
-  await step("04-person", async () => {
+  await step("04-sheet", async () => {
+    await page.goto(`${casePath}/records`);
+    const record = page.locator("table.records tbody a[href*='/records/']").first();
+    await Promise.all([page.waitForNavigation(), record.click()]);
+    const whole = page.locator("a", { hasText: "The whole sheet, opened on this row" });
+    await Promise.all([page.waitForNavigation(), whole.click()]);
+    expect((await page.locator("table.grid tr.current").count()) === 1, "the record's row is not marked in its sheet");
+    expect((await page.locator("table.grid thead th", { hasText: /^A$/ }).count()) === 1, "the sheet has no column letters");
+  });
+
+  await step("05-person", async () => {
     await page.goto(`${casePath}/persons/${encodeURIComponent(env("TROVE_PERSON"))}`);
     const photo = page.locator("img[src*='preview']").first();
     await photo.waitFor();
     const width = await photo.evaluate((img) => img.complete ? img.naturalWidth : 0);
     expect(width > 0, "the mugshot did not load");
+    const heading = await page.textContent("h1");
+    expect(!heading.startsWith("Person "), `the person page is headed by a key: ${heading}`);
   });
 
-  await step("05-review", async () => {
+  await step("06-photos", async () => {
+    await page.goto(`${casePath}/photos?linked=yes`);
+    const thumbnail = page.locator("ul.gallery img").first();
+    await thumbnail.waitFor();
+    await thumbnail.scrollIntoViewIfNeeded();
+    await page.waitForFunction((img) => img.complete, await thumbnail.elementHandle());
+    const width = await thumbnail.evaluate((img) => img.naturalWidth);
+    expect(width > 0, "a thumbnail did not load");
+  });
+
+  await step("07-review-by-keyboard", async () => {
+    const queue = `${casePath}/review?list=${encodeURIComponent(env("TROVE_LIST"))}&status=unreviewed`;
+    const reviewed = async () => {
+      const text = await page.textContent("p.progress strong");
+      return Number(/^(\d+) of/.exec(text.trim())[1]);
+    };
+    await page.goto(queue);
+    const before = await reviewed();
+    for (let i = 0; i < 3; i += 1) {
+      await Promise.all([page.waitForNavigation(), page.keyboard.press("a")]);
+      await page.goto(queue);
+    }
+    const after = await reviewed();
+    expect(after === before + 3, `three key presses reviewed ${after - before} candidates`);
+  });
+
+  await step("08-review", async () => {
+    // A decision can be revised: the form of the first candidate, whatever its review.
     await page.goto(`${casePath}/review?list=${encodeURIComponent(env("TROVE_LIST"))}`);
     const form = page.locator("form:has(input[name=decision][value=accept])").first();
     await form.waitFor();
@@ -95,7 +140,7 @@ try {
     expect(/accepted/i.test(body), "the page does not show the candidate as accepted");
   });
 
-  await step("06-stats", async () => {
+  await step("09-stats", async () => {
     await page.goto(`${casePath}/stats?by=township&adults=1`);
     const chart = page.locator("img[src*='stats.svg']").first();
     await chart.waitFor();
@@ -104,6 +149,33 @@ try {
   });
 
   expect(problems.length === 0, `the browser reported errors: ${problems.join(" | ")}`);
+
+  // Accessibility: axe-core on every page visited, and the case home and authenticity page.
+  // axe is injected as a script, which the pages' Content-Security-Policy forbids, so this
+  // pass runs in a context that bypasses it (the steps above ran under it).
+  const axePath = require.resolve("axe-core/axe.min.js");
+  const checking = await browser.newContext({
+    bypassCSP: true,
+    storageState: await page.context().storageState(),
+  });
+  const checker = await checking.newPage();
+  const failures = [];
+  for (const url of [...new Set([...visited, casePath, `${casePath}/authenticity`])]) {
+    await checker.goto(url);
+    await checker.addScriptTag({ path: axePath });
+    const violations = await checker.evaluate(async () => {
+      const result = await window.axe.run(document, {
+        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+      });
+      return result.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.id} (${v.impact}, ${v.nodes.length}×): ${v.nodes[0].target.join(" ")}`);
+    });
+    if (violations.length > 0) failures.push(`${url}: ${violations.join("; ")}`);
+    else console.log(`ok   accessibility ${new URL(url).pathname}`);
+  }
+  await checking.close();
+  expect(failures.length === 0, `accessibility violations: ${failures.join(" | ")}`);
 } finally {
   await browser.close();
 }

@@ -184,13 +184,20 @@ fn a_journalist_searches_opens_a_person_reviews_a_match_and_sees_the_chart() {
         "the browser test failed (screenshots in {}):\n{log}",
         shots.display()
     );
+    assert!(
+        log.contains("ok   accessibility"),
+        "the accessibility check did not run:\n{log}"
+    );
     for step in [
         "01-login",
         "02-search",
         "03-document",
-        "04-person",
-        "05-review",
-        "06-stats",
+        "04-sheet",
+        "05-person",
+        "06-photos",
+        "07-review-by-keyboard",
+        "08-review",
+        "09-stats",
     ] {
         assert!(
             shots.join(format!("{step}.png")).is_file(),

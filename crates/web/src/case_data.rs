@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use trove_access::AccessDb;
 use trove_index::SearchIndex;
 use trove_records::stats::Population;
-use trove_store::{RecordCatalog, RecordsRevision, Store, StoreError};
+use trove_store::{
+    RecordCatalog, RecordFacets, RecordFilter, RecordsRevision, Store, StoreError,
+};
 
 use crate::authenticity_facts::CaseFacts;
 use crate::error::WebError;
@@ -24,7 +26,20 @@ pub struct CaseData {
     population: Kept<Population>,
     /// What the authenticity report reads (records, image and document facts), likewise.
     authenticity: Kept<CaseFacts>,
+    /// The records list's counts and facets per query, likewise: a pass over every
+    /// matching record (seconds at a million), paid once per query and catalog revision.
+    facets: Mutex<KeptFacets>,
 }
+
+/// Facets kept for the queries asked since the records last changed.
+#[derive(Default)]
+struct KeptFacets {
+    revision: Option<RecordsRevision>,
+    by_query: HashMap<String, Arc<RecordFacets>>,
+}
+
+/// Queries whose facets are kept at once; the oldest are dropped all together past it.
+const KEPT_FACET_QUERIES: usize = 256;
 
 impl CaseData {
     /// Every person's facts as the records stand now; call on a blocking thread.
@@ -38,6 +53,35 @@ impl CaseData {
             })?;
             Ok(population)
         })
+    }
+
+    /// How many records `filter` (the query `query` as typed) matches and how they
+    /// spread, kept per query until the records change; call on a blocking thread.
+    pub fn record_facets(
+        &self,
+        query: &str,
+        filter: &RecordFilter,
+    ) -> Result<Arc<RecordFacets>, StoreError> {
+        let catalog: &dyn RecordCatalog = &self.store.catalog;
+        // Taken before reading: a change while reading leaves the kept copy stale.
+        let revision = catalog.records_revision()?;
+        let key = query.split_whitespace().collect::<Vec<_>>().join(" ");
+        {
+            let kept = self.facets.lock().unwrap_or_else(|e| e.into_inner());
+            if kept.revision == Some(revision)
+                && let Some(facets) = kept.by_query.get(&key)
+            {
+                return Ok(Arc::clone(facets));
+            }
+        }
+        let facets = Arc::new(catalog.record_facets(filter)?);
+        let mut kept = self.facets.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.revision != Some(revision) || kept.by_query.len() >= KEPT_FACET_QUERIES {
+            kept.by_query.clear();
+            kept.revision = Some(revision);
+        }
+        kept.by_query.insert(key, Arc::clone(&facets));
+        Ok(facets)
     }
 
     /// The authenticity report's facts as the catalog stands now; call on a blocking thread.
@@ -112,6 +156,7 @@ impl OpenCases {
             index,
             population: Kept::default(),
             authenticity: Kept::default(),
+            facets: Mutex::default(),
         });
         open.insert(case.to_owned(), Arc::clone(&data));
         Ok(data)

@@ -436,7 +436,7 @@ async fn find_page(
         })?;
         let more = records.len() as u64 > PAGE_SIZE;
         records.truncate(PAGE_SIZE as usize);
-        let facets = catalog.record_facets(&filter)?;
+        let facets = data.record_facets(&text, &filter)?;
         Ok((
             RecordsPage {
                 query: text,
@@ -446,7 +446,7 @@ async fn find_page(
                 total: facets.total,
                 pages: facets.total.div_ceil(PAGE_SIZE).max(1),
             },
-            facets,
+            RecordFacets::clone(&facets),
         ))
     })
     .await

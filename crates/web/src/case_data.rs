@@ -9,9 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use trove_access::AccessDb;
 use trove_index::SearchIndex;
 use trove_records::stats::Population;
-use trove_store::{
-    RecordCatalog, RecordFacets, RecordFilter, RecordsRevision, Store, StoreError,
-};
+use trove_store::{RecordCatalog, RecordFacets, RecordFilter, RecordsRevision, Store, StoreError};
 
 use crate::authenticity_facts::CaseFacts;
 use crate::error::WebError;

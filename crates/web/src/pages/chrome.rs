@@ -44,3 +44,19 @@ pub use trove_access::minute_utc;
 pub fn render(page: &impl Template) -> Result<Html<String>, WebError> {
     Ok(Html(page.render()?))
 }
+
+/// A facet value beside a list (search hits, records): a link that narrows the list to
+/// it, or, when the list is narrowed to it already, widens it again.
+pub struct FacetLink {
+    pub label: String,
+    pub count: u64,
+    pub href: String,
+    /// Already narrowed to this value: the link widens again.
+    pub active: bool,
+}
+
+/// A field's facet values, under their heading.
+pub struct FacetGroup {
+    pub heading: &'static str,
+    pub links: Vec<FacetLink>,
+}

@@ -16,7 +16,7 @@ use trove_store::{
     parse_record_query,
 };
 
-use super::chrome::{Chrome, render};
+use super::chrome::{Chrome, FacetGroup, FacetLink, render};
 use super::record_view::{
     IdView, RecordLine, SheetExcerpt, document_link, find_record, person_link, row_link,
     sheet_excerpt,
@@ -108,20 +108,6 @@ pub struct RecordsPage {
     /// Records the query matches in all, and the pages they fill.
     pub total: u64,
     pub pages: u64,
-}
-
-/// A facet value beside the list: a link that narrows the query to it (or, when the
-/// query already holds it, widens it again).
-pub struct FacetLink {
-    pub label: String,
-    pub count: u64,
-    pub href: String,
-    pub active: bool,
-}
-
-pub struct FacetGroup {
-    pub heading: &'static str,
-    pub links: Vec<FacetLink>,
 }
 
 /// A column heading that sorts the list by it (and, sorted so already, the other way).

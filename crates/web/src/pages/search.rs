@@ -13,7 +13,7 @@ use trove_access::AuditAction;
 use trove_index::{Facets, Hit, IndexError, SearchOptions, SearchResults};
 use trove_model::PartKind;
 
-use super::chrome::{Chrome, render};
+use super::chrome::{Chrome, FacetGroup, FacetLink, render};
 use crate::auth::CurrentUser;
 use crate::case_data::CaseData;
 use crate::error::{ApiError, WebError};
@@ -94,20 +94,6 @@ fn describe_part(hit: &Hit) -> String {
         (Some(_), Some(line)) if line > 1 => format!("{part}, line {line}"),
         _ => part,
     }
-}
-
-/// A facet value the results can be narrowed to (or widened from).
-pub struct FacetLink {
-    pub label: String,
-    pub count: u64,
-    pub href: String,
-    /// Already narrowed to this value: the link widens again.
-    pub active: bool,
-}
-
-pub struct FacetGroup {
-    pub heading: &'static str,
-    pub links: Vec<FacetLink>,
 }
 
 fn facet_groups(case: &str, request: &SearchRequest, facets: &Facets) -> Vec<FacetGroup> {

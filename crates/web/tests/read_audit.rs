@@ -100,6 +100,7 @@ fn reads() -> Vec<(String, AuditAction)> {
         ),
         ("/cases/case-a/authenticity", AuditAction::ViewAuthenticity),
         ("/cases/case-a/photos?linked=yes", AuditAction::ViewPhotos),
+        ("/api/cases/case-a/photos", AuditAction::ViewPhotos),
         (
             &format!("/cases/case-a/photos/{photo}/thumbnail.jpg"),
             AuditAction::ViewPreview,

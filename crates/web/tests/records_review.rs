@@ -32,6 +32,10 @@ fn case_routes(case: &str) -> Vec<String> {
         format!("/api/cases/{case}/stats?by=age"),
         format!("/cases/{case}/authenticity"),
         format!("/api/cases/{case}/authenticity?until=2019-12-31"),
+        format!("/cases/{case}"),
+        format!("/api/cases/{case}"),
+        format!("/cases/{case}/photos"),
+        format!("/api/cases/{case}/photos?linked=yes"),
     ]
 }
 

@@ -4,14 +4,16 @@ use askama::Template;
 use axum::Router;
 use axum::response::Html;
 use axum::routing::get;
+use serde_json::json;
 use trove_model::Role;
 use trove_store::{Catalog, RecordCatalog, RecordSummary, ReviewCatalog, ReviewProgress};
 
 use super::chrome::{Chrome, render};
 use crate::auth::CurrentUser;
 use crate::case_data::CaseData;
-use crate::error::WebError;
+use crate::error::{ApiError, WebError};
 use crate::open_case::OpenCase;
+use crate::safe_json::SafeJson;
 use crate::state::AppState;
 
 /// The routes of the case list and a case's home page.
@@ -19,6 +21,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(list))
         .route("/cases/{case}", get(home))
+        .route("/api/cases/{case}", get(api_home))
 }
 
 #[derive(Template)]
@@ -86,6 +89,34 @@ pub async fn list(user: CurrentUser) -> Result<Html<String>, WebError> {
         chrome: Chrome::for_user(&user, "Your cases"),
         cases,
     })
+}
+
+/// `GET /api/cases/{case}`: the case at a glance, as the home page shows it.
+pub async fn api_home(case: OpenCase) -> Result<SafeJson<serde_json::Value>, ApiError> {
+    let dashboard = case.run(Dashboard::read).await?;
+    let records = &dashboard.records;
+    let pairs = |pairs: &[(String, u64)]| -> Vec<serde_json::Value> {
+        pairs
+            .iter()
+            .map(|(name, count)| json!({"name": name, "count": count}))
+            .collect()
+    };
+    Ok(SafeJson(json!({
+        "case": case.name,
+        "role": case.role.to_string(),
+        "documents": dashboard.documents,
+        "bytes": dashboard.bytes,
+        "unindexed": dashboard.unindexed,
+        "by_type": pairs(&dashboard.by_kind),
+        "failures": pairs(&dashboard.failures),
+        "records": records.records,
+        "persons": records.persons,
+        "persons_with_valid_id": records.persons_with_valid_id,
+        "flagged_records": records.flagged_records,
+        "linked_photos": records.linked_photos,
+        "persons_with_photo": records.persons_with_photo,
+        "lists": dashboard.lists,
+    })))
 }
 
 /// `GET /cases/{case}`: the case's home page: where to go, and the case at a glance.

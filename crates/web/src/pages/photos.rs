@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use trove_access::AuditAction;
 use trove_forensics::authenticity::ImageFact;
 use trove_model::BlobId;
@@ -22,9 +22,10 @@ use trove_store::Catalog;
 use super::chrome::{Chrome, render};
 use super::record_view::document_link;
 use crate::auth::CurrentUser;
-use crate::error::WebError;
+use crate::error::{ApiError, WebError};
 use crate::open_case::OpenCase;
 use crate::read_audit::{Disclosure, listed};
+use crate::safe_json::SafeJson;
 use crate::state::AppState;
 
 /// Photos per page.
@@ -35,6 +36,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/cases/{case}/photos", get(gallery))
         .route("/cases/{case}/photos/{id}/thumbnail.jpg", get(thumbnail))
+        .route("/api/cases/{case}/photos", get(api_gallery))
 }
 
 /// The gallery's filters, as sent (empty: any).
@@ -53,12 +55,25 @@ pub struct GalleryQuery {
 }
 
 /// One photo of the grid.
-struct Tile {
-    document: String,
-    thumbnail: String,
-    name: String,
-    taken: String,
-    linked: bool,
+#[derive(Serialize)]
+pub struct Tile {
+    pub id: String,
+    pub document: String,
+    pub thumbnail: String,
+    pub name: String,
+    pub taken: String,
+    pub camera: String,
+    pub folder: String,
+    pub linked: bool,
+}
+
+/// One page of the gallery, as the page and the API give it.
+#[derive(Serialize)]
+pub struct Selection {
+    pub total: usize,
+    pub page: u64,
+    pub pages: u64,
+    pub photos: Vec<Tile>,
 }
 
 /// One choice of a filter, with how many photos it leaves.
@@ -150,62 +165,14 @@ pub async fn gallery(
     case: OpenCase,
     Query(query): Query<GalleryQuery>,
 ) -> Result<(Disclosure, Html<String>), WebError> {
-    let wanted = crate::paging::checked_page(query.page)?;
     let facts = case.run(|data| Ok(data.authenticity_facts()?)).await?;
     let images: Vec<(&ImageFact, Facets)> = facts
         .images()
         .iter()
         .map(|image| (image, facets_of(image)))
         .collect();
-    let shown: Vec<&(&ImageFact, Facets)> = images
-        .iter()
-        .filter(|(_, facets)| query.admits(facets))
-        .collect();
-    let total = shown.len();
-    let pages = total.div_ceil(PAGE_SIZE).max(1) as u64;
-    let page = wanted.min(pages);
-    let tiles: Vec<Tile> = shown
-        .iter()
-        .skip((page as usize - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .map(|(image, facets)| Tile {
-            document: document_link(&case.name, &image.blob),
-            thumbnail: format!(
-                "/cases/{}/photos/{}/thumbnail.jpg?mark={}",
-                case.name,
-                image.blob,
-                thumbnail_mark(&state, &user.name, &image.blob)
-            ),
-            name: image
-                .paths
-                .first()
-                .and_then(|path| path.rsplit(['/', '!']).next())
-                .unwrap_or_default()
-                .to_owned(),
-            taken: image
-                .facts
-                .exif
-                .date_time_original
-                .clone()
-                .unwrap_or_default(),
-            linked: facets.linked,
-        })
-        .collect();
-    let read = Disclosure::new(AuditAction::ViewPhotos, &case.name).detail(format!(
-        "folder {:?}, camera {:?}, year {:?}, linked {:?}, page {page}: {}",
-        query.folder,
-        query.camera,
-        query.year,
-        query.linked,
-        listed(
-            "photos",
-            shown
-                .iter()
-                .skip((page as usize - 1) * PAGE_SIZE)
-                .take(PAGE_SIZE)
-                .map(|(image, _)| image.blob.short().to_owned())
-        )
-    ));
+    let selection = select(&state, &user, &case.name, &query, &images)?;
+    let read = disclosure(&case.name, &query, &selection);
     let choices = |value: fn(&Facets) -> &str| -> Vec<Choice> {
         let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
         for (_, facets) in &images {
@@ -222,6 +189,12 @@ pub async fn gallery(
             })
             .collect()
     };
+    let Selection {
+        total,
+        page,
+        pages,
+        photos,
+    } = selection;
     let html = render(&GalleryPage {
         chrome: Chrome::for_user(&user, &format!("Photos · {}", case.name)),
         folders: choices(|f| &f.folder),
@@ -230,13 +203,99 @@ pub async fn gallery(
         previous_link: (page > 1).then(|| query.link(&case.name, page - 1)),
         next_link: (page < pages).then(|| query.link(&case.name, page + 1)),
         case: case.name,
-        tiles,
+        tiles: photos,
         total,
         page,
         pages,
         query,
     })?;
     Ok((read, html))
+}
+
+/// `GET /api/cases/{case}/photos?…`: the same page of photos as JSON.
+pub async fn api_gallery(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    case: OpenCase,
+    Query(query): Query<GalleryQuery>,
+) -> Result<(Disclosure, SafeJson<Selection>), ApiError> {
+    let facts = case.run(|data| Ok(data.authenticity_facts()?)).await?;
+    let images: Vec<(&ImageFact, Facets)> = facts
+        .images()
+        .iter()
+        .map(|image| (image, facets_of(image)))
+        .collect();
+    let selection = select(&state, &user, &case.name, &query, &images)?;
+    Ok((
+        disclosure(&case.name, &query, &selection),
+        SafeJson(selection),
+    ))
+}
+
+/// The page of photos `query` asks for.
+fn select(
+    state: &AppState,
+    user: &CurrentUser,
+    case: &str,
+    query: &GalleryQuery,
+    images: &[(&ImageFact, Facets)],
+) -> Result<Selection, WebError> {
+    let wanted = crate::paging::checked_page(query.page)?;
+    let shown: Vec<&(&ImageFact, Facets)> = images
+        .iter()
+        .filter(|(_, facets)| query.admits(facets))
+        .collect();
+    let total = shown.len();
+    let pages = total.div_ceil(PAGE_SIZE).max(1) as u64;
+    let page = wanted.min(pages);
+    let photos = shown
+        .iter()
+        .skip((page as usize - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .map(|(image, facets)| Tile {
+            id: image.blob.to_string(),
+            document: document_link(case, &image.blob),
+            thumbnail: format!(
+                "/cases/{case}/photos/{}/thumbnail.jpg?mark={}",
+                image.blob,
+                thumbnail_mark(state, &user.name, &image.blob)
+            ),
+            name: image
+                .paths
+                .first()
+                .and_then(|path| path.rsplit(['/', '!']).next())
+                .unwrap_or_default()
+                .to_owned(),
+            taken: image
+                .facts
+                .exif
+                .date_time_original
+                .clone()
+                .unwrap_or_default(),
+            camera: facets.camera.clone(),
+            folder: facets.folder.clone(),
+            linked: facets.linked,
+        })
+        .collect();
+    Ok(Selection {
+        total,
+        page,
+        pages,
+        photos,
+    })
+}
+
+/// The audit record of a page of photos: the filters and every photo shown.
+fn disclosure(case: &str, query: &GalleryQuery, selection: &Selection) -> Disclosure {
+    Disclosure::new(AuditAction::ViewPhotos, case).detail(format!(
+        "folder {:?}, camera {:?}, year {:?}, linked {:?}, page {}: {}",
+        query.folder,
+        query.camera,
+        query.year,
+        query.linked,
+        selection.page,
+        listed("photos", selection.photos.iter().map(|tile| &tile.id[..12]))
+    ))
 }
 
 /// The thumbnail's mark: a keyed hash of the user and the photo under the server's secret,

@@ -75,6 +75,11 @@ coded_enum! {
         ViewStatistics => "view_statistics",
         /// Someone opened a list's review queue (entries and the persons they may be).
         ViewReviewQueue => "view_review_queue",
+        /// An editor tagged or untagged a person or document, or added a note; or a user
+        /// starred or unstarred one for themselves. The detail says which.
+        Annotated => "annotated",
+        /// Someone listed the persons and documents carrying a tag.
+        ViewTagged => "view_tagged",
         /// A request was refused: a case route answered 403 or 404, or a form's CSRF
         /// token was missing or wrong. Probing for case names or ids leaves this trace.
         Refused => "refused",
@@ -97,6 +102,7 @@ impl AuditAction {
                 | AuditAction::ViewDocument
                 | AuditAction::ViewPreview
                 | AuditAction::ViewPhotos
+                | AuditAction::ViewTagged
                 | AuditAction::Search
                 | AuditAction::BatchSearch
                 | AuditAction::ViewStatistics

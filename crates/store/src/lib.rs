@@ -8,6 +8,7 @@
 //! implementation. Callers hold a `dyn Catalog`, so a PostgreSQL
 //! implementation can be added without touching them.
 
+mod annotations;
 mod blobs;
 mod catalog;
 pub mod connection;
@@ -20,6 +21,7 @@ mod records;
 mod review;
 mod sqlite;
 
+pub use annotations::{Annotation, AnnotationCatalog, Note};
 pub use blobs::{BlobStore, ContentHashes, StoredBlob, hash_bytes};
 pub use catalog::{
     BlobState, Catalog, DocumentView, ExtractionOutcome, FailureRow, FailureTally, NewBlob,

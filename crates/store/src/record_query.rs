@@ -8,7 +8,7 @@ use crate::records::RecordFilter;
 
 /// The fields a `field:value` term may name.
 pub const RECORD_QUERY_FIELDS: &str =
-    "status, list, township, village, sex, flag, person, id, valid or blob";
+    "status, list, township, village, sex, flag, tag, person, id, valid or blob";
 
 /// A query term that cannot be read, with what to write instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -59,6 +59,7 @@ pub fn parse_record_query<S: AsRef<str>>(terms: &[S]) -> Result<RecordFilter, Re
             "village" => filter.village = Some(value),
             "sex" => filter.sex = Some(value),
             "flag" => filter.flag = Some(value),
+            "tag" => filter.tag = Some(value),
             "person" => filter.person = Some(value),
             "id" => filter.id_number = Some(value.to_uppercase()),
             "valid" => {
@@ -103,7 +104,7 @@ mod tests {
         let error = parse_record_query(&["colour:red"]).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "unknown field `colour` in `colour:red`: use status, list, township, village, sex, flag, person, id, valid or blob"
+            "unknown field `colour` in `colour:red`: use status, list, township, village, sex, flag, tag, person, id, valid or blob"
         );
     }
 }

@@ -119,6 +119,8 @@ pub struct RecordFilter {
     pub id_valid: Option<bool>,
     /// Only records from this blob.
     pub blob: Option<BlobId>,
+    /// Only records of persons an editor tagged so.
+    pub tag: Option<String>,
     /// The order the records come in (not a condition).
     pub order: RecordOrder,
 }

@@ -993,3 +993,98 @@ async fn text_bytes(response: axum::http::Response<Body>) -> Vec<u8> {
         .unwrap()
         .to_vec()
 }
+
+/// Editors tag and note persons and documents, members star them for themselves; the
+/// records list narrows by tag and a tag's page lists what carries it; every change is
+/// audited.
+#[tokio::test]
+async fn tags_notes_and_stars_are_kept_audited_and_narrow_the_records() {
+    let server = server();
+    let eddie = server.session("eddie");
+    let vera = server.session("vera");
+    let person = &demo_case().other_persons[3];
+    let change = |change: &'static str, value: &'static str| {
+        vec![
+            ("subject_kind", "person"),
+            ("subject", person.as_str()),
+            ("change", change),
+            ("value", value),
+        ]
+    };
+    for (session, fields, expected) in [
+        (
+            &eddie,
+            change("tag", "family-report"),
+            StatusCode::SEE_OTHER,
+        ),
+        (
+            &eddie,
+            change("note", "The sister abroad confirmed the birth date."),
+            StatusCode::SEE_OTHER,
+        ),
+        (&vera, change("star", ""), StatusCode::SEE_OTHER),
+        (&vera, change("tag", "mine"), StatusCode::FORBIDDEN),
+        (&eddie, change("tag", "two words"), StatusCode::BAD_REQUEST),
+    ] {
+        let response = server
+            .post_form("/cases/case-a/annotations", session, &fields)
+            .await;
+        assert_eq!(response.status(), expected, "{fields:?}");
+    }
+    let page = text(
+        server
+            .get(&format!("/cases/case-a/persons/{person}"), Some(&vera))
+            .await,
+    )
+    .await;
+    assert!(
+        page.contains(
+            "<a class=\"tag\" href=\"/cases/case-a/tags/family-report\">family-report</a>"
+        )
+    );
+    assert!(page.contains("The sister abroad confirmed the birth date."));
+    assert!(page.contains("★ Starred for you"));
+    assert!(!page.contains("New tag"), "no tag form for a viewer");
+    let eddies = text(
+        server
+            .get(&format!("/cases/case-a/persons/{person}"), Some(&eddie))
+            .await,
+    )
+    .await;
+    assert!(
+        eddies.contains("☆ Star for yourself"),
+        "stars are each user's own"
+    );
+
+    let records = json(
+        server
+            .get("/api/cases/case-a/records?q=tag:family-report", Some(&vera))
+            .await,
+    )
+    .await;
+    let listed: Vec<&str> = records["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["person"].as_str().unwrap())
+        .collect();
+    assert!(
+        !listed.is_empty() && listed.iter().all(|p| p == person),
+        "{listed:?}"
+    );
+    let tagged = text(
+        server
+            .get("/cases/case-a/tags/family-report", Some(&vera))
+            .await,
+    )
+    .await;
+    assert!(tagged.contains(&format!("/cases/case-a/persons/{person}")));
+    assert_eq!(server.audited("view_tagged").len(), 1);
+    let changes = server.audited("annotated");
+    assert_eq!(changes.len(), 3, "{changes:?}");
+    assert!(
+        changes
+            .iter()
+            .any(|e| e.detail == "tag added: family-report")
+    );
+}

@@ -1,5 +1,6 @@
 //! The embedded catalog: one SQLite file in WAL mode.
 
+mod annotations;
 mod catalog;
 mod decode;
 mod lists;
@@ -40,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/008_finding_reviews.sql"),
     include_str!("../../migrations/sqlite/009_review_queue_order.sql"),
     include_str!("../../migrations/sqlite/010_member_time.sql"),
+    include_str!("../../migrations/sqlite/011_annotations.sql"),
 ];
 
 /// The catalog in a SQLite file.

@@ -44,6 +44,13 @@ pub(super) fn filter_sql(filter: &RecordFilter) -> (String, Vec<Value>) {
     equal("village", &filter.village);
     equal("sex", &filter.sex);
     equal("blob", &filter.blob.as_ref().map(|b| b.as_str().to_owned()));
+    if let Some(tag) = &filter.tag {
+        values.push(Value::Text(tag.clone()));
+        clauses.push(format!(
+            "person IN (SELECT subject FROM tags WHERE subject_kind = 'person' AND tag = ?{})",
+            values.len()
+        ));
+    }
     if let Some(flag) = &filter.flag {
         values.push(Value::Text(format!("% {flag} %")));
         clauses.push(format!("(' ' || flags || ' ') LIKE ?{}", values.len()));

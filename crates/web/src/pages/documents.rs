@@ -14,6 +14,7 @@ use trove_access::AuditAction;
 use trove_model::{BlobId, PartKind, SubjectKind};
 use trove_store::{Catalog, DocumentView, RecordCatalog};
 
+use super::annotations::{AnnotationPanel, annotation_panel};
 use super::chrome::{Chrome, render};
 use super::record_view::{document_link, person_link, row_link};
 use super::verification::{VerificationPanel, verification_panel};
@@ -50,6 +51,7 @@ struct DocumentPage {
     /// For a photo, the persons the ID numbers it carries name: (ID number, person page).
     pictured: Vec<(String, Option<String>)>,
     verification: VerificationPanel,
+    annotations: AnnotationPanel,
 }
 
 /// A part of the text, and for a sheet the table of its window.
@@ -99,9 +101,13 @@ pub async fn page(
     let panel_user = user.clone();
     let role = case.role;
     let subject = view.id.as_str().to_owned();
-    let verification = case
+    let (verification, annotations) = case
         .run(move |data| {
-            verification_panel(data, &panel_user, role, SubjectKind::Document, &subject)
+            let kind = SubjectKind::Document;
+            Ok((
+                verification_panel(data, &panel_user, role, kind, &subject)?,
+                annotation_panel(data, &panel_user, role, kind, &subject)?,
+            ))
         })
         .await?;
     let document = DocumentFacts::from(&view);
@@ -120,6 +126,7 @@ pub async fn page(
             .collect(),
         document,
         verification,
+        annotations,
     })?;
     Ok((read, page))
 }

@@ -5,6 +5,7 @@
 mod account;
 mod admin;
 mod admin_grants;
+mod annotations;
 mod api;
 mod assets;
 mod audit;
@@ -39,6 +40,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(photos::routes())
         .merge(review::routes())
         .merge(verification::routes())
+        .merge(annotations::routes())
         .merge(stats::routes())
         .merge(account::routes())
         .merge(authenticity::routes())

@@ -13,6 +13,7 @@ use trove_model::{Record, SubjectKind};
 use trove_records::persons::facts_of;
 use trove_store::{ListCatalog, RecordCatalog, ReviewCatalog};
 
+use super::annotations::{AnnotationPanel, annotation_panel};
 use super::chrome::{Chrome, render};
 use super::record_view::{
     IdView, RecordLine, distinct_names, document_link, person_link, preview_link, records_of,
@@ -83,6 +84,7 @@ struct PersonPage {
     case: String,
     person: PersonDetail,
     verification: VerificationPanel,
+    annotations: AnnotationPanel,
 }
 
 #[derive(Serialize)]
@@ -104,12 +106,13 @@ pub async fn show(
 ) -> Result<(Disclosure, Html<String>), WebError> {
     let panel_user = user.clone();
     let role = case.role;
-    let (person, verification) = case
+    let (person, verification, annotations) = case
         .run(move |data| {
             let person = load(data, &key)?;
-            let panel =
-                verification_panel(data, &panel_user, role, SubjectKind::Person, &person.key)?;
-            Ok((person, panel))
+            let (kind, key) = (SubjectKind::Person, &person.key);
+            let verification = verification_panel(data, &panel_user, role, kind, key)?;
+            let annotations = annotation_panel(data, &panel_user, role, kind, key)?;
+            Ok((person, verification, annotations))
         })
         .await?;
     let read = disclosure(&case.name, &person.key);
@@ -118,6 +121,7 @@ pub async fn show(
         case: case.name,
         person,
         verification,
+        annotations,
     })?;
     Ok((read, page))
 }

@@ -232,7 +232,12 @@ async fn set_status(
     Ok(saved)
 }
 
-fn subject_exists(data: &CaseData, kind: SubjectKind, subject: &str) -> Result<bool, WebError> {
+/// Whether the case holds the person or document a form names.
+pub(crate) fn subject_exists(
+    data: &CaseData,
+    kind: SubjectKind,
+    subject: &str,
+) -> Result<bool, WebError> {
     Ok(match kind {
         SubjectKind::Person => {
             data.store.catalog.resolve_person(subject)?.as_deref() == Some(subject)

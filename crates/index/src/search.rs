@@ -7,7 +7,7 @@ use serde::Serialize;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery, TermSetQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, Term};
 
@@ -46,6 +46,9 @@ pub struct SearchFilter {
     /// A year made, as [`Facets::by_year`] names it; documents without a year
     /// never match.
     pub year: Option<i64>,
+    /// Only these documents, by id (those an editor tagged, say); an empty set matches
+    /// nothing.
+    pub blobs: Option<Vec<String>>,
 }
 
 /// The order hits come in.
@@ -220,13 +223,17 @@ impl SearchIndex {
         .into_iter()
         .flatten()
         .collect();
-        if terms.is_empty() {
+        if terms.is_empty() && filter.blobs.is_none() {
             return query;
         }
         let mut clauses = vec![(Occur::Must, query)];
         for term in terms {
             let exact: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
             clauses.push((Occur::Must, exact));
+        }
+        if let Some(blobs) = &filter.blobs {
+            let ids = blobs.iter().map(|id| Term::from_field_text(f.blob, id));
+            clauses.push((Occur::Must, Box::new(TermSetQuery::new(ids))));
         }
         Box::new(BooleanQuery::new(clauses))
     }

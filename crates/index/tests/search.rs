@@ -283,6 +283,16 @@ fn a_filter_narrows_hits_and_facets_to_one_type_folder_or_year() {
         ..SearchFilter::default()
     };
     assert_eq!(search(by_year), (vec![blob(1)], 1));
+    let by_set = SearchFilter {
+        blobs: Some(vec![blob(2).to_string(), blob(3).to_string()]),
+        ..SearchFilter::default()
+    };
+    assert_eq!(search(by_set).1, 2, "only the documents named");
+    let none = SearchFilter {
+        blobs: Some(Vec::new()),
+        ..SearchFilter::default()
+    };
+    assert_eq!(search(none).1, 0, "an empty set matches nothing");
 }
 
 #[test]

@@ -101,6 +101,7 @@ impl SearchRequest {
                 kind: given(&params.kind),
                 folder: given(&params.folder),
                 year,
+                blobs: None,
             },
         })
     }

@@ -1080,8 +1080,34 @@ async fn tags_notes_and_stars_are_kept_audited_and_narrow_the_records() {
     .await;
     assert!(tagged.contains(&format!("/cases/case-a/persons/{person}")));
     assert_eq!(server.audited("view_tagged").len(), 1);
+    // A tagged document: search narrows to it by `tag:`, alone or with words.
+    let photo = &demo_case().photo;
+    let tag_photo = [
+        ("subject_kind", "document"),
+        ("subject", photo.as_str()),
+        ("change", "tag"),
+        ("value", "check-camera"),
+    ];
+    let response = server.post_form("/cases/case-a/annotations", &eddie, &tag_photo).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let found = json(
+        server
+            .get("/api/cases/case-a/search?q=tag:check-camera", Some(&vera))
+            .await,
+    )
+    .await;
+    let hits = found["hits"].as_array().unwrap();
+    assert!(!hits.is_empty(), "{found}");
+    assert!(hits.iter().all(|hit| hit["blob"] == photo.as_str()), "{found}");
+    let nothing = json(
+        server
+            .get("/api/cases/case-a/search?q=tag:nobody-used-this", Some(&vera))
+            .await,
+    )
+    .await;
+    assert_eq!(nothing["total"], 0);
     let changes = server.audited("annotated");
-    assert_eq!(changes.len(), 3, "{changes:?}");
+    assert_eq!(changes.len(), 4, "{changes:?}");
     assert!(
         changes
             .iter()

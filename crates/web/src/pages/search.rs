@@ -1,6 +1,8 @@
 //! Search: the page with its facets and pages of hits, batch search by a
 //! list of names, and the same as JSON.
 
+use std::collections::BTreeSet;
+
 use askama::Template;
 use axum::Json;
 use axum::Router;
@@ -11,7 +13,8 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use trove_access::AuditAction;
 use trove_index::{Facets, Hit, IndexError, SearchOptions, SearchResults};
-use trove_model::PartKind;
+use trove_model::{PartKind, SubjectKind};
+use trove_store::AnnotationCatalog;
 
 use super::chrome::{Chrome, FacetGroup, FacetLink, render};
 use crate::auth::CurrentUser;
@@ -244,10 +247,56 @@ fn batch_disclosure(case: &str, found: &[NameResults]) -> Disclosure {
 async fn search(
     case: &OpenCase,
     query: String,
-    options: SearchOptions,
+    mut options: SearchOptions,
 ) -> Result<SearchResults, WebError> {
-    case.run(move |data| data.index.search(&query, &options).map_err(search_error))
-        .await
+    case.run(move |data| {
+        // `tag:NAME` is the catalog's, not the index's: it narrows to the documents
+        // editors tagged so.
+        let (words, tags) = split_tags(&query);
+        if !tags.is_empty() {
+            let mut tagged: Option<BTreeSet<String>> = None;
+            for tag in tags {
+                let these: BTreeSet<String> = data
+                    .store
+                    .catalog
+                    .tagged(tag, SubjectKind::Document)?
+                    .into_iter()
+                    .collect();
+                tagged = Some(match tagged {
+                    Some(before) => before.intersection(&these).cloned().collect(),
+                    None => these,
+                });
+            }
+            options.filter.blobs = tagged.map(|set| set.into_iter().collect());
+        }
+        // Tags alone ask for every document that carries them.
+        let words = if words.is_empty() {
+            "*".to_owned()
+        } else {
+            words
+        };
+        data.index.search(&words, &options).map_err(search_error)
+    })
+    .await
+}
+
+/// A query's `tag:NAME` terms apart from the rest (outside quotes).
+fn split_tags(query: &str) -> (String, Vec<&str>) {
+    let mut rest = Vec::new();
+    let mut tags = Vec::new();
+    for (i, segment) in query.split('"').enumerate() {
+        if i % 2 == 1 {
+            rest.push(format!("\"{segment}\""));
+            continue;
+        }
+        for word in segment.split_whitespace() {
+            match word.strip_prefix("tag:") {
+                Some(tag) if !tag.is_empty() => tags.push(tag),
+                _ => rest.push(word.to_owned()),
+            }
+        }
+    }
+    (rest.join(" "), tags)
 }
 
 fn search_error(error: IndexError) -> WebError {
@@ -477,6 +526,18 @@ pub async fn api_batch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_are_taken_out_of_a_query_but_not_out_of_a_phrase() {
+        assert_eq!(
+            split_tags("教育 tag:called \"tag:in a phrase\" type:docx"),
+            (
+                "教育 \"tag:in a phrase\" type:docx".to_owned(),
+                vec!["called"]
+            )
+        );
+        assert_eq!(split_tags("tag:a tag:b"), (String::new(), vec!["a", "b"]));
+    }
 
     #[test]
     fn a_list_is_its_non_empty_lines_trimmed() {

@@ -333,6 +333,15 @@ async fn the_person_page_shows_the_decoded_id_and_the_mugshot_and_is_audited() {
     let records = names_of_person(&store, key);
     assert!(page.contains(&format!("<h1>{}</h1>", records[0])), "{page}");
     assert!(page.contains("Read in Latin letters as"), "{page}");
+    assert!(
+        page.contains("<h2 id=\"timeline-heading\">Timeline</h2>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("photographed</a>"),
+        "the mugshot's capture is an event"
+    );
+    assert!(page.contains("Taken "), "each photo says when it was taken");
     assert!(page.contains("ID number decoded"));
     assert!(page.contains("Issued in"), "the region is decoded");
     assert!(page.contains("Check character"));
@@ -836,6 +845,16 @@ async fn the_review_queue_opens_on_the_list_with_work_left_and_filters_by_score(
         .map(|c| c["score"].as_str().unwrap().parse().unwrap())
         .collect();
     assert!(scores.iter().all(|s| *s >= 0.9), "{scores:?}");
+    assert!(
+        strong["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["photos"].as_array().is_some_and(|photos| photos
+                .iter()
+                .all(|p| p[0].as_str().unwrap().contains("/thumbnail.jpg?mark=")))),
+        "each candidate lists the person's photos, marked"
+    );
     let weak = server
         .get(
             &format!("/cases/case-a/review?list={LIST}&band=loud"),
@@ -1088,7 +1107,9 @@ async fn tags_notes_and_stars_are_kept_audited_and_narrow_the_records() {
         ("change", "tag"),
         ("value", "check-camera"),
     ];
-    let response = server.post_form("/cases/case-a/annotations", &eddie, &tag_photo).await;
+    let response = server
+        .post_form("/cases/case-a/annotations", &eddie, &tag_photo)
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let found = json(
         server
@@ -1098,10 +1119,16 @@ async fn tags_notes_and_stars_are_kept_audited_and_narrow_the_records() {
     .await;
     let hits = found["hits"].as_array().unwrap();
     assert!(!hits.is_empty(), "{found}");
-    assert!(hits.iter().all(|hit| hit["blob"] == photo.as_str()), "{found}");
+    assert!(
+        hits.iter().all(|hit| hit["blob"] == photo.as_str()),
+        "{found}"
+    );
     let nothing = json(
         server
-            .get("/api/cases/case-a/search?q=tag:nobody-used-this", Some(&vera))
+            .get(
+                "/api/cases/case-a/search?q=tag:nobody-used-this",
+                Some(&vera),
+            )
             .await,
     )
     .await;

@@ -43,6 +43,8 @@ pub struct PersonDetail {
     pub same_person: Vec<SamePerson>,
     /// Entries of outside lists that may be this person.
     pub list_matches: Vec<ListMatch>,
+    /// Detentions the records date and photos their EXIF dates, oldest first.
+    pub timeline: Vec<TimelineEvent>,
 }
 
 #[derive(Debug, Serialize)]
@@ -51,6 +53,17 @@ pub struct PhotoView {
     pub document: String,
     /// Where the photo carries the ID number (its name, an EXIF field).
     pub via: String,
+    /// When it was taken, as its EXIF says.
+    pub taken: Option<String>,
+}
+
+/// One dated event of a person's records and photos, for the timeline.
+#[derive(Debug, Serialize)]
+pub struct TimelineEvent {
+    /// `2018-03-01`, or the EXIF time of a photo.
+    pub when: String,
+    pub what: String,
+    pub link: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -183,15 +196,25 @@ fn load(data: &CaseData, query: &str) -> Result<PersonDetail, WebError> {
             Ok(RecordLine::new(case, &stored, path))
         })
         .collect::<Result<Vec<_>, WebError>>()?;
-    let photos = catalog
+    let facts = data.authenticity_facts()?;
+    let taken_at = |blob: &trove_model::BlobId| {
+        facts
+            .images()
+            .iter()
+            .find(|image| &image.blob == blob)
+            .and_then(|image| image.facts.exif.date_time_original.clone())
+    };
+    let photos: Vec<PhotoView> = catalog
         .person_photos(&key)?
         .into_iter()
         .map(|photo| PhotoView {
             preview: preview_link(case, &photo.blob),
             document: document_link(case, &photo.blob),
+            taken: taken_at(&photo.blob),
             via: photo.via,
         })
         .collect();
+    let timeline = timeline(&records, &lines, &photos);
     let same_person = catalog
         .person_candidates(&key)?
         .into_iter()
@@ -216,7 +239,36 @@ fn load(data: &CaseData, query: &str) -> Result<PersonDetail, WebError> {
         photos,
         same_person,
         list_matches,
+        timeline,
     })
+}
+
+/// The dated events of a person: each record's detention date (with its status as
+/// written and its list), each photo's capture time; oldest first.
+fn timeline(records: &[Record], lines: &[RecordLine], photos: &[PhotoView]) -> Vec<TimelineEvent> {
+    let mut events: Vec<TimelineEvent> = records
+        .iter()
+        .zip(lines)
+        .filter_map(|(record, line)| {
+            let since = record.fields.detained_since?;
+            let status = record.fields.status_raw.as_deref().unwrap_or("held");
+            Some(TimelineEvent {
+                when: since.to_string(),
+                what: format!("{status}, from {} ({})", line.path, record.list.code()),
+                link: line.link.clone(),
+            })
+        })
+        .collect();
+    events.extend(photos.iter().filter_map(|photo| {
+        Some(TimelineEvent {
+            // EXIF writes 2018:03:01 09:15:00; the timeline sorts and shows it as a date.
+            when: photo.taken.as_deref()?.replacen(':', "-", 2),
+            what: "photographed".to_owned(),
+            link: photo.document.clone(),
+        })
+    }));
+    events.sort_by(|a, b| a.when.cmp(&b.when));
+    events
 }
 
 fn list_matches(data: &CaseData, person: &str) -> Result<Vec<ListMatch>, WebError> {

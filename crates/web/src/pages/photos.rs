@@ -255,11 +255,7 @@ fn select(
         .map(|(image, facets)| Tile {
             id: image.blob.to_string(),
             document: document_link(case, &image.blob),
-            thumbnail: format!(
-                "/cases/{case}/photos/{}/thumbnail.jpg?mark={}",
-                image.blob,
-                thumbnail_mark(state, &user.name, &image.blob)
-            ),
+            thumbnail: marked_thumbnail(state, &user.name, case, &image.blob),
             name: image
                 .paths
                 .first()
@@ -296,6 +292,15 @@ fn disclosure(case: &str, query: &GalleryQuery, selection: &Selection) -> Disclo
         selection.page,
         listed("photos", selection.photos.iter().map(|tile| &tile.id[..12]))
     ))
+}
+
+/// A thumbnail's address for `user`, with its mark: for pages whose own audit event
+/// already names the photo's person (a gallery page, the review queue).
+pub(crate) fn marked_thumbnail(state: &AppState, user: &str, case: &str, blob: &BlobId) -> String {
+    format!(
+        "/cases/{case}/photos/{blob}/thumbnail.jpg?mark={}",
+        thumbnail_mark(state, user, blob)
+    )
 }
 
 /// The thumbnail's mark: a keyed hash of the user and the photo under the server's secret,

@@ -13,10 +13,11 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use trove_access::{AuditAction, NewAuditEvent};
 use trove_model::{FieldScore, ListEntry, Review, ReviewDecision, Role};
-use trove_store::{CandidateFilter, ListCatalog, ReviewCatalog, ReviewProgress};
+use trove_store::{CandidateFilter, ListCatalog, RecordCatalog, ReviewCatalog, ReviewProgress};
 
 use super::chrome::{Chrome, minute_utc, render};
-use super::record_view::{distinct_names, person_link, records_of};
+use super::photos::marked_thumbnail;
+use super::record_view::{distinct_names, document_link, person_link, records_of};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, WebError};
 use crate::open_case::OpenCase;
@@ -79,6 +80,8 @@ pub struct CandidateView {
     pub review: Review,
     /// Oldest first.
     pub history: Vec<DecisionView>,
+    /// Thumbnails of the photos linked to the Person, as (thumbnail, photo's page).
+    pub photos: Vec<(String, String)>,
 }
 
 #[derive(Debug, Serialize)]
@@ -116,11 +119,12 @@ pub struct DecisionRequest {
 
 /// `GET /cases/{case}/review?list=…`.
 pub async fn show(
+    State(state): State<AppState>,
     user: CurrentUser,
     case: OpenCase,
     Query(query): Query<QueueQuery>,
 ) -> Result<(Disclosure, Html<String>), WebError> {
-    let queue = load_queue(&case, query).await?;
+    let queue = load_queue(&state, &user, &case, query).await?;
     let read = queue_disclosure(&case.name, &queue);
     let link = |page: u64| {
         let encoded = serde_urlencoded::to_string([
@@ -159,10 +163,12 @@ fn queue_disclosure(case: &str, queue: &Queue) -> Disclosure {
 
 /// `GET /api/cases/{case}/review?list=…`.
 pub async fn api_show(
+    State(state): State<AppState>,
+    user: CurrentUser,
     case: OpenCase,
     Query(query): Query<QueueQuery>,
 ) -> Result<(Disclosure, SafeJson<Queue>), ApiError> {
-    let queue = load_queue(&case, query).await?;
+    let queue = load_queue(&state, &user, &case, query).await?;
     Ok((queue_disclosure(&case.name, &queue), SafeJson(queue)))
 }
 
@@ -263,7 +269,13 @@ pub const SCORE_BANDS: [(&str, f64, f64); 3] = [
     ("weak", f64::NEG_INFINITY, 0.8),
 ];
 
-async fn load_queue(case: &OpenCase, query: QueueQuery) -> Result<Queue, WebError> {
+async fn load_queue(
+    state: &AppState,
+    user: &CurrentUser,
+    case: &OpenCase,
+    query: QueueQuery,
+) -> Result<Queue, WebError> {
+    let (state, viewer) = (state.clone(), user.name.clone());
     let mut status = query.status.trim().to_owned();
     let band = query.band.trim().to_owned();
     let scores = match band.as_str() {
@@ -354,6 +366,16 @@ async fn load_queue(case: &OpenCase, query: QueueQuery) -> Result<Queue, WebErro
                     fields: candidate.fields,
                     review: candidate.review,
                     history,
+                    photos: catalog
+                        .person_photos(&candidate.person)?
+                        .into_iter()
+                        .map(|photo| {
+                            (
+                                marked_thumbnail(&state, &viewer, &data.name, &photo.blob),
+                                document_link(&data.name, &photo.blob),
+                            )
+                        })
+                        .collect(),
                     person: candidate.person,
                 })
             })

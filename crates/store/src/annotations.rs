@@ -20,6 +20,23 @@ pub struct Note {
     pub at: DateTime<Utc>,
 }
 
+/// Something a member did lately: a review decision, a verification status, a note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Activity {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who.
+    pub by: String,
+    /// `review`, `verification` or `note`.
+    pub kind: &'static str,
+    /// On what: a person (by key) or a document (by id).
+    pub subject_kind: SubjectKind,
+    /// The person key or document id.
+    pub subject: String,
+    /// What was decided, set or noted (a note's start).
+    pub detail: String,
+}
+
 /// A change to a subject's annotations, by a user at a time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Annotation {
@@ -63,4 +80,8 @@ pub trait AnnotationCatalog: Send + Sync {
 
     /// Every tag in use, with how many subjects carry it, sorted by tag.
     fn tag_counts(&self) -> Result<Vec<(String, u64)>, StoreError>;
+
+    /// The latest review decisions, verification statuses and notes, newest first, at most
+    /// `limit`.
+    fn recent_activity(&self, limit: usize) -> Result<Vec<Activity>, StoreError>;
 }

@@ -21,7 +21,7 @@ mod records;
 mod review;
 mod sqlite;
 
-pub use annotations::{Annotation, AnnotationCatalog, Note};
+pub use annotations::{Activity, Annotation, AnnotationCatalog, Note};
 pub use blobs::{BlobStore, ContentHashes, StoredBlob, hash_bytes};
 pub use catalog::{
     BlobState, Catalog, DocumentView, ExtractionOutcome, FailureRow, FailureTally, NewBlob,

@@ -1140,4 +1140,11 @@ async fn tags_notes_and_stars_are_kept_audited_and_narrow_the_records() {
             .iter()
             .any(|e| e.detail == "tag added: family-report")
     );
+    // The note is the case's latest activity on its home page.
+    let home = text(server.get("/cases/case-a", Some(&vera)).await).await;
+    assert!(
+        home.contains("eddie: <a href=\"/cases/case-a/persons/"),
+        "{home}"
+    );
+    assert!(home.contains("note: The sister abroad confirmed the birth date."));
 }

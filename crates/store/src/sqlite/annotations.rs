@@ -6,12 +6,13 @@ use trove_model::SubjectKind;
 
 use super::SqliteCatalog;
 use crate::StoreError;
-use crate::annotations::{Annotation, AnnotationCatalog, Note};
+use crate::annotations::{Activity, Annotation, AnnotationCatalog, Note};
 use crate::connection::collect_rows;
 use crate::review::BeforeCommit;
 
+/// As the review facet writes its times, so that the three histories sort together.
 fn timestamp(at: &DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
 impl AnnotationCatalog for SqliteCatalog {
@@ -76,13 +77,10 @@ impl AnnotationCatalog for SqliteCatalog {
                  WHERE subject_kind = ?1 AND subject = ?2 ORDER BY seq",
             )?;
             collect_rows(&mut statement, params![kind.code(), subject], |row| {
-                let at: String = row.get(2)?;
                 Ok(Note {
                     note: row.get(0)?,
                     by: row.get(1)?,
-                    at: DateTime::parse_from_rfc3339(&at)
-                        .map(|at| at.with_timezone(&Utc))
-                        .map_err(|e| StoreError::Corrupt(format!("note time {at:?}: {e}")))?,
+                    at: parse_time(&row.get::<_, String>(2)?)?,
                 })
             })
         })
@@ -112,6 +110,44 @@ impl AnnotationCatalog for SqliteCatalog {
         })
     }
 
+    fn recent_activity(&self, limit: usize) -> Result<Vec<Activity>, StoreError> {
+        self.with_connection(|connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT at, by_user, 'review', 'person', person,
+                        review || ', list ' || list || ' row ' || row FROM review_decisions
+                 UNION ALL
+                 SELECT at, by_user, 'verification', subject_kind, subject, status
+                 FROM verifications
+                 UNION ALL
+                 SELECT at, by_user, 'note', subject_kind, subject, substr(note, 1, 120)
+                 FROM notes
+                 ORDER BY 1 DESC LIMIT ?1",
+            )?;
+            collect_rows(
+                &mut statement,
+                [limit.min(i64::MAX as usize) as i64],
+                |row| {
+                    let kind: String = row.get(2)?;
+                    let subject_kind: String = row.get(3)?;
+                    Ok(Activity {
+                        at: parse_time(&row.get::<_, String>(0)?)?,
+                        by: row.get(1)?,
+                        kind: match kind.as_str() {
+                            "review" => "review",
+                            "verification" => "verification",
+                            _ => "note",
+                        },
+                        subject_kind: subject_kind.parse().map_err(|_| {
+                            StoreError::Corrupt(format!("subject kind {subject_kind:?}"))
+                        })?,
+                        subject: row.get(4)?,
+                        detail: row.get(5)?,
+                    })
+                },
+            )
+        })
+    }
+
     fn tag_counts(&self) -> Result<Vec<(String, u64)>, StoreError> {
         self.with_connection(|connection| {
             let mut statement =
@@ -121,6 +157,12 @@ impl AnnotationCatalog for SqliteCatalog {
             })
         })
     }
+}
+
+fn parse_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|e| StoreError::Corrupt(format!("time {text:?}: {e}")))
 }
 
 #[cfg(test)]
@@ -185,5 +227,8 @@ mod tests {
         );
         assert!(failed.is_err());
         assert!(catalog.tags_of(person, "p3").unwrap().is_empty());
+        let recent = catalog.recent_activity(10).unwrap();
+        assert_eq!(recent.len(), 1, "one note; tags and stars are not activity");
+        assert_eq!((recent[0].kind, recent[0].by.as_str()), ("note", "eddie"));
     }
 }

@@ -5,10 +5,13 @@ use axum::Router;
 use axum::response::Html;
 use axum::routing::get;
 use serde_json::json;
-use trove_model::Role;
-use trove_store::{Catalog, RecordCatalog, RecordSummary, ReviewCatalog, ReviewProgress};
+use trove_model::{Role, SubjectKind};
+use trove_store::{
+    AnnotationCatalog, Catalog, RecordCatalog, RecordSummary, ReviewCatalog, ReviewProgress,
+};
 
-use super::chrome::{Chrome, render};
+use super::chrome::{Chrome, minute_utc, render};
+use super::record_view::person_link;
 use crate::auth::CurrentUser;
 use crate::case_data::CaseData;
 use crate::error::{ApiError, WebError};
@@ -51,11 +54,40 @@ struct Dashboard {
     unindexed: u64,
     records: RecordSummary,
     lists: Vec<ReviewProgress>,
+    /// The latest decisions, statuses and notes, newest first.
+    activity: Vec<ActivityView>,
 }
+
+/// Something a member did lately, as the home page lists it.
+struct ActivityView {
+    when: String,
+    by: String,
+    what: String,
+    link: String,
+}
+
+/// Latest activity shown on the home page.
+const RECENT_ACTIVITY: usize = 10;
 
 impl Dashboard {
     fn read(data: &CaseData) -> Result<Dashboard, WebError> {
         let catalog = &data.store.catalog;
+        let case = &data.name;
+        let activity = catalog
+            .recent_activity(RECENT_ACTIVITY)?
+            .into_iter()
+            .map(|activity| ActivityView {
+                when: minute_utc(activity.at),
+                by: activity.by,
+                what: format!("{}: {}", activity.kind, activity.detail),
+                link: match activity.subject_kind {
+                    SubjectKind::Person => person_link(case, &activity.subject),
+                    SubjectKind::Document => {
+                        format!("/cases/{case}/documents/{}", activity.subject)
+                    }
+                },
+            })
+            .collect();
         let status = catalog.status()?;
         let records = RecordCatalog::record_summary(catalog)?;
         Ok(Dashboard {
@@ -74,6 +106,7 @@ impl Dashboard {
             unindexed: status.unindexed,
             records,
             lists: catalog.review_progress()?,
+            activity,
         })
     }
 }
@@ -116,6 +149,9 @@ pub async fn api_home(case: OpenCase) -> Result<SafeJson<serde_json::Value>, Api
         "linked_photos": records.linked_photos,
         "persons_with_photo": records.persons_with_photo,
         "lists": dashboard.lists,
+        "activity": dashboard.activity.iter().map(|a| json!({
+            "when": a.when, "by": a.by, "what": a.what, "link": a.link,
+        })).collect::<Vec<_>>(),
     })))
 }
 

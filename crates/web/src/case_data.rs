@@ -7,11 +7,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use trove_access::AccessDb;
+use trove_forensics::authenticity::ImageFact;
 use trove_index::SearchIndex;
 use trove_records::stats::Population;
 use trove_store::{RecordCatalog, RecordFacets, RecordFilter, RecordsRevision, Store, StoreError};
 
-use crate::authenticity_facts::CaseFacts;
+use crate::authenticity_facts::{CaseFacts, read_files};
 use crate::error::WebError;
 
 /// One case's opened store and index.
@@ -24,6 +25,8 @@ pub struct CaseData {
     population: Kept<Population>,
     /// What the authenticity report reads (records, image and document facts), likewise.
     authenticity: Kept<CaseFacts>,
+    /// Every image with its facts, for the photo gallery, likewise (no records read).
+    images: Kept<Vec<ImageFact>>,
     /// The records list's counts and facets per query, likewise: a pass over every
     /// matching record (seconds at a million), paid once per query and catalog revision.
     facets: Mutex<KeptFacets>,
@@ -80,6 +83,13 @@ impl CaseData {
         }
         kept.by_query.insert(key, Arc::clone(&facets));
         Ok(facets)
+    }
+
+    /// Every image with its facts, paths and linking ID numbers, as the catalog stands now;
+    /// call on a blocking thread.
+    pub fn images(&self) -> Result<Arc<Vec<ImageFact>>, StoreError> {
+        self.images
+            .get_or_read(&self.store, |store| Ok(read_files(store)?.0))
     }
 
     /// The authenticity report's facts as the catalog stands now; call on a blocking thread.
@@ -154,6 +164,7 @@ impl OpenCases {
             index,
             population: Kept::default(),
             authenticity: Kept::default(),
+            images: Kept::default(),
             facets: Mutex::default(),
         });
         open.insert(case.to_owned(), Arc::clone(&data));

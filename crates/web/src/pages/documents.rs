@@ -138,8 +138,8 @@ fn pictured(
     case: &str,
     blob: &BlobId,
 ) -> Result<Vec<(String, Option<String>)>, WebError> {
-    let facts = data.authenticity_facts()?;
-    let Some(image) = facts.images().iter().find(|image| &image.blob == blob) else {
+    let images = data.images()?;
+    let Some(image) = images.iter().find(|image| &image.blob == blob) else {
         return Ok(Vec::new());
     };
     let catalog: &dyn RecordCatalog = &data.store.catalog;

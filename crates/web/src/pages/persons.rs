@@ -11,7 +11,7 @@ use serde::Serialize;
 use trove_access::AuditAction;
 use trove_model::{Record, SubjectKind};
 use trove_records::persons::facts_of;
-use trove_store::{ListCatalog, RecordCatalog, ReviewCatalog};
+use trove_store::{Catalog, ListCatalog, RecordCatalog, ReviewCatalog};
 
 use super::annotations::{AnnotationPanel, annotation_panel};
 use super::chrome::{Chrome, render};
@@ -196,24 +196,24 @@ fn load(data: &CaseData, query: &str) -> Result<PersonDetail, WebError> {
             Ok(RecordLine::new(case, &stored, path))
         })
         .collect::<Result<Vec<_>, WebError>>()?;
-    let facts = data.authenticity_facts()?;
-    let taken_at = |blob: &trove_model::BlobId| {
-        facts
-            .images()
-            .iter()
-            .find(|image| &image.blob == blob)
-            .and_then(|image| image.facts.exif.date_time_original.clone())
+    // One document look-up per photo: a person has a few.
+    let taken_at = |blob: &trove_model::BlobId| -> Result<Option<String>, WebError> {
+        Ok(Catalog::document(catalog, blob)?
+            .and_then(|document| document.metadata.image)
+            .and_then(|image| image.exif.date_time_original))
     };
     let photos: Vec<PhotoView> = catalog
         .person_photos(&key)?
         .into_iter()
-        .map(|photo| PhotoView {
-            preview: preview_link(case, &photo.blob),
-            document: document_link(case, &photo.blob),
-            taken: taken_at(&photo.blob),
-            via: photo.via,
+        .map(|photo| {
+            Ok(PhotoView {
+                preview: preview_link(case, &photo.blob),
+                document: document_link(case, &photo.blob),
+                taken: taken_at(&photo.blob)?,
+                via: photo.via,
+            })
         })
-        .collect();
+        .collect::<Result<_, WebError>>()?;
     let timeline = timeline(&records, &lines, &photos);
     let same_person = catalog
         .person_candidates(&key)?

@@ -165,12 +165,9 @@ pub async fn gallery(
     case: OpenCase,
     Query(query): Query<GalleryQuery>,
 ) -> Result<(Disclosure, Html<String>), WebError> {
-    let facts = case.run(|data| Ok(data.authenticity_facts()?)).await?;
-    let images: Vec<(&ImageFact, Facets)> = facts
-        .images()
-        .iter()
-        .map(|image| (image, facets_of(image)))
-        .collect();
+    let all = case.run(|data| Ok(data.images()?)).await?;
+    let images: Vec<(&ImageFact, Facets)> =
+        all.iter().map(|image| (image, facets_of(image))).collect();
     let selection = select(&state, &user, &case.name, &query, &images)?;
     let read = disclosure(&case.name, &query, &selection);
     let choices = |value: fn(&Facets) -> &str| -> Vec<Choice> {
@@ -219,12 +216,9 @@ pub async fn api_gallery(
     case: OpenCase,
     Query(query): Query<GalleryQuery>,
 ) -> Result<(Disclosure, SafeJson<Selection>), ApiError> {
-    let facts = case.run(|data| Ok(data.authenticity_facts()?)).await?;
-    let images: Vec<(&ImageFact, Facets)> = facts
-        .images()
-        .iter()
-        .map(|image| (image, facets_of(image)))
-        .collect();
+    let all = case.run(|data| Ok(data.images()?)).await?;
+    let images: Vec<(&ImageFact, Facets)> =
+        all.iter().map(|image| (image, facets_of(image))).collect();
     let selection = select(&state, &user, &case.name, &query, &images)?;
     Ok((
         disclosure(&case.name, &query, &selection),

@@ -30,6 +30,18 @@ impl AccessDb {
         Ok(user)
     }
 
+    /// The language code `name` chose for the workbench, if they chose one.
+    pub fn language_of(&self, name: &str) -> Result<Option<String>, AccessError> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT language FROM user_settings WHERE user_name = ?1",
+                [name],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
     /// Every user, by name.
     pub fn users(&self) -> Result<Vec<User>, AccessError> {
         let connection = self.lock();

@@ -23,6 +23,8 @@ coded_enum! {
         UserDisabled => "user_disabled",
         /// A user's password was replaced.
         PasswordSet => "password_set",
+        /// A user chose the language they read the workbench in.
+        LanguageSet => "language_set",
         /// A user was given a role in a case.
         RoleGranted => "role_granted",
         /// A user was taken out of a case.

@@ -53,6 +53,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/003_token_expiry.sql"),
     include_str!("../migrations/004_audit_by_time.sql"),
     include_str!("../migrations/005_lockout_per_address.sql"),
+    include_str!("../migrations/006_user_language.sql"),
 ];
 
 /// Full durability: an audit event acknowledged to a user must survive a power cut.

@@ -177,6 +177,22 @@ impl AccessDb {
         })
     }
 
+    /// Keeps `language` (a code the caller checked) as the one `user` reads the workbench
+    /// in.
+    pub fn set_language(&self, user: &str, language: &str) -> Result<(), AccessError> {
+        self.audited(|tx| {
+            tx.execute(
+                "INSERT INTO user_settings (user_name, language) VALUES (?1, ?2)
+                 ON CONFLICT (user_name) DO UPDATE SET language = excluded.language",
+                rusqlite::params![user, language],
+            )?;
+            let event = NewAuditEvent::new(AuditAction::LanguageSet)
+                .actor(user)
+                .detail(language);
+            Ok(((), event))
+        })
+    }
+
     /// Issues an API token that does not expire (see [`AccessDb::issue_token_expiring`]).
     pub fn issue_token(
         &self,

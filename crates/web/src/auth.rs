@@ -11,6 +11,7 @@ use trove_access::{AccessDb, AccessError};
 use trove_model::{Membership, Role};
 
 use crate::error::WebError;
+use crate::i18n::Lang;
 use crate::read_audit::RequestActor;
 use crate::safe_json::SafeJson;
 use crate::session::{CookieNames, SESSION_LIMITS, cookie_token};
@@ -38,6 +39,8 @@ pub struct CurrentUser {
     /// may open every case, as its admin.
     pub memberships: Vec<Membership>,
     pub credential: Credential,
+    /// The language the user reads the workbench in.
+    pub language: Lang,
     /// The CSRF token of this user's forms (empty for API tokens, which need none).
     csrf: String,
 }
@@ -211,11 +214,17 @@ fn load_user(
     } else {
         db.memberships_of(&name)?
     };
+    let language = db
+        .language_of(&name)?
+        .as_deref()
+        .and_then(Lang::from_code)
+        .unwrap_or_default();
     Ok(Some(CurrentUser {
         name,
         is_admin: user.is_admin,
         memberships,
         credential,
+        language,
         csrf: String::new(),
     }))
 }

@@ -26,6 +26,7 @@ mod download;
 mod error;
 mod headers;
 mod highlight;
+mod i18n;
 mod name_list;
 mod open_case;
 mod pages;

@@ -1148,3 +1148,33 @@ async fn tags_notes_and_stars_are_kept_audited_and_narrow_the_records() {
     );
     assert!(home.contains("note: The sister abroad confirmed the birth date."));
 }
+
+/// A user who chooses Chinese reads the workbench's own words in Chinese; leaked content
+/// stays as written.
+#[tokio::test]
+async fn a_user_reads_the_workbench_in_the_language_they_chose() {
+    let server = server();
+    let vera = server.session("vera");
+    let english = text(server.get("/cases/case-a", Some(&vera)).await).await;
+    assert!(english.contains("<html lang=\"en\">") && english.contains(">Cases</a>"));
+    let chosen = server
+        .post_form("/account/language", &vera, &[("language", "zh-Hans")])
+        .await;
+    assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
+    let chinese = text(server.get("/cases/case-a", Some(&vera)).await).await;
+    assert!(chinese.contains("<html lang=\"zh-Hans\">"));
+    assert!(
+        chinese.contains(">案件</a>"),
+        "the navigation speaks Chinese"
+    );
+    assert!(chinese.contains("<h2 id=\"activity-heading\">最近动态</h2>"));
+    let account = text(server.get("/account", Some(&vera)).await).await;
+    assert!(account.contains("<option value=\"zh-Hans\" lang=\"zh-Hans\" selected>"));
+    let refused = server
+        .post_form("/account/language", &vera, &[("language", "klingon")])
+        .await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let events = server.audited("language_set");
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].detail, "zh-Hans");
+}

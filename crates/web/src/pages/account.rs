@@ -13,12 +13,14 @@ use trove_access::AccessError;
 use super::chrome::{Chrome, render};
 use crate::auth::{Credential, CurrentUser};
 use crate::error::WebError;
+use crate::i18n::Lang;
 use crate::state::AppState;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/account", get(show))
         .route("/account/password", post(change_password))
+        .route("/account/language", post(change_language))
 }
 
 #[derive(Template)]
@@ -27,6 +29,7 @@ struct AccountPage {
     chrome: Chrome,
     notice: Option<String>,
     problem: Option<String>,
+    languages: [(Lang, &'static str, &'static str); 3],
 }
 
 /// `GET /account`.
@@ -35,6 +38,7 @@ pub async fn show(user: CurrentUser) -> Result<Html<String>, WebError> {
         chrome: Chrome::for_user(&user, "Your account"),
         notice: None,
         problem: None,
+        languages: Lang::ALL,
     })
 }
 
@@ -56,6 +60,7 @@ pub async fn change_password(
             chrome: Chrome::for_user(&user, "Your account"),
             notice,
             problem,
+            languages: Lang::ALL,
         };
         Ok::<_, WebError>((status, render(&page)?).into_response())
     };
@@ -85,4 +90,28 @@ pub async fn change_password(
         }
         Err(error) => Err(error.into()),
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LanguageForm {
+    language: String,
+}
+
+/// `POST /account/language`: the language the workbench speaks to this user in.
+pub async fn change_language(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<LanguageForm>,
+) -> Result<Response, WebError> {
+    let Some(language) = Lang::from_code(&form.language) else {
+        return Err(WebError::BadRequest(format!(
+            "The workbench speaks en, zh-Hans or ug, not {:?}.",
+            form.language
+        )));
+    };
+    let name = user.name.clone();
+    state
+        .with_access(move |db| Ok(db.set_language(&name, language.code())?))
+        .await?;
+    Ok(axum::response::Redirect::to("/account").into_response())
 }

@@ -6,6 +6,7 @@ use axum::response::Html;
 
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::i18n::Lang;
 
 /// What the base template shows around every page: the title, who is
 /// logged in, and the CSRF token its forms (log out) carry.
@@ -14,6 +15,8 @@ pub struct Chrome {
     pub user: Option<String>,
     pub is_admin: bool,
     pub csrf: String,
+    /// The language the page speaks in (its own words; leaked content stays as written).
+    pub lang: Lang,
 }
 
 impl Chrome {
@@ -24,7 +27,13 @@ impl Chrome {
             user: Some(user.name.clone()),
             is_admin: user.is_admin,
             csrf: user.csrf_token(),
+            lang: user.language,
         }
+    }
+
+    /// The workbench's message `key` in the page's language (see [`crate::i18n`]).
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lang.t(key)
     }
 
     /// For someone not logged in, whose forms carry `csrf`.
@@ -34,6 +43,7 @@ impl Chrome {
             user: None,
             is_admin: false,
             csrf,
+            lang: Lang::default(),
         }
     }
 }

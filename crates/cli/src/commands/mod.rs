@@ -12,6 +12,7 @@ pub mod ingest;
 pub mod lists;
 pub mod names;
 pub mod person;
+pub mod publish;
 pub mod records;
 pub mod reindex;
 pub mod search;

@@ -1,0 +1,379 @@
+//! The leak scanner: every file of a folder, every byte, decompressed where it is gzip (as
+//! static-search indexes store their fragments). What it finds is reported masked, so the
+//! report itself leaks nothing.
+//!
+//! Written here: no crate scans for these; each check is small and says exactly what it
+//! looks for.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use trove_records::resident_id::check_character;
+
+/// Files larger than this are reported as unreadable rather than read whole: a published
+/// site holds pages, data sets and photos, none this large.
+const MAX_FILE_BYTES: u64 = 512 << 20;
+/// Findings kept per file and kind; the count goes on.
+const MAX_SHOWN: usize = 20;
+
+/// What was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeakKind {
+    /// A full 18-digit resident ID number whose check character is right (also written
+    /// with spaces or dashes between its groups).
+    IdNumber,
+    /// A mainland mobile number (11 digits from 13–19).
+    PhoneNumber,
+    /// EXIF, XMP or IPTC metadata in an image, or GPS coordinates anywhere.
+    ImageMetadata,
+    /// A string the caller forbids: the name of a person not published, a source path.
+    Forbidden,
+    /// A file that could not be read (or is too large to read whole).
+    Unreadable,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Leak {
+    /// The file, relative to the scanned folder.
+    pub path: String,
+    /// What sort of leak.
+    pub kind: LeakKind,
+    /// Where in the file (byte offset, in the decompressed bytes for gzip).
+    pub offset: usize,
+    /// What was found, masked: `653121********0027`, `138****5678`, `EXIF`, or the
+    /// forbidden string's first character and length.
+    pub excerpt: String,
+}
+
+/// The scan of a folder.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ScanReport {
+    /// Files read.
+    pub files: u64,
+    /// Bytes read (before decompression).
+    pub bytes: u64,
+    /// Every finding, by path and offset.
+    pub leaks: Vec<Leak>,
+}
+
+impl ScanReport {
+    /// Nothing found.
+    pub fn is_clean(&self) -> bool {
+        self.leaks.is_empty()
+    }
+}
+
+/// Why a folder could not be scanned at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    /// Walking the folder failed.
+    #[error("cannot read the folder {path}: {source}; check that it exists and is yours")]
+    Folder {
+        /// The folder scanned.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: walkdir::Error,
+    },
+}
+
+/// What to look for besides numbers and metadata.
+#[derive(Debug, Clone, Default)]
+pub struct Scanner {
+    /// Strings that must not appear (persons not published, paths withheld), matched
+    /// exactly; those shorter than two characters are ignored, as they would match
+    /// anything.
+    forbidden: Vec<String>,
+}
+
+impl Scanner {
+    /// A scanner that also refuses each of `forbidden`.
+    pub fn forbidding(forbidden: impl IntoIterator<Item = String>) -> Self {
+        Scanner {
+            forbidden: forbidden
+                .into_iter()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| s.chars().count() >= 2)
+                .collect(),
+        }
+    }
+
+    /// Reads every file under `dir`.
+    pub fn scan_dir(&self, dir: &Path) -> Result<ScanReport, ScanError> {
+        let mut report = ScanReport::default();
+        for entry in walkdir::WalkDir::new(dir)
+            .follow_links(false)
+            .sort_by_file_name()
+        {
+            let entry = entry.map_err(|source| ScanError::Folder {
+                path: dir.to_owned(),
+                source,
+            })?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let path = entry.path();
+            let name = path
+                .strip_prefix(dir)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .into_owned();
+            report.files += 1;
+            match read_whole(path) {
+                Ok(bytes) => {
+                    report.bytes += bytes.len() as u64;
+                    report.leaks.extend(self.scan_bytes(&name, &bytes));
+                }
+                Err(why) => report.leaks.push(Leak {
+                    path: name,
+                    kind: LeakKind::Unreadable,
+                    offset: 0,
+                    excerpt: why,
+                }),
+            }
+        }
+        Ok(report)
+    }
+
+    /// The findings in one file's bytes (gzip is read decompressed too).
+    pub fn scan_bytes(&self, name: &str, bytes: &[u8]) -> Vec<Leak> {
+        let mut leaks = Vec::new();
+        let mut add = |kind: LeakKind, offset: usize, excerpt: String| {
+            let shown = leaks.iter().filter(|l: &&Leak| l.kind == kind).count();
+            if shown < MAX_SHOWN {
+                leaks.push(Leak {
+                    path: name.to_owned(),
+                    kind,
+                    offset,
+                    excerpt,
+                });
+            }
+        };
+        for (offset, number) in id_numbers(bytes) {
+            add(LeakKind::IdNumber, offset, mask_id(&number));
+        }
+        for (offset, number) in phone_numbers(bytes) {
+            add(LeakKind::PhoneNumber, offset, mask_phone(&number));
+        }
+        for (offset, what) in image_metadata(bytes) {
+            add(LeakKind::ImageMetadata, offset, what.to_owned());
+        }
+        for forbidden in &self.forbidden {
+            for offset in find_all(bytes, forbidden.as_bytes()) {
+                let first = forbidden.chars().next().unwrap_or('?');
+                let length = forbidden.chars().count();
+                add(
+                    LeakKind::Forbidden,
+                    offset,
+                    format!("{first}… ({length} characters)"),
+                );
+            }
+        }
+        if bytes.starts_with(&[0x1f, 0x8b]) {
+            let mut inflated = Vec::new();
+            let decoder = flate2::read::MultiGzDecoder::new(bytes);
+            if decoder
+                .take(MAX_FILE_BYTES)
+                .read_to_end(&mut inflated)
+                .is_ok()
+            {
+                leaks.extend(self.scan_bytes(&format!("{name} (decompressed)"), &inflated));
+            }
+        }
+        leaks
+    }
+}
+
+fn read_whole(path: &Path) -> Result<Vec<u8>, String> {
+    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(format!("{size} bytes: too large to read whole"));
+    }
+    std::fs::read(path).map_err(|e| e.to_string())
+}
+
+/// Runs of digits (and X), with single spaces or dashes allowed between them, as
+/// (offset, the digits): how numbers are written in text, tables and JSON.
+fn digit_runs(bytes: &[u8]) -> Vec<(usize, String)> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() || (i > 0 && bytes[i - 1].is_ascii_alphanumeric()) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut digits = String::new();
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii_digit() || (matches!(b, b'X' | b'x') && digits.len() == 17) {
+                digits.push(char::from(b).to_ascii_uppercase());
+                i += 1;
+            } else if matches!(b, b' ' | b'-')
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+                && !digits.is_empty()
+            {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        // A run glued to a letter or digit after it is part of something longer.
+        if !bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+            runs.push((start, digits));
+        }
+    }
+    runs
+}
+
+fn id_numbers(bytes: &[u8]) -> Vec<(usize, String)> {
+    digit_runs(bytes)
+        .into_iter()
+        .filter(|(_, digits)| {
+            digits.len() == 18 && check_character(&digits[..17]) == digits.chars().last()
+        })
+        .collect()
+}
+
+fn phone_numbers(bytes: &[u8]) -> Vec<(usize, String)> {
+    digit_runs(bytes)
+        .into_iter()
+        .filter(|(_, digits)| {
+            let d = digits.as_bytes();
+            d.len() == 11 && d[0] == b'1' && (b'3'..=b'9').contains(&d[1])
+        })
+        .collect()
+}
+
+/// Where an image carries metadata: EXIF and XMP (JPEG APP1, PNG chunks, WebP, TIFF
+/// alike), IPTC, and GPS tags anywhere.
+fn image_metadata(bytes: &[u8]) -> Vec<(usize, &'static str)> {
+    const MARKERS: [(&[u8], &str); 6] = [
+        (b"Exif\0\0", "EXIF"),
+        (b"http://ns.adobe.com/xap/1.0/", "XMP"),
+        (b"Photoshop 3.0\0", "IPTC"),
+        (b"eXIf", "EXIF (PNG chunk)"),
+        (b"exif:GPS", "GPS (XMP)"),
+        (b"GPSLatitude", "GPS"),
+    ];
+    MARKERS
+        .iter()
+        .flat_map(|(marker, what)| {
+            find_all(bytes, marker)
+                .into_iter()
+                .map(move |at| (at, *what))
+        })
+        .collect()
+}
+
+fn find_all(haystack: &[u8], needle: &[u8]) -> Vec<usize> {
+    if needle.is_empty() || haystack.len() < needle.len() {
+        return Vec::new();
+    }
+    haystack
+        .windows(needle.len())
+        .enumerate()
+        .filter(|(_, window)| *window == needle)
+        .map(|(at, _)| at)
+        .collect()
+}
+
+fn mask_id(number: &str) -> String {
+    format!("{}********{}", &number[..6], &number[14..])
+}
+
+fn mask_phone(number: &str) -> String {
+    format!("{}****{}", &number[..3], &number[7..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A valid number of region 653121 born 1980-01-01.
+    fn valid_id() -> String {
+        let first17 = "65312119800101002";
+        format!("{first17}{}", check_character(first17).unwrap())
+    }
+
+    #[test]
+    fn valid_id_numbers_are_found_in_any_writing_and_reported_masked() {
+        let id = valid_id();
+        let spaced = format!("{} {} {} {}", &id[..6], &id[6..10], &id[10..14], &id[14..]);
+        let text = format!("<td>{id}</td> {{\"id\":\"{spaced}\"}} 65312119800101009Z");
+        let leaks = Scanner::default().scan_bytes("p.html", text.as_bytes());
+        let ids: Vec<&Leak> = leaks
+            .iter()
+            .filter(|l| l.kind == LeakKind::IdNumber)
+            .collect();
+        assert_eq!(ids.len(), 2, "{leaks:?}");
+        assert_eq!(ids[0].excerpt, format!("653121********{}", &id[14..]));
+        assert!(
+            !format!("{leaks:?}").contains(&id),
+            "the report leaks nothing"
+        );
+        // A wrong check character, or a longer number, is not an ID number.
+        let mut wrong = id.clone();
+        wrong.replace_range(17.., if id.ends_with('0') { "1" } else { "0" });
+        let noise = format!("{wrong} 9{id} {id}7");
+        assert!(
+            Scanner::default()
+                .scan_bytes("x", noise.as_bytes())
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn phones_metadata_and_forbidden_names_are_found() {
+        let bytes = "call 13812345678 or 138-1234-5678; 热依拉·奥迈尔 lives".as_bytes();
+        let scanner = Scanner::forbidding(["热依拉·奥迈尔".to_owned(), "x".to_owned()]);
+        let kinds: Vec<LeakKind> = scanner
+            .scan_bytes("a.txt", bytes)
+            .iter()
+            .map(|l| l.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                LeakKind::PhoneNumber,
+                LeakKind::PhoneNumber,
+                LeakKind::Forbidden
+            ]
+        );
+        let jpeg = [
+            &[0xFF, 0xD8, 0xFF, 0xE1, 0, 16][..],
+            b"Exif\0\0",
+            b"MM\0*GPSLatitude",
+        ]
+        .concat();
+        let found: Vec<&str> = image_metadata(&jpeg).into_iter().map(|(_, w)| w).collect();
+        assert_eq!(found, ["EXIF", "GPS"]);
+    }
+
+    #[test]
+    fn a_folder_is_read_whole_including_gzip_fragments() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("index")).unwrap();
+        std::fs::write(dir.path().join("index.html"), "<p>nothing here</p>").unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut gz, format!("fragment {}", valid_id()).as_bytes()).unwrap();
+        std::fs::write(
+            dir.path().join("index/fragment.pf_fragment"),
+            gz.finish().unwrap(),
+        )
+        .unwrap();
+        let report = Scanner::default().scan_dir(dir.path()).unwrap();
+        assert_eq!(report.files, 2);
+        assert_eq!(report.leaks.len(), 1, "{report:?}");
+        assert_eq!(
+            report.leaks[0].path,
+            "index/fragment.pf_fragment (decompressed)"
+        );
+        assert!(!report.is_clean());
+        std::fs::remove_file(dir.path().join("index/fragment.pf_fragment")).unwrap();
+        assert!(Scanner::default().scan_dir(dir.path()).unwrap().is_clean());
+    }
+}

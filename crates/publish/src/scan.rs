@@ -9,7 +9,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use trove_records::resident_id::check_character;
+
+use crate::numbers::{digit_runs, is_id_number, is_phone_number};
 
 /// Files larger than this are reported as unreadable rather than read whole: a published
 /// site holds pages, data sets and photos, none this large.
@@ -21,8 +22,9 @@ const MAX_SHOWN: usize = 20;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LeakKind {
-    /// A full 18-digit resident ID number whose check character is right (also written
-    /// with spaces or dashes between its groups).
+    /// A full resident ID number: 18 digits whose check character is right, or 15 digits
+    /// of before 1999 with a sound region and birth date (also written with spaces or
+    /// dashes between groups).
     IdNumber,
     /// A mainland mobile number (11 digits from 13–19).
     PhoneNumber,
@@ -195,56 +197,19 @@ fn read_whole(path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| e.to_string())
 }
 
-/// Runs of digits (and X), with single spaces or dashes allowed between them, as
-/// (offset, the digits): how numbers are written in text, tables and JSON.
-fn digit_runs(bytes: &[u8]) -> Vec<(usize, String)> {
-    let mut runs = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_digit() || (i > 0 && bytes[i - 1].is_ascii_alphanumeric()) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut digits = String::new();
-        while i < bytes.len() {
-            let b = bytes[i];
-            if b.is_ascii_digit() || (matches!(b, b'X' | b'x') && digits.len() == 17) {
-                digits.push(char::from(b).to_ascii_uppercase());
-                i += 1;
-            } else if matches!(b, b' ' | b'-')
-                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
-                && !digits.is_empty()
-            {
-                i += 1;
-            } else {
-                break;
-            }
-        }
-        // A run glued to a letter or digit after it is part of something longer.
-        if !bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
-            runs.push((start, digits));
-        }
-    }
-    runs
-}
-
 fn id_numbers(bytes: &[u8]) -> Vec<(usize, String)> {
     digit_runs(bytes)
         .into_iter()
-        .filter(|(_, digits)| {
-            digits.len() == 18 && check_character(&digits[..17]) == digits.chars().last()
-        })
+        .filter(|run| is_id_number(&run.digits))
+        .map(|run| (run.start, run.digits))
         .collect()
 }
 
 fn phone_numbers(bytes: &[u8]) -> Vec<(usize, String)> {
     digit_runs(bytes)
         .into_iter()
-        .filter(|(_, digits)| {
-            let d = digits.as_bytes();
-            d.len() == 11 && d[0] == b'1' && (b'3'..=b'9').contains(&d[1])
-        })
+        .filter(|run| is_phone_number(&run.digits))
+        .map(|run| (run.start, run.digits))
         .collect()
 }
 
@@ -281,8 +246,15 @@ fn find_all(haystack: &[u8], needle: &[u8]) -> Vec<usize> {
         .collect()
 }
 
+/// The region code and the last four characters, the rest masked.
 fn mask_id(number: &str) -> String {
-    format!("{}********{}", &number[..6], &number[14..])
+    let len = number.len();
+    format!(
+        "{}{}{}",
+        &number[..6],
+        "*".repeat(len - 10),
+        &number[len - 4..]
+    )
 }
 
 fn mask_phone(number: &str) -> String {
@@ -292,6 +264,8 @@ fn mask_phone(number: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use trove_records::resident_id::check_character;
 
     /// A valid number of region 653121 born 1980-01-01.
     fn valid_id() -> String {

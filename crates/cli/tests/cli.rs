@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::trove;
+use common::{catalog_dump, trove};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -138,25 +138,6 @@ fn a_missing_store_and_a_bad_query_are_clear_errors() {
     let bad = trove(&store, &["search", "nosuchfield:x"]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("nosuchfield"));
-}
-
-fn catalog_dump(store: &Path) -> Vec<String> {
-    let connection = rusqlite::Connection::open(store.join("trove.sqlite")).unwrap();
-    let mut lines = Vec::new();
-    for sql in [
-        "SELECT id || kind || status || metadata || indexed FROM blobs ORDER BY id",
-        "SELECT blob || path || coalesce(parent, '') FROM occurrences ORDER BY path, blob",
-        "SELECT blob || seq || text FROM parts ORDER BY blob, seq",
-        "SELECT path || stage || reason FROM failures ORDER BY path, stage",
-        "SELECT path || done FROM sources ORDER BY path",
-    ] {
-        let mut statement = connection.prepare(sql).unwrap();
-        let rows = statement
-            .query_map([], |row| row.get::<_, String>(0))
-            .unwrap();
-        lines.extend(rows.map(Result::unwrap));
-    }
-    lines
 }
 
 #[test]

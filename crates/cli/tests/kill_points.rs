@@ -8,37 +8,12 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::trove;
+use common::{catalog_dump, trove};
 
 /// Where the kills fall: evenly over the uninterrupted ingest's duration.
 const KILL_POINTS: u32 = 20;
 /// Searches whose answers must not change.
 const QUERIES: [&str; 5] = ["教育", "名单", "type:xlsx", "camera:Canon", "稳定*"];
-
-/// The catalog, in an order that does not depend on timing: what was found, extracted,
-/// failed and recorded.
-fn catalog_dump(store: &Path) -> Vec<String> {
-    let connection = rusqlite::Connection::open(store.join("trove.sqlite")).unwrap();
-    let mut lines = Vec::new();
-    for sql in [
-        "SELECT id || kind || status || metadata || indexed FROM blobs ORDER BY id",
-        "SELECT blob || path || coalesce(parent, '') || coalesce(member_time, '')
-         FROM occurrences ORDER BY path, blob",
-        "SELECT blob || seq || kind || text FROM parts ORDER BY blob, seq",
-        "SELECT path || stage || reason FROM failures ORDER BY path, stage",
-        "SELECT path || done FROM sources ORDER BY path",
-        "SELECT blob || part || row || col || person || data FROM records
-         ORDER BY blob, part, row, col",
-        "SELECT blob || id_number || via FROM photo_links ORDER BY blob, id_number, via",
-    ] {
-        let mut statement = connection.prepare(sql).unwrap();
-        let rows = statement
-            .query_map([], |row| row.get::<_, String>(0))
-            .unwrap();
-        lines.extend(rows.map(Result::unwrap));
-    }
-    lines
-}
 
 /// The parts each query finds (document, part), sorted: what a search answers. Scores are
 /// left out, as the index's term statistics count the entries a killed run wrote before

@@ -64,3 +64,10 @@ pub(crate) fn is_phone_number(digits: &str) -> bool {
     let d = digits.as_bytes();
     d.len() == 11 && d[0] == b'1' && (b'3'..=b'9').contains(&d[1])
 }
+
+/// A valid number of region 653121 born 1980-01-01, for tests.
+#[cfg(test)]
+pub(crate) fn valid_id() -> String {
+    let first17 = "65312119800101002";
+    format!("{first17}{}", check_character(first17).unwrap_or('0'))
+}

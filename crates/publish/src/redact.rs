@@ -79,12 +79,7 @@ pub fn masked_id(number: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use trove_records::resident_id::check_character;
-
-    fn valid_id() -> String {
-        let first17 = "65312119800101002";
-        format!("{first17}{}", check_character(first17).unwrap())
-    }
+    use crate::numbers::valid_id;
 
     #[test]
     fn numbers_and_withheld_names_are_replaced_by_visible_marks() {

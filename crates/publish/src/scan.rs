@@ -265,13 +265,7 @@ fn mask_phone(number: &str) -> String {
 mod tests {
     use super::*;
 
-    use trove_records::resident_id::check_character;
-
-    /// A valid number of region 653121 born 1980-01-01.
-    fn valid_id() -> String {
-        let first17 = "65312119800101002";
-        format!("{first17}{}", check_character(first17).unwrap())
-    }
+    use crate::numbers::valid_id;
 
     #[test]
     fn valid_id_numbers_are_found_in_any_writing_and_reported_masked() {

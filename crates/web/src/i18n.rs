@@ -48,6 +48,34 @@ impl Lang {
             .map_or("en", |(_, code, _)| code)
     }
 
+    /// The language a browser asks for first among those the workbench speaks, by the
+    /// weights of its `Accept-Language` header (`zh-CN,zh;q=0.9,en;q=0.8`); English when
+    /// it asks for none of them. For visitors, who have no account setting yet.
+    pub fn from_accept_language(header: Option<&str>) -> Lang {
+        let mut asked: Vec<(f32, Lang)> = header
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|item| {
+                let mut pieces = item.split(';');
+                let tag = pieces.next()?.trim().to_ascii_lowercase();
+                let weight = pieces
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                let lang = match tag.split('-').next()? {
+                    "zh" => Lang::SimplifiedChinese,
+                    "ug" => Lang::Uyghur,
+                    "en" => Lang::English,
+                    _ => return None,
+                };
+                Some((weight, lang))
+            })
+            .collect();
+        // Stable: equal weights keep the browser's order.
+        asked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        asked.first().map_or(Lang::English, |(_, lang)| *lang)
+    }
+
     /// The catalog's column of this language (English is column 0).
     fn column(self) -> usize {
         match self {
@@ -132,5 +160,15 @@ mod tests {
         assert_eq!(Lang::English.t("no.such.key"), "(missing text)");
         assert_eq!(Lang::from_code("zh-Hans"), Some(Lang::SimplifiedChinese));
         assert_eq!(Lang::SimplifiedChinese.code(), "zh-Hans");
+    }
+
+    #[test]
+    fn a_visitor_gets_the_language_their_browser_weighs_highest() {
+        let from = |header| Lang::from_accept_language(Some(header));
+        assert_eq!(from("zh-CN,zh;q=0.9,en;q=0.8"), Lang::SimplifiedChinese);
+        assert_eq!(from("fr-FR,en;q=0.5,zh;q=0.7"), Lang::SimplifiedChinese);
+        assert_eq!(from("de, en-GB"), Lang::English);
+        assert_eq!(from("ug-CN"), Lang::Uyghur);
+        assert_eq!(Lang::from_accept_language(None), Lang::English);
     }
 }

@@ -961,3 +961,18 @@ async fn guessing_an_admins_password_from_one_address_does_not_lock_the_admin_ou
         "{lockouts:?}"
     );
 }
+
+#[tokio::test]
+async fn the_login_page_speaks_the_language_the_browser_asks_for() {
+    let server = Server::new();
+    let ask = |language: &'static str| {
+        Request::get("/login")
+            .header(header::ACCEPT_LANGUAGE, language)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let chinese = text(server.send(ask("zh-CN,zh;q=0.9,en;q=0.8")).await).await;
+    assert!(chinese.contains("<html lang=\"zh-Hans\">") && chinese.contains("<h1>登录</h1>"));
+    let english = text(server.send(ask("de,en;q=0.5")).await).await;
+    assert!(english.contains("<h1>Log in</h1>"));
+}

@@ -31,6 +31,12 @@ impl Chrome {
         }
     }
 
+    /// The same chrome speaking `lang` (a visitor's browser's choice, say).
+    pub fn speaking(mut self, lang: Lang) -> Self {
+        self.lang = lang;
+        self
+    }
+
     /// The workbench's message `key` in the page's language (see [`crate::i18n`]).
     pub fn t(&self, key: &str) -> &'static str {
         self.lang.t(key)

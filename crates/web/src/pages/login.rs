@@ -16,6 +16,7 @@ use trove_access::{
 use super::chrome::{Chrome, render};
 use crate::auth::{Credential, CurrentUser};
 use crate::error::WebError;
+use crate::i18n::Lang;
 use crate::session::{SESSION_LIMITS, clear_cookie, set_cookie};
 use crate::state::AppState;
 use crate::throttle::{AddressVerdict, ClientAddress};
@@ -42,6 +43,15 @@ pub struct LoginForm {
     password: String,
 }
 
+/// The language a visitor's browser asks for.
+fn visitor_language(headers: &HeaderMap) -> Lang {
+    Lang::from_accept_language(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok()),
+    )
+}
+
 /// `GET /login`: the form, or the home page for someone logged in.
 pub async fn show(
     State(state): State<AppState>,
@@ -51,8 +61,9 @@ pub async fn show(
     if user.is_some() {
         return Ok(Redirect::to("/").into_response());
     }
+    let lang = visitor_language(&headers);
     visitor_form(&state, &headers, |csrf| LoginPage {
-        chrome: Chrome::for_visitor("Log in", csrf),
+        chrome: Chrome::for_visitor("Log in", csrf).speaking(lang),
         problem: None,
         name: String::new(),
     })
@@ -101,7 +112,8 @@ pub async fn submit(
                     .csrf()
                     .expected_token(&headers, state.cookies())
                     .unwrap_or_default(),
-            ),
+            )
+            .speaking(visitor_language(&headers)),
             problem: Some(problem),
             name: name.clone(),
         };

@@ -1030,6 +1030,17 @@ async fn tags_notes_and_stars_are_kept_audited_and_narrow_the_records() {
             ("value", value),
         ]
     };
+    // Asked before the tag exists: nothing, and nothing kept stale after.
+    let tagged_total = async || {
+        json(
+            server
+                .get("/api/cases/case-a/records?q=tag:family-report", Some(&vera))
+                .await,
+        )
+        .await["total"]
+            .as_u64()
+    };
+    assert_eq!(tagged_total().await, Some(0));
     for (session, fields, expected) in [
         (
             &eddie,
@@ -1090,6 +1101,11 @@ async fn tags_notes_and_stars_are_kept_audited_and_narrow_the_records() {
     assert!(
         !listed.is_empty() && listed.iter().all(|p| p == person),
         "{listed:?}"
+    );
+    assert_eq!(
+        tagged_total().await,
+        Some(listed.len() as u64),
+        "the count follows the tag"
     );
     let tagged = text(
         server

@@ -14,7 +14,7 @@ use std::net::IpAddr;
 use std::sync::{Arc, OnceLock};
 
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::{Method, StatusCode};
+use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
 use trove_access::{AuditAction, NewAuditEvent};
@@ -137,16 +137,8 @@ pub(crate) async fn record(
         Ok(address) => address,
         Err(never) => match never {},
     };
-    let method = parts.method.clone();
-    let path = parts.uri.path().to_owned();
-    // A refusal's target keeps the query too: what was asked for is the trace.
-    let asked: String = parts
-        .uri
-        .path_and_query()
-        .map_or(path.as_str(), |asked| asked.as_str())
-        .chars()
-        .take(MAX_TARGET_CHARS)
-        .collect();
+    // Kept to name a refusal; a URI clone shares its bytes.
+    let (method, uri) = (parts.method.clone(), parts.uri.clone());
     let actor = RequestActor::default();
     parts.extensions.insert(actor.clone());
 
@@ -156,14 +148,14 @@ pub(crate) async fn record(
         Some(disclosure) if response.status().is_success() => {
             Some(disclosure.into_event(actor.name().unwrap_or("unknown user")))
         }
-        _ => refusal(&response, &method, &path, &asked, actor.name(), address),
+        _ => refusal(&response, &method, &uri, actor.name(), address),
     };
     let Some(event) = event else {
         return response;
     };
     match state.audit(event).await {
         Ok(()) => response,
-        Err(error) if path.starts_with("/api/") => ApiError(error).into_response(),
+        Err(error) if uri.path().starts_with("/api/") => ApiError(error).into_response(),
         Err(error) => error.into_response(),
     }
 }
@@ -172,11 +164,11 @@ pub(crate) async fn record(
 fn refusal(
     response: &Response,
     method: &Method,
-    path: &str,
-    asked: &str,
+    uri: &Uri,
     actor: Option<&str>,
     address: IpAddr,
 ) -> Option<NewAuditEvent> {
+    let path = uri.path();
     let status = response.status();
     let csrf = response.extensions().get::<CsrfRefusal>().is_some();
     let denied = matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND);
@@ -187,6 +179,13 @@ fn refusal(
     if !csrf && !probing {
         return None;
     }
+    // The target keeps the query too: what was asked for is the trace.
+    let asked: String = uri
+        .path_and_query()
+        .map_or(path, |asked| asked.as_str())
+        .chars()
+        .take(MAX_TARGET_CHARS)
+        .collect();
     let why = if csrf {
         "the form's CSRF token was missing or wrong".to_owned()
     } else {

@@ -61,9 +61,8 @@ pub struct SheetWindow<'a> {
 }
 
 impl SheetWindow<'_> {
-    /// The rows this window covers, 1-based and inclusive, given the sheet's length.
-    pub fn span(&self) -> (u32, u32) {
-        let total = self.text.lines().count() as u32;
+    /// The rows this window covers of a sheet of `total` rows, 1-based and inclusive.
+    fn span(&self, total: u32) -> (u32, u32) {
         let wanted = match (self.focus, self.from) {
             (Some(row), _) => row.saturating_sub(ROWS_ABOVE_FOCUS),
             (None, Some(from)) => from,
@@ -74,15 +73,16 @@ impl SheetWindow<'_> {
         (first, (first + WINDOW_ROWS - 1).min(total.max(1)))
     }
 
-    /// The table, with `records` (those read from rows of the span) linked from their
-    /// rows through `record_link(row, column)`.
-    pub fn table(
+    /// The table: `records_in(first, last)` gives the records read from the rows shown,
+    /// each linked from its row through `record_link(row, column)`.
+    pub fn table<E>(
         &self,
-        records: &[RowRecord],
+        records_in: impl FnOnce(u32, u32) -> Result<Vec<RowRecord>, E>,
         record_link: impl Fn(u32, u32) -> String,
-    ) -> SheetTable {
+    ) -> Result<SheetTable, E> {
         let total = self.text.lines().count() as u32;
-        let (first, last) = self.span();
+        let (first, last) = self.span(total);
+        let records = records_in(first, last)?;
         let mut widest = 0usize;
         let rows: Vec<TableRow> = self
             .text
@@ -92,12 +92,16 @@ impl SheetWindow<'_> {
             .take((last + 1 - first) as usize)
             .map(|(line, text)| {
                 let number = line as u32 + 1;
-                let cells: Vec<String> = text.split('\t').map(str::to_owned).collect();
-                widest = widest.max(cells.len());
+                // Counted, not collected: a crafted row may hold a million cells.
+                widest = widest.max(text.split('\t').count());
                 TableRow {
                     number,
                     anchor: format!("sheet-{}-row-{number}", self.index),
-                    cells: cells.into_iter().take(MAX_COLUMNS).collect(),
+                    cells: text
+                        .split('\t')
+                        .take(MAX_COLUMNS)
+                        .map(str::to_owned)
+                        .collect(),
                     header: self.header_row == Some(number),
                     current: self.focus == Some(number),
                     records: records
@@ -118,7 +122,7 @@ impl SheetWindow<'_> {
                 self.page, self.index, self.index
             )
         };
-        SheetTable {
+        Ok(SheetTable {
             columns: (0..shown).map(column_letter).collect(),
             more_columns: widest - shown,
             rows,
@@ -127,7 +131,7 @@ impl SheetWindow<'_> {
             total,
             earlier: (first > 1).then(|| link(first.saturating_sub(WINDOW_ROWS).max(1))),
             later: (last < total).then(|| link(last + 1)),
-        }
+        })
     }
 }
 
@@ -160,6 +164,10 @@ mod tests {
             .join("\n")
     }
 
+    fn no_records(_: u32, _: u32) -> Result<Vec<RowRecord>, ()> {
+        Ok(Vec::new())
+    }
+
     fn window(text: &str, from: Option<u32>, focus: Option<u32>) -> SheetWindow<'_> {
         SheetWindow {
             page: "/cases/demo/documents/abc",
@@ -186,7 +194,9 @@ mod tests {
     #[test]
     fn a_long_sheet_shows_one_window_with_links_to_the_next() {
         let text = sheet(50_000);
-        let table = window(&text, None, None).table(&[], |_, _| String::new());
+        let table = window(&text, None, None)
+            .table(no_records, |_, _| String::new())
+            .unwrap();
         assert_eq!((table.first, table.last, table.total), (1, 200, 50_000));
         assert_eq!(table.rows.len(), 200);
         assert!(table.rows[0].header);
@@ -196,7 +206,9 @@ mod tests {
             table.later.as_deref(),
             Some("/cases/demo/documents/abc?sheet=2&from=201#sheet-2")
         );
-        let last = window(&text, Some(49_990), None).table(&[], |_, _| String::new());
+        let last = window(&text, Some(49_990), None)
+            .table(no_records, |_, _| String::new())
+            .unwrap();
         assert_eq!(
             (last.first, last.last),
             (49_801, 50_000),
@@ -214,8 +226,21 @@ mod tests {
             person: "p1".into(),
             name: Some("古丽".into()),
         }];
+        let asked = std::cell::Cell::new((0, 0));
         let table = window(&text, None, Some(500))
-            .table(&records, |row, column| format!("/records/{row}/{column}"));
+            .table(
+                |first, last| {
+                    asked.set((first, last));
+                    Ok::<_, ()>(records.to_vec())
+                },
+                |row, column| format!("/records/{row}/{column}"),
+            )
+            .unwrap();
+        assert_eq!(
+            asked.get(),
+            (480, 679),
+            "the records of the rows shown are asked for"
+        );
         assert_eq!(table.first, 480);
         let current: Vec<&TableRow> = table.rows.iter().filter(|r| r.current).collect();
         assert_eq!(current.len(), 1);
@@ -236,7 +261,9 @@ mod tests {
 
     #[test]
     fn an_empty_sheet_is_an_empty_window() {
-        let table = window("", None, None).table(&[], |_, _| String::new());
+        let table = window("", None, None)
+            .table(no_records, |_, _| String::new())
+            .unwrap();
         assert!(table.rows.is_empty());
         assert_eq!((table.total, table.later), (0, None));
     }

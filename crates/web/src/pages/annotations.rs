@@ -20,7 +20,7 @@ use trove_model::{BlobId, Role, SubjectKind};
 use trove_store::{Annotation, AnnotationCatalog, RecordCatalog};
 
 use super::chrome::{Chrome, minute_utc, render};
-use super::record_view::{document_link, person_link};
+use super::record_view::{document_link, person_link, subject_link};
 use super::verification::subject_exists;
 use crate::auth::CurrentUser;
 use crate::case_data::CaseData;
@@ -129,10 +129,7 @@ pub async fn submit(
     Form(request): Form<AnnotationRequest>,
 ) -> Result<Response, WebError> {
     let (kind, subject) = annotate(&state, &user, &case, request).await?;
-    let back = match kind {
-        SubjectKind::Person => person_link(&case.name, &subject),
-        SubjectKind::Document => format!("/cases/{}/documents/{subject}", case.name),
-    };
+    let back = subject_link(&case.name, kind, &subject);
     Ok(Redirect::to(&format!("{back}#annotations")).into_response())
 }
 
@@ -278,10 +275,7 @@ pub async fn tagged(
                     label = stored.record.fields.name;
                     Ok(())
                 })?;
-                persons.push((
-                    label.unwrap_or_else(|| key.clone()),
-                    person_link(&name, &key),
-                ));
+                persons.push((label.unwrap_or_else(|| key.clone()), key));
             }
             let mut documents = Vec::new();
             for id in catalog.tagged(&wanted, SubjectKind::Document)? {
@@ -298,14 +292,13 @@ pub async fn tagged(
         .target(tag.as_str())
         .detail(format!(
             "{}; {}",
-            listed(
-                "persons",
-                persons
-                    .iter()
-                    .map(|(_, link)| link.rsplit('/').next().unwrap_or_default())
-            ),
+            listed("persons", persons.iter().map(|(_, key)| key)),
             listed("documents", documents.iter().map(|(path, _)| path))
         ));
+    let persons = persons
+        .into_iter()
+        .map(|(name, key)| (name, person_link(&case.name, &key)))
+        .collect();
     let records = serde_urlencoded::to_string([("q", format!("tag:{tag}"))]).unwrap_or_default();
     let page = render(&TaggedPage {
         chrome: Chrome::for_user(&user, &format!("Tag {tag} · {}", case.name)),

@@ -5,13 +5,13 @@ use axum::Router;
 use axum::response::Html;
 use axum::routing::get;
 use serde_json::json;
-use trove_model::{Role, SubjectKind};
+use trove_model::Role;
 use trove_store::{
     AnnotationCatalog, Catalog, RecordCatalog, RecordSummary, ReviewCatalog, ReviewProgress,
 };
 
 use super::chrome::{Chrome, minute_utc, render};
-use super::record_view::person_link;
+use super::record_view::subject_link;
 use crate::auth::CurrentUser;
 use crate::case_data::CaseData;
 use crate::error::{ApiError, WebError};
@@ -80,12 +80,7 @@ impl Dashboard {
                 when: minute_utc(activity.at),
                 by: activity.by,
                 what: format!("{}: {}", activity.kind, activity.detail),
-                link: match activity.subject_kind {
-                    SubjectKind::Person => person_link(case, &activity.subject),
-                    SubjectKind::Document => {
-                        format!("/cases/{case}/documents/{}", activity.subject)
-                    }
-                },
+                link: subject_link(case, activity.subject_kind, &activity.subject),
             })
             .collect();
         let status = catalog.status()?;

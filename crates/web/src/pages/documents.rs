@@ -181,11 +181,11 @@ fn sheet_tables(
                 focus: query.row.filter(|_| asked),
                 header_row: catalog.header_row(blob, seq)?,
             };
-            let (first, last) = window.span();
-            let records = catalog.records_in_rows(blob, seq, first, last)?;
-            Ok(Some(window.table(&records, |row, column| {
-                row_link(case, blob, seq, row, column)
-            })))
+            let table = window.table(
+                |first, last| catalog.records_in_rows(blob, seq, first, last),
+                |row, column| row_link(case, blob, seq, row, column),
+            )?;
+            Ok(Some(table))
         })
         .collect()
 }

@@ -42,6 +42,15 @@ pub fn document_link(case: &str, blob: &impl std::fmt::Display) -> String {
     format!("/cases/{case}/documents/{blob}")
 }
 
+/// The page of a person (by key) or a document (by id): where verification, notes and
+/// activity about it lead.
+pub fn subject_link(case: &str, kind: trove_model::SubjectKind, subject: &str) -> String {
+    match kind {
+        trove_model::SubjectKind::Person => person_link(case, subject),
+        trove_model::SubjectKind::Document => document_link(case, &subject),
+    }
+}
+
 /// A thumbnail, re-encoded by the document pages: originals are never shown inline.
 pub fn preview_link(case: &str, blob: &BlobId) -> String {
     format!("/cases/{case}/documents/{blob}/preview.png")

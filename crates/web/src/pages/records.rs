@@ -85,16 +85,16 @@ impl RecordsQuery {
         };
         Ok(RecordOrder::By(column, direction))
     }
+}
 
-    /// This list's address with `changes` made to its query (the page back at 1).
-    fn link(&self, case: &str, q: &str, sort: &str, dir: &str, page: u64) -> String {
-        let mut fields = vec![("q", q)];
-        if !sort.is_empty() {
-            fields.extend([("sort", sort), ("dir", dir)]);
-        }
-        let query = serde_urlencoded::to_string(&fields).unwrap_or_default();
-        format!("/cases/{case}/records?{query}&page={page}")
+/// The records list's address for query `q`, sorted by `sort` (`dir`), at `page`.
+fn records_link(case: &str, q: &str, sort: &str, dir: &str, page: u64) -> String {
+    let mut fields = vec![("q", q)];
+    if !sort.is_empty() {
+        fields.extend([("sort", sort), ("dir", dir)]);
     }
+    let query = serde_urlencoded::to_string(&fields).unwrap_or_default();
+    format!("/cases/{case}/records?{query}&page={page}")
 }
 
 /// A page of records, as the list page and the API give it.
@@ -198,7 +198,7 @@ pub async fn list(
             Some(error.to_string()),
         ),
     };
-    let page_link = |page: u64| query.link(&case.name, &query.q, &query.sort, &query.dir, page);
+    let page_link = |page: u64| records_link(&case.name, &query.q, &query.sort, &query.dir, page);
     let read = list_disclosure(&case.name, &found);
     let page = render(&RecordsListPage {
         chrome: Chrome::for_user(&user, &format!("Records · {}", case.name)),
@@ -238,7 +238,7 @@ fn facet_groups(case: &str, query: &RecordsQuery, facets: &RecordFacets) -> Vec<
                 FacetLink {
                     label: value.clone(),
                     count: *count,
-                    href: query.link(case, &q, &query.sort, &query.dir, 1),
+                    href: records_link(case, &q, &query.sort, &query.dir, 1),
                     active,
                 }
             })
@@ -273,7 +273,7 @@ fn sort_links(case: &str, query: &RecordsQuery) -> Vec<SortLink> {
         let dir = if this && !descending { "desc" } else { "asc" };
         SortLink {
             label,
-            href: query.link(case, &query.q, code, dir, 1),
+            href: records_link(case, &query.q, code, dir, 1),
             sorted: this.then_some(if descending {
                 "descending"
             } else {

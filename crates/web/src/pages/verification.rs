@@ -18,7 +18,7 @@ use trove_model::{BlobId, Role, SubjectKind, Verification, VerificationStatus};
 use trove_store::{Catalog, RecordCatalog, ReviewCatalog};
 
 use super::chrome::minute_utc;
-use super::record_view::{document_link, person_link};
+use super::record_view::{document_link, subject_link};
 use crate::auth::CurrentUser;
 use crate::case_data::CaseData;
 use crate::error::{ApiError, WebError};
@@ -162,11 +162,7 @@ pub async fn submit(
         evidence,
     };
     let saved = set_status(&state, &user, &case, request).await?;
-    let case = &case.name;
-    let back = match saved.subject_kind {
-        SubjectKind::Person => person_link(case, &saved.subject),
-        SubjectKind::Document => format!("/cases/{case}/documents/{}", saved.subject),
-    };
+    let back = subject_link(&case.name, saved.subject_kind, &saved.subject);
     Ok(Redirect::to(&format!("{back}#verification")).into_response())
 }
 

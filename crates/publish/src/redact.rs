@@ -5,7 +5,9 @@
 
 use serde::Serialize;
 
-use crate::numbers::{digit_runs, is_id_number, is_phone_number};
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::numbers::{NumberKind, for_each_number};
 
 /// The mark left where an ID number was.
 pub const ID_MARK: &str = "[ID number withheld]";
@@ -31,49 +33,58 @@ pub struct Redacted {
 /// mark. Names are replaced longest first, so that a full name goes before a part of it.
 pub fn redact(text: &str, withheld_names: &[String]) -> Redacted {
     let mut out = Redacted::default();
-    let mut numbered = String::with_capacity(text.len());
-    let mut copied = 0;
-    for run in digit_runs(text.as_bytes()) {
-        let mark = if is_id_number(&run.digits) {
-            out.id_numbers += 1;
-            ID_MARK
-        } else if is_phone_number(&run.digits) {
-            out.phone_numbers += 1;
-            PHONE_MARK
-        } else {
-            continue;
-        };
-        // Runs start and end on ASCII bytes, so these are character boundaries.
-        numbered.push_str(&text[copied..run.start]);
-        numbered.push_str(mark);
-        copied = run.end;
-    }
-    numbered.push_str(&text[copied..]);
-
-    let mut names: Vec<&str> = withheld_names
+    // Names first, over the text as written (a mark never holds a name to find), in one
+    // pass that prefers the longest name where several start at once.
+    let names: Vec<&str> = withheld_names
         .iter()
         .map(|name| name.trim())
         .filter(|name| name.chars().count() >= 2)
         .collect();
-    names.sort_by_key(|name| std::cmp::Reverse(name.len()));
-    let mut named = numbered;
-    for name in names {
-        let found = named.matches(name).count();
-        if found > 0 {
-            out.names += found;
-            named = named.replace(name, NAME_MARK);
+    let named = match AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&names)
+    {
+        Ok(names) => {
+            out.names = names.find_iter(text).count();
+            names.replace_all(text, &vec![NAME_MARK; names.patterns_len()])
         }
-    }
-    out.text = named;
+        Err(_) => text.to_owned(),
+    };
+    let mut numbered = String::with_capacity(named.len());
+    let mut copied = 0;
+    for_each_number(named.as_bytes(), |number| {
+        let mark = match number.kind {
+            NumberKind::IdNumber => {
+                out.id_numbers += 1;
+                ID_MARK
+            }
+            NumberKind::Phone => {
+                out.phone_numbers += 1;
+                PHONE_MARK
+            }
+        };
+        // Numbers start and end on ASCII bytes, so these are character boundaries.
+        numbered.push_str(&named[copied..number.start]);
+        numbered.push_str(mark);
+        copied = number.end;
+    });
+    numbered.push_str(&named[copied..]);
+    out.text = numbered;
     out
 }
 
 /// An ID number as a published person's page may show it: the region code and birth year
 /// kept, the rest masked (`653121 1980 ********`); `None` for text that is no ID number.
 pub fn masked_id(number: &str) -> Option<String> {
-    let digits: String = number.chars().filter(|c| !c.is_whitespace()).collect();
-    (digits.len() == 18 && is_id_number(&digits))
-        .then(|| format!("{} {} ********", &digits[..6], &digits[6..10]))
+    let number = number.trim();
+    let mut found = None;
+    for_each_number(number.as_bytes(), |n| {
+        let whole = n.start == 0 && n.end == number.len();
+        if whole && n.kind == NumberKind::IdNumber && n.digits.len() == 18 {
+            found = Some(format!("{} {} ********", &n.digits[..6], &n.digits[6..10]));
+        }
+    });
+    found
 }
 
 #[cfg(test)]

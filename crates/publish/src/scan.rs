@@ -7,15 +7,19 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use serde::Serialize;
 
-use crate::numbers::{digit_runs, is_id_number, is_phone_number};
+use crate::numbers::{NumberKind, for_each_number};
 
 /// Files larger than this are reported as unreadable rather than read whole: a published
 /// site holds pages, data sets and photos, none this large.
 const MAX_FILE_BYTES: u64 = 512 << 20;
-/// Findings kept per file and kind; the count goes on.
+/// Gzip layers opened inside one another.
+const MAX_GZIP_DEPTH: usize = 3;
+/// Findings reported per file and kind; a file with more fails all the same.
 const MAX_SHOWN: usize = 20;
 
 /// What was found.
@@ -86,20 +90,33 @@ pub enum ScanError {
 #[derive(Debug, Clone, Default)]
 pub struct Scanner {
     /// Strings that must not appear (persons not published, paths withheld), matched
-    /// exactly; those shorter than two characters are ignored, as they would match
-    /// anything.
-    forbidden: Vec<String>,
+    /// exactly, all in one pass; those shorter than two characters are ignored, as they
+    /// would match anything.
+    forbidden: Option<AhoCorasick>,
+    /// Each forbidden string's first character and length, as the report names it.
+    forbidden_shown: Vec<String>,
 }
 
 impl Scanner {
     /// A scanner that also refuses each of `forbidden`.
     pub fn forbidding(forbidden: impl IntoIterator<Item = String>) -> Self {
+        let strings: Vec<String> = forbidden
+            .into_iter()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| s.chars().count() >= 2)
+            .collect();
+        let forbidden_shown = strings
+            .iter()
+            .map(|s| {
+                let first = s.chars().next().unwrap_or('?');
+                format!("{first}… ({} characters)", s.chars().count())
+            })
+            .collect();
         Scanner {
-            forbidden: forbidden
-                .into_iter()
-                .map(|s| s.trim().to_owned())
-                .filter(|s| s.chars().count() >= 2)
-                .collect(),
+            forbidden: (!strings.is_empty())
+                .then(|| AhoCorasick::new(&strings).ok())
+                .flatten(),
+            forbidden_shown,
         }
     }
 
@@ -140,8 +157,29 @@ impl Scanner {
         Ok(report)
     }
 
-    /// The findings in one file's bytes (gzip is read decompressed too).
+    /// The findings in one file's bytes; gzip is read decompressed too, a gzip inside it
+    /// as well, at most [`MAX_GZIP_DEPTH`] deep and [`MAX_FILE_BYTES`] inflated in all.
     pub fn scan_bytes(&self, name: &str, bytes: &[u8]) -> Vec<Leak> {
+        let mut budget = MAX_FILE_BYTES;
+        self.scan_nested(name, bytes, 0, &mut budget)
+    }
+
+    fn scan_nested(&self, name: &str, bytes: &[u8], depth: usize, budget: &mut u64) -> Vec<Leak> {
+        let mut leaks = self.scan_plain(name, bytes);
+        if depth < MAX_GZIP_DEPTH && *budget > 0 && bytes.starts_with(&[0x1f, 0x8b]) {
+            let mut inflated = Vec::new();
+            let decoder = flate2::read::MultiGzDecoder::new(bytes);
+            if decoder.take(*budget).read_to_end(&mut inflated).is_ok() {
+                *budget -= inflated.len() as u64;
+                let inner = format!("{name} (decompressed)");
+                leaks.extend(self.scan_nested(&inner, &inflated, depth + 1, budget));
+            }
+        }
+        leaks
+    }
+
+    /// The findings in `bytes` as they are.
+    fn scan_plain(&self, name: &str, bytes: &[u8]) -> Vec<Leak> {
         let mut leaks = Vec::new();
         let mut add = |kind: LeakKind, offset: usize, excerpt: String| {
             let shown = leaks.iter().filter(|l: &&Leak| l.kind == kind).count();
@@ -154,40 +192,43 @@ impl Scanner {
                 });
             }
         };
-        for (offset, number) in id_numbers(bytes) {
-            add(LeakKind::IdNumber, offset, mask_id(&number));
+        for_each_number(bytes, |number| match number.kind {
+            NumberKind::IdNumber => add(LeakKind::IdNumber, number.start, mask_id(&number.digits)),
+            NumberKind::Phone => add(
+                LeakKind::PhoneNumber,
+                number.start,
+                mask_phone(&number.digits),
+            ),
+        });
+        for found in METADATA_MARKERS.find_iter(bytes) {
+            let (_, what) = METADATA[found.pattern().as_usize()];
+            add(LeakKind::ImageMetadata, found.start(), what.to_owned());
         }
-        for (offset, number) in phone_numbers(bytes) {
-            add(LeakKind::PhoneNumber, offset, mask_phone(&number));
-        }
-        for (offset, what) in image_metadata(bytes) {
-            add(LeakKind::ImageMetadata, offset, what.to_owned());
-        }
-        for forbidden in &self.forbidden {
-            for offset in find_all(bytes, forbidden.as_bytes()) {
-                let first = forbidden.chars().next().unwrap_or('?');
-                let length = forbidden.chars().count();
-                add(
-                    LeakKind::Forbidden,
-                    offset,
-                    format!("{first}… ({length} characters)"),
-                );
-            }
-        }
-        if bytes.starts_with(&[0x1f, 0x8b]) {
-            let mut inflated = Vec::new();
-            let decoder = flate2::read::MultiGzDecoder::new(bytes);
-            if decoder
-                .take(MAX_FILE_BYTES)
-                .read_to_end(&mut inflated)
-                .is_ok()
-            {
-                leaks.extend(self.scan_bytes(&format!("{name} (decompressed)"), &inflated));
+        if let Some(forbidden) = &self.forbidden {
+            for found in forbidden.find_overlapping_iter(bytes) {
+                let shown = self.forbidden_shown[found.pattern().as_usize()].clone();
+                add(LeakKind::Forbidden, found.start(), shown);
             }
         }
         leaks
     }
 }
+
+/// Where an image carries metadata: EXIF and XMP (JPEG APP1, PNG chunks, WebP, TIFF
+/// alike), IPTC, and GPS tags anywhere; with what the report calls each.
+const METADATA: [(&[u8], &str); 6] = [
+    (b"Exif\0\0", "EXIF"),
+    (b"http://ns.adobe.com/xap/1.0/", "XMP"),
+    (b"Photoshop 3.0\0", "IPTC"),
+    (b"eXIf", "EXIF (PNG chunk)"),
+    (b"exif:GPS", "GPS (XMP)"),
+    (b"GPSLatitude", "GPS"),
+];
+/// The markers as one automaton, built once.
+static METADATA_MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(METADATA.iter().map(|(marker, _)| marker))
+        .unwrap_or_else(|e| unreachable!("six fixed markers build: {e}"))
+});
 
 fn read_whole(path: &Path) -> Result<Vec<u8>, String> {
     let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
@@ -195,55 +236,6 @@ fn read_whole(path: &Path) -> Result<Vec<u8>, String> {
         return Err(format!("{size} bytes: too large to read whole"));
     }
     std::fs::read(path).map_err(|e| e.to_string())
-}
-
-fn id_numbers(bytes: &[u8]) -> Vec<(usize, String)> {
-    digit_runs(bytes)
-        .into_iter()
-        .filter(|run| is_id_number(&run.digits))
-        .map(|run| (run.start, run.digits))
-        .collect()
-}
-
-fn phone_numbers(bytes: &[u8]) -> Vec<(usize, String)> {
-    digit_runs(bytes)
-        .into_iter()
-        .filter(|run| is_phone_number(&run.digits))
-        .map(|run| (run.start, run.digits))
-        .collect()
-}
-
-/// Where an image carries metadata: EXIF and XMP (JPEG APP1, PNG chunks, WebP, TIFF
-/// alike), IPTC, and GPS tags anywhere.
-fn image_metadata(bytes: &[u8]) -> Vec<(usize, &'static str)> {
-    const MARKERS: [(&[u8], &str); 6] = [
-        (b"Exif\0\0", "EXIF"),
-        (b"http://ns.adobe.com/xap/1.0/", "XMP"),
-        (b"Photoshop 3.0\0", "IPTC"),
-        (b"eXIf", "EXIF (PNG chunk)"),
-        (b"exif:GPS", "GPS (XMP)"),
-        (b"GPSLatitude", "GPS"),
-    ];
-    MARKERS
-        .iter()
-        .flat_map(|(marker, what)| {
-            find_all(bytes, marker)
-                .into_iter()
-                .map(move |at| (at, *what))
-        })
-        .collect()
-}
-
-fn find_all(haystack: &[u8], needle: &[u8]) -> Vec<usize> {
-    if needle.is_empty() || haystack.len() < needle.len() {
-        return Vec::new();
-    }
-    haystack
-        .windows(needle.len())
-        .enumerate()
-        .filter(|(_, window)| *window == needle)
-        .map(|(at, _)| at)
-        .collect()
 }
 
 /// The region code and the last four characters, the rest masked.
@@ -317,7 +309,12 @@ mod tests {
             b"MM\0*GPSLatitude",
         ]
         .concat();
-        let found: Vec<&str> = image_metadata(&jpeg).into_iter().map(|(_, w)| w).collect();
+        let found: Vec<String> = Scanner::default()
+            .scan_bytes("photo.jpg", &jpeg)
+            .into_iter()
+            .filter(|leak| leak.kind == LeakKind::ImageMetadata)
+            .map(|leak| leak.excerpt)
+            .collect();
         assert_eq!(found, ["EXIF", "GPS"]);
     }
 
@@ -343,5 +340,32 @@ mod tests {
         assert!(!report.is_clean());
         std::fs::remove_file(dir.path().join("index/fragment.pf_fragment")).unwrap();
         assert!(Scanner::default().scan_dir(dir.path()).unwrap().is_clean());
+    }
+
+    #[test]
+    fn crafted_input_costs_bounded_work() {
+        // A million digits in a row are no number, and are not held.
+        let digits = "7".repeat(1_000_000);
+        assert!(
+            Scanner::default()
+                .scan_bytes("digits.txt", digits.as_bytes())
+                .is_empty()
+        );
+        // Gzip inside gzip is opened a few layers deep, no deeper.
+        let gzip = |bytes: &[u8]| {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            std::io::Write::write_all(&mut gz, bytes).unwrap();
+            gz.finish().unwrap()
+        };
+        let mut nested = format!("id {}", valid_id()).into_bytes();
+        for _ in 0..MAX_GZIP_DEPTH {
+            nested = gzip(&nested);
+        }
+        assert_eq!(Scanner::default().scan_bytes("a.gz", &nested).len(), 1);
+        assert!(
+            Scanner::default()
+                .scan_bytes("b.gz", &gzip(&nested))
+                .is_empty()
+        );
     }
 }

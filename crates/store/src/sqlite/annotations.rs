@@ -1,19 +1,15 @@
 //! The annotations facet on SQLite (`011_annotations.sql`).
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use trove_model::SubjectKind;
 
 use super::SqliteCatalog;
+use super::review::{parse_timestamp, timestamp};
 use crate::StoreError;
 use crate::annotations::{Activity, Annotation, AnnotationCatalog, Note};
 use crate::connection::collect_rows;
 use crate::review::BeforeCommit;
-
-/// As the review facet writes its times, so that the three histories sort together.
-fn timestamp(at: &DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
 
 impl AnnotationCatalog for SqliteCatalog {
     fn annotate_then(
@@ -26,37 +22,38 @@ impl AnnotationCatalog for SqliteCatalog {
         before_commit: &mut BeforeCommit<'_>,
     ) -> Result<(), StoreError> {
         let (kind, at) = (kind.code(), timestamp(&at));
-        self.with_connection(|connection| {
-            let tx = connection.transaction()?;
-            match change {
-                Annotation::Tag(tag) => tx.execute(
-                    "INSERT OR IGNORE INTO tags (subject_kind, subject, tag, by_user, at)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![kind, subject, tag, by, at],
-                )?,
-                Annotation::Untag(tag) => tx.execute(
-                    "DELETE FROM tags WHERE subject_kind = ?1 AND subject = ?2 AND tag = ?3",
-                    params![kind, subject, tag],
-                )?,
-                Annotation::Note(note) => tx.execute(
-                    "INSERT INTO notes (subject_kind, subject, note, by_user, at)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![kind, subject, note, by, at],
-                )?,
-                Annotation::Star => tx.execute(
-                    "INSERT OR IGNORE INTO stars (user_name, subject_kind, subject, at)
-                     VALUES (?1, ?2, ?3, ?4)",
-                    params![by, kind, subject, at],
-                )?,
-                Annotation::Unstar => tx.execute(
-                    "DELETE FROM stars WHERE user_name = ?1 AND subject_kind = ?2 AND subject = ?3",
-                    params![by, kind, subject],
-                )?,
-            };
-            before_commit()?;
-            tx.commit()?;
-            Ok(())
-        })
+        self.write_then(
+            |tx| {
+                match change {
+                    Annotation::Tag(tag) => tx.execute(
+                        "INSERT OR IGNORE INTO tags (subject_kind, subject, tag, by_user, at)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![kind, subject, tag, by, at],
+                    )?,
+                    Annotation::Untag(tag) => tx.execute(
+                        "DELETE FROM tags WHERE subject_kind = ?1 AND subject = ?2 AND tag = ?3",
+                        params![kind, subject, tag],
+                    )?,
+                    Annotation::Note(note) => tx.execute(
+                        "INSERT INTO notes (subject_kind, subject, note, by_user, at)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![kind, subject, note, by, at],
+                    )?,
+                    Annotation::Star => tx.execute(
+                        "INSERT OR IGNORE INTO stars (user_name, subject_kind, subject, at)
+                         VALUES (?1, ?2, ?3, ?4)",
+                        params![by, kind, subject, at],
+                    )?,
+                    Annotation::Unstar => tx.execute(
+                        "DELETE FROM stars
+                         WHERE user_name = ?1 AND subject_kind = ?2 AND subject = ?3",
+                        params![by, kind, subject],
+                    )?,
+                };
+                Ok(())
+            },
+            before_commit,
+        )
     }
 
     fn tags_of(&self, kind: SubjectKind, subject: &str) -> Result<Vec<String>, StoreError> {
@@ -80,7 +77,7 @@ impl AnnotationCatalog for SqliteCatalog {
                 Ok(Note {
                     note: row.get(0)?,
                     by: row.get(1)?,
-                    at: parse_time(&row.get::<_, String>(2)?)?,
+                    at: parse_timestamp(&row.get::<_, String>(2)?)?,
                 })
             })
         })
@@ -130,7 +127,7 @@ impl AnnotationCatalog for SqliteCatalog {
                     let kind: String = row.get(2)?;
                     let subject_kind: String = row.get(3)?;
                     Ok(Activity {
-                        at: parse_time(&row.get::<_, String>(0)?)?,
+                        at: parse_timestamp(&row.get::<_, String>(0)?)?,
                         by: row.get(1)?,
                         kind: match kind.as_str() {
                             "review" => "review",
@@ -157,12 +154,6 @@ impl AnnotationCatalog for SqliteCatalog {
             })
         })
     }
-}
-
-fn parse_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|at| at.with_timezone(&Utc))
-        .map_err(|e| StoreError::Corrupt(format!("time {text:?}: {e}")))
 }
 
 #[cfg(test)]

@@ -14,11 +14,13 @@ use crate::StoreError;
 use crate::connection::collect_rows;
 use crate::review::{BeforeCommit, ReviewCatalog, ReviewProgress};
 
-fn timestamp(at: &DateTime<Utc>) -> String {
+/// How the histories (decisions, statuses, notes) write a time: RFC 3339 to the
+/// microsecond, so that all of them sort together as text.
+pub(super) fn timestamp(at: &DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, StoreError> {
+pub(super) fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, StoreError> {
     DateTime::parse_from_rfc3339(text)
         .map(|at| at.with_timezone(&Utc))
         .map_err(|e| StoreError::Corrupt(format!("timestamp {text:?}: {e}")))
@@ -27,7 +29,7 @@ fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, StoreError> {
 impl SqliteCatalog {
     /// Runs `write` and the caller's `before_commit` step (its audit append) in one
     /// transaction: the change is kept only if both succeed.
-    fn write_then(
+    pub(super) fn write_then(
         &self,
         write: impl FnOnce(&Transaction<'_>) -> Result<(), StoreError>,
         before_commit: &mut BeforeCommit<'_>,

@@ -10,7 +10,9 @@ use trove_access::AccessDb;
 use trove_forensics::authenticity::ImageFact;
 use trove_index::SearchIndex;
 use trove_records::stats::Population;
-use trove_store::{RecordCatalog, RecordFacets, RecordFilter, RecordsRevision, Store, StoreError};
+use trove_store::{
+    RecordCatalog, RecordFacets, RecordFilter, RecordSummary, RecordsRevision, Store, StoreError,
+};
 
 use crate::authenticity_facts::{CaseFacts, read_files};
 use crate::error::WebError;
@@ -27,6 +29,8 @@ pub struct CaseData {
     authenticity: Kept<CaseFacts>,
     /// Every image with its facts, for the photo gallery, likewise (no records read).
     images: Kept<Vec<ImageFact>>,
+    /// The records' counts the case home shows, likewise: several passes over every record.
+    summary: Kept<RecordSummary>,
     /// The records list's counts and facets per query, likewise: a pass over every
     /// matching record (seconds at a million), paid once per query and catalog revision.
     facets: Mutex<KeptFacets>,
@@ -89,6 +93,14 @@ impl CaseData {
         }
         kept.by_query.insert(key, Arc::clone(&facets));
         Ok(facets)
+    }
+
+    /// How many records, persons and linked photos there are, as the records stand now;
+    /// call on a blocking thread.
+    pub fn record_summary(&self) -> Result<Arc<RecordSummary>, StoreError> {
+        self.summary.get_or_read(&self.store, |store| {
+            RecordCatalog::record_summary(&store.catalog)
+        })
     }
 
     /// Every image with its facts, paths and linking ID numbers, as the catalog stands now;
@@ -171,6 +183,7 @@ impl OpenCases {
             population: Kept::default(),
             authenticity: Kept::default(),
             images: Kept::default(),
+            summary: Kept::default(),
             facets: Mutex::default(),
         });
         open.insert(case.to_owned(), Arc::clone(&data));

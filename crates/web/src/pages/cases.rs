@@ -1,14 +1,14 @@
 //! The user's cases, and a case's home page with the case at a glance.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Router;
 use axum::response::Html;
 use axum::routing::get;
 use serde_json::json;
 use trove_model::Role;
-use trove_store::{
-    AnnotationCatalog, Catalog, RecordCatalog, RecordSummary, ReviewCatalog, ReviewProgress,
-};
+use trove_store::{AnnotationCatalog, Catalog, RecordSummary, ReviewCatalog, ReviewProgress};
 
 use super::chrome::{Chrome, minute_utc, render};
 use super::record_view::subject_link;
@@ -52,7 +52,7 @@ struct Dashboard {
     /// (stage and reason, failures).
     failures: Vec<(String, u64)>,
     unindexed: u64,
-    records: RecordSummary,
+    records: Arc<RecordSummary>,
     lists: Vec<ReviewProgress>,
     /// The latest decisions, statuses and notes, newest first.
     activity: Vec<ActivityView>,
@@ -84,7 +84,7 @@ impl Dashboard {
             })
             .collect();
         let status = catalog.status()?;
-        let records = RecordCatalog::record_summary(catalog)?;
+        let records = data.record_summary()?;
         Ok(Dashboard {
             documents: status.documents,
             bytes: status.bytes,

@@ -82,6 +82,13 @@ coded_enum! {
         Annotated => "annotated",
         /// Someone listed the persons and documents carrying a tag.
         ViewTagged => "view_tagged",
+        /// An editor set whether a person is published, on what consent, and whether a
+        /// minor's name and photo may appear.
+        PublicationDecision => "publication_decision",
+        /// Someone looked at what the publication rules would publish and withhold.
+        ViewPublication => "view_publication",
+        /// Someone built (and downloaded) the public site of a case.
+        Published => "published",
         /// A request was refused: a case route answered 403 or 404, or a form's CSRF
         /// token was missing or wrong. Probing for case names or ids leaves this trace.
         Refused => "refused",
@@ -108,6 +115,8 @@ impl AuditAction {
                 | AuditAction::Search
                 | AuditAction::BatchSearch
                 | AuditAction::ViewStatistics
+                | AuditAction::ViewPublication
+                | AuditAction::Published
                 | AuditAction::ViewReviewQueue
         )
     }

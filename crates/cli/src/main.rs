@@ -47,8 +47,9 @@ enum Command {
     Authenticity(commands::authenticity::AuthenticityArgs),
     /// Custody manifests of every original (hashdeep, CSV, DFXML), for other tools.
     Custody(commands::custody::CustodyArgs),
-    /// Check a folder about to be published for what must not leave: full ID numbers,
-    /// phone numbers, image metadata, forbidden names and paths (`--check DIR`).
+    /// Publish what was verified: a static site and open data under publish.toml's rules
+    /// (`--out DIR`), a preview of who is published and withheld (`--preview`), or the
+    /// leak scanner alone over a folder (`--check DIR`).
     Publish(commands::publish::PublishArgs),
     /// Signed checkpoints of the web workbench's audit trail.
     Audit(commands::audit::AuditArgs),
@@ -96,7 +97,7 @@ fn main() -> ExitCode {
         Command::Status(args) => commands::status::run(&cli.store, &args),
         Command::Verify(args) => commands::verify::run(&cli.store, &args),
         Command::Custody(args) => commands::custody::run(&cli.store, &args),
-        Command::Publish(args) => commands::publish::run(&args),
+        Command::Publish(args) => commands::publish::run(&cli.store, &args),
         Command::Authenticity(args) => commands::authenticity::run(&cli.store, &args),
         Command::Audit(args) => commands::audit::run(&args),
         Command::Reindex(args) => commands::reindex::run(&cli.store, &args),

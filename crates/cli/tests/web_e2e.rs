@@ -4,14 +4,14 @@
 //! are installed by scripts/e2e/install.sh (which scripts/test.sh runs first); the
 //! screenshots are kept in the target folder's `e2e-screenshots/`.
 
+mod common;
+
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{browser_tools, repo_root};
 
 fn trove(args: &[&str]) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_trove"))
@@ -25,20 +25,6 @@ fn trove(args: &[&str]) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-/// The folder holding playwright-core's node_modules, installing it (and Chromium) if
-/// needed.
-fn browser_tools() -> PathBuf {
-    let output = Command::new(repo_root().join("scripts/e2e/install.sh"))
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("scripts/e2e/install.sh runs");
-    assert!(
-        output.status.success(),
-        "scripts/e2e/install.sh could not install Chromium and playwright-core; run it by hand to see why"
-    );
-    PathBuf::from(String::from_utf8_lossy(&output.stdout).trim())
 }
 
 /// A server that is stopped when dropped, even when the test fails.

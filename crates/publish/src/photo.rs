@@ -30,8 +30,14 @@ pub enum PhotoError {
     },
 }
 
-/// `bytes` (any format the decoder knows) drawn again as a JPEG without metadata.
+/// `bytes` (any format the decoder knows) drawn again as a JPEG without metadata, at most
+/// [`MAX_SIDE`] pixels a side.
 pub fn clean_photo(bytes: &[u8]) -> Result<Vec<u8>, PhotoError> {
+    clean_photo_within(bytes, MAX_SIDE)
+}
+
+/// As [`clean_photo`], at most `max_side` pixels a side.
+pub fn clean_photo_within(bytes: &[u8], max_side: u32) -> Result<Vec<u8>, PhotoError> {
     let undecodable = |e: image::ImageError| PhotoError::Undecodable(e.to_string());
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
@@ -45,8 +51,8 @@ pub fn clean_photo(bytes: &[u8]) -> Result<Vec<u8>, PhotoError> {
         .map_err(|e| PhotoError::Undecodable(e.to_string()))?
         .decode()
         .map_err(undecodable)?;
-    let small = if pixels.width().max(pixels.height()) > MAX_SIDE {
-        pixels.thumbnail(MAX_SIDE, MAX_SIDE)
+    let small = if pixels.width().max(pixels.height()) > max_side {
+        pixels.thumbnail(max_side, max_side)
     } else {
         pixels
     };

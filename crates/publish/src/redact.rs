@@ -32,24 +32,54 @@ pub struct Redacted {
 /// `text` with every ID and phone number, and each of `withheld_names`, replaced by its
 /// mark. Names are replaced longest first, so that a full name goes before a part of it.
 pub fn redact(text: &str, withheld_names: &[String]) -> Redacted {
-    let mut out = Redacted::default();
-    // Names first, over the text as written (a mark never holds a name to find), in one
-    // pass that prefers the longest name where several start at once.
-    let names: Vec<&str> = withheld_names
-        .iter()
-        .map(|name| name.trim())
-        .filter(|name| name.chars().count() >= 2)
-        .collect();
-    let named = match AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(&names)
-    {
-        Ok(names) => {
-            out.names = names.find_iter(text).count();
-            names.replace_all(text, &vec![NAME_MARK; names.patterns_len()])
-        }
-        Err(_) => text.to_owned(),
-    };
+    Redactor::new(withheld_names).redact(text)
+}
+
+/// Redaction with its list of withheld names compiled once, for many texts.
+pub struct Redactor {
+    /// `None` when no name is withheld.
+    names: Option<AhoCorasick>,
+}
+
+impl Redactor {
+    /// Withholds `names` (each of at least two characters; shorter ones would mark
+    /// ordinary words) besides every ID and phone number.
+    pub fn new(withheld_names: &[String]) -> Redactor {
+        let names: Vec<&str> = withheld_names
+            .iter()
+            .map(|name| name.trim())
+            .filter(|name| name.chars().count() >= 2)
+            .collect();
+        let names = (!names.is_empty())
+            .then(|| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&names)
+                    .ok()
+            })
+            .flatten();
+        Redactor { names }
+    }
+
+    /// `text` with what it may not show replaced by marks.
+    pub fn redact(&self, text: &str) -> Redacted {
+        let mut out = Redacted::default();
+        // Names first, over the text as written (a mark never holds a name to find), in
+        // one pass that prefers the longest name where several start at once.
+        let named = match &self.names {
+            Some(names) => {
+                out.names = names.find_iter(text).count();
+                names.replace_all(text, &vec![NAME_MARK; names.patterns_len()])
+            }
+            None => text.to_owned(),
+        };
+        out.text = mark_numbers(&named, &mut out);
+        out
+    }
+}
+
+/// `named` with every ID and phone number replaced by its mark, counted into `out`.
+fn mark_numbers(named: &str, out: &mut Redacted) -> String {
     let mut numbered = String::with_capacity(named.len());
     let mut copied = 0;
     for_each_number(named.as_bytes(), |number| {
@@ -69,8 +99,7 @@ pub fn redact(text: &str, withheld_names: &[String]) -> Redacted {
         copied = number.end;
     });
     numbered.push_str(&named[copied..]);
-    out.text = numbered;
-    out
+    numbered
 }
 
 /// An ID number as a published person's page may show it: the region code and birth year

@@ -16,6 +16,7 @@ mod error;
 mod layout;
 mod lists;
 mod ocr;
+mod publication;
 mod record_query;
 mod records;
 mod review;
@@ -31,6 +32,7 @@ pub use error::StoreError;
 pub use layout::Store;
 pub use lists::{CandidateFilter, ListCatalog, StoredEntry, XrefBatch};
 pub use ocr::{OcrCandidate, OcrCatalog, OcrPageText, OcrResult};
+pub use publication::PublicationCatalog;
 pub use record_query::{RECORD_QUERY_FIELDS, RecordQueryError, parse_record_query};
 pub use records::{
     BlobRecords, Candidate, PersonSheet, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter,

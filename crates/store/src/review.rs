@@ -77,6 +77,12 @@ pub trait ReviewCatalog: Send + Sync {
         subject: &str,
     ) -> Result<Vec<Verification>, StoreError>;
 
+    /// Every subject of `kind` with a status, and its current status.
+    fn current_statuses(
+        &self,
+        kind: SubjectKind,
+    ) -> Result<std::collections::HashMap<String, trove_model::VerificationStatus>, StoreError>;
+
     /// Records a reviewer's conclusion about a finding; `before_commit` (the caller's audit
     /// append) must succeed for it to be kept.
     fn record_finding_review_then(

@@ -1,32 +1,129 @@
-//! `trove publish --check DIR`: the leak scanner over a folder about to be published
-//! (a site, data sets): every byte read, gzip included; full valid ID numbers, phone
-//! numbers, image metadata and forbidden strings (names of persons not published, source
-//! paths) named, masked, with the file and offset. Exit status 2 when anything is found.
+//! `trove publish`: build the public site of a store under `publish.toml`'s rules
+//! (`--rules FILE --out DIR`), show what the rules would publish and withhold
+//! (`--preview`), or run the leak scanner alone over a folder (`--check DIR`): every byte
+//! read, gzip included; full valid ID numbers, phone numbers, image metadata and
+//! forbidden strings named, masked, with the file and offset. Exit status 2 when the
+//! scanner finds anything.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use trove_publish::Scanner;
+use trove_publish::selection::select;
+use trove_publish::{PublishRequest, Rules, ScanReport, Scanner, publish};
+use trove_store::Store;
+use trove_web::authenticity_facts::digest_of;
 
-use crate::output::{json_line, terminal_safe};
+use crate::output::{json_line, terminal_safe, today};
 
 #[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("mode").required(true).args(["check", "out", "preview"]))]
 pub struct PublishArgs {
+    /// Build the site and open data of the store into this new folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Show what the rules publish and withhold (counts and reasons), and write nothing.
+    #[arg(long)]
+    pub preview: bool,
+    /// The publication rules (see README.md); without it, the safe defaults.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
     /// Scan this folder for what must not leave the newsroom, and publish nothing.
     #[arg(long, value_name = "DIR")]
-    pub check: PathBuf,
-    /// A file of strings that must not appear, one a line: the names (in every spelling)
-    /// and ID numbers of persons not published, paths that are withheld.
-    #[arg(long, value_name = "FILE")]
+    pub check: Option<PathBuf>,
+    /// With --check: a file of strings that must not appear, one a line: the names (in
+    /// every spelling) and ID numbers of persons not published, paths that are withheld.
+    #[arg(long, value_name = "FILE", requires = "check")]
     pub forbid: Option<PathBuf>,
     /// One JSON object per finding, then a summary object.
     #[arg(long)]
     pub json: bool,
 }
 
-pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
+pub fn run(store: &Path, args: &PublishArgs) -> anyhow::Result<ExitCode> {
+    if let Some(dir) = &args.check {
+        return check(dir, args);
+    }
+    let rules = match &args.rules {
+        Some(file) => {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("reading the publication rules {}", file.display()))?;
+            Rules::from_toml(&text).with_context(|| format!("in {}", file.display()))?
+        }
+        None => Rules::default(),
+    };
+    let opened = Store::open_existing(store)?;
+    match &args.out {
+        Some(out) => build(&opened, &rules, out, args.json),
+        None => preview(&opened, &rules, args.json),
+    }
+}
+
+fn build(store: &Store, rules: &Rules, out: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    let request = PublishRequest {
+        rules,
+        out,
+        store_digest: digest_of(store)?,
+        published_on: today().to_string(),
+    };
+    let report =
+        publish(store, &request).with_context(|| format!("publishing into {}", out.display()))?;
+    print_leaks(&report.scan, json)?;
+    if json {
+        json_line(&report)?;
+    } else {
+        println!(
+            "{} persons published ({} without name or photo), {} photos, {} documents, {} files",
+            report.persons, report.without_identity, report.photos, report.documents, report.files
+        );
+        for (reason, count) in &report.withheld {
+            println!("withheld: {count} ({reason})");
+        }
+        for (person, why) in &report.photos_left_out {
+            println!("photo of {person} left out: {why}");
+        }
+        if report.accepted {
+            println!(
+                "the leak scanner read {} files ({} bytes) and found nothing: the site is in {}",
+                report.scan.files,
+                report.scan.bytes,
+                report.site.display()
+            );
+        } else {
+            println!(
+                "REFUSED: the leak scanner found {} things that must not leave; the site is kept aside in {} and must not be published",
+                report.scan.leaks.len(),
+                report.site.display()
+            );
+        }
+    }
+    Ok(exit_for(report.accepted))
+}
+
+fn preview(store: &Store, rules: &Rules, json: bool) -> anyhow::Result<ExitCode> {
+    let selection = select(&store.catalog, rules)?;
+    let without_identity = selection.chosen.iter().filter(|c| !c.identity).count();
+    if json {
+        json_line(&serde_json::json!({
+            "published": selection.chosen.len(),
+            "without_identity": without_identity,
+            "withheld": selection.withheld_counts(),
+        }))?;
+    } else {
+        println!(
+            "{} persons would be published ({without_identity} without name or photo); {} withheld",
+            selection.chosen.len(),
+            selection.withheld.len()
+        );
+        for (reason, count) in selection.withheld_counts() {
+            println!("withheld: {count} ({reason})");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(dir: &Path, args: &PublishArgs) -> anyhow::Result<ExitCode> {
     let forbidden = match &args.forbid {
         Some(file) => std::fs::read_to_string(file)
             .with_context(|| format!("reading the forbidden strings from {}", file.display()))?
@@ -36,10 +133,37 @@ pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
         None => Vec::new(),
     };
     let report = Scanner::forbidding(forbidden)
-        .scan_dir(&args.check)
-        .with_context(|| format!("scanning {}", args.check.display()))?;
+        .scan_dir(dir)
+        .with_context(|| format!("scanning {}", dir.display()))?;
+    print_leaks(&report, args.json)?;
+    if args.json {
+        json_line(&serde_json::json!({
+            "files": report.files,
+            "bytes": report.bytes,
+            "findings": report.leaks.len(),
+            "clean": report.is_clean(),
+        }))?;
+    } else {
+        println!(
+            "{} files, {} bytes read: {}",
+            report.files,
+            report.bytes,
+            if report.is_clean() {
+                "nothing that must not leave was found".to_owned()
+            } else {
+                format!(
+                    "{} findings; publish nothing until each is gone",
+                    report.leaks.len()
+                )
+            }
+        );
+    }
+    Ok(exit_for(report.is_clean()))
+}
+
+fn print_leaks(report: &ScanReport, json: bool) -> anyhow::Result<()> {
     for leak in &report.leaks {
-        if args.json {
+        if json {
             json_line(leak)?;
         } else {
             println!(
@@ -51,32 +175,13 @@ pub fn run(args: &PublishArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    let summary = format!(
-        "{} files, {} bytes read: {}",
-        report.files,
-        report.bytes,
-        if report.is_clean() {
-            "nothing that must not leave was found".to_owned()
-        } else {
-            format!(
-                "{} findings; publish nothing until each is gone",
-                report.leaks.len()
-            )
-        }
-    );
-    if args.json {
-        json_line(&serde_json::json!({
-            "files": report.files,
-            "bytes": report.bytes,
-            "findings": report.leaks.len(),
-            "clean": report.is_clean(),
-        }))?;
-    } else {
-        println!("{summary}");
-    }
-    Ok(if report.is_clean() {
+    Ok(())
+}
+
+fn exit_for(clean: bool) -> ExitCode {
+    if clean {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(2)
-    })
+    }
 }

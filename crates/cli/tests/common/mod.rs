@@ -2,8 +2,8 @@
 
 #![allow(dead_code)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
 
 /// Runs `trove --store STORE ARGS…` and waits for it.
 pub fn trove(store: &Path, args: &[&str]) -> Output {
@@ -38,4 +38,23 @@ pub fn catalog_dump(store: &Path) -> Vec<String> {
         lines.extend(rows.map(Result::unwrap));
     }
     lines
+}
+
+/// The repository's root folder.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The folder holding playwright-core's node_modules, installing it (and Chromium) if
+/// needed.
+pub fn browser_tools() -> PathBuf {
+    let output = Command::new(repo_root().join("scripts/e2e/install.sh"))
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("scripts/e2e/install.sh runs");
+    assert!(
+        output.status.success(),
+        "scripts/e2e/install.sh could not install Chromium and playwright-core; run it by hand to see why"
+    );
+    PathBuf::from(String::from_utf8_lossy(&output.stdout).trim())
 }

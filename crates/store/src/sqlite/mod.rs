@@ -5,6 +5,7 @@ mod catalog;
 mod decode;
 mod lists;
 mod ocr;
+mod publication;
 mod record_search;
 mod records;
 mod review;
@@ -42,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/009_review_queue_order.sql"),
     include_str!("../../migrations/sqlite/010_member_time.sql"),
     include_str!("../../migrations/sqlite/011_annotations.sql"),
+    include_str!("../../migrations/sqlite/012_publication.sql"),
 ];
 
 /// The catalog in a SQLite file.

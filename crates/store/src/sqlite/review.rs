@@ -1,10 +1,13 @@
 //! The review facet on SQLite: `review_decisions`, `verifications` and `finding_reviews`,
 //! append-only, each written with the caller's audit step before it commits.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, Transaction, params};
 use trove_model::{
     FindingDecision, MatchCandidate, Review, ReviewDecision, SubjectKind, Verification,
+    VerificationStatus,
 };
 
 use super::SqliteCatalog;
@@ -192,6 +195,27 @@ impl ReviewCatalog for SqliteCatalog {
                     by: row.get(3)?,
                     at: parse_timestamp(&row.get::<_, String>(4)?)?,
                 })
+            })
+        })
+    }
+
+    fn current_statuses(
+        &self,
+        kind: SubjectKind,
+    ) -> Result<HashMap<String, VerificationStatus>, StoreError> {
+        self.with_connection(|connection| {
+            // The latest row of each subject: SQLite takes the bare columns from the row
+            // where max(seq) is found.
+            let mut statement = connection.prepare(
+                "SELECT subject, status, max(seq) FROM verifications
+                 WHERE subject_kind = ?1 GROUP BY subject",
+            )?;
+            collect_rows(&mut statement, params![kind.code()], |row| {
+                let status: String = row.get(1)?;
+                let status: VerificationStatus = status
+                    .parse()
+                    .map_err(|e| StoreError::Corrupt(format!("{e}")))?;
+                Ok::<_, StoreError>((row.get::<_, String>(0)?, status))
             })
         })
     }

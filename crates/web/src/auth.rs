@@ -138,6 +138,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         if let Some(actor) = actor {
             actor.set(&user.name);
         }
+        crate::i18n::set_request_lang(user.language);
         parts.extensions.insert(user.clone());
         Ok(user)
     }

@@ -4,8 +4,10 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use trove_model::{Metadata, Part};
+use trove_model::{Metadata, Part, PartKind};
 use trove_store::DocumentView;
+
+use crate::i18n::Lang;
 
 /// One place the document was seen.
 #[derive(Debug, Clone, Serialize)]
@@ -51,6 +53,61 @@ impl From<&Part> for PartText {
             text: part.text.clone(),
         }
     }
+}
+
+impl PartText {
+    /// The part's heading in `lang` (`page 3`, `sheet "名单"`); the API's `heading` is the
+    /// English one.
+    pub fn heading_in(&self, lang: Lang) -> String {
+        match PartKind::from_code(self.kind) {
+            Some(kind) => part_heading(lang, kind, self.index, self.label.as_deref()),
+            None => self.heading.clone(),
+        }
+    }
+}
+
+/// A part's heading in `lang`, as [`Part::describe`] words it in English: `body`,
+/// `page 3`, `sheet "名单"`, `page 2 (OCR, confidence 91%)`.
+pub fn part_heading(lang: Lang, kind: PartKind, index: u32, label: Option<&str>) -> String {
+    match (kind, label) {
+        (PartKind::Body, _) => lang.t("part.body").to_owned(),
+        (PartKind::Ocr, Some(label)) => lang
+            .msg("part.ocr_named")
+            .arg("index", index)
+            .arg("label", label)
+            .to_string(),
+        (kind, Some(label)) => named_part(lang, kind, &format!("{label:?}")),
+        (kind, None) => numbered_part(lang, kind, index),
+    }
+}
+
+/// A part by its number in `lang`: `page 3`, `slide 2`.
+pub fn numbered_part(lang: Lang, kind: PartKind, index: u32) -> String {
+    let key = match kind {
+        PartKind::Body => "part.body",
+        PartKind::Page => "part.page",
+        PartKind::Sheet => "part.sheet",
+        PartKind::Slide => "part.slide",
+        PartKind::Message => "part.message",
+        PartKind::Ocr => "part.ocr",
+    };
+    lang.msg(key).arg("index", index).to_string()
+}
+
+/// A part by its name, quoted as the caller quotes it, in `lang`: `sheet "名单"`.
+pub fn named_part(lang: Lang, kind: PartKind, quoted: &str) -> String {
+    let noun = match kind {
+        PartKind::Body => "part.body",
+        PartKind::Page => "part.kind.page",
+        PartKind::Sheet => "part.kind.sheet",
+        PartKind::Slide => "part.kind.slide",
+        PartKind::Message => "part.kind.message",
+        PartKind::Ocr => "part.kind.ocr",
+    };
+    lang.msg("part.named")
+        .arg("kind", lang.t(noun))
+        .arg("label", quoted)
+        .to_string()
 }
 
 /// Everything the page and the API show of a document.

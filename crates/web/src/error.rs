@@ -1,5 +1,6 @@
 //! What a request can fail with, and the page or JSON each failure shows.
 
+use crate::i18n::{Lang, request_lang};
 use crate::safe_json::SafeJson;
 use askama::Template;
 use axum::http::StatusCode;
@@ -49,16 +50,19 @@ impl WebError {
         }
     }
 
-    /// What the user is told: the message for their own mistakes, a generic
-    /// one (details go to the server's log) for ours.
-    fn public_message(&self) -> String {
+    /// What the user is told, in `lang`: the message for their own mistakes, a generic
+    /// one (details go to the server's log) for ours. A request's own problem is told as
+    /// the code that found it wrote it (English); the workbench's fixed words in `lang`.
+    fn public_message(&self, lang: Lang) -> String {
         if self.status().is_server_error() {
             eprintln!("error: {self}");
-            "Something went wrong on the server; it has been logged. Try again, or tell the \
-             server's admin if it persists."
-                .to_string()
+            lang.t("error.server").to_owned()
         } else {
-            self.to_string()
+            match self {
+                WebError::NotFound => lang.t("error.not_found").to_owned(),
+                WebError::Forbidden => lang.t("error.forbidden").to_owned(),
+                other => other.to_string(),
+            }
         }
     }
 }
@@ -68,14 +72,18 @@ impl WebError {
 struct ErrorPage {
     status: u16,
     message: String,
+    /// The language of the request: the user's, or their browser's.
+    lang: Lang,
 }
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = self.status();
+        let lang = request_lang();
         let page = ErrorPage {
             status: status.as_u16(),
-            message: self.public_message(),
+            message: self.public_message(lang),
+            lang,
         };
         match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
@@ -97,6 +105,8 @@ impl<E: Into<WebError>> From<E> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.0.status();
-        (status, SafeJson(json!({"error": self.0.public_message()}))).into_response()
+        // The API speaks English: scripts read its errors.
+        let message = self.0.public_message(Lang::English);
+        (status, SafeJson(json!({"error": message}))).into_response()
     }
 }

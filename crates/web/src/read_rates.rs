@@ -34,8 +34,9 @@ pub struct Bar {
     pub x: u32,
     pub y: u32,
     pub height: u32,
-    /// `03:00 UTC: 12 reads`, the bar's tooltip.
-    pub label: String,
+    /// The hour's start and its reads, for the bar's tooltip (`03:00 UTC: 12 reads`).
+    pub start: DateTime<Utc>,
+    pub reads: u64,
 }
 
 /// The chart's width, in SVG units.
@@ -111,7 +112,8 @@ fn bars(hours: &[u64; HOURS], scale: u64, first: DateTime<Utc>) -> Vec<Bar> {
                 x: slot as u32 * (BAR_WIDTH + BAR_GAP),
                 y: CHART_HEIGHT - height,
                 height,
-                label: format!("{} UTC: {count} reads", start.format("%d %b %H:00")),
+                start,
+                reads: count,
             }
         })
         .collect()
@@ -159,11 +161,8 @@ mod tests {
         );
         assert!(copier.bulk);
         assert_eq!(copier.bars[HOURS - 1].height, CHART_HEIGHT);
-        assert!(
-            copier.bars[HOURS - 1]
-                .label
-                .contains("10:00 UTC: 500 reads")
-        );
+        let last = &copier.bars[HOURS - 1];
+        assert_eq!((last.start.hour(), last.reads), (10, 500));
         let amina = &rates[1];
         assert_eq!(
             (amina.total, amina.busiest_hour, amina.bulk),

@@ -8,16 +8,19 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use trove_access::AccessError;
 
 use crate::state::{AppConfig, AppState};
-use crate::{csrf, headers, pages, read_audit};
+use crate::{csrf, headers, i18n, pages, read_audit};
 
 /// Every route, behind the CSRF check, the read audit (outside the CSRF check, so that
-/// its refusals are recorded) and the security headers.
+/// its refusals are recorded), the security headers and the request's language.
 pub fn router(state: AppState) -> Router {
     let https = state.config().secure_cookies;
     let routes = pages::routes()
         .layer(from_fn_with_state(state.clone(), csrf::require_token))
         .layer(from_fn_with_state(state.clone(), read_audit::record))
-        .layer(from_fn(headers::add_security_headers));
+        .layer(from_fn(headers::add_security_headers))
+        // Outermost: every answer, an error page the audit middleware makes too, knows
+        // the language it is given in.
+        .layer(from_fn(i18n::speak_per_request));
     // Served over HTTPS (through the proxy), browsers are told to come back only so.
     let routes = if https {
         routes.layer(from_fn(headers::add_strict_transport_security))

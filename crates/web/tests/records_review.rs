@@ -1194,3 +1194,193 @@ async fn a_user_reads_the_workbench_in_the_language_they_chose() {
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].detail, "zh-Hans");
 }
+
+/// A server admin who reads Chinese reads every page's own words in Chinese — titles,
+/// headings, labels, buttons, the names of roles and states, the error page — while the
+/// leak's content stays as written and the API keeps speaking English to scripts.
+#[tokio::test]
+async fn a_chinese_reader_reads_every_page_in_chinese() {
+    let server = server();
+    let demo = demo_case();
+    let root = server.session("root");
+    let chosen = server
+        .post_form("/account/language", &root, &[("language", "zh-Hans")])
+        .await;
+    assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
+    let page = |path: String| {
+        let (server, root) = (&server, &root);
+        async move {
+            let response = server.get(&path, Some(root)).await;
+            let status = response.status();
+            let html = text(response).await;
+            assert!(html.contains("<html lang=\"zh-Hans\">"), "{path}");
+            (status, html)
+        }
+    };
+    let records = page("/cases/case-a/records".into()).await.1;
+    let record = records
+        .split("href=\"")
+        .map(|piece| piece.split('"').next().unwrap())
+        .find(|link| link.starts_with("/cases/case-a/records/"))
+        .expect("a record's link")
+        .to_owned();
+    // (page, a Chinese phrase of its own, an English phrase of the same page it replaced)
+    let pages = [
+        ("/".to_owned(), "<h1>我的案件</h1>", "Your cases"),
+        (
+            "/admin".into(),
+            "<h2 id=\"add-user-heading\">添加用户</h2>",
+            "Add a user",
+        ),
+        ("/admin".into(), "<td>服务器管理员", "server admin"),
+        (
+            "/admin/audit".into(),
+            "过去 24 小时内对个人数据的读取",
+            "Reads of personal data",
+        ),
+        (
+            "/admin/audit".into(),
+            "已签名的检查点（",
+            "Signed checkpoints",
+        ),
+        (
+            "/cases/case-a/authenticity".into(),
+            "<h2>照片与相机</h2>",
+            "Photos and cameras",
+        ),
+        (
+            "/cases/case-a/authenticity".into(),
+            "<h2>相机时间线</h2>",
+            "Camera timelines",
+        ),
+        (
+            "/cases/case-a/records".into(),
+            "<title>记录 · case-a · trove</title>",
+            "Page 1",
+        ),
+        (
+            record.clone(),
+            "<h2 id=\"row-heading\">该行原文</h2>",
+            "The row as written",
+        ),
+        (record, "<h2 id=\"fields-heading\">字段</h2>", "Fields"),
+        (
+            format!("/cases/case-a/persons/{}", demo.person_with_photo),
+            "<h2 id=\"annotations-heading\">标签与备注</h2>",
+            "Tags and notes",
+        ),
+        (
+            format!("/cases/case-a/persons/{}", demo.person_with_photo),
+            "当前状态：<strong>未核实</strong>",
+            "Current status",
+        ),
+        (
+            format!("/cases/case-a/persons/{}", demo.person_with_photo),
+            "<dt>签发地</dt>",
+            "Issued in",
+        ),
+        (
+            format!("/cases/case-a/documents/{}", demo.photo),
+            "重新编码的预览图",
+            "A re-encoded preview",
+        ),
+        (
+            format!("/cases/case-a/documents/{}", demo.photo),
+            ">设置状态</button>",
+            "Set status",
+        ),
+        (
+            "/cases/case-a/sheets".into(),
+            "<th scope=\"col\">计入比例</th>",
+            "In rates",
+        ),
+        (
+            "/cases/case-a".into(),
+            "<strong>管理员</strong>",
+            "<strong>admin</strong>",
+        ),
+    ];
+    for (path, chinese, english) in pages {
+        let (status, html) = page(path.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(html.contains(chinese), "{path} lacks {chinese:?}:\n{html}");
+        assert!(
+            !html.contains(english),
+            "{path} still says {english:?}:\n{html}"
+        );
+    }
+    // Leaked content is shown as written: the person's name, the photo's path.
+    let person = page(format!("/cases/case-a/persons/{}", demo.person_with_photo))
+        .await
+        .1;
+    let names = names_of_person(&Store::open(&demo.store).unwrap(), &demo.person_with_photo);
+    assert!(
+        person.contains(&format!("<h1>{}</h1>", names[0])),
+        "{person}"
+    );
+    // The error page speaks the reader's language too.
+    let (status, missing) = page("/cases/case-a/documents/nothing-here".into()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(missing.contains("此处没有内容") && missing.contains("返回我的案件"));
+    assert!(!missing.contains("Back to your cases"));
+    // Scripts read the API in English whatever their user reads.
+    let api = json(
+        server
+            .get(
+                &format!("/api/cases/case-a/persons/{}", demo.person_with_photo),
+                Some(&root),
+            )
+            .await,
+    )
+    .await;
+    let labels: Vec<&str> = api["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|fact| fact[0].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"Records"), "{labels:?}");
+}
+
+/// A visitor whose browser asks for Chinese gets the invitation form and a missing page in
+/// Chinese.
+#[tokio::test]
+async fn a_visitor_reads_the_invitation_in_the_language_of_their_browser() {
+    let server = server();
+    let root = server.session("root");
+    let made = text(
+        server
+            .post_form(
+                "/admin/invitations",
+                &root,
+                &[("role", "viewer"), ("case", "case-a")],
+            )
+            .await,
+    )
+    .await;
+    let link = made
+        .split("<code>")
+        .map(|piece| piece.split('<').next().unwrap())
+        .find(|piece| piece.starts_with("/invite/"))
+        .expect("an invitation link")
+        .to_owned();
+    let ask = |path: String| {
+        let server = &server;
+        async move {
+            let request = Request::get(path)
+                .header(header::ACCEPT_LANGUAGE, "zh-CN,zh;q=0.9")
+                .body(Body::empty())
+                .unwrap();
+            server.send(request).await
+        }
+    };
+    let invite = text(ask(link).await).await;
+    assert!(invite.contains("<html lang=\"zh-Hans\">") && invite.contains("<h1>接受邀请</h1>"));
+    assert!(
+        invite.contains("<strong>查看者</strong>") && invite.contains("<strong>case-a</strong>")
+    );
+    assert!(!invite.contains("Make my account"), "{invite}");
+    let missing = ask("/invite/no-such-token".into()).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(text(missing).await.contains("返回我的案件"));
+}

@@ -35,7 +35,7 @@ struct AccountPage {
 /// `GET /account`.
 pub async fn show(user: CurrentUser) -> Result<Html<String>, WebError> {
     render(&AccountPage {
-        chrome: Chrome::for_user(&user, "Your account"),
+        chrome: Chrome::for_user(&user, "title.account"),
         notice: None,
         problem: None,
         languages: Lang::ALL,
@@ -57,7 +57,7 @@ pub async fn change_password(
 ) -> Result<Response, WebError> {
     let page = |status: StatusCode, notice: Option<String>, problem: Option<String>| {
         let page = AccountPage {
-            chrome: Chrome::for_user(&user, "Your account"),
+            chrome: Chrome::for_user(&user, "title.account"),
             notice,
             problem,
             languages: Lang::ALL,
@@ -68,7 +68,7 @@ pub async fn change_password(
         return Err(WebError::Forbidden);
     };
     if form.new != form.repeat {
-        let problem = "The new password and its repetition differ; nothing was changed.";
+        let problem = user.language.t("account.passwords_differ");
         return page(StatusCode::BAD_REQUEST, None, Some(problem.to_owned()));
     }
     let (name, session) = (user.name.clone(), token.clone());
@@ -80,9 +80,12 @@ pub async fn change_password(
     match changed {
         Ok(ended) => page(
             StatusCode::OK,
-            Some(format!(
-                "Your password is changed; {ended} other sessions of yours have ended."
-            )),
+            Some(
+                user.language
+                    .msg("account.password_changed")
+                    .arg("ended", ended)
+                    .to_string(),
+            ),
             None,
         ),
         Err(error) if error.is_users_to_fix() || matches!(error, AccessError::Password(_)) => {

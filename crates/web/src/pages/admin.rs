@@ -51,8 +51,11 @@ struct AdminPage {
 /// An open invitation as the page lists it.
 struct InvitationRow {
     id: String,
-    grants: String,
-    by: String,
+    /// The role it grants, in `case`, or server admin with no case.
+    role: Role,
+    case: Option<String>,
+    /// Who made it: `None` for the command line.
+    by: Option<String>,
     expires: String,
 }
 
@@ -117,10 +120,11 @@ pub async fn revoke_invitation(
     user: CurrentUser,
     Form(form): Form<RevokeInvitationForm>,
 ) -> Result<Response, WebError> {
+    let lang = user.language;
     change(&state, &user, move |db, actor| {
         outcome_of(
             db.revoke_invitation(&form.id, Utc::now(), actor)
-                .map(|()| "Revoked the invitation: its link no longer works.".to_owned()),
+                .map(|()| lang.t("admin.notice.invitation_revoked").to_owned()),
         )
     })
     .await
@@ -139,6 +143,7 @@ pub async fn add_user(
     Form(form): Form<AddUserForm>,
 ) -> Result<Response, WebError> {
     // Off the async threads: the password is hashed, slowly, in `add_user`.
+    let lang = user.language;
     change(&state, &user, move |db, actor| {
         let grant = match grant_of(&form.role, &form.case) {
             Ok(grant) => grant,
@@ -151,9 +156,13 @@ pub async fn add_user(
             grant: &grant,
         };
         let notice = match &grant {
-            Grant::Member { case, role } => format!("Added {name} as {role} of {case}."),
-            Grant::ServerAdmin => format!("Added {name} as a server admin."),
+            Grant::Member { case, role } => lang
+                .msg("admin.notice.added_member")
+                .arg("role", lang.name(role))
+                .arg("case", case),
+            Grant::ServerAdmin => lang.msg("admin.notice.added_admin"),
         };
+        let notice = notice.arg("name", name).to_string();
         outcome_of(db.add_user(account, actor).map(|_| notice))
     })
     .await
@@ -165,10 +174,16 @@ pub async fn add_case(
     user: CurrentUser,
     Form(form): Form<CaseForm>,
 ) -> Result<Response, WebError> {
+    let lang = user.language;
     change(&state, &user, move |db, actor| {
         let folder = PathBuf::from(form.store.trim());
         let added = db.add_case(form.name.trim(), &folder, actor);
-        outcome_of(added.map(|case| format!("Added case {}: {}.", case.name, case.store.display())))
+        outcome_of(added.map(|case| {
+            lang.msg("admin.notice.added_case")
+                .arg("case", &case.name)
+                .arg("store", case.store.display())
+                .to_string()
+        }))
     })
     .await
 }
@@ -179,6 +194,7 @@ pub async fn create_invitation(
     user: CurrentUser,
     Form(form): Form<InvitationForm>,
 ) -> Result<Response, WebError> {
+    let lang = user.language;
     change(&state, &user, move |db, actor| {
         let grant = match grant_of(&form.role, &form.case) {
             Ok(grant) => grant,
@@ -188,16 +204,14 @@ pub async fn create_invitation(
             Ok(token) => token,
             Err(error) => return outcome_of(Err(error)),
         };
+        let notice = if grant == Grant::ServerAdmin {
+            lang.msg("admin.notice.invitation_admin")
+        } else {
+            lang.msg("admin.notice.invitation")
+                .arg("days", INVITATION_LIFETIME.num_days())
+        };
         Ok(Outcome {
-            notice: Some(format!(
-                "Send this link to the person you invite; it works once, for {}, and is \
-                 not shown again.",
-                if grant == Grant::ServerAdmin {
-                    "a day (it makes a server admin)".to_owned()
-                } else {
-                    format!("{} days", INVITATION_LIFETIME.num_days())
-                }
-            )),
+            notice: Some(notice.to_string()),
             invitation_link: Some(format!("/invite/{token}")),
             ..Outcome::default()
         })
@@ -271,14 +285,9 @@ pub(super) async fn admin_page(
                 .open_invitations(Utc::now())?
                 .into_iter()
                 .map(|open| InvitationRow {
-                    grants: match &open.invitation.case {
-                        Some(case) => format!("{} of {case}", open.invitation.role),
-                        None => "server admin".to_owned(),
-                    },
-                    by: open
-                        .invitation
-                        .created_by
-                        .unwrap_or_else(|| "the command line".to_owned()),
+                    role: open.invitation.role,
+                    case: open.invitation.case,
+                    by: open.invitation.created_by,
                     expires: DateTime::from_timestamp(open.invitation.expires_at, 0)
                         .map_or_else(String::new, minute_utc),
                     id: open.id,
@@ -293,7 +302,7 @@ pub(super) async fn admin_page(
         StatusCode::OK
     };
     let page = AdminPage {
-        chrome: Chrome::for_user(user, "Admin"),
+        chrome: Chrome::for_user(user, "nav.admin"),
         users,
         cases,
         roles: Role::ALL,

@@ -54,19 +54,27 @@ pub async fn change_access(
     admin: CurrentUser,
     Form(form): Form<AccessForm>,
 ) -> Result<Response, WebError> {
+    let lang = admin.language;
     change(&state, &admin, move |db, actor| {
         let (user, case) = (form.user.as_str(), form.case.trim());
+        let notice = |key| lang.msg(key).arg("user", user);
         if form.role == NO_ACCESS {
             let removed = db.revoke_grant(user, case, actor);
-            return outcome_of(removed.map(|()| format!("{user} no longer has access to {case}.")));
+            let notice = notice("admin.notice.access_removed").arg("case", case);
+            return outcome_of(removed.map(|()| notice.to_string()));
         }
         let (case, role) = match grant_of(&form.role, case) {
             Ok(Grant::Member { case, role }) => (case, role),
-            Ok(Grant::ServerAdmin) => return Ok(Outcome::problem(choose_a_case())),
+            Ok(Grant::ServerAdmin) => {
+                return Ok(Outcome::problem(lang.t("admin.choose_a_case").to_owned()));
+            }
             Err(problem) => return Ok(Outcome::problem(problem)),
         };
         let granted = db.grant(user, &case, role, actor);
-        outcome_of(granted.map(|()| format!("{user} is now {role} of {case}.")))
+        let notice = notice("admin.notice.access_granted")
+            .arg("role", lang.name(role))
+            .arg("case", &case);
+        outcome_of(granted.map(|()| notice.to_string()))
     })
     .await
 }
@@ -77,16 +85,15 @@ pub async fn disable_user(
     admin: CurrentUser,
     Form(form): Form<UserForm>,
 ) -> Result<Response, WebError> {
+    let lang = admin.language;
     change(&state, &admin, move |db, actor| {
         let user = form.user;
         if Some(user.as_str()) == actor.name() {
-            let problem = "You cannot disable yourself; ask another server admin.".to_owned();
+            let problem = lang.t("admin.cannot_disable_yourself").to_owned();
             return Ok(Outcome::problem(problem));
         }
-        outcome_of(
-            db.disable_user(&user, actor)
-                .map(|()| format!("Disabled {user}: their sessions and API tokens have ended.")),
-        )
+        let notice = lang.msg("admin.notice.disabled").arg("user", &user);
+        outcome_of(db.disable_user(&user, actor).map(|()| notice.to_string()))
     })
     .await
 }
@@ -109,18 +116,18 @@ pub async fn issue_token(
             }
         },
     };
+    let lang = admin.language;
     change(&state, &admin, move |db, actor| {
         let token = match db.issue_token_expiring(&form.user, &form.label, actor, expires) {
             Ok(token) => token,
             Err(error) => return outcome_of(Err(error)),
         };
+        let notice = lang
+            .msg("admin.notice.token_issued")
+            .arg("label", format!("{:?}", form.label.trim()))
+            .arg("user", &form.user);
         Ok(Outcome {
-            notice: Some(format!(
-                "API token {:?} for {}: copy it now, it is not shown again. Scripts send \
-                 it in the header \"Authorization: Bearer TOKEN\".",
-                form.label.trim(),
-                form.user
-            )),
+            notice: Some(notice.to_string()),
             api_token: Some(token),
             ..Outcome::default()
         })
@@ -134,16 +141,17 @@ pub async fn revoke_token(
     admin: CurrentUser,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, WebError> {
+    let lang = admin.language;
     change(&state, &admin, move |db, actor| {
         let (user, label) = (form.user, form.label);
+        let notice = lang
+            .msg("admin.notice.token_revoked")
+            .arg("user", &user)
+            .arg("label", format!("{label:?}"));
         outcome_of(
             db.revoke_token(&user, &label, actor)
-                .map(|()| format!("Revoked {user}'s token {label:?}.")),
+                .map(|()| notice.to_string()),
         )
     })
     .await
-}
-
-fn choose_a_case() -> String {
-    "Choose a case: a role is held in one case (server admins are made with Add a user).".to_owned()
 }

@@ -301,7 +301,13 @@ pub async fn tagged(
         .collect();
     let records = serde_urlencoded::to_string([("q", format!("tag:{tag}"))]).unwrap_or_default();
     let page = render(&TaggedPage {
-        chrome: Chrome::for_user(&user, &format!("Tag {tag} · {}", case.name)),
+        chrome: Chrome::titled(
+            &user,
+            user.language
+                .msg("title.tag")
+                .arg("tag", &tag)
+                .arg("case", &case.name),
+        ),
         records_link: format!("/cases/{}/records?{records}", case.name),
         case: case.name,
         tag,

@@ -105,7 +105,7 @@ pub async fn show(
         .await?;
     let link = |to: u64| page_link(&query, to);
     render(&AuditPage {
-        chrome: Chrome::for_user(&user, "Audit trail"),
+        chrome: Chrome::for_user(&user, "nav.audit"),
         previous_link: (page > 1).then(|| link(page - 1)),
         next_link: (page < pages).then(|| link(page + 1)),
         query,

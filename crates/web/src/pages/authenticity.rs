@@ -17,7 +17,7 @@ use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 use trove_access::{AuditAction, NewAuditEvent};
 use trove_forensics::authenticity::html::timeline_svg;
-use trove_forensics::authenticity::{Evidence, Report};
+use trove_forensics::authenticity::{Evidence, Report, Section, Strength};
 use trove_model::{FindingDecision, FindingReview, Role};
 use trove_store::ReviewCatalog;
 
@@ -82,7 +82,7 @@ pub async fn camera_chart(
 
 /// A section of the report with its findings.
 struct SectionView {
-    title: &'static str,
+    section: Section,
     findings: Vec<FindingView>,
 }
 
@@ -91,7 +91,7 @@ struct FindingView {
     id: String,
     /// The latest conclusion, in words, with who and when.
     reviewed: Option<String>,
-    strength: &'static str,
+    strength: Strength,
     strength_class: &'static str,
     statement: String,
     evidence: Vec<(String, String)>,
@@ -126,24 +126,30 @@ pub async fn show(
     let latest: HashMap<&str, &FindingDecision> =
         reviews.iter().map(|d| (d.finding.as_str(), d)).collect();
     let can_review = case.role.at_least(Role::Reviewer);
+    let lang = user.language;
     let name = case.name;
     let mut sections: Vec<SectionView> = Vec::new();
     for finding in &report.findings {
         let view = FindingView {
             id: finding.id.clone(),
             reviewed: latest.get(finding.id.as_str()).map(|d| {
-                format!("{} by {}, {}", d.review, d.by, minute_utc(d.at))
-                    + &if d.note.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", d.note)
-                    }
+                let key = if d.note.is_empty() {
+                    "authenticity.reviewed_by"
+                } else {
+                    "authenticity.reviewed_by_note"
+                };
+                lang.msg(key)
+                    .arg("review", lang.name(d.review))
+                    .arg("by", &d.by)
+                    .arg("at", minute_utc(d.at))
+                    .arg("note", &d.note)
+                    .to_string()
             }),
-            strength: finding.strength.label(),
+            strength: finding.strength,
             strength_class: match finding.strength {
-                trove_forensics::authenticity::Strength::Fact => "fact",
-                trove_forensics::authenticity::Strength::Anomaly => "anomaly",
-                trove_forensics::authenticity::Strength::Strong => "strong",
+                Strength::Fact => "fact",
+                Strength::Anomaly => "anomaly",
+                Strength::Strong => "strong",
             },
             statement: finding.statement.clone(),
             evidence: finding
@@ -154,17 +160,19 @@ pub async fn show(
                 .collect(),
             more: finding.evidence.len().saturating_sub(EVIDENCE_SHOWN),
         };
-        let title = finding.section.title();
         match sections.last_mut() {
-            Some(section) if section.title == title => section.findings.push(view),
+            Some(section) if section.section == finding.section => section.findings.push(view),
             _ => sections.push(SectionView {
-                title,
+                section: finding.section,
                 findings: vec![view],
             }),
         }
     }
     let page = render(&AuthenticityPage {
-        chrome: Chrome::for_user(&user, &format!("Authenticity · {name}")),
+        chrome: Chrome::titled(
+            &user,
+            user.language.msg("title.authenticity").arg("case", &name),
+        ),
         case: name,
         from: query.from,
         until: query.until,

@@ -114,7 +114,7 @@ pub async fn list(user: CurrentUser) -> Result<Html<String>, WebError> {
         .map(|membership| (membership.case.clone(), membership.role))
         .collect();
     render(&CasesPage {
-        chrome: Chrome::for_user(&user, "Your cases"),
+        chrome: Chrome::for_user(&user, "title.cases"),
         cases,
     })
 }
@@ -154,7 +154,7 @@ pub async fn api_home(case: OpenCase) -> Result<SafeJson<serde_json::Value>, Api
 pub async fn home(user: CurrentUser, case: OpenCase) -> Result<Html<String>, WebError> {
     let dashboard = case.run(Dashboard::read).await?;
     render(&CaseHomePage {
-        chrome: Chrome::for_user(&user, &case.name),
+        chrome: Chrome::titled(&user, &case.name),
         role: case.role,
         case: case.name,
         dashboard,

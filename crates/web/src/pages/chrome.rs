@@ -1,12 +1,14 @@
 //! What every page shares: the chrome around it, rendering a template to HTML, and
 //! moments written to the minute.
 
+use std::fmt::Display;
+
 use askama::Template;
 use axum::response::Html;
 
 use crate::auth::CurrentUser;
 use crate::error::WebError;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Message, Named};
 
 /// What the base template shows around every page: the title, who is
 /// logged in, and the CSRF token its forms (log out) carry.
@@ -20,8 +22,15 @@ pub struct Chrome {
 }
 
 impl Chrome {
-    /// For a logged-in user.
+    /// For a logged-in user, on a page titled by the catalog's message `title`.
     pub fn for_user(user: &CurrentUser, title: &str) -> Self {
+        Self::titled(user, user.language.t(title))
+    }
+
+    /// For a logged-in user, on a page titled `title`: a message filled with what the page
+    /// is about (`user.language.msg("title.records").arg("case", …)`), or the name of what
+    /// it shows (a case, a document), as written.
+    pub fn titled(user: &CurrentUser, title: impl Display) -> Self {
         Chrome {
             title: title.to_string(),
             user: Some(user.name.clone()),
@@ -31,10 +40,16 @@ impl Chrome {
         }
     }
 
-    /// The same chrome speaking `lang` (a visitor's browser's choice, say).
-    pub fn speaking(mut self, lang: Lang) -> Self {
-        self.lang = lang;
-        self
+    /// For someone not logged in, who reads `lang` (their browser's choice), on a page
+    /// titled by the catalog's message `title`, whose forms carry `csrf`.
+    pub fn for_visitor(lang: Lang, title: &str, csrf: String) -> Self {
+        Chrome {
+            title: lang.t(title).to_owned(),
+            user: None,
+            is_admin: false,
+            csrf,
+            lang,
+        }
     }
 
     /// The workbench's message `key` in the page's language (see [`crate::i18n`]).
@@ -42,15 +57,14 @@ impl Chrome {
         self.lang.t(key)
     }
 
-    /// For someone not logged in, whose forms carry `csrf`.
-    pub fn for_visitor(title: &str, csrf: String) -> Self {
-        Chrome {
-            title: title.to_string(),
-            user: None,
-            is_admin: false,
-            csrf,
-            lang: Lang::default(),
-        }
+    /// The message `key` in the page's language, its placeholders to fill.
+    pub fn msg(&self, key: &str) -> Message {
+        self.lang.msg(key)
+    }
+
+    /// The name of a code (a role, a review's state) in the page's language.
+    pub fn name(&self, code: impl Named) -> &'static str {
+        self.lang.name(code)
     }
 }
 
@@ -73,6 +87,7 @@ pub struct FacetLink {
 
 /// A field's facet values, under their heading.
 pub struct FacetGroup {
+    /// The heading's message key.
     pub heading: &'static str,
     pub links: Vec<FacetLink>,
 }

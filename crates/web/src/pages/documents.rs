@@ -113,7 +113,7 @@ pub async fn page(
     let document = DocumentFacts::from(&view);
     let name = document.name(view.metadata.title.as_deref());
     let page = render(&DocumentPage {
-        chrome: Chrome::for_user(&user, &name),
+        chrome: Chrome::titled(&user, &name),
         case: case.name,
         name,
         pictured,

@@ -12,7 +12,7 @@ use trove_access::{AccessError, Invitation};
 use trove_model::Role;
 
 use super::chrome::{Chrome, render};
-use super::login::visitor_form;
+use super::login::{visitor_form, visitor_language};
 use crate::error::WebError;
 use crate::state::AppState;
 
@@ -46,8 +46,9 @@ pub async fn show(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let invitation = open_invitation(&state, &token).await?;
+    let lang = visitor_language(&headers);
     visitor_form(&state, &headers, |csrf| InvitePage {
-        chrome: Chrome::for_visitor("Accept an invitation", csrf),
+        chrome: Chrome::for_visitor(lang, "title.invite", csrf),
         token,
         role: invitation.role,
         case: invitation.case,
@@ -65,10 +66,12 @@ pub async fn accept(
 ) -> Result<Response, WebError> {
     let invitation = open_invitation(&state, &token).await?;
     let name = form.name.trim().to_string();
+    let lang = visitor_language(&headers);
     let retry = |problem: String| -> Result<Response, WebError> {
         let page = InvitePage {
             chrome: Chrome::for_visitor(
-                "Accept an invitation",
+                lang,
+                "title.invite",
                 state
                     .csrf()
                     .expected_token(&headers, state.cookies())
@@ -83,7 +86,7 @@ pub async fn accept(
         Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
     };
     if form.password != form.password_again {
-        return retry("The two passwords differ; type the same one twice.".into());
+        return retry(lang.t("invite.passwords_differ").to_owned());
     }
     let (accepting, password) = (name.clone(), form.password);
     let redeeming = token.clone();

@@ -44,7 +44,7 @@ pub struct LoginForm {
 }
 
 /// The language a visitor's browser asks for.
-fn visitor_language(headers: &HeaderMap) -> Lang {
+pub fn visitor_language(headers: &HeaderMap) -> Lang {
     Lang::from_accept_language(
         headers
             .get(header::ACCEPT_LANGUAGE)
@@ -63,7 +63,7 @@ pub async fn show(
     }
     let lang = visitor_language(&headers);
     visitor_form(&state, &headers, |csrf| LoginPage {
-        chrome: Chrome::for_visitor("Log in", csrf).speaking(lang),
+        chrome: Chrome::for_visitor(lang, "login.title", csrf),
         problem: None,
         name: String::new(),
     })
@@ -104,16 +104,17 @@ pub async fn submit(
     let now = Utc::now();
     // No account has a longer name; the cap keeps junk out of the failure table.
     let name: String = form.name.trim().chars().take(MAX_NAME_CHARS + 1).collect();
+    let lang = visitor_language(&headers);
     let refuse = |status: StatusCode, problem: String| -> Result<Response, WebError> {
         let page = LoginPage {
             chrome: Chrome::for_visitor(
-                "Log in",
+                lang,
+                "login.title",
                 state
                     .csrf()
                     .expected_token(&headers, state.cookies())
                     .unwrap_or_default(),
-            )
-            .speaking(visitor_language(&headers)),
+            ),
             problem: Some(problem),
             name: name.clone(),
         };
@@ -135,7 +136,7 @@ pub async fn submit(
             }
             return refuse(
                 StatusCode::TOO_MANY_REQUESTS,
-                "Too many login attempts from your address. Wait a minute and try again.".into(),
+                lang.t("login.too_many_attempts").to_owned(),
             );
         }
     }
@@ -157,8 +158,10 @@ pub async fn submit(
     };
     let refused = match claim {
         LoginClaim::Granted => None,
-        LoginClaim::Locked(until) => Some(("refused while locked out", locked_message(until))),
-        LoginClaim::Slowed(next) => Some(("refused while slowed", slowed_message(next, now))),
+        LoginClaim::Locked(until) => {
+            Some(("refused while locked out", locked_message(lang, until)))
+        }
+        LoginClaim::Slowed(next) => Some(("refused while slowed", slowed_message(lang, next, now))),
     };
     if let Some((why, message)) = refused {
         state
@@ -185,12 +188,9 @@ pub async fn submit(
             })
             .await?;
         if let Some(until) = lockout {
-            return refuse(StatusCode::TOO_MANY_REQUESTS, locked_message(until));
+            return refuse(StatusCode::TOO_MANY_REQUESTS, locked_message(lang, until));
         }
-        return refuse(
-            StatusCode::UNAUTHORIZED,
-            "Wrong user name or password.".into(),
-        );
+        return refuse(StatusCode::UNAUTHORIZED, lang.t("login.wrong").to_owned());
     }
 
     let user = name.clone();
@@ -217,19 +217,14 @@ pub async fn submit(
 /// The longest user name the access database accepts.
 const MAX_NAME_CHARS: usize = 64;
 
-fn slowed_message(next: DateTime<Utc>, now: DateTime<Utc>) -> String {
+fn slowed_message(lang: Lang, next: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let seconds = (next - now).num_seconds().max(1);
-    format!(
-        "This name has had many failed logins from several places, so its logins are \
-         slowed. Try again in {seconds} seconds."
-    )
+    lang.msg("login.slowed").arg("seconds", seconds).to_string()
 }
 
-fn locked_message(until: DateTime<Utc>) -> String {
-    format!(
-        "Too many failed logins for this name from your address. Try again after {}.",
-        until.format("%H:%M UTC")
-    )
+fn locked_message(lang: Lang, until: DateTime<Utc>) -> String {
+    let until = until.format("%H:%M UTC");
+    lang.msg("login.locked").arg("until", until).to_string()
 }
 
 /// Whether `password` is the password of an enabled user `name`. Unknown

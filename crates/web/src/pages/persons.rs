@@ -9,19 +9,21 @@ use axum::response::Html;
 use axum::routing::get;
 use serde::Serialize;
 use trove_access::AuditAction;
-use trove_model::{Record, SubjectKind};
+use trove_model::{Record, Review, SubjectKind};
 use trove_records::persons::facts_of;
 use trove_store::{Catalog, ListCatalog, RecordCatalog, ReviewCatalog};
 
 use super::annotations::{AnnotationPanel, annotation_panel};
 use super::chrome::{Chrome, render};
 use super::record_view::{
-    IdView, RecordLine, distinct_names, document_link, person_link, preview_link, records_of,
+    IdView, Labelled, RecordLine, distinct_names, document_link, person_link, preview_link,
+    records_of,
 };
 use super::verification::{VerificationPanel, VerificationView, verification_panel, view};
 use crate::auth::CurrentUser;
 use crate::case_data::CaseData;
 use crate::error::{ApiError, WebError};
+use crate::i18n::Lang;
 use crate::open_case::OpenCase;
 use crate::read_audit::Disclosure;
 use crate::safe_json::SafeJson;
@@ -35,8 +37,8 @@ pub struct PersonDetail {
     /// Latin readings of the first name (as relatives abroad write it), most likely first.
     pub readings: Vec<String>,
     pub id: Option<IdView>,
-    /// What the records agree on, as (label, value).
-    pub facts: Vec<(String, String)>,
+    /// What the records agree on, each under its label.
+    pub facts: Vec<Labelled>,
     pub records: Vec<RecordLine>,
     pub photos: Vec<PhotoView>,
     /// Other persons with the same name and birth date: proposed, never merged.
@@ -55,6 +57,13 @@ pub struct PhotoView {
     pub via: String,
     /// When it was taken, as its EXIF says.
     pub taken: Option<String>,
+}
+
+impl PhotoView {
+    /// The ID number is in the photo's file name (`via` is an EXIF field's name otherwise).
+    pub fn in_file_name(&self) -> bool {
+        self.via == "file name"
+    }
 }
 
 /// One dated event of a person's records and photos, for the timeline.
@@ -79,7 +88,7 @@ pub struct ListMatch {
     pub row: u32,
     pub entry_name: String,
     pub score: String,
-    pub review: String,
+    pub review: Review,
     pub review_link: String,
 }
 
@@ -121,7 +130,7 @@ pub async fn show(
     let role = case.role;
     let (person, verification, annotations) = case
         .run(move |data| {
-            let person = load(data, &key)?;
+            let person = load(data, &key, panel_user.language)?;
             let (kind, key) = (SubjectKind::Person, &person.key);
             let verification = verification_panel(data, &panel_user, role, kind, key)?;
             let annotations = annotation_panel(data, &panel_user, role, kind, key)?;
@@ -130,7 +139,10 @@ pub async fn show(
         .await?;
     let read = disclosure(&case.name, &person.key);
     let page = render(&PersonPage {
-        chrome: Chrome::for_user(&user, &format!("Person · {}", case.name)),
+        chrome: Chrome::titled(
+            &user,
+            user.language.msg("title.person").arg("case", &case.name),
+        ),
         case: case.name,
         person,
         verification,
@@ -146,7 +158,8 @@ pub async fn api_show(
 ) -> Result<(Disclosure, SafeJson<PersonAnswer>), ApiError> {
     let answer = case
         .run(move |data| {
-            let person = load(data, &key)?;
+            // The API speaks English.
+            let person = load(data, &key, Lang::English)?;
             let history = data
                 .store
                 .catalog
@@ -166,8 +179,8 @@ fn disclosure(case: &str, person: &str) -> Disclosure {
     Disclosure::new(AuditAction::ViewPerson, case).target(person)
 }
 
-/// A person by key (or key prefix, or ID number, as `trove person` takes).
-fn load(data: &CaseData, query: &str) -> Result<PersonDetail, WebError> {
+/// A person by key (or key prefix, or ID number, as `trove person` takes), told in `lang`.
+fn load(data: &CaseData, query: &str, lang: Lang) -> Result<PersonDetail, WebError> {
     let catalog = &data.store.catalog;
     let case = &data.name;
     let key = catalog.resolve_person(query)?.ok_or(WebError::NotFound)?;
@@ -214,7 +227,7 @@ fn load(data: &CaseData, query: &str) -> Result<PersonDetail, WebError> {
             })
         })
         .collect::<Result<_, WebError>>()?;
-    let timeline = timeline(&records, &lines, &photos);
+    let timeline = timeline(&records, &lines, &photos, lang);
     let same_person = catalog
         .person_candidates(&key)?
         .into_iter()
@@ -232,7 +245,7 @@ fn load(data: &CaseData, query: &str) -> Result<PersonDetail, WebError> {
             .map(|name| trove_names::spellings::latin_readings(name, MAX_READINGS))
             .unwrap_or_default(),
         names,
-        facts: fact_lines(&records),
+        facts: fact_lines(&records, lang),
         key,
         id,
         records: lines,
@@ -244,17 +257,31 @@ fn load(data: &CaseData, query: &str) -> Result<PersonDetail, WebError> {
 }
 
 /// The dated events of a person: each record's detention date (with its status as
-/// written and its list), each photo's capture time; oldest first.
-fn timeline(records: &[Record], lines: &[RecordLine], photos: &[PhotoView]) -> Vec<TimelineEvent> {
+/// written and its list), each photo's capture time; oldest first; told in `lang`.
+fn timeline(
+    records: &[Record],
+    lines: &[RecordLine],
+    photos: &[PhotoView],
+    lang: Lang,
+) -> Vec<TimelineEvent> {
     let mut events: Vec<TimelineEvent> = records
         .iter()
         .zip(lines)
         .filter_map(|(record, line)| {
             let since = record.fields.detained_since?;
-            let status = record.fields.status_raw.as_deref().unwrap_or("held");
+            let status = record
+                .fields
+                .status_raw
+                .as_deref()
+                .unwrap_or(lang.t("person.held"));
+            let what = lang
+                .msg("person.held_from")
+                .arg("status", status)
+                .arg("path", &line.path)
+                .arg("list", record.list.code());
             Some(TimelineEvent {
                 when: since.to_string(),
-                what: format!("{status}, from {} ({})", line.path, record.list.code()),
+                what: what.to_string(),
                 link: line.link.clone(),
             })
         })
@@ -263,7 +290,7 @@ fn timeline(records: &[Record], lines: &[RecordLine], photos: &[PhotoView]) -> V
         Some(TimelineEvent {
             // EXIF writes 2018:03:01 09:15:00; the timeline sorts and shows it as a date.
             when: photo.taken.as_deref()?.replacen(':', "-", 2),
-            what: "photographed".to_owned(),
+            what: lang.t("person.photographed").to_owned(),
             link: photo.document.clone(),
         })
     }));
@@ -287,41 +314,34 @@ fn list_matches(data: &CaseData, person: &str) -> Result<Vec<ListMatch>, WebErro
             row: candidate.row,
             entry_name,
             score: format!("{:.2}", candidate.score),
-            review: candidate.review.code().to_owned(),
+            review: candidate.review,
         });
     }
     Ok(matches)
 }
 
-/// What the records agree on (or the value `trove person` picks when they differ).
-fn fact_lines(records: &[Record]) -> Vec<(String, String)> {
+/// What the records agree on (or the value `trove person` picks when they differ), told
+/// in `lang`.
+fn fact_lines(records: &[Record], lang: Lang) -> Vec<Labelled> {
     let refs: Vec<&Record> = records.iter().collect();
     let facts = facts_of(&refs);
-    let lines: [(&str, Option<String>); 7] = [
-        ("Born", facts.birth_date.map(|d| d.to_string())),
+    let held = lang
+        .msg(if facts.listed {
+            "person.records_listed"
+        } else {
+            "person.records_unlisted"
+        })
+        .arg("detention", facts.detention_records);
+    Labelled::present([
+        ("field.born", facts.birth_date.map(|d| d.to_string())),
         (
-            "Sex",
+            "field.sex",
             facts.sex.map(|s| format!("{} ({})", s.code(), s.chinese())),
         ),
-        ("Ethnic group", facts.ethnicity),
-        ("Township", facts.township),
-        ("Village", facts.village),
-        ("Status", facts.status.map(|s| s.code().to_owned())),
-        (
-            "Records",
-            Some(format!(
-                "{} detention-related; {}",
-                facts.detention_records,
-                if facts.listed {
-                    "in a population register"
-                } else {
-                    "in no population register"
-                }
-            )),
-        ),
-    ];
-    lines
-        .into_iter()
-        .filter_map(|(label, value)| value.map(|value| (label.to_owned(), value)))
-        .collect()
+        ("field.ethnicity", facts.ethnicity),
+        ("field.township", facts.township),
+        ("field.village", facts.village),
+        ("field.status", facts.status.map(|s| s.code().to_owned())),
+        ("field.records", Some(held.to_string())),
+    ])
 }

@@ -193,7 +193,10 @@ pub async fn gallery(
         photos,
     } = selection;
     let html = render(&GalleryPage {
-        chrome: Chrome::for_user(&user, &format!("Photos · {}", case.name)),
+        chrome: Chrome::titled(
+            &user,
+            user.language.msg("title.photos").arg("case", &case.name),
+        ),
         folders: choices(|f| &f.folder),
         cameras: choices(|f| &f.camera),
         years: choices(|f| &f.year),

@@ -7,6 +7,8 @@ use trove_model::{BlobId, Record, RowRef};
 use trove_records::resident_id::{IdProblem, decode};
 use trove_store::{RecordCatalog, RecordFilter, StoreError, StoredRecord};
 
+use crate::i18n::Lang;
+
 /// Sheet rows shown above and below a record's row, for context.
 const CONTEXT_ROWS: u32 = 2;
 /// Cells shown per context row: sheets can be very wide.
@@ -54,6 +56,31 @@ pub fn subject_link(case: &str, kind: trove_model::SubjectKind, subject: &str) -
 /// A thumbnail, re-encoded by the document pages: originals are never shown inline.
 pub fn preview_link(case: &str, blob: &BlobId) -> String {
     format!("/cases/{case}/documents/{blob}/preview.png")
+}
+
+/// A value a page shows under a label of the workbench's own (`Born`: 1985-03-02): the
+/// label's message key, and the value as written. The API gives it as `[label, value]`,
+/// the label in English.
+#[derive(Debug, Clone)]
+pub struct Labelled {
+    pub label: &'static str,
+    pub value: String,
+}
+
+impl Labelled {
+    /// The labels of `lines` that have a value, with it.
+    pub fn present(lines: impl IntoIterator<Item = (&'static str, Option<String>)>) -> Vec<Self> {
+        lines
+            .into_iter()
+            .filter_map(|(label, value)| value.map(|value| Labelled { label, value }))
+            .collect()
+    }
+}
+
+impl Serialize for Labelled {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (Lang::English.t(self.label), &self.value).serialize(serializer)
+    }
 }
 
 /// One line of a records table.

@@ -18,7 +18,7 @@ use trove_store::{
 
 use super::chrome::{Chrome, FacetGroup, FacetLink, render};
 use super::record_view::{
-    IdView, RecordLine, SheetExcerpt, document_link, find_record, person_link, row_link,
+    IdView, Labelled, RecordLine, SheetExcerpt, document_link, find_record, person_link, row_link,
     sheet_excerpt,
 };
 use crate::auth::CurrentUser;
@@ -112,6 +112,7 @@ pub struct RecordsPage {
 
 /// A column heading that sorts the list by it (and, sorted so already, the other way).
 pub struct SortLink {
+    /// The heading's message key.
     pub label: &'static str,
     pub href: String,
     /// `ascending` or `descending` when the list is sorted by this column.
@@ -162,7 +163,7 @@ pub struct RecordDetail {
     pub paths: Vec<String>,
     pub place: String,
     pub list: String,
-    pub fields: Vec<(String, String)>,
+    pub fields: Vec<Labelled>,
     pub raw: Vec<RawCell>,
     pub flags: Vec<Flag>,
     pub id: Option<IdView>,
@@ -201,7 +202,10 @@ pub async fn list(
     let page_link = |page: u64| records_link(&case.name, &query.q, &query.sort, &query.dir, page);
     let read = list_disclosure(&case.name, &found);
     let page = render(&RecordsListPage {
-        chrome: Chrome::for_user(&user, &format!("Records · {}", case.name)),
+        chrome: Chrome::titled(
+            &user,
+            user.language.msg("title.records").arg("case", &case.name),
+        ),
         previous_link: (found.page > 1).then(|| page_link(found.page - 1)),
         next_link: found.more.then(|| page_link(found.page + 1)),
         facets: facet_groups(&case.name, &query, &facets),
@@ -245,11 +249,11 @@ fn facet_groups(case: &str, query: &RecordsQuery, facets: &RecordFacets) -> Vec<
             .collect(),
     };
     [
-        group("Township", "township", &facets.township),
-        group("Village", "village", &facets.village),
-        group("Status", "status", &facets.status),
-        group("List kind", "list", &facets.list),
-        group("Flags", "flag", &facets.flag),
+        group("field.township", "township", &facets.township),
+        group("field.village", "village", &facets.village),
+        group("field.status", "status", &facets.status),
+        group("field.list_kind", "list", &facets.list),
+        group("field.flags", "flag", &facets.flag),
     ]
     .into_iter()
     .filter(|group| !group.links.is_empty())
@@ -260,11 +264,11 @@ fn facet_groups(case: &str, query: &RecordsQuery, facets: &RecordFacets) -> Vec<
 /// the list is sorted by it already.
 fn sort_links(case: &str, query: &RecordsQuery) -> Vec<SortLink> {
     [
-        ("Name", "name"),
-        ("ID number", "id"),
-        ("Born", "born"),
-        ("Township", "township"),
-        ("Status", "status"),
+        ("field.name", "name"),
+        ("field.id_number", "id"),
+        ("field.born", "born"),
+        ("field.township", "township"),
+        ("field.status", "status"),
     ]
     .into_iter()
     .map(|(label, code)| {
@@ -307,7 +311,10 @@ fn record_disclosure(case: &str, record: &RecordDetail, address: String) -> Disc
 pub async fn sheets(user: CurrentUser, case: OpenCase) -> Result<Html<String>, WebError> {
     let sheets = person_sheets(&case).await?;
     render(&SheetsPage {
-        chrome: Chrome::for_user(&user, &format!("Person lists · {}", case.name)),
+        chrome: Chrome::titled(
+            &user,
+            user.language.msg("title.sheets").arg("case", &case.name),
+        ),
         undecided: sheets.iter().filter(|s| !s.enters_rates).count(),
         case: case.name,
         sheets,
@@ -363,7 +370,10 @@ pub async fn show(
     let address = row_link(&case.name, &blob, part, row, table.column);
     let read = record_disclosure(&case.name, &record, address);
     let page = render(&RecordPage {
-        chrome: Chrome::for_user(&user, &format!("Record · {}", case.name)),
+        chrome: Chrome::titled(
+            &user,
+            user.language.msg("title.record").arg("case", &case.name),
+        ),
         case: case.name,
         record,
     })?;
@@ -479,33 +489,32 @@ async fn load_detail(
     .await
 }
 
-/// The normalised fields a record has, as (label, value).
-fn field_lines(record: &trove_model::Record) -> Vec<(String, String)> {
+/// The normalised fields a record has, each under its label.
+fn field_lines(record: &trove_model::Record) -> Vec<Labelled> {
     let f = &record.fields;
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
-    let lines: [(&str, Option<String>); 16] = [
-        ("Name", f.name.clone()),
-        ("ID number", f.id_number.clone()),
+    Labelled::present([
+        ("field.name", f.name.clone()),
+        ("field.id_number", f.id_number.clone()),
         (
-            "Sex",
+            "field.sex",
             f.sex.map(|s| format!("{} ({})", s.code(), s.chinese())),
         ),
-        ("Ethnic group", f.ethnicity.clone()),
-        ("Born", date(f.birth_date)),
-        ("Age as written", f.age.map(|a| a.to_string())),
-        ("County", f.county.clone()),
-        ("Township", f.township.clone()),
-        ("Village", f.village.clone()),
-        ("Address", f.address.clone()),
-        ("Status as written", f.status_raw.clone()),
-        ("Status category", f.status.map(|s| s.code().to_owned())),
-        ("Reason", f.reason.clone()),
-        ("Held since", date(f.detained_since)),
-        ("Place held", f.place.clone()),
-        ("Phone", f.phone.clone()),
-    ];
-    lines
-        .into_iter()
-        .filter_map(|(label, value)| value.map(|value| (label.to_owned(), value)))
-        .collect()
+        ("field.ethnicity", f.ethnicity.clone()),
+        ("field.born", date(f.birth_date)),
+        ("field.age", f.age.map(|a| a.to_string())),
+        ("field.county", f.county.clone()),
+        ("field.township", f.township.clone()),
+        ("field.village", f.village.clone()),
+        ("field.address", f.address.clone()),
+        ("field.status_raw", f.status_raw.clone()),
+        (
+            "field.status_category",
+            f.status.map(|s| s.code().to_owned()),
+        ),
+        ("field.reason", f.reason.clone()),
+        ("field.held_since", date(f.detained_since)),
+        ("field.place_held", f.place.clone()),
+        ("field.phone", f.phone.clone()),
+    ])
 }

@@ -99,8 +99,9 @@ struct QueuePage {
     case: String,
     queue: Queue,
     can_review: bool,
-    statuses: [&'static str; 4],
-    bands: [&'static str; 3],
+    statuses: [Review; 4],
+    /// Each band's code and the message key of its name.
+    bands: [(&'static str, &'static str); 3],
     previous_link: Option<String>,
     next_link: Option<String>,
 }
@@ -136,12 +137,15 @@ pub async fn show(
         format!("/cases/{}/review?{encoded}&page={page}", case.name)
     };
     let page = render(&QueuePage {
-        chrome: Chrome::for_user(&user, &format!("Review · {}", case.name)),
+        chrome: Chrome::titled(
+            &user,
+            user.language.msg("title.review").arg("case", &case.name),
+        ),
         previous_link: (queue.page > 1).then(|| link(queue.page - 1)),
         next_link: queue.more.then(|| link(queue.page + 1)),
         can_review: case.role.at_least(Role::Reviewer),
-        statuses: ["unreviewed", "accepted", "rejected", "unsure"],
-        bands: SCORE_BANDS.map(|(code, _, _)| code),
+        statuses: Review::ALL,
+        bands: SCORE_BANDS.map(|(code, name, _, _)| (code, name)),
         case: case.name,
         queue,
     })?;
@@ -262,11 +266,12 @@ fn anchor(row: u32, person: &str) -> String {
     format!("candidate-{row}-{person}")
 }
 
-/// Score bands a reviewer can work through one at a time: (code, at least, below).
-pub const SCORE_BANDS: [(&str, f64, f64); 3] = [
-    ("strong", 0.9, f64::INFINITY),
-    ("likely", 0.8, 0.9),
-    ("weak", f64::NEG_INFINITY, 0.8),
+/// Score bands a reviewer can work through one at a time: (code, message key of its name,
+/// at least, below).
+pub const SCORE_BANDS: [(&str, &str, f64, f64); 3] = [
+    ("strong", "review.band.strong", 0.9, f64::INFINITY),
+    ("likely", "review.band.likely", 0.8, 0.9),
+    ("weak", "review.band.weak", f64::NEG_INFINITY, 0.8),
 ];
 
 async fn load_queue(
@@ -283,8 +288,8 @@ async fn load_queue(
         code => Some(
             SCORE_BANDS
                 .iter()
-                .find(|(name, _, _)| *name == code)
-                .map(|&(_, min, below)| (min, below))
+                .find(|(band, _, _, _)| *band == code)
+                .map(|&(_, _, min, below)| (min, below))
                 .ok_or_else(|| {
                     WebError::BadRequest(format!(
                         "`{code}` is no score band: use strong, likely or weak"

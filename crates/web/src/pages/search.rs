@@ -19,8 +19,10 @@ use trove_store::AnnotationCatalog;
 use super::chrome::{Chrome, FacetGroup, FacetLink, render};
 use crate::auth::CurrentUser;
 use crate::case_data::CaseData;
+use crate::document_view::{named_part, numbered_part};
 use crate::error::{ApiError, WebError};
 use crate::highlight::{Segment, segments};
+use crate::i18n::Lang;
 use crate::name_list::names_of_request;
 use crate::open_case::OpenCase;
 use crate::read_audit::{Disclosure, listed};
@@ -61,15 +63,16 @@ pub struct HitView {
     pub snippet: Vec<Segment>,
 }
 
-impl From<&Hit> for HitView {
-    fn from(hit: &Hit) -> Self {
+impl HitView {
+    /// The hit as a page in `lang` lists it.
+    fn new(hit: &Hit, lang: Lang) -> Self {
         HitView {
             id: hit.blob.as_str().to_owned(),
             short_id: hit.blob.short().to_owned(),
             kind: hit.kind.clone(),
             title: hit.title.clone(),
             paths: hit.paths.clone(),
-            part: describe_part(hit),
+            part: describe_part(hit, lang),
             anchor: match (hit.part_kind, hit.part_index, hit.snippet.line) {
                 // A hit in a sheet opens the sheet on its row.
                 (Some(PartKind::Sheet), Some(index), Some(row)) => row_in_sheet("", index, row),
@@ -83,18 +86,19 @@ impl From<&Hit> for HitView {
     }
 }
 
-/// `page 3`, `sheet "名单" row 12`, or `metadata` for a document matched on
-/// its paths or fields alone.
-fn describe_part(hit: &Hit) -> String {
+/// `page 3`, `sheet “名单”, row 12`, or `metadata` for a document matched on
+/// its paths or fields alone, in `lang`.
+fn describe_part(hit: &Hit, lang: Lang) -> String {
     let part = match (hit.part_kind, hit.part_index, &hit.part_label) {
-        (Some(PartKind::Body), _, _) => "text".to_owned(),
-        (Some(kind), _, Some(label)) => format!("{} “{label}”", kind.code()),
-        (Some(kind), Some(index), None) => format!("{} {index}", kind.code()),
-        _ => return "metadata".to_owned(),
+        (Some(PartKind::Body), _, _) => lang.t("hit.text").to_owned(),
+        (Some(kind), _, Some(label)) => named_part(lang, kind, &format!("“{label}”")),
+        (Some(kind), Some(index), None) => numbered_part(lang, kind, index),
+        _ => return lang.t("hit.metadata").to_owned(),
     };
+    let at = |key, name, number| lang.msg(key).arg("part", &part).arg(name, number);
     match (hit.part_kind, hit.snippet.line) {
-        (Some(PartKind::Sheet), Some(row)) => format!("{part}, row {row}"),
-        (Some(_), Some(line)) if line > 1 => format!("{part}, line {line}"),
+        (Some(PartKind::Sheet), Some(row)) => at("hit.row", "row", row).to_string(),
+        (Some(_), Some(line)) if line > 1 => at("hit.line", "line", line).to_string(),
         _ => part,
     }
 }
@@ -124,9 +128,9 @@ fn facet_groups(case: &str, request: &SearchRequest, facets: &Facets) -> Vec<Fac
         link(year.to_string(), count, active, changed)
     });
     [
-        ("Type", by_type.collect::<Vec<_>>()),
-        ("Folder", by_folder.collect()),
-        ("Year", by_year.collect()),
+        ("search.facet.type", by_type.collect::<Vec<_>>()),
+        ("search.facet.folder", by_folder.collect()),
+        ("search.facet.year", by_year.collect()),
     ]
     .into_iter()
     .filter(|(_, links)| !links.is_empty())
@@ -147,7 +151,7 @@ pub struct ResultsView {
 }
 
 impl ResultsView {
-    fn new(case: &str, request: &SearchRequest, results: &SearchResults) -> Self {
+    fn new(case: &str, request: &SearchRequest, results: &SearchResults, lang: Lang) -> Self {
         let offset = (request.page - 1) * PAGE_SIZE;
         let pages = results.total.div_ceil(PAGE_SIZE).min(MAX_PAGE);
         ResultsView {
@@ -159,7 +163,11 @@ impl ResultsView {
                 offset + 1
             },
             last: offset + results.hits.len(),
-            hits: results.hits.iter().map(HitView::from).collect(),
+            hits: results
+                .hits
+                .iter()
+                .map(|hit| HitView::new(hit, lang))
+                .collect(),
             facets: results
                 .facets
                 .as_ref()
@@ -194,7 +202,12 @@ pub async fn page(
     } else {
         match search(&case, request.query.clone(), request.options()).await {
             Ok(results) => (
-                Some(ResultsView::new(&case.name, &request, &results)),
+                Some(ResultsView::new(
+                    &case.name,
+                    &request,
+                    &results,
+                    user.language,
+                )),
                 None,
                 Some(search_disclosure(&case.name, &request, &results)),
             ),
@@ -208,7 +221,10 @@ pub async fn page(
         StatusCode::OK
     };
     let html = render(&SearchPage {
-        chrome: Chrome::for_user(&user, &format!("Search {}", case.name)),
+        chrome: Chrome::titled(
+            &user,
+            user.language.msg("title.search").arg("case", &case.name),
+        ),
         by_date: request.sort == Sort::Date,
         case: case.name,
         request,
@@ -419,14 +435,21 @@ pub async fn batch(
         .into_iter()
         .map(|found| NameView {
             forms: found.forms.join(", "),
-            hits: found.hits.iter().map(HitView::from).collect(),
+            hits: found
+                .hits
+                .iter()
+                .map(|hit| HitView::new(hit, user.language))
+                .collect(),
             name: found.name,
             total: found.total,
             documents: found.documents,
         })
         .collect();
     let page = render(&BatchPage {
-        chrome: Chrome::for_user(&user, &format!("Batch search in {}", case.name)),
+        chrome: Chrome::titled(
+            &user,
+            user.language.msg("title.batch").arg("case", &case.name),
+        ),
         case: case.name,
         names,
     })?;

@@ -94,7 +94,7 @@ pub async fn show(
     );
     let name = case.name;
     let page = render(&StatsPage {
-        chrome: Chrome::for_user(&user, &format!("Statistics · {name}")),
+        chrome: Chrome::titled(&user, user.language.msg("title.stats").arg("case", &name)),
         chart_link: format!("/cases/{name}/stats.svg?{options}"),
         csv_link: format!("/cases/{name}/stats.csv?{options}"),
         case: name,

@@ -6,6 +6,7 @@
 //! - [`records`]: person records from a million spreadsheet rows;
 //! - [`authenticity`]: near-duplicate photos among 100,000, through the report;
 //! - [`ocr`]: character error rates and pages/s of OCR on pages drawn from known text;
+//! - [`publish`]: the public site of a demo leak in which every person is published;
 //! - [`xref`]: cross-reference quality on the demo's planted relatives' list and on
 //!   FEBRL3/FEBRL4, and its speed up to a million Persons.
 //!
@@ -21,6 +22,7 @@ pub mod authenticity;
 pub mod ingest;
 pub mod ocr;
 mod output;
+pub mod publish;
 pub mod records;
 mod rss;
 pub mod xref;
@@ -28,5 +30,6 @@ pub mod xref;
 pub use authenticity::AuthenticityBenchOptions;
 pub use ingest::IngestBenchOptions;
 pub use ocr::OcrBenchOptions;
+pub use publish::PublishBenchOptions;
 pub use records::RecordsBenchOptions;
 pub use xref::XrefBenchOptions;

@@ -51,6 +51,9 @@ enum Command {
     /// (`--out DIR`), a preview of who is published and withheld (`--preview`), or the
     /// leak scanner alone over a folder (`--check DIR`).
     Publish(commands::publish::PublishArgs),
+    /// Export a whole store for partners' tools (`export ftm`: FollowTheMoney, NOT redacted).
+    #[command(subcommand)]
+    Export(commands::export::ExportCommand),
     /// Signed checkpoints of the web workbench's audit trail.
     Audit(commands::audit::AuditArgs),
     /// Rebuild the search index from the catalog.
@@ -98,6 +101,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => commands::verify::run(&cli.store, &args),
         Command::Custody(args) => commands::custody::run(&cli.store, &args),
         Command::Publish(args) => commands::publish::run(&cli.store, &args),
+        Command::Export(command) => commands::export::run(&cli.store, &command),
         Command::Authenticity(args) => commands::authenticity::run(&cli.store, &args),
         Command::Audit(args) => commands::audit::run(&args),
         Command::Reindex(args) => commands::reindex::run(&cli.store, &args),

@@ -8,6 +8,7 @@
 //! ([`redact`]). Every build ends with the leak scanner ([`scan`]) reading every byte it
 //! wrote; a site it refuses is never put where it was asked for.
 
+pub mod export_ftm;
 mod manifest;
 mod numbers;
 mod open_data;

@@ -25,9 +25,9 @@ use crate::scan::{ScanReport, Scanner};
 use crate::search_index::{SEARCH_INDEX, search_index};
 use crate::selection::{Selection, select};
 use crate::site::{
-    DataPage, DocumentPage, DocumentsPage, FAVICON, IndexPage, MethodologyPage, PersonPage,
-    PublishedDocument, PublishedPart, SEARCH_SCRIPT, STYLESHEET, SearchPage, SiteChrome,
-    SiteFolder, StatisticsPage, StatsSection,
+    DataPage, DocumentPage, DocumentsPage, FAVICON, GALLERY_PAGE, IndexPage, MethodologyPage,
+    PersonPage, PublishedDocument, PublishedPart, SEARCH_SCRIPT, STYLESHEET, SearchPage,
+    SiteChrome, SiteFolder, StatisticsPage, StatsSection, gallery_file,
 };
 use crate::{PublicationCatalog, PublishError};
 
@@ -151,13 +151,20 @@ pub fn publish(store: &Store, request: &PublishRequest<'_>) -> Result<PublishRep
     site.write("assets/search.js", SEARCH_SCRIPT.as_bytes())?;
     site.write("assets/favicon.svg", FAVICON.as_bytes())?;
     site.write(SEARCH_INDEX, search_index(&persons, &documents).as_bytes())?;
-    site.page(
-        "index.html",
-        &IndexPage {
+    let chunks: Vec<&[PublishedPerson]> = persons.chunks(GALLERY_PAGE).collect();
+    let pages: Vec<(usize, String)> = (1..=chunks.len().max(1))
+        .map(|number| (number, gallery_file(number)))
+        .collect();
+    for (number, file) in &pages {
+        let page = IndexPage {
             site: &top,
-            persons: &persons,
-        },
-    )?;
+            persons: chunks.get(number - 1).copied().unwrap_or_default(),
+            total: persons.len(),
+            page: *number,
+            pages: &pages,
+        };
+        site.page(file, &page)?;
+    }
     for person in &persons {
         let page = PersonPage {
             site: &nested,

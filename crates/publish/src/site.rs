@@ -38,7 +38,26 @@ impl PublishedPerson {
 #[template(path = "site_index.html")]
 pub struct IndexPage<'a> {
     pub site: &'a SiteChrome,
+    /// This page's persons.
     pub persons: &'a [PublishedPerson],
+    /// All persons published.
+    pub total: usize,
+    /// This page's number (1-based).
+    pub page: usize,
+    /// Every gallery page: (number, file).
+    pub pages: &'a [(usize, String)],
+}
+
+/// Persons a gallery page shows.
+pub const GALLERY_PAGE: usize = 240;
+
+/// The file of gallery page `number`: the first is the site's home page.
+pub fn gallery_file(number: usize) -> String {
+    if number == 1 {
+        "index.html".to_owned()
+    } else {
+        format!("gallery-{number}.html")
+    }
 }
 
 #[derive(Template)]

@@ -119,7 +119,7 @@ struct TruthHeader {
 }
 
 /// Writes the demo leak into `dir`, unless one with the same people and seed is there already.
-fn ensure_leak(dir: &Path, people: usize, seed: u64) -> anyhow::Result<()> {
+pub(crate) fn ensure_leak(dir: &Path, people: usize, seed: u64) -> anyhow::Result<()> {
     let truth_path = dir.join("ground-truth.json");
     if truth_path.is_file() {
         let bytes =

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use trove_bench::{
-    AuthenticityBenchOptions, IngestBenchOptions, OcrBenchOptions, RecordsBenchOptions,
-    XrefBenchOptions,
+    AuthenticityBenchOptions, IngestBenchOptions, OcrBenchOptions, PublishBenchOptions,
+    RecordsBenchOptions, XrefBenchOptions,
 };
 
 #[derive(Debug, Subcommand)]
@@ -25,6 +25,25 @@ pub enum BenchCommand {
     /// The authenticity report's near-duplicate photos among many (random hashes, one in a
     /// hundred copied under another ID number).
     Authenticity(BenchAuthenticityArgs),
+    /// The public site of a demo leak in which every person is published: build time
+    /// (scanner included) and search index size.
+    Publish(BenchPublishArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchPublishArgs {
+    /// People in the demo leak.
+    #[arg(long, default_value_t = 20_000)]
+    pub people: usize,
+    /// Random seed of the demo leak.
+    #[arg(long, default_value_t = 2022)]
+    pub seed: u64,
+    /// Where the leak, store and site go (default: trove-bench-publish-PEOPLE-SEED in the temp folder).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// Print the results as one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -158,6 +177,13 @@ pub fn run(command: &BenchCommand) -> anyhow::Result<ExitCode> {
                 json: args.json,
             })?
         }
+        BenchCommand::Publish(args) => trove_bench::publish::run(&PublishBenchOptions {
+            people: args.people,
+            seed: args.seed,
+            dir: args.dir.clone(),
+            trove_exe: std::env::current_exe()?,
+            json: args.json,
+        })?,
         BenchCommand::Ocr(args) => trove_bench::ocr::run(&OcrBenchOptions {
             pages: args.pages,
             languages: args.languages.clone(),

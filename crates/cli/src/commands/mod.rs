@@ -7,6 +7,7 @@ pub mod case;
 pub mod custody;
 pub mod demo;
 mod demo_serve;
+pub mod export;
 pub mod id;
 pub mod ingest;
 pub mod lists;

@@ -285,6 +285,30 @@ fn the_demo_leak_publishes_only_what_the_rules_allow_and_every_trap_is_kept_out(
     validate_ftm(&entities);
     open_in_chromium(&site, published[0]);
 
+    // The unredacted export for partners: everyone, full ID numbers, with a warning, for
+    // the owner's eyes only.
+    let export = work.path().join("partners.ftm.json");
+    let exported = trove(
+        &store_dir,
+        &["export", "ftm", "--out", export.to_str().unwrap()],
+    );
+    assert!(
+        exported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
+    assert!(String::from_utf8_lossy(&exported.stderr).contains("NOT redacted"));
+    let all = std::fs::read_to_string(&export).unwrap();
+    assert!(all.contains(&in_speech.id_number) && all.contains(&withheld_consent.name));
+    assert!(all.lines().count() > truth.persons.len());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&export).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "readable by others: {mode:o}");
+    }
+    validate_ftm(&export);
+
     // Publishing again into the same folder is refused; so is a site the scanner
     // refuses (here the original of the GPS photo, allowed by mistake).
     let again = trove(

@@ -125,7 +125,10 @@ fn person_entity(key: &str, records: &[Record]) -> Value {
     );
     put("ethnicity", facts.ethnicity.into_iter().collect());
     put("address", each(|r| r.fields.address.clone()));
-    put("phone", each(|r| r.fields.phone.clone()));
+    put(
+        "phone",
+        each(|r| r.fields.phone.as_deref().and_then(international_phone)),
+    );
     put("status", each(|r| r.fields.status_raw.clone()));
     put("description", each(|r| r.fields.reason.clone()));
     put(
@@ -137,6 +140,18 @@ fn person_entity(key: &str, records: &[Record]) -> Value {
     );
     put("country", vec!["cn".to_owned()]);
     json!({"id": person_id(key), "schema": "Person", "properties": properties})
+}
+
+/// A Chinese phone number as FollowTheMoney takes it (E.164): a mobile `1xxxxxxxxxx` or a
+/// landline with its trunk `0` become `+86…`; anything else is left out.
+fn international_phone(written: &str) -> Option<String> {
+    let digits: String = written.chars().filter(char::is_ascii_digit).collect();
+    match digits.len() {
+        11 if digits.starts_with('1') => Some(format!("+86{digits}")),
+        10..=12 if digits.starts_with('0') => Some(format!("+86{}", &digits[1..])),
+        13 if digits.starts_with("86") => Some(format!("+{digits}")),
+        _ => None,
+    }
 }
 
 /// A file's name (its first path), SHA-256 and size.
@@ -153,4 +168,26 @@ fn file_properties(
         properties.insert("fileSize".into(), json!([document.size.to_string()]));
     }
     Ok(properties)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_phone_numbers_become_international() {
+        assert_eq!(
+            international_phone("189 5733 3087").as_deref(),
+            Some("+8618957333087")
+        );
+        assert_eq!(
+            international_phone("0998-6212345").as_deref(),
+            Some("+869986212345")
+        );
+        assert_eq!(
+            international_phone("+86 189 5733 3087").as_deref(),
+            Some("+8618957333087")
+        );
+        assert_eq!(international_phone("12345"), None);
+    }
 }

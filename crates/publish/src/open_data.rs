@@ -2,6 +2,8 @@
 //! persons, allowed fields only), `records.csv` (which row of which document each was read
 //! from), and FollowTheMoney entities, one JSON object a line, for Aleph and its kin.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 use trove_records::csv_cell::csv_cell;
 
@@ -61,11 +63,13 @@ fn push_row(out: &mut String, cells: &[String]) {
 
 /// FollowTheMoney entities: a Person for each published person (with `proof` links to
 /// the Documents they were read from), a Document for each source and published document,
-/// an Image with `pictured` for each published photo. One JSON object a line.
+/// an Image with `pictured` for each published photo. `source_hashes` gives the SHA-256
+/// of each source document by published id. One JSON object a line.
 pub fn ftm_entities(
     persons: &[PublishedPerson],
     documents: &[PublishedDocument],
     photo_hashes: &dyn Fn(&str) -> Option<String>,
+    source_hashes: &HashMap<String, String>,
 ) -> String {
     let mut lines: Vec<Value> = Vec::new();
     let mut sources: Vec<&str> = Vec::new();
@@ -125,10 +129,14 @@ pub fn ftm_entities(
         if documents.iter().any(|d| d.id == source) {
             continue;
         }
+        let mut properties = json!({"title": [format!("Source document {source}")]});
+        if let Some(sha256) = source_hashes.get(source) {
+            properties["contentHash"] = json!([sha256]);
+        }
         lines.push(json!({
             "id": document_entity(source),
             "schema": "Document",
-            "properties": {"title": [format!("Source document {source}")]},
+            "properties": properties,
         }));
     }
     for d in documents {

@@ -211,7 +211,118 @@ pub fn names_of(records: &[Record]) -> impl Iterator<Item = &str> {
 
 #[cfg(test)]
 mod tests {
+    use std::str::FromStr;
+
+    use trove_model::{BlobId, ListKind, RecordFields, RowRef};
+
     use super::*;
+    use crate::numbers::valid_id;
+
+    fn record() -> Record {
+        Record {
+            source: RowRef {
+                blob: BlobId::from_str(&"a".repeat(64)).unwrap(),
+                part: 1,
+                sheet: Some("名单".into()),
+                row: 7,
+                column: 0,
+            },
+            list: ListKind::Detainees,
+            raw: Vec::new(),
+            fields: RecordFields {
+                name: Some("热依拉·奥迈尔".into()),
+                id_number: Some(valid_id()),
+                id_valid: true,
+                township: Some("托格拉克乡".into()),
+                village: Some("阔什艾日克村".into()),
+                address: Some("新疆疏附县托格拉克乡阔什艾日克村3组45号".into()),
+                reason: Some("其子电话13912345678".into()),
+                detained_since: NaiveDate::from_ymd_opt(2017, 5, 1),
+                ..RecordFields::default()
+            },
+            flags: Vec::new(),
+        }
+    }
+
+    fn published(rules: &str, identity: bool) -> PublishedPerson {
+        let rules = Rules::from_toml(rules).unwrap();
+        let records = [record()];
+        let path_of = |_: &BlobId| Some("泄露/名单/2017.xlsx".to_owned());
+        let evidence = ["https://example.org/a".to_owned(), "a".repeat(64)];
+        publish_person(
+            &rules,
+            &[1; 32],
+            &PersonEvidence {
+                key: "id:x",
+                records: &records,
+                photographed: None,
+                path_of: &path_of,
+                status: Some(VerificationStatus::Verified),
+                evidence: &evidence,
+            },
+            identity,
+            &Redactor::new(&[]),
+        )
+    }
+
+    #[test]
+    fn the_defaults_mask_the_id_stop_at_the_village_and_keep_web_evidence_only() {
+        let person = published("", true);
+        assert_eq!(person.name.as_deref(), Some("热依拉·奥迈尔"));
+        assert!(
+            person.readings.iter().any(|r| r.contains("Rahile")),
+            "{:?}",
+            person.readings
+        );
+        assert_eq!(person.masked_id.as_deref(), Some("653121 1980 ********"));
+        assert_eq!(person.village.as_deref(), Some("阔什艾日克村"));
+        assert_eq!(person.age_at_capture, Some(37));
+        assert_eq!(
+            person.reason.as_deref(),
+            Some("其子电话[phone number withheld]")
+        );
+        assert_eq!(person.evidence, ["https://example.org/a"]);
+        assert_eq!((person.sources[0].sheet, person.sources[0].row), (2, 7));
+        assert_eq!(
+            person.sources[0].path, None,
+            "paths are withheld by default"
+        );
+        let json = serde_json::to_string(&person).unwrap();
+        assert!(!json.contains("3组45号") && !json.contains(&valid_id()));
+    }
+
+    #[test]
+    fn the_allow_list_and_the_coarser_rules_leave_fields_out() {
+        let person = published(
+            "[site]\nshow_paths = true\n[fields]\nallow = [\"status\", \"address\"]\nid_number = \"omit\"\naddress = \"township\"",
+            true,
+        );
+        assert_eq!(person.name, None);
+        assert!(person.readings.is_empty());
+        assert_eq!(person.masked_id, None);
+        assert_eq!(person.township.as_deref(), Some("托格拉克乡"));
+        assert_eq!(person.village, None);
+        assert_eq!(
+            person.status, None,
+            "the demo record has no status category"
+        );
+        assert_eq!(
+            (person.reason, person.detained_since, person.age_at_capture),
+            (None, None, None)
+        );
+        assert!(
+            person.sources.is_empty()
+                && person.verification.is_none()
+                && person.evidence.is_empty()
+        );
+    }
+
+    #[test]
+    fn without_identity_neither_name_nor_masked_id_appears() {
+        let person = published("", false);
+        assert_eq!((&person.name, &person.masked_id), (&None, &None));
+        assert!(person.label().starts_with("Name withheld"));
+    }
 
     #[test]
     fn published_ids_are_stable_per_secret_and_differ_between_stores() {

@@ -213,9 +213,13 @@ pub fn publish(store: &Store, request: &PublishRequest<'_>) -> Result<PublishRep
         .map_err(|e| PublishError::Render("data/persons.json".into(), e.to_string()))?;
     site.write("data/persons.json", &json)?;
     site.write("data/records.csv", records_csv(&persons).as_bytes())?;
-    let entities = ftm_entities(&persons, &documents, &|photo| {
-        photo_hashes.get(photo).cloned()
-    });
+    let source_hashes = source_hashes(catalog, &persons)?;
+    let entities = ftm_entities(
+        &persons,
+        &documents,
+        &|photo| photo_hashes.get(photo).cloned(),
+        &source_hashes,
+    );
     site.write("data/entities.ftm.json", entities.as_bytes())?;
     write_manifest(&mut site)?;
 
@@ -238,6 +242,27 @@ pub fn publish(store: &Store, request: &PublishRequest<'_>) -> Result<PublishRep
         files: site.files().len(),
         scan,
     })
+}
+
+/// The SHA-256 of every source document of the published persons, by published id: one
+/// pass over the recorded blobs.
+fn source_hashes(
+    catalog: &trove_store::SqliteCatalog,
+    persons: &[PublishedPerson],
+) -> Result<HashMap<String, String>, PublishError> {
+    let wanted: std::collections::HashSet<&str> = persons
+        .iter()
+        .flat_map(|p| p.sources.iter().map(|s| s.document.as_str()))
+        .collect();
+    let mut hashes = HashMap::new();
+    catalog.for_each_blob(&mut |blob| {
+        let id = document_id(&blob.id);
+        if wanted.contains(id.as_str()) {
+            hashes.insert(id, blob.sha256);
+        }
+        Ok(())
+    })?;
+    Ok(hashes)
 }
 
 /// `out` with `.suffix` added to its last component.

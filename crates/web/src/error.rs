@@ -33,6 +33,9 @@ pub enum WebError {
     /// A registered case whose store or index cannot be opened.
     #[error("the case cannot be opened: {0}")]
     CaseUnavailable(String),
+    /// Work the server does for a request failed (building a site, say).
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl WebError {
@@ -46,7 +49,8 @@ impl WebError {
             | WebError::Template(_)
             | WebError::Password(_)
             | WebError::Task(_)
-            | WebError::CaseUnavailable(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            | WebError::CaseUnavailable(_)
+            | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 

@@ -24,7 +24,7 @@ use axum::http::header;
 use axum::middleware::Next;
 use axum::response::Response;
 use trove_forensics::authenticity::{Section, Strength};
-use trove_model::{FindingReview, Review, Role, VerificationStatus};
+use trove_model::{Consent, FindingReview, Review, Role, VerificationStatus};
 use trove_records::stats::Dimension;
 
 /// The catalog, as compiled in.
@@ -264,6 +264,17 @@ impl Named for VerificationStatus {
             VerificationStatus::Corroborated => "verification.status.corroborated",
             VerificationStatus::Verified => "verification.status.verified",
             VerificationStatus::Disputed => "verification.status.disputed",
+        }
+    }
+}
+
+impl Named for Consent {
+    fn key(&self) -> &'static str {
+        match self {
+            Consent::Unrecorded => "publication.consent.unrecorded",
+            Consent::FamilyConsent => "publication.consent.family_consent",
+            Consent::PublicInterest => "publication.consent.public_interest",
+            Consent::Withheld => "publication.consent.withheld",
         }
     }
 }

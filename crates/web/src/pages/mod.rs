@@ -17,6 +17,7 @@ mod invite;
 mod login;
 mod persons;
 mod photos;
+mod publication;
 mod record_view;
 mod records;
 mod review;
@@ -40,6 +41,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(photos::routes())
         .merge(review::routes())
         .merge(verification::routes())
+        .merge(publication::routes())
         .merge(annotations::routes())
         .merge(stats::routes())
         .merge(account::routes())

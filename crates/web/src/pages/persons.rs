@@ -15,6 +15,7 @@ use trove_store::{Catalog, ListCatalog, RecordCatalog, ReviewCatalog};
 
 use super::annotations::{AnnotationPanel, annotation_panel};
 use super::chrome::{Chrome, render};
+use super::publication::{PublicationPanel, publication_panel};
 use super::record_view::{
     IdView, Labelled, RecordLine, distinct_names, document_link, person_link, preview_link,
     records_of,
@@ -106,6 +107,7 @@ struct PersonPage {
     case: String,
     person: PersonDetail,
     verification: VerificationPanel,
+    publication: PublicationPanel,
     annotations: AnnotationPanel,
 }
 
@@ -128,13 +130,14 @@ pub async fn show(
 ) -> Result<(Disclosure, Html<String>), WebError> {
     let panel_user = user.clone();
     let role = case.role;
-    let (person, verification, annotations) = case
+    let (person, verification, publication, annotations) = case
         .run(move |data| {
             let person = load(data, &key, panel_user.language)?;
             let (kind, key) = (SubjectKind::Person, &person.key);
             let verification = verification_panel(data, &panel_user, role, kind, key)?;
+            let publication = publication_panel(data, &panel_user, role, key)?;
             let annotations = annotation_panel(data, &panel_user, role, kind, key)?;
-            Ok((person, verification, annotations))
+            Ok((person, verification, publication, annotations))
         })
         .await?;
     let read = disclosure(&case.name, &person.key);
@@ -146,6 +149,7 @@ pub async fn show(
         case: case.name,
         person,
         verification,
+        publication,
         annotations,
     })?;
     Ok((read, page))

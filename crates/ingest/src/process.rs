@@ -100,7 +100,13 @@ impl Worker<'_> {
                 .timings
                 .time(TimedStage::ReadAndHash, || fs::read(&job.absolute))
             {
-                Ok(bytes) => self.process_bytes(&item, bytes, &mut ctx),
+                Ok(bytes) => {
+                    let changed = changed_while_read(job, bytes.len() as u64);
+                    self.process_bytes(&item, bytes, &mut ctx);
+                    if let Some(failure) = changed {
+                        self.fail(&mut ctx, &item.path, None, failure);
+                    }
+                }
                 Err(error) => self.fail(&mut ctx, &item.path, None, read_failure(&error)),
             }
         } else {
@@ -490,7 +496,43 @@ fn disagrees(named: FileKind, detected: FileKind) -> bool {
     named != detected && !same_family
 }
 
+/// Whether the source file changed between its listing and the end of its reading (its
+/// size or time differ, or it is gone): the bytes read are still kept, consistently
+/// hashed, but a person must know the file was moving, and the next ingest reads it again.
+fn changed_while_read(job: &SourceJob, read: u64) -> Option<Failure> {
+    let listed = (job.source.size, job.source.mtime_ns);
+    let now = fs::metadata(&job.absolute)
+        .ok()
+        .map(|meta| (meta.len(), crate::walk::mtime_ns(&meta)));
+    if now == Some(listed) && read == listed.0 {
+        return None;
+    }
+    let what = match now {
+        None => "vanished".to_owned(),
+        Some((size, _)) if size != listed.0 || read != listed.0 => {
+            format!("went from {} to {size} bytes ({read} read)", listed.0)
+        }
+        Some(_) => "was rewritten".to_owned(),
+    };
+    Some(Failure::new(
+        Stage::Read,
+        FailureReason::Changed,
+        format!(
+            "the file {what} while trove read it: the {read} bytes read are stored and hashed; \
+             ingest the folder again once nothing writes to it, and the new version is kept beside this one"
+        ),
+    ))
+}
+
 fn read_failure(error: &std::io::Error) -> Failure {
+    if error.kind() == std::io::ErrorKind::NotFound {
+        return Failure::new(
+            Stage::Read,
+            FailureReason::Changed,
+            "the file vanished after it was listed, before trove read it: nothing of it is \
+             stored; if it comes back, ingest the folder again",
+        );
+    }
     Failure::new(
         Stage::Read,
         FailureReason::Io,
@@ -504,4 +546,48 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         .map(|s| (*s).to_owned())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use trove_store::SourceFile;
+
+    use super::*;
+
+    fn job_for(path: &Path) -> SourceJob {
+        let meta = fs::metadata(path).unwrap();
+        SourceJob {
+            source: SourceFile {
+                root: "root".into(),
+                path: "a.txt".into(),
+                size: meta.len(),
+                mtime_ns: crate::walk::mtime_ns(&meta),
+            },
+            absolute: path.to_path_buf(),
+        }
+    }
+
+    #[test]
+    fn a_file_that_grows_or_vanishes_while_read_is_told_as_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        fs::write(&path, "教育转化").unwrap();
+        let job = job_for(&path);
+        assert!(changed_while_read(&job, job.source.size).is_none());
+
+        fs::write(&path, "教育转化 and a line appended while trove read").unwrap();
+        let grown = changed_while_read(&job, job.source.size).unwrap();
+        assert_eq!(grown.reason, FailureReason::Changed);
+        assert!(
+            grown.message.contains("went from 12 to"),
+            "{}",
+            grown.message
+        );
+
+        fs::remove_file(&path).unwrap();
+        let gone = changed_while_read(&job, job.source.size).unwrap();
+        assert!(gone.message.contains("vanished"), "{}", gone.message);
+        let unread = read_failure(&fs::read(&path).unwrap_err());
+        assert_eq!(unread.reason, FailureReason::Changed);
+    }
 }

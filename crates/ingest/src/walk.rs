@@ -116,19 +116,12 @@ impl Tree {
     fn file_entry(&self, path: &Path) -> WalkEntry {
         let relative = self.relative(path);
         match fs::metadata(path) {
-            Ok(meta) => {
-                let mtime_ns = meta
-                    .modified()
-                    .ok()
-                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                    .map_or(0, |d| d.as_nanos() as i64);
-                WalkEntry::File {
-                    relative,
-                    absolute: path.to_path_buf(),
-                    size: meta.len(),
-                    mtime_ns,
-                }
-            }
+            Ok(meta) => WalkEntry::File {
+                relative,
+                absolute: path.to_path_buf(),
+                size: meta.len(),
+                mtime_ns: mtime_ns(&meta),
+            },
             Err(error) => WalkEntry::Refused {
                 relative,
                 failure: Failure::new(
@@ -174,6 +167,15 @@ impl Tree {
             .collect();
         parts.join("/")
     }
+}
+
+/// A file's modification time in nanoseconds since 1970, as sources record it (0 when the
+/// file system gives none).
+pub(crate) fn mtime_ns(meta: &fs::Metadata) -> i64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i64)
 }
 
 #[cfg(test)]

@@ -49,6 +49,9 @@ coded_enum! {
         TooLarge => "too_large",
         /// The file system refused to read or write.
         Io => "io",
+        /// The file changed (or vanished) while it was read: what was read is stored and
+        /// hashed, and the next ingest reads it again.
+        Changed => "changed",
     }
 }
 

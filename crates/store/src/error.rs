@@ -14,6 +14,23 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    /// The disk holding the store is full. Whatever was committed before stays; the
+    /// same command, run again once there is room, resumes.
+    #[error(
+        "the disk holding {path} is full: nothing already ingested is lost; free space (or move the store to a larger disk) and run the same command again to resume"
+    )]
+    DiskFull {
+        /// The file that could not be written.
+        path: PathBuf,
+    },
+    /// The store lies on a read-only disk or in a folder trove may not write.
+    #[error(
+        "the store at {path} is on a read-only disk or in a folder trove may not write: trove writes beside its catalog even to read it (SQLite's WAL files), and ingest writes everywhere; copy the store to a writable disk and use the copy (the originals keep their hashes)"
+    )]
+    ReadOnly {
+        /// The file or folder that could not be written.
+        path: PathBuf,
+    },
     /// A query on the catalog file failed.
     #[error("the catalog at {path} could not be used: {source}")]
     Catalog {
@@ -78,10 +95,51 @@ impl StoreError {
         path: impl Into<PathBuf>,
         source: std::io::Error,
     ) -> Self {
+        match source.kind() {
+            std::io::ErrorKind::StorageFull => return StoreError::DiskFull { path: path.into() },
+            std::io::ErrorKind::ReadOnlyFilesystem => {
+                return StoreError::ReadOnly { path: path.into() };
+            }
+            _ => {}
+        }
         StoreError::Io {
             action,
             path: path.into(),
             source,
         }
+    }
+
+    /// A SQLite error on the catalog file `path`, told as a full disk or a read-only store
+    /// when it is one.
+    pub(crate) fn catalog(path: impl Into<PathBuf>, source: rusqlite::Error) -> Self {
+        let path = path.into();
+        match source.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull { path },
+            Some(rusqlite::ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
+            Some(rusqlite::ErrorCode::CannotOpen) if !writable_folder_of(&path) => {
+                StoreError::ReadOnly { path }
+            }
+            _ => StoreError::Catalog { path, source },
+        }
+    }
+}
+
+/// Whether a file can be created beside `file` (a read-only mount or a folder without
+/// write permission say no).
+fn writable_folder_of(file: &std::path::Path) -> bool {
+    let Some(folder) = file.parent() else {
+        return false;
+    };
+    let probe = folder.join(format!(".trove-write-check-{}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            true
+        }
+        Err(error) => error.kind() == std::io::ErrorKind::AlreadyExists,
     }
 }

@@ -46,15 +46,21 @@ pub fn run(store: &Path, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         known.insert(recorded.id);
         Ok(())
     })?;
-    // Nothing but trove writes the blob folder: a file the catalog does not know was put
+    // Nothing but trove writes the blob folder. A file the catalog does not know whose
+    // content still hashes to its name was stored by an ingest stopped before it could
+    // record it (killed, or the disk full): the next ingest records it. Any other was put
     // there (or renamed) by someone else.
-    let strays: Vec<PathBuf> = store
-        .blobs
-        .stored_files()?
-        .into_iter()
-        .filter(|(_, id)| id.as_ref().is_none_or(|id| !known.contains(id)))
-        .map(|(path, _)| path)
-        .collect();
+    let mut unrecorded: Vec<PathBuf> = Vec::new();
+    let mut strays: Vec<PathBuf> = Vec::new();
+    for (path, id) in store.blobs.stored_files()? {
+        match id {
+            Some(id) if known.contains(&id) => {}
+            Some(id) if store.blobs.rehash(&id)?.is_some_and(|h| h.blake3 == id) => {
+                unrecorded.push(path);
+            }
+            _ => strays.push(path),
+        }
+    }
     let digest = trove_web::authenticity_facts::digest_of(&store)?;
     let blobs = &store.blobs;
     if args.json {
@@ -65,6 +71,9 @@ pub fn run(store: &Path, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         }
         for path in &strays {
             json_line(&json!({"problem": "stray", "path": path}))?;
+        }
+        for path in &unrecorded {
+            json_line(&json!({"problem": "unrecorded", "path": path}))?;
         }
         json_line(&json!({
             "checked": checked,
@@ -95,6 +104,13 @@ pub fn run(store: &Path, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
                 "{} stray files in the blob folder: someone put them there; keep them aside \
                  for examination and remove them from the store",
                 strays.len()
+            );
+        }
+        if !unrecorded.is_empty() {
+            println!(
+                "{} originals stored but not yet recorded, left by an ingest that stopped \
+                 (killed, or the disk full): ingest the same folder again to record them",
+                unrecorded.len()
             );
         }
         println!("store digest {digest} (a partner who ingests the same originals gets the same)");

@@ -62,11 +62,8 @@ impl SqliteCatalog {
     /// Opens or creates the catalog file and brings its schema up to date.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref().to_path_buf();
-        let wrap = |source| StoreError::Catalog {
-            path: path.clone(),
-            source,
-        };
-        let connection = open_sqlite(&path, PRAGMAS, MIGRATIONS).map_err(wrap)?;
+        let connection = open_sqlite(&path, PRAGMAS, MIGRATIONS)
+            .map_err(|source| StoreError::catalog(&path, source))?;
         Ok(SqliteCatalog {
             path,
             connection: Mutex::new(connection),
@@ -89,10 +86,7 @@ impl SqliteCatalog {
         work: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         work(&mut self.lock()).map_err(|error| match error {
-            StoreError::Query(source) => StoreError::Catalog {
-                path: self.path.clone(),
-                source,
-            },
+            StoreError::Query(source) => StoreError::catalog(&self.path, source),
             other => other,
         })
     }

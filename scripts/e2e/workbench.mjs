@@ -1,8 +1,9 @@
 // Drives Debian's Chromium through the workbench, as a journalist would: log in, search
 // 教育 and open a hit, open a record's row in its sheet, open a person and see the
 // mugshot, browse the photos, decide three candidates by keyboard and one by form, see
-// the chart; then checks every page visited for accessibility (axe-core, WCAG 2.1 AA: no
-// serious or critical violation). Run by crates/cli/tests/web_e2e.rs, which starts the
+// the chart, tag a person and note something, mark them for publication and preview it,
+// see the case home, and read the workbench in Chinese; then checks every page visited
+// for accessibility (axe-core, WCAG 2.1 AA: no serious or critical violation). Run by crates/cli/tests/web_e2e.rs, which starts the
 // server and passes:
 //   TROVE_URL, TROVE_USER, TROVE_PASSWORD, TROVE_CASE, TROVE_PERSON, TROVE_LIST,
 //   TROVE_SHOTS (folder for screenshots), NODE_PATH (where playwright-core is installed).
@@ -146,6 +147,45 @@ try {
     await chart.waitFor();
     const width = await chart.evaluate((img) => img.complete ? img.naturalWidth : 0);
     expect(width > 0, "the chart did not load");
+  });
+
+  await step("10-tags-and-notes", async () => {
+    const person = `${casePath}/persons/${encodeURIComponent(env("TROVE_PERSON"))}`;
+    await page.goto(person);
+    await page.fill("#annotation-tag", "e2e-seen");
+    await Promise.all([page.waitForNavigation(), page.locator("form:has(#annotation-tag) button[type=submit]").click()]);
+    await page.fill("#annotation-note", "Seen in the 2018 list too (e2e test).");
+    await Promise.all([page.waitForNavigation(), page.locator("form:has(#annotation-note) button[type=submit]").click()]);
+    expect((await page.textContent("body")).includes("Seen in the 2018 list too"), "the note does not show");
+    await page.goto(`${casePath}/tags/e2e-seen`);
+    const tagged = await page.locator(`a[href*='/persons/']`).count();
+    expect(tagged > 0, "the tag's page lists nobody");
+  });
+
+  await step("11-publication", async () => {
+    await page.goto(`${casePath}/persons/${encodeURIComponent(env("TROVE_PERSON"))}`);
+    const form = page.locator("form[action$='/publication/decision']");
+    await form.locator("input[name=publish]").check();
+    await form.locator("select[name=consent]").selectOption("family_consent");
+    await form.locator("textarea[name=note]").fill("The family asked for publication (e2e test).");
+    await Promise.all([page.waitForNavigation(), form.locator("button[type=submit]").click()]);
+    expect((await page.textContent("#publication")).includes("Marked for publication."), "the decision does not show");
+    await page.goto(`${casePath}/publication`);
+    expect((await page.locator("h1").textContent()).length > 0, "the publication page has no heading");
+  });
+
+  await step("12-case-home", async () => {
+    await page.goto(casePath);
+    expect((await page.locator("h2").count()) >= 3, "the case home shows no dashboard");
+  });
+
+  await step("13-chinese", async () => {
+    await page.goto(`${base}/account`);
+    await page.selectOption("#language", "zh-Hans");
+    await Promise.all([page.waitForNavigation(), page.locator("form[action='/account/language'] button").click()]);
+    await page.goto(casePath);
+    expect((await page.getAttribute("html", "lang")) === "zh-Hans", "the page is not marked as Chinese");
+    expect((await page.textContent("nav")).includes("案件"), "the navigation is not in Chinese");
   });
 
   expect(problems.length === 0, `the browser reported errors: ${problems.join(" | ")}`);

@@ -3,8 +3,8 @@
 // mugshot, browse the photos, decide three candidates by keyboard and one by form, see
 // the chart, tag a person and note something, mark them for publication and preview it,
 // see the case home, and read the workbench in Chinese; then checks every page visited
-// for accessibility (axe-core, WCAG 2.1 AA: no serious or critical violation). Run by crates/cli/tests/web_e2e.rs, which starts the
-// server and passes:
+// for accessibility (axe-core, WCAG 2.1 AA: no serious or critical violation). Run by
+// crates/cli/tests/web_e2e.rs, which starts the server and passes:
 //   TROVE_URL, TROVE_USER, TROVE_PASSWORD, TROVE_CASE, TROVE_PERSON, TROVE_LIST,
 //   TROVE_SHOTS (folder for screenshots), NODE_PATH (where playwright-core is installed).
 import { createRequire } from "node:module";

@@ -24,6 +24,7 @@ mod documents;
 mod docx;
 mod error;
 mod exif;
+mod hostile;
 mod ground_truth;
 mod leak;
 mod lists;
@@ -53,6 +54,7 @@ pub use ground_truth::{
     ExifTruth, Figures, FileTruth, GroundTruth, Outcome, PersonTruth, RelativeKind, RelativeTruth,
     RowKind, RowTruth, SearchTruth, TownshipRate,
 };
+pub use hostile::{HostileFile, HostileScale, OUTSIDE_MARKER, write_hostile_leak};
 pub use photos::jpeg_with_exif;
 pub use scans::{ARABIC_FONT, CHINESE_FONT, ScanTruth, degrade, draw_page};
 

@@ -47,9 +47,20 @@ pub struct SynthArgs {
     /// A clean leak: plant nothing for the authenticity report to find.
     #[arg(long)]
     pub no_anomalies: bool,
+    /// Write a leak of hostile files instead (bombs, traversal, link loops, XML entities,
+    /// huge and truncated files), with hostile.json saying what ingest must make of each.
+    #[arg(long)]
+    pub hostile: bool,
+    /// With --hostile: the sizes (a 1M-row sheet, a 10,000-page PDF, a
+    /// 100,000-member archive) instead of the test run's.
+    #[arg(long, requires = "hostile")]
+    pub full: bool,
 }
 
 pub fn run_synth(args: &SynthArgs) -> anyhow::Result<ExitCode> {
+    if args.hostile {
+        return run_hostile(args);
+    }
     let options = SynthOptions {
         people: args.people,
         seed: args.seed,
@@ -62,6 +73,28 @@ pub fn run_synth(args: &SynthArgs) -> anyhow::Result<ExitCode> {
         truth.persons.len(),
         args.out.join("leak").display(),
         args.out.join("ground-truth.json").display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `trove synth --hostile`: the hostile leak in OUT/leak and what ingest must make of each
+/// file in OUT/hostile.json.
+fn run_hostile(args: &SynthArgs) -> anyhow::Result<ExitCode> {
+    let scale = if args.full {
+        trove_synth::HostileScale::FULL
+    } else {
+        trove_synth::HostileScale::SMALL
+    };
+    let leak = args.out.join("leak");
+    let files = trove_synth::write_hostile_leak(&leak, scale, args.seed)?;
+    let truth = args.out.join("hostile.json");
+    fs::write(&truth, serde_json::to_vec_pretty(&files)?)
+        .with_context(|| format!("writing {}", truth.display()))?;
+    println!(
+        "wrote {} hostile files to {} (what ingest must make of each: {})",
+        files.len(),
+        leak.display(),
+        truth.display()
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -18,6 +18,7 @@ pub(super) fn unpack<R: Read + Seek>(
 ) -> Result<(), Failure> {
     let mut archive = ZipArchive::new(reader).map_err(|e| archive_failure(&e))?;
     guard.check_members("zip", archive.len())?;
+    refuse_overlapping_entries(&mut archive)?;
     // Names without the UTF-8 flag are in one code page per archive: judge it from all.
     let code_page = CodePage::judge(archive.file_names_raw());
     let mut damaged = 0usize;
@@ -67,6 +68,35 @@ pub(super) fn unpack<R: Read + Seek>(
             Stage::Unpack,
             FailureReason::Corrupt,
             "no member of the zip could be read",
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a zip whose entries share or overlap their bytes: no archiver writes one, and it
+/// is how a small file inflates the same block thousands of times (Fifield's
+/// non-recursive zip bomb). Each entry spans from its local header to the end of its data.
+fn refuse_overlapping_entries<R: Read + Seek>(archive: &mut ZipArchive<R>) -> Result<(), Failure> {
+    let mut spans = Vec::with_capacity(archive.len());
+    for index in 0..archive.len() {
+        // An entry that cannot be read is judged later, on its own.
+        let Ok(entry) = archive.by_index_raw(index) else {
+            continue;
+        };
+        let Some(data_start) = entry.data_start() else {
+            continue;
+        };
+        let end = data_start.saturating_add(entry.compressed_size());
+        spans.push((entry.header_start(), end));
+    }
+    spans.sort_unstable();
+    let overlapping = spans.windows(2).any(|pair| pair[1].0 < pair[0].1);
+    if overlapping {
+        return Err(Failure::new(
+            Stage::Unpack,
+            FailureReason::DecompressionBomb,
+            "entries of this zip share or overlap their bytes, which no archiver writes: an \
+             overlapping-entry zip bomb; nothing was unpacked",
         ));
     }
     Ok(())

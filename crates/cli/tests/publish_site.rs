@@ -19,6 +19,20 @@ use trove_synth::{PersonTruth, SynthOptions};
 
 use common::{browser_tools, repo_root, trove};
 
+/// `trove publish --rules RULES --out OUT` on `store`.
+fn publish(store: &Path, rules: &Path, out: &Path) -> std::process::Output {
+    trove(
+        store,
+        &[
+            "publish",
+            "--rules",
+            rules.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    )
+}
+
 /// Every file under `dir`, with its bytes.
 fn files_of(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     walkdir::WalkDir::new(dir)
@@ -174,16 +188,7 @@ fn the_demo_leak_publishes_only_what_the_rules_allow_and_every_trap_is_kept_out(
     .unwrap();
 
     let site = work.path().join("site");
-    let run = trove(
-        &store_dir,
-        &[
-            "publish",
-            "--rules",
-            rules.to_str().unwrap(),
-            "--out",
-            site.to_str().unwrap(),
-        ],
-    );
+    let run = publish(&store_dir, &rules, &site);
     let said = String::from_utf8_lossy(&run.stdout).into_owned();
     assert!(
         run.status.success(),
@@ -311,16 +316,7 @@ fn the_demo_leak_publishes_only_what_the_rules_allow_and_every_trap_is_kept_out(
 
     // Publishing again into the same folder is refused; so is a site the scanner
     // refuses (here the original of the GPS photo, allowed by mistake).
-    let again = trove(
-        &store_dir,
-        &[
-            "publish",
-            "--rules",
-            rules.to_str().unwrap(),
-            "--out",
-            site.to_str().unwrap(),
-        ],
-    );
+    let again = publish(&store_dir, &rules, &site);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
     std::fs::write(
@@ -329,16 +325,7 @@ fn the_demo_leak_publishes_only_what_the_rules_allow_and_every_trap_is_kept_out(
     )
     .unwrap();
     let unsafe_site = work.path().join("unsafe");
-    let refused = trove(
-        &store_dir,
-        &[
-            "publish",
-            "--rules",
-            rules.to_str().unwrap(),
-            "--out",
-            unsafe_site.to_str().unwrap(),
-        ],
-    );
+    let refused = publish(&store_dir, &rules, &unsafe_site);
     let said = String::from_utf8_lossy(&refused.stdout);
     assert_eq!(refused.status.code(), Some(2), "{said}");
     assert!(said.contains("REFUSED"), "{said}");

@@ -288,13 +288,7 @@ fn overlapping_zip(entries: usize, size: usize) -> Vec<u8> {
     // One local file header and its data.
     out.extend_from_slice(&le32(0x0403_4b50));
     out.extend_from_slice(&le16(20));
-    out.extend_from_slice(&le16(0));
-    out.extend_from_slice(&le16(8));
-    out.extend_from_slice(&[0; 4]);
-    out.extend_from_slice(&le32(crc));
-    out.extend_from_slice(&le32(deflated.len() as u32));
-    out.extend_from_slice(&le32(size as u32));
-    out.extend_from_slice(&le16(name.len() as u16));
+    push_entry_fields(&mut out, crc, deflated.len(), size, name.len());
     out.extend_from_slice(&le16(0));
     out.extend_from_slice(name);
     out.extend_from_slice(&deflated);
@@ -304,13 +298,7 @@ fn overlapping_zip(entries: usize, size: usize) -> Vec<u8> {
         out.extend_from_slice(&le32(0x0201_4b50));
         out.extend_from_slice(&le16(20));
         out.extend_from_slice(&le16(20));
-        out.extend_from_slice(&le16(0));
-        out.extend_from_slice(&le16(8));
-        out.extend_from_slice(&[0; 4]);
-        out.extend_from_slice(&le32(crc));
-        out.extend_from_slice(&le32(deflated.len() as u32));
-        out.extend_from_slice(&le32(size as u32));
-        out.extend_from_slice(&le16(entry.len() as u16));
+        push_entry_fields(&mut out, crc, deflated.len(), size, entry.len());
         out.extend_from_slice(&[0; 12]);
         out.extend_from_slice(&le32(0));
         out.extend_from_slice(entry.as_bytes());
@@ -324,6 +312,18 @@ fn overlapping_zip(entries: usize, size: usize) -> Vec<u8> {
     out.extend_from_slice(&le32(directory_start as u32));
     out.extend_from_slice(&le16(0));
     out
+}
+
+/// The fields a local header and a central-directory record share, from the flags to the
+/// name's length: no flags, deflated, time zero, then CRC, sizes and name length.
+fn push_entry_fields(out: &mut Vec<u8>, crc: u32, compressed: usize, size: usize, name: usize) {
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out.extend_from_slice(&8u16.to_le_bytes());
+    out.extend_from_slice(&[0; 4]);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out.extend_from_slice(&(compressed as u32).to_le_bytes());
+    out.extend_from_slice(&(size as u32).to_le_bytes());
+    out.extend_from_slice(&(name as u16).to_le_bytes());
 }
 
 fn traversal_tar() -> Result<Vec<u8>, SynthError> {

@@ -14,6 +14,8 @@
 //!   ([`cross_reference`]), the candidates stored for review.
 //! - Every problem with a file is a recorded failure with stage and reason;
 //!   the run goes on.
+//! - Progress goes to the caller's [`Progress`] (the CLI's bar) and to the store folder's
+//!   `ingest-progress.json`, which the workbench shows on the case's home page.
 
 mod batch;
 mod content;
@@ -24,6 +26,7 @@ mod options;
 mod pipeline;
 mod process;
 mod progress;
+mod progress_file;
 mod records;
 mod report;
 mod timings;

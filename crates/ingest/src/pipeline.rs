@@ -27,6 +27,10 @@ use crate::{IngestError, IngestOptions, IngestReport, Progress, StageTimings};
 ///
 /// Setting `stop` makes the run finish the files in hand, commit, and return
 /// early with `interrupted` set; running again resumes where it stopped.
+///
+/// While it runs, and after, the store folder holds its progress
+/// (`ingest-progress.json`, see [`trove_store::ProgressWriter`]) for other processes to
+/// show.
 pub fn ingest(
     store: &Store,
     index: &SearchIndex,
@@ -38,6 +42,21 @@ pub fn ingest(
     let started = Instant::now();
     let _writer_lock = store.lock_for_writing()?;
     let tree = Tree::resolve(input, &[store.root().to_path_buf()])?;
+    crate::progress_file::recorded(store.root(), &tree.name(), progress, |progress| {
+        run(store, index, &tree, options, progress, stop, started)
+    })
+}
+
+/// The run of [`ingest`], the store locked and the input found.
+fn run(
+    store: &Store,
+    index: &SearchIndex,
+    tree: &Tree,
+    options: &IngestOptions,
+    progress: &dyn Progress,
+    stop: &AtomicBool,
+    started: Instant,
+) -> Result<IngestReport, IngestError> {
     let root = tree.root_label();
     let catalog: &dyn Catalog = &store.catalog;
     if options.retry_failed {
@@ -55,7 +74,7 @@ pub fn ingest(
     let (batch_sender, batches) = bounded::<WriteBatch>(workers * 4);
 
     let outcome = thread::scope(|scope| {
-        scope.spawn(|| count_tree(&tree, progress, stop));
+        scope.spawn(|| count_tree(tree, progress, stop));
         let writer =
             scope.spawn(|| crate::writer::run(catalog, &store.blobs, index, batches, &timings));
         for _ in 0..workers {
@@ -93,7 +112,7 @@ pub fn ingest(
         }
         drop(jobs);
         let walk_result = walk(
-            &tree,
+            tree,
             &root,
             catalog,
             &job_sender,

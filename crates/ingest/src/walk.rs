@@ -71,6 +71,15 @@ impl Tree {
         self.root.to_string_lossy().into_owned()
     }
 
+    /// The name of what is ingested: the last component of the folder's path, or of the
+    /// single file's.
+    pub(crate) fn name(&self) -> String {
+        let path = self.only.as_deref().unwrap_or(&self.root);
+        path.file_name()
+            .map_or_else(|| path.to_string_lossy(), |name| name.to_string_lossy())
+            .into_owned()
+    }
+
     /// Visits every file (sorted by name within each folder) until `visit`
     /// breaks.
     pub(crate) fn walk(&self, mut visit: impl FnMut(WalkEntry) -> ControlFlow<()>) {

@@ -10,7 +10,9 @@ use common::{Ingested, demo_leak, dump_catalog, ingest_fresh, ingest_into, optio
 use trove_index::{SearchIndex, SearchOptions};
 use trove_ingest::Progress;
 use trove_model::{BlobId, FailureReason};
-use trove_store::{Catalog, FailureRow, Store};
+use trove_store::{
+    Catalog, FailureRow, IngestProgress, PROGRESS_FILE, RunState, Store, read_progress,
+};
 use trove_synth::Outcome;
 
 /// The demo leak ingested once, shared by the read-only tests.
@@ -245,6 +247,48 @@ fn every_document_is_indexed() {
     assert_eq!(status.unindexed, 0);
 }
 
+/// The progress file an ingest left in `store`.
+fn progress_of(store: &Store) -> IngestProgress {
+    read_progress(store.root())
+        .unwrap()
+        .expect("a progress file")
+}
+
+#[test]
+fn an_ingest_leaves_a_finished_progress_file_with_its_counts() {
+    let ingested = ingested();
+    let report = &ingested.report;
+    let progress = progress_of(&ingested.store);
+    assert_eq!(progress.state, RunState::Finished);
+    assert_eq!(
+        progress.source, "leak",
+        "the source folder's name, not its path"
+    );
+    assert!(progress.counted);
+    assert_eq!(progress.files_found, report.files_found);
+    assert_eq!(progress.files_processed, report.files_processed);
+    assert_eq!(progress.files_unchanged, 0);
+    assert_eq!(progress.failures, report.failures_this_run);
+    assert!(progress.failures > 0, "the demo leak plants broken files");
+    assert!(progress.bytes_found > 0);
+    assert_eq!(progress.bytes_done, progress.bytes_found);
+    let finished = progress.finished_at.expect("the end is written");
+    assert!(progress.started_at <= finished && finished == progress.updated_at);
+    // Counts, codes and times: no name of the leak's files, no path.
+    let file = std::fs::read_to_string(ingested.store.root().join(PROGRESS_FILE)).unwrap();
+    let fields: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&file).unwrap();
+    for (field, value) in fields {
+        if let Some(text) = value.as_str() {
+            let a_time = chrono::DateTime::parse_from_rfc3339(text).is_ok();
+            let a_code = ["finished", "files", "records", "ocr"].contains(&text);
+            assert!(
+                a_time || a_code || text == "leak",
+                "{field}: {text:?} in {file}"
+            );
+        }
+    }
+}
+
 #[test]
 fn ingesting_again_adds_nothing() {
     let first = ingest_fresh(&demo_leak().leak());
@@ -259,6 +303,12 @@ fn ingesting_again_adds_nothing() {
     assert_eq!(report.files_processed, 0);
     assert_eq!(report.files_unchanged, report.files_found);
     assert_eq!(dump_catalog(&first.store), before);
+    let progress = progress_of(&first.store);
+    assert_eq!(progress.state, RunState::Finished);
+    assert_eq!(
+        (progress.files_processed, progress.files_unchanged),
+        (0, report.files_found)
+    );
 }
 
 /// Stops the run once `after` files are processed.
@@ -298,6 +348,10 @@ fn an_interrupted_ingest_resumes_to_the_same_catalog() {
         trove_ingest::ingest(&store, &index, &leak, &options(), &progress, &stop).unwrap();
     assert!(partial.interrupted);
     assert!(partial.files_processed < uninterrupted.report.files_processed);
+    let stopped = progress_of(&store);
+    assert_eq!(stopped.state, RunState::Interrupted);
+    assert_eq!(stopped.files_processed, partial.files_processed);
+    assert!(stopped.finished_at.is_some());
 
     let resumed = ingest_into(&store, &index, &leak, &options(), &trove_ingest::Silent);
     assert!(!resumed.interrupted);

@@ -2,7 +2,9 @@
 //!
 //! A store is one folder: `trove.sqlite` (the catalog), `blobs/` (every
 //! original, once, read-only, named by its BLAKE3 hash) and `index/` (the
-//! search index, derived data that `trove reindex` can always rebuild).
+//! search index, derived data that `trove reindex` can always rebuild). An ingest keeps
+//! its progress beside them, in `ingest-progress.json` ([`ProgressWriter`]), for other
+//! processes to show.
 //!
 //! The catalog is the [`Catalog`] trait; [`SqliteCatalog`] is the embedded
 //! implementation. Callers hold a `dyn Catalog`, so a PostgreSQL
@@ -13,6 +15,7 @@ mod blobs;
 mod catalog;
 pub mod connection;
 mod error;
+mod ingest_progress;
 mod layout;
 mod lists;
 mod ocr;
@@ -29,6 +32,10 @@ pub use catalog::{
     Occurrence, RecordedBlob, SeenAt, SourceFile, SourceState, StatusSummary, WriteBatch,
 };
 pub use error::StoreError;
+pub use ingest_progress::{
+    Clock, HEARTBEAT, IngestProgress, IngestStage, PROGRESS_FILE, ProgressWriter, RunState,
+    STALE_AFTER, Standing, SystemClock, WRITE_EVERY, read_progress,
+};
 pub use layout::Store;
 pub use lists::{CandidateFilter, ListCatalog, StoredEntry, XrefBatch};
 pub use ocr::{OcrCandidate, OcrCatalog, OcrPageText, OcrResult};

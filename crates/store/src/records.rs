@@ -338,6 +338,14 @@ pub trait RecordCatalog: Send + Sync {
     /// Photos linked to a person (through their valid ID number).
     fn person_photos(&self, person: &str) -> Result<Vec<PhotoLinkRow>, StoreError>;
 
+    /// The photos linked to each of `persons` (through their valid ID numbers) that have a
+    /// thumbnail, as (person, photo), by person then photo: one indexed look-up for a page
+    /// of records, however many persons it names.
+    fn thumbnailed_photos_of(
+        &self,
+        persons: &[&str],
+    ) -> Result<Vec<(String, PhotoLinkRow)>, StoreError>;
+
     /// Persons proposed as the same as this one.
     fn person_candidates(&self, person: &str) -> Result<Vec<Candidate>, StoreError>;
 

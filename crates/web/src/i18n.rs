@@ -26,6 +26,7 @@ use axum::response::Response;
 use trove_forensics::authenticity::{Section, Strength};
 use trove_model::{Consent, FindingReview, Review, Role, VerificationStatus};
 use trove_records::stats::Dimension;
+use trove_store::IngestStage;
 
 /// The catalog, as compiled in.
 const CATALOG: &str = include_str!("../i18n/messages.tsv");
@@ -319,6 +320,16 @@ impl Named for Dimension {
             Dimension::Sex => "stats.by.sex",
             Dimension::Status => "stats.by.status",
             Dimension::Ethnicity => "stats.by.ethnicity",
+        }
+    }
+}
+
+impl Named for IngestStage {
+    fn key(&self) -> &'static str {
+        match self {
+            IngestStage::Files => "case.ingest.stage.files",
+            IngestStage::Records => "case.ingest.stage.records",
+            IngestStage::Ocr => "case.ingest.stage.ocr",
         }
     }
 }

@@ -6,11 +6,12 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use trove_model::SubjectKind;
-use trove_store::{ReviewCatalog, Store};
+use chrono::{TimeDelta, Utc};
+use trove_model::{Role, SubjectKind};
+use trove_store::{IngestProgress, PROGRESS_FILE, ReviewCatalog, Store};
 
 use common::demo_case::{LIST, SCRIPT, demo_case, server};
-use common::{json, text};
+use common::{empty_store, json, text};
 
 /// Every new page and API address of a case, reachable by a viewer with GET.
 fn case_routes(case: &str) -> Vec<String> {
@@ -929,6 +930,164 @@ async fn the_records_list_counts_narrows_by_facets_and_sorts_by_column() {
         .get("/cases/case-a/records?sort=shoe_size", Some(&vera))
         .await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+
+    // A person with a linked photo: its thumbnail in each of their rows, linking to their
+    // page, named by the page's audit event and not audited again when fetched.
+    let demo = demo_case();
+    let person = &demo.person_with_photo;
+    let theirs = text(
+        server
+            .get(
+                &format!("/cases/case-a/records?q=person:{person}"),
+                Some(&vera),
+            )
+            .await,
+    )
+    .await;
+    assert!(theirs.contains("<th scope=\"col\">Photo</th>"), "{theirs}");
+    let thumbnail = format!("/cases/case-a/photos/{}/thumbnail.jpg?mark=", demo.photo);
+    let start = theirs.find(&thumbnail).expect("a thumbnail in the row");
+    let link_start = theirs[..start].rfind("<a href=\"").unwrap();
+    assert_eq!(
+        &theirs[link_start..start],
+        format!("<a href=\"/cases/case-a/persons/{person}\"><img class=\"thumb\" src=\"")
+    );
+    let img_end = start + theirs[start..].find('>').unwrap();
+    let img = &theirs[start..img_end];
+    assert!(img.contains(" alt=\"Photo of "), "{img}");
+    assert!(img.contains(": open the person&#39;s page\""), "{img}");
+    let src = theirs[start..start + theirs[start..].find('"').unwrap()].replace("&#38;", "&");
+    let fetched = server.get(&src, Some(&vera)).await;
+    assert_eq!(fetched.status(), StatusCode::OK);
+    assert!(
+        server.audited("view_preview").is_empty(),
+        "read once, with the page"
+    );
+    let read = &server.audited("view_records")[0];
+    assert!(read.detail.contains(&demo.photo[..12]), "{}", read.detail);
+    let api = json(
+        server
+            .get(
+                &format!("/api/cases/case-a/records?q=person:{person}"),
+                Some(&vera),
+            )
+            .await,
+    )
+    .await;
+    let row = &api["records"][0];
+    assert_eq!(row["person"].as_str(), Some(person.as_str()));
+    assert_eq!(row["photo"]["id"].as_str(), Some(demo.photo.as_str()));
+    // A person without one has no thumbnail.
+    let other = &demo.other_persons[0];
+    let api = json(
+        server
+            .get(
+                &format!("/api/cases/case-a/records?q=person:{other}"),
+                Some(&vera),
+            )
+            .await,
+    )
+    .await;
+    assert!(api["records"][0]["photo"].is_null(), "{api}");
+}
+
+/// The case home shows the ingest that made its store, and one running in another
+/// process or stopped without a word, as the store folder's progress file tells.
+#[tokio::test]
+async fn the_case_home_shows_the_last_ingest_and_one_running_now() {
+    let server = server();
+    let vera = server.session("vera");
+    let home = text(server.get("/cases/case-a", Some(&vera)).await).await;
+    assert!(
+        home.contains("<h2 id=\"ingest-heading\">Ingest</h2>"),
+        "{home}"
+    );
+    assert!(
+        home.contains("Last ingest: <strong>leak</strong>, finished at "),
+        "{home}"
+    );
+    let api = json(server.get("/api/cases/case-a", Some(&vera)).await).await;
+    assert_eq!(api["ingest"]["state"], "finished");
+    assert_eq!(api["ingest"]["source"], "leak");
+
+    let store = empty_store(server.dir.path(), "ingesting");
+    server.add_case("case-c", &store);
+    server.grant("vera", "case-c", Role::Viewer);
+    let write = |progress: &IngestProgress| {
+        std::fs::write(
+            store.join(PROGRESS_FILE),
+            serde_json::to_vec(progress).unwrap(),
+        )
+        .unwrap();
+    };
+    let mut progress = IngestProgress::starting("新疆-2024", Utc::now() - TimeDelta::seconds(75));
+    progress.files_found = 120;
+    progress.counted = true;
+    progress.files_processed = 30;
+    progress.files_unchanged = 4;
+    progress.failures = 2;
+    progress.bytes_found = 4096;
+    progress.bytes_done = 1024;
+    progress.updated_at = Utc::now() - TimeDelta::seconds(2);
+    write(&progress);
+    let home = text(server.get("/cases/case-c", Some(&vera)).await).await;
+    for shown in [
+        "Ingesting <strong>新疆-2024</strong>: started ",
+        ", running for 0:01:1",
+        "<progress max=\"4096\" value=\"1024\" aria-label=\"Bytes read\"></progress>",
+        "<dt>Stage</dt><dd>reading the files</dd>",
+        "<dt>Files found</dt><dd>120</dd>",
+        "<dt>Files processed</dt><dd>30</dd>",
+        "<dt>Unchanged since the last ingest</dt><dd>4</dd>",
+        "<dt>Failed so far</dt><dd>2</dd>",
+        "<dd>1024 of 4096</dd>",
+    ] {
+        assert!(home.contains(shown), "{shown} in {home}");
+    }
+    let api = json(server.get("/api/cases/case-c", Some(&vera)).await).await;
+    let ingest = &api["ingest"];
+    assert_eq!(ingest["state"], "running");
+    assert_eq!(ingest["stage"], "files");
+    assert_eq!(
+        (
+            ingest["files_found"].as_u64(),
+            ingest["files_processed"].as_u64(),
+            ingest["failures"].as_u64()
+        ),
+        (Some(120), Some(30), Some(2))
+    );
+    assert!(ingest["elapsed_seconds"].as_i64().unwrap() >= 75);
+
+    // Killed: the file is left as it was, and grows old.
+    progress.updated_at = Utc::now() - TimeDelta::seconds(90);
+    write(&progress);
+    let home = text(server.get("/cases/case-c", Some(&vera)).await).await;
+    assert!(
+        home.contains("Ingest of <strong>新疆-2024</strong> stopped (no update since "),
+        "{home}"
+    );
+    assert!(home.contains("run the same ingest again to resume."));
+    let api = json(server.get("/api/cases/case-c", Some(&vera)).await).await;
+    assert_eq!(api["ingest"]["state"], "stopped");
+
+    let chosen = server
+        .post_form("/account/language", &vera, &[("language", "zh-Hans")])
+        .await;
+    assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
+    let chinese = text(server.get("/cases/case-c", Some(&vera)).await).await;
+    for shown in [
+        "<h2 id=\"ingest-heading\">导入</h2>",
+        "<strong>新疆-2024</strong> 的导入已停止（自 ",
+        "<dt>已发现文件</dt><dd>120</dd>",
+        "<dt>阶段</dt><dd>读取文件</dd>",
+    ] {
+        assert!(chinese.contains(shown), "{shown} in {chinese}");
+    }
+    let chinese = text(server.get("/cases/case-a", Some(&vera)).await).await;
+    assert!(
+        chinese.contains("上次导入：<strong>leak</strong>，完成于 "),
+        "{chinese}"
+    );
 }
 
 /// The photos of a case in a grid: filtered, each opening on its page; a gallery page is

@@ -25,6 +25,15 @@ fn top_values(counts: std::collections::HashMap<String, u64>) -> Vec<(String, u6
     values
 }
 
+/// The photos with a thumbnail linked to the persons of a JSON array (`?1`), through the
+/// persons' valid ID numbers: by the records' person index, then the links' number index.
+const PHOTOS_OF_PERSONS: &str = "SELECT DISTINCT r.person, l.blob, l.id_number, l.via
+     FROM records r
+     JOIN photo_links l ON l.id_number = r.id_number
+     JOIN blobs b ON b.id = l.blob AND b.thumbnail IS NOT NULL
+     WHERE r.person IN (SELECT value FROM json_each(?1)) AND r.id_valid = 1
+     ORDER BY r.person, l.blob";
+
 /// The ORDER BY of an order: a column's, then the sources' as the tie-breaker.
 fn order_sql(order: RecordOrder) -> String {
     const SOURCE: &str = "blob, part, row, col";
@@ -495,6 +504,31 @@ impl RecordCatalog for SqliteCatalog {
         })
     }
 
+    fn thumbnailed_photos_of(
+        &self,
+        persons: &[&str],
+    ) -> Result<Vec<(String, PhotoLinkRow)>, StoreError> {
+        if persons.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The persons as one JSON array: one statement, cached, whatever their number.
+        let persons = serde_json::to_string(persons)
+            .map_err(|error| StoreError::Corrupt(format!("person keys as JSON: {error}")))?;
+        self.with_connection(|connection| {
+            let mut statement = connection.prepare_cached(PHOTOS_OF_PERSONS)?;
+            collect_rows(&mut statement, [persons], |row| {
+                Ok((
+                    row.get(0)?,
+                    PhotoLinkRow {
+                        blob: parse_blob_id(&row.get::<_, String>(1)?)?,
+                        id_number: row.get(2)?,
+                        via: row.get(3)?,
+                    },
+                ))
+            })
+        })
+    }
+
     fn person_candidates(&self, person: &str) -> Result<Vec<Candidate>, StoreError> {
         self.with_connection(|connection| {
             let mut statement = connection.prepare_cached(
@@ -625,4 +659,118 @@ fn stored_record(row: &rusqlite::Row<'_>) -> Result<StoredRecord, StoreError> {
 
 fn parse_record(data: &str) -> Result<Record, StoreError> {
     serde_json::from_str(data).map_err(|e| StoreError::Corrupt(format!("record JSON: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 64 hex digits: a blob id.
+    fn blob(digit: char) -> String {
+        std::iter::repeat_n(digit, 64).collect()
+    }
+
+    /// A catalog with persons p1 (two photos with thumbnails, one without), p2 (no photo),
+    /// p3 (a photo on an invalid number) and p4 (one photo).
+    fn catalog_with_photos() -> (tempfile::TempDir, SqliteCatalog) {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = SqliteCatalog::open(dir.path().join("trove.sqlite")).unwrap();
+        let connection = catalog.lock();
+        let mut blobs = String::new();
+        for (digit, thumbnail) in [
+            ('a', "x'ff'"),
+            ('b', "x'ff'"),
+            ('c', "NULL"),
+            ('d', "x'ff'"),
+            ('e', "x'ff'"),
+            ('0', "NULL"),
+        ] {
+            blobs.push_str(&format!(
+                "INSERT INTO blobs (id, sha256, size, kind, status, first_seen, thumbnail)
+                     VALUES ('{}', 's', 1, 'jpeg', 'extracted', 'now', {thumbnail});\n",
+                blob(digit)
+            ));
+        }
+        connection.execute_batch(&blobs).unwrap();
+        for (row, person, id, valid) in [
+            (1, "p1", "ID1", 1),
+            (2, "p1", "ID1", 1),
+            (3, "p2", "ID2", 1),
+            (4, "p3", "ID3", 0),
+            (5, "p4", "ID4", 1),
+        ] {
+            connection
+                .execute(
+                    "INSERT INTO records (blob, part, row, list, person, id_number, id_valid,
+                         detention, flags, search, data)
+                         VALUES (?1, 0, ?2, 'register', ?3, ?4, ?5, 0, '', '', '{}')",
+                    params![blob('0'), row, person, id, valid],
+                )
+                .unwrap();
+        }
+        for (digit, id) in [
+            ('b', "ID1"),
+            ('a', "ID1"),
+            ('c', "ID1"),
+            ('d', "ID3"),
+            ('e', "ID4"),
+        ] {
+            connection
+                .execute(
+                    "INSERT INTO photo_links (blob, id_number, via) VALUES (?1, ?2, 'file name')",
+                    params![blob(digit), id],
+                )
+                .unwrap();
+        }
+        drop(connection);
+        (dir, catalog)
+    }
+
+    #[test]
+    fn the_photos_of_a_page_of_persons_come_in_one_look_up() {
+        let (_dir, catalog) = catalog_with_photos();
+        let found: Vec<(String, String)> = catalog
+            .thumbnailed_photos_of(&["p4", "p1", "p2", "p3", "nobody"])
+            .unwrap()
+            .into_iter()
+            .map(|(person, photo)| (person, photo.blob.to_string()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("p1".to_owned(), blob('a')),
+                ("p1".to_owned(), blob('b')),
+                ("p4".to_owned(), blob('e')),
+            ],
+            "by person then photo; none without a thumbnail or on an invalid number"
+        );
+        assert!(catalog.thumbnailed_photos_of(&[]).unwrap().is_empty());
+        // A person key with a quote or bracket is a value, not JSON or SQL.
+        assert!(
+            catalog
+                .thumbnailed_photos_of(&["p1\"]', \"x"])
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_look_up_goes_through_the_indexes() {
+        let (_dir, catalog) = catalog_with_photos();
+        let connection = catalog.lock();
+        let plan: Vec<String> = connection
+            .prepare(&format!("EXPLAIN QUERY PLAN {PHOTOS_OF_PERSONS}"))
+            .unwrap()
+            .query_map(["[\"p1\"]"], |row| row.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let plan = plan.join("\n");
+        assert!(plan.contains("records_person"), "{plan}");
+        assert!(plan.contains("photo_links_id_number"), "{plan}");
+        assert!(
+            !plan.contains("SCAN r") && !plan.contains("SCAN l"),
+            "{plan}"
+        );
+    }
 }

@@ -6,9 +6,13 @@ use askama::Template;
 use axum::Router;
 use axum::response::Html;
 use axum::routing::get;
+use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::json;
 use trove_model::Role;
-use trove_store::{AnnotationCatalog, Catalog, RecordSummary, ReviewCatalog, ReviewProgress};
+use trove_store::{
+    AnnotationCatalog, Catalog, IngestProgress, RecordSummary, ReviewCatalog, ReviewProgress,
+    RunState, Standing, read_progress,
+};
 
 use super::chrome::{Chrome, minute_utc, render};
 use super::record_view::subject_link;
@@ -56,6 +60,92 @@ struct Dashboard {
     lists: Vec<ReviewProgress>,
     /// The latest decisions, statuses and notes, newest first.
     activity: Vec<ActivityView>,
+    /// The ingest running into the case's store, or the last one.
+    ingest: Option<IngestView>,
+}
+
+/// An ingest of the case's store, as the home page shows it: running, stopped without a
+/// word, or ended. Counts and times only, and the name of the folder ingested.
+struct IngestView {
+    /// `running`, `stopped` (not written for a while: killed), `finished`, `interrupted`
+    /// or `failed`.
+    standing: &'static str,
+    progress: IngestProgress,
+    started: String,
+    /// When the file was last written.
+    updated: String,
+    finished: String,
+    /// How long it has run, or ran, as h:mm:ss.
+    elapsed: String,
+}
+
+impl IngestView {
+    fn new(progress: IngestProgress, now: DateTime<Utc>) -> Self {
+        let standing = match progress.standing(now) {
+            Standing::Running => "running",
+            Standing::Stopped => "stopped",
+            Standing::Ended(RunState::Finished) => "finished",
+            Standing::Ended(RunState::Interrupted) => "interrupted",
+            Standing::Ended(RunState::Failed) => "failed",
+            // `standing` ends no running file.
+            Standing::Ended(RunState::Running) => "stopped",
+        };
+        IngestView {
+            standing,
+            started: minute_utc(progress.started_at),
+            updated: minute_utc(progress.updated_at),
+            finished: progress.finished_at.map(minute_utc).unwrap_or_default(),
+            elapsed: clock_time(progress.elapsed(now)),
+            progress,
+        }
+    }
+
+    /// The progress file of the store in `data`, if an ingest wrote one; a file that
+    /// cannot be read is left out of the page, with a warning to the server's log.
+    fn read(data: &CaseData) -> Option<Self> {
+        match read_progress(data.store.root()) {
+            Ok(progress) => progress.map(|progress| Self::new(progress, Utc::now())),
+            Err(error) => {
+                eprintln!("warning: case {}: {error}", data.name);
+                None
+            }
+        }
+    }
+
+    fn is_active(&self) -> bool {
+        matches!(self.standing, "running" | "stopped")
+    }
+
+    fn json(&self) -> serde_json::Value {
+        let p = &self.progress;
+        json!({
+            "state": self.standing,
+            "source": p.source,
+            "stage": p.stage,
+            "files_found": p.files_found,
+            "counted": p.counted,
+            "files_processed": p.files_processed,
+            "files_unchanged": p.files_unchanged,
+            "failures": p.failures,
+            "bytes_found": p.bytes_found,
+            "bytes_done": p.bytes_done,
+            "started_at": p.started_at.to_rfc3339(),
+            "updated_at": p.updated_at.to_rfc3339(),
+            "finished_at": p.finished_at.map(|at| at.to_rfc3339()),
+            "elapsed_seconds": p.elapsed(Utc::now()).num_seconds(),
+        })
+    }
+}
+
+/// A span of time as h:mm:ss.
+fn clock_time(span: TimeDelta) -> String {
+    let seconds = span.num_seconds().max(0);
+    format!(
+        "{}:{:02}:{:02}",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    )
 }
 
 /// Something a member did lately, as the home page lists it.
@@ -102,6 +192,7 @@ impl Dashboard {
             records,
             lists: catalog.review_progress()?,
             activity,
+            ingest: IngestView::read(data),
         })
     }
 }
@@ -147,6 +238,7 @@ pub async fn api_home(case: OpenCase) -> Result<SafeJson<serde_json::Value>, Api
         "activity": dashboard.activity.iter().map(|a| json!({
             "when": a.when, "by": a.by, "what": a.what, "link": a.link,
         })).collect::<Vec<_>>(),
+        "ingest": dashboard.ingest.as_ref().map(IngestView::json),
     })))
 }
 
@@ -159,4 +251,34 @@ pub async fn home(user: CurrentUser, case: OpenCase) -> Result<Html<String>, Web
         case: case.name,
         dashboard,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ingest_is_running_stopped_or_ended_as_its_file_and_the_clock_say() {
+        let noon: DateTime<Utc> = "2024-05-01T12:00:00Z".parse().unwrap();
+        let mut progress = IngestProgress::starting("leak", noon);
+        progress.updated_at = noon + TimeDelta::seconds(3700);
+        let at = |seconds| noon + TimeDelta::seconds(seconds);
+        let running = IngestView::new(progress.clone(), at(3725));
+        assert_eq!(running.standing, "running");
+        assert_eq!(running.elapsed, "1:02:05");
+        assert_eq!(running.started, "2024-05-01 12:00 UTC");
+        assert!(running.is_active());
+        let stopped = IngestView::new(progress.clone(), at(4000));
+        assert_eq!(stopped.standing, "stopped");
+        assert_eq!(stopped.updated, "2024-05-01 13:01 UTC");
+        progress.state = RunState::Interrupted;
+        progress.finished_at = Some(at(60));
+        let ended = IngestView::new(progress, at(100_000));
+        assert_eq!(ended.standing, "interrupted");
+        assert_eq!(
+            (ended.elapsed.as_str(), ended.finished.as_str()),
+            ("0:01:00", "2024-05-01 12:01 UTC")
+        );
+        assert!(!ended.is_active());
+    }
 }

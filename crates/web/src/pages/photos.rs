@@ -292,7 +292,7 @@ fn disclosure(case: &str, query: &GalleryQuery, selection: &Selection) -> Disclo
 }
 
 /// A thumbnail's address for `user`, with its mark: for pages whose own audit event
-/// already names the photo's person (a gallery page, the review queue).
+/// already names the photo's person (a gallery page, the review queue, the records list).
 pub(crate) fn marked_thumbnail(state: &AppState, user: &str, case: &str, blob: &BlobId) -> String {
     format!(
         "/cases/{case}/photos/{blob}/thumbnail.jpg?mark={}",

@@ -1,11 +1,15 @@
 //! Person records: the list (the query language of `trove records`, a page at a time)
 //! and one record's page (fields, flags, ID decoded, the row in its sheet).
+//!
+//! A row of the list whose person has a linked photo shows its thumbnail, linking to the
+//! person's page. The page's audit event names the photos it showed, and their thumbnails
+//! carry the gallery's mark (see [`super::photos`]), so fetching them is not audited again.
 
 use std::collections::HashMap;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
@@ -17,6 +21,7 @@ use trove_store::{
 };
 
 use super::chrome::{Chrome, FacetGroup, FacetLink, render};
+use super::photos::marked_thumbnail;
 use super::record_view::{
     IdView, Labelled, RecordLine, SheetExcerpt, document_link, find_record, person_link, row_link,
     sheet_excerpt,
@@ -102,12 +107,32 @@ fn records_link(case: &str, q: &str, sort: &str, dir: &str, page: u64) -> String
 pub struct RecordsPage {
     pub query: String,
     pub page: u64,
-    pub records: Vec<RecordLine>,
+    pub records: Vec<RecordRow>,
     /// Whether another page follows.
     pub more: bool,
     /// Records the query matches in all, and the pages they fill.
     pub total: u64,
     pub pages: u64,
+}
+
+/// A line of the records list: the record, and a photo linked to its person.
+#[derive(Debug, Serialize)]
+pub struct RecordRow {
+    #[serde(flatten)]
+    pub line: RecordLine,
+    /// The first photo (by id) linked to the record's person, when they have one.
+    pub photo: Option<RowPhoto>,
+}
+
+/// A photo shown beside a record: its thumbnail, linking to the person's page.
+#[derive(Debug, Serialize)]
+pub struct RowPhoto {
+    /// The photo's document id.
+    pub id: String,
+    /// The thumbnail's address, with the mark that keeps it from being audited again.
+    pub thumbnail: String,
+    /// The page of the person the photo is linked to.
+    pub person_link: String,
 }
 
 /// A column heading that sorts the list by it (and, sorted so already, the other way).
@@ -182,6 +207,7 @@ struct RecordPage {
 
 /// `GET /cases/{case}/records?q=…&page=…`.
 pub async fn list(
+    State(state): State<AppState>,
     user: CurrentUser,
     case: OpenCase,
     Query(query): Query<RecordsQuery>,
@@ -190,7 +216,7 @@ pub async fn list(
     let (found, facets, problem) = match parse_record_query(&[query.q.as_str()]) {
         Ok(mut filter) => {
             filter.order = order;
-            let (found, facets) = find_page(&case, &query, filter).await?;
+            let (found, facets) = find_page(&state, &user, &case, &query, filter).await?;
             (found, facets, None)
         }
         Err(error) => (
@@ -288,14 +314,25 @@ fn sort_links(case: &str, query: &RecordsQuery) -> Vec<SortLink> {
     .collect()
 }
 
-/// The audit record of a page of records: the query, the page and whose records.
+/// The audit record of a page of records: the query, the page, whose records, and the
+/// photos shown beside them.
 fn list_disclosure(case: &str, found: &RecordsPage) -> Disclosure {
-    let persons = found.records.iter().map(|line| line.person.as_str());
+    let persons = found.records.iter().map(|row| row.line.person.as_str());
+    let mut photos: Vec<&str> = found
+        .records
+        .iter()
+        .filter_map(|row| row.photo.as_ref())
+        .map(|photo| &photo.id[..12.min(photo.id.len())])
+        .collect();
+    // A person's records share their photo.
+    photos.sort_unstable();
+    photos.dedup();
     Disclosure::new(AuditAction::ViewRecords, case).detail(format!(
-        "query {:?}, page {}: {}",
+        "query {:?}, page {}: {}; {}",
         found.query,
         found.page,
-        listed("records, of persons", persons)
+        listed("records, of persons", persons),
+        listed("photos", photos)
     ))
 }
 
@@ -349,13 +386,15 @@ async fn person_sheets(case: &OpenCase) -> Result<Vec<SheetLine>, WebError> {
 
 /// `GET /api/cases/{case}/records?q=…&page=…`.
 pub async fn api_list(
+    State(state): State<AppState>,
+    user: CurrentUser,
     case: OpenCase,
     Query(query): Query<RecordsQuery>,
 ) -> Result<(Disclosure, SafeJson<RecordsPage>), ApiError> {
     let mut filter = parse_record_query(&[query.q.as_str()])
         .map_err(|error| WebError::BadRequest(error.to_string()))?;
     filter.order = query.order()?;
-    let (found, _) = find_page(&case, &query, filter).await?;
+    let (found, _) = find_page(&state, &user, &case, &query, filter).await?;
     Ok((list_disclosure(&case.name, &found), SafeJson(found)))
 }
 
@@ -406,8 +445,10 @@ fn empty_page(query: &RecordsQuery) -> RecordsPage {
 }
 
 /// A page of the records `filter` matches, with how many match in all and how they
-/// spread (the facets).
+/// spread (the facets), and the photos of their persons, as `user` is shown them.
 async fn find_page(
+    state: &AppState,
+    user: &CurrentUser,
     case: &OpenCase,
     query: &RecordsQuery,
     filter: RecordFilter,
@@ -415,6 +456,7 @@ async fn find_page(
     let page = crate::paging::checked_page(query.page)?;
     let offset = (page - 1) * PAGE_SIZE;
     let text = query.q.clone();
+    let (state, viewer) = (state.clone(), user.name.clone());
     case.run(move |data| {
         let case = &data.name;
         let catalog: &dyn RecordCatalog = &data.store.catalog;
@@ -432,6 +474,11 @@ async fn find_page(
         })?;
         let more = records.len() as u64 > PAGE_SIZE;
         records.truncate(PAGE_SIZE as usize);
+        let records = with_photos(catalog, records, |person, photo| RowPhoto {
+            id: photo.to_string(),
+            thumbnail: marked_thumbnail(&state, &viewer, case, photo),
+            person_link: person_link(case, person),
+        })?;
         let facets = data.record_facets(&text, &filter)?;
         Ok((
             RecordsPage {
@@ -446,6 +493,32 @@ async fn find_page(
         ))
     })
     .await
+}
+
+/// `lines` with the first photo of each one's person, looked up once for them all; `show`
+/// says how a photo is shown.
+fn with_photos(
+    catalog: &dyn RecordCatalog,
+    lines: Vec<RecordLine>,
+    show: impl Fn(&str, &BlobId) -> RowPhoto,
+) -> Result<Vec<RecordRow>, WebError> {
+    let mut persons: Vec<&str> = lines.iter().map(|line| line.person.as_str()).collect();
+    persons.sort_unstable();
+    persons.dedup();
+    let mut first: HashMap<String, BlobId> = HashMap::new();
+    for (person, photo) in catalog.thumbnailed_photos_of(&persons)? {
+        // By person then photo: the first is the lowest id.
+        first.entry(person).or_insert(photo.blob);
+    }
+    Ok(lines
+        .into_iter()
+        .map(|line| RecordRow {
+            photo: first
+                .get(&line.person)
+                .map(|photo| show(&line.person, photo)),
+            line,
+        })
+        .collect())
 }
 
 async fn load_detail(

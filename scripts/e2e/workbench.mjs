@@ -1,10 +1,11 @@
 // Drives Debian's Chromium through the workbench, as a journalist would: log in, search
 // 教育 and open a hit, open a record's row in its sheet, open a person and see the
 // mugshot, browse the photos, decide three candidates by keyboard and one by form, see
-// the chart, tag a person and note something, mark them for publication and preview it,
-// see the case home, and read the workbench in Chinese; then checks every page visited
-// for accessibility (axe-core, WCAG 2.1 AA: no serious or critical violation). Run by
-// crates/cli/tests/web_e2e.rs, which starts the server and passes:
+// the chart, see a person's records with their photo, tag a person and note something,
+// mark them for publication and preview it, see the case home, and read the workbench in
+// Chinese; then checks every page visited for accessibility (axe-core, WCAG 2.1 AA: no
+// serious or critical violation). Run by crates/cli/tests/web_e2e.rs, which starts the
+// server and passes:
 //   TROVE_URL, TROVE_USER, TROVE_PASSWORD, TROVE_CASE, TROVE_PERSON, TROVE_LIST,
 //   TROVE_SHOTS (folder for screenshots), NODE_PATH (where playwright-core is installed).
 import { createRequire } from "node:module";
@@ -147,6 +148,17 @@ try {
     await chart.waitFor();
     const width = await chart.evaluate((img) => img.complete ? img.naturalWidth : 0);
     expect(width > 0, "the chart did not load");
+  });
+
+  await step("09b-records-with-photos", async () => {
+    await page.goto(`${casePath}/records?q=${encodeURIComponent(`id:${env("TROVE_PERSON")}`)}`);
+    const thumbnail = page.locator("table.records img.thumb").first();
+    await thumbnail.waitFor();
+    await thumbnail.scrollIntoViewIfNeeded();
+    await page.waitForFunction((img) => img.complete, await thumbnail.elementHandle());
+    expect((await thumbnail.evaluate((img) => img.naturalWidth)) > 0, "the records list's thumbnail did not load");
+    const noWrap = await page.locator("table.records td").first().evaluate((td) => getComputedStyle(td).whiteSpace);
+    expect(noWrap === "nowrap", `record cells wrap (${noWrap}): ID numbers and words would break`);
   });
 
   await step("10-tags-and-notes", async () => {

@@ -312,9 +312,12 @@ pub async fn preview(
             },
         })
         .collect();
+    // Those not verified enough are most of a case: counted above, not listed. The list
+    // holds the persons an editor has decided on or must decide on.
     let withheld_rows = selection
         .withheld
         .iter()
+        .filter(|w| w.reason != Withheld::NotVerified)
         .take(PREVIEW_ROWS)
         .map(|w| PreviewRow {
             name: w.name.clone().unwrap_or_else(|| w.key.clone()),

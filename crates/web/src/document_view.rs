@@ -4,10 +4,10 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use trove_model::{Metadata, Part, PartKind};
+use trove_model::{FailureReason, Metadata, Part, PartKind, Stage};
 use trove_store::DocumentView;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Message};
 
 /// One place the document was seen.
 #[derive(Debug, Clone, Serialize)]
@@ -127,8 +127,11 @@ pub struct DocumentFacts {
     pub metadata: Vec<(String, String)>,
     pub provenance: Vec<Provenance>,
     pub children: Vec<Child>,
-    /// Why extraction or unpacking failed, if it did.
+    /// Why extraction or unpacking failed, if it did, in English.
     pub failures: Vec<String>,
+    /// The same failures, for the page to say in its language.
+    #[serde(skip)]
+    pub failure_lines: Vec<FailureLine>,
     pub truncated: bool,
     pub is_image: bool,
     pub is_html: bool,
@@ -170,6 +173,16 @@ impl From<&DocumentView> for DocumentFacts {
                 .iter()
                 .map(|f| format!("{} (at {})", f.failure, f.path))
                 .collect(),
+            failure_lines: doc
+                .failures
+                .iter()
+                .map(|f| FailureLine {
+                    stage: f.failure.stage,
+                    reason: f.failure.reason,
+                    message: f.failure.message.clone(),
+                    path: f.path.clone(),
+                })
+                .collect(),
             truncated: doc.truncated,
             is_image: doc.kind.is_image(),
             is_html: doc.kind == trove_model::FileKind::Html,
@@ -178,7 +191,42 @@ impl From<&DocumentView> for DocumentFacts {
     }
 }
 
+/// A failure of the document's ingest: its stage and reason are named in the page's
+/// language; the message, written by ingest, stays English.
+#[derive(Debug, Clone)]
+pub struct FailureLine {
+    pub stage: Stage,
+    pub reason: FailureReason,
+    pub message: String,
+    pub path: String,
+}
+
+impl FailureLine {
+    /// `extract failed (corrupt): … (at a/b.xlsx)`, in `lang`.
+    pub fn line(&self, lang: &Lang) -> Message {
+        lang.msg("document.failure")
+            .arg("stage", lang.name(self.stage))
+            .arg("reason", lang.name(self.reason))
+            .arg("message", &self.message)
+            .arg("path", &self.path)
+    }
+}
+
 impl DocumentFacts {
+    /// The extraction status in `lang` (`extracted`, `failed`…); a status the workbench
+    /// does not know, as stored.
+    pub fn status_in(&self, lang: &Lang) -> String {
+        let key = match self.status.as_str() {
+            "extracted" => "document.status.extracted",
+            "unsupported" => "document.status.unsupported",
+            "failed" => "document.status.failed",
+            "skipped" => "document.status.skipped",
+            "pending" => "document.status.pending",
+            other => return other.to_owned(),
+        };
+        lang.t(key).to_owned()
+    }
+
     /// What the page calls the document: its title, or the last part of the
     /// first path it was seen at.
     pub fn name(&self, title: Option<&str>) -> String {

@@ -1,6 +1,6 @@
 //! What a request can fail with, and the page or JSON each failure shows.
 
-use crate::i18n::{Lang, request_lang};
+use crate::i18n::{Lang, Phrase, request_lang};
 use crate::safe_json::SafeJson;
 use askama::Template;
 use axum::http::StatusCode;
@@ -18,8 +18,13 @@ pub enum WebError {
     NotFound,
     #[error("your role does not allow this")]
     Forbidden,
+    /// A request's problem as a deeper crate words it (English).
     #[error("{0}")]
     BadRequest(String),
+    /// A request's problem in the workbench's words: told in the reader's language on a
+    /// page, in English by the API.
+    #[error("{0}")]
+    Refused(Phrase),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -43,7 +48,7 @@ impl WebError {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Forbidden => StatusCode::FORBIDDEN,
-            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::BadRequest(_) | WebError::Refused(_) => StatusCode::BAD_REQUEST,
             WebError::Store(_)
             | WebError::Access(_)
             | WebError::Template(_)
@@ -65,6 +70,7 @@ impl WebError {
             match self {
                 WebError::NotFound => lang.t("error.not_found").to_owned(),
                 WebError::Forbidden => lang.t("error.forbidden").to_owned(),
+                WebError::Refused(phrase) => phrase.said_in(lang),
                 other => other.to_string(),
             }
         }

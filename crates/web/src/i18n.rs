@@ -24,7 +24,7 @@ use axum::http::header;
 use axum::middleware::Next;
 use axum::response::Response;
 use trove_forensics::authenticity::{Section, Strength};
-use trove_model::{Consent, FindingReview, Review, Role, VerificationStatus};
+use trove_model::{Consent, FailureReason, FindingReview, Review, Role, Stage, VerificationStatus};
 use trove_records::stats::Dimension;
 use trove_store::IngestStage;
 
@@ -222,6 +222,44 @@ impl fmt::Display for Message {
     }
 }
 
+/// A catalog message with its values, said once its reader's language is known: a
+/// request's problem, found before the handler knows whether a page (in the reader's
+/// language) or the JSON API (in English) tells it. Shown as itself, it is English.
+#[derive(Debug, Clone)]
+pub struct Phrase {
+    key: &'static str,
+    args: Vec<(&'static str, String)>,
+}
+
+impl Phrase {
+    /// The message `key`, to fill with [`Phrase::arg`].
+    pub fn new(key: &'static str) -> Self {
+        Phrase {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    /// Fills the placeholder `{name}` with `value`.
+    pub fn arg(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.args.push((name, value.to_string()));
+        self
+    }
+
+    /// The phrase in `lang`.
+    pub fn said_in(&self, lang: Lang) -> String {
+        let mut message = lang.msg(self.key);
+        message.args.clone_from(&self.args);
+        message.to_string()
+    }
+}
+
+impl fmt::Display for Phrase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.said_in(Lang::English))
+    }
+}
+
 /// A code the pages show by name (a role, a review's state, a score band): its message
 /// key. The code itself stays what forms send and scripts read; only its name is
 /// translated. Codes that users type (file types, record statuses, list kinds, flags:
@@ -330,6 +368,36 @@ impl Named for IngestStage {
             IngestStage::Files => "case.ingest.stage.files",
             IngestStage::Records => "case.ingest.stage.records",
             IngestStage::Ocr => "case.ingest.stage.ocr",
+        }
+    }
+}
+
+impl Named for Stage {
+    fn key(&self) -> &'static str {
+        match self {
+            Stage::Walk => "failure.stage.walk",
+            Stage::Unpack => "failure.stage.unpack",
+            Stage::Read => "failure.stage.read",
+            Stage::Store => "failure.stage.store",
+            Stage::Extract => "failure.stage.extract",
+            Stage::Index => "failure.stage.index",
+        }
+    }
+}
+
+impl Named for FailureReason {
+    fn key(&self) -> &'static str {
+        match self {
+            FailureReason::Encrypted => "failure.reason.encrypted",
+            FailureReason::Corrupt => "failure.reason.corrupt",
+            FailureReason::PathTraversal => "failure.reason.path_traversal",
+            FailureReason::LinkOutsideTree => "failure.reason.link_outside_tree",
+            FailureReason::DecompressionBomb => "failure.reason.decompression_bomb",
+            FailureReason::MissingVolume => "failure.reason.missing_volume",
+            FailureReason::TooDeep => "failure.reason.too_deep",
+            FailureReason::TooLarge => "failure.reason.too_large",
+            FailureReason::Io => "failure.reason.io",
+            FailureReason::Changed => "failure.reason.changed",
         }
     }
 }
@@ -696,7 +764,9 @@ mod tests {
             .chain(Review::ALL.iter().map(Named::key))
             .chain(VerificationStatus::ALL.iter().map(Named::key))
             .chain(FindingReview::ALL.iter().map(Named::key))
-            .chain(Dimension::ALL.iter().map(Named::key));
+            .chain(Dimension::ALL.iter().map(Named::key))
+            .chain(Stage::ALL.iter().map(Named::key))
+            .chain(FailureReason::ALL.iter().map(Named::key));
         for key in keys {
             assert_ne!(Lang::SimplifiedChinese.t(key), "(missing text)", "{key}");
         }

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::csrf::is_multipart;
 use crate::error::WebError;
+use crate::i18n::Phrase;
 
 /// The form field of typed names.
 const TYPED_FIELD: &str = "names";
@@ -54,7 +55,7 @@ pub async fn names_of_request(request: Request) -> Result<String, WebError> {
 }
 
 fn bad_upload(error: axum::extract::multipart::MultipartError) -> WebError {
-    WebError::BadRequest(format!("the form could not be read: {}", error.body_text()))
+    WebError::Refused(Phrase::new("error.form_unreadable").arg("error", error.body_text()))
 }
 
 /// The text of an uploaded list, whatever of the usual encodings it was saved in.
@@ -72,10 +73,9 @@ pub fn decode_list(bytes: &[u8], file_name: &str) -> Result<String, WebError> {
             return Ok(text.into_owned());
         }
     }
-    Err(WebError::BadRequest(format!(
-        "{file_name} is not a text file in UTF-8, UTF-16 or GB 18030: save the list as \
-         plain text, one name a line, and upload it again"
-    )))
+    Err(WebError::Refused(
+        Phrase::new("error.list_encoding").arg("file", file_name),
+    ))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! failed query.
 
 use crate::error::WebError;
+use crate::i18n::Phrase;
 
 /// The furthest page a list of records or candidates is read to.
 pub const MAX_LIST_PAGE: u64 = 100_000;
@@ -11,9 +12,11 @@ pub const MAX_LIST_PAGE: u64 = 100_000;
 pub fn checked_page(page: Option<u64>) -> Result<u64, WebError> {
     match page.unwrap_or(1) {
         page @ 1..=MAX_LIST_PAGE => Ok(page),
-        other => Err(WebError::BadRequest(format!(
-            "page must be a number from 1 to {MAX_LIST_PAGE}, not {other}; narrow the query to see further"
-        ))),
+        other => Err(WebError::Refused(
+            Phrase::new("error.list_page")
+                .arg("max", MAX_LIST_PAGE)
+                .arg("page", other),
+        )),
     }
 }
 

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use trove_index::{HitOrder, SearchFilter, SearchOptions};
 
 use crate::error::WebError;
+use crate::i18n::Phrase;
 
 /// Hits per page.
 pub const PAGE_SIZE: usize = 20;
@@ -70,10 +71,11 @@ impl SearchRequest {
             Some(text) => match text.parse::<usize>() {
                 Ok(page) if (1..=MAX_PAGE).contains(&page) => page,
                 _ => {
-                    return Err(WebError::BadRequest(format!(
-                        "page must be a number from 1 to {MAX_PAGE}, not {text:?}; \
-                         narrow the search to see hits further down"
-                    )));
+                    return Err(WebError::Refused(
+                        Phrase::new("error.search_page")
+                            .arg("max", MAX_PAGE)
+                            .arg("text", format!("{text:?}")),
+                    ));
                 }
             },
         };
@@ -81,15 +83,15 @@ impl SearchRequest {
             None | Some("relevance") => Sort::Relevance,
             Some("date") => Sort::Date,
             Some(other) => {
-                return Err(WebError::BadRequest(format!(
-                    "sort must be \"relevance\" or \"date\", not {other:?}"
-                )));
+                return Err(WebError::Refused(
+                    Phrase::new("error.sort").arg("text", format!("{other:?}")),
+                ));
             }
         };
         let year = given(&params.year)
             .map(|text| {
                 text.parse::<i64>().map_err(|_| {
-                    WebError::BadRequest(format!("year must be a year like 2017, not {text:?}"))
+                    WebError::Refused(Phrase::new("error.year").arg("text", format!("{text:?}")))
                 })
             })
             .transpose()?;
@@ -188,7 +190,7 @@ mod tests {
             params("x", "", "", "MMXVII"),
         ] {
             let error = SearchRequest::from_params(&bad).unwrap_err();
-            assert!(matches!(error, WebError::BadRequest(_)), "{error}");
+            assert!(matches!(error, WebError::Refused(_)), "{error}");
         }
     }
 

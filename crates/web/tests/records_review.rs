@@ -1468,6 +1468,52 @@ async fn a_chinese_reader_reads_every_page_in_chinese() {
             "{path} still says {english:?}:\n{html}"
         );
     }
+    // Texts the workbench builds from codes and numbers speak Chinese too: the case's
+    // failures by stage and reason, a statistics table's definition and total, a record's
+    // place in its sheet, and a request's problem.
+    let home = page("/cases/case-a".into()).await.1;
+    let failures = home
+        .split("id=\"failures-heading\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("the failures section");
+    assert!(
+        failures.contains("<td>"),
+        "the demo leak has broken files: {failures}"
+    );
+    assert!(
+        ["提取：", "解包：", "读取：", "遍历目录："]
+            .iter()
+            .any(|stage| failures.contains(stage)),
+        "{failures}"
+    );
+    for english in [
+        "<td>extract: ",
+        "<td>unpack: ",
+        "<td>read: ",
+        "corrupt</td>",
+    ] {
+        assert!(!failures.contains(english), "{failures}");
+    }
+    let stats = page("/cases/case-a/stats?by=township&adults=1".into())
+        .await
+        .1;
+    for chinese in [
+        "<p>按乡镇统计的关押比例</p>",
+        "年龄：仅限成年人",
+        "<th scope=\"row\">合计</th>",
+    ] {
+        assert!(stats.contains(chinese), "stats lack {chinese:?}:\n{stats}");
+    }
+    for english in ["Detention rate by", "Ages: adults only", ">total<"] {
+        assert!(!stats.contains(english), "stats still say {english:?}");
+    }
+    let listed = page("/cases/case-a/records".into()).await.1;
+    assert!(listed.contains(" 行)</td>"), "{listed}");
+    assert!(!listed.contains(", row "), "{listed}");
+    let (status, refused) = page("/cases/case-a/stats?min_records=two".into()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(refused.contains("min_records 必须是整数"), "{refused}");
     // Leaked content is shown as written: the person's name, the photo's path.
     let person = page(format!("/cases/case-a/persons/{}", demo.person_with_photo))
         .await

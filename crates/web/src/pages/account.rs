@@ -13,7 +13,7 @@ use trove_access::AccessError;
 use super::chrome::{Chrome, render};
 use crate::auth::{Credential, CurrentUser};
 use crate::error::WebError;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Phrase};
 use crate::state::AppState;
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -107,10 +107,9 @@ pub async fn change_language(
     Form(form): Form<LanguageForm>,
 ) -> Result<Response, WebError> {
     let Some(language) = Lang::from_code(&form.language) else {
-        return Err(WebError::BadRequest(format!(
-            "The workbench speaks en, zh-Hans or ug, not {:?}.",
-            form.language
-        )));
+        return Err(WebError::Refused(
+            Phrase::new("error.language").arg("language", format!("{:?}", form.language)),
+        ));
     };
     let name = user.name.clone();
     state

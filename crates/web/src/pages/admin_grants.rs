@@ -12,6 +12,7 @@ use trove_access::Grant;
 use super::admin::{Outcome, change, grant_of, outcome_of};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::i18n::Phrase;
 use crate::state::AppState;
 
 /// The routes of the admin page's access forms.
@@ -110,9 +111,9 @@ pub async fn issue_token(
         days => match days.parse::<i64>() {
             Ok(days @ 1..=3650) => Some(chrono::Utc::now() + chrono::TimeDelta::days(days)),
             _ => {
-                return Err(WebError::BadRequest(format!(
-                    "days must be a number from 1 to 3650, not {days:?}; leave it empty for a token that does not expire"
-                )));
+                return Err(WebError::Refused(
+                    Phrase::new("error.token_days").arg("days", format!("{days:?}")),
+                ));
             }
         },
     };

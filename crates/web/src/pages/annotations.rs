@@ -21,10 +21,11 @@ use trove_store::{Annotation, AnnotationCatalog, RecordCatalog};
 
 use super::chrome::{Chrome, minute_utc, render};
 use super::record_view::{document_link, person_link, subject_link};
-use super::verification::subject_exists;
+use super::verification::{no_subject, subject_exists};
 use crate::auth::CurrentUser;
 use crate::case_data::CaseData;
 use crate::error::{ApiError, WebError};
+use crate::i18n::Phrase;
 use crate::open_case::OpenCase;
 use crate::read_audit::{Disclosure, listed};
 use crate::safe_json::SafeJson;
@@ -187,9 +188,7 @@ async fn annotate(
     let (by, access, written) = (user.name.clone(), state.clone(), subject.clone());
     case.run(move |data| {
         if !subject_exists(data, kind, &written)? {
-            return Err(WebError::BadRequest(format!(
-                "There is no {kind} {written:?} in this case; open its page and use the form there."
-            )));
+            return Err(no_subject(kind, &written));
         }
         // The change commits only once its audit event is written.
         let mut audit = audit_before_commit(&access, event);
@@ -212,30 +211,31 @@ fn parse_change(change: &str, value: &str) -> Result<Annotation, WebError> {
         if fits {
             Ok(value.to_owned())
         } else {
-            Err(WebError::BadRequest(format!(
-                "A tag is one word of at most {MAX_TAG_CHARS} characters, without spaces \
-                 (family-report, called-2026); not {value:?}."
-            )))
+            Err(WebError::Refused(
+                Phrase::new("error.tag")
+                    .arg("max", MAX_TAG_CHARS)
+                    .arg("value", format!("{value:?}")),
+            ))
         }
     };
     Ok(match change {
         "tag" => Annotation::Tag(tag()?),
         "untag" => Annotation::Untag(tag()?),
         "note" if value.is_empty() => {
-            return Err(WebError::BadRequest("The note is empty.".to_owned()));
+            return Err(WebError::Refused(Phrase::new("error.note_empty")));
         }
         "note" if value.chars().count() > MAX_NOTE_CHARS => {
-            return Err(WebError::BadRequest(format!(
-                "The note is longer than {MAX_NOTE_CHARS} characters; shorten it."
-            )));
+            return Err(WebError::Refused(
+                Phrase::new("error.note_too_long").arg("max", MAX_NOTE_CHARS),
+            ));
         }
         "note" => Annotation::Note(value.to_owned()),
         "star" => Annotation::Star,
         "unstar" => Annotation::Unstar,
         other => {
-            return Err(WebError::BadRequest(format!(
-                "`{other}` is no change: use tag, untag, note, star or unstar"
-            )));
+            return Err(WebError::Refused(
+                Phrase::new("error.no_such_change").arg("change", other),
+            ));
         }
     })
 }

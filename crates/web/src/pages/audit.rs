@@ -16,6 +16,7 @@ use trove_model::AuditEvent;
 use super::chrome::{Chrome, render};
 use crate::auth::{CurrentUser, require_server_admin};
 use crate::error::WebError;
+use crate::i18n::Phrase;
 use crate::read_rates::{BULK_READS_PER_HOUR, CHART_WIDTH, UserRate, user_rates, window_start};
 use crate::state::AppState;
 
@@ -127,9 +128,11 @@ fn filter_of(query: &AuditQuery) -> Result<AuditFilter, WebError> {
         given(text)
             .map(|text| {
                 NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
-                    WebError::BadRequest(format!(
-                        "{field} must be a date like 2026-11-23, not {text:?}"
-                    ))
+                    WebError::Refused(
+                        Phrase::new("error.date")
+                            .arg("field", field)
+                            .arg("text", format!("{text:?}")),
+                    )
                 })
             })
             .transpose()

@@ -25,6 +25,7 @@ use super::chrome::{Chrome, minute_utc, render};
 use super::record_view::{document_link, row_link};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, WebError};
+use crate::i18n::Phrase;
 use crate::open_case::OpenCase;
 use crate::read_audit::Disclosure;
 use crate::safe_json::SafeJson;
@@ -233,16 +234,16 @@ async fn review(
         .map_err(|e: trove_model::ParseCodeError| WebError::BadRequest(e.to_string()))?;
     let note = request.note.trim().to_owned();
     if note.chars().count() > MAX_NOTE_CHARS {
-        return Err(WebError::BadRequest(format!(
-            "The note is longer than {MAX_NOTE_CHARS} characters; shorten it."
-        )));
+        return Err(WebError::Refused(
+            Phrase::new("error.note_too_long").arg("max", MAX_NOTE_CHARS),
+        ));
     }
     let finding = request.finding.trim().to_owned();
     let is_id = finding.len() == 16 && finding.bytes().all(|b| b.is_ascii_hexdigit());
     if !is_id {
-        return Err(WebError::BadRequest(format!(
-            "{finding:?} is not a finding's id; use the form beside the finding."
-        )));
+        return Err(WebError::Refused(
+            Phrase::new("error.finding_id").arg("finding", format!("{finding:?}")),
+        ));
     }
     let decision = FindingDecision {
         finding,
@@ -302,9 +303,11 @@ fn date(text: &str, field: &str) -> Result<Option<NaiveDate>, WebError> {
         text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .map(Some)
             .map_err(|_| {
-                WebError::BadRequest(format!(
-                    "{field} must be a date like 2018-12-31, not {text:?}"
-                ))
+                WebError::Refused(
+                    Phrase::new("error.evidence_date")
+                        .arg("field", field)
+                        .arg("text", format!("{text:?}")),
+                )
             }),
     }
 }

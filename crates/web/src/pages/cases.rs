@@ -8,7 +8,7 @@ use axum::response::Html;
 use axum::routing::get;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::json;
-use trove_model::Role;
+use trove_model::{FailureReason, Review, Role, Stage, VerificationStatus};
 use trove_store::{
     AnnotationCatalog, Catalog, IngestProgress, RecordSummary, ReviewCatalog, ReviewProgress,
     RunState, Standing, read_progress,
@@ -19,6 +19,7 @@ use super::record_view::subject_link;
 use crate::auth::CurrentUser;
 use crate::case_data::CaseData;
 use crate::error::{ApiError, WebError};
+use crate::i18n::{Lang, Message};
 use crate::open_case::OpenCase;
 use crate::safe_json::SafeJson;
 use crate::state::AppState;
@@ -53,8 +54,8 @@ struct Dashboard {
     bytes: u64,
     /// (type, documents), most first.
     by_kind: Vec<(String, u64)>,
-    /// (stage and reason, failures).
-    failures: Vec<(String, u64)>,
+    /// (stage, reason, failures).
+    failures: Vec<(Stage, FailureReason, u64)>,
     unindexed: u64,
     records: Arc<RecordSummary>,
     lists: Vec<ReviewProgress>,
@@ -152,8 +153,97 @@ fn clock_time(span: TimeDelta) -> String {
 struct ActivityView {
     when: String,
     by: String,
-    what: String,
+    what: What,
     link: String,
+}
+
+/// What a member did: a review decision, a verification status set, or a note.
+enum What {
+    /// A decision on a candidate: the list's row and the review given, as the store
+    /// writes it (`accepted, list L row 3`); the whole detail where it is not so shaped.
+    Review {
+        review: Option<Review>,
+        list: String,
+        row: String,
+        detail: String,
+    },
+    Verification {
+        status: Option<VerificationStatus>,
+        detail: String,
+    },
+    Note(String),
+}
+
+impl What {
+    /// The store's activity `kind` and `detail`, taken apart.
+    fn new(kind: &str, detail: String) -> Self {
+        match kind {
+            "review" => {
+                let parsed = detail.split_once(", list ").and_then(|(review, rest)| {
+                    let (list, row) = rest.rsplit_once(" row ")?;
+                    let review = Review::ALL.into_iter().find(|r| r.code() == review)?;
+                    Some((review, list.to_owned(), row.to_owned()))
+                });
+                match parsed {
+                    Some((review, list, row)) => What::Review {
+                        review: Some(review),
+                        list,
+                        row,
+                        detail,
+                    },
+                    None => What::Review {
+                        review: None,
+                        list: String::new(),
+                        row: String::new(),
+                        detail,
+                    },
+                }
+            }
+            "verification" => What::Verification {
+                status: VerificationStatus::ALL
+                    .into_iter()
+                    .find(|status| status.code() == detail),
+                detail,
+            },
+            _ => What::Note(detail),
+        }
+    }
+
+    /// The line in `lang` (`review: accepted, list L row 3`, `note: …`).
+    fn line(&self, lang: &Lang) -> Message {
+        match self {
+            What::Review {
+                review: Some(review),
+                list,
+                row,
+                ..
+            } => lang
+                .msg("case.activity.review")
+                .arg("review", lang.name(review))
+                .arg("list", list)
+                .arg("row", row),
+            What::Review { detail, .. } => {
+                lang.msg("case.activity.review_other").arg("detail", detail)
+            }
+            What::Verification {
+                status: Some(status),
+                ..
+            } => lang
+                .msg("case.activity.verification")
+                .arg("status", lang.name(status)),
+            What::Verification { detail, .. } => {
+                lang.msg("case.activity.verification").arg("status", detail)
+            }
+            What::Note(note) => lang.msg("case.activity.note").arg("note", note),
+        }
+    }
+}
+
+/// A failure tally's stage and reason in `lang` (`extract: corrupt`).
+fn failure_line(lang: Lang, stage: Stage, reason: FailureReason) -> Message {
+    lang.msg("case.failure_line")
+        .arg("stage", lang.name(stage))
+        .arg("reason", lang.name(reason))
 }
 
 /// Latest activity shown on the home page.
@@ -169,7 +259,7 @@ impl Dashboard {
             .map(|activity| ActivityView {
                 when: minute_utc(activity.at),
                 by: activity.by,
-                what: format!("{}: {}", activity.kind, activity.detail),
+                what: What::new(activity.kind, activity.detail),
                 link: subject_link(case, activity.subject_kind, &activity.subject),
             })
             .collect();
@@ -186,7 +276,7 @@ impl Dashboard {
             failures: status
                 .failures
                 .iter()
-                .map(|tally| (format!("{}: {}", tally.stage, tally.reason), tally.count))
+                .map(|tally| (tally.stage, tally.reason, tally.count))
                 .collect(),
             unindexed: status.unindexed,
             records,
@@ -227,7 +317,10 @@ pub async fn api_home(case: OpenCase) -> Result<SafeJson<serde_json::Value>, Api
         "bytes": dashboard.bytes,
         "unindexed": dashboard.unindexed,
         "by_type": pairs(&dashboard.by_kind),
-        "failures": pairs(&dashboard.failures),
+        "failures": dashboard.failures.iter().map(|(stage, reason, count)| json!({
+            "name": failure_line(Lang::English, *stage, *reason).to_string(),
+            "count": count,
+        })).collect::<Vec<_>>(),
         "records": records.records,
         "persons": records.persons,
         "persons_with_valid_id": records.persons_with_valid_id,
@@ -236,7 +329,8 @@ pub async fn api_home(case: OpenCase) -> Result<SafeJson<serde_json::Value>, Api
         "persons_with_photo": records.persons_with_photo,
         "lists": dashboard.lists,
         "activity": dashboard.activity.iter().map(|a| json!({
-            "when": a.when, "by": a.by, "what": a.what, "link": a.link,
+            "when": a.when, "by": a.by, "what": a.what.line(&Lang::English).to_string(),
+            "link": a.link,
         })).collect::<Vec<_>>(),
         "ingest": dashboard.ingest.as_ref().map(IngestView::json),
     })))

@@ -23,6 +23,7 @@ mod records;
 mod review;
 mod search;
 mod stats;
+mod stats_words;
 mod verification;
 
 use axum::Router;

@@ -31,6 +31,7 @@ use crate::authenticity_facts::digest_of;
 use crate::case_data::CaseData;
 use crate::download::file_body;
 use crate::error::{ApiError, WebError};
+use crate::i18n::Phrase;
 use crate::open_case::OpenCase;
 use crate::read_audit::Disclosure;
 use crate::safe_json::SafeJson;
@@ -179,9 +180,9 @@ async fn record_decision(
         .map_err(|e: trove_model::ParseCodeError| WebError::BadRequest(e.to_string()))?;
     let note = request.note.trim().to_owned();
     if note.chars().count() > MAX_NOTE_CHARS {
-        return Err(WebError::BadRequest(format!(
-            "The note is longer than {MAX_NOTE_CHARS} characters; shorten it, or cite a document."
-        )));
+        return Err(WebError::Refused(
+            Phrase::new("error.publication_note_too_long").arg("max", MAX_NOTE_CHARS),
+        ));
     }
     let decision = PublicationDecision {
         person: request.person.trim().to_owned(),
@@ -204,10 +205,10 @@ async fn record_decision(
     let access = state.clone();
     case.run(move |data| {
         if !subject_exists(data, SubjectKind::Person, &decision.person)? {
-            return Err(WebError::BadRequest(format!(
-                "There is no person {:?} in this case; open their page and use the form there.",
-                decision.person
-            )));
+            return Err(WebError::Refused(
+                Phrase::new("error.no_person_their")
+                    .arg("subject", format!("{:?}", decision.person)),
+            ));
         }
         // The decision commits only once its audit event is written.
         let mut audit = audit_before_commit(&access, event);
@@ -372,12 +373,11 @@ pub async fn build_site(case: OpenCase) -> Result<(Disclosure, Response), WebErr
             )
             .map_err(|e| WebError::Internal(format!("building the site: {e}")))?;
             if !report.accepted {
-                return Err(WebError::BadRequest(format!(
-                    "The leak scanner refused the site: {} findings ({}). Nothing was sent; \
-                     run `trove publish --rules publish.toml --out DIR` to see each one.",
-                    report.scan.leaks.len(),
-                    leak_kinds(&report.scan)
-                )));
+                return Err(WebError::Refused(
+                    Phrase::new("error.site_refused")
+                        .arg("findings", report.scan.leaks.len())
+                        .arg("kinds", leak_kinds(&report.scan)),
+                ));
             }
             let zip_path = work.path().join("site.zip");
             zip_folder(&out, &zip_path)

@@ -3,7 +3,8 @@
 //! escaped by the templates, never marked safe.
 
 use serde::Serialize;
-use trove_model::{BlobId, Record, RowRef};
+use trove_model::{BlobId, Record, RowRef, column_letter};
+use trove_records::regions::{InUse, Level, Region};
 use trove_records::resident_id::{IdProblem, decode};
 use trove_store::{RecordCatalog, RecordFilter, StoreError, StoredRecord};
 
@@ -97,6 +98,9 @@ pub struct RecordLine {
     pub status: String,
     pub path: String,
     pub place: String,
+    /// Where the record came from, for the page to say in its language.
+    #[serde(skip)]
+    pub source: RowRef,
     pub flags: usize,
 }
 
@@ -117,8 +121,35 @@ impl RecordLine {
             status: text(&fields.status_raw),
             path,
             place: record.source.describe(),
+            source: record.source.clone(),
             flags: record.flags.len(),
         }
+    }
+
+    /// [`Self::place`] in `lang`.
+    pub fn place_in(&self, lang: &Lang) -> String {
+        place(*lang, &self.source)
+    }
+}
+
+/// Where in its document a record is, in `lang`: `sheet 人口登记表, row 12`, `row 12`
+/// for a CSV file, with `, columns from H` for a table beside another. The sheet's name is
+/// the leak's own, as written; [`RowRef::describe`] is the English one.
+pub fn place(lang: Lang, source: &RowRef) -> String {
+    let row = match &source.sheet {
+        Some(sheet) => lang
+            .msg("record.place.sheet_row")
+            .arg("sheet", sheet)
+            .arg("row", source.row),
+        None => lang.msg("record.place.row").arg("row", source.row),
+    };
+    match source.column {
+        0 => row.to_string(),
+        column => lang
+            .msg("record.place.columns_from")
+            .arg("place", row)
+            .arg("column", column_letter(column as usize))
+            .to_string(),
     }
 }
 
@@ -132,6 +163,9 @@ pub struct IdView {
     pub region_code: Option<String>,
     /// The region with its divisions and the years of its code, when the code is known.
     pub region: Option<String>,
+    /// The same region, for the page to describe in its language.
+    #[serde(skip)]
+    pub region_parts: Option<Region>,
     pub birth_date: Option<String>,
     pub sex: Option<String>,
     /// The check character, and whether the first 17 digits call for it.
@@ -144,7 +178,54 @@ pub struct IdView {
 pub struct IdProblemView {
     /// Fatal problems make the number invalid; the rest are notes.
     pub fatal: bool,
+    /// In English, as the decoder words it.
     pub text: String,
+    /// The problem, for the page to say in its language.
+    #[serde(skip)]
+    pub problem: IdProblem,
+}
+
+impl IdProblemView {
+    /// The problem in `lang`; its values (digits, dates, region names) as the number and
+    /// the region tables give them.
+    pub fn text_in(&self, lang: &Lang) -> String {
+        let message = match &self.problem {
+            IdProblem::Length { found } => lang.msg("id.problem.length").arg("found", found),
+            IdProblem::NotDigits { found, position } => lang
+                .msg("id.problem.not_digits")
+                .arg("found", found)
+                .arg("position", position),
+            IdProblem::BirthDate { digits } => {
+                lang.msg("id.problem.birth_date").arg("digits", digits)
+            }
+            IdProblem::CheckDigit { expected, found } => lang
+                .msg("id.problem.check_digit")
+                .arg("expected", expected)
+                .arg("found", found),
+            IdProblem::UnknownRegion { region_code } => lang
+                .msg("id.problem.unknown_region")
+                .arg("region_code", region_code),
+            IdProblem::ExcelNumber { found } => {
+                lang.msg("id.problem.excel_number").arg("found", found)
+            }
+            IdProblem::FutureBirth { birth, on } => lang
+                .msg("id.problem.future_birth")
+                .arg("birth", birth)
+                .arg("on", on),
+            IdProblem::RegionRetiredBeforeBirth {
+                region_code,
+                name,
+                in_use,
+                birth_year,
+            } => lang
+                .msg("id.problem.region_retired")
+                .arg("region_code", region_code)
+                .arg("name", name)
+                .arg("in_use", in_use_in(*lang, *in_use))
+                .arg("birth_year", birth_year),
+        };
+        message.to_string()
+    }
 }
 
 impl IdView {
@@ -159,6 +240,7 @@ impl IdView {
             valid: id.is_valid(),
             legacy: id.legacy,
             region: id.region.as_ref().map(ToString::to_string),
+            region_parts: id.region.clone(),
             region_code: id.region_code.clone(),
             birth_date: id.birth_date.map(|d| d.to_string()),
             sex: id.sex.map(|s| format!("{} ({})", s.code(), s.chinese())),
@@ -170,8 +252,60 @@ impl IdView {
                 .map(|p| IdProblemView {
                     fatal: p.is_fatal(),
                     text: p.to_string(),
+                    problem: p.clone(),
                 })
                 .collect(),
+        }
+    }
+}
+
+impl IdView {
+    /// The issuing region in `lang`: its names as the tables write them, then its code and
+    /// the years of its name (`特克斯县, 伊犁哈萨克自治州, 新疆维吾尔自治区: code 654027, …`).
+    pub fn region_in(&self, lang: &Lang) -> Option<String> {
+        let region = self.region_parts.as_ref()?;
+        let mut names = vec![region.name.as_str()];
+        names.extend(region.prefecture.as_deref());
+        if region.level != Level::Province {
+            names.push(&region.province);
+        }
+        Some(
+            lang.msg("id.region")
+                .arg("names", names.join(", "))
+                .arg("code", &region.code)
+                .arg("in_use", in_use_in(*lang, region.in_use))
+                .to_string(),
+        )
+    }
+}
+
+/// The years a region code carried its name, in `lang` (`1984–2001`, `since 2001`,
+/// `in use 2002–2016 (gb2260 revisions; earlier years not recorded)`); the English is
+/// [`InUse`]'s own.
+fn in_use_in(lang: Lang, in_use: InUse) -> String {
+    match in_use {
+        InUse::XinjiangTable {
+            first,
+            until: Some(until),
+        } => format!("{first}–{until}"),
+        InUse::XinjiangTable { first, until: None } => {
+            lang.msg("id.in_use.since").arg("first", first).to_string()
+        }
+        InUse::Gb2260 { first, last } => {
+            let unrecorded = match (first.is_earliest(), last.is_latest()) {
+                (true, true) => lang.t("id.in_use.unrecorded"),
+                (true, false) => lang.t("id.in_use.unrecorded_earlier"),
+                (false, true) => lang.t("id.in_use.unrecorded_later"),
+                (false, false) => "",
+            };
+            let years = if first.year == last.year {
+                lang.msg("id.in_use.year").arg("year", first.year)
+            } else {
+                lang.msg("id.in_use.years")
+                    .arg("first", first.year)
+                    .arg("last", last.year)
+            };
+            years.arg("unrecorded", unrecorded).to_string()
         }
     }
 }
@@ -269,4 +403,75 @@ pub fn distinct_names(records: &[Record]) -> Vec<String> {
         }
     }
     names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_numbers_problems_and_region_read_in_english_as_the_decoder_words_them() {
+        let inputs = [
+            "653121199001011234",
+            "65312119900101123",
+            "6.53121199001011E+17",
+            "65312119900A011234",
+            "999999199001011234",
+            "653121209901011234",
+            "654027201001011234",
+        ];
+        let mut problems = 0;
+        for input in inputs {
+            let id = IdView::decode(input);
+            assert_eq!(id.region_in(&Lang::English), id.region, "{input}");
+            for problem in &id.problems {
+                problems += 1;
+                assert_eq!(problem.text_in(&Lang::English), problem.text, "{input}");
+                assert_ne!(
+                    problem.text_in(&Lang::SimplifiedChinese),
+                    problem.text,
+                    "{input}"
+                );
+            }
+        }
+        assert!(problems >= 4, "{problems}");
+    }
+
+    #[test]
+    fn the_years_of_a_region_code_read_in_english_as_the_tables_word_them() {
+        let mut codes = 0;
+        for code in ["653121", "654027", "650107", "110101", "654028", "652101"] {
+            for region in trove_records::regions::region_history(code) {
+                codes += 1;
+                assert_eq!(
+                    in_use_in(Lang::English, region.in_use),
+                    region.in_use.to_string(),
+                    "{code}"
+                );
+            }
+        }
+        assert!(codes >= 4, "{codes}");
+    }
+
+    #[test]
+    fn a_records_place_is_said_in_the_readers_language() {
+        let source = RowRef {
+            blob: BlobId::from_digest([7; 32]),
+            part: 0,
+            sheet: Some("人口登记表".into()),
+            row: 12,
+            column: 7,
+        };
+        assert_eq!(place(Lang::English, &source), source.describe());
+        assert_eq!(
+            place(Lang::SimplifiedChinese, &source),
+            "工作表 人口登记表，第 12 行，自 H 列起"
+        );
+        let csv = RowRef {
+            sheet: None,
+            column: 0,
+            ..source
+        };
+        assert_eq!(place(Lang::English, &csv), "row 12");
+    }
 }

@@ -14,7 +14,7 @@ use axum::response::Html;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use trove_access::AuditAction;
-use trove_model::{BlobId, Flag, RawCell};
+use trove_model::{BlobId, Flag, RawCell, RowRef};
 use trove_store::{
     Direction, RecordCatalog, RecordColumn, RecordFacets, RecordFilter, RecordOrder,
     parse_record_query,
@@ -23,11 +23,12 @@ use trove_store::{
 use super::chrome::{Chrome, FacetGroup, FacetLink, render};
 use super::photos::marked_thumbnail;
 use super::record_view::{
-    IdView, Labelled, RecordLine, SheetExcerpt, document_link, find_record, person_link, row_link,
-    sheet_excerpt,
+    IdView, Labelled, RecordLine, SheetExcerpt, document_link, find_record, person_link, place,
+    row_link, sheet_excerpt,
 };
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, WebError};
+use crate::i18n::{Lang, Phrase};
 use crate::open_case::OpenCase;
 use crate::read_audit::{Disclosure, listed};
 use crate::safe_json::SafeJson;
@@ -79,10 +80,9 @@ impl RecordsQuery {
             return Ok(RecordOrder::Source);
         }
         let column = RecordColumn::from_code(&self.sort).ok_or_else(|| {
-            WebError::BadRequest(format!(
-                "records sort by name, id, born, township or status, not {:?}",
-                self.sort
-            ))
+            WebError::Refused(
+                Phrase::new("error.records_sort").arg("sort", format!("{:?}", self.sort)),
+            )
         })?;
         let direction = match self.dir.as_str() {
             "desc" => Direction::Descending,
@@ -187,6 +187,9 @@ pub struct RecordDetail {
     pub document_link: String,
     pub paths: Vec<String>,
     pub place: String,
+    /// Where the record came from, for the page to say in its language.
+    #[serde(skip)]
+    pub source: RowRef,
     pub list: String,
     pub fields: Vec<Labelled>,
     pub raw: Vec<RawCell>,
@@ -195,6 +198,13 @@ pub struct RecordDetail {
     pub sheet: Option<SheetExcerpt>,
     /// The document page opened on this row of the whole sheet.
     pub sheet_link: Option<String>,
+}
+
+impl RecordDetail {
+    /// [`Self::place`] in `lang`.
+    pub fn place_in(&self, lang: &Lang) -> String {
+        place(*lang, &self.source)
+    }
 }
 
 #[derive(Template)]
@@ -550,6 +560,7 @@ async fn load_detail(
             document_link: document_link(case, &blob),
             paths,
             place: record.source.describe(),
+            source: record.source.clone(),
             list: record.list.code().to_owned(),
             fields: field_lines(&record),
             raw: record.raw,

@@ -20,6 +20,7 @@ use super::photos::marked_thumbnail;
 use super::record_view::{distinct_names, document_link, person_link, records_of};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, WebError};
+use crate::i18n::{Lang, Phrase};
 use crate::open_case::OpenCase;
 use crate::read_audit::{Disclosure, listed};
 use crate::safe_json::SafeJson;
@@ -210,9 +211,9 @@ async fn record(
     let review = parse_decision(&request.decision)?;
     let note = request.note.trim().to_owned();
     if note.chars().count() > MAX_NOTE_CHARS {
-        return Err(WebError::BadRequest(format!(
-            "The note is longer than {MAX_NOTE_CHARS} characters; shorten it."
-        )));
+        return Err(WebError::Refused(
+            Phrase::new("error.note_too_long").arg("max", MAX_NOTE_CHARS),
+        ));
     }
     let decision = ReviewDecision {
         list: request.list,
@@ -255,10 +256,23 @@ fn parse_decision(text: &str) -> Result<Review, WebError> {
         "accept" | "accepted" => Ok(Review::Accepted),
         "reject" | "rejected" => Ok(Review::Rejected),
         "unsure" => Ok(Review::Unsure),
-        other => Err(WebError::BadRequest(format!(
-            "`{other}` is no decision: use accept, reject or unsure"
-        ))),
+        other => Err(WebError::Refused(
+            Phrase::new("error.no_decision").arg("decision", other),
+        )),
     }
+}
+
+/// The name of a compared field in `lang`: the four the cross-reference always compares by
+/// the catalog, an extra field of the list by its name in the list.
+pub fn field_name(lang: &Lang, field: &str) -> String {
+    let key = match field {
+        "name" => "review.field.name",
+        "birth" => "review.field.birth",
+        "sex" => "review.field.sex",
+        "place" => "review.field.place",
+        other => return other.to_owned(),
+    };
+    lang.t(key).to_owned()
 }
 
 /// The id of a candidate's place on the page.
@@ -290,11 +304,7 @@ async fn load_queue(
                 .iter()
                 .find(|(band, _, _, _)| *band == code)
                 .map(|&(_, _, min, below)| (min, below))
-                .ok_or_else(|| {
-                    WebError::BadRequest(format!(
-                        "`{code}` is no score band: use strong, likely or weak"
-                    ))
-                })?,
+                .ok_or_else(|| WebError::Refused(Phrase::new("error.no_band").arg("band", code)))?,
         ),
     };
     let page = crate::paging::checked_page(query.page)?;
@@ -325,9 +335,7 @@ async fn load_queue(
         let only = match status.as_str() {
             "" => None,
             code => Some(Review::from_code(code).ok_or_else(|| {
-                WebError::BadRequest(format!(
-                    "`{code}` is no review status: use unreviewed, accepted, rejected or unsure"
-                ))
+                WebError::Refused(Phrase::new("error.no_review_status").arg("status", code))
             })?),
         };
         if catalog.list_info(&list)?.is_none() {

@@ -22,7 +22,7 @@ use crate::case_data::CaseData;
 use crate::document_view::{named_part, numbered_part};
 use crate::error::{ApiError, WebError};
 use crate::highlight::{Segment, segments};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Phrase};
 use crate::name_list::names_of_request;
 use crate::open_case::OpenCase;
 use crate::read_audit::{Disclosure, listed};
@@ -212,6 +212,7 @@ pub async fn page(
                 Some(search_disclosure(&case.name, &request, &results)),
             ),
             Err(WebError::BadRequest(message)) => (None, Some(message), None),
+            Err(WebError::Refused(phrase)) => (None, Some(phrase.said_in(user.language)), None),
             Err(other) => return Err(other),
         }
     };
@@ -317,10 +318,9 @@ fn split_tags(query: &str) -> (String, Vec<&str>) {
 
 fn search_error(error: IndexError) -> WebError {
     match error {
-        IndexError::Query { .. } => WebError::BadRequest(format!(
-            "{error}. Write words, \"phrases\", AND, OR, NOT, prefix* or field:value \
-             (fields: type, path, author, camera, year, title)."
-        )),
+        IndexError::Query { .. } => {
+            WebError::Refused(Phrase::new("error.search_query").arg("error", error))
+        }
         other => WebError::CaseUnavailable(format!("its search index failed: {other}")),
     }
 }
@@ -377,25 +377,27 @@ fn names_of(text: &str) -> Result<Vec<String>, WebError> {
         .map(str::to_owned)
         .collect();
     if names.is_empty() {
-        return Err(WebError::BadRequest(
-            "the list of names is empty: write one name a line".to_owned(),
-        ));
+        return Err(WebError::Refused(Phrase::new("error.names_empty")));
     }
     if names.len() > MAX_BATCH_NAMES {
-        return Err(WebError::BadRequest(format!(
-            "the list has {} names; a batch takes at most {MAX_BATCH_NAMES}, so split it",
-            names.len()
-        )));
+        return Err(WebError::Refused(
+            Phrase::new("error.names_too_many")
+                .arg("names", names.len())
+                .arg("max", MAX_BATCH_NAMES),
+        ));
     }
     if let Some(long) = names
         .iter()
         .find(|name| name.chars().count() > MAX_NAME_CHARS)
     {
-        return Err(WebError::BadRequest(format!(
-            "a line of the list is longer than {MAX_NAME_CHARS} characters (it starts {:?}); \
-             write one name a line",
-            long.chars().take(40).collect::<String>()
-        )));
+        return Err(WebError::Refused(
+            Phrase::new("error.name_too_long")
+                .arg("max", MAX_NAME_CHARS)
+                .arg(
+                    "start",
+                    format!("{:?}", long.chars().take(40).collect::<String>()),
+                ),
+        ));
     }
     Ok(names)
 }
@@ -493,7 +495,7 @@ pub async fn api_search(
 ) -> Result<(Disclosure, SafeJson<ApiSearchResults>), ApiError> {
     let request = SearchRequest::from_params(&params)?;
     if request.query.is_empty() {
-        return Err(WebError::BadRequest("give a query as ?q=…".to_owned()).into());
+        return Err(WebError::Refused(Phrase::new("error.no_query")).into());
     }
     let results = search(&case, request.query.clone(), request.options()).await?;
     let read = search_disclosure(&case.name, &request, &results);

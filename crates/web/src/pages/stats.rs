@@ -15,8 +15,10 @@ use trove_records::normalize::ethnicity::standard_ethnicity;
 use trove_records::stats::{Dimension, StatsOptions, StatsTable, compute, to_csv, to_svg};
 
 use super::chrome::{Chrome, render};
+use super::stats_words;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, WebError};
+use crate::i18n::Phrase;
 use crate::open_case::OpenCase;
 use crate::read_audit::Disclosure;
 use crate::safe_json::SafeJson;
@@ -100,9 +102,12 @@ pub async fn show(
         case: name,
         adults: is_yes(&query.adults),
         dimensions: Dimension::ALL,
-        heading: table.heading_lines(),
+        heading: stats_words::heading_lines(user.language, &table),
         rows: table.rows.iter().map(row_view).collect(),
-        total: row_view(&table.total),
+        total: RowView {
+            group: user.language.t("stats.total").to_owned(),
+            ..row_view(&table.total)
+        },
         query,
     })?;
     Ok((read, page))
@@ -194,11 +199,7 @@ async fn table_for(case: &OpenCase, query: &StatsQuery) -> Result<StatsTable, We
     case.run(move |data| {
         let population = data.population()?;
         if population.persons.is_empty() {
-            return Err(WebError::BadRequest(
-                "This case holds no person records yet: ingest a leak with person lists, or \
-                 run `trove records --build` on its store."
-                    .to_owned(),
-            ));
+            return Err(WebError::Refused(Phrase::new("error.stats_no_records")));
         }
         // As the command does: ages on the date the lists describe, not today.
         let at = chosen
@@ -233,9 +234,13 @@ impl ChosenOptions {
         let number = |text: &str, name: &str, default: u32| -> Result<u32, WebError> {
             match text.trim() {
                 "" => Ok(default),
-                text => text
-                    .parse()
-                    .map_err(|_| bad(format!("{name} must be a whole number, not `{text}`"))),
+                text => text.parse().map_err(|_| {
+                    WebError::Refused(
+                        Phrase::new("error.whole_number")
+                            .arg("name", name)
+                            .arg("text", text),
+                    )
+                }),
             }
         };
         let ethnicity = match query.ethnicity.trim() {
@@ -243,9 +248,7 @@ impl ChosenOptions {
             name => Some(
                 standard_ethnicity(name)
                     .ok_or_else(|| {
-                        bad(format!(
-                            "`{name}` is not one of the 56 recognised ethnic groups (try 维吾尔族 or Uyghur)"
-                        ))
+                        WebError::Refused(Phrase::new("error.ethnicity").arg("name", name))
                     })?
                     .to_owned(),
             ),
@@ -253,9 +256,7 @@ impl ChosenOptions {
         let at = match query.at.trim() {
             "" => None,
             text => Some(text.parse().map_err(|_| {
-                bad(format!(
-                    "the reference date must be YYYY-MM-DD, not `{text}`"
-                ))
+                WebError::Refused(Phrase::new("error.reference_date").arg("text", text))
             })?),
         };
         Ok(ChosenOptions {

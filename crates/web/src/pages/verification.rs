@@ -22,6 +22,7 @@ use super::record_view::{document_link, subject_link};
 use crate::auth::CurrentUser;
 use crate::case_data::CaseData;
 use crate::error::{ApiError, WebError};
+use crate::i18n::Phrase;
 use crate::open_case::OpenCase;
 use crate::safe_json::SafeJson;
 use crate::state::{AppState, audit_before_commit};
@@ -189,9 +190,9 @@ async fn set_status(
     let status: VerificationStatus = request.status.parse().map_err(bad)?;
     let note = request.note.trim().to_owned();
     if note.chars().count() > MAX_NOTE_CHARS {
-        return Err(WebError::BadRequest(format!(
-            "The note is longer than {MAX_NOTE_CHARS} characters; shorten it, or cite a document as evidence."
-        )));
+        return Err(WebError::Refused(
+            Phrase::new("error.verification_note_too_long").arg("max", MAX_NOTE_CHARS),
+        ));
     }
     let evidence = checked_evidence(request.evidence)?;
     let verification = Verification {
@@ -212,10 +213,7 @@ async fn set_status(
     let access = state.clone();
     case.run(move |data| {
         if !subject_exists(data, kind, &verification.subject)? {
-            return Err(WebError::BadRequest(format!(
-                "There is no {kind} {:?} in this case; open its page and use the form there.",
-                verification.subject
-            )));
+            return Err(no_subject(kind, &verification.subject));
         }
         // The status commits only once its audit event is written.
         let mut audit = audit_before_commit(&access, event);
@@ -226,6 +224,15 @@ async fn set_status(
     })
     .await?;
     Ok(saved)
+}
+
+/// The problem of a form that names a person or document the case lacks.
+pub(crate) fn no_subject(kind: SubjectKind, subject: &str) -> WebError {
+    let key = match kind {
+        SubjectKind::Person => "error.no_person",
+        SubjectKind::Document => "error.no_document",
+    };
+    WebError::Refused(Phrase::new(key).arg("subject", format!("{subject:?}")))
 }
 
 /// Whether the case holds the person or document a form names.
@@ -254,18 +261,17 @@ fn checked_evidence(items: Vec<String>) -> Result<Vec<String>, WebError> {
         .filter(|item| !item.is_empty())
         .collect();
     if items.len() > MAX_EVIDENCE {
-        return Err(WebError::BadRequest(format!(
-            "At most {MAX_EVIDENCE} pieces of evidence per status; cite a document that lists the rest."
-        )));
+        return Err(WebError::Refused(
+            Phrase::new("error.evidence_too_many").arg("max", MAX_EVIDENCE),
+        ));
     }
     for item in &items {
         let is_url = item.starts_with("https://") || item.starts_with("http://");
         if item.chars().count() > MAX_EVIDENCE_CHARS || !(is_url || item.parse::<BlobId>().is_ok())
         {
-            return Err(WebError::BadRequest(format!(
-                "Evidence {:?} is neither a web address (http:// or https://) nor a document id \
-                 (the 64-digit hash on a document's page).",
-                item.chars().take(80).collect::<String>()
+            return Err(WebError::Refused(Phrase::new("error.evidence").arg(
+                "item",
+                format!("{:?}", item.chars().take(80).collect::<String>()),
             )));
         }
     }

@@ -21,7 +21,7 @@ pub use blob::{BlobId, ParseBlobIdError};
 pub use code::ParseCodeError;
 pub use failure::{Failure, FailureReason, Stage};
 pub use kind::FileKind;
-pub use list::{ExtraField, FieldScore, ListEntry, ListInfo, MatchCandidate, Review};
+pub use list::{Compared, ExtraField, FieldScore, ListEntry, ListInfo, MatchCandidate, Review};
 pub use metadata::{Exif, GpsPosition, ImageFacts, Metadata};
 pub use part::{Hidden, Part, PartKind};
 pub use publication::{Consent, PublicationDecision};

@@ -65,6 +65,25 @@ pub struct FieldScore {
     pub score: Option<f64>,
     /// What was compared, in words.
     pub detail: String,
+    /// The same as parts, for a page to word in its reader's language (absent from
+    /// candidates scored before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compared: Option<Compared>,
+}
+
+/// What a field's comparison said, as a message key and the values it names: `name`
+/// (entry, matched, decision), `birth` (entry, born), `values` (entry, person), or why the
+/// field was not compared (`person_no_name`, `person_no_birth`, `entry_no_birth`,
+/// `one_side_silent`, `entry_no_place`, `person_no_place`, `extra_missing`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Compared {
+    /// The message's key.
+    pub key: String,
+    /// The values it names, by placeholder.
+    pub values: Vec<(String, String)>,
+    /// What the field added to the pair's log-odds, when it was compared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
 }
 
 coded_enum! {

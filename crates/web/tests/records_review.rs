@@ -1412,6 +1412,12 @@ async fn a_chinese_reader_reads_every_page_in_chinese() {
             "<h2>相机时间线</h2>",
             "Camera timelines",
         ),
+        // A finding's statement, said from its words: the camera's inventory.
+        (
+            "/cases/case-a/authenticity".into(),
+            "张照片，首张拍摄于",
+            ", first shot ",
+        ),
         (
             "/cases/case-a/records".into(),
             "<title>记录 · case-a · trove</title>",

@@ -9,7 +9,7 @@
 use chrono::{Days, NaiveDate, NaiveDateTime};
 
 use super::time::{exif_time, metadata_date};
-use super::{DocumentFact, Evidence, Finding, ImageFact, Section, Strength};
+use super::{DocumentFact, Evidence, Finding, ImageFact, Section, Strength, Value, Words};
 
 /// Time zones and clocks a day apart are not an anomaly.
 const TOLERANCE: Days = Days::new(1);
@@ -21,7 +21,7 @@ pub(super) fn findings(images: &[ImageFact], documents: &[DocumentFact]) -> Vec<
         later_than_archived(taken.date(), archived).then(|| {
             finding(
                 &image.paths,
-                "was taken",
+                "authenticity.finding.member_taken_after_archive",
                 taken.to_string(),
                 archived,
                 Evidence::document(&image.blob, &image.paths),
@@ -39,7 +39,7 @@ pub(super) fn findings(images: &[ImageFact], documents: &[DocumentFact]) -> Vec<
         later_than_archived(date, archived).then(|| {
             finding(
                 &document.paths,
-                "was saved",
+                "authenticity.finding.member_saved_after_archive",
                 date.to_string(),
                 archived,
                 Evidence::document(&document.blob, &document.paths),
@@ -58,24 +58,27 @@ fn later_than_archived(own: NaiveDate, archived: NaiveDateTime) -> bool {
 
 fn finding(
     paths: &[String],
-    what: &str,
+    what: &'static str,
     when: String,
     archived: NaiveDateTime,
     evidence: Evidence,
 ) -> Finding {
-    let name = paths
+    let name: Value = match paths
         .iter()
         .find(|path| path.contains("!/"))
         .or(paths.first())
-        .map(String::as_str)
-        .unwrap_or("an archive member");
+    {
+        Some(path) => Value::Text(path.clone()),
+        None => Words::new("authenticity.finding.an_archive_member").into(),
+    };
     Finding::new(
         Section::Documents,
         "member_newer_than_archive",
         Strength::Anomaly,
-        format!(
-            "{name} {what} on {when} by its own metadata, after its archive recorded it as last changed on {archived}: the metadata, a clock or the archive was altered"
-        ),
+        Words::new(what)
+            .value("name", name)
+            .arg("when", when)
+            .arg("archived", archived),
     )
     .with([evidence])
 }

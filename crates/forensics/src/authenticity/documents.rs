@@ -10,16 +10,25 @@ use chrono::{Datelike, NaiveDate};
 use trove_model::{FileKind, Metadata};
 
 use super::time::metadata_date;
-use super::{DateWindow, DocumentFact, Evidence, Finding, Section, Strength, plural};
+use super::words::count;
+use super::{DateWindow, DocumentFact, Evidence, Finding, Section, Strength, Value, Words};
 
 pub(super) fn findings(documents: &[DocumentFact], window: &DateWindow) -> Vec<Finding> {
-    let mut findings = inventory(documents, "generator", |d| d.metadata.generator.as_deref());
-    findings.extend(inventory(documents, "author", |d| {
-        d.metadata.author.as_deref()
-    }));
-    findings.extend(inventory(documents, "last_editor", |d| {
-        d.metadata.last_editor.as_deref()
-    }));
+    let mut findings = inventory(
+        documents,
+        ("generator", "authenticity.finding.document_generator"),
+        |d| d.metadata.generator.as_deref(),
+    );
+    findings.extend(inventory(
+        documents,
+        ("author", "authenticity.finding.document_author"),
+        |d| d.metadata.author.as_deref(),
+    ));
+    findings.extend(inventory(
+        documents,
+        ("last_editor", "authenticity.finding.document_last_editor"),
+        |d| d.metadata.last_editor.as_deref(),
+    ));
     findings.extend(dates_by_year(documents));
     for document in documents {
         findings.extend(dates_outside(document, window));
@@ -30,10 +39,11 @@ pub(super) fn findings(documents: &[DocumentFact], window: &DateWindow) -> Vec<F
     findings
 }
 
-/// One fact per program (or author) the metadata names, with how many documents.
+/// One fact per program (or author) the metadata names, with how many documents: `what`
+/// is the field, and the key of the words that say it.
 fn inventory(
     documents: &[DocumentFact],
-    what: &str,
+    (what, key): (&str, &'static str),
     field: impl Fn(&DocumentFact) -> Option<&str>,
 ) -> Vec<Finding> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
@@ -44,15 +54,18 @@ fn inventory(
     }
     counts
         .into_iter()
-        .map(|(value, count)| {
+        .map(|(value, number)| {
             Finding::new(
                 Section::Documents,
                 &format!("document_{what}"),
                 Strength::Fact,
-                format!(
-                    "{} {value}: {}",
-                    what.replace('_', " "),
-                    plural(count, "document")
+                Words::new(key).arg("value", value).value(
+                    "documents",
+                    count(
+                        number,
+                        "authenticity.count.document",
+                        "authenticity.count.documents",
+                    ),
                 ),
             )
         })
@@ -76,33 +89,39 @@ fn dates_by_year(documents: &[DocumentFact]) -> Option<Finding> {
     if created.is_empty() && saved.is_empty() {
         return None;
     }
-    let line = |years: &BTreeMap<i32, usize>| -> String {
+    let line = |years: &BTreeMap<i32, usize>| -> Value {
         if years.is_empty() {
-            return "none dated".to_owned();
+            return Words::new("authenticity.finding.none_dated").into();
         }
-        years
-            .iter()
-            .map(|(year, n)| format!("{year}: {n}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        Value::Text(
+            years
+                .iter()
+                .map(|(year, n)| format!("{year}: {n}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
     };
     Some(Finding::new(
         Section::Documents,
         "document_dates",
         Strength::Fact,
-        format!(
-            "documents created by year: {}; last saved by year: {}",
-            line(&created),
-            line(&saved)
-        ),
+        Words::new("authenticity.finding.document_dates")
+            .value("created", line(&created))
+            .value("saved", line(&saved)),
     ))
 }
 
 fn dates_outside(document: &DocumentFact, window: &DateWindow) -> Vec<Finding> {
     let metadata = &document.metadata;
     [
-        ("created", &metadata.created),
-        ("modified", &metadata.modified),
+        (
+            "authenticity.finding.document_created_outside_leak",
+            &metadata.created,
+        ),
+        (
+            "authenticity.finding.document_modified_outside_leak",
+            &metadata.modified,
+        ),
     ]
     .into_iter()
     .filter_map(|(which, text)| {
@@ -113,7 +132,10 @@ fn dates_outside(document: &DocumentFact, window: &DateWindow) -> Vec<Finding> {
                 Section::Documents,
                 "document_date_outside_leak",
                 strength,
-                format!("{} says it was {which} on {date}: {why}", name(document)),
+                Words::new(which)
+                    .value("name", name(document))
+                    .arg("date", date)
+                    .value("why", why),
             )
             .with([Evidence::document(&document.blob, &document.paths)]),
         )
@@ -123,7 +145,7 @@ fn dates_outside(document: &DocumentFact, window: &DateWindow) -> Vec<Finding> {
 
 /// The first day a file of this format (or from this program) could have been saved:
 /// what wrote it, and since when. Public release dates.
-fn writer_since(document: &DocumentFact) -> Option<(String, NaiveDate)> {
+fn writer_since(document: &DocumentFact) -> Option<(Value, NaiveDate)> {
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
     // LibreOffice names itself and its version (`LibreOffice/7.0…`) as an ODF file's
     // generator: the program that saved it last.
@@ -141,17 +163,17 @@ fn writer_since(document: &DocumentFact) -> Option<(String, NaiveDate)> {
             7 => day(2020, 8, 5),
             _ => None,
         }?;
-        return Some((format!("LibreOffice {major}"), released));
+        return Some((Value::Text(format!("LibreOffice {major}")), released));
     }
     match document.kind {
         // Office Open XML: first written by the Office 2007 betas (late 2005).
         FileKind::Docx | FileKind::Xlsx | FileKind::Pptx => Some((
-            "the Office Open XML format (.docx, .xlsx, .pptx)".to_owned(),
+            Words::new("authenticity.finding.ooxml").into(),
             day(2005, 11, 1)?,
         )),
         // OpenDocument 1.0: an OASIS standard from 1 May 2005.
         FileKind::Odt | FileKind::Ods | FileKind::Odp => Some((
-            "the OpenDocument format (.odt, .ods, .odp)".to_owned(),
+            Words::new("authenticity.finding.odf").into(),
             day(2005, 5, 1)?,
         )),
         _ => None,
@@ -160,7 +182,7 @@ fn writer_since(document: &DocumentFact) -> Option<(String, NaiveDate)> {
 
 /// Microsoft Office by the version its packages write after the program's name
 /// (`Microsoft Office Word 16.0000`), with the day that version was released.
-fn microsoft_office(generator: &str) -> Option<(String, NaiveDate)> {
+fn microsoft_office(generator: &str) -> Option<(Value, NaiveDate)> {
     if !generator.starts_with("Microsoft") {
         return None;
     }
@@ -173,7 +195,13 @@ fn microsoft_office(generator: &str) -> Option<(String, NaiveDate)> {
         16 => ("Office 2016", NaiveDate::from_ymd_opt(2015, 9, 22)),
         _ => return None,
     };
-    Some((format!("{name} (version {version})"), released?))
+    Some((
+        Words::new("authenticity.finding.office_version")
+            .arg("office", name)
+            .arg("version", version)
+            .into(),
+        released?,
+    ))
 }
 
 /// A document last saved (by its metadata) before the format or program that saved it
@@ -187,10 +215,11 @@ fn saved_before_its_writer(document: &DocumentFact) -> Option<Finding> {
             Section::Documents,
             "document_saved_before_its_writer",
             Strength::Anomaly,
-            format!(
-                "{} says it was last saved on {saved}, before {writer} existed ({since}): a wrong clock, or metadata written by hand",
-                name(document)
-            ),
+            Words::new("authenticity.finding.document_saved_before_its_writer")
+                .value("name", name(document))
+                .arg("saved", saved)
+                .value("writer", writer)
+                .arg("since", since),
         )
         .with([Evidence::document(&document.blob, &document.paths)])
     })
@@ -203,10 +232,9 @@ fn traditional_encoding(document: &DocumentFact) -> Option<Finding> {
             Section::Documents,
             "document_traditional_encoding",
             Strength::Anomaly,
-            format!(
-                "{} is written in {encoding} (Traditional Chinese), not the GBK or UTF-8 of mainland offices",
-                name(document)
-            ),
+            Words::new("authenticity.finding.document_traditional_encoding")
+                .value("name", name(document))
+                .arg("encoding", encoding),
         )
         .with([Evidence::document(&document.blob, &document.paths)])
     })
@@ -225,26 +253,24 @@ fn traditional_script(document: &DocumentFact) -> Option<Finding> {
             Section::Documents,
             "document_traditional_script",
             Strength::Anomaly,
-            format!(
-                "{} is written in Traditional Chinese characters{}, not the Simplified ones of mainland offices",
-                name(document),
-                metadata
-                    .encoding
-                    .as_deref()
-                    .map(|encoding| format!(" (encoded as {encoding})"))
-                    .unwrap_or_default()
-            ),
+            match metadata.encoding.as_deref() {
+                Some(encoding) => {
+                    Words::new("authenticity.finding.document_traditional_script_encoded")
+                        .arg("encoding", encoding)
+                }
+                None => Words::new("authenticity.finding.document_traditional_script"),
+            }
+            .value("name", name(document)),
         )
         .with([Evidence::document(&document.blob, &document.paths)])
     })
 }
 
-fn name(document: &DocumentFact) -> &str {
-    document
-        .paths
-        .first()
-        .map(String::as_str)
-        .unwrap_or("a document")
+fn name(document: &DocumentFact) -> Value {
+    match document.paths.first() {
+        Some(path) => Value::Text(path.clone()),
+        None => Words::new("authenticity.finding.a_document").into(),
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use trove_model::BlobId;
 
-use super::{DocumentFact, Evidence, Finding, ImageFact, Section, Strength};
+use super::{DocumentFact, Evidence, Finding, ImageFact, Section, Strength, Value, Words};
 
 /// Perceptual hashes (64 bits) at most this many bits apart are the same picture. The
 /// gradient hash of a re-encoded or slightly cropped photo moves a few bits; unrelated
@@ -32,13 +32,10 @@ pub(super) fn findings(images: &[ImageFact], documents: &[DocumentFact]) -> Vec<
             Section::Duplicates,
             "same_file_many_paths",
             Strength::Fact,
-            format!(
-                "{} found at more than one path",
-                match many_paths.len() {
-                    1 => "1 file was".to_owned(),
-                    n => format!("{n} files were"),
-                }
-            ),
+            match many_paths.len() {
+                1 => Words::new("authenticity.finding.same_file_many_paths_one"),
+                n => Words::new("authenticity.finding.same_file_many_paths").arg("count", n),
+            },
         ));
     }
     for (blob, paths) in &many_paths {
@@ -76,11 +73,9 @@ fn names_disagree(blob: &BlobId, paths: &[String]) -> Option<Finding> {
             Section::Duplicates,
             code,
             strength,
-            format!(
-                "one file under {} names: {}",
-                stems.len(),
-                stems.into_iter().collect::<Vec<_>>().join(", ")
-            ),
+            Words::new("authenticity.finding.same_file_names")
+                .arg("count", stems.len())
+                .arg("names", stems.into_iter().collect::<Vec<_>>().join(", ")),
         )
         .with(paths.iter().map(|p| Evidence::Document {
             blob: blob.to_string(),
@@ -124,44 +119,43 @@ fn near_duplicates(images: &[ImageFact]) -> Vec<Finding> {
             (
                 "photos_too_alike",
                 Strength::Fact,
-                format!(
-                    "{} pictures lie within a few bits of each other: too alike (one backdrop and framing) for the perceptual hash to tell reuse from likeness; compare them by eye",
-                    members.len()
-                ),
+                Words::new("authenticity.finding.photos_too_alike").arg("count", members.len()),
             )
         } else if numbers.len() > 1 {
             (
                 "same_photo_two_ids",
                 Strength::Strong,
-                format!(
-                    "one picture filed under {} ID numbers ({})",
-                    numbers.len(),
-                    numbers.iter().copied().collect::<Vec<_>>().join(", ")
-                ),
+                Words::new("authenticity.finding.same_photo_two_ids")
+                    .arg("count", numbers.len())
+                    .arg(
+                        "numbers",
+                        numbers.iter().copied().collect::<Vec<_>>().join(", "),
+                    ),
             )
         } else {
             (
                 "near_duplicate_photos",
                 Strength::Fact,
-                "one picture in several files".to_owned(),
+                Words::new("authenticity.finding.near_duplicate_photos"),
             )
         };
         let shown: Vec<&str> = names.iter().take(MAX_CONCLUSIVE_GROUP).copied().collect();
         let more = names.len().saturating_sub(shown.len());
         let more = if more > 0 {
-            format!(" and {more} more")
+            Words::new("authenticity.finding.and_more")
+                .arg("more", more)
+                .into()
         } else {
-            String::new()
+            Value::Text(String::new())
         };
         findings.push(
             Finding::new(
                 Section::Duplicates,
                 code,
                 strength,
-                format!(
-                    "{said}: {}{more} (perceptual hashes within {NEAR_DUPLICATE_BITS} of 64 bits)",
-                    shown.join(", ")
-                ),
+                said.arg("names", shown.join(", "))
+                    .value("more", more)
+                    .arg("bits", NEAR_DUPLICATE_BITS),
             )
             .with(
                 members

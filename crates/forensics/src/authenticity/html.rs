@@ -152,6 +152,12 @@ mod tests {
                 code: "document_author".into(),
                 strength: Strength::Fact,
                 statement: "author <script>alert(1)</script>: 1 document".into(),
+                words: crate::authenticity::Words::new("authenticity.finding.document_author")
+                    .arg("value", "<script>alert(1)</script>")
+                    .value(
+                        "documents",
+                        crate::authenticity::Words::new("authenticity.count.document"),
+                    ),
                 evidence: vec![Evidence::Document {
                     blob: "0123456789abcdef".into(),
                     path: "a&b.docx".into(),

@@ -10,54 +10,56 @@ use chrono::Datelike;
 use trove_model::Record;
 use trove_records::resident_id::decode;
 
-use super::{Evidence, Finding, Section, Strength, plural};
+use super::words::count;
+use super::{Evidence, Finding, Section, Strength, Words};
 
-/// Row flags that are findings about ID numbers: code, strength, what they mean.
+/// Row flags that are findings about ID numbers: code, strength, what they mean (a key
+/// of [`super::words::ENGLISH`]).
 const FLAGGED: &[(&str, Strength, &str)] = &[
     (
         "id_check_digit",
         Strength::Anomaly,
-        "the check character does not match the other 17 digits (a typing error, or a made-up number)",
+        "authenticity.flag.id_check_digit",
     ),
     (
         "id_region_retired_before_birth",
         Strength::Strong,
-        "the region code was retired before the holder was born: no number was ever issued under it then",
+        "authenticity.flag.id_region_retired_before_birth",
     ),
     (
         "id_unknown_region",
         Strength::Anomaly,
-        "the region code is in no table of codes in use",
+        "authenticity.flag.id_unknown_region",
     ),
     (
         "id_future_birth",
         Strength::Strong,
-        "the number encodes a birth after the day it is read as of",
+        "authenticity.flag.id_future_birth",
     ),
     (
         "id_birth_date",
         Strength::Anomaly,
-        "the number's birth digits are no possible date",
+        "authenticity.flag.id_birth_date",
     ),
     (
         "sex_mismatch",
         Strength::Anomaly,
-        "the sex column contradicts the number's sex digit",
+        "authenticity.flag.sex_mismatch",
     ),
     (
         "birth_date_mismatch",
         Strength::Anomaly,
-        "the birth date column contradicts the number",
+        "authenticity.flag.birth_date_mismatch",
     ),
     (
         "age_mismatch",
         Strength::Anomaly,
-        "the age column contradicts the number's birth date",
+        "authenticity.flag.age_mismatch",
     ),
     (
         "address_county_mismatch",
         Strength::Anomaly,
-        "the address names another county than the number's region code",
+        "authenticity.flag.address_county_mismatch",
     ),
 ];
 
@@ -106,12 +108,18 @@ fn flagged_rows(records: &[Record], with_number: usize) -> Vec<Finding> {
                     Section::Ids,
                     code,
                     strength,
-                    format!(
-                        "{} of {} with an ID number ({:.1}%): {meaning}",
-                        plural(rows.len(), "row"),
-                        with_number,
-                        share * 100.0
-                    ),
+                    Words::new("authenticity.finding.id_flagged")
+                        .value(
+                            "rows",
+                            count(
+                                rows.len(),
+                                "authenticity.count.row",
+                                "authenticity.count.rows",
+                            ),
+                        )
+                        .arg("with_number", with_number)
+                        .arg("share", format!("{:.1}", share * 100.0))
+                        .value("meaning", Words::new(meaning)),
                 )
                 .with(rows.into_iter().map(Evidence::row)),
             )
@@ -153,11 +161,10 @@ fn one_number_many_names(records: &[Record]) -> Vec<Finding> {
                     Section::Ids,
                     "id_many_names",
                     Strength::Anomaly,
-                    format!(
-                        "ID number {number} is given to {} names: {}",
-                        names.len(),
-                        written.into_iter().collect::<Vec<_>>().join(", ")
-                    ),
+                    Words::new("authenticity.finding.id_many_names")
+                        .arg("number", number)
+                        .arg("count", names.len())
+                        .arg("names", written.into_iter().collect::<Vec<_>>().join(", ")),
                 )
                 .with(rows.into_iter().map(Evidence::row))
             })
@@ -181,11 +188,10 @@ fn sex_digit_agreement(records: &[Record]) -> Option<Finding> {
     }
     let agreeing = pairs.iter().filter(|(_, agrees)| *agrees).count();
     let share = agreeing as f64 / pairs.len() as f64;
-    let statement = format!(
-        "the sex column agrees with the ID number's sex digit (odd: male) on {agreeing} of {} rows ({:.1}%); in genuine registers both come from the same card and agree almost always",
-        pairs.len(),
-        share * 100.0
-    );
+    let statement = Words::new("authenticity.finding.id_sex_digit_agreement")
+        .arg("agreeing", agreeing)
+        .arg("rows", pairs.len())
+        .arg("share", format!("{:.1}", share * 100.0));
     Some(if share < SEX_AGREEMENT_FLOOR {
         Finding::new(
             Section::Ids,
@@ -231,12 +237,10 @@ fn birth_date_heaping(records: &[Record]) -> Option<Finding> {
         Section::Ids,
         "id_birth_day_distribution",
         Strength::Fact,
-        format!(
-            "of {} birth dates in valid numbers, {:.1}% fall on the 1st of a month (3.3% if days were even) and {:.2}% on 1 January (0.27% if even); heaping there is what real registers show for people whose day was unknown",
-            dates.len(),
-            share(firsts),
-            share(new_year)
-        ),
+        Words::new("authenticity.finding.id_birth_day_distribution")
+            .arg("dates", dates.len())
+            .arg("firsts", format!("{:.1}", share(firsts)))
+            .arg("new_year", format!("{:.2}", share(new_year))),
     ))
 }
 
@@ -277,13 +281,20 @@ fn sequence_codes(records: &[Record]) -> Option<Finding> {
         .enumerate()
         .map(|(digit, &n)| format!("{digit}: {:.0}%", n as f64 / total as f64 * 100.0))
         .collect();
-    let statement = format!(
-        "the {total} distinct valid numbers carry {} distinct sequence codes (digits 15–17); the commonest, {common_code}, is on {} ({:.1}%); first sequence digit: {} (random digits would give 10% each; real allocations cluster by police station)",
-        by_code.len(),
-        plural(common_rows.len(), "number"),
-        common_share * 100.0,
-        spread.join(", ")
-    );
+    let statement = Words::new("authenticity.finding.id_sequence_codes")
+        .arg("total", total)
+        .arg("codes", by_code.len())
+        .arg("code", common_code)
+        .value(
+            "numbers",
+            count(
+                common_rows.len(),
+                "authenticity.count.number",
+                "authenticity.count.numbers",
+            ),
+        )
+        .arg("share", format!("{:.1}", common_share * 100.0))
+        .arg("spread", spread.join(", "));
     Some(if common_share >= ONE_SEQUENCE_STRONG_SHARE {
         Finding::new(
             Section::Ids,
@@ -324,24 +335,27 @@ fn birth_years_and_ages(records: &[Record]) -> Option<Finding> {
         .filter(|r| r.flags.iter().any(|f| f.code == "age_mismatch"))
         .count();
     let ages = if with_age.is_empty() {
-        "no row writes an age".to_owned()
+        Words::new("authenticity.finding.ages_none")
     } else {
-        format!(
-            "the age column agrees with the number's birth date on {} of {} rows that write one ({:.1}%)",
-            with_age.len() - disagreeing,
-            with_age.len(),
-            (with_age.len() - disagreeing) as f64 / with_age.len() as f64 * 100.0
-        )
+        Words::new("authenticity.finding.ages_agree")
+            .arg("agreeing", with_age.len() - disagreeing)
+            .arg("rows", with_age.len())
+            .arg(
+                "share",
+                format!(
+                    "{:.1}",
+                    (with_age.len() - disagreeing) as f64 / with_age.len() as f64 * 100.0
+                ),
+            )
     };
     Some(Finding::new(
         Section::Ids,
         "id_birth_years",
         Strength::Fact,
-        format!(
-            "birth years of {} valid numbers, by decade: {}; {ages}",
-            years.len(),
-            by_decade.join(", ")
-        ),
+        Words::new("authenticity.finding.id_birth_years")
+            .arg("years", years.len())
+            .arg("decades", by_decade.join(", "))
+            .value("ages", ages),
     ))
 }
 

@@ -13,10 +13,13 @@ pub mod html;
 mod ids;
 mod photos;
 mod time;
+pub mod words;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use trove_model::{BlobId, FileKind, ImageFacts, Metadata, Record};
+
+pub use words::{Value, Words};
 
 /// What the report reads.
 #[derive(Debug, Clone, Copy)]
@@ -79,18 +82,16 @@ pub struct DateWindow {
 
 impl DateWindow {
     /// How a date sits against the window: `None` when it is inside.
-    fn judge(&self, date: NaiveDate) -> Option<(Strength, String)> {
+    fn judge(&self, date: NaiveDate) -> Option<(Strength, Words)> {
+        let said = |key| Words::new(key).arg("date", date);
         if date > self.today {
-            return Some((Strength::Strong, format!("{date} is after today")));
+            return Some((Strength::Strong, said("authenticity.when.after_today")));
         }
         if self.until.is_some_and(|until| date > until) {
-            return Some((Strength::Anomaly, format!("{date} is after the leak's end")));
+            return Some((Strength::Anomaly, said("authenticity.when.after_end")));
         }
         if self.from.is_some_and(|from| date < from) {
-            return Some((
-                Strength::Anomaly,
-                format!("{date} is before the leak's start"),
-            ));
+            return Some((Strength::Anomaly, said("authenticity.when.before_start")));
         }
         None
     }
@@ -161,6 +162,10 @@ pub enum Evidence {
         column: u32,
         /// `sheet 名单, row 12`.
         place: String,
+        /// The sheet's name, as the leak writes it: with `row` and `column`, the place
+        /// said in another language. Not in the JSON, whose `place` says it in English.
+        #[serde(skip)]
+        sheet: Option<String>,
     },
     /// A document or photo.
     Document {
@@ -179,6 +184,7 @@ impl Evidence {
             row: record.source.row,
             column: record.source.column,
             place: record.source.describe(),
+            sheet: record.source.sheet.clone(),
         }
     }
 
@@ -202,20 +208,25 @@ pub struct Finding {
     pub code: String,
     /// How much it weighs.
     pub strength: Strength,
-    /// What was found, in plain words.
+    /// What was found, in plain English words: [`Finding::words`] said in English.
     pub statement: String,
+    /// What was found, as words to say in any language (a page says them in its
+    /// reader's); not in the JSON, which keeps the English statement.
+    #[serde(skip)]
+    pub words: Words,
     /// Where to look.
     pub evidence: Vec<Evidence>,
 }
 
 impl Finding {
-    fn new(section: Section, code: &str, strength: Strength, statement: String) -> Finding {
+    fn new(section: Section, code: &str, strength: Strength, words: Words) -> Finding {
         Finding {
             id: String::new(),
             section,
             code: code.to_owned(),
             strength,
-            statement,
+            statement: words.english(),
+            words,
             evidence: Vec::new(),
         }
     }
@@ -341,13 +352,4 @@ pub(crate) fn codes_of(found: &[Finding]) -> Vec<(&str, Strength)> {
         .iter()
         .map(|f| (f.code.as_str(), f.strength))
         .collect()
-}
-
-/// `n thing` or `n things`.
-fn plural(n: usize, thing: &str) -> String {
-    if n == 1 {
-        format!("1 {thing}")
-    } else {
-        format!("{n} {thing}s")
-    }
 }

@@ -9,7 +9,10 @@ use trove_model::Record;
 use trove_records::resident_id::decode;
 
 use super::time::{exif_time, time_in_name};
-use super::{CameraTimeline, DateWindow, Evidence, Finding, ImageFact, Section, Strength, plural};
+use super::words::count;
+use super::{
+    CameraTimeline, DateWindow, Evidence, Finding, ImageFact, Section, Strength, Value, Words,
+};
 
 /// A file name's time and the EXIF time farther apart than this disagree (cameras write
 /// both from one clock; renaming tools copy one into the other).
@@ -61,19 +64,28 @@ fn camera_of(image: &ImageFact) -> Option<Camera> {
     (camera != Default::default()).then_some(camera)
 }
 
-fn describe_camera((make, model, serial): &Camera) -> String {
+fn describe_camera(camera: &Camera) -> String {
+    camera_words(camera).english_or_text()
+}
+
+/// The camera as the inventory names it: maker and model, with its body serial.
+fn camera_words((make, model, serial): &Camera) -> Value {
     // Models often repeat the maker (`Canon` `Canon EOS 80D`, `NIKON CORPORATION` `NIKON D3400`).
     let maker_word = make.split_whitespace().next().unwrap_or("").to_lowercase();
     let repeats = !maker_word.is_empty() && model.to_lowercase().starts_with(&maker_word);
-    let mut name = if repeats {
+    let name = if repeats {
         model.clone()
     } else {
         format!("{make} {model}").trim().to_owned()
     };
-    if !serial.is_empty() {
-        name.push_str(&format!(" (serial {serial})"));
+    if serial.is_empty() {
+        Value::Text(name)
+    } else {
+        Words::new("authenticity.finding.camera_serial")
+            .arg("camera", name)
+            .arg("serial", serial)
+            .into()
     }
-    name
 }
 
 /// One fact per camera: how many photos, first and last shot.
@@ -82,31 +94,38 @@ fn inventory(images: &[ImageFact]) -> Vec<Finding> {
         .into_iter()
         .map(|(camera, shots)| {
             let times: Vec<NaiveDateTime> = shots.iter().filter_map(|i| shot_at(i)).collect();
-            let span = match (times.iter().min(), times.iter().max()) {
-                (Some(first), Some(last)) => format!(", first shot {first}, last {last}"),
-                _ => ", no shot dated".to_owned(),
+            let words = match (times.iter().min(), times.iter().max()) {
+                (Some(first), Some(last)) => Words::new("authenticity.finding.camera")
+                    .arg("first", first)
+                    .arg("last", last),
+                _ => Words::new("authenticity.finding.camera_undated"),
             };
             let lenses: std::collections::BTreeSet<&str> = shots
                 .iter()
                 .filter_map(|i| i.facts.exif.lens.as_deref())
                 .collect();
-            let span = if lenses.is_empty() {
-                span
+            let lenses = if lenses.is_empty() {
+                Value::Text(String::new())
             } else {
-                format!(
-                    "{span}; lens {}",
-                    lenses.into_iter().collect::<Vec<_>>().join(", ")
-                )
+                Words::new("authenticity.finding.lenses")
+                    .arg("lenses", lenses.into_iter().collect::<Vec<_>>().join(", "))
+                    .into()
             };
             Finding::new(
                 Section::Photos,
                 "camera",
                 Strength::Fact,
-                format!(
-                    "{}: {}{span}",
-                    describe_camera(&camera),
-                    plural(shots.len(), "photo")
-                ),
+                words
+                    .value("camera", camera_words(&camera))
+                    .value(
+                        "photos",
+                        count(
+                            shots.len(),
+                            "authenticity.count.photo",
+                            "authenticity.count.photos",
+                        ),
+                    )
+                    .value("lenses", lenses),
             )
         })
         .collect()
@@ -163,7 +182,10 @@ fn clock_against_calendar(image: &ImageFact, window: &DateWindow) -> Option<Find
             Section::Photos,
             "photo_date_outside_leak",
             strength,
-            format!("{} was taken at {at} by its EXIF: {why}", name_of(image)),
+            Words::new("authenticity.finding.photo_date_outside_leak")
+                .arg("name", name_of(image))
+                .arg("at", at)
+                .value("why", why),
         )
         .with([Evidence::document(&image.blob, &image.paths)]),
     )
@@ -178,21 +200,21 @@ fn clock_against_name(image: &ImageFact) -> Option<Finding> {
             Section::Photos,
             "photo_name_time_disagrees",
             Strength::Anomaly,
-            format!(
-                "{}: the file name says {named}, the EXIF {at} ({} apart)",
-                name_of(image),
-                human_span(apart)
-            ),
+            Words::new("authenticity.finding.photo_name_time_disagrees")
+                .arg("name", name_of(image))
+                .arg("named", named)
+                .arg("at", at)
+                .value("apart", human_span(apart)),
         )
         .with([Evidence::document(&image.blob, &image.paths)])
     })
 }
 
-fn human_span(minutes: i64) -> String {
+fn human_span(minutes: i64) -> Words {
     match minutes {
-        m if m < 120 => format!("{m} minutes"),
-        m if m < 48 * 60 => format!("{} hours", m / 60),
-        m => format!("{} days", m / (24 * 60)),
+        m if m < 120 => Words::new("authenticity.count.minutes").arg("n", m),
+        m if m < 48 * 60 => Words::new("authenticity.count.hours").arg("n", m / 60),
+        m => Words::new("authenticity.count.days").arg("n", m / (24 * 60)),
     }
 }
 
@@ -207,11 +229,11 @@ fn digitized_apart(image: &ImageFact) -> Option<Finding> {
             Section::Photos,
             "photo_digitized_apart",
             Strength::Anomaly,
-            format!(
-                "{}: taken {taken} but digitized {digitized} ({} apart); a camera writes both at once",
-                name_of(image),
-                human_span(apart)
-            ),
+            Words::new("authenticity.finding.photo_digitized_apart")
+                .arg("name", name_of(image))
+                .arg("taken", taken)
+                .arg("digitized", digitized)
+                .value("apart", human_span(apart)),
         )
         .with([Evidence::document(&image.blob, &image.paths)])
     })
@@ -246,11 +268,12 @@ fn before_detention(image: &ImageFact, detained: &HashMap<&str, NaiveDate>) -> O
             Section::Photos,
             "photo_before_detention",
             Strength::Anomaly,
-            format!(
-                "{} carries ID number {number}, whose records give detention from {since}, but was taken {} days before, on {at}",
-                name_of(image),
-                (since - at).num_days()
-            ),
+            Words::new("authenticity.finding.photo_before_detention")
+                .arg("name", name_of(image))
+                .arg("number", number)
+                .arg("since", since)
+                .arg("days", (since - at).num_days())
+                .arg("at", at),
         )
         .with([Evidence::document(&image.blob, &image.paths)]),
     )
@@ -268,10 +291,11 @@ fn before_birth(image: &ImageFact) -> Option<Finding> {
             Section::Photos,
             "photo_before_birth",
             Strength::Strong,
-            format!(
-                "{} carries ID number {number} (born {birth}) but was taken at {at}, before that birth",
-                name_of(image)
-            ),
+            Words::new("authenticity.finding.photo_before_birth")
+                .arg("name", name_of(image))
+                .arg("number", number)
+                .arg("birth", birth)
+                .arg("at", at),
         )
         .with([Evidence::document(&image.blob, &image.paths)]),
     )
@@ -285,10 +309,9 @@ fn edited(image: &ImageFact) -> Option<Finding> {
             Section::Photos,
             "photo_edited",
             Strength::Anomaly,
-            format!(
-                "{} was last written by {software}, an image editor",
-                name_of(image)
-            ),
+            Words::new("authenticity.finding.photo_edited")
+                .arg("name", name_of(image))
+                .arg("software", software),
         )
         .with([Evidence::document(&image.blob, &image.paths)])
     })
@@ -330,9 +353,9 @@ fn clock_jumps(images: &[ImageFact]) -> Vec<Finding> {
             let ((name_a, at_a, image_a), (name_b, at_b, image_b)) = (pair[0], pair[1]);
             let step = at_b - at_a;
             let jump = if step < -Duration::hours(JUMP_BACK_HOURS) {
-                "goes back"
+                "authenticity.finding.camera_clock_back"
             } else if step > Duration::days(JUMP_FORWARD_DAYS) {
-                "jumps forward"
+                "authenticity.finding.camera_clock_forward"
             } else {
                 continue;
             };
@@ -341,11 +364,13 @@ fn clock_jumps(images: &[ImageFact]) -> Vec<Finding> {
                     Section::Photos,
                     "camera_clock_jump",
                     Strength::Anomaly,
-                    format!(
-                        "{}: the clock {jump} {} between {name_a} ({at_a}) and {name_b} ({at_b})",
-                        describe_camera(&camera),
-                        human_span(step.num_minutes().abs())
-                    ),
+                    Words::new(jump)
+                        .value("camera", camera_words(&camera))
+                        .value("span", human_span(step.num_minutes().abs()))
+                        .arg("name_a", name_a)
+                        .arg("at_a", at_a)
+                        .arg("name_b", name_b)
+                        .arg("at_b", at_b),
                 )
                 .with([
                     Evidence::document(&image_a.blob, &image_a.paths),

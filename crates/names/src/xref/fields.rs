@@ -4,7 +4,7 @@
 //! functions, used bare when sifting pairs and with words when explaining the pairs kept.
 
 use chrono::{Datelike, NaiveDate};
-use trove_model::{ExtraField, FieldScore, ListEntry, Sex};
+use trove_model::{Compared, ExtraField, FieldScore, ListEntry, Sex};
 
 use super::model::{MISSING, MatchModel};
 use crate::score::{Decision, compare};
@@ -280,6 +280,10 @@ pub fn explain(
         }
         FieldScore {
             detail: format!("{}; weighs {weight:+.1}", field.detail),
+            compared: field.compared.map(|compared| Compared {
+                weight: Some(weight),
+                ..compared
+            }),
             ..field
         }
     };
@@ -324,26 +328,57 @@ pub fn explain(
     }
 }
 
-fn missing(field: &str, detail: &str) -> FieldScore {
+/// A field not compared: `why` is the message key of the reason, `detail` its English.
+fn missing(field: &str, why: &str, detail: &str) -> FieldScore {
     FieldScore {
         field: field.into(),
         score: None,
         detail: detail.into(),
+        compared: Some(compared(why, &[])),
+    }
+}
+
+/// A comparison's parts: the message key and the values it names.
+fn compared(key: &str, values: &[(&str, &str)]) -> Compared {
+    Compared {
+        key: key.to_owned(),
+        values: values
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect(),
+        weight: None,
+    }
+}
+
+/// Two values side by side, as `entry {entry}, Person {person}` words them.
+fn values(field: &str, score: Option<f64>, entry: &str, person: &str) -> FieldScore {
+    FieldScore {
+        field: field.into(),
+        score,
+        detail: format!("entry {entry}, Person {person}"),
+        compared: Some(compared("values", &[("entry", entry), ("person", person)])),
     }
 }
 
 fn name_score(entry: &ListEntry, name: Option<(f64, &str)>) -> FieldScore {
     match name {
-        Some((score, matched)) => FieldScore {
-            field: "name".into(),
-            score: Some(score),
-            detail: format!(
-                "{} ~ {matched}: {:?}",
-                entry.name,
-                Decision::from_score(score)
-            ),
-        },
-        None => missing("name", "the Person has no name"),
+        Some((score, matched)) => {
+            let decision = format!("{:?}", Decision::from_score(score));
+            FieldScore {
+                field: "name".into(),
+                score: Some(score),
+                detail: format!("{} ~ {matched}: {decision}", entry.name),
+                compared: Some(compared(
+                    "name",
+                    &[
+                        ("entry", &entry.name),
+                        ("matched", matched),
+                        ("decision", &decision),
+                    ],
+                )),
+            }
+        }
+        None => missing("name", "person_no_name", "the Person has no name"),
     }
 }
 
@@ -353,54 +388,59 @@ fn birth_score(
     agreement: Option<BirthAgreement>,
 ) -> FieldScore {
     let Some(born) = person else {
-        return missing("birth", "the Person's birth date is unknown");
+        return missing(
+            "birth",
+            "person_no_birth",
+            "the Person's birth date is unknown",
+        );
     };
     let said = match (entry.birth_date, entry.birth_year) {
         (Some(date), _) => date.to_string(),
         (None, Some(year)) => year.to_string(),
-        (None, None) => return missing("birth", "the entry gives no birth date"),
+        (None, None) => {
+            return missing("birth", "entry_no_birth", "the entry gives no birth date");
+        }
     };
+    let born = born.to_string();
     FieldScore {
         field: "birth".into(),
         score: agreement.map(BirthAgreement::similarity),
         detail: format!("entry {said}, Person born {born}"),
+        compared: Some(compared("birth", &[("entry", &said), ("born", &born)])),
     }
 }
 
 fn sex_score(entry: Option<Sex>, person: Option<Sex>) -> FieldScore {
     match (entry, person) {
-        (Some(a), Some(b)) => FieldScore {
-            field: "sex".into(),
-            score: sex_value(entry, person),
-            detail: format!("entry {}, Person {}", a.code(), b.code()),
-        },
-        _ => missing("sex", "one side does not say"),
+        (Some(a), Some(b)) => values("sex", sex_value(entry, person), a.code(), b.code()),
+        _ => missing("sex", "one_side_silent", "one side does not say"),
     }
 }
 
 /// The best of the entry's place against each of the Person's places.
 fn place_score(entry: &ListEntry, person: &XrefPerson, best: Option<(f64, &str)>) -> FieldScore {
     let Some(place) = entry_place(entry) else {
-        return missing("place", "the entry gives no place");
+        return missing("place", "entry_no_place", "the entry gives no place");
     };
     let Some((score, matched)) = best.filter(|_| !person.places.is_empty()) else {
-        return missing("place", "the Person's records give no place");
+        return missing(
+            "place",
+            "person_no_place",
+            "the Person's records give no place",
+        );
     };
-    FieldScore {
-        field: "place".into(),
-        score: Some(score),
-        detail: format!("entry {place}, Person {matched}"),
-    }
+    values("place", Some(score), place, matched)
 }
 
 fn extra_score(extra: &ExtraField, person: Option<&str>) -> FieldScore {
     match person {
-        Some(value) => FieldScore {
-            field: extra.field.clone(),
-            score: Some(extra_value(&extra.value, value)),
-            detail: format!("entry {}, Person {value}", extra.value),
-        },
-        None => missing(&extra.field, "one side does not give it"),
+        Some(value) => values(
+            &extra.field,
+            Some(extra_value(&extra.value, value)),
+            &extra.value,
+            value,
+        ),
+        None => missing(&extra.field, "extra_missing", "one side does not give it"),
     }
 }
 

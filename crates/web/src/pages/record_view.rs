@@ -136,14 +136,19 @@ impl RecordLine {
 /// for a CSV file, with `, columns from H` for a table beside another. The sheet's name is
 /// the leak's own, as written; [`RowRef::describe`] is the English one.
 pub fn place(lang: Lang, source: &RowRef) -> String {
-    let row = match &source.sheet {
+    place_at(lang, source.sheet.as_deref(), source.row, source.column)
+}
+
+/// [`place`] from the sheet's name, the 1-based row and the table's first column.
+pub fn place_at(lang: Lang, sheet: Option<&str>, row: u32, column: u32) -> String {
+    let row = match sheet {
         Some(sheet) => lang
             .msg("record.place.sheet_row")
             .arg("sheet", sheet)
-            .arg("row", source.row),
-        None => lang.msg("record.place.row").arg("row", source.row),
+            .arg("row", row),
+        None => lang.msg("record.place.row").arg("row", row),
     };
-    match source.column {
+    match column {
         0 => row.to_string(),
         column => lang
             .msg("record.place.columns_from")

@@ -275,6 +275,66 @@ pub fn field_name(lang: &Lang, field: &str) -> String {
     lang.t(key).to_owned()
 }
 
+/// What a field's comparison said, in `lang`: worded from its parts by the catalog, or the
+/// English the cross-reference wrote for candidates scored before the parts were kept.
+pub fn compared_words(lang: &Lang, field: &FieldScore) -> String {
+    let Some(compared) = &field.compared else {
+        return field.detail.clone();
+    };
+    let Some(key) = COMPARED_KEYS
+        .iter()
+        .find(|(code, _)| *code == compared.key)
+        .map(|(_, key)| *key)
+    else {
+        return field.detail.clone();
+    };
+    let mut message = lang.msg(key);
+    for (name, value) in &compared.values {
+        let value = match (name.as_str(), value.as_str()) {
+            ("decision", "Match") => lang.t("review.decision.match"),
+            ("decision", "Possible") => lang.t("review.decision.possible"),
+            ("decision", "NoMatch") => lang.t("review.decision.no_match"),
+            _ => value.as_str(),
+        };
+        message = message.arg(placeholder(name), value);
+    }
+    match compared.weight {
+        Some(weight) => lang
+            .msg("review.compared.weighs")
+            .arg("compared", message)
+            .arg("weight", format!("{weight:+.1}"))
+            .to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// The cross-reference's comparison keys and their messages.
+const COMPARED_KEYS: [(&str, &str); 10] = [
+    ("name", "review.compared.name"),
+    ("birth", "review.compared.birth"),
+    ("values", "review.compared.values"),
+    ("person_no_name", "review.compared.person_no_name"),
+    ("person_no_birth", "review.compared.person_no_birth"),
+    ("entry_no_birth", "review.compared.entry_no_birth"),
+    ("one_side_silent", "review.compared.one_side_silent"),
+    ("entry_no_place", "review.compared.entry_no_place"),
+    ("person_no_place", "review.compared.person_no_place"),
+    ("extra_missing", "review.compared.extra_missing"),
+];
+
+/// A message's placeholder for a value the cross-reference names (its names are few and
+/// fixed; an unknown one fills nothing).
+fn placeholder(name: &str) -> &'static str {
+    match name {
+        "entry" => "entry",
+        "matched" => "matched",
+        "decision" => "decision",
+        "born" => "born",
+        "person" => "person",
+        _ => "unknown",
+    }
+}
+
 /// The id of a candidate's place on the page.
 fn anchor(row: u32, person: &str) -> String {
     format!("candidate-{row}-{person}")
@@ -419,5 +479,79 @@ mod tests {
         assert_eq!(parse_decision("unsure").unwrap(), Review::Unsure);
         assert!(parse_decision("unreviewed").is_err());
         assert!(parse_decision("merge").is_err());
+    }
+
+    /// Every field of a pair compared with and without values on either side: the
+    /// catalog's English says word for word what the cross-reference wrote, and the
+    /// Chinese says something else.
+    #[test]
+    fn comparisons_are_worded_by_the_catalog_as_the_cross_reference_words_them() {
+        use chrono::NaiveDate;
+        use trove_model::{ExtraField, Sex};
+        use trove_names::xref::model::MatchModel;
+        use trove_names::xref::{Weighing, XrefPerson, score_pair};
+
+        let weighing = Weighing {
+            model: MatchModel::fit(&Weighing::levels(1), &[], &[], true),
+            extra_fields: vec!["id".into()],
+        };
+        let full = XrefPerson {
+            key: "p1".into(),
+            names: vec!["热依拉·奥迈尔".into()],
+            birth_date: NaiveDate::from_ymd_opt(1990, 1, 1),
+            sex: Some(Sex::Female),
+            places: vec!["托克扎克镇".into()],
+            extra: vec![ExtraField {
+                field: "id".into(),
+                value: "1234567".into(),
+            }],
+        };
+        let empty = XrefPerson {
+            key: "p2".into(),
+            names: Vec::new(),
+            birth_date: None,
+            sex: None,
+            places: Vec::new(),
+            extra: Vec::new(),
+        };
+        let entry = |year, sex, place: Option<&str>| ListEntry {
+            row: 2,
+            name: "Rahile Omer".into(),
+            birth_date: None,
+            birth_year: year,
+            sex,
+            place: place.map(str::to_owned),
+            extra: vec![ExtraField {
+                field: "id".into(),
+                value: "1234567".into(),
+            }],
+            raw: Vec::new(),
+        };
+        let mut fields = Vec::new();
+        for person in [&full, &empty] {
+            for entry in [
+                entry(Some(1990), Some(Sex::Female), Some("托克扎克镇")),
+                entry(None, None, None),
+            ] {
+                fields.extend(score_pair(&weighing, &entry, person).fields);
+            }
+        }
+        let keys: std::collections::BTreeSet<_> = fields
+            .iter()
+            .filter_map(|f| f.compared.as_ref().map(|c| c.key.clone()))
+            .collect();
+        assert!(keys.len() >= 8, "{keys:?}");
+        for field in &fields {
+            assert_eq!(compared_words(&Lang::English, field), field.detail);
+            assert_ne!(
+                compared_words(&Lang::SimplifiedChinese, field),
+                field.detail
+            );
+        }
+        let old = FieldScore {
+            compared: None,
+            ..fields[0].clone()
+        };
+        assert_eq!(compared_words(&Lang::SimplifiedChinese, &old), old.detail);
     }
 }

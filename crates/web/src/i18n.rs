@@ -254,6 +254,33 @@ impl Phrase {
     }
 }
 
+impl From<&trove_store::RecordQueryError> for Phrase {
+    /// A records query that cannot be read, in the catalog's words.
+    fn from(error: &trove_store::RecordQueryError) -> Phrase {
+        use trove_store::RecordQueryError;
+        match error {
+            RecordQueryError::UnknownField { field, term } => Phrase::new("error.query_field")
+                .arg("field", field)
+                .arg("term", term)
+                .arg("fields", trove_store::RECORD_QUERY_FIELDS),
+            RecordQueryError::Validity { value } => {
+                Phrase::new("error.query_valid").arg("value", value)
+            }
+            RecordQueryError::Blob { value } => Phrase::new("error.query_blob").arg("value", value),
+        }
+    }
+}
+
+impl From<&trove_model::ParseCodeError> for Phrase {
+    /// A code a form sent that is none of the codes it may send.
+    fn from(error: &trove_model::ParseCodeError) -> Phrase {
+        Phrase::new("error.bad_code")
+            .arg("input", &error.input)
+            .arg("what", error.what)
+            .arg("choices", error.choices)
+    }
+}
+
 impl fmt::Display for Phrase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.said_in(Lang::English))
@@ -520,6 +547,23 @@ mod tests {
         assert_eq!(Lang::English.t("no.such.key"), "(missing text)");
         assert_eq!(Lang::from_code("zh-Hans"), Some(Lang::SimplifiedChinese));
         assert_eq!(Lang::SimplifiedChinese.code(), "zh-Hans");
+    }
+
+    #[test]
+    fn query_and_code_errors_say_in_english_what_their_crates_say() {
+        for error in [
+            trove_store::parse_record_query(&["sex:x colour:red"]).unwrap_err(),
+            trove_store::parse_record_query(&["valid:maybe"]).unwrap_err(),
+            trove_store::parse_record_query(&["blob:abc"]).unwrap_err(),
+        ] {
+            let phrase = Phrase::from(&error);
+            assert_eq!(phrase.said_in(Lang::English), error.to_string());
+            assert_ne!(phrase.said_in(Lang::SimplifiedChinese), error.to_string());
+        }
+        let error = "maybe".parse::<VerificationStatus>().unwrap_err();
+        let phrase = Phrase::from(&error);
+        assert_eq!(phrase.said_in(Lang::English), error.to_string());
+        assert_ne!(phrase.said_in(Lang::SimplifiedChinese), error.to_string());
     }
 
     #[test]

@@ -165,7 +165,7 @@ async fn annotate(
     let kind: SubjectKind = request
         .subject_kind
         .parse()
-        .map_err(|e: trove_model::ParseCodeError| WebError::BadRequest(e.to_string()))?;
+        .map_err(|e: trove_model::ParseCodeError| WebError::Refused(Phrase::from(&e)))?;
     let change = parse_change(&request.change, &request.value)?;
     if !matches!(change, Annotation::Star | Annotation::Unstar) {
         case.require(Role::Editor)?;

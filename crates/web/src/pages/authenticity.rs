@@ -231,7 +231,7 @@ async fn review(
     let review: FindingReview = request
         .review
         .parse()
-        .map_err(|e: trove_model::ParseCodeError| WebError::BadRequest(e.to_string()))?;
+        .map_err(|e: trove_model::ParseCodeError| WebError::Refused(Phrase::from(&e)))?;
     let note = request.note.trim().to_owned();
     if note.chars().count() > MAX_NOTE_CHARS {
         return Err(WebError::Refused(

@@ -177,7 +177,7 @@ async fn record_decision(
     let consent: Consent = request
         .consent
         .parse()
-        .map_err(|e: trove_model::ParseCodeError| WebError::BadRequest(e.to_string()))?;
+        .map_err(|e: trove_model::ParseCodeError| WebError::Refused(Phrase::from(&e)))?;
     let note = request.note.trim().to_owned();
     if note.chars().count() > MAX_NOTE_CHARS {
         return Err(WebError::Refused(

@@ -232,7 +232,7 @@ pub async fn list(
         Err(error) => (
             empty_page(&query),
             RecordFacets::default(),
-            Some(error.to_string()),
+            Some(Phrase::from(&error).said_in(user.language)),
         ),
     };
     let page_link = |page: u64| records_link(&case.name, &query.q, &query.sort, &query.dir, page);
@@ -402,7 +402,7 @@ pub async fn api_list(
     Query(query): Query<RecordsQuery>,
 ) -> Result<(Disclosure, SafeJson<RecordsPage>), ApiError> {
     let mut filter = parse_record_query(&[query.q.as_str()])
-        .map_err(|error| WebError::BadRequest(error.to_string()))?;
+        .map_err(|error| WebError::Refused(Phrase::from(&error)))?;
     filter.order = query.order()?;
     let (found, _) = find_page(&state, &user, &case, &query, filter).await?;
     Ok((list_disclosure(&case.name, &found), SafeJson(found)))

@@ -185,7 +185,7 @@ async fn set_status(
     request: VerificationRequest,
 ) -> Result<Verification, WebError> {
     case.require(Role::Editor)?;
-    let bad = |error: trove_model::ParseCodeError| WebError::BadRequest(error.to_string());
+    let bad = |error: trove_model::ParseCodeError| WebError::Refused(Phrase::from(&error));
     let kind: SubjectKind = request.subject_kind.parse().map_err(bad)?;
     let status: VerificationStatus = request.status.parse().map_err(bad)?;
     let note = request.note.trim().to_owned();

@@ -95,14 +95,15 @@ pub fn publish(store: &Store, request: &PublishRequest<'_>) -> Result<PublishRep
     let mut photos_left_out = Vec::new();
     let mut photo_hashes: HashMap<String, String> = HashMap::new();
     let mut persons: Vec<PublishedPerson> = Vec::with_capacity(selection.chosen.len());
-    let mut withheld_paths: Vec<String> = Vec::new();
+    let source_paths = source_paths(catalog, &selection)?;
+    let path_of = |blob: &BlobId| source_paths.get(blob)?.first().cloned();
+    let mut withheld_paths: Vec<String> = source_paths.values().flatten().cloned().collect();
     for chosen in &selection.chosen {
         let evidence = catalog
             .verification_history(SubjectKind::Person, &chosen.key)?
             .pop()
             .map(|v| v.evidence)
             .unwrap_or_default();
-        let path_of = |blob: &BlobId| catalog.blob_paths(blob).ok()?.into_iter().next();
         let mut person = publish_person(
             rules,
             &secret,
@@ -117,28 +118,25 @@ pub fn publish(store: &Store, request: &PublishRequest<'_>) -> Result<PublishRep
             chosen.identity,
             &redactor,
         );
-        for record in &chosen.records {
-            withheld_paths.extend(catalog.blob_paths(&record.source.blob)?);
-        }
-        if let Some((blob, _)) = &chosen.photo {
-            withheld_paths.extend(catalog.blob_paths(blob)?);
-            if chosen.identity && rules.fields.allows(Field::Photo) {
-                let redrawn = store
-                    .blobs
-                    .read(blob)
-                    .map_err(|e| e.to_string())
-                    .and_then(|bytes| {
-                        clean_photo_within(&bytes, rules.photos.max_side).map_err(|e| e.to_string())
-                    });
-                match redrawn {
-                    Ok(jpeg) => {
-                        let relative = format!("photos/{}.jpg", person.id);
-                        photo_hashes.insert(relative.clone(), hex::encode(Sha256::digest(&jpeg)));
-                        site.write(&relative, &jpeg)?;
-                        person.photo = Some(relative);
-                    }
-                    Err(why) => photos_left_out.push((person.id.clone(), why)),
+        if let Some((blob, _)) = &chosen.photo
+            && chosen.identity
+            && rules.fields.allows(Field::Photo)
+        {
+            let redrawn = store
+                .blobs
+                .read(blob)
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| {
+                    clean_photo_within(&bytes, rules.photos.max_side).map_err(|e| e.to_string())
+                });
+            match redrawn {
+                Ok(jpeg) => {
+                    let relative = format!("photos/{}.jpg", person.id);
+                    photo_hashes.insert(relative.clone(), hex::encode(Sha256::digest(&jpeg)));
+                    site.write(&relative, &jpeg)?;
+                    person.photo = Some(relative);
                 }
+                Err(why) => photos_left_out.push((person.id.clone(), why)),
             }
         }
         persons.push(person);
@@ -242,6 +240,27 @@ pub fn publish(store: &Store, request: &PublishRequest<'_>) -> Result<PublishRep
         files: site.files().len(),
         scan,
     })
+}
+
+/// Every path each source document and photo of the published persons was seen at, one
+/// look-up per document however many persons it lists.
+fn source_paths(
+    catalog: &trove_store::SqliteCatalog,
+    selection: &Selection,
+) -> Result<HashMap<BlobId, Vec<String>>, PublishError> {
+    let blobs: std::collections::BTreeSet<&BlobId> = selection
+        .chosen
+        .iter()
+        .flat_map(|chosen| {
+            let sources = chosen.records.iter().map(|record| &record.source.blob);
+            sources.chain(chosen.photo.as_ref().map(|(blob, _)| blob))
+        })
+        .collect();
+    let mut paths = HashMap::with_capacity(blobs.len());
+    for blob in blobs {
+        paths.insert(blob.clone(), catalog.blob_paths(blob)?);
+    }
+    Ok(paths)
 }
 
 /// The SHA-256 of every source document of the published persons, by published id: one

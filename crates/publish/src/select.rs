@@ -31,7 +31,7 @@ pub enum Verdict {
 }
 
 /// Why a person is not published.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Withheld {
     /// Consent is recorded as withheld.

@@ -56,14 +56,22 @@ pub struct Selection {
 
 impl Selection {
     /// Withheld persons counted by reason, the commonest first.
-    pub fn withheld_counts(&self) -> Vec<(&'static str, usize)> {
-        let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+    pub fn withheld_by_reason(&self) -> Vec<(Withheld, usize)> {
+        let mut counts: BTreeMap<Withheld, usize> = BTreeMap::new();
         for person in &self.withheld {
-            *counts.entry(person.reason.reason()).or_default() += 1;
+            *counts.entry(person.reason).or_default() += 1;
         }
         let mut counts: Vec<_> = counts.into_iter().collect();
-        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        counts.sort_by_key(|&(reason, count)| (std::cmp::Reverse(count), reason));
         counts
+    }
+
+    /// The same, each reason in words.
+    pub fn withheld_counts(&self) -> Vec<(&'static str, usize)> {
+        self.withheld_by_reason()
+            .into_iter()
+            .map(|(reason, count)| (reason.reason(), count))
+            .collect()
     }
 }
 

@@ -5,7 +5,7 @@
 //! store's `publish.toml` (the safe defaults without one).
 
 use std::fs::File;
-use std::io::{self, Write};
+use std::io;
 use std::path::Path;
 
 use askama::Template;
@@ -278,23 +278,19 @@ pub async fn preview(
 ) -> Result<(Disclosure, Html<String>), WebError> {
     case.require(Role::Editor)?;
     let name = case.name.clone();
-    let page = case
+    let chosen = case
         .run(move |data| {
             let (rules, rules_file) = case_rules(data)?;
             let selection = select(&data.store.catalog, &rules)?;
-            let mut by_reason: Vec<(&'static str, usize)> = Vec::new();
-            for person in &selection.withheld {
-                let key = reason_key(person.reason);
-                match by_reason.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, count)) => *count += 1,
-                    None => by_reason.push((key, 1)),
-                }
-            }
-            by_reason.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
-            Ok((rules, rules_file, selection, by_reason))
+            Ok((rules, rules_file, selection))
         })
         .await;
-    let (rules, rules_file, selection, by_reason) = page?;
+    let (rules, rules_file, selection) = chosen?;
+    let by_reason = selection
+        .withheld_by_reason()
+        .into_iter()
+        .map(|(reason, count)| (reason_key(reason), count))
+        .collect();
     let published_rows = selection
         .chosen
         .iter()
@@ -416,36 +412,21 @@ fn leak_kinds(scan: &trove_publish::ScanReport) -> String {
     kinds.join(", ")
 }
 
-/// Every file under `dir` into a zip at `to`, paths relative to `dir`.
+/// Every file under `dir` into a zip at `to`, paths relative to `dir`, each streamed.
 fn zip_folder(dir: &Path, to: &Path) -> io::Result<()> {
     let mut zip = zip::ZipWriter::new(File::create(to)?);
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
-    let mut files: Vec<_> = walk(dir)?;
-    files.sort();
-    for path in files {
-        let relative = path.strip_prefix(dir).map_err(io::Error::other)?;
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(io::Error::other)?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(dir).map_err(io::Error::other)?;
         let name = relative.to_string_lossy().replace('\\', "/");
         zip.start_file(name, options).map_err(io::Error::other)?;
-        zip.write_all(&std::fs::read(&path)?)?;
+        io::copy(&mut File::open(entry.path())?, &mut zip)?;
     }
     zip.finish().map_err(io::Error::other)?;
     Ok(())
-}
-
-/// Every file under `dir`.
-fn walk(dir: &Path) -> io::Result<Vec<std::path::PathBuf>> {
-    let mut files = Vec::new();
-    let mut folders = vec![dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder)? {
-            let entry = entry?;
-            if entry.file_type()?.is_dir() {
-                folders.push(entry.path());
-            } else {
-                files.push(entry.path());
-            }
-        }
-    }
-    Ok(files)
 }

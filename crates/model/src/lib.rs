@@ -12,6 +12,7 @@ mod kind;
 mod list;
 mod metadata;
 mod part;
+mod placeholders;
 mod publication;
 mod record;
 mod review;
@@ -24,6 +25,7 @@ pub use kind::FileKind;
 pub use list::{Compared, ExtraField, FieldScore, ListEntry, ListInfo, MatchCandidate, Review};
 pub use metadata::{Exif, GpsPosition, ImageFacts, Metadata};
 pub use part::{Hidden, Part, PartKind};
+pub use placeholders::fill_placeholders;
 pub use publication::{Consent, PublicationDecision};
 pub use record::{
     Flag, ListKind, RawCell, Record, RecordFields, RowRef, Sex, StatusCategory, column_letter,

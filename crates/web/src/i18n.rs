@@ -190,29 +190,11 @@ impl Message {
 
     /// `text` with each `{name}` the message has a value for replaced by that value.
     fn fill(&self, text: &str) -> String {
-        let mut filled = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(open) = rest.find('{') {
-            filled.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            let value = after.find('}').and_then(|close| {
-                let name = &after[..close];
-                let value = self.args.iter().find(|(n, _)| *n == name)?;
-                Some((&value.1, close))
-            });
-            match value {
-                Some((value, close)) => {
-                    filled.push_str(value);
-                    rest = &after[close + 1..];
-                }
-                None => {
-                    filled.push('{');
-                    rest = after;
-                }
-            }
-        }
-        filled.push_str(rest);
-        filled
+        let value_of = |name: &str| {
+            let (_, value) = self.args.iter().find(|(n, _)| *n == name)?;
+            Some(value.clone())
+        };
+        trove_model::fill_placeholders(text, &value_of)
     }
 }
 

@@ -65,32 +65,14 @@ impl Words {
     /// The words said with `template` (the message in some language), each nested
     /// [`Value::Words`] said by `say`: each `{name}` with a value replaced by it.
     pub fn fill(&self, template: &str, say: &dyn Fn(&Words) -> String) -> String {
-        let mut filled = String::with_capacity(template.len());
-        let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            filled.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            let value = after.find('}').and_then(|close| {
-                let name = &after[..close];
-                let value = self.values.iter().find(|(n, _)| *n == name)?;
-                Some((&value.1, close))
-            });
-            match value {
-                Some((value, close)) => {
-                    match value {
-                        Value::Text(text) => filled.push_str(text),
-                        Value::Words(words) => filled.push_str(&say(words)),
-                    }
-                    rest = &after[close + 1..];
-                }
-                None => {
-                    filled.push('{');
-                    rest = after;
-                }
-            }
-        }
-        filled.push_str(rest);
-        filled
+        let value_of = |name: &str| {
+            let (_, value) = self.values.iter().find(|(n, _)| *n == name)?;
+            Some(match value {
+                Value::Text(text) => text.clone(),
+                Value::Words(words) => say(words),
+            })
+        };
+        trove_model::fill_placeholders(template, &value_of)
     }
 
     /// The words in English: the statement.

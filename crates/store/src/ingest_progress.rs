@@ -27,6 +27,9 @@ const PROGRESS_TEMP: &str = "ingest-progress.json.tmp";
 pub const WRITE_EVERY: TimeDelta = TimeDelta::seconds(1);
 /// A running ingest rewrites the file at least this often, changed or not.
 pub const HEARTBEAT: TimeDelta = TimeDelta::seconds(10);
+/// The most of a progress file a reader takes in.
+const MAX_PROGRESS_BYTES: u64 = 64 * 1024;
+
 /// A running ingest whose file is older than this has stopped without saying so.
 pub const STALE_AFTER: TimeDelta = TimeDelta::seconds(30);
 
@@ -95,8 +98,30 @@ pub enum Standing {
     /// Said to be running, but not written for longer than [`STALE_AFTER`]: the process
     /// was killed or its machine stopped. The same command resumes.
     Stopped,
-    /// Ended, as the file says.
-    Ended(RunState),
+    /// Ran to the end.
+    Finished,
+    /// Stopped on request; the same command resumes.
+    Interrupted,
+    /// Stopped by an error; the same command resumes.
+    Failed,
+}
+
+impl Standing {
+    /// The standing's name, as pages and the API give it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Standing::Running => "running",
+            Standing::Stopped => "stopped",
+            Standing::Finished => "finished",
+            Standing::Interrupted => "interrupted",
+            Standing::Failed => "failed",
+        }
+    }
+
+    /// Whether the run may still be going (or was cut off while going).
+    pub fn is_active(self) -> bool {
+        matches!(self, Standing::Running | Standing::Stopped)
+    }
 }
 
 impl IngestProgress {
@@ -124,7 +149,9 @@ impl IngestProgress {
         match self.state {
             RunState::Running if now - self.updated_at > STALE_AFTER => Standing::Stopped,
             RunState::Running => Standing::Running,
-            ended => Standing::Ended(ended),
+            RunState::Finished => Standing::Finished,
+            RunState::Interrupted => Standing::Interrupted,
+            RunState::Failed => Standing::Failed,
         }
     }
 
@@ -141,12 +168,19 @@ impl IngestProgress {
 
 /// The progress file of the store in `store_root`, if an ingest ever wrote one there.
 pub fn read_progress(store_root: &Path) -> Result<Option<IngestProgress>, StoreError> {
+    use std::io::Read;
+
     let path = store_root.join(PROGRESS_FILE);
-    let bytes = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
+    let file = match std::fs::File::open(&path) {
+        Ok(file) => file,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(error) => return Err(StoreError::io("read", path, error)),
     };
+    // Ingest writes a few hundred bytes; anything longer was not written by it.
+    let mut bytes = Vec::new();
+    file.take(MAX_PROGRESS_BYTES)
+        .read_to_end(&mut bytes)
+        .map_err(|error| StoreError::io("read", &path, error))?;
     serde_json::from_slice(&bytes)
         .map(Some)
         .map_err(|error| StoreError::io("read", path, std::io::Error::other(error)))
@@ -398,10 +432,7 @@ mod tests {
         assert_eq!(progress.elapsed(at(91)), TimeDelta::seconds(91));
         progress.state = RunState::Finished;
         progress.finished_at = Some(at(70));
-        assert_eq!(
-            progress.standing(at(10_000)),
-            Standing::Ended(RunState::Finished)
-        );
+        assert_eq!(progress.standing(at(10_000)), Standing::Finished);
         assert_eq!(progress.elapsed(at(10_000)), TimeDelta::seconds(70));
     }
 

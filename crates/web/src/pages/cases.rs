@@ -11,7 +11,7 @@ use serde_json::json;
 use trove_model::{FailureReason, Review, Role, Stage, VerificationStatus};
 use trove_store::{
     AnnotationCatalog, Catalog, IngestProgress, RecordSummary, ReviewCatalog, ReviewProgress,
-    RunState, Standing, read_progress,
+    Standing, read_progress,
 };
 
 use super::chrome::{Chrome, minute_utc, render};
@@ -68,9 +68,8 @@ struct Dashboard {
 /// An ingest of the case's store, as the home page shows it: running, stopped without a
 /// word, or ended. Counts and times only, and the name of the folder ingested.
 struct IngestView {
-    /// `running`, `stopped` (not written for a while: killed), `finished`, `interrupted`
-    /// or `failed`.
-    standing: &'static str,
+    /// Running, stopped (not written for a while: killed), or how it ended.
+    standing: Standing,
     progress: IngestProgress,
     started: String,
     /// When the file was last written.
@@ -82,17 +81,8 @@ struct IngestView {
 
 impl IngestView {
     fn new(progress: IngestProgress, now: DateTime<Utc>) -> Self {
-        let standing = match progress.standing(now) {
-            Standing::Running => "running",
-            Standing::Stopped => "stopped",
-            Standing::Ended(RunState::Finished) => "finished",
-            Standing::Ended(RunState::Interrupted) => "interrupted",
-            Standing::Ended(RunState::Failed) => "failed",
-            // `standing` ends no running file.
-            Standing::Ended(RunState::Running) => "stopped",
-        };
         IngestView {
-            standing,
+            standing: progress.standing(now),
             started: minute_utc(progress.started_at),
             updated: minute_utc(progress.updated_at),
             finished: progress.finished_at.map(minute_utc).unwrap_or_default(),
@@ -114,13 +104,13 @@ impl IngestView {
     }
 
     fn is_active(&self) -> bool {
-        matches!(self.standing, "running" | "stopped")
+        self.standing.is_active()
     }
 
     fn json(&self) -> serde_json::Value {
         let p = &self.progress;
         json!({
-            "state": self.standing,
+            "state": self.standing.code(),
             "source": p.source,
             "stage": p.stage,
             "files_found": p.files_found,
@@ -350,6 +340,7 @@ pub async fn home(user: CurrentUser, case: OpenCase) -> Result<Html<String>, Web
 #[cfg(test)]
 mod tests {
     use super::*;
+    use trove_store::RunState;
 
     #[test]
     fn an_ingest_is_running_stopped_or_ended_as_its_file_and_the_clock_say() {
@@ -358,17 +349,17 @@ mod tests {
         progress.updated_at = noon + TimeDelta::seconds(3700);
         let at = |seconds| noon + TimeDelta::seconds(seconds);
         let running = IngestView::new(progress.clone(), at(3725));
-        assert_eq!(running.standing, "running");
+        assert_eq!(running.standing, Standing::Running);
         assert_eq!(running.elapsed, "1:02:05");
         assert_eq!(running.started, "2024-05-01 12:00 UTC");
         assert!(running.is_active());
         let stopped = IngestView::new(progress.clone(), at(4000));
-        assert_eq!(stopped.standing, "stopped");
+        assert_eq!(stopped.standing, Standing::Stopped);
         assert_eq!(stopped.updated, "2024-05-01 13:01 UTC");
         progress.state = RunState::Interrupted;
         progress.finished_at = Some(at(60));
         let ended = IngestView::new(progress, at(100_000));
-        assert_eq!(ended.standing, "interrupted");
+        assert_eq!(ended.standing, Standing::Interrupted);
         assert_eq!(
             (ended.elapsed.as_str(), ended.finished.as_str()),
             ("0:01:00", "2024-05-01 12:01 UTC")

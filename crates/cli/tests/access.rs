@@ -1,6 +1,6 @@
 //! `trove user`, `trove case` and `trove verify --server` end to end.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -22,6 +22,24 @@ fn succeeded(output: &Output) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A server folder in `dir` with one case, `demo`, over an empty store: (server, store).
+fn server_with_demo_case(dir: &Path) -> (PathBuf, PathBuf) {
+    let server = dir.join("server");
+    let store = dir.join("store");
+    trove_store::Store::open(&store).unwrap();
+    succeeded(&trove(
+        &server,
+        &[
+            "case",
+            "add",
+            "demo",
+            "--case-store",
+            store.to_str().unwrap(),
+        ],
+    ));
+    (server, store)
 }
 
 fn json_lines(text: &str) -> Vec<Value> {
@@ -166,19 +184,7 @@ fn a_case_needs_an_existing_store() {
 #[test]
 fn a_signed_checkpoint_catches_a_trail_cut_below_it() {
     let dir = tempfile::tempdir().unwrap();
-    let server = dir.path().join("server");
-    let store = dir.path().join("store");
-    trove_store::Store::open(&store).unwrap();
-    succeeded(&trove(
-        &server,
-        &[
-            "case",
-            "add",
-            "demo",
-            "--case-store",
-            store.to_str().unwrap(),
-        ],
-    ));
+    let (server, store) = server_with_demo_case(dir.path());
     let checkpoint = dir.path().join("checkpoint.json");
     let made = succeeded(&trove(
         &server,
@@ -223,19 +229,7 @@ fn a_signed_checkpoint_catches_a_trail_cut_below_it() {
 #[test]
 fn the_audit_trail_is_listed_and_counted_by_action_and_the_listing_is_audited() {
     let dir = tempfile::tempdir().unwrap();
-    let server = dir.path().join("server");
-    let store = dir.path().join("store");
-    trove_store::Store::open(&store).unwrap();
-    succeeded(&trove(
-        &server,
-        &[
-            "case",
-            "add",
-            "demo",
-            "--case-store",
-            store.to_str().unwrap(),
-        ],
-    ));
+    let (server, _) = server_with_demo_case(dir.path());
     let count = |action: &str| {
         succeeded(&trove(
             &server,

@@ -22,6 +22,9 @@ pub(crate) struct Fields {
     pub part_kind: Field,
     pub part_index: Field,
     pub part_label: Field,
+    /// The 1-based line of its part a chunk of a long part begins on (absent for the
+    /// first chunk, and in an index made before parts were cut into chunks).
+    pub part_line: Option<Field>,
     /// Part text: jieba + words, stemmed; stored for snippets.
     pub text: Field,
     /// Part text again, as Han bigrams.
@@ -59,6 +62,7 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         part_kind: builder.add_text_field("part_kind", STRING | STORED),
         part_index: builder.add_u64_field("part_index", STORED),
         part_label: builder.add_text_field("part_label", STORED),
+        part_line: Some(builder.add_u64_field("part_line", STORED)),
         text: builder.add_text_field("text", words(true, TROVE_ANALYZER)),
         text_han: builder.add_text_field("text_han", words(false, HAN_BIGRAM_ANALYZER)),
         kind: builder.add_text_field("type", STRING | STORED | FAST),
@@ -94,6 +98,7 @@ impl Fields {
             part_kind: get("part_kind")?,
             part_index: get("part_index")?,
             part_label: get("part_label")?,
+            part_line: get("part_line").ok(),
             text: get("text")?,
             text_han: get("text_han")?,
             kind: get("type")?,

@@ -274,9 +274,14 @@ impl SearchIndex {
         highlighter: &mut Highlighter,
     ) -> Result<Hit, IndexError> {
         let part = self.parts.get(searcher, address, &self.fields)?;
+        let mut snippet = highlighter.snippet(&part.text);
+        // The line within the part, not within its chunk.
+        snippet.line = snippet
+            .line
+            .map(|line| line.saturating_add(part.first_line - 1));
         Ok(Hit {
             score,
-            snippet: highlighter.snippet(&part.text),
+            snippet,
             ..part.hit.clone()
         })
     }

@@ -26,6 +26,8 @@ pub(crate) struct StoredPart {
     /// Score 0 and an empty snippet until a search fills them in.
     pub hit: Hit,
     pub text: String,
+    /// The line of its part the text begins on (a chunk of a long part begins further on).
+    pub first_line: u32,
 }
 
 impl StoredPart {
@@ -60,9 +62,16 @@ impl StoredPart {
             year: doc.get_first(f.year).and_then(|v| v.as_i64()),
             snippet: Snippet::default(),
         };
+        let first_line = f
+            .part_line
+            .and_then(|field| doc.get_first(field))
+            .and_then(|v| v.as_u64())
+            .and_then(|line| u32::try_from(line).ok())
+            .unwrap_or(1);
         Ok(StoredPart {
             hit,
             text: text_of(f.text).unwrap_or_default(),
+            first_line,
         })
     }
 
@@ -166,6 +175,7 @@ mod tests {
         Arc::new(StoredPart {
             hit,
             text: "x".repeat(text_bytes),
+            first_line: 1,
         })
     }
 

@@ -323,3 +323,70 @@ fn a_live_reader_sees_a_commit_made_after_it_opened() {
     });
     assert!(seen, "the live reader never saw the new commit");
 }
+
+#[test]
+fn a_hit_deep_in_a_long_register_names_its_row_and_its_sheet_once_per_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open(dir.path()).unwrap();
+    let mut writer = index.writer(50_000_000).unwrap();
+    // 20,000 rows (about 700 KB): indexed as chunks of whole rows.
+    let mut rows = String::from("序号\t姓名\t身份证号\n");
+    for row in 2..=20_000 {
+        let name = match row {
+            12_345 => "阿卜杜热合曼·托合提".to_owned(),
+            _ => format!("人员{row}"),
+        };
+        rows.push_str(&format!(
+            "{row}\t{name}\t65312119900101{:04}\n",
+            row % 10_000
+        ));
+    }
+    let parts = [Part {
+        label: Some("名单".into()),
+        ..part(PartKind::Sheet, 1, &rows)
+    }];
+    let paths = ["register.csv".to_owned()];
+    writer
+        .replace(&IndexDocument {
+            blob: &blob(9),
+            kind: FileKind::Csv,
+            paths: &paths,
+            metadata: &Metadata::default(),
+            parts: &parts,
+        })
+        .unwrap();
+    writer.commit().unwrap();
+    index.refresh().unwrap();
+
+    let found = all(&index, "托合提");
+    assert_eq!(found.total, 1, "one chunk holds the row");
+    let hit = &found.hits[0];
+    assert_eq!(hit.part_label.as_deref(), Some("名单"));
+    assert_eq!(
+        hit.snippet.line,
+        Some(12_345),
+        "the row in the sheet, not in its chunk"
+    );
+    assert!(hit.snippet.text.contains("托合提"));
+
+    // The first rows are in the first chunk; the facets still count one document.
+    let first = all(&index, "人员2");
+    assert_eq!(first.hits[0].snippet.line, Some(2));
+    let every_row = all(&index, "序号 OR 人员");
+    assert!(
+        every_row.total > 1,
+        "the register is several index documents"
+    );
+    let facets = index
+        .search(
+            "人员",
+            &SearchOptions {
+                facets: true,
+                ..SearchOptions::default()
+            },
+        )
+        .unwrap()
+        .facets
+        .unwrap();
+    assert_eq!(facets.by_type.get("csv"), Some(&1));
+}

@@ -1,17 +1,20 @@
 //! The records stage: after extraction, every sheet part is read for person records and
 //! every image for the ID numbers its name or EXIF carries; when the mapping asks
 //! (`ocr_tables = true`), the tables OCR found on page images too, each record flagged. Each blob's records are
-//! replaced in one transaction and the blob marked done under the current rules, so the
-//! stage resumes where it stopped and redoes everything when the rules or mapping change.
+//! replaced in one transaction (a sheet too long to hold, in pieces: see [`Piece`]) and the
+//! blob marked done under the current rules, so the stage resumes where it stopped and
+//! redoes everything when the rules or mapping change.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use trove_model::Record;
 use trove_records::persons::{candidate_key, person_key};
 use trove_records::photos::photo_links;
-use trove_records::{Mapping, RECORDS_VERSION, SheetInput, read_sheet};
+use trove_records::{Mapping, RECORDS_VERSION, SheetInput, read_sheet_in_chunks};
 use trove_store::{
-    BlobRecords, PersonSheet, PhotoLinkRow, RecordCatalog, RecordSource, Store, StoredRecord,
+    BlobRecords, PersonSheet, PhotoLinkRow, Piece, RecordCatalog, RecordSource, Store, StoreError,
+    StoredRecord,
 };
 
 use crate::{IngestError, Progress};
@@ -21,6 +24,8 @@ const FETCH: usize = 256;
 /// Records written per transaction: large enough to amortise the commit, small enough to
 /// keep memory flat on sheets of a million rows.
 const RECORDS_PER_COMMIT: usize = 50_000;
+/// Records of one sheet held before they are handed to the writer.
+const RECORDS_PER_PIECE: usize = 20_000;
 
 /// What the records stage did.
 #[derive(Debug, Clone, Default)]
@@ -78,8 +83,7 @@ pub fn build_records(
     progress.phase("reading person records from sheets and photos");
 
     let mut report = RecordsReport::default();
-    let mut pending: Vec<BlobRecords> = Vec::new();
-    let mut pending_records = 0usize;
+    let mut writer = Writer::new(catalog, &version);
     let mut after = None;
     'fetch: loop {
         let sources = catalog.pending_record_sources(&version, after.as_ref(), FETCH)?;
@@ -90,22 +94,15 @@ pub fn build_records(
                 report.interrupted = true;
                 break 'fetch;
             }
-            let derived = read_source(catalog, &source, mapping)?;
+            let read = read_source(catalog, &source, mapping, &mut writer)?;
             report.sources += 1;
-            report.person_sheets += derived.sheets.len() as u64;
-            report.records += derived.records.len() as u64;
-            report.photo_links += derived.photos.len() as u64;
-            pending_records += derived.records.len();
-            pending.push(derived);
+            report.person_sheets += read.person_sheets;
+            report.records += read.records;
+            report.photo_links += read.photo_links;
             progress.records_read(report.sources, total);
-            if pending_records >= RECORDS_PER_COMMIT || pending.len() >= FETCH {
-                catalog.replace_records(&version, &pending)?;
-                pending.clear();
-                pending_records = 0;
-            }
         }
     }
-    catalog.replace_records(&version, &pending)?;
+    writer.commit()?;
     // Candidates join all records with each other: redo them only when records changed,
     // so that ingesting an unchanged folder again stays cheap on a large store.
     report.candidates = if report.sources > 0 {
@@ -117,54 +114,119 @@ pub fn build_records(
     Ok(report)
 }
 
-/// The records and person sheets of a blob's sheets, and the photo links of an image.
+/// Gathers blobs' records into transactions of about [`RECORDS_PER_COMMIT`] records.
+struct Writer<'a> {
+    catalog: &'a dyn RecordCatalog,
+    version: &'a str,
+    pending: Vec<BlobRecords>,
+    pending_records: usize,
+}
+
+impl<'a> Writer<'a> {
+    fn new(catalog: &'a dyn RecordCatalog, version: &'a str) -> Self {
+        Writer {
+            catalog,
+            version,
+            pending: Vec::new(),
+            pending_records: 0,
+        }
+    }
+
+    fn push(&mut self, piece: BlobRecords) -> Result<(), StoreError> {
+        self.pending_records += piece.records.len();
+        self.pending.push(piece);
+        if self.pending_records >= RECORDS_PER_COMMIT || self.pending.len() >= FETCH {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<(), StoreError> {
+        self.catalog.replace_records(self.version, &self.pending)?;
+        self.pending.clear();
+        self.pending_records = 0;
+        Ok(())
+    }
+}
+
+/// What reading one blob found.
+struct SourceRead {
+    person_sheets: u64,
+    records: u64,
+    photo_links: u64,
+}
+
+/// Reads the records and person sheets of a blob's sheets, and the photo links of an
+/// image, and hands them to `writer`: whole, or in pieces when its sheets are long.
 fn read_source(
     catalog: &dyn RecordCatalog,
     source: &RecordSource,
     mapping: &Mapping,
-) -> Result<BlobRecords, IngestError> {
-    let mut records = Vec::new();
+    writer: &mut Writer<'_>,
+) -> Result<SourceRead, IngestError> {
+    let blob = &source.blob;
+    let mut records: Vec<StoredRecord> = Vec::new();
+    let mut pieces_written = 0usize;
     let mut person_sheets = Vec::new();
-    let mut tables = catalog.sheet_parts(&source.blob)?;
+    let mut relabel = Vec::new();
+    let mut count = 0u64;
+    let mut tables = catalog.sheet_parts(blob)?;
     if mapping.ocr_tables() {
-        tables.extend(catalog.ocr_tables(&source.blob)?);
+        tables.extend(catalog.ocr_tables(blob)?);
     }
     for part in tables {
-        let sheet = read_sheet(
-            &SheetInput {
-                blob: &source.blob,
-                part: part.part,
-                sheet: part.label.as_deref(),
-                text: &part.text,
-                paths: &source.paths,
-                hidden: &part.hidden,
-                ocr_confidence: part.ocr_confidence,
-            },
-            mapping,
-        );
-        if let (Some(header_row), Some(list), false) =
-            (sheet.header_row, sheet.list, sheet.records.is_empty())
-        {
-            person_sheets.push(PersonSheet {
-                blob: source.blob.clone(),
-                part: part.part,
-                sheet: part.label.clone(),
-                header_row,
-                list,
-                evidence: sheet.evidence.clone().unwrap_or_default(),
-                records: sheet.records.len() as u64,
-                paths: Vec::new(),
-            });
+        let input = SheetInput {
+            blob,
+            part: part.part,
+            sheet: part.label.as_deref(),
+            text: &part.text,
+            paths: &source.paths,
+            hidden: &part.hidden,
+            ocr_confidence: part.ocr_confidence,
+        };
+        let sheet = read_sheet_in_chunks(&input, mapping, RECORDS_PER_PIECE, |chunk| {
+            records.extend(chunk.into_iter().map(stored));
+            if records.len() < RECORDS_PER_PIECE {
+                return Ok(());
+            }
+            let piece = if pieces_written == 0 {
+                Piece::First
+            } else {
+                Piece::Middle
+            };
+            pieces_written += 1;
+            writer.push(BlobRecords {
+                blob: blob.clone(),
+                piece,
+                records: std::mem::take(&mut records),
+                photos: Vec::new(),
+                sheets: Vec::new(),
+                relabel: Vec::new(),
+            })
+        })?;
+        let (Some(header_row), Some(list), true) =
+            (sheet.header_row, sheet.list, sheet.records > 0)
+        else {
+            continue;
+        };
+        count += sheet.records;
+        if sheet.provisional {
+            relabel.push((part.part, list));
         }
-        records.extend(sheet.records.into_iter().map(|record| StoredRecord {
-            person: person_key(&record),
-            candidate_key: candidate_key(&record),
-            record,
-        }));
+        person_sheets.push(PersonSheet {
+            blob: blob.clone(),
+            part: part.part,
+            sheet: part.label.clone(),
+            header_row,
+            list,
+            evidence: sheet.evidence.unwrap_or_default(),
+            records: sheet.records,
+            paths: Vec::new(),
+        });
     }
     let mut links = Vec::new();
     if source.kind.is_image() {
-        let texts = catalog.image_texts(&source.blob)?;
+        let texts = catalog.image_texts(blob)?;
         let texts: Vec<(&str, &str)> = texts
             .iter()
             .map(|(field, text)| (field.as_str(), text.as_str()))
@@ -172,16 +234,36 @@ fn read_source(
         links = photo_links(&source.paths, &texts)
             .into_iter()
             .map(|link| PhotoLinkRow {
-                blob: source.blob.clone(),
+                blob: blob.clone(),
                 id_number: link.id_number,
                 via: link.via,
             })
             .collect();
     }
-    Ok(BlobRecords {
-        blob: source.blob.clone(),
+    let read = SourceRead {
+        person_sheets: person_sheets.len() as u64,
+        records: count,
+        photo_links: links.len() as u64,
+    };
+    writer.push(BlobRecords {
+        blob: blob.clone(),
+        piece: if pieces_written == 0 {
+            Piece::Whole
+        } else {
+            Piece::Last
+        },
         records,
         photos: links,
         sheets: person_sheets,
-    })
+        relabel,
+    })?;
+    Ok(read)
+}
+
+fn stored(record: Record) -> StoredRecord {
+    StoredRecord {
+        person: person_key(&record),
+        candidate_key: candidate_key(&record),
+        record,
+    }
 }

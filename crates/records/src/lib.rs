@@ -30,7 +30,7 @@ pub mod table;
 
 pub use field::Field;
 pub use mapping::{Mapping, MappingError};
-pub use table::{SheetInput, SheetRecords, read_sheet};
+pub use table::{SheetInput, SheetOutcome, SheetRecords, read_sheet, read_sheet_in_chunks};
 
 /// The version of the rules that turn rows into records. Raise it when a change alters
 /// what records say, so that stores redo their records.

@@ -96,30 +96,41 @@ impl Classification {
 pub struct ListClues<'a> {
     /// Title rows, sheet name and file names, in that order of trust.
     pub labels: &'a [&'a str],
-    /// The records read from its rows.
-    pub records: &'a [Record],
+    /// The statuses of the records read from its rows.
+    pub statuses: StatusTally,
     /// It has columns only lists of the held have (reason, detained since, place of detention).
     pub detention_columns: bool,
     /// It has columns only household registers have (relation to the head, household number).
     pub household_columns: bool,
 }
 
+/// How many of a table's records carry a status, and how many of those are detentions:
+/// all the rows tell of a table's kind, counted as they are read so that a sheet of a
+/// million rows need not be held to be judged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatusTally {
+    /// Records with a status.
+    pub seen: u64,
+    /// Records whose status is a detention.
+    pub held: u64,
+}
+
+impl StatusTally {
+    /// Counts one record's status.
+    pub fn count(&mut self, record: &Record) {
+        if let Some(status) = record.fields.status {
+            self.seen += 1;
+            self.held += u64::from(status.is_detention());
+        }
+    }
+}
+
 /// The kind of a table: from words that name it; failing those, from columns only one
 /// kind has; failing those, a table whose every status is a detention lists the held.
 /// Anything else (statuses that mix held and free, no statuses) is not established.
 pub fn classify(clues: &ListClues<'_>) -> Classification {
-    for label in clues.labels {
-        let lower = label.to_lowercase();
-        let word_kinds = [
-            (DETAINEE_WORDS, ListKind::Detainees),
-            (TARGETED_WORDS, ListKind::Targeted),
-            (REGISTER_WORDS, ListKind::Register),
-        ];
-        for (words, kind) in word_kinds {
-            if let Some(word) = words.iter().find(|w| lower.contains(*w)) {
-                return Classification::new(kind, format!("“{label}” says {word}"));
-            }
-        }
+    if let Some(named) = named_by_labels(clues.labels) {
+        return named;
     }
     if clues.household_columns {
         return Classification::new(
@@ -133,24 +144,37 @@ pub fn classify(clues: &ListClues<'_>) -> Classification {
             "it has detention columns (reason, date or place of detention)",
         );
     }
-    let statuses: Vec<bool> = clues
-        .records
-        .iter()
-        .filter_map(|r| r.fields.status)
-        .map(|s| s.is_detention())
-        .collect();
-    if !statuses.is_empty() && statuses.iter().all(|held| *held) {
+    let statuses = clues.statuses;
+    if statuses.seen > 0 && statuses.held == statuses.seen {
         return Classification::new(
             ListKind::Detainees,
-            format!("all {} statuses are detention statuses", statuses.len()),
+            format!("all {} statuses are detention statuses", statuses.seen),
         );
     }
-    let evidence = if statuses.is_empty() {
+    let evidence = if statuses.seen == 0 {
         "no title, file name, column or status says what it lists"
     } else {
         "its statuses mix held and free people, but nothing says it lists a whole population"
     };
     Classification::new(ListKind::Other, evidence)
+}
+
+/// The kind the words of a table's labels name, if any: known before its rows are read.
+pub fn named_by_labels(labels: &[&str]) -> Option<Classification> {
+    for label in labels {
+        let lower = label.to_lowercase();
+        let word_kinds = [
+            (DETAINEE_WORDS, ListKind::Detainees),
+            (TARGETED_WORDS, ListKind::Targeted),
+            (REGISTER_WORDS, ListKind::Register),
+        ];
+        for (words, kind) in word_kinds {
+            if let Some(word) = words.iter().find(|w| lower.contains(*w)) {
+                return Some(Classification::new(kind, format!("“{label}” says {word}")));
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -160,7 +184,7 @@ mod tests {
     fn by_labels(labels: &[&str]) -> ListKind {
         classify(&ListClues {
             labels,
-            records: &[],
+            statuses: StatusTally::default(),
             detention_columns: false,
             household_columns: false,
         })
@@ -184,7 +208,7 @@ mod tests {
     fn the_evidence_names_the_word_and_where_it_was() {
         let found = classify(&ListClues {
             labels: &["Sheet1", "重点人员名单.xlsx"],
-            records: &[],
+            statuses: StatusTally::default(),
             detention_columns: true,
             household_columns: false,
         });
@@ -196,7 +220,7 @@ mod tests {
     fn columns_decide_when_words_do_not() {
         let clues = |detention, household| ListClues {
             labels: &["Sheet1"],
-            records: &[],
+            statuses: StatusTally::default(),
             detention_columns: detention,
             household_columns: household,
         };

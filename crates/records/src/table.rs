@@ -10,7 +10,9 @@ use crate::field::Field;
 use crate::headers::{
     HEADER_SCAN_ROWS, Header, field_for_header, find_header, header_at, is_person_header,
 };
-use crate::list_kind::{ListClues, classify, is_household_column};
+use crate::list_kind::{
+    Classification, ListClues, StatusTally, classify, is_household_column, named_by_labels,
+};
 use crate::mapping::{ColumnKey, Mapping, Rule};
 use crate::row::build_record;
 use crate::side_by_side::{cells_under, header_over, table_columns};
@@ -41,6 +43,15 @@ pub struct SheetInput<'a> {
 /// What a sheet yielded.
 #[derive(Debug, Clone, Default)]
 pub struct SheetRecords {
+    /// What was judged of the sheet as a whole.
+    pub sheet: SheetOutcome,
+    /// One record per row below the header that holds a person, in row order.
+    pub records: Vec<Record>,
+}
+
+/// What was judged of a sheet as a whole, once all its rows were read.
+#[derive(Debug, Clone, Default)]
+pub struct SheetOutcome {
     /// 1-based row of the header, when the sheet is a person list.
     pub header_row: Option<u32>,
     /// The kind of list the whole sheet is (from the mapping rule or judged);
@@ -48,37 +59,70 @@ pub struct SheetRecords {
     pub list: Option<ListKind>,
     /// Why the sheet is of that kind, for the person checking it.
     pub evidence: Option<String>,
-    /// One record per row below the header that holds a person, in row order.
-    pub records: Vec<Record>,
+    /// How many records the sheet yielded.
+    pub records: u64,
+    /// Records were handed over before the kind was known, marked
+    /// [`ListKind::Other`]: the caller sets `list` on them.
+    pub provisional: bool,
 }
 
 /// Reads the person records of a sheet; a sheet that is not a person list yields none.
 pub fn read_sheet(input: &SheetInput<'_>, mapping: &Mapping) -> SheetRecords {
+    let mut records = Vec::new();
+    let outcome = read_sheet_in_chunks(input, mapping, usize::MAX, |chunk| {
+        records.extend(chunk);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    let Ok(sheet) = outcome;
+    SheetRecords { sheet, records }
+}
+
+/// Reads the person records of a sheet and hands them to `emit` in row order, at most
+/// `chunk` at a time, so that a sheet of a million rows is never held whole. The rows'
+/// statuses may decide the list's kind only after the last row: when records had to be
+/// handed over before then, they carry [`ListKind::Other`] and the outcome says so.
+pub fn read_sheet_in_chunks<E>(
+    input: &SheetInput<'_>,
+    mapping: &Mapping,
+    chunk: usize,
+    mut emit: impl FnMut(Vec<Record>) -> Result<(), E>,
+) -> Result<SheetOutcome, E> {
     let rule = mapping.rule_for(input.blob, input.paths, input.sheet);
     if rule.is_some_and(|r| r.skip) {
-        return SheetRecords::default();
+        return Ok(SheetOutcome::default());
     }
-    let rows: Vec<Vec<&str>> = input
-        .text
-        .lines()
-        .map(|l| l.split('\t').collect())
-        .collect();
-    let Some(header) = locate_header(&rows, rule) else {
-        return SheetRecords::default();
+    let lines: Vec<&str> = input.text.lines().collect();
+    let top_rows = HEADER_SCAN_ROWS.max(rule.and_then(|r| r.header_row).map_or(0, |r| r + 1));
+    let top: Vec<Vec<&str>> = lines.iter().take(top_rows).map(|l| cells_of(l)).collect();
+    let Some(header) = locate_header(&top, rule) else {
+        return Ok(SheetOutcome::default());
     };
-    let mut records = Vec::new();
+    let labels = labels(&top[..header.index], input);
+    let known = match rule.and_then(|r| r.kind) {
+        Some(kind) => Some(Classification {
+            kind,
+            evidence: "set by the mapping file".to_owned(),
+        }),
+        None => named_by_labels(&labels),
+    };
+    let provisional_kind = known.as_ref().map_or(ListKind::Other, |k| k.kind);
+
+    let mut batch = Vec::new();
+    let mut count = 0u64;
+    let mut emitted_early = false;
+    let mut statuses = StatusTally::default();
     let mut headers = vec![header.clone()];
     let mut tables = Tables::under(&header, rule);
     let mut side_by_side = tables.count();
     let mut current = header.clone();
     let mut index = header.index;
-    while index + 1 < rows.len() {
+    while index + 1 < lines.len() {
         index += 1;
-        let row = &rows[index];
+        let row = cells_of(lines[index]);
         // A second table stacked below the first brings its own header (another column
         // order, perhaps); a mapping rule fixes the layout, so it is not looked for then.
         if rule.is_none()
-            && let Some(next) = header_starting_at(&rows, index, &current)
+            && let Some(next) = header_starting_at(&lines, &row, index, &current)
         {
             index = next.index;
             tables = Tables::under(&next, rule);
@@ -88,7 +132,7 @@ pub fn read_sheet(input: &SheetInput<'_>, mapping: &Mapping) -> SheetRecords {
             continue;
         }
         for table in &mut tables.0 {
-            let cells = cells_under(row, &table.columns);
+            let cells = cells_under(&row, &table.columns);
             if !holds_a_person(&table.header, cells) {
                 continue;
             }
@@ -99,45 +143,55 @@ pub fn read_sheet(input: &SheetInput<'_>, mapping: &Mapping) -> SheetRecords {
                 row: index as u32 + 1,
                 column: table.columns.start as u32,
             };
-            let mut record = build_record(&table.header, cells, source, ListKind::Other);
+            let mut record = build_record(&table.header, cells, source, provisional_kind);
             table.places.fill(&table.header, cells, &mut record);
             mark_provenance(input, &mut record);
-            records.push(record);
+            statuses.count(&record);
+            batch.push(record);
+            count += 1;
+        }
+        if batch.len() >= chunk {
+            emit(std::mem::take(&mut batch))?;
+            emitted_early = true;
         }
     }
-    let (list, mut evidence) = match rule.and_then(|r| r.kind) {
-        Some(kind) => (kind, "set by the mapping file".to_owned()),
-        None => {
-            let labels = labels(&rows[..header.index], input);
-            let judged = classify(&ListClues {
-                labels: &labels,
-                records: &records,
-                detention_columns: [Field::Reason, Field::DetainedSince, Field::Place]
-                    .iter()
-                    .any(|f| headers.iter().any(|h| h.has(*f))),
-                household_columns: headers
-                    .iter()
-                    .flat_map(|h| &h.titles)
-                    .any(|t| is_household_column(t)),
-            });
-            (judged.kind, judged.evidence)
-        }
-    };
+    let Classification { kind, mut evidence } = known.unwrap_or_else(|| {
+        classify(&ListClues {
+            labels: &labels,
+            statuses,
+            detention_columns: [Field::Reason, Field::DetainedSince, Field::Place]
+                .iter()
+                .any(|f| headers.iter().any(|h| h.has(*f))),
+            household_columns: headers
+                .iter()
+                .flat_map(|h| &h.titles)
+                .any(|t| is_household_column(t)),
+        })
+    });
     if side_by_side > 1 {
         evidence.push_str(&format!("; {side_by_side} tables side by side"));
     }
     if input.hidden.sheet {
         evidence.push_str("; the sheet is hidden in its workbook");
     }
-    for record in &mut records {
-        record.list = list;
+    for record in &mut batch {
+        record.list = kind;
     }
-    SheetRecords {
+    if !batch.is_empty() {
+        emit(batch)?;
+    }
+    Ok(SheetOutcome {
         header_row: Some(header.index as u32 + 1),
-        list: Some(list),
+        list: Some(kind),
         evidence: Some(evidence),
-        records,
-    }
+        records: count,
+        provisional: emitted_early && kind != provisional_kind,
+    })
+}
+
+/// A row's cells: the sheet part's text separates them by tabs.
+fn cells_of(line: &str) -> Vec<&str> {
+    line.split('\t').collect()
 }
 
 /// The tables a header row heads: one, or several side by side.
@@ -256,11 +310,20 @@ impl MergedPlaces {
 /// A header of another table beginning at row `index` (over one row or two), other than
 /// the current one; its `index` is absolute. A row with a long number in any cell (an ID,
 /// a phone number, a compact date) is data, and is not looked at as a header.
-fn header_starting_at(rows: &[Vec<&str>], index: usize, current: &Header) -> Option<Header> {
-    if rows[index].iter().any(|cell| has_long_number(cell)) {
+fn header_starting_at<'a>(
+    lines: &[&'a str],
+    row: &[&'a str],
+    index: usize,
+    current: &Header,
+) -> Option<Header> {
+    if row.iter().any(|cell| has_long_number(cell)) {
         return None;
     }
-    header_at(rows, index).filter(|found| found.titles != current.titles)
+    let mut pair = vec![row.to_vec()];
+    pair.extend(lines.get(index + 1).map(|next| cells_of(next)));
+    let mut found = header_at(&pair, 0).filter(|found| found.titles != current.titles)?;
+    found.index += index;
+    Some(found)
 }
 
 /// Whether a cell holds six digits in a row (ASCII or full-width), which no header does.
@@ -413,8 +476,8 @@ mod tests {
             &["a/登记表.xlsx"],
             &Mapping::default(),
         );
-        assert_eq!(sheet.header_row, Some(2));
-        assert_eq!(sheet.list, Some(ListKind::Register));
+        assert_eq!(sheet.sheet.header_row, Some(2));
+        assert_eq!(sheet.sheet.list, Some(ListKind::Register));
         let rows: Vec<u32> = sheet.records.iter().map(|r| r.source.row).collect();
         assert_eq!(rows, vec![3, 5]);
         assert_eq!(sheet.records[1].fields.name.as_deref(), Some("艾买提"));
@@ -444,7 +507,7 @@ mod tests {
         .unwrap();
         let sheet = read(text, None, &["x.csv"], &mapping);
         assert_eq!(sheet.records.len(), 1);
-        assert_eq!(sheet.list, Some(ListKind::Detainees));
+        assert_eq!(sheet.sheet.list, Some(ListKind::Detainees));
         assert_eq!(
             sheet.records[0].fields.id_number.as_deref(),
             Some("653121199001010027")
@@ -457,5 +520,72 @@ mod tests {
         let mapping = Mapping::parse("[[sheet]]\nsheet = \"干部\"\nskip = true\n").unwrap();
         assert!(read(text, Some("干部"), &[], &mapping).records.is_empty());
         assert_eq!(read(text, Some("其他"), &[], &mapping).records.len(), 1);
+    }
+
+    /// Reads `text` in chunks of `chunk` records: the outcome and every chunk handed over.
+    fn read_chunked(text: &str, paths: &[&str], chunk: usize) -> (SheetOutcome, Vec<Vec<Record>>) {
+        let blob = BlobId::from_digest([1; 32]);
+        let paths: Vec<String> = paths.iter().map(|p| (*p).to_owned()).collect();
+        let mut chunks = Vec::new();
+        let input = SheetInput {
+            blob: &blob,
+            part: 0,
+            sheet: None,
+            text,
+            paths: &paths,
+            hidden: &Hidden::default(),
+            ocr_confidence: None,
+        };
+        let outcome = read_sheet_in_chunks(&input, &Mapping::default(), chunk, |records| {
+            chunks.push(records);
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        (outcome, chunks)
+    }
+
+    fn held_list(rows: usize) -> String {
+        let mut text = String::from("姓名\t身份证号\t状态\n");
+        for row in 0..rows {
+            text.push_str(&format!("人员{row}\t\t教育转化培训中心\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn a_sheet_read_in_chunks_gives_the_records_read_whole() {
+        let text = held_list(5);
+        let whole = read(&text, None, &["x.csv"], &Mapping::default());
+        let (outcome, chunks) = read_chunked(&text, &["x.csv"], 2);
+        assert_eq!(
+            chunks.iter().map(Vec::len).collect::<Vec<_>>(),
+            vec![2, 2, 1]
+        );
+        // Only the statuses of all rows make it a list of the held: the chunks handed over
+        // before the last carry the provisional kind, and the outcome says so.
+        assert_eq!(outcome.list, Some(ListKind::Detainees));
+        assert_eq!(outcome.records, 5);
+        assert!(outcome.provisional);
+        assert!(chunks[0].iter().all(|r| r.list == ListKind::Other));
+        assert!(chunks[2].iter().all(|r| r.list == ListKind::Detainees));
+        let mut relabelled: Vec<Record> = chunks.into_iter().flatten().collect();
+        for record in &mut relabelled {
+            record.list = ListKind::Detainees;
+        }
+        assert_eq!(relabelled, whole.records);
+        assert_eq!(outcome.evidence, whole.sheet.evidence);
+    }
+
+    #[test]
+    fn a_kind_its_name_gives_is_on_every_chunk() {
+        let (outcome, chunks) = read_chunked(&held_list(5), &["在押人员.csv"], 2);
+        assert_eq!(outcome.list, Some(ListKind::Detainees));
+        assert!(!outcome.provisional);
+        assert!(
+            chunks
+                .iter()
+                .flatten()
+                .all(|r| r.list == ListKind::Detainees)
+        );
     }
 }

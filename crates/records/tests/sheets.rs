@@ -59,11 +59,11 @@ proptest! {
             let cells: Vec<&str> = line.split('\t').collect();
             let first = record.source.column as usize;
             prop_assert_eq!(&values[..], &cells[first..first + values.len()]);
-            let split = result.evidence.as_deref().is_some_and(|e| e.contains("side by side"));
+            let split = result.sheet.evidence.as_deref().is_some_and(|e| e.contains("side by side"));
             if !split {
                 prop_assert_eq!(values.join("\t"), line);
             }
-            prop_assert!(record.source.row > result.header_row.unwrap_or(0));
+            prop_assert!(record.source.row > result.sheet.header_row.unwrap_or(0));
         }
     }
 }

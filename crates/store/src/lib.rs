@@ -42,8 +42,8 @@ pub use ocr::{OcrCandidate, OcrCatalog, OcrPageText, OcrResult};
 pub use publication::PublicationCatalog;
 pub use record_query::{RECORD_QUERY_FIELDS, RecordQueryError, parse_record_query};
 pub use records::{
-    BlobRecords, Candidate, PersonSheet, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter,
-    RecordSource, RecordSummary, RecordsRevision, RowRecord, SheetPart, StoredRecord,
+    BlobRecords, Candidate, PersonSheet, PersonVisitor, PhotoLinkRow, Piece, RecordCatalog,
+    RecordFilter, RecordSource, RecordSummary, RecordsRevision, RowRecord, SheetPart, StoredRecord,
 };
 pub use records::{Direction, MAX_FACET_VALUES, RecordColumn, RecordFacets, RecordOrder};
 pub use review::{BeforeCommit, ReviewCatalog, ReviewProgress};

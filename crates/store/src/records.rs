@@ -78,17 +78,49 @@ pub struct PersonSheet {
     pub paths: Vec<String>,
 }
 
-/// Everything derived from one blob: its records and its photo links.
+/// Everything derived from one blob, or a piece of it: its records and its photo links.
 #[derive(Debug, Clone)]
 pub struct BlobRecords {
     /// The blob they come from.
     pub blob: BlobId,
+    /// Which piece of the blob's records this is.
+    pub piece: Piece,
     /// One per data row of its sheets.
     pub records: Vec<StoredRecord>,
     /// ID numbers found on it, if it is a photo.
     pub photos: Vec<PhotoLinkRow>,
-    /// Its sheets that are person lists.
+    /// Its sheets that are person lists (in the last piece).
     pub sheets: Vec<PersonSheet>,
+    /// Sheet parts whose records in earlier pieces were written before their list's kind
+    /// was known, with the kind to set on them (in the last piece).
+    pub relabel: Vec<(u32, ListKind)>,
+}
+
+/// A blob's records are written whole, or, for sheets too long to hold, in pieces over
+/// several transactions. The first piece clears what the blob had; only the last marks the
+/// blob done, so a run stopped between pieces reads the blob again from its start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece {
+    /// All of the blob's records.
+    Whole,
+    /// The first of several.
+    First,
+    /// Neither first nor last.
+    Middle,
+    /// The last of several.
+    Last,
+}
+
+impl Piece {
+    /// Whether the blob's earlier records, links and sheets are deleted before this piece.
+    pub fn clears(self) -> bool {
+        matches!(self, Piece::Whole | Piece::First)
+    }
+
+    /// Whether the blob is done under the current rules once this piece is written.
+    pub fn completes(self) -> bool {
+        matches!(self, Piece::Whole | Piece::Last)
+    }
 }
 
 /// Receives one person's key and records at a time.
@@ -298,8 +330,8 @@ pub trait RecordCatalog: Send + Sync {
     /// The EXIF texts of an image blob, as (field, text).
     fn image_texts(&self, blob: &BlobId) -> Result<Vec<(String, String)>, StoreError>;
 
-    /// Replaces the records and photo links of each blob and marks it done under `version`,
-    /// in one transaction.
+    /// Writes the records and photo links of each blob (or piece of one, see [`Piece`]) and
+    /// marks each completed blob done under `version`, in one transaction.
     fn replace_records(&self, version: &str, batch: &[BlobRecords]) -> Result<(), StoreError>;
 
     /// Where the records stand now (see [`RecordsRevision`]).

@@ -44,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/010_member_time.sql"),
     include_str!("../../migrations/sqlite/011_annotations.sql"),
     include_str!("../../migrations/sqlite/012_publication.sql"),
+    include_str!("../../migrations/sqlite/013_parts_by_rowid.sql"),
 ];
 
 /// The catalog in a SQLite file.
@@ -156,5 +157,51 @@ mod tests {
                 [],
             )
             .unwrap();
+    }
+
+    #[test]
+    fn parts_move_out_of_the_key_b_tree_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("trove.sqlite");
+        let before = crate::connection::open_sqlite(&path, PRAGMAS, &MIGRATIONS[..12]).unwrap();
+        before
+            .execute_batch(
+                "INSERT INTO blobs (id, sha256, size, kind, status, first_seen)
+                     VALUES ('b', 's', 1, 'xlsx', 'extracted', 'now');
+                 INSERT INTO parts (blob, seq, kind, idx, label, text, hidden)
+                     VALUES ('b', 0, 'sheet', 1, '名单', '姓名\t身份证号', '{\"sheet\":true}');",
+            )
+            .unwrap();
+        drop(before);
+
+        let after = crate::connection::open_sqlite(&path, PRAGMAS, MIGRATIONS).unwrap();
+        let kept: (String, String, Option<String>) = after
+            .query_row(
+                "SELECT label, text, hidden FROM parts WHERE blob = 'b' AND seq = 0",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            kept,
+            (
+                "名单".to_owned(),
+                "姓名\t身份证号".to_owned(),
+                Some("{\"sheet\":true}".to_owned())
+            )
+        );
+        let plan: String = after
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT text FROM parts WHERE blob = 'b' ORDER BY seq",
+                [],
+                |row| row.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("USING INDEX"), "{plan}");
+        let duplicate = after.execute(
+            "INSERT INTO parts (blob, seq, kind, idx, text) VALUES ('b', 0, 'body', 1, 'x')",
+            [],
+        );
+        assert!(duplicate.is_err(), "a blob's part numbers stay unique");
     }
 }

@@ -245,16 +245,23 @@ impl RecordCatalog for SqliteCatalog {
                     "INSERT INTO record_sources (blob, version) VALUES (?1, ?2)
                      ON CONFLICT (blob) DO UPDATE SET version = excluded.version",
                 )?;
+                let mut relabel = tx.prepare_cached(
+                    "UPDATE records SET list = ?3 WHERE blob = ?1 AND part = ?2 AND list != ?3",
+                )?;
                 for BlobRecords {
                     blob,
+                    piece,
                     records,
                     photos: links,
                     sheets,
+                    relabel: relabelled,
                 } in batch
                 {
-                    delete_records.execute([blob.as_str()])?;
-                    delete_links.execute([blob.as_str()])?;
-                    delete_sheets.execute([blob.as_str()])?;
+                    if piece.clears() {
+                        delete_records.execute([blob.as_str()])?;
+                        delete_links.execute([blob.as_str()])?;
+                        delete_sheets.execute([blob.as_str()])?;
+                    }
                     for sheet in sheets {
                         insert_sheet.execute(params![
                             blob.as_str(),
@@ -275,6 +282,12 @@ impl RecordCatalog for SqliteCatalog {
                             link.id_number,
                             link.via
                         ])?;
+                    }
+                    for (part, list) in relabelled {
+                        relabel.execute(params![blob.as_str(), part, list.code()])?;
+                    }
+                    if !piece.completes() {
+                        continue;
                     }
                     mark.execute(params![blob.as_str(), version])?;
                 }
@@ -771,6 +784,100 @@ mod tests {
         assert!(
             !plan.contains("SCAN r") && !plan.contains("SCAN l"),
             "{plan}"
+        );
+    }
+
+    fn row_record(blob: &BlobId, row: u32, list: trove_model::ListKind) -> StoredRecord {
+        StoredRecord {
+            person: format!("p{row}"),
+            candidate_key: None,
+            record: Record {
+                source: RowRef {
+                    blob: blob.clone(),
+                    part: 0,
+                    sheet: None,
+                    row,
+                    column: 0,
+                },
+                list,
+                raw: Vec::new(),
+                fields: Default::default(),
+                flags: Vec::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_blob_written_in_pieces_is_done_only_with_its_last() {
+        use crate::records::Piece;
+        use trove_model::ListKind;
+
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = SqliteCatalog::open(dir.path().join("trove.sqlite")).unwrap();
+        catalog
+            .lock()
+            .execute_batch(&format!(
+                "INSERT INTO blobs (id, sha256, size, kind, status, first_seen)
+                     VALUES ('{}', 's', 1, 'jpeg', 'extracted', 'now')",
+                blob('f')
+            ))
+            .unwrap();
+        let id = parse_blob_id(&blob('f')).unwrap();
+        let piece = |piece, rows: std::ops::Range<u32>, list, relabel| BlobRecords {
+            blob: id.clone(),
+            piece,
+            records: rows.map(|row| row_record(&id, row, list)).collect(),
+            photos: Vec::new(),
+            sheets: Vec::new(),
+            relabel,
+        };
+        let pending = || {
+            catalog
+                .pending_record_sources("v1", None, 10)
+                .unwrap()
+                .len()
+        };
+        let lists = || -> Vec<(String, i64)> {
+            let connection = catalog.lock();
+            let mut statement = connection
+                .prepare("SELECT list, COUNT(*) FROM records GROUP BY list ORDER BY list")
+                .unwrap();
+            statement
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+
+        // A run stopped after its first piece: the blob is not done.
+        catalog
+            .replace_records("v1", &[piece(Piece::First, 1..4, ListKind::Other, vec![])])
+            .unwrap();
+        assert_eq!(pending(), 1);
+
+        // The next run begins again: its first piece clears the rows of the stopped one.
+        catalog
+            .replace_records("v1", &[piece(Piece::First, 1..3, ListKind::Other, vec![])])
+            .unwrap();
+        catalog
+            .replace_records(
+                "v1",
+                &[
+                    piece(Piece::Middle, 3..5, ListKind::Other, vec![]),
+                    piece(
+                        Piece::Last,
+                        5..6,
+                        ListKind::Detainees,
+                        vec![(0, ListKind::Detainees)],
+                    ),
+                ],
+            )
+            .unwrap();
+        assert_eq!(pending(), 0, "the last piece marks the blob done");
+        assert_eq!(
+            lists(),
+            [("detainees".to_owned(), 5)],
+            "the kind judged at the end is set on the rows written before it was known"
         );
     }
 }

@@ -1,15 +1,18 @@
+use std::time::Instant;
+
 use trove_model::{Hidden, Part, PartKind};
 
 use crate::Limits;
 
 /// Collects parts while enforcing [`Limits::max_text_bytes`] over the whole
 /// document, so that a crafted file cannot make one extraction hold gigabytes
-/// of text.
+/// of text, and [`Limits::deadline`], so that it cannot hold a worker for ever.
 #[derive(Debug)]
 pub(crate) struct PartsBuilder {
     parts: Vec<Part>,
     remaining: usize,
     truncated: bool,
+    deadline: Option<Instant>,
 }
 
 impl PartsBuilder {
@@ -18,12 +21,26 @@ impl PartsBuilder {
             parts: Vec::new(),
             remaining: limits.max_text_bytes,
             truncated: false,
+            deadline: limits.deadline,
         }
     }
 
-    /// Whether the budget is spent, so that callers can stop reading early.
-    pub(crate) fn is_full(&self) -> bool {
-        self.remaining == 0
+    /// Whether the budget of text or time is spent, so that callers stop reading: they
+    /// ask before each page, sheet or slide, and every few thousand cells. Out of time,
+    /// the document is marked truncated.
+    pub(crate) fn is_full(&mut self) -> bool {
+        if self.remaining == 0 {
+            return true;
+        }
+        if self
+            .deadline
+            .is_some_and(|deadline| Instant::now() >= deadline)
+        {
+            self.remaining = 0;
+            self.truncated = true;
+            return true;
+        }
+        false
     }
 
     /// Adds a part, cut at a character boundary if the budget runs out.
@@ -69,6 +86,22 @@ impl PartsBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_builder_past_its_deadline_is_full_and_truncated() {
+        let limits = Limits {
+            deadline: Some(Instant::now()),
+            ..Limits::default()
+        };
+        let mut builder = PartsBuilder::new(&limits);
+        assert!(builder.is_full());
+        let (parts, truncated) = builder.finish();
+        assert!(parts.is_empty());
+        assert!(truncated);
+
+        let mut unhurried = PartsBuilder::new(&Limits::default());
+        assert!(!unhurried.is_full());
+    }
 
     #[test]
     fn text_beyond_the_budget_is_cut_on_a_character_boundary() {

@@ -48,6 +48,10 @@ pub struct Limits {
     pub max_children: usize,
     /// Size of one embedded file once decoded.
     pub max_child_bytes: usize,
+    /// When set, extraction stops at the first page, sheet, slide or few thousand cells
+    /// after this instant, keeps what it read and marks the document truncated: a crafted
+    /// file cannot hold a worker for ever.
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl Default for Limits {
@@ -56,6 +60,7 @@ impl Default for Limits {
             max_text_bytes: 64 << 20,
             max_children: 10_000,
             max_child_bytes: 256 << 20,
+            deadline: None,
         }
     }
 }

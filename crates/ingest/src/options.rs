@@ -41,6 +41,9 @@ pub struct IngestOptions {
     pub archive: ArchiveLimits,
     /// Bounds on what extraction keeps per file (text, embedded files).
     pub extract: trove_extract::Limits,
+    /// Time one file's extraction may take: past it, the extractor stops at its next
+    /// page, sheet or slide, keeps what it read, and a `timed_out` failure is recorded.
+    pub max_file_time: std::time::Duration,
     /// Re-run only the files whose processing failed before.
     pub retry_failed: bool,
     /// Overrides for reading person lists (see `trove_records::mapping`).
@@ -56,6 +59,7 @@ impl Default for IngestOptions {
             max_in_memory_bytes: 128 << 20,
             archive: ArchiveLimits::default(),
             extract: trove_extract::Limits::default(),
+            max_file_time: std::time::Duration::from_secs(60),
             retry_failed: false,
             mapping: trove_records::Mapping::default(),
             ocr: crate::OcrOptions::default(),

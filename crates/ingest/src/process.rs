@@ -338,13 +338,34 @@ impl Worker<'_> {
         ctx: &mut SourceContext<'_>,
     ) {
         let start = Instant::now();
+        let allowed = self.options.max_file_time;
+        let limits = trove_extract::Limits {
+            deadline: start.checked_add(allowed),
+            ..self.options.extract
+        };
         let result = catch_unwind(AssertUnwindSafe(|| {
-            trove_extract::extract(kind, bytes, &self.options.extract)
+            trove_extract::extract(kind, bytes, &limits)
         }));
-        self.timings.add_extraction(kind, start.elapsed());
+        let took = start.elapsed();
+        self.timings.add_extraction(kind, took);
         let failure = |reason, message: String| Failure::new(Stage::Extract, reason, message);
         match result {
             Ok(Ok(Some(extracted))) => {
+                if took > allowed {
+                    let message = format!(
+                        "reading this {kind} took {:.0} s, longer than the {} s one file may take: \
+                         the text read by then is kept (marked truncated) and ingest went on. \
+                         `trove ingest --retry-failed --max-file-seconds N` reads it again with more time",
+                        took.as_secs_f64(),
+                        allowed.as_secs()
+                    );
+                    self.fail(
+                        ctx,
+                        &item.path,
+                        Some(id),
+                        failure(FailureReason::TimedOut, message),
+                    );
+                }
                 let Extracted {
                     parts,
                     metadata,

@@ -253,3 +253,48 @@ fn files_above_the_memory_bound_are_stored_and_hashed_but_not_extracted() {
         1
     );
 }
+
+#[test]
+fn a_file_that_outlasts_its_time_is_recorded_and_read_again_on_retry() {
+    let leak = tempfile::tempdir().unwrap();
+    write(
+        leak.path(),
+        "notice.txt",
+        "应收尽收 ordinary notice".as_bytes(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let store = trove_store::Store::open(dir.path().join("store")).unwrap();
+    let index = trove_index::SearchIndex::open(&store.index_dir()).unwrap();
+
+    // No time at all: every extraction outlasts it.
+    let hurried = trove_ingest::IngestOptions {
+        max_file_time: std::time::Duration::ZERO,
+        ..common::options()
+    };
+    common::ingest_into(&store, &index, leak.path(), &hurried, &trove_ingest::Silent);
+    assert_eq!(
+        reasons(&store.catalog),
+        [(
+            "notice.txt".to_owned(),
+            Stage::Extract,
+            FailureReason::TimedOut
+        )]
+    );
+    let failure = &store.catalog.failures().unwrap()[0].failure;
+    assert!(
+        failure.message.contains("--max-file-seconds"),
+        "{}",
+        failure.message
+    );
+
+    let retry = trove_ingest::IngestOptions {
+        retry_failed: true,
+        ..common::options()
+    };
+    common::ingest_into(&store, &index, leak.path(), &retry, &trove_ingest::Silent);
+    assert!(reasons(&store.catalog).is_empty(), "read again, in time");
+    let found = index
+        .search("应收尽收", &trove_index::SearchOptions::default())
+        .unwrap();
+    assert_eq!(found.total, 1);
+}

@@ -52,6 +52,9 @@ coded_enum! {
         /// The file changed (or vanished) while it was read: what was read is stored and
         /// hashed, and the next ingest reads it again.
         Changed => "changed",
+        /// Reading the file took longer than the time allowed one file: what was read
+        /// by then is kept, marked truncated.
+        TimedOut => "timed_out",
     }
 }
 

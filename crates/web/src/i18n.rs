@@ -407,6 +407,7 @@ impl Named for FailureReason {
             FailureReason::TooLarge => "failure.reason.too_large",
             FailureReason::Io => "failure.reason.io",
             FailureReason::Changed => "failure.reason.changed",
+            FailureReason::TimedOut => "failure.reason.timed_out",
         }
     }
 }

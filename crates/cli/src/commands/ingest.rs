@@ -28,6 +28,10 @@ pub struct IngestArgs {
     /// Files larger than this (MB) are stored and hashed but not extracted.
     #[arg(long, default_value_t = 128)]
     pub max_file_mb: u64,
+    /// Seconds one file's extraction may take; past them what was read is kept and a
+    /// `timed_out` failure recorded (`--retry-failed` with more seconds reads it again).
+    #[arg(long, default_value_t = 60)]
+    pub max_file_seconds: u64,
     /// Print the report as one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -70,6 +74,7 @@ pub fn run(store: &Path, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     let mut options = IngestOptions {
         retry_failed: args.retry_failed,
         max_in_memory_bytes: args.max_file_mb << 20,
+        max_file_time: std::time::Duration::from_secs(args.max_file_seconds),
         mapping: super::records::store_mapping(store, args.mapping.as_deref())?,
         ocr: OcrOptions {
             mode: args.ocr.into(),

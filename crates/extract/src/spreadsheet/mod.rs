@@ -141,6 +141,9 @@ struct Sheets {
     pushed: u32,
 }
 
+/// Cells read between looks at the clock.
+const CELLS_PER_CLOCK: usize = 4096;
+
 impl Sheets {
     fn new(limits: &Limits) -> Self {
         Sheets {
@@ -158,8 +161,10 @@ impl Sheets {
         }
         let (row0, col0) = range.start().unwrap_or((0, 0));
         let mut grid = Grid::default();
-        for (row, col, data) in range.used_cells() {
-            if grid.len() > self.room {
+        for (cells, (row, col, data)) in range.used_cells().enumerate() {
+            if grid.len() > self.room
+                || (cells.is_multiple_of(CELLS_PER_CLOCK) && self.builder.is_full())
+            {
                 break;
             }
             let (row, col) = (row as u32, col as u32);
@@ -184,8 +189,12 @@ impl Sheets {
         }
         let mut reader = book.worksheet_cells_reader(name)?;
         let mut grid = Grid::default();
+        let mut cells = 0usize;
         while let Some(cell) = reader.next_cell()? {
-            if grid.len() > self.room {
+            cells += 1;
+            if grid.len() > self.room
+                || (cells.is_multiple_of(CELLS_PER_CLOCK) && self.builder.is_full())
+            {
                 break;
             }
             let (row, col) = cell.get_position();

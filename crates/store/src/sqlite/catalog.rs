@@ -90,10 +90,12 @@ impl Catalog for SqliteCatalog {
         self.with_connection(|connection| {
             let tx = connection.transaction()?;
             tx.execute(
+                // A blob read only in part because it ran out of time is extracted, but
+                // read again like a failed one.
                 "UPDATE blobs SET status = 'pending', extractor_version = NULL
-                 WHERE status = 'failed'
-                   AND id IN (SELECT blob FROM failures
-                              WHERE root = ?1 AND source = ?2 AND blob IS NOT NULL)",
+                 WHERE id IN (SELECT f.blob FROM failures f
+                              WHERE f.root = ?1 AND f.source = ?2 AND f.blob IS NOT NULL
+                                AND (blobs.status = 'failed' OR f.reason = 'timed_out'))",
                 params![root, path],
             )?;
             tx.execute(

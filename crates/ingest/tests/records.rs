@@ -311,3 +311,29 @@ fn facets_count_the_matching_records_and_columns_sort_both_ways() {
     descending.reverse();
     assert_eq!(ascending, descending);
 }
+
+#[test]
+fn statistics_read_from_columns_what_whole_records_give() {
+    use trove_records::stats::Population;
+    let catalog: &dyn RecordCatalog = &ingested().store.catalog;
+    let population = |for_statistics: bool| {
+        let mut population = Population::default();
+        let mut keys = Vec::new();
+        let mut visit = |key: &str, records: Vec<Record>| {
+            keys.push(key.to_owned());
+            population.add(&records);
+            Ok(())
+        };
+        if for_statistics {
+            catalog.for_each_person_for_statistics(&mut visit)
+        } else {
+            catalog.for_each_person(&mut visit)
+        }
+        .unwrap();
+        (keys, population.persons, population.latest_detention)
+    };
+    let whole = population(false);
+    assert!(whole.1.len() > 100, "the demo's persons");
+    assert!(whole.2.is_some(), "the demo records detention dates");
+    assert_eq!(population(true), whole);
+}

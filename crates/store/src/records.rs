@@ -364,6 +364,16 @@ pub trait RecordCatalog: Send + Sync {
     /// call back into the catalog).
     fn for_each_person(&self, visit: &mut PersonVisitor<'_>) -> Result<(), StoreError>;
 
+    /// Like [`RecordCatalog::for_each_person`], with records that hold only what
+    /// statistics read: the list kind, ID number and its validity, sex, ethnicity, birth
+    /// date, township, village, status and detention date (no cells, flags, name or
+    /// source row). Read from the table's columns rather than each record's stored
+    /// whole, so a million records take seconds.
+    fn for_each_person_for_statistics(
+        &self,
+        visit: &mut PersonVisitor<'_>,
+    ) -> Result<(), StoreError>;
+
     /// A person key from a key, a key prefix, or a resident ID number.
     fn resolve_person(&self, query: &str) -> Result<Option<String>, StoreError>;
 

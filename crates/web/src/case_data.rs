@@ -52,7 +52,7 @@ impl CaseData {
         self.population.get_or_read(&self.store, |store| {
             let mut population = Population::default();
             let catalog: &dyn RecordCatalog = &store.catalog;
-            catalog.for_each_person(&mut |_, records| {
+            catalog.for_each_person_for_statistics(&mut |_, records| {
                 population.add(&records);
                 Ok(())
             })?;

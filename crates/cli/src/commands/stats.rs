@@ -108,7 +108,7 @@ pub fn person_facts(
     catalog: &dyn RecordCatalog,
 ) -> anyhow::Result<(Vec<PersonFacts>, Option<NaiveDate>)> {
     let mut population = Population::default();
-    catalog.for_each_person(&mut |_, records| {
+    catalog.for_each_person_for_statistics(&mut |_, records| {
         population.add(&records);
         Ok(())
     })?;

@@ -126,13 +126,13 @@ pub fn all_records(store: &Store) -> Vec<trove_model::Record> {
     records
 }
 
-/// What statistics need of every person in the store.
+/// What statistics need of every person in the store, read as `trove stats` reads it.
 pub fn person_facts(store: &Store) -> Vec<trove_records::stats::PersonFacts> {
     use trove_store::RecordCatalog;
     let mut facts = Vec::new();
     let catalog: &dyn RecordCatalog = &store.catalog;
     catalog
-        .for_each_person(&mut |_, records| {
+        .for_each_person_for_statistics(&mut |_, records| {
             let refs: Vec<&trove_model::Record> = records.iter().collect();
             facts.push(trove_records::persons::facts_of(&refs));
             Ok(())

@@ -4,7 +4,7 @@
 use std::sync::atomic::Ordering;
 
 use rusqlite::{CachedStatement, Connection, OptionalExtension, params, params_from_iter};
-use trove_model::{BlobId, FileKind, Metadata, Record, RowRef};
+use trove_model::{BlobId, FileKind, Metadata, Record, RecordFields, RowRef, Sex, StatusCategory};
 
 use super::SqliteCatalog;
 use super::decode::{parse_blob_id, parse_hidden, parse_kind, parse_list_kind};
@@ -437,27 +437,30 @@ impl RecordCatalog for SqliteCatalog {
             let mut statement = connection.prepare(
                 "SELECT person, data FROM records ORDER BY person, blob, part, row, col",
             )?;
-            let mut rows = statement.query([])?;
-            // Rows come sorted by person: gather one person's records, hand them over
-            // when the next person starts.
-            let mut current: Option<(String, Vec<Record>)> = None;
-            while let Some(row) = rows.next()? {
-                let person: String = row.get(0)?;
-                let record = parse_record(&row.get::<_, String>(1)?)?;
-                match &mut current {
-                    Some((key, records)) if *key == person => records.push(record),
-                    _ => {
-                        if let Some((key, records)) = current.take() {
-                            visit(&key, records)?;
-                        }
-                        current = Some((person, vec![record]));
-                    }
-                }
-            }
-            if let Some((key, records)) = current {
-                visit(&key, records)?;
-            }
-            Ok(())
+            group_by_person(
+                statement.query([])?,
+                |row| parse_record(&row.get::<_, String>(1)?),
+                visit,
+            )
+        })
+    }
+
+    fn for_each_person_for_statistics(
+        &self,
+        visit: &mut PersonVisitor<'_>,
+    ) -> Result<(), StoreError> {
+        self.with_connection(|connection| {
+            // `+person` keeps SQLite from walking the person index, which fetches every
+            // row at random: a scan in table order, sorted once, is faster by half (and
+            // gathering persons in a map here costs more in memory than either). Only
+            // rows of the held are opened for their detention date.
+            let mut statement = connection.prepare(
+                "SELECT person, list, id_number, id_valid, sex, ethnicity, birth_date,
+                        township, village, status,
+                        CASE WHEN detention THEN data ->> '$.fields.detained_since' END
+                 FROM records ORDER BY +person, blob, part, row, col",
+            )?;
+            group_by_person(statement.query([])?, statistics_record, visit)
         })
     }
 
@@ -669,6 +672,86 @@ fn stored_record(row: &rusqlite::Row<'_>) -> Result<StoredRecord, StoreError> {
         candidate_key: row.get(1)?,
     })
 }
+
+/// Hands `visit` each person's records from `rows` sorted by person (column 0), each
+/// record decoded by `decode`.
+fn group_by_person(
+    mut rows: rusqlite::Rows<'_>,
+    decode: impl Fn(&rusqlite::Row<'_>) -> Result<Record, StoreError>,
+    visit: &mut PersonVisitor<'_>,
+) -> Result<(), StoreError> {
+    let mut current: Option<(String, Vec<Record>)> = None;
+    while let Some(row) = rows.next()? {
+        let person: String = row.get(0)?;
+        let record = decode(row)?;
+        match &mut current {
+            Some((key, records)) if *key == person => records.push(record),
+            _ => {
+                if let Some((key, records)) = current.take() {
+                    visit(&key, records)?;
+                }
+                current = Some((person, vec![record]));
+            }
+        }
+    }
+    if let Some((key, records)) = current {
+        visit(&key, records)?;
+    }
+    Ok(())
+}
+
+/// A record holding only what statistics read, from the columns
+/// [`RecordCatalog::for_each_person_for_statistics`] selects.
+fn statistics_record(row: &rusqlite::Row<'_>) -> Result<Record, StoreError> {
+    let date = |index| -> Result<Option<chrono::NaiveDate>, StoreError> {
+        Ok(row
+            .get::<_, Option<String>>(index)?
+            .and_then(|text| text.parse().ok()))
+    };
+    let code = |index| row.get::<_, Option<String>>(index);
+    let unknown = |what: &str, code: &str| StoreError::Corrupt(format!("{what} {code:?}"));
+    let fields = RecordFields {
+        id_number: row.get(2)?,
+        id_valid: row.get(3)?,
+        sex: code(4)?
+            .map(|c| Sex::from_code(&c).ok_or_else(|| unknown("sex", &c)))
+            .transpose()?,
+        ethnicity: row.get(5)?,
+        birth_date: date(6)?,
+        township: row.get(7)?,
+        village: row.get(8)?,
+        status: code(9)?
+            .map(|c| StatusCategory::from_code(&c).ok_or_else(|| unknown("status", &c)))
+            .transpose()?,
+        detained_since: date(10)?,
+        ..RecordFields::default()
+    };
+    Ok(Record {
+        source: RowRef {
+            blob: NO_BLOB.clone(),
+            part: 0,
+            sheet: None,
+            row: 0,
+            column: 0,
+        },
+        list: parse_list_kind(text_at(row, 1)?)?,
+        raw: Vec::new(),
+        fields,
+        flags: Vec::new(),
+    })
+}
+
+/// The text in column `index`, borrowed from the row.
+fn text_at<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> Result<&'r str, StoreError> {
+    Ok(row
+        .get_ref(index)?
+        .as_str()
+        .map_err(rusqlite::Error::from)?)
+}
+
+/// The source of a record made for statistics, which read none.
+static NO_BLOB: std::sync::LazyLock<BlobId> =
+    std::sync::LazyLock::new(|| BlobId::from_digest([0; 32]));
 
 fn parse_record(data: &str) -> Result<Record, StoreError> {
     serde_json::from_str(data).map_err(|e| StoreError::Corrupt(format!("record JSON: {e}")))

@@ -4,8 +4,12 @@
 //! needs, then the body text. Attachments, attached messages included, are
 //! returned as embedded files for the pipeline to ingest as children. A
 //! mailbox is only a container: each message becomes a child `.eml`.
+//!
+//! mail-parser asserts on some malformed nesting (found by fuzzing), so it runs under
+//! `catch_unwind`, and a panic becomes [`ExtractError::Corrupt`].
 
 use std::borrow::Cow;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use mail_parser::{Address, Message, MessageParser, MimeHeaders, PartType};
 use trove_model::{FileKind, Metadata, PartKind};
@@ -15,6 +19,29 @@ use crate::{ExtractError, Extracted, Limits, PartsBuilder};
 
 /// Extracts one message: headers and body text, metadata, attachments.
 pub(crate) fn extract_eml(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
+    guarded(FileKind::Eml, || read_eml(bytes, limits))
+}
+
+/// Splits a mailbox into its messages, each an embedded `message-N.eml`; the
+/// mailbox's own text is the list of their subjects.
+pub(crate) fn extract_mbox(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
+    guarded(FileKind::Mbox, || read_mbox(bytes, limits))
+}
+
+/// `read`, with a panic of the parser turned into a corrupt file.
+fn guarded(
+    kind: FileKind,
+    read: impl FnOnce() -> Result<Extracted, ExtractError>,
+) -> Result<Extracted, ExtractError> {
+    catch_unwind(AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        Err(ExtractError::corrupt(
+            kind,
+            "the mail parser failed on malformed MIME structure",
+        ))
+    })
+}
+
+fn read_eml(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
     let message = MessageParser::default()
         .parse(bytes)
         .filter(|message| !message.headers().is_empty())
@@ -35,9 +62,7 @@ pub(crate) fn extract_eml(bytes: &[u8], limits: &Limits) -> Result<Extracted, Ex
     })
 }
 
-/// Splits a mailbox into its messages, each an embedded `message-N.eml`; the
-/// mailbox's own text is the list of their subjects.
-pub(crate) fn extract_mbox(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
+fn read_mbox(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
     let mut children = Found::new();
     let mut subjects = String::new();
     let mut count = 0u32;
@@ -197,6 +222,24 @@ fn extension_for(content_type: Option<&mail_parser::ContentType<'_>>) -> &'stati
 mod tests {
     use super::*;
     use crate::Embedded;
+
+    #[test]
+    fn a_message_nested_without_a_body_is_read_or_refused_without_a_panic() {
+        // Found by fuzzing: mail-parser asserts (in builds with debug assertions) on an
+        // attached message that is itself only a message/rfc822 header.
+        let nested = "Subject: nested\r\n\
+Content-Type: multipart/mixed; boundary=\"b1\"\r\n\
+\r\n\
+--b1\r\n\
+Content-Type: message/rfc822\r\n\
+\r\n\
+Content-Type: message/rfc822\r\n\
+\r\n\
+\r\n\
+--b1--\r\n";
+        let _ = extract_eml(nested.as_bytes(), &Limits::default());
+        let _ = extract_mbox(format!("From x\n{nested}").as_bytes(), &Limits::default());
+    }
 
     const ATTACHED: &str = "From: =?UTF-8?B?5Y+k5Li9?= <guli@example.cn>\r\n\
 To: officer@example.cn, =?GBK?B?wvLC8szh?= <maimaiti@example.cn>\r\n\

@@ -20,6 +20,8 @@
 mod batch;
 mod content;
 mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 mod lists;
 mod ocr;
 mod options;

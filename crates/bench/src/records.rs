@@ -15,8 +15,10 @@ use trove_store::{RecordCatalog, Store};
 use crate::output::json_line;
 use crate::rss::peak_rss_bytes;
 
-/// The time the issue allows for records from a million rows.
-const GOAL_SECONDS_PER_MILLION: f64 = 60.0;
+/// The time issue 18 allows the records stage for a million rows.
+const GOAL_SECONDS_PER_MILLION: f64 = 30.0;
+/// The time it allows reading a million rows again under new rules.
+const REBUILD_GOAL_SECONDS_PER_MILLION: f64 = 45.0;
 
 /// What `trove bench records` measures.
 #[derive(Debug, Clone)]
@@ -50,6 +52,7 @@ struct Results {
     /// The records stage run again from scratch (`trove records --build` with new rules).
     rebuild_seconds: f64,
     goal_seconds: f64,
+    rebuild_goal_seconds: f64,
     peak_rss_bytes: u64,
 }
 
@@ -107,6 +110,7 @@ pub fn run(args: &RecordsBenchOptions) -> anyhow::Result<()> {
         records_per_second: summary.records as f64 / records_seconds.max(1e-9),
         rebuild_seconds,
         goal_seconds: GOAL_SECONDS_PER_MILLION * args.rows as f64 / 1e6,
+        rebuild_goal_seconds: REBUILD_GOAL_SECONDS_PER_MILLION * args.rows as f64 / 1e6,
         peak_rss_bytes: peak_rss_bytes(),
     };
     if args.json {
@@ -121,14 +125,15 @@ pub fn run(args: &RecordsBenchOptions) -> anyhow::Result<()> {
             results.ingest_seconds
         );
         println!(
-            "  records stage: {:.1} s ({:.0} records/s); again from scratch: {:.1} s; goal < {:.0} s",
+            "  records stage: {:.1} s ({:.0} records/s; goal < {:.0} s); again from scratch: {:.1} s (goal < {:.0} s)",
             results.records_seconds,
             results.records_per_second,
+            results.goal_seconds,
             results.rebuild_seconds,
-            results.goal_seconds
+            results.rebuild_goal_seconds
         );
         println!(
-            "  peak RSS {:.0} MiB",
+            "  peak RSS {:.0} MiB (goal < 1024 MiB)",
             results.peak_rss_bytes as f64 / (1 << 20) as f64
         );
     }

@@ -259,8 +259,12 @@ impl RecordCatalog for SqliteCatalog {
                     "INSERT INTO record_sources (blob, version) VALUES (?1, ?2)
                      ON CONFLICT (blob) DO UPDATE SET version = excluded.version",
                 )?;
+                // Everything `insert_record_row` derives from the kind: the column, the
+                // stored record and whether the row tells of a detention.
                 let mut relabel = tx.prepare_cached(
-                    "UPDATE records SET list = ?3 WHERE blob = ?1 AND part = ?2 AND list != ?3",
+                    "UPDATE records SET list = ?3, data = json_set(data, '$.list', ?3),
+                         detention = (detention OR ?3 = 'detainees')
+                     WHERE blob = ?1 AND part = ?2 AND list != ?3",
                 )?;
                 for BlobRecords {
                     blob,
@@ -945,13 +949,19 @@ mod tests {
                 .unwrap()
                 .len()
         };
-        let lists = || -> Vec<(String, i64)> {
+        // The kind as the column, the stored record and the detention flag tell it.
+        let lists = || -> Vec<(String, String, bool, i64)> {
             let connection = catalog.lock();
             let mut statement = connection
-                .prepare("SELECT list, COUNT(*) FROM records GROUP BY list ORDER BY list")
+                .prepare(
+                    "SELECT list, data ->> '$.list', detention, COUNT(*) FROM records
+                     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+                )
                 .unwrap();
             statement
-                .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+                .query_map([], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                })
                 .unwrap()
                 .collect::<Result<_, _>>()
                 .unwrap()
@@ -984,7 +994,7 @@ mod tests {
         assert_eq!(pending(), 0, "the last piece marks the blob done");
         assert_eq!(
             lists(),
-            [("detainees".to_owned(), 5)],
+            [("detainees".to_owned(), "detainees".to_owned(), true, 5)],
             "the kind judged at the end is set on the rows written before it was known"
         );
     }

@@ -17,7 +17,7 @@ use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 use trove_access::{AuditAction, NewAuditEvent};
 use trove_forensics::authenticity::html::timeline_svg;
-use trove_forensics::authenticity::{Evidence, Report, Section, Strength, Value, Words};
+use trove_forensics::authenticity::{Evidence, Report, Section, Strength, Words};
 use trove_model::{FindingDecision, FindingReview, Role};
 use trove_store::ReviewCatalog;
 
@@ -315,14 +315,7 @@ fn date(text: &str, field: &str) -> Result<Option<NaiveDate>, WebError> {
 /// A finding's words in `lang`, from the catalog, whose English is the statement the
 /// command and the JSON carry (a test checks); values that are data stay as they are.
 fn said(lang: Lang, words: &Words) -> String {
-    words
-        .values
-        .iter()
-        .fold(lang.msg(words.key), |message, (name, value)| match value {
-            Value::Text(text) => message.arg(name, text),
-            Value::Words(words) => message.arg(name, said(lang, words)),
-        })
-        .to_string()
+    words.fill(lang.t(words.key), &|inner| said(lang, inner))
 }
 
 /// Where a piece of evidence opens, and how it reads in `lang` (a row's place in its

@@ -178,12 +178,28 @@ pub fn read_progress(store_root: &Path) -> Result<Option<IngestProgress>, StoreE
     };
     // Ingest writes a few hundred bytes; anything longer was not written by it.
     let mut bytes = Vec::new();
-    file.take(MAX_PROGRESS_BYTES)
+    file.take(MAX_PROGRESS_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|error| StoreError::io("read", &path, error))?;
+    let not_ours = |why: String| {
+        let why = format!(
+            "{why}; trove ingest did not write it: remove it, and the next ingest writes a new one"
+        );
+        StoreError::io(
+            "read",
+            &path,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, why),
+        )
+    };
+    if bytes.len() as u64 > MAX_PROGRESS_BYTES {
+        return Err(not_ours(format!(
+            "larger than {} KiB",
+            MAX_PROGRESS_BYTES / 1024
+        )));
+    }
     serde_json::from_slice(&bytes)
         .map(Some)
-        .map_err(|error| StoreError::io("read", path, std::io::Error::other(error)))
+        .map_err(|error| not_ours(format!("not a progress record ({error})")))
 }
 
 /// Tells the time; a test's clock is set by hand.
@@ -443,5 +459,10 @@ mod tests {
         std::fs::write(dir.path().join(PROGRESS_FILE), "{ half").unwrap();
         let error = read_progress(dir.path()).unwrap_err().to_string();
         assert!(error.contains(PROGRESS_FILE), "{error}");
+        assert!(error.contains("not a progress record"), "{error}");
+        let padded = format!("{{\"state\": \"running\"{}}}", " ".repeat(70_000));
+        std::fs::write(dir.path().join(PROGRESS_FILE), padded).unwrap();
+        let error = read_progress(dir.path()).unwrap_err().to_string();
+        assert!(error.contains("larger than 64 KiB"), "{error}");
     }
 }

@@ -58,6 +58,11 @@ pub enum PublishError {
     #[error("could not write {0}: {1}")]
     /// A page or data set could not be made (its path, why).
     Render(String, String),
+    #[error(
+        "could not compile the {0} withheld names into a matcher ({1}); nothing was published, as redaction and the leak scan would have missed them"
+    )]
+    /// The withheld names could not be turned into a matcher (how many, why).
+    NameMatcher(usize, String),
     #[error("the leak scanner could not read the built site: {0}")]
     /// The scanner could not read the site.
     Scan(String),

@@ -83,7 +83,11 @@ pub fn publish(store: &Store, request: &PublishRequest<'_>) -> Result<PublishRep
     let catalog = &store.catalog;
     let secret = catalog.publication_secret()?;
     let selection = select(catalog, rules)?;
-    let redactor = Redactor::new(&selection.withheld_names);
+    let unmatchable = |names: usize| {
+        move |error: aho_corasick::BuildError| PublishError::NameMatcher(names, error.to_string())
+    };
+    let redactor = Redactor::new(&selection.withheld_names)
+        .map_err(unmatchable(selection.withheld_names.len()))?;
     let mut site = SiteFolder::create(&building)?;
     let chrome = |root| SiteChrome {
         title: rules.site.title.clone(),
@@ -223,6 +227,7 @@ pub fn publish(store: &Store, request: &PublishRequest<'_>) -> Result<PublishRep
 
     let forbidden = forbidden_strings(&selection.withheld_names, &persons, rules, withheld_paths);
     let scan = Scanner::forbidding(forbidden)
+        .map_err(unmatchable(selection.withheld_names.len()))?
         .scan_dir(&building)
         .map_err(|e| PublishError::Scan(e.to_string()))?;
     let accepted = scan.is_clean();

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, BuildError, MatchKind};
 
 use crate::numbers::{NumberKind, for_each_number};
 
@@ -31,8 +31,8 @@ pub struct Redacted {
 
 /// `text` with every ID and phone number, and each of `withheld_names`, replaced by its
 /// mark. Names are replaced longest first, so that a full name goes before a part of it.
-pub fn redact(text: &str, withheld_names: &[String]) -> Redacted {
-    Redactor::new(withheld_names).redact(text)
+pub fn redact(text: &str, withheld_names: &[String]) -> Result<Redacted, BuildError> {
+    Ok(Redactor::new(withheld_names)?.redact(text))
 }
 
 /// Redaction with its list of withheld names compiled once, for many texts.
@@ -43,22 +43,23 @@ pub struct Redactor {
 
 impl Redactor {
     /// Withholds `names` (each of at least two characters; shorter ones would mark
-    /// ordinary words) besides every ID and phone number.
-    pub fn new(withheld_names: &[String]) -> Redactor {
+    /// ordinary words) besides every ID and phone number. A list the matcher cannot be
+    /// built from is an error: redacting no name instead would publish them all.
+    pub fn new(withheld_names: &[String]) -> Result<Redactor, BuildError> {
         let names: Vec<&str> = withheld_names
             .iter()
             .map(|name| name.trim())
             .filter(|name| name.chars().count() >= 2)
             .collect();
-        let names = (!names.is_empty())
-            .then(|| {
+        let names = match names.is_empty() {
+            true => None,
+            false => Some(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::LeftmostLongest)
-                    .build(&names)
-                    .ok()
-            })
-            .flatten();
-        Redactor { names }
+                    .build(&names)?,
+            ),
+        };
+        Ok(Redactor { names })
     }
 
     /// `text` with what it may not show replaced by marks.
@@ -127,7 +128,7 @@ mod tests {
         let text = format!(
             "学员热依拉·奥迈尔（身份证号{id}，电话138-1234-5678）由古丽陪同；旧证号653121800101002。编号20180301。"
         );
-        let redacted = redact(&text, &["热依拉·奥迈尔".to_owned(), "古丽".to_owned()]);
+        let redacted = redact(&text, &["热依拉·奥迈尔".to_owned(), "古丽".to_owned()]).unwrap();
         assert_eq!(
             redacted.text,
             "学员[name withheld]（身份证号[ID number withheld]，电话[phone number withheld]）由[name withheld]陪同；旧证号[ID number withheld]。编号20180301。"
@@ -138,6 +139,7 @@ mod tests {
         );
         // What is left passes the scanner.
         let leaks = crate::Scanner::forbidding(["热依拉·奥迈尔".to_owned()])
+            .unwrap()
             .scan_bytes("speech.html", redacted.text.as_bytes());
         assert!(leaks.is_empty(), "{leaks:?}");
     }

@@ -98,8 +98,11 @@ pub struct Scanner {
 }
 
 impl Scanner {
-    /// A scanner that also refuses each of `forbidden`.
-    pub fn forbidding(forbidden: impl IntoIterator<Item = String>) -> Self {
+    /// A scanner that also refuses each of `forbidden`. A list the matcher cannot be
+    /// built from is an error: a scanner that looked for none would pass them all.
+    pub fn forbidding(
+        forbidden: impl IntoIterator<Item = String>,
+    ) -> Result<Self, aho_corasick::BuildError> {
         let strings: Vec<String> = forbidden
             .into_iter()
             .map(|s| s.trim().to_owned())
@@ -112,12 +115,14 @@ impl Scanner {
                 format!("{first}… ({} characters)", s.chars().count())
             })
             .collect();
-        Scanner {
-            forbidden: (!strings.is_empty())
-                .then(|| AhoCorasick::new(&strings).ok())
-                .flatten(),
+        let forbidden = match strings.is_empty() {
+            true => None,
+            false => Some(AhoCorasick::new(&strings)?),
+        };
+        Ok(Scanner {
+            forbidden,
             forbidden_shown,
-        }
+        })
     }
 
     /// Reads every file under `dir`.
@@ -289,7 +294,7 @@ mod tests {
     #[test]
     fn phones_metadata_and_forbidden_names_are_found() {
         let bytes = "call 13812345678 or 138-1234-5678; 热依拉·奥迈尔 lives".as_bytes();
-        let scanner = Scanner::forbidding(["热依拉·奥迈尔".to_owned(), "x".to_owned()]);
+        let scanner = Scanner::forbidding(["热依拉·奥迈尔".to_owned(), "x".to_owned()]).unwrap();
         let kinds: Vec<LeakKind> = scanner
             .scan_bytes("a.txt", bytes)
             .iter()

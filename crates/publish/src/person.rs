@@ -213,7 +213,7 @@ pub fn names_of(records: &[Record]) -> impl Iterator<Item = &str> {
 mod tests {
     use std::str::FromStr;
 
-    use trove_model::{BlobId, ListKind, RecordFields, RowRef};
+    use trove_model::{BlobId, ListKind, RecordFields, RowRef, StatusCategory};
 
     use super::*;
     use crate::numbers::valid_id;
@@ -238,6 +238,7 @@ mod tests {
                 address: Some("新疆疏附县托格拉克乡阔什艾日克村3组45号".into()),
                 reason: Some("其子电话13912345678".into()),
                 detained_since: NaiveDate::from_ymd_opt(2017, 5, 1),
+                status: Some(StatusCategory::TrainingCentre),
                 ..RecordFields::default()
             },
             flags: Vec::new(),
@@ -261,7 +262,7 @@ mod tests {
                 evidence: &evidence,
             },
             identity,
-            &Redactor::new(&[]),
+            &Redactor::new(&[]).unwrap(),
         )
     }
 
@@ -302,10 +303,7 @@ mod tests {
         assert_eq!(person.masked_id, None);
         assert_eq!(person.township.as_deref(), Some("托格拉克乡"));
         assert_eq!(person.village, None);
-        assert_eq!(
-            person.status, None,
-            "the demo record has no status category"
-        );
+        assert_eq!(person.status.as_deref(), Some("training_centre"));
         assert_eq!(
             (person.reason, person.detained_since, person.age_at_capture),
             (None, None, None)
@@ -315,6 +313,8 @@ mod tests {
                 && person.verification.is_none()
                 && person.evidence.is_empty()
         );
+        let without_status = published("[fields]\nallow = [\"address\"]", true);
+        assert_eq!(without_status.status, None, "status is not on the allow-list");
     }
 
     #[test]

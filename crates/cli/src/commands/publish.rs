@@ -103,7 +103,7 @@ fn build(store: &Store, rules: &Rules, out: &Path, json: bool) -> anyhow::Result
 
 fn preview(store: &Store, rules: &Rules, json: bool) -> anyhow::Result<ExitCode> {
     let selection = select(&store.catalog, rules)?;
-    let without_identity = selection.chosen.iter().filter(|c| !c.identity).count();
+    let without_identity = selection.without_identity();
     if json {
         json_line(&serde_json::json!({
             "published": selection.chosen.len(),
@@ -132,7 +132,9 @@ fn check(dir: &Path, args: &PublishArgs) -> anyhow::Result<ExitCode> {
             .collect(),
         None => Vec::new(),
     };
+    let count = forbidden.len();
     let report = Scanner::forbidding(forbidden)
+        .with_context(|| format!("compiling the {count} forbidden strings into a matcher"))?
         .scan_dir(dir)
         .with_context(|| format!("scanning {}", dir.display()))?;
     print_leaks(&report, args.json)?;

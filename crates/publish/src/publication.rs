@@ -236,7 +236,7 @@ pub fn publish(store: &Store, request: &PublishRequest<'_>) -> Result<PublishRep
     Ok(PublishReport {
         site: site_dir,
         accepted,
-        without_identity: persons.iter().filter(|p| p.name.is_none()).count(),
+        without_identity: selection.without_identity(),
         persons: persons.len(),
         withheld: withheld_counts,
         photos: photo_hashes.len(),

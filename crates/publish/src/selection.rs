@@ -55,6 +55,11 @@ pub struct Selection {
 }
 
 impl Selection {
+    /// Chosen persons published without name or photo (a minor, an unknown age).
+    pub fn without_identity(&self) -> usize {
+        self.chosen.iter().filter(|c| !c.identity).count()
+    }
+
     /// Withheld persons counted by reason, the commonest first.
     pub fn withheld_by_reason(&self) -> Vec<(Withheld, usize)> {
         let mut counts: BTreeMap<Withheld, usize> = BTreeMap::new();

@@ -314,7 +314,10 @@ mod tests {
                 && person.evidence.is_empty()
         );
         let without_status = published("[fields]\nallow = [\"address\"]", true);
-        assert_eq!(without_status.status, None, "status is not on the allow-list");
+        assert_eq!(
+            without_status.status, None,
+            "status is not on the allow-list"
+        );
     }
 
     #[test]

@@ -257,7 +257,6 @@ struct PreviewPage {
     withheld_by_reason: Vec<(&'static str, usize)>,
     published_rows: Vec<PreviewRow>,
     withheld_rows: Vec<PreviewRow>,
-    can_build: bool,
     csrf: String,
 }
 
@@ -335,12 +334,11 @@ pub async fn preview(
         rules: rules.describe(),
         rules_file,
         published: selection.chosen.len(),
-        without_identity: selection.chosen.iter().filter(|c| !c.identity).count(),
+        without_identity: selection.without_identity(),
         withheld: selection.withheld.len(),
         withheld_by_reason: by_reason,
         published_rows,
         withheld_rows,
-        can_build: case.role.at_least(Role::Editor),
         csrf: user.csrf_token(),
         case: name,
     })?;

@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 pub use photo::{PhotoError, clean_photo};
 pub use publication::{PublishReport, PublishRequest, publish};
 pub use redact::{Redacted, Redactor, masked_id, redact};
-pub use rules::{Rules, RulesError};
+pub use rules::{ReadRulesError, Rules, RulesError, STORE_RULES_FILE};
 pub use scan::{Leak, LeakKind, ScanError, ScanReport, Scanner};
 pub use trove_store::PublicationCatalog;
 

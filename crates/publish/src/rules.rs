@@ -3,8 +3,14 @@
 //! only verified persons with recorded consent and an explicit publish flag, minors
 //! without name or photo, ID numbers masked, addresses to the village, no source paths.
 
+use std::path::{Path, PathBuf};
+
 use serde::Deserialize;
 use trove_model::VerificationStatus;
+
+/// The file in a store's folder that holds its rules: the workbench's publication page
+/// and `trove publish` without `--rules` both read it.
+pub const STORE_RULES_FILE: &str = "publish.toml";
 
 /// Everything `publish.toml` says.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -224,7 +230,48 @@ pub struct DocumentRules {
 #[error("the publication rules are not valid: {0} (see the rules reference in README.md)")]
 pub struct RulesError(#[from] toml::de::Error);
 
+/// A rules file that could not be read or understood.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadRulesError {
+    /// The file could not be read.
+    #[error("cannot read the publication rules {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid rules.
+    #[error("in {path}: {source}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        source: RulesError,
+    },
+}
+
 impl Rules {
+    /// The rules in `file`; `None` when there is no such file.
+    pub fn read(file: &Path) -> Result<Option<Rules>, ReadRulesError> {
+        let text = match std::fs::read_to_string(file) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(ReadRulesError::Read {
+                    path: file.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        Rules::from_toml(&text)
+            .map(Some)
+            .map_err(|source| ReadRulesError::Invalid {
+                path: file.to_path_buf(),
+                source,
+            })
+    }
+
     /// Reads `publish.toml`'s text.
     pub fn from_toml(text: &str) -> Result<Rules, RulesError> {
         Ok(toml::from_str(text)?)

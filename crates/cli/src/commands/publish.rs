@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 use trove_publish::selection::select;
-use trove_publish::{PublishRequest, Rules, ScanReport, Scanner, publish};
+use trove_publish::{PublishRequest, Rules, STORE_RULES_FILE, ScanReport, Scanner, publish};
 use trove_store::Store;
 use trove_web::authenticity_facts::digest_of;
 
@@ -45,13 +45,11 @@ pub fn run(store: &Path, args: &PublishArgs) -> anyhow::Result<ExitCode> {
     if let Some(dir) = &args.check {
         return check(dir, args);
     }
+    // Without --rules, the store's own rules, as the workbench reads them.
     let rules = match &args.rules {
-        Some(file) => {
-            let text = std::fs::read_to_string(file)
-                .with_context(|| format!("reading the publication rules {}", file.display()))?;
-            Rules::from_toml(&text).with_context(|| format!("in {}", file.display()))?
-        }
-        None => Rules::default(),
+        Some(file) => Rules::read(file)?
+            .with_context(|| format!("the publication rules {} do not exist", file.display()))?,
+        None => Rules::read(&store.join(STORE_RULES_FILE))?.unwrap_or_default(),
     };
     let opened = Store::open_existing(store)?;
     match &args.out {

@@ -21,7 +21,7 @@ use trove_access::{AuditAction, NewAuditEvent};
 use trove_model::{Consent, PublicationDecision, Role, SubjectKind};
 use trove_publish::select::Withheld;
 use trove_publish::selection::select;
-use trove_publish::{PublicationCatalog, PublishRequest, Rules, publish};
+use trove_publish::{PublicationCatalog, PublishRequest, Rules, STORE_RULES_FILE, publish};
 
 use super::chrome::{Chrome, minute_utc, render};
 use super::record_view::person_link;
@@ -223,16 +223,10 @@ async fn record_decision(
 
 /// The store's rules: `publish.toml` beside the catalog, else the safe defaults.
 fn case_rules(data: &CaseData) -> Result<(Rules, bool), WebError> {
-    let file = data.store.root().join("publish.toml");
-    match std::fs::read_to_string(&file) {
-        Ok(text) => Rules::from_toml(&text)
-            .map(|rules| (rules, true))
-            .map_err(|e| WebError::BadRequest(format!("{} : {e}", file.display()))),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok((Rules::default(), false)),
-        Err(e) => Err(WebError::BadRequest(format!(
-            "reading {}: {e}",
-            file.display()
-        ))),
+    match Rules::read(&data.store.root().join(STORE_RULES_FILE)) {
+        Ok(Some(rules)) => Ok((rules, true)),
+        Ok(None) => Ok((Rules::default(), false)),
+        Err(error) => Err(WebError::BadRequest(error.to_string())),
     }
 }
 

@@ -5,25 +5,24 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{catalog_dump, trove};
 
-/// The demo leak, and a reference store ingested without any fault.
-fn leak_and_reference(work: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+/// The demo leak.
+fn demo_leak(work: &Path) -> PathBuf {
     let demo = work.join("demo");
-    let made = Command::new(env!("CARGO_BIN_EXE_trove"))
-        .args(["synth", "--people", "60", "--seed", "7", "--out"])
-        .arg(&demo)
-        .output()
-        .unwrap();
-    assert!(made.status.success());
-    let leak = demo.join("leak");
+    common::synth(&demo, &["--people", "60", "--seed", "7"]);
+    demo.join("leak")
+}
+
+/// A store of `leak` ingested without any fault.
+fn reference(work: &Path, leak: &Path) -> PathBuf {
     let reference = work.join("reference");
     let ingested = trove(&reference, &["ingest", leak.to_str().unwrap()]);
     assert!(matches!(ingested.status.code(), Some(0 | 2)));
-    (leak, reference)
+    reference
 }
 
 fn folder_bytes(dir: &Path) -> u64 {
@@ -39,7 +38,8 @@ fn folder_bytes(dir: &Path) -> u64 {
 #[test]
 fn a_full_disk_stops_ingest_with_a_clear_error_and_a_resume_loses_nothing() {
     let work = tempfile::tempdir().unwrap();
-    let (leak, reference) = leak_and_reference(work.path());
+    let leak = demo_leak(work.path());
+    let reference = reference(work.path(), &leak);
     // A disk with room for about half of what the store needs.
     let room_kib = folder_bytes(&reference) / 1024 / 2;
     let disk = work.path().join("disk");
@@ -91,7 +91,7 @@ cp -a "$DISK/store" "$WORK/after"
 #[test]
 fn a_read_only_store_is_refused_with_what_to_do_and_works_again_once_writable() {
     let work = tempfile::tempdir().unwrap();
-    let (leak, _) = leak_and_reference(work.path());
+    let leak = demo_leak(work.path());
     let more = work.path().join("more");
     std::fs::create_dir_all(&more).unwrap();
     std::fs::write(more.join("notice.txt"), "关于教育转化工作的通知").unwrap();
@@ -132,22 +132,37 @@ mount -o remount,rw "$DISK"
 
 /// Runs `script` under `sh` in a private user and mount namespace (so that it may mount a
 /// tmpfs on `disk` without touching the machine), with `$DISK`, `$TROVE`, `$LEAK` and
-/// `$WORK` set. False, with a message, where the machine allows no such namespace.
+/// `$WORK` set. False, with a message, where the machine allows no such namespace or no
+/// tmpfs in it (the script exits 97 when its mount fails); any other failure of the
+/// script fails the test.
 fn in_private_mounts(script: &str, disk: &Path, leak: &Path, work: &Path) -> bool {
+    let namespace = ["--user", "--map-root-user", "--mount"];
+    let probe = Command::new("unshare").args(namespace).arg("true").output();
+    if !probe.as_ref().is_ok_and(|out| out.status.success()) {
+        eprintln!(
+            "SKIPPED: this machine allows no private user and mount namespace (unshare --user --mount): {probe:?}"
+        );
+        return false;
+    }
     let ran = Command::new("unshare")
-        .args(["--user", "--map-root-user", "--mount", "sh", "-c", script])
+        .args(namespace)
+        .args(["sh", "-c", script])
         .env("DISK", disk)
         .env("TROVE", env!("CARGO_BIN_EXE_trove"))
         .env("LEAK", leak)
         .env("WORK", work)
-        .output();
-    let usable = ran.as_ref().is_ok_and(|out| out.status.success());
-    if !usable {
-        eprintln!(
-            "SKIPPED: this machine cannot mount a tmpfs in a private namespace (unshare --user --mount): {ran:?}"
-        );
+        .output()
+        .expect("unshare runs");
+    if ran.status.code() == Some(97) {
+        eprintln!("SKIPPED: this machine cannot mount a tmpfs in a private namespace");
+        return false;
     }
-    usable
+    assert!(
+        ran.status.success(),
+        "the fault script failed: {}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    true
 }
 
 /// Readers of the files a script left in `work`: a file's text, and an exit status file's

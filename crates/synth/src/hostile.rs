@@ -10,15 +10,13 @@
 //! reason where one is certain; for the rest, any outcome but a crash will do.
 
 use std::fs;
-use std::io::{Cursor, Write};
+use std::io::Write;
 use std::path::Path;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use trove_model::FailureReason;
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipWriter};
 
 use crate::error::SynthError;
 use crate::leak::io_error;
@@ -91,7 +89,7 @@ pub fn write_hostile_leak(
 
     // Bombs.
     let zeros = vec![0u8; 200 << 20];
-    let bomb = deflated_zip("bomb", &[("zeros.bin", &zeros)])?;
+    let bomb = zip_bytes("bomb", &[("zeros.bin", &zeros)])?;
     put(
         "bombs/deflated.zip",
         "200 MiB of zeros deflated",
@@ -109,7 +107,7 @@ pub fn write_hostile_leak(
         "bombs/nested.zip",
         "ten bombs in one zip",
         Some(DecompressionBomb),
-        deflated_zip("nested", &ten)?,
+        zip_bytes("nested", &ten)?,
     )?;
     put(
         "bombs/overlapping.zip",
@@ -247,25 +245,6 @@ pub fn write_hostile_leak(
         }
     }
     Ok(files)
-}
-
-fn deflated_zip(label: &str, entries: &[(&str, &[u8])]) -> Result<Vec<u8>, SynthError> {
-    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(9));
-    for (name, bytes) in entries {
-        writer
-            .start_file(*name, options)
-            .map_err(|e| SynthError::encode(label, e))?;
-        writer
-            .write_all(bytes)
-            .map_err(|e| SynthError::encode(label, e))?;
-    }
-    Ok(writer
-        .finish()
-        .map_err(|e| SynthError::encode(label, e))?
-        .into_inner())
 }
 
 /// A zip whose `entries` central-directory records all point at one local file of
@@ -542,8 +521,14 @@ fn sample_documents() -> Result<Vec<(String, Vec<u8>)>, SynthError> {
     let leak = work.path().join("leak");
     let mut folders = vec![leak.clone()];
     while let Some(folder) = folders.pop() {
-        for entry in fs::read_dir(&folder).map_err(|e| io_error(&folder, e))? {
-            let path = entry.map_err(|e| io_error(&folder, e))?.path();
+        // In name order, so that the same seed picks the same samples on every machine.
+        let mut paths = fs::read_dir(&folder)
+            .map_err(|e| io_error(&folder, e))?
+            .map(|entry| entry.map(|e| e.path()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| io_error(&folder, e))?;
+        paths.sort();
+        for path in paths {
             if path.is_dir() {
                 folders.push(path);
                 continue;
@@ -574,7 +559,7 @@ mod tests {
     #[test]
     fn the_overlapping_zip_names_one_block_many_times() {
         let zip = overlapping_zip(3, 1024);
-        let archive = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
+        let archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
         assert_eq!(archive.len(), 3);
     }
 

@@ -34,16 +34,7 @@ fn leak() -> &'static PathBuf {
             .tempdir()
             .unwrap()
             .keep();
-        let output = Command::new(env!("CARGO_BIN_EXE_trove"))
-            .args(["synth", "--people", "200", "--seed", "11", "--out"])
-            .arg(&dir)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        common::synth(&dir, &["--people", "200", "--seed", "11"]);
         dir.join("leak")
     })
 }

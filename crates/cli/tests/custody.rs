@@ -22,12 +22,7 @@ fn text(output: &Output) -> String {
 
 /// A small demo leak of its own (the tests change its files) and a store of it.
 fn ingested(dir: &Path) -> (PathBuf, PathBuf) {
-    let synth = Command::new(env!("CARGO_BIN_EXE_trove"))
-        .args(["synth", "--people", "40", "--seed", "5", "--out"])
-        .arg(dir.join("demo"))
-        .output()
-        .unwrap();
-    assert!(synth.status.success(), "{}", text(&synth));
+    common::synth(&dir.join("demo"), &["--people", "40", "--seed", "5"]);
     let leak = dir.join("demo").join("leak");
     let store = dir.join("store");
     let ingest = trove(
@@ -237,15 +232,11 @@ fn the_authenticity_report_names_its_store_and_reads_the_same_twice() {
 /// authenticity report on it as JSON.
 fn authenticity_of(dir: &Path, clean: bool) -> (serde_json::Value, serde_json::Value) {
     let out = dir.join("leak-out");
-    let mut synth = Command::new(env!("CARGO_BIN_EXE_trove"));
-    synth
-        .args(["synth", "--people", "120", "--seed", "9", "--out"])
-        .arg(&out);
+    let mut args = vec!["--people", "120", "--seed", "9"];
     if clean {
-        synth.arg("--no-anomalies");
+        args.push("--no-anomalies");
     }
-    let made = synth.output().unwrap();
-    assert!(made.status.success(), "{}", text(&made));
+    common::synth(&out, &args);
     let store = dir.join("store");
     let leak = out.join("leak");
     trove(

@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::trove;
 
@@ -13,16 +12,7 @@ use common::trove;
 fn hostile_files_are_recorded_failures_never_crashes_or_escapes() {
     let work = tempfile::tempdir().unwrap();
     let out = work.path().join("hostile");
-    let made = Command::new(env!("CARGO_BIN_EXE_trove"))
-        .args(["synth", "--hostile", "--seed", "5", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    common::synth(&out, &["--hostile", "--seed", "5"]);
     let files: Vec<serde_json::Value> =
         serde_json::from_slice(&std::fs::read(out.join("hostile.json")).unwrap()).unwrap();
 

@@ -40,16 +40,7 @@ fn answers(store: &Path) -> Vec<Vec<String>> {
 fn twenty_kills_spread_over_an_ingest_each_resume_to_the_same_catalog() {
     let dir = tempfile::tempdir().unwrap();
     let demo = dir.path().join("demo");
-    let made = Command::new(env!("CARGO_BIN_EXE_trove"))
-        .args(["synth", "--people", "120", "--seed", "21", "--out"])
-        .arg(&demo)
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    common::synth(&demo, &["--people", "120", "--seed", "21"]);
     let leak = demo.join("leak");
     let leak = leak.to_str().unwrap();
 

@@ -15,6 +15,23 @@ pub fn trove(store: &Path, args: &[&str]) -> Output {
         .expect("trove runs")
 }
 
+/// Runs `trove synth ARGS… --out OUT` and fails the test, with trove's message, unless it
+/// wrote the leak.
+pub fn synth(out: &Path, args: &[&str]) {
+    let made = Command::new(env!("CARGO_BIN_EXE_trove"))
+        .arg("synth")
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("trove runs");
+    assert!(
+        made.status.success(),
+        "trove synth failed: {}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+}
+
 /// The catalog, in an order that does not depend on timing: what was found, extracted,
 /// failed and recorded; what a resumed ingest must reproduce.
 pub fn catalog_dump(store: &Path) -> Vec<String> {

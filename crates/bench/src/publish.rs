@@ -65,7 +65,14 @@ pub fn run(options: &PublishBenchOptions) -> anyhow::Result<()> {
             options.people, options.seed
         ))
     });
-    ensure_leak(&dir, options.people, options.seed)?;
+    ensure_leak(
+        &dir,
+        &trove_synth::SynthOptions {
+            people: options.people,
+            seed: options.seed,
+            ..trove_synth::SynthOptions::default()
+        },
+    )?;
     let store_dir = dir.join("store");
     if !store_dir.join("trove.sqlite").exists() {
         eprintln!("ingesting the demo leak into {}…", store_dir.display());

@@ -9,6 +9,7 @@
 //! Only when nothing at all can be read is the image [`ExtractError::Corrupt`].
 
 mod exif;
+mod scaled_jpeg;
 
 use std::io::Cursor;
 
@@ -52,7 +53,7 @@ pub(crate) fn extract(
     let (width, height) = dimensions.unwrap_or_default();
     let pixels = dimensions
         .filter(|&(w, h)| u64::from(w) * u64::from(h) <= MAX_PIXELS)
-        .and_then(|_| decode(bytes, format));
+        .and_then(|_| decode_for_thumbnail(bytes, format));
     let mut facts = ImageFacts {
         width,
         height,
@@ -93,6 +94,19 @@ fn image_format(kind: FileKind) -> Option<ImageFormat> {
         FileKind::Gif => ImageFormat::Gif,
         _ => return None,
     })
+}
+
+/// The pixels the thumbnail and the hash are made from: a JPEG at the least scale that
+/// still fills a thumbnail, where jpeg-decoder can read it; anything else in full.
+fn decode_for_thumbnail(bytes: &[u8], format: ImageFormat) -> Option<DynamicImage> {
+    if format == ImageFormat::Jpeg {
+        let side = u16::try_from(THUMBNAIL_SIZE).unwrap_or(u16::MAX);
+        let max_alloc = usize::try_from(MAX_DECODE_ALLOC).unwrap_or(usize::MAX);
+        if let Some(small) = scaled_jpeg::decode_at_least(bytes, side, max_alloc) {
+            return Some(small);
+        }
+    }
+    decode(bytes, format)
 }
 
 /// Decodes the pixels (the first frame of an animation or multi-page TIFF)

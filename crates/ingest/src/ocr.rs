@@ -130,10 +130,13 @@ pub fn run_ocr(
         let candidates = catalog.pending_ocr(&version, after.as_ref(), 256)?;
         let Some(last) = candidates.last() else { break };
         after = Some(last.blob.clone());
-        for candidate in candidates {
-            let (decision, pages) = plan(store, &candidate);
-            decided.push((candidate, decision, pages));
-        }
+        let plans = plan_in_parallel(store, &candidates, workers);
+        decided.extend(
+            candidates
+                .into_iter()
+                .zip(plans)
+                .map(|(candidate, (decision, pages))| (candidate, decision, pages)),
+        );
     }
     let total_pages: u64 = decided.iter().map(|(_, _, pages)| pages.len() as u64).sum();
     let done_pages = AtomicU64::new(0);
@@ -205,6 +208,38 @@ pub fn run_ocr(
     Ok(report)
 }
 
+/// [`plan`] for each candidate, in order, on up to `workers` threads: judging an image
+/// decodes it in full, which for a leak of camera photos is most of OCR's time.
+fn plan_in_parallel(
+    store: &Store,
+    candidates: &[OcrCandidate],
+    workers: usize,
+) -> Vec<(String, Vec<u32>)> {
+    let share = candidates.len().div_ceil(workers.max(1)).max(1);
+    std::thread::scope(|scope| {
+        let planners: Vec<_> = candidates
+            .chunks(share)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|candidate| plan(store, candidate))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        planners
+            .into_iter()
+            // `plan` catches the decoders' panics; one escaping is a bug of ours.
+            .flat_map(|planner| {
+                planner
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
 /// Which pages of a candidate to read, and why, in words kept in the catalog.
 fn plan(store: &Store, candidate: &OcrCandidate) -> (String, Vec<u32>) {
     if candidate.kind == FileKind::Pdf {
@@ -230,7 +265,11 @@ fn plan(store: &Store, candidate: &OcrCandidate) -> (String, Vec<u32>) {
     }
     match std::fs::read(&path) {
         Ok(bytes) => {
-            let decision = judge_image(&bytes);
+            // The image decoders are third-party code run on distrusted bytes.
+            let judged = std::panic::catch_unwind(|| judge_image(&bytes));
+            let Ok(decision) = judged else {
+                return ("the image decoder failed on it".to_owned(), Vec::new());
+            };
             let pages = if decision.ocr { vec![1] } else { Vec::new() };
             (decision.reason, pages)
         }

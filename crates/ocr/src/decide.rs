@@ -2,7 +2,7 @@
 //! little colour or mid-tone; photographs of people or places are not. Judged from pixel
 //! statistics of a small copy of the image; nothing here looks for faces or people.
 
-use image::GenericImageView;
+use image::{DynamicImage, GenericImageView};
 
 /// Images smaller than this on their shorter side hold no readable page.
 const MIN_SIDE: u32 = 300;
@@ -21,6 +21,12 @@ pub struct Decision {
 
 /// Judges the image in `bytes` (any format the image crate reads).
 pub fn judge_image(bytes: &[u8]) -> Decision {
+    // The header alone rules out what is too small, without decoding the pixels.
+    if let Some((width, height)) = crate::dimensions(bytes)
+        && width.min(height) < MIN_SIDE
+    {
+        return too_small(width, height);
+    }
     let image = match crate::decode_bounded(bytes) {
         Ok(image) => image,
         Err(error) => {
@@ -32,34 +38,33 @@ pub fn judge_image(bytes: &[u8]) -> Decision {
     };
     let (width, height) = image.dimensions();
     if width.min(height) < MIN_SIDE {
-        return Decision {
-            ocr: false,
-            reason: format!("{width}×{height} px is too small to hold a page"),
-        };
+        return too_small(width, height);
     }
     let stride = ((u64::from(width) * u64::from(height) / SAMPLE_PIXELS) as f64)
         .sqrt()
         .max(1.0) as u32;
-    let (mut light, mut dark, mut mid, mut colour) = (0u32, 0u32, 0u32, 0f64);
-    let mut total = 0f64;
-    let pixels = (0..height)
-        .step_by(stride as usize)
-        .flat_map(|y| (0..width).step_by(stride as usize).map(move |x| (x, y)));
-    for (x, y) in pixels {
-        total += 1.0;
+    let (mut light, mut dark, mut mid, mut colour, mut total) = (0u32, 0u32, 0u32, 0u64, 0u32);
+    for_each_sample(&image, stride as usize, |[r, g, b, a]| {
+        total += 1;
         // Transparent parts are seen on white paper, as a viewer shows them.
-        let [r, g, b, a] = image.get_pixel(x, y).0;
         let over_white =
             |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
-        let (r, g, b) = (over_white(r), over_white(g), over_white(b));
-        let luma = 0.299 * f64::from(r) + 0.587 * f64::from(g) + 0.114 * f64::from(b);
+        let (r, g, b) = if a == 255 {
+            (r, g, b)
+        } else {
+            (over_white(r), over_white(g), over_white(b))
+        };
+        // Rec. 601 luma in thousandths: 190 and 110 are the bounds of mid-tone.
+        let luma = 299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b);
         match luma {
-            l if l >= 190.0 => light += 1,
-            l if l <= 110.0 => dark += 1,
+            l if l >= 190_000 => light += 1,
+            l if l <= 110_000 => dark += 1,
             _ => mid += 1,
         }
-        colour += f64::from(r.max(g).max(b) - r.min(g).min(b)) / 255.0;
-    }
+        colour += u64::from(r.max(g).max(b) - r.min(g).min(b));
+    });
+    let total = f64::from(total);
+    let colour = colour as f64 / 255.0;
     let total = total.max(1.0);
     let (light, dark, mid, colour) = (
         f64::from(light) / total,
@@ -82,6 +87,65 @@ pub fn judge_image(bytes: &[u8]) -> Decision {
         } else {
             format!("reads as a photograph, not a page: {figures}")
         },
+    }
+}
+
+/// Calls `visit` with every `stride`-th pixel of every `stride`-th row, as RGBA. 8-bit
+/// pictures are read straight from their buffers: `DynamicImage::get_pixel` converts each
+/// pixel through the generic pixel types, which took as long as decoding the photo.
+fn for_each_sample(image: &DynamicImage, stride: usize, mut visit: impl FnMut([u8; 4])) {
+    let (width, height) = (image.width() as usize, image.height() as usize);
+    match image {
+        DynamicImage::ImageRgb8(rgb) => sample_rows::<3>(
+            rgb.as_raw(),
+            width,
+            stride,
+            |p| [p[0], p[1], p[2], 255],
+            &mut visit,
+        ),
+        DynamicImage::ImageRgba8(rgba) => sample_rows::<4>(
+            rgba.as_raw(),
+            width,
+            stride,
+            |p| [p[0], p[1], p[2], p[3]],
+            &mut visit,
+        ),
+        DynamicImage::ImageLuma8(grey) => sample_rows::<1>(
+            grey.as_raw(),
+            width,
+            stride,
+            |p| [p[0], p[0], p[0], 255],
+            &mut visit,
+        ),
+        other => {
+            for y in (0..height).step_by(stride) {
+                for x in (0..width).step_by(stride) {
+                    visit(other.get_pixel(x as u32, y as u32).0);
+                }
+            }
+        }
+    }
+}
+
+/// [`for_each_sample`] over a buffer of `C` bytes per pixel.
+fn sample_rows<const C: usize>(
+    raw: &[u8],
+    width: usize,
+    stride: usize,
+    to_rgba: impl Fn(&[u8]) -> [u8; 4],
+    visit: &mut impl FnMut([u8; 4]),
+) {
+    for row in raw.chunks_exact(width * C).step_by(stride) {
+        for pixel in row.chunks_exact(C).step_by(stride) {
+            visit(to_rgba(pixel));
+        }
+    }
+}
+
+fn too_small(width: u32, height: u32) -> Decision {
+    Decision {
+        ocr: false,
+        reason: format!("{width}×{height} px is too small to hold a page"),
     }
 }
 

@@ -31,6 +31,15 @@ const MAX_DECODED_BYTES: u64 = 512 << 20;
 const MAX_SIDE: u32 = 30_000;
 
 /// Decodes an image within the limits above.
+/// Width and height from the image's header, without decoding it.
+pub(crate) fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?
+        .into_dimensions()
+        .ok()
+}
+
 pub(crate) fn decode_bounded(bytes: &[u8]) -> image::ImageResult<image::DynamicImage> {
     let mut reader = image::ImageReader::new(Cursor::new(bytes)).with_guessed_format()?;
     let mut limits = image::Limits::default();

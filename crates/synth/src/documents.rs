@@ -46,12 +46,21 @@ pub(crate) fn text_blocks(text: &'static str) -> Vec<Vec<&'static str>> {
         .collect()
 }
 
-/// The Chinese speech: reused in archives and as an email attachment.
 /// The speech's lines (title first), for the scanned pages.
 pub(crate) fn speech_lines() -> Vec<&'static str> {
     text_lines(SPEECH_ZH)
 }
 
+/// The non-blank lines of every Chinese text, for the bulletins of an XPF-shaped leak.
+pub(crate) fn bulletin_lines() -> Vec<&'static str> {
+    [SPEECH_ZH, NOTICE_ZH, SLIDES_ZH, NOTICE_PDF_ZH]
+        .into_iter()
+        .flat_map(text_lines)
+        .filter(|line| !line.trim().is_empty())
+        .collect()
+}
+
+/// The Chinese speech: reused in archives and as an email attachment.
 pub(crate) fn speech_zh() -> Result<Doc, SynthError> {
     docx(SPEECH_ZH_PATH, AUTHOR, CREATED, &text_lines(SPEECH_ZH))
 }

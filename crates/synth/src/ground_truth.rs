@@ -15,6 +15,9 @@ pub struct GroundTruth {
     pub seed: u64,
     /// The number of people asked for (and generated).
     pub people: usize,
+    /// The leak's shape (older ground truths were all demos).
+    #[serde(default)]
+    pub shape: crate::Shape,
     /// Every file written, every archive member and every email attachment, in the order they
     /// were made.
     pub files: Vec<FileTruth>,

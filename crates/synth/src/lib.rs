@@ -38,6 +38,7 @@ mod resident_id;
 mod scans;
 mod spreadsheets;
 mod vocabulary;
+mod xpf;
 mod zipcrypto;
 mod zipfile;
 
@@ -46,6 +47,7 @@ use std::path::Path;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
 
 pub use anomalies::AnomalyTruth;
 pub use bulk::write_register_workbooks;
@@ -57,6 +59,7 @@ pub use ground_truth::{
 pub use hostile::{HostileFile, HostileScale, OUTSIDE_MARKER, write_hostile_leak};
 pub use photos::jpeg_with_exif;
 pub use scans::{ARABIC_FONT, CHINESE_FONT, ScanTruth, degrade, draw_page};
+pub use xpf::XPF_PEOPLE;
 
 use crate::leak::{Doc, Leak, io_error};
 use crate::mail::{Email, eml};
@@ -72,6 +75,22 @@ pub struct SynthOptions {
     /// Plant what the authenticity report must find (see `anomalies`); without them the
     /// leak is clean: no file planted, no ID number under a code retired before its birth.
     pub anomalies: bool,
+    /// The demo's few files of each kind, or the proportions of the real leak.
+    pub shape: Shape,
+}
+
+/// Which leak to make of the residents.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Shape {
+    /// A few files of every format: what tests and the tour need.
+    #[default]
+    Demo,
+    /// The demo plus what gives a leak the Xinjiang Police Files' proportions: weekly
+    /// lists of the held, a county-wide export and 80 work bulletins (see `xpf`). With
+    /// [`XPF_PEOPLE`] residents: about 5,100 photos, 450 spreadsheets of about 260,000 rows,
+    /// 100 documents, 1.2 GB.
+    Xpf,
 }
 
 impl Default for SynthOptions {
@@ -80,6 +99,7 @@ impl Default for SynthOptions {
             people: 2000,
             seed: 2022,
             anomalies: true,
+            shape: Shape::Demo,
         }
     }
 }
@@ -89,10 +109,22 @@ pub fn default_options() -> SynthOptions {
     SynthOptions::default()
 }
 
+/// [`XPF_PEOPLE`] residents in the XPF shape, seed 2022: the leak `trove bench ingest
+/// --shape xpf` measures.
+pub fn xpf_options() -> SynthOptions {
+    SynthOptions {
+        people: XPF_PEOPLE,
+        shape: Shape::Xpf,
+        ..SynthOptions::default()
+    }
+}
+
 /// Mixed into the seed for the photo stream, so that drawing pictures never shifts people.
 const PHOTO_STREAM: u64 = 0x5048_4f54_4f53;
 /// Mixed into the seed for the relatives' list, for the same reason.
 const RELATIVES_STREAM: u64 = 0x5245_4c41_5449;
+/// Mixed into the seed for the XPF shape's bulletins, for the same reason.
+const XPF_STREAM: u64 = 0x5850_4653_4850;
 
 /// Writes `DIR/leak/…`, `DIR/relatives.csv` (a relatives' list of the missing, from outside
 /// the leak) and `DIR/ground-truth.json`, and returns the ground truth.
@@ -123,6 +155,10 @@ pub fn write_demo_leak(dir: &Path, options: &SynthOptions) -> Result<GroundTruth
         lists.register.1,
     )?;
     let scans = scans::write(&mut leak, &documents::speech_lines(), options.seed)?;
+    if options.shape == Shape::Xpf {
+        let mut xpf_rng = ChaCha8Rng::seed_from_u64(options.seed ^ XPF_STREAM);
+        xpf::write(&mut leak, &mut xpf_rng, vocabulary, &residents)?;
+    }
     let anomalies = if options.anomalies {
         let mut planted: Vec<AnomalyTruth> = anomalies::retired_region_codes(&residents)
             .into_iter()
@@ -136,6 +172,7 @@ pub fn write_demo_leak(dir: &Path, options: &SynthOptions) -> Result<GroundTruth
     let mut truth = GroundTruth {
         seed: options.seed,
         people: options.people,
+        shape: options.shape,
         files: leak.files,
         persons: residents
             .iter()

@@ -40,7 +40,7 @@ fn roll(birth: DateStyle) -> [Column; 9] {
     ]
 }
 
-const DETAINEES: &[Column] = &[
+pub(crate) const DETAINEES: &[Column] = &[
     ("序号", Field::Number),
     ("姓名", Field::Name),
     ("身份证号", Field::IdNumber),
@@ -81,7 +81,7 @@ const SUMMARY: &[Column] = &[
     ("收押时间", Field::DetainedSince(DateStyle::Dotted)),
 ];
 
-const EXPORT: &[Column] = &[
+pub(crate) const EXPORT: &[Column] = &[
     ("姓名", Field::Name),
     ("身份证号", Field::IdNumber),
     ("性别", Field::Sex),

@@ -325,6 +325,7 @@ fn mugshots_carry_the_exif_of_the_ground_truth() {
     for file in photos {
         let expected = file.exif.as_ref().unwrap();
         let bytes = std::fs::read(leak.join(&file.path)).unwrap();
+        let kb = bytes.len() / 1024;
         let exif = exif::Reader::new()
             .read_from_container(&mut Cursor::new(bytes))
             .unwrap();
@@ -338,12 +339,18 @@ fn mugshots_carry_the_exif_of_the_ground_truth() {
             ascii(exif::Tag::DateTimeOriginal),
             expected.date_time_original
         );
-        let id = file
-            .path
-            .rsplit('/')
-            .next()
-            .unwrap()
-            .trim_end_matches(".jpg");
+        assert!(
+            exif.get_field(exif::Tag::JPEGInterchangeFormat, exif::In::THUMBNAIL)
+                .is_some(),
+            "{}: no embedded thumbnail",
+            file.path
+        );
+        assert!((60..=400).contains(&kb), "{}: {kb} KB", file.path);
+        // `ID_YYYYMMDD_hhmmss.jpg`: the camera station's name carries the EXIF time.
+        let name = file.path.rsplit('/').next().unwrap();
+        let (id, time) = name.trim_end_matches(".jpg").split_once('_').unwrap();
+        let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+        assert_eq!(digits(time), digits(&expected.date_time_original));
         let person = truth.persons.iter().find(|p| p.id_number == id).unwrap();
         let capture = person.capture_date.as_ref().unwrap().replace('-', ":");
         assert!(expected.date_time_original.starts_with(&capture));

@@ -15,12 +15,14 @@ use std::thread;
 
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
-use trove_synth::SynthOptions;
+use trove_synth::{Shape, SynthOptions};
 
+mod cases;
 mod corpus;
 mod python;
 mod report;
 mod trove_run;
+mod xpf;
 
 use crate::output::json_line;
 use corpus::{Corpus, Measurement, measure_floor};
@@ -41,8 +43,10 @@ const PYTHON_REFERENCE: &str = concat!(
 /// What `trove bench ingest` measures, and how.
 #[derive(Debug, Clone)]
 pub struct IngestBenchOptions {
-    /// People in the demo leak's village registers.
-    pub people: usize,
+    /// People in the demo leak's village registers (default: the shape's).
+    pub people: Option<usize>,
+    /// The demo leak, or one shaped like the 2022 leak (measured part by part, see `xpf`).
+    pub shape: Shape,
     /// Random seed of the demo leak.
     pub seed: u64,
     /// Where the leak and the benchmark's store go (default: trove-bench-PEOPLE-SEED in the temp folder).
@@ -62,10 +66,29 @@ pub struct IngestBenchOptions {
 /// reported in the output, not an error.
 pub fn run(args: &IngestBenchOptions) -> anyhow::Result<()> {
     let workers = args.workers.max(1);
+    let shaped = match args.shape {
+        Shape::Demo => trove_synth::default_options(),
+        Shape::Xpf => trove_synth::xpf_options(),
+    };
+    let options = SynthOptions {
+        people: args.people.unwrap_or(shaped.people),
+        seed: args.seed,
+        ..shaped
+    };
     let dir = args.dir.clone().unwrap_or_else(|| {
-        std::env::temp_dir().join(format!("trove-bench-{}-{}", args.people, args.seed))
+        let shape = match options.shape {
+            Shape::Demo => "",
+            Shape::Xpf => "xpf-",
+        };
+        std::env::temp_dir().join(format!(
+            "trove-bench-{shape}{}-{}",
+            options.people, options.seed
+        ))
     });
-    ensure_leak(&dir, args.people, args.seed)?;
+    ensure_leak(&dir, &options)?;
+    if options.shape == Shape::Xpf {
+        return xpf::run(args, &dir, workers);
+    }
     let load_average = load_average();
     let leak = dir.join("leak");
     let corpus = Corpus::list(&leak)?;
@@ -76,7 +99,7 @@ pub fn run(args: &IngestBenchOptions) -> anyhow::Result<()> {
     );
     let floor = measure_floor(&corpus, workers)?;
     eprintln!("trove: ingesting in a child process with {workers} workers…");
-    let trove = measure_trove(&args.trove_exe, &dir, &corpus, workers)?;
+    let trove = measure_trove(&args.trove_exe, &leak, &dir, "bench", &corpus, workers)?;
     let python = if args.skip_python {
         None
     } else {
@@ -85,7 +108,7 @@ pub fn run(args: &IngestBenchOptions) -> anyhow::Result<()> {
     };
 
     let results = BenchResults {
-        people: args.people,
+        people: options.people,
         seed: args.seed,
         leak: leak.display().to_string(),
         workers,
@@ -116,51 +139,55 @@ fn load_average() -> Option<f64> {
 struct TruthHeader {
     people: usize,
     seed: u64,
+    #[serde(default)]
+    shape: Shape,
 }
 
-/// Writes the demo leak into `dir`, unless one with the same people and seed is there already.
-pub(crate) fn ensure_leak(dir: &Path, people: usize, seed: u64) -> anyhow::Result<()> {
+/// Writes the leak `options` describe into `dir`, unless it is there already.
+pub(crate) fn ensure_leak(dir: &Path, options: &SynthOptions) -> anyhow::Result<()> {
     let truth_path = dir.join("ground-truth.json");
     if truth_path.is_file() {
-        let bytes =
-            fs::read(&truth_path).with_context(|| format!("reading {}", truth_path.display()))?;
-        let header: TruthHeader = serde_json::from_slice(&bytes).with_context(|| {
+        let header = read_truth_header(&truth_path).with_context(|| {
             format!(
                 "{} is not a demo ground truth; remove {}",
                 truth_path.display(),
                 dir.display()
             )
         })?;
-        if header.people == people && header.seed == seed {
-            eprintln!("reusing the demo leak in {}", dir.display());
+        if (header.people, header.seed, header.shape)
+            == (options.people, options.seed, options.shape)
+        {
+            eprintln!("reusing the leak in {}", dir.display());
             return Ok(());
         }
         bail!(
-            "{} holds a demo leak made with --people {} --seed {}; remove it or pass another --dir",
+            "{} holds a leak made with --people {} --seed {} (shape {:?}); remove it or pass another --dir",
             dir.display(),
             header.people,
-            header.seed
+            header.seed,
+            header.shape
         );
     }
     eprintln!(
-        "writing a demo leak of {people} people to {}…",
+        "writing a {:?}-shaped leak of {} people to {}…",
+        options.shape,
+        options.people,
         dir.display()
     );
-    trove_synth::write_demo_leak(
-        dir,
-        &SynthOptions {
-            people,
-            seed,
-            ..SynthOptions::default()
-        },
-    )
-    .with_context(|| {
+    trove_synth::write_demo_leak(dir, options).with_context(|| {
         format!(
-            "writing the demo leak to {} (remove the folder if a run was cut short)",
+            "writing the leak to {} (remove the folder if a run was cut short)",
             dir.display()
         )
     })?;
     Ok(())
+}
+
+/// The header fields of a ground truth, read without its (possibly 100 MB) lists.
+fn read_truth_header(path: &Path) -> anyhow::Result<TruthHeader> {
+    let file = fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    // The lists are skipped by serde as they stream past, never held.
+    Ok(serde_json::from_reader(std::io::BufReader::new(file))?)
 }
 
 /// The goals, judged on this run.

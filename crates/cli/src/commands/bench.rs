@@ -61,9 +61,14 @@ pub struct BenchAuthenticityArgs {
 
 #[derive(Debug, Args)]
 pub struct BenchIngestArgs {
-    /// People in the demo leak's village registers.
-    #[arg(long, default_value_t = 20_000)]
-    pub people: usize,
+    /// People in the leak's village registers (default: 20,000 for the demo shape, 55,000
+    /// for xpf).
+    #[arg(long)]
+    pub people: Option<usize>,
+    /// `demo`: the demo leak, judged against Python as a whole; `xpf`: a leak of the 2022
+    /// leak's proportions (camera photos, 450 sheets), each goal of issue 18 on its own part.
+    #[arg(long, value_enum, default_value = "demo")]
+    pub shape: super::demo::ShapeArg,
     /// Random seed of the demo leak.
     #[arg(long, default_value_t = 2022)]
     pub seed: u64,
@@ -153,7 +158,11 @@ pub fn run(command: &BenchCommand) -> anyhow::Result<ExitCode> {
             let trove_exe = std::env::current_exe()
                 .context("finding the trove executable to run the ingest")?;
             trove_bench::ingest::run(&IngestBenchOptions {
-                people: args.people,
+                people: args.people.or(match args.shape {
+                    super::demo::ShapeArg::Demo => Some(20_000),
+                    super::demo::ShapeArg::Xpf => None,
+                }),
+                shape: args.shape.into(),
                 seed: args.seed,
                 dir: args.dir.clone(),
                 workers: args.workers,

@@ -6,6 +6,7 @@
 //! - [`records`]: person records from a million spreadsheet rows;
 //! - [`authenticity`]: near-duplicate photos among 100,000, through the report;
 //! - [`ocr`]: character error rates and pages/s of OCR on pages drawn from known text;
+//! - [`search`]: search at a million parts, beside SQLite FTS5 and a memmem scan;
 //! - [`publish`]: the public site of a demo leak in which every person is published;
 //! - [`xref`]: cross-reference quality on the demo's planted relatives' list and on
 //!   FEBRL3/FEBRL4, and its speed up to a million Persons.
@@ -25,6 +26,7 @@ mod output;
 pub mod publish;
 pub mod records;
 mod rss;
+pub mod search;
 pub mod xref;
 
 pub use authenticity::AuthenticityBenchOptions;
@@ -32,4 +34,5 @@ pub use ingest::IngestBenchOptions;
 pub use ocr::OcrBenchOptions;
 pub use publish::PublishBenchOptions;
 pub use records::RecordsBenchOptions;
+pub use search::SearchBenchOptions;
 pub use xref::XrefBenchOptions;

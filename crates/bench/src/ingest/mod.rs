@@ -75,15 +75,14 @@ pub fn run(args: &IngestBenchOptions) -> anyhow::Result<()> {
         seed: args.seed,
         ..shaped
     };
-    let dir = args.dir.clone().unwrap_or_else(|| {
-        let shape = match options.shape {
-            Shape::Demo => "",
-            Shape::Xpf => "xpf-",
-        };
-        std::env::temp_dir().join(format!(
-            "trove-bench-{shape}{}-{}",
+    let dir = args.dir.clone().unwrap_or_else(|| match options.shape {
+        Shape::Demo => {
+            std::env::temp_dir().join(format!("trove-bench-{}-{}", options.people, options.seed))
+        }
+        Shape::Xpf => std::env::temp_dir().join(format!(
+            "trove-bench-xpf-{}-{}",
             options.people, options.seed
-        ))
+        )),
     });
     ensure_leak(&dir, &options)?;
     if options.shape == Shape::Xpf {
@@ -125,6 +124,16 @@ pub fn run(args: &IngestBenchOptions) -> anyhow::Result<()> {
         print_results(&results);
     }
     Ok(())
+}
+
+/// Where `trove bench ingest --shape xpf` keeps the XPF-shaped leak by default (the
+/// search benchmark reads the same one).
+pub(crate) fn xpf_leak_dir() -> PathBuf {
+    let options = trove_synth::xpf_options();
+    std::env::temp_dir().join(format!(
+        "trove-bench-xpf-{}-{}",
+        options.people, options.seed
+    ))
 }
 
 /// The 1-minute load average, where the system reports one: other work on

@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 use trove_bench::{
     AuthenticityBenchOptions, IngestBenchOptions, OcrBenchOptions, PublishBenchOptions,
-    RecordsBenchOptions, XrefBenchOptions,
+    RecordsBenchOptions, SearchBenchOptions, XrefBenchOptions,
 };
 
 #[derive(Debug, Subcommand)]
@@ -17,6 +17,9 @@ pub enum BenchCommand {
     Ingest(BenchIngestArgs),
     /// Person records from a million spreadsheet rows: time of the records stage.
     Records(BenchRecordsArgs),
+    /// Search at a million parts (the XPF-shaped leak's text repeated): trove's latency
+    /// for one user and for many, beside SQLite FTS5 (trigram) and a memmem scan.
+    Search(BenchSearchArgs),
     /// Cross-reference: quality on the demo's planted list and FEBRL, speed to a million.
     Xref(BenchXrefArgs),
     /// OCR's character error rate on clean, degraded and Uyghur pages, and its pages/s
@@ -28,6 +31,26 @@ pub enum BenchCommand {
     /// The public site of a demo leak in which every person is published: build time
     /// (scanner included) and search index size.
     Publish(BenchPublishArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchSearchArgs {
+    /// Text to index, in MB.
+    #[arg(long, default_value_t = 2048)]
+    pub text_mb: usize,
+    /// Longest part, in bytes.
+    #[arg(long, default_value_t = 2048)]
+    pub part_bytes: usize,
+    /// Where the index, the FTS5 table and the flat file go (default: the temp folder);
+    /// those built there before with the same sizes are reused.
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// Users searching at once in the load measurement.
+    #[arg(long, default_value_t = 50)]
+    pub users: usize,
+    /// Print the results as one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -186,6 +209,13 @@ pub fn run(command: &BenchCommand) -> anyhow::Result<ExitCode> {
                 json: args.json,
             })?
         }
+        BenchCommand::Search(args) => trove_bench::search::run(&SearchBenchOptions {
+            text_mb: args.text_mb,
+            part_bytes: args.part_bytes,
+            dir: args.dir.clone(),
+            users: args.users,
+            json: args.json,
+        })?,
         BenchCommand::Publish(args) => trove_bench::publish::run(&PublishBenchOptions {
             people: args.people,
             seed: args.seed,

@@ -38,25 +38,18 @@ pub(crate) fn mugshot(
     resident: &Resident,
     label: &str,
 ) -> Result<Option<Doc>, SynthError> {
-    let Some(capture) = resident.capture else {
+    let Some([year, month, day, hour, minute, second]) = capture_time(resident) else {
         return Ok(None);
     };
     let Some(camera) = cameras.choose(rng) else {
         return Ok(None);
     };
-    let second = resident.capture_second;
     let exif = ExifTruth {
         make: camera.make.to_owned(),
         model: camera.model.to_owned(),
         body_serial: camera.body_serial.to_owned(),
         date_time_original: format!(
-            "{:04}:{:02}:{:02} {:02}:{:02}:{:02}",
-            capture.year,
-            capture.month,
-            capture.day,
-            second / 3600,
-            second / 60 % 60,
-            second % 60
+            "{year:04}:{month:02}:{day:02} {hour:02}:{minute:02}:{second:02}"
         ),
     };
     let pose = Pose::random(rng);
@@ -87,18 +80,25 @@ pub(crate) fn mugshot(
 
 /// The file name a camera station gives a mugshot: the ID number, then the capture time.
 fn file_name(resident: &Resident) -> Option<String> {
+    let [year, month, day, hour, minute, second] = capture_time(resident)?;
+    Some(format!(
+        "{}_{year:04}{month:02}{day:02}_{hour:02}{minute:02}{second:02}.jpg",
+        resident.id_number
+    ))
+}
+
+/// When the resident's mugshot was taken: year, month, day, hour, minute, second.
+fn capture_time(resident: &Resident) -> Option<[u32; 6]> {
     let capture = resident.capture?;
     let second = resident.capture_second;
-    Some(format!(
-        "{}_{:04}{:02}{:02}_{:02}{:02}{:02}.jpg",
-        resident.id_number,
-        capture.year,
+    Some([
+        u32::try_from(capture.year).ok()?,
         capture.month,
         capture.day,
         second / 3600,
         second / 60 % 60,
-        second % 60
-    ))
+        second % 60,
+    ])
 }
 
 /// A JPEG of a plain grey silhouette-sized picture whose EXIF says `exif`: for tests that

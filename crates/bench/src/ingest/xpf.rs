@@ -232,9 +232,12 @@ fn print_goals(goals: &XpfGoals) {
         figure(goals.documents_speedup, "×")
     );
     println!(
-        "{} files of 1 MB and more: trove's MB/s is {} of the floor's (goal ≥ 0.5)",
+        "{} files of 1 MB and more: trove's MB/s is {} of the floor's (goal ≥ 50%)",
         verdict(goals.large_half_of_floor),
-        figure(goals.large_share_of_floor, "")
+        goals.large_share_of_floor.map_or_else(
+            || "skipped".to_owned(),
+            |share| format!("{:.2}%", share * 100.0)
+        )
     );
     println!(
         "{} tiny files: {} files/s (goal ≥ 2,000)",

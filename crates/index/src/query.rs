@@ -115,7 +115,13 @@ fn han_phrases_on_bigrams(query: &str) -> String {
         } else if i >= closed {
             out.push('"');
             out.push_str(segment);
-        } else if !out.ends_with(':') && is_han_phrase(segment) {
+        } else if !out.ends_with(':')
+            // A slop (`"…"~2`), boost or phrase prefix applies to the phrase as written.
+            && !segments
+                .get(i + 1)
+                .is_some_and(|next| next.starts_with(['~', '^', '*']))
+            && is_han_phrase(segment)
+        {
             out.push_str(&format!(
                 "(text_han:\"{segment}\" OR title:\"{segment}\" OR path:\"{segment}\")"
             ));
@@ -289,6 +295,8 @@ mod tests {
             "title:\"教育转化\"",
             "\"疆\"",
             "\"教育转化",
+            "\"教育转化\"~1",
+            "\"教育转化\"*",
             "教育",
         ] {
             assert_eq!(han_phrases_on_bigrams(kept), kept);

@@ -95,6 +95,9 @@ pub fn judge_image(bytes: &[u8]) -> Decision {
 /// pixel through the generic pixel types, which took as long as decoding the photo.
 fn for_each_sample(image: &DynamicImage, stride: usize, mut visit: impl FnMut([u8; 4])) {
     let (width, height) = (image.width() as usize, image.height() as usize);
+    if width == 0 || height == 0 {
+        return;
+    }
     match image {
         DynamicImage::ImageRgb8(rgb) => sample_rows::<3>(
             rgb.as_raw(),

@@ -13,7 +13,6 @@ use tantivy::query::{Query, QueryParser};
 
 use crate::IndexError;
 use crate::schema::Fields;
-use crate::tokenizer::{is_han, is_word_char};
 
 /// Fields a bare prefix expands to.
 const PREFIX_FIELDS: [&str; 3] = ["text", "title", "path"];
@@ -43,7 +42,7 @@ pub(crate) fn parse(
         reason,
     })?;
     parser.allow_regexes();
-    let rewritten = expand_bare_prefixes(&han_phrases_on_bigrams(&normalise_and_not(query)));
+    let rewritten = expand_bare_prefixes(&normalise_and_not(query));
     parser
         .parse_query(&rewritten)
         .map_err(|error| IndexError::Query {
@@ -96,47 +95,6 @@ fn normalise_and_not(query: &str) -> String {
         }
     }
     out
-}
-
-/// Sends a bare phrase written only in Han characters (and separators such as the `·`
-/// of transliterated names) to the bigram field, the title and the path, not to the
-/// jieba field too. Its bigram phrase already matches wherever the characters stand
-/// together, which every jieba match of the phrase is, so the hits are the same; but a
-/// phrase of common characters is costly to match, and matching it twice doubled the
-/// time of a name search (28 against 15 ms at a million parts).
-fn han_phrases_on_bigrams(query: &str) -> String {
-    let segments: Vec<&str> = query.split('"').collect();
-    // Odd segments are phrases, except a last one that no quote closes.
-    let closed = segments.len() - (segments.len() + 1) % 2;
-    let mut out = String::with_capacity(query.len());
-    for (i, segment) in segments.iter().enumerate() {
-        if i % 2 == 0 {
-            out.push_str(segment);
-        } else if i >= closed {
-            out.push('"');
-            out.push_str(segment);
-        } else if !out.ends_with(':')
-            // A slop (`"…"~2`), boost or phrase prefix applies to the phrase as written.
-            && !segments
-                .get(i + 1)
-                .is_some_and(|next| next.starts_with(['~', '^', '*']))
-            && is_han_phrase(segment)
-        {
-            out.push_str(&format!(
-                "(text_han:\"{segment}\" OR title:\"{segment}\" OR path:\"{segment}\")"
-            ));
-        } else {
-            out.push('"');
-            out.push_str(segment);
-            out.push('"');
-        }
-    }
-    out
-}
-
-/// At least two Han characters and nothing of another script.
-fn is_han_phrase(phrase: &str) -> bool {
-    phrase.chars().filter(|&c| is_han(c)).count() >= 2 && !phrase.chars().any(is_word_char)
 }
 
 /// One query that matches any of `phrases` (say, every spelling of a name),
@@ -278,28 +236,5 @@ mod tests {
             expand_bare_prefixes("a.b*"),
             "(text:/a\\.b.*/ OR title:/a\\.b.*/ OR path:/a\\.b.*/)"
         );
-    }
-
-    #[test]
-    fn han_phrases_go_to_bigrams_title_and_path_only() {
-        let to_bigrams =
-            "(text_han:\"阿不都·吐尔逊\" OR title:\"阿不都·吐尔逊\" OR path:\"阿不都·吐尔逊\")";
-        assert_eq!(han_phrases_on_bigrams("\"阿不都·吐尔逊\""), to_bigrams);
-        assert_eq!(
-            han_phrases_on_bigrams("-\"阿不都·吐尔逊\" 名单"),
-            format!("-{to_bigrams} 名单")
-        );
-        for kept in [
-            "\"shoot to kill\"",
-            "\"教育 Rahile\"",
-            "title:\"教育转化\"",
-            "\"疆\"",
-            "\"教育转化",
-            "\"教育转化\"~1",
-            "\"教育转化\"*",
-            "教育",
-        ] {
-            assert_eq!(han_phrases_on_bigrams(kept), kept);
-        }
     }
 }

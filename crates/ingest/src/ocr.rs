@@ -208,6 +208,11 @@ pub fn run_ocr(
     Ok(report)
 }
 
+/// Images whose pixels take more than this are judged one at a time: judging decodes an
+/// image in full (up to 512 MiB), and every worker doing so at once would break the
+/// memory bound.
+const LARGE_DECODE_BYTES: u64 = 64 << 20;
+
 /// [`plan`] for each candidate, in order, on up to `workers` threads: judging an image
 /// decodes it in full, which for a leak of camera photos is most of OCR's time.
 fn plan_in_parallel(
@@ -216,14 +221,16 @@ fn plan_in_parallel(
     workers: usize,
 ) -> Vec<(String, Vec<u32>)> {
     let share = candidates.len().div_ceil(workers.max(1)).max(1);
+    let large = Mutex::new(());
     std::thread::scope(|scope| {
         let planners: Vec<_> = candidates
             .chunks(share)
             .map(|chunk| {
+                let large = &large;
                 scope.spawn(move || {
                     chunk
                         .iter()
-                        .map(|candidate| plan(store, candidate))
+                        .map(|candidate| plan(store, candidate, large))
                         .collect::<Vec<_>>()
                 })
             })
@@ -241,7 +248,8 @@ fn plan_in_parallel(
 }
 
 /// Which pages of a candidate to read, and why, in words kept in the catalog.
-fn plan(store: &Store, candidate: &OcrCandidate) -> (String, Vec<u32>) {
+/// `large` is held while an image of more than [`LARGE_DECODE_BYTES`] is judged.
+fn plan(store: &Store, candidate: &OcrCandidate, large: &Mutex<()>) -> (String, Vec<u32>) {
     if candidate.kind == FileKind::Pdf {
         let pages: Vec<u32> = candidate
             .pages
@@ -265,6 +273,14 @@ fn plan(store: &Store, candidate: &OcrCandidate) -> (String, Vec<u32>) {
     }
     match std::fs::read(&path) {
         Ok(bytes) => {
+            let decoded_bytes = trove_ocr::image_dimensions(&bytes).map_or(0, |(width, height)| {
+                u64::from(width) * u64::from(height) * 4
+            });
+            let _one_at_a_time = (decoded_bytes > LARGE_DECODE_BYTES).then(|| {
+                large
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+            });
             // The image decoders are third-party code run on distrusted bytes.
             let judged = std::panic::catch_unwind(|| judge_image(&bytes));
             let Ok(decision) = judged else {

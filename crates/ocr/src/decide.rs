@@ -22,7 +22,7 @@ pub struct Decision {
 /// Judges the image in `bytes` (any format the image crate reads).
 pub fn judge_image(bytes: &[u8]) -> Decision {
     // The header alone rules out what is too small, without decoding the pixels.
-    if let Some((width, height)) = crate::dimensions(bytes)
+    if let Some((width, height)) = crate::image_dimensions(bytes)
         && width.min(height) < MIN_SIDE
     {
         return too_small(width, height);

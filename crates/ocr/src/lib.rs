@@ -30,9 +30,8 @@ const MAX_DECODED_BYTES: u64 = 512 << 20;
 /// Pages wider or taller than this (pixels) are refused (A0 at 600 dpi is about 20,000).
 const MAX_SIDE: u32 = 30_000;
 
-/// Decodes an image within the limits above.
 /// Width and height from the image's header, without decoding it.
-pub(crate) fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+pub fn image_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
     image::ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .ok()?
@@ -40,6 +39,7 @@ pub(crate) fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
         .ok()
 }
 
+/// Decodes an image within the limits above.
 pub(crate) fn decode_bounded(bytes: &[u8]) -> image::ImageResult<image::DynamicImage> {
     let mut reader = image::ImageReader::new(Cursor::new(bytes)).with_guessed_format()?;
     let mut limits = image::Limits::default();

@@ -132,7 +132,8 @@ fn write_bulletins(leak: &mut Leak, rng: &mut impl Rng) -> Result<(), SynthError
         let date = week_date(n as u32 / 2);
         let title = format!("工作简报（第{}期）{}", n + 1, date.chinese());
         pool.shuffle(rng);
-        let take = rng.random_range(8..pool.len().min(30));
+        let most = pool.len().min(30);
+        let take = rng.random_range(most.min(8)..=most);
         let mut lines = vec![title.as_str()];
         lines.extend(&pool[..take]);
         let created = format!(

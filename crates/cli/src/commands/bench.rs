@@ -39,8 +39,8 @@ pub struct BenchSearchArgs {
     #[arg(long, default_value_t = 2048)]
     pub text_mb: usize,
     /// Longest part, in bytes.
-    #[arg(long, default_value_t = 2048)]
-    pub part_bytes: usize,
+    #[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u32).range(64..))]
+    pub part_bytes: u32,
     /// Where the index, the FTS5 table and the flat file go (default: the temp folder);
     /// those built there before with the same sizes are reused.
     #[arg(long)]
@@ -211,7 +211,7 @@ pub fn run(command: &BenchCommand) -> anyhow::Result<ExitCode> {
         }
         BenchCommand::Search(args) => trove_bench::search::run(&SearchBenchOptions {
             text_mb: args.text_mb,
-            part_bytes: args.part_bytes,
+            part_bytes: args.part_bytes as usize,
             dir: args.dir.clone(),
             users: args.users,
             json: args.json,

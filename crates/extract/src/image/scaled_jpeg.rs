@@ -14,13 +14,21 @@ use jpeg_decoder::{Decoder, PixelFormat};
 
 /// The JPEG in `bytes` decoded at the smallest scale whose longer side is still at least
 /// `longer_side` pixels (or full size, for small pictures), within `max_alloc` bytes.
-/// `None` when jpeg-decoder cannot read it or its pixels are neither grey nor RGB
-/// (CMYK, 16-bit): the caller then decodes it in full with the image crate.
+/// `None` when jpeg-decoder cannot read it, panics on it (third-party code on distrusted
+/// bytes: the photo's EXIF, already read, must not be lost with it) or its pixels are
+/// neither grey nor RGB (CMYK, 16-bit): the caller then decodes it in full with the image
+/// crate.
 pub(super) fn decode_at_least(
     bytes: &[u8],
     longer_side: u16,
     max_alloc: usize,
 ) -> Option<DynamicImage> {
+    std::panic::catch_unwind(|| decode(bytes, longer_side, max_alloc))
+        .ok()
+        .flatten()
+}
+
+fn decode(bytes: &[u8], longer_side: u16, max_alloc: usize) -> Option<DynamicImage> {
     let mut decoder = Decoder::new(Cursor::new(bytes));
     decoder.set_max_decoding_buffer_size(max_alloc);
     // The scale is chosen so that either side reaches the request; asking for the

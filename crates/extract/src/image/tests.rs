@@ -184,3 +184,25 @@ fn garbage_is_corrupt() {
     );
     assert!(matches!(result, Err(ExtractError::Corrupt { .. })));
 }
+
+#[test]
+fn a_photo_decoded_at_reduced_scale_hashes_as_when_decoded_in_full() {
+    // Stores extracted before version 5 hashed full decodes: near-duplicate search across
+    // the two must still pair the same picture.
+    let jpeg = gradient_jpeg(1080, 1440);
+    let scaled = decode_for_thumbnail(&jpeg, ImageFormat::Jpeg).unwrap();
+    assert!(scaled.width() < 1080, "not decoded at reduced scale");
+    let full = decode(&jpeg, ImageFormat::Jpeg).unwrap();
+    let bits = |pixels: &DynamicImage| {
+        u64::from_str_radix(&perceptual_hash(&downscale(pixels)), 16).unwrap()
+    };
+    let (from_scaled, from_full) = (bits(&scaled), bits(&full));
+    assert!(
+        from_full.count_ones() > 4 && from_full.count_ones() < 60,
+        "{from_full:016x}"
+    );
+    assert!(
+        (from_scaled ^ from_full).count_ones() <= 4,
+        "{from_scaled:016x} vs {from_full:016x}"
+    );
+}

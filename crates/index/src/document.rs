@@ -105,8 +105,9 @@ fn top_folder(path: &str) -> &str {
 
 /// `text` cut into runs of whole lines of at most `max` bytes, each with the 1-based
 /// line it begins on; a single line longer than `max` is cut at a character boundary.
-/// An empty text is one empty chunk.
-fn line_chunks(text: &str, max: usize) -> Vec<(u32, &str)> {
+/// An empty text is one empty chunk. Every chunk holds at least one character, whatever
+/// `max` is.
+pub fn line_chunks(text: &str, max: usize) -> Vec<(u32, &str)> {
     let mut chunks = Vec::new();
     let mut start = 0;
     let mut line = 1u32;

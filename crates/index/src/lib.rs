@@ -23,7 +23,7 @@ mod stored_parts;
 mod tokenizer;
 mod writer;
 
-pub use document::IndexDocument;
+pub use document::{IndexDocument, line_chunks};
 pub use error::IndexError;
 pub use facets::Facets;
 pub use hit::Hit;

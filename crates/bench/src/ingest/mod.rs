@@ -75,15 +75,7 @@ pub fn run(args: &IngestBenchOptions) -> anyhow::Result<()> {
         seed: args.seed,
         ..shaped
     };
-    let dir = args.dir.clone().unwrap_or_else(|| match options.shape {
-        Shape::Demo => {
-            std::env::temp_dir().join(format!("trove-bench-{}-{}", options.people, options.seed))
-        }
-        Shape::Xpf => std::env::temp_dir().join(format!(
-            "trove-bench-xpf-{}-{}",
-            options.people, options.seed
-        )),
-    });
+    let dir = args.dir.clone().unwrap_or_else(|| leak_dir(&options));
     ensure_leak(&dir, &options)?;
     if options.shape == Shape::Xpf {
         return xpf::run(args, &dir, workers);
@@ -126,12 +118,15 @@ pub fn run(args: &IngestBenchOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Where `trove bench ingest --shape xpf` keeps the XPF-shaped leak by default (the
-/// search benchmark reads the same one).
-pub(crate) fn xpf_leak_dir() -> PathBuf {
-    let options = trove_synth::xpf_options();
+/// Where `trove bench ingest` keeps the leak `options` describe by default: the search
+/// benchmark reads the XPF-shaped one from there too.
+pub(crate) fn leak_dir(options: &SynthOptions) -> PathBuf {
+    let shape = match options.shape {
+        Shape::Demo => "",
+        Shape::Xpf => "xpf-",
+    };
     std::env::temp_dir().join(format!(
-        "trove-bench-xpf-{}-{}",
+        "trove-bench-{shape}{}-{}",
         options.people, options.seed
     ))
 }

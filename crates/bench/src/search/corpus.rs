@@ -97,38 +97,17 @@ impl PageSource {
     }
 }
 
-/// `part` cut into parts of at most `limit` bytes at line ends (a longer line is cut
-/// where a character ends), each keeping the part's kind, index and label.
+/// `part` cut into parts of at most `limit` bytes where lines end (as the index cuts
+/// long parts), each keeping the part's kind, index and label; blank pieces dropped.
 fn pages_of(part: &Part, limit: usize) -> Vec<Part> {
-    let mut pages = Vec::new();
-    let mut page = String::new();
-    let mut push = |text: &mut String| {
-        if !text.trim().is_empty() {
-            pages.push(Part {
-                text: std::mem::take(text),
-                ..part.clone()
-            });
-        }
-        text.clear();
-    };
-    for line in part.text.split_inclusive('\n') {
-        if page.len() + line.len() > limit {
-            push(&mut page);
-        }
-        let mut rest = line;
-        while rest.len() > limit {
-            let mut cut = limit;
-            while !rest.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            page.push_str(&rest[..cut]);
-            push(&mut page);
-            rest = &rest[cut..];
-        }
-        page.push_str(rest);
-    }
-    push(&mut page);
-    pages
+    trove_index::line_chunks(&part.text, limit)
+        .into_iter()
+        .filter(|(_, text)| !text.trim().is_empty())
+        .map(|(_, text)| Part {
+            text: text.to_owned(),
+            ..part.clone()
+        })
+        .collect()
 }
 
 /// How many copies of the source make the text asked for.

@@ -87,8 +87,9 @@ struct Goals {
 
 /// Builds what is missing, then measures and prints.
 pub fn run(options: &SearchBenchOptions) -> anyhow::Result<()> {
-    let xpf = crate::ingest::xpf_leak_dir();
-    crate::ingest::ensure_leak(&xpf, &trove_synth::xpf_options())?;
+    let xpf_options = trove_synth::xpf_options();
+    let xpf = crate::ingest::leak_dir(&xpf_options);
+    crate::ingest::ensure_leak(&xpf, &xpf_options)?;
     let source = PageSource::load(&xpf, options.part_bytes)?;
     let dir = options.dir.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!(

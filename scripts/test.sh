@@ -13,7 +13,8 @@ export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
 # Debian packages the build and the tests need, installed when missing: a C++ compiler
 # (the RAR reader is UnRAR's C++ source); Tesseract with Chinese, Uyghur and English data,
 # poppler's pdftoppm, and pango-view with CJK and Arabic-script fonts to draw test pages;
-# hashdeep, which audits a folder against trove's custody manifest.
+# hashdeep, which audits a folder against trove's custody manifest. PostgreSQL comes
+# with scripts/postgres.sh below.
 need_packages=()
 command -v c++ >/dev/null 2>&1 || need_packages+=(g++)
 tesseract_languages="$(tesseract --list-langs 2>/dev/null || true)"
@@ -51,6 +52,16 @@ fi
 
 if [ ! -d ../shared/corpus ]; then
     echo "note: ../shared/corpus not found: the corpus tests will skip (they say so)"
+fi
+
+# A throwaway PostgreSQL cluster for the server-mode tests (the catalog contract runs on
+# SQLite and on PostgreSQL), unless the caller names a server of its own.
+if [ -z "${TROVE_TEST_DATABASE_URL:-}" ]; then
+    pg_dir="$(mktemp -d)"
+    chmod 755 "$pg_dir"
+    trap 'scripts/postgres.sh stop "$pg_dir/cluster" >/dev/null 2>&1; rm -rf "$pg_dir"' EXIT
+    TROVE_TEST_DATABASE_URL="$(scripts/postgres.sh start "$pg_dir/cluster")"
+    export TROVE_TEST_DATABASE_URL
 fi
 
 if [ -z "${TROVE_SKIP_BROWSER_TESTS:-}" ]; then

@@ -14,6 +14,8 @@
 //!   ([`cross_reference`]), the candidates stored for review.
 //! - Every problem with a file is a recorded failure with stage and reason;
 //!   the run goes on.
+//! - Server mode ([`queue_ingest`], [`run_worker`]): the same per-file work spread over
+//!   worker processes that share a PostgreSQL catalog and its job queue.
 //! - Progress goes to the caller's [`Progress`] (the CLI's bar) and to the store folder's
 //!   `ingest-progress.json`, which the workbench shows on the case's home page.
 
@@ -31,6 +33,7 @@ mod progress;
 mod progress_file;
 mod records;
 mod report;
+mod server;
 mod timings;
 mod unpack;
 mod walk;
@@ -45,6 +48,9 @@ pub use pipeline::{WORKER_THREAD_NAME, ingest};
 pub use progress::{Progress, Silent};
 pub use records::{RecordsReport, build_records, records_version};
 pub use report::IngestReport;
+pub use server::{
+    QueueReport, SharedCatalog, WorkerOptions, WorkerReport, queue_ingest, run_worker,
+};
 pub use timings::{StageTimings, TimedStage};
 pub use writer::sync_index;
 pub use xref::{XrefReport, cross_reference};

@@ -75,8 +75,16 @@ fn run(
 
     let outcome = thread::scope(|scope| {
         scope.spawn(|| count_tree(tree, progress, stop));
-        let writer =
-            scope.spawn(|| crate::writer::run(catalog, &store.blobs, index, batches, &timings));
+        let writer = scope.spawn(|| {
+            crate::writer::run(
+                catalog,
+                &store.blobs,
+                Some(index),
+                batches,
+                &timings,
+                &mut |_| Ok(()),
+            )
+        });
         for _ in 0..workers {
             let jobs = jobs.clone();
             let batch_sender = batch_sender.clone();
@@ -85,7 +93,6 @@ fn run(
                 blobs: &store.blobs,
                 options,
                 timings: &timings,
-                root: &root,
             };
             let counters = &counters;
             let spawned = thread::Builder::new()

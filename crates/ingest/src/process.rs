@@ -65,12 +65,13 @@ pub(crate) struct Worker<'a> {
     pub blobs: &'a BlobStore,
     pub options: &'a IngestOptions,
     pub timings: &'a StageTimings,
-    pub root: &'a str,
 }
 
 /// Per-source state threaded through the recursion. The expansion guard is
 /// shared by every archive nested in the source: the budget is per source.
 struct SourceContext<'a> {
+    /// The ingested folder the source lies in, as the catalog records it.
+    root: &'a str,
     source: &'a str,
     /// The source file on disk (split archives find their volumes beside it).
     on_disk: &'a Path,
@@ -84,6 +85,7 @@ impl Worker<'_> {
     pub(crate) fn process_source(&self, job: &SourceJob, out: BatchSender<'_>) -> u64 {
         let guard = ExpansionGuard::new(self.options.archive);
         let mut ctx = SourceContext {
+            root: &job.source.root,
             source: &job.source.path,
             on_disk: &job.absolute,
             guard: &guard,
@@ -259,7 +261,7 @@ impl Worker<'_> {
         }
         batch.occurrences.push(Occurrence {
             blob: id.clone(),
-            root: self.root.to_owned(),
+            root: ctx.root.to_owned(),
             path: item.path.clone(),
             parent: item.parent.clone(),
             name_kind: FileKind::from_extension(item.name())
@@ -431,7 +433,7 @@ impl Worker<'_> {
     ) {
         ctx.out.failures += 1;
         ctx.out.batch().failures.push(FailureRow {
-            root: self.root.to_owned(),
+            root: ctx.root.to_owned(),
             source: ctx.source.to_owned(),
             path: path.to_owned(),
             blob: blob.cloned(),

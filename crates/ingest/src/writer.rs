@@ -21,14 +21,19 @@ const MERGE_BATCHES: usize = 64;
 /// workers send large batches.
 const MERGE_TEXT_BYTES: usize = 32 << 20;
 
+/// Applies batches until the channel closes. With an index, keeps it in step every
+/// [`INDEX_INTERVAL`] and at the end; without one (a server-mode worker, whose index is
+/// the indexer's) writes the catalog only. `committed` hears of every batch once its
+/// transaction is committed.
 pub(crate) fn run(
     catalog: &dyn Catalog,
     blobs: &BlobStore,
-    index: &SearchIndex,
+    index: Option<&SearchIndex>,
     batches: Receiver<WriteBatch>,
     timings: &StageTimings,
+    committed: &mut dyn FnMut(&WriteBatch) -> Result<(), IngestError>,
 ) -> Result<(), IngestError> {
-    let mut writer = index.writer(64 << 20)?;
+    let mut writer = index.map(|index| index.writer(64 << 20)).transpose()?;
     let mut last_index = Instant::now();
     loop {
         match batches.recv_timeout(Duration::from_millis(500)) {
@@ -46,16 +51,21 @@ pub(crate) fn run(
                     timings.time(TimedStage::Store, || blobs.sync())?;
                 }
                 timings.time(TimedStage::Catalog, || catalog.write(&merged))?;
+                committed(&merged)?;
             }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
-        if last_index.elapsed() >= INDEX_INTERVAL {
-            sync_index(catalog, &mut writer, timings)?;
+        if let Some(writer) = writer.as_mut()
+            && last_index.elapsed() >= INDEX_INTERVAL
+        {
+            sync_index(catalog, writer, timings)?;
             last_index = Instant::now();
         }
     }
-    sync_index(catalog, &mut writer, timings)?;
+    if let Some(writer) = writer.as_mut() {
+        sync_index(catalog, writer, timings)?;
+    }
     Ok(())
 }
 

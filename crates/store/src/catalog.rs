@@ -303,8 +303,15 @@ pub trait Catalog: Send + Sync {
         visit: &mut dyn FnMut(BlobId, FileKind, Metadata) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
 
+    /// Calls `visit` for every source file on record and whether it is done, in
+    /// (root, path) order.
+    fn for_each_source(
+        &self,
+        visit: &mut dyn FnMut(SourceFile, bool) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+
     /// Calls `visit` for every place a blob was seen, with the blob's identity, in
-    /// (root, path) order: what a custody manifest lists.
+    /// (root, path, blob) order: what a custody manifest lists.
     fn for_each_occurrence(
         &self,
         visit: &mut dyn FnMut(SeenAt) -> Result<(), StoreError>,

@@ -40,6 +40,15 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+    /// A query on a PostgreSQL catalog failed.
+    #[error("the catalog in PostgreSQL at {database} could not be used: {source}")]
+    Database {
+        /// The database, as host, port and name (never its password).
+        database: String,
+        /// PostgreSQL's (or the connection's) reason.
+        #[source]
+        source: postgres::Error,
+    },
     /// A named thing (a list, a case, a candidate) does not exist.
     #[error("there is no {what} {name:?}; {hint}")]
     NotFound {
@@ -68,6 +77,10 @@ pub enum StoreError {
     /// [`StoreError::Catalog`] before it leaves.
     #[error("catalog query failed: {0}")]
     Query(#[from] rusqlite::Error),
+    /// A PostgreSQL error not yet tied to its database: [`crate::PgCatalog`] turns it
+    /// into [`StoreError::Database`] before it leaves.
+    #[error("catalog query failed: {0}")]
+    PgQuery(#[from] postgres::Error),
     /// A stored value does not decode (an unknown code, a malformed id).
     #[error(
         "the catalog holds a value it cannot read ({0}); it may have been written by a newer trove"

@@ -7,23 +7,27 @@
 //! processes to show.
 //!
 //! The catalog is the [`Catalog`] trait; [`SqliteCatalog`] is the embedded
-//! implementation. Callers hold a `dyn Catalog`, so a PostgreSQL
-//! implementation can be added without touching them.
+//! implementation, [`PgCatalog`] the shared one of server mode (PostgreSQL, with the
+//! ingest queue, [`JobQueue`]). Callers hold a `dyn Catalog`.
 
 mod annotations;
 mod blobs;
 mod catalog;
 pub mod connection;
+mod decode;
+mod dump;
 mod error;
 mod ingest_progress;
 mod layout;
 mod lists;
 mod ocr;
+mod postgres;
 mod publication;
 mod record_query;
 mod records;
 mod review;
 mod sqlite;
+pub mod testing;
 
 pub use annotations::{Activity, Annotation, AnnotationCatalog, Note};
 pub use blobs::{BlobStore, ContentHashes, StoredBlob, hash_bytes};
@@ -31,6 +35,7 @@ pub use catalog::{
     BlobState, Catalog, DocumentView, ExtractionOutcome, FailureRow, FailureTally, NewBlob,
     Occurrence, RecordedBlob, SeenAt, SourceFile, SourceState, StatusSummary, WriteBatch,
 };
+pub use dump::{canonical_dump, canonical_lines};
 pub use error::StoreError;
 pub use ingest_progress::{
     Clock, HEARTBEAT, IngestProgress, IngestStage, PROGRESS_FILE, ProgressWriter, RunState,
@@ -39,6 +44,7 @@ pub use ingest_progress::{
 pub use layout::Store;
 pub use lists::{CandidateFilter, ListCatalog, StoredEntry, XrefBatch};
 pub use ocr::{OcrCandidate, OcrCatalog, OcrPageText, OcrResult};
+pub use postgres::{ClaimedJob, JobCounts, JobQueue, MAX_ATTEMPTS, PgCatalog, QueuedFile};
 pub use publication::PublicationCatalog;
 pub use record_query::{RECORD_QUERY_FIELDS, RecordQueryError, parse_record_query};
 pub use records::{

@@ -7,16 +7,17 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use trove_model::{BlobId, Failure, FileKind, Metadata, Part};
 
 use super::SqliteCatalog;
-use super::decode::{
-    parse_blob_id, parse_hidden, parse_kind, parse_part_kind, parse_reason, parse_stage,
-};
 use super::write;
 use crate::StoreError;
 use crate::catalog::{
     BlobState, Catalog, DocumentView, FailureRow, FailureTally, Occurrence, RecordedBlob, SeenAt,
-    SourceState, StatusSummary, WriteBatch,
+    SourceFile, SourceState, StatusSummary, WriteBatch,
 };
 use crate::connection::collect_rows;
+use crate::decode::{
+    parse_blob_id, parse_hidden, parse_kind, parse_member_time, parse_part_kind, parse_reason,
+    parse_stage,
+};
 
 impl Catalog for SqliteCatalog {
     fn source(&self, root: &str, path: &str) -> Result<Option<SourceState>, StoreError> {
@@ -350,6 +351,28 @@ impl Catalog for SqliteCatalog {
         })
     }
 
+    fn for_each_source(
+        &self,
+        visit: &mut dyn FnMut(SourceFile, bool) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.with_connection(|connection| {
+            let mut statement = connection.prepare(
+                "SELECT root, path, size, mtime_ns, done FROM sources ORDER BY root, path",
+            )?;
+            let mut rows = statement.query([])?;
+            while let Some(row) = rows.next()? {
+                let source = SourceFile {
+                    root: row.get(0)?,
+                    path: row.get(1)?,
+                    size: row.get::<_, i64>(2)? as u64,
+                    mtime_ns: row.get(3)?,
+                };
+                visit(source, row.get(4)?)?;
+            }
+            Ok(())
+        })
+    }
+
     fn for_each_occurrence(
         &self,
         visit: &mut dyn FnMut(SeenAt) -> Result<(), StoreError>,
@@ -359,7 +382,7 @@ impl Catalog for SqliteCatalog {
                 "SELECT o.blob, o.root, o.path, o.parent, o.name_kind, o.member_time,
                         o.first_seen, b.sha256, b.size
                  FROM occurrences o JOIN blobs b ON b.id = o.blob
-                 ORDER BY o.root, o.path",
+                 ORDER BY o.root, o.path, o.blob",
             )?;
             let mut rows = statement.query([])?;
             while let Some(row) = rows.next()? {
@@ -421,13 +444,7 @@ fn occurrence_from(row: &rusqlite::Row<'_>) -> Result<Occurrence, StoreError> {
         path: row.get(2)?,
         parent: parent.as_deref().map(parse_blob_id).transpose()?,
         name_kind: name_kind.as_deref().map(parse_kind).transpose()?,
-        member_time: member_time
-            .as_deref()
-            .map(|text| {
-                chrono::NaiveDateTime::parse_from_str(text, super::write::MEMBER_TIME_FORMAT)
-                    .map_err(|_| StoreError::Corrupt(format!("member time {text:?}")))
-            })
-            .transpose()?,
+        member_time: member_time.as_deref().map(parse_member_time).transpose()?,
     })
 }
 

@@ -8,9 +8,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use trove_model::{ListEntry, ListInfo, MatchCandidate};
 
 use super::SqliteCatalog;
-use super::decode::parse_review;
 use crate::StoreError;
 use crate::connection::collect_rows;
+use crate::decode::parse_review;
 use crate::lists::{CandidateFilter, ListCatalog, StoredEntry, XrefBatch};
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {

@@ -2,7 +2,6 @@
 
 mod annotations;
 mod catalog;
-mod decode;
 mod lists;
 mod ocr;
 mod publication;

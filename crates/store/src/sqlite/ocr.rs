@@ -4,9 +4,9 @@ use rusqlite::params;
 use trove_model::{BlobId, PartKind};
 
 use super::SqliteCatalog;
-use super::decode::{parse_blob_id, parse_kind};
 use crate::StoreError;
 use crate::connection::collect_rows;
+use crate::decode::{parse_blob_id, parse_kind};
 use crate::ocr::{OcrCandidate, OcrCatalog, OcrResult};
 
 /// Documents OCR may read: extracted PDFs and images.

@@ -7,10 +7,10 @@ use rusqlite::{CachedStatement, Connection, OptionalExtension, params, params_fr
 use trove_model::{BlobId, FileKind, Metadata, Record, RecordFields, RowRef, Sex, StatusCategory};
 
 use super::SqliteCatalog;
-use super::decode::{parse_blob_id, parse_hidden, parse_kind, parse_list_kind};
 use super::record_search::{escape_like, filter_sql, search_text};
 use crate::StoreError;
 use crate::connection::collect_rows;
+use crate::decode::{parse_blob_id, parse_hidden, parse_kind, parse_list_kind};
 use crate::records::{
     BlobRecords, Candidate, PersonSheet, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter,
     RecordSource, RecordSummary, RecordsRevision, RowRecord, SheetPart, StoredRecord,

@@ -11,10 +11,10 @@ use trove_model::{
 };
 
 use super::SqliteCatalog;
-use super::decode::parse_review;
 use super::lists::candidates_of_person;
 use crate::StoreError;
 use crate::connection::collect_rows;
+use crate::decode::parse_review;
 use crate::review::{BeforeCommit, ReviewCatalog, ReviewProgress};
 
 /// How the histories (decisions, statuses, notes) write a time: RFC 3339 to the

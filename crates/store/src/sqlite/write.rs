@@ -5,9 +5,9 @@
 use rusqlite::{Transaction, params};
 use trove_model::BlobId;
 
-use super::decode::hidden_json;
 use crate::StoreError;
 use crate::catalog::{ExtractionOutcome, FailureRow, NewBlob, Occurrence, SourceFile};
+use crate::decode::{hidden_json, member_time_text};
 
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
@@ -117,14 +117,6 @@ pub(super) fn insert_occurrences(
     }
     Ok(())
 }
-
-/// How `occurrences.member_time` is written: ISO 8601, no zone.
-pub(super) fn member_time_text(time: chrono::NaiveDateTime) -> String {
-    time.format(MEMBER_TIME_FORMAT).to_string()
-}
-
-/// The format of `occurrences.member_time`.
-pub(super) const MEMBER_TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
 
 /// Failures met; one met again at the same place and stage replaces the old one.
 pub(super) fn upsert_failures(

@@ -7,37 +7,37 @@ use trove_model::{BlobId, FailureReason, FileKind, Hidden, ListKind, PartKind, R
 
 use crate::StoreError;
 
-pub(super) fn parse_blob_id(text: &str) -> Result<BlobId, StoreError> {
+pub(crate) fn parse_blob_id(text: &str) -> Result<BlobId, StoreError> {
     BlobId::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-pub(super) fn parse_kind(code: &str) -> Result<FileKind, StoreError> {
+pub(crate) fn parse_kind(code: &str) -> Result<FileKind, StoreError> {
     FileKind::from_str(code).map_err(StoreError::Corrupt)
 }
 
-pub(super) fn parse_list_kind(code: &str) -> Result<ListKind, StoreError> {
+pub(crate) fn parse_list_kind(code: &str) -> Result<ListKind, StoreError> {
     ListKind::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("list kind {code:?}")))
 }
 
-pub(super) fn parse_part_kind(code: &str) -> Result<PartKind, StoreError> {
+pub(crate) fn parse_part_kind(code: &str) -> Result<PartKind, StoreError> {
     PartKind::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("part kind {code:?}")))
 }
 
-pub(super) fn parse_stage(code: &str) -> Result<Stage, StoreError> {
+pub(crate) fn parse_stage(code: &str) -> Result<Stage, StoreError> {
     Stage::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("failure stage {code:?}")))
 }
 
-pub(super) fn parse_reason(code: &str) -> Result<FailureReason, StoreError> {
+pub(crate) fn parse_reason(code: &str) -> Result<FailureReason, StoreError> {
     FailureReason::from_code(code)
         .ok_or_else(|| StoreError::Corrupt(format!("failure reason {code:?}")))
 }
 
-pub(super) fn parse_review(code: &str) -> Result<Review, StoreError> {
+pub(crate) fn parse_review(code: &str) -> Result<Review, StoreError> {
     Review::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("review {code:?}")))
 }
 
 /// What a sheet hides, from `parts.hidden` (NULL: nothing).
-pub(super) fn parse_hidden(json: Option<String>) -> Result<Hidden, StoreError> {
+pub(crate) fn parse_hidden(json: Option<String>) -> Result<Hidden, StoreError> {
     match json {
         None => Ok(Hidden::default()),
         Some(json) => serde_json::from_str(&json)
@@ -46,11 +46,25 @@ pub(super) fn parse_hidden(json: Option<String>) -> Result<Hidden, StoreError> {
 }
 
 /// `parts.hidden` for a part: NULL when nothing is hidden, which is almost always.
-pub(super) fn hidden_json(hidden: &Hidden) -> Result<Option<String>, StoreError> {
+pub(crate) fn hidden_json(hidden: &Hidden) -> Result<Option<String>, StoreError> {
     if hidden.is_nothing() {
         return Ok(None);
     }
     serde_json::to_string(hidden)
         .map(Some)
         .map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// The format of `occurrences.member_time`: ISO 8601, no zone (archives keep local time).
+const MEMBER_TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
+
+/// How `occurrences.member_time` is written.
+pub(crate) fn member_time_text(time: chrono::NaiveDateTime) -> String {
+    time.format(MEMBER_TIME_FORMAT).to_string()
+}
+
+/// An `occurrences.member_time` read back.
+pub(crate) fn parse_member_time(text: &str) -> Result<chrono::NaiveDateTime, StoreError> {
+    chrono::NaiveDateTime::parse_from_str(text, MEMBER_TIME_FORMAT)
+        .map_err(|_| StoreError::Corrupt(format!("member time {text:?}")))
 }

@@ -1,0 +1,127 @@
+//! Filling the queue: the walk of a local ingest, with the files to process queued
+//! instead of processed.
+
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+use trove_store::{Catalog, FailureRow, JobQueue, QueuedFile, WriteBatch};
+
+use crate::walk::{Tree, WalkEntry};
+use crate::{IngestError, Progress};
+
+/// Files put in the queue at a time: one transaction each.
+const ENQUEUE_BATCH: usize = 1_000;
+
+/// What queueing found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueueReport {
+    /// The ingested folder, as the catalog records it.
+    pub root: String,
+    /// Files the walk found.
+    pub files_found: u64,
+    /// Files the catalog holds as done, unchanged since: not queued.
+    pub files_unchanged: u64,
+    /// Files queued for the workers (new, changed, or not finished before).
+    pub files_queued: u64,
+    /// Files the walk itself refused (links, unreadable folders), recorded as failures.
+    pub files_refused: u64,
+}
+
+/// Walks `input` and queues every file the catalog does not hold as done and unchanged;
+/// what the walk refuses is recorded as failures at once. `exclude` names folders never
+/// to enter (the originals' folder, when it lies inside the input). With `retry_failed`,
+/// files whose processing failed before are reset and queued again.
+pub fn queue_ingest(
+    catalog: &dyn Catalog,
+    queue: &dyn JobQueue,
+    input: &Path,
+    exclude: &[PathBuf],
+    retry_failed: bool,
+    progress: &dyn Progress,
+) -> Result<QueueReport, IngestError> {
+    let tree = Tree::resolve(input, exclude)?;
+    let root = tree.root_label();
+    if retry_failed {
+        for (failed_root, source) in catalog.failed_sources()? {
+            if failed_root == root {
+                catalog.reset_source(&failed_root, &source)?;
+            }
+        }
+    }
+    let mut report = QueueReport {
+        root: root.clone(),
+        ..QueueReport::default()
+    };
+    let mut pending: Vec<QueuedFile> = Vec::with_capacity(ENQUEUE_BATCH);
+    let mut refused = WriteBatch::default();
+    let mut result = Ok(());
+    tree.walk(|entry| {
+        report.files_found += 1;
+        let step = match entry {
+            WalkEntry::File {
+                relative,
+                size,
+                mtime_ns,
+                ..
+            } => match catalog.source(&root, &relative) {
+                Ok(Some(known))
+                    if known.done && known.size == size && known.mtime_ns == mtime_ns =>
+                {
+                    report.files_unchanged += 1;
+                    progress.skipped(size);
+                    Ok(())
+                }
+                Ok(_) => {
+                    progress.discovered(1, size);
+                    pending.push(QueuedFile {
+                        root: root.clone(),
+                        path: relative,
+                        size,
+                        mtime_ns,
+                    });
+                    if pending.len() >= ENQUEUE_BATCH {
+                        enqueue(queue, &mut pending, &mut report)
+                    } else {
+                        Ok(())
+                    }
+                }
+                Err(error) => Err(error.into()),
+            },
+            WalkEntry::Refused { relative, failure } => {
+                report.files_refused += 1;
+                refused.failures.push(FailureRow {
+                    root: root.clone(),
+                    source: relative.clone(),
+                    path: relative,
+                    blob: None,
+                    failure,
+                });
+                Ok(())
+            }
+        };
+        match step {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(error) => {
+                result = Err(error);
+                ControlFlow::Break(())
+            }
+        }
+    });
+    result?;
+    enqueue(queue, &mut pending, &mut report)?;
+    catalog.write(&refused)?;
+    progress.discovery_finished();
+    Ok(report)
+}
+
+fn enqueue(
+    queue: &dyn JobQueue,
+    pending: &mut Vec<QueuedFile>,
+    report: &mut QueueReport,
+) -> Result<(), IngestError> {
+    if !pending.is_empty() {
+        report.files_queued += queue.enqueue(pending)?;
+        pending.clear();
+    }
+    Ok(())
+}

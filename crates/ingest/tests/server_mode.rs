@@ -1,0 +1,100 @@
+//! Server mode on the test server: the demo leak queued, then ingested by workers that
+//! share one PostgreSQL catalog, one of them lost mid-job, ends as the catalog a single
+//! local ingest makes of it.
+
+mod common;
+
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use trove_ingest::{SharedCatalog, Silent, WorkerOptions, WorkerReport, queue_ingest, run_worker};
+use trove_store::testing::TestSchema;
+use trove_store::{BlobStore, JobQueue, PgCatalog, canonical_lines};
+
+/// Runs one worker process's worth of threads, on connections of its own, until no job
+/// is open.
+fn worker(schema: &TestSchema, blobs: &std::path::Path, name: &str) -> WorkerReport {
+    let lookups = PgCatalog::connect(&schema.config()).unwrap();
+    let writer = PgCatalog::connect(&schema.config()).unwrap();
+    let blobs = BlobStore::open(blobs).unwrap();
+    let catalog = SharedCatalog {
+        lookups: &lookups,
+        queue: &lookups,
+        writer: &writer,
+    };
+    let options = WorkerOptions {
+        name: name.to_owned(),
+        lease: Duration::from_secs(30),
+        poll: Duration::from_millis(100),
+        exit_when_idle: true,
+    };
+    run_worker(
+        catalog,
+        &blobs,
+        &common::options(),
+        &options,
+        &Silent,
+        &AtomicBool::new(false),
+    )
+    .unwrap()
+}
+
+#[test]
+fn workers_sharing_a_database_make_the_catalog_one_process_makes() {
+    let Some(schema) = TestSchema::create() else {
+        return;
+    };
+    let leak = common::demo_leak().leak();
+    let local = common::ingest_fresh(&leak);
+    let expected = canonical_lines(&local.store.catalog).unwrap();
+    for kind in ["blob ", "part ", "seen ", "source "] {
+        let lines = expected.iter().filter(|l| l.starts_with(kind)).count();
+        assert!(lines >= 50, "the demo leak gives only {lines} {kind}lines");
+    }
+
+    let shared = PgCatalog::connect(&schema.config()).unwrap();
+    let queued = queue_ingest(&shared, &shared, &leak, &[], false, &Silent).unwrap();
+    assert_eq!(queued.files_queued, local.report.files_found);
+    assert_eq!(queued.files_unchanged, 0);
+
+    // A worker that claims a file and dies: its lease lapses at once, and another takes
+    // the file over.
+    let abandoned = shared.claim("killed", Duration::ZERO).unwrap().unwrap();
+
+    let blobs = tempfile::tempdir().unwrap();
+    let reports: Vec<WorkerReport> = std::thread::scope(|scope| {
+        let workers: Vec<_> = ["a", "b"]
+            .into_iter()
+            .map(|name| {
+                let (schema, blobs) = (&schema, blobs.path());
+                scope.spawn(move || worker(schema, blobs, name))
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    let done: u64 = reports.iter().map(|r| r.jobs_done).sum();
+    assert_eq!(done, queued.files_queued, "every job done once");
+    assert!(
+        !shared.complete(abandoned.id, "killed").unwrap(),
+        "the lost worker's claim is void"
+    );
+    let counts = shared.job_counts().unwrap();
+    assert_eq!((counts.open(), counts.failed), (0, 0), "{counts:?}");
+
+    let got = canonical_lines(&shared).unwrap();
+    if got != expected {
+        let first_difference = got
+            .iter()
+            .zip(&expected)
+            .find(|(got, expected)| got != expected);
+        panic!(
+            "the workers' catalog differs from a local ingest's ({} lines against {}); first difference: {first_difference:#?}",
+            got.len(),
+            expected.len()
+        );
+    }
+
+    let again = queue_ingest(&shared, &shared, &leak, &[], false, &Silent).unwrap();
+    assert_eq!(again.files_queued, 0, "nothing changed, nothing to do");
+    assert_eq!(again.files_unchanged, local.report.files_found);
+}

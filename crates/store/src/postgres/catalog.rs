@@ -1,0 +1,649 @@
+//! The catalog facet on PostgreSQL: each [`Catalog`] operation, with the same meaning
+//! as on SQLite (`sqlite/catalog.rs`), so that the contract tests pass on both.
+//!
+//! The OCR and records facets are still SQLite's alone: when they come over, a new
+//! extraction must clear a blob's OCR and record sources here too, as SQLite's
+//! `store_extraction` does.
+
+use postgres::{Client, GenericClient, Row, Transaction};
+use trove_model::{BlobId, Failure, FileKind, Metadata, Part};
+
+use super::{NOW, PgCatalog};
+use crate::StoreError;
+use crate::catalog::{
+    BlobState, Catalog, DocumentView, ExtractionOutcome, FailureRow, FailureTally, NewBlob,
+    Occurrence, RecordedBlob, SeenAt, SourceFile, SourceState, StatusSummary, WriteBatch,
+};
+use crate::decode::{
+    hidden_json, member_time_text, parse_blob_id, parse_hidden, parse_kind, parse_member_time,
+    parse_part_kind, parse_reason, parse_stage,
+};
+
+/// Rows fetched at a time by the `for_each_…` walks, which may cover millions.
+const WALK_BATCH: i32 = 1_000;
+
+impl Catalog for PgCatalog {
+    fn source(&self, root: &str, path: &str) -> Result<Option<SourceState>, StoreError> {
+        self.with_client(|client| {
+            let row = client.query_opt(
+                "SELECT size, mtime_ns, done FROM sources WHERE root = $1 AND path = $2",
+                &[&root, &path],
+            )?;
+            Ok(row.map(|row| SourceState {
+                size: row.get::<_, i64>(0) as u64,
+                mtime_ns: row.get(1),
+                done: row.get(2),
+            }))
+        })
+    }
+
+    fn blob_state(&self, id: &BlobId) -> Result<Option<BlobState>, StoreError> {
+        self.with_client(|client| {
+            let row = client.query_opt(
+                "SELECT kind, status, extractor_version FROM blobs WHERE id = $1",
+                &[&id.as_str()],
+            )?;
+            row.map(|row| {
+                Ok(BlobState {
+                    kind: parse_kind(row.get(0))?,
+                    status: row.get(1),
+                    extractor_version: row.get::<_, Option<i32>>(2).map(|v| v as u32),
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn write(&self, batch: &WriteBatch) -> Result<(), StoreError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        self.with_client(|client| {
+            let mut tx = client.transaction()?;
+            insert_blobs(&mut tx, &batch.blobs)?;
+            for (blob, version, outcome) in &batch.extractions {
+                store_extraction(&mut tx, blob, *version, outcome)?;
+            }
+            insert_occurrences(&mut tx, &batch.occurrences)?;
+            upsert_failures(&mut tx, &batch.failures)?;
+            mark_sources_done(&mut tx, &batch.sources_done)?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn failed_sources(&self) -> Result<Vec<(String, String)>, StoreError> {
+        self.with_client(|client| {
+            let rows = client.query(
+                "SELECT DISTINCT root, source FROM failures ORDER BY root, source",
+                &[],
+            )?;
+            Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
+        })
+    }
+
+    fn reset_source(&self, root: &str, path: &str) -> Result<(), StoreError> {
+        self.with_client(|client| {
+            let mut tx = client.transaction()?;
+            tx.execute(
+                // As on SQLite: a blob cut short by its deadline is read again too.
+                "UPDATE blobs SET status = 'pending', extractor_version = NULL
+                 WHERE id IN (SELECT f.blob FROM failures f
+                              WHERE f.root = $1 AND f.source = $2 AND f.blob IS NOT NULL
+                                AND (blobs.status = 'failed' OR f.reason = 'timed_out'))",
+                &[&root, &path],
+            )?;
+            tx.execute(
+                "DELETE FROM failures WHERE root = $1 AND source = $2",
+                &[&root, &path],
+            )?;
+            tx.execute(
+                "UPDATE sources SET done = FALSE WHERE root = $1 AND path = $2",
+                &[&root, &path],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn unindexed(&self, limit: usize) -> Result<Vec<BlobId>, StoreError> {
+        self.with_client(|client| {
+            let rows = client.query(
+                "SELECT id FROM blobs WHERE NOT indexed AND status <> 'pending'
+                 ORDER BY id LIMIT $1",
+                &[&(limit as i64)],
+            )?;
+            rows.iter().map(|row| parse_blob_id(row.get(0))).collect()
+        })
+    }
+
+    fn mark_indexed(&self, ids: &[BlobId]) -> Result<(), StoreError> {
+        let ids: Vec<&str> = ids.iter().map(BlobId::as_str).collect();
+        self.with_client(|client| {
+            client.execute(
+                "UPDATE blobs SET indexed = TRUE WHERE id = ANY($1)",
+                &[&ids],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn mark_all_unindexed(&self) -> Result<u64, StoreError> {
+        self.with_client(|client| Ok(client.execute("UPDATE blobs SET indexed = FALSE", &[])?))
+    }
+
+    fn document(&self, id: &BlobId) -> Result<Option<DocumentView>, StoreError> {
+        self.with_client(|client| {
+            let Some(head) = client.query_opt(
+                "SELECT sha256, size, kind, status, extractor_version, metadata, truncated,
+                        thumbnail IS NOT NULL
+                 FROM blobs WHERE id = $1",
+                &[&id.as_str()],
+            )?
+            else {
+                return Ok(None);
+            };
+            let metadata: &str = head.get(5);
+            let metadata = serde_json::from_str(metadata)
+                .map_err(|e| StoreError::Corrupt(format!("metadata of {id}: {e}")))?;
+            Ok(Some(DocumentView {
+                id: id.clone(),
+                sha256: head.get(0),
+                size: head.get::<_, i64>(1) as u64,
+                kind: parse_kind(head.get(2))?,
+                status: head.get(3),
+                extractor_version: head.get::<_, Option<i32>>(4).map(|v| v as u32),
+                metadata,
+                truncated: head.get(6),
+                has_thumbnail: head.get(7),
+                parts: parts_of(client, id)?,
+                occurrences: occurrences_where(client, "blob", id.as_str())?,
+                children: occurrences_where(client, "parent", id.as_str())?,
+                failures: failures_of(client, Some(id))?,
+            }))
+        })
+    }
+
+    fn thumbnail(&self, id: &BlobId) -> Result<Option<Vec<u8>>, StoreError> {
+        self.with_client(|client| {
+            let row =
+                client.query_opt("SELECT thumbnail FROM blobs WHERE id = $1", &[&id.as_str()])?;
+            Ok(row.and_then(|row| row.get(0)))
+        })
+    }
+
+    fn occurrences_at(&self, path: &str) -> Result<Vec<Occurrence>, StoreError> {
+        self.with_client(|client| occurrences_where(client, "path", path))
+    }
+
+    fn resolve(&self, prefix: &str) -> Result<BlobId, StoreError> {
+        let prefix = prefix.trim().to_ascii_lowercase();
+        let is_hex = prefix.len() >= 8 && prefix.bytes().all(|b| b.is_ascii_hexdigit());
+        if !is_hex {
+            return Err(StoreError::UnknownDocument(prefix));
+        }
+        // Ids are lowercase hex: compared as bytes (COLLATE "C"), a prefix is a range.
+        let upper = format!("{prefix}g");
+        self.with_client(|client| {
+            let rows = client.query(
+                r#"SELECT id FROM blobs WHERE id COLLATE "C" >= $1 AND id COLLATE "C" < $2
+                   LIMIT 2"#,
+                &[&prefix, &upper],
+            )?;
+            match rows.as_slice() {
+                [] => Err(StoreError::UnknownDocument(prefix)),
+                [only] => parse_blob_id(only.get(0)),
+                _ => {
+                    let count: i64 = client
+                        .query_one(
+                            r#"SELECT COUNT(*) FROM blobs
+                               WHERE id COLLATE "C" >= $1 AND id COLLATE "C" < $2"#,
+                            &[&prefix, &upper],
+                        )?
+                        .get(0);
+                    Err(StoreError::AmbiguousDocument {
+                        prefix,
+                        count: count as usize,
+                    })
+                }
+            }
+        })
+    }
+
+    fn status(&self) -> Result<StatusSummary, StoreError> {
+        self.with_client(|client| {
+            let mut count = |sql: &str| -> Result<u64, StoreError> {
+                Ok(client.query_one(sql, &[])?.get::<_, i64>(0) as u64)
+            };
+            let documents = count("SELECT COUNT(*) FROM blobs")?;
+            let bytes = count("SELECT COALESCE(SUM(size), 0)::BIGINT FROM blobs")?;
+            let occurrences = count("SELECT COUNT(*) FROM occurrences")?;
+            let unindexed =
+                count("SELECT COUNT(*) FROM blobs WHERE NOT indexed AND status <> 'pending'")?;
+            let by_kind = client
+                .query(
+                    r#"SELECT kind, COUNT(*), SUM(size)::BIGINT FROM blobs GROUP BY kind
+                       ORDER BY COUNT(*) DESC, kind COLLATE "C""#,
+                    &[],
+                )?
+                .iter()
+                .map(|row| {
+                    Ok((
+                        parse_kind(row.get(0))?,
+                        row.get::<_, i64>(1) as u64,
+                        row.get::<_, i64>(2) as u64,
+                    ))
+                })
+                .collect::<Result<_, StoreError>>()?;
+            let by_status = client
+                .query(
+                    r#"SELECT status, COUNT(*) FROM blobs GROUP BY status
+                       ORDER BY status COLLATE "C""#,
+                    &[],
+                )?
+                .iter()
+                .map(|row| (row.get(0), row.get::<_, i64>(1) as u64))
+                .collect();
+            let failures = client
+                .query(
+                    r#"SELECT stage, reason, COUNT(*) FROM failures GROUP BY stage, reason
+                       ORDER BY COUNT(*) DESC, stage COLLATE "C", reason COLLATE "C""#,
+                    &[],
+                )?
+                .iter()
+                .map(failure_tally)
+                .collect::<Result<_, _>>()?;
+            Ok(StatusSummary {
+                documents,
+                occurrences,
+                bytes,
+                by_kind,
+                by_status,
+                failures,
+                unindexed,
+            })
+        })
+    }
+
+    fn failure_count(&self, root: &str) -> Result<u64, StoreError> {
+        self.with_client(|client| {
+            let count: i64 = client
+                .query_one("SELECT COUNT(*) FROM failures WHERE root = $1", &[&root])?
+                .get(0);
+            Ok(count as u64)
+        })
+    }
+
+    fn failures(&self) -> Result<Vec<FailureRow>, StoreError> {
+        self.with_client(|client| failures_of(client, None))
+    }
+
+    fn for_each_blob(
+        &self,
+        visit: &mut dyn FnMut(RecordedBlob) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.with_client(|client| {
+            walk(
+                client,
+                r#"SELECT id, sha256, size FROM blobs ORDER BY id COLLATE "C""#,
+                &mut |row| {
+                    visit(RecordedBlob {
+                        id: parse_blob_id(row.get(0))?,
+                        sha256: row.get(1),
+                        size: row.get::<_, i64>(2) as u64,
+                    })
+                },
+            )
+        })
+    }
+
+    fn for_each_metadata(
+        &self,
+        visit: &mut dyn FnMut(BlobId, FileKind, Metadata) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.with_client(|client| {
+            walk(
+                client,
+                r#"SELECT id, kind, metadata FROM blobs WHERE status = 'extracted'
+                   ORDER BY id COLLATE "C""#,
+                &mut |row| {
+                    let metadata: Metadata = serde_json::from_str(row.get(2))
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    visit(
+                        parse_blob_id(row.get(0))?,
+                        parse_kind(row.get(1))?,
+                        metadata,
+                    )
+                },
+            )
+        })
+    }
+
+    fn for_each_source(
+        &self,
+        visit: &mut dyn FnMut(SourceFile, bool) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.with_client(|client| {
+            walk(
+                client,
+                r#"SELECT root, path, size, mtime_ns, done FROM sources
+                   ORDER BY root COLLATE "C", path COLLATE "C""#,
+                &mut |row| {
+                    let source = SourceFile {
+                        root: row.get(0),
+                        path: row.get(1),
+                        size: row.get::<_, i64>(2) as u64,
+                        mtime_ns: row.get(3),
+                    };
+                    visit(source, row.get(4))
+                },
+            )
+        })
+    }
+
+    fn for_each_occurrence(
+        &self,
+        visit: &mut dyn FnMut(SeenAt) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.with_client(|client| {
+            walk(
+                client,
+                r#"SELECT o.blob, o.root, o.path, o.parent, o.name_kind, o.member_time,
+                          o.first_seen, b.sha256, b.size
+                   FROM occurrences o JOIN blobs b ON b.id = o.blob
+                   ORDER BY o.root COLLATE "C", o.path COLLATE "C", o.blob COLLATE "C""#,
+                &mut |row| {
+                    let occurrence = occurrence_from(row)?;
+                    visit(SeenAt {
+                        first_seen: row.get(6),
+                        blob: RecordedBlob {
+                            id: occurrence.blob.clone(),
+                            sha256: row.get(7),
+                            size: row.get::<_, i64>(8) as u64,
+                        },
+                        occurrence,
+                    })
+                },
+            )
+        })
+    }
+}
+
+/// Runs `sql` through a cursor, `WALK_BATCH` rows at a time, so that a walk over
+/// millions of rows holds a batch in memory, not the table.
+fn walk(
+    client: &mut Client,
+    sql: &str,
+    visit: &mut dyn FnMut(&Row) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut tx = client.transaction()?;
+    let statement = tx.prepare(sql)?;
+    let portal = tx.bind(&statement, &[])?;
+    loop {
+        let rows = tx.query_portal(&portal, WALK_BATCH)?;
+        for row in &rows {
+            visit(row)?;
+        }
+        if rows.len() < WALK_BATCH as usize {
+            break;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Content seen for the first time, pending extraction; known content is left alone.
+fn insert_blobs(tx: &mut Transaction<'_>, blobs: &[NewBlob]) -> Result<(), StoreError> {
+    if blobs.is_empty() {
+        return Ok(());
+    }
+    let insert = tx.prepare(&format!(
+        "INSERT INTO blobs (id, sha256, size, kind, status, first_seen)
+         VALUES ($1, $2, $3, $4, 'pending', {NOW})
+         ON CONFLICT (id) DO NOTHING"
+    ))?;
+    for blob in blobs {
+        tx.execute(
+            &insert,
+            &[
+                &blob.hashes.blake3.as_str(),
+                &blob.hashes.sha256,
+                &(blob.size as i64),
+                &blob.kind.code(),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Replaces a blob's parts, metadata and thumbnail with what its extractor found.
+fn store_extraction(
+    tx: &mut Transaction<'_>,
+    blob: &BlobId,
+    version: u32,
+    outcome: &ExtractionOutcome,
+) -> Result<(), StoreError> {
+    tx.execute("DELETE FROM parts WHERE blob = $1", &[&blob.as_str()])?;
+    let (metadata, thumbnail, truncated) = match outcome {
+        ExtractionOutcome::Extracted {
+            parts,
+            metadata,
+            thumbnail,
+            truncated,
+        } => {
+            let insert = tx.prepare(
+                "INSERT INTO parts (blob, seq, kind, idx, label, text, hidden)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )?;
+            for (seq, part) in parts.iter().enumerate() {
+                tx.execute(
+                    &insert,
+                    &[
+                        &blob.as_str(),
+                        &(seq as i32),
+                        &part.kind.code(),
+                        &i64::from(part.index),
+                        &part.label,
+                        &part.text,
+                        &hidden_json(&part.hidden)?,
+                    ],
+                )?;
+            }
+            let json = serde_json::to_string(metadata)
+                .map_err(|e| StoreError::Corrupt(format!("metadata of {blob}: {e}")))?;
+            (json, thumbnail.as_deref(), *truncated)
+        }
+        _ => ("{}".to_owned(), None, false),
+    };
+    tx.execute(
+        "UPDATE blobs SET status = $2, extractor_version = $3, metadata = $4, thumbnail = $5,
+                truncated = $6, indexed = FALSE
+         WHERE id = $1",
+        &[
+            &blob.as_str(),
+            &outcome.status(),
+            &(version as i32),
+            &metadata,
+            &thumbnail,
+            &truncated,
+        ],
+    )?;
+    Ok(())
+}
+
+/// New places blobs were seen; a place already known is left alone, and a new one
+/// makes the blob's index entry stale (it lists the paths).
+fn insert_occurrences(
+    tx: &mut Transaction<'_>,
+    occurrences: &[Occurrence],
+) -> Result<(), StoreError> {
+    if occurrences.is_empty() {
+        return Ok(());
+    }
+    let insert = tx.prepare(&format!(
+        "INSERT INTO occurrences (blob, root, path, parent, name_kind, member_time, first_seen)
+         VALUES ($1, $2, $3, $4, $5, $6, {NOW})
+         ON CONFLICT (root, path, blob) DO NOTHING"
+    ))?;
+    let touch = tx.prepare("UPDATE blobs SET indexed = FALSE WHERE id = $1")?;
+    for occurrence in occurrences {
+        let inserted = tx.execute(
+            &insert,
+            &[
+                &occurrence.blob.as_str(),
+                &occurrence.root,
+                &occurrence.path,
+                &occurrence.parent.as_ref().map(BlobId::as_str),
+                &occurrence.name_kind.map(|k| k.code()),
+                &occurrence.member_time.map(member_time_text),
+            ],
+        )?;
+        if inserted > 0 {
+            tx.execute(&touch, &[&occurrence.blob.as_str()])?;
+        }
+    }
+    Ok(())
+}
+
+/// Failures met; one met again at the same place and stage replaces the old one.
+fn upsert_failures(tx: &mut Transaction<'_>, failures: &[FailureRow]) -> Result<(), StoreError> {
+    if failures.is_empty() {
+        return Ok(());
+    }
+    let upsert = tx.prepare(&format!(
+        "INSERT INTO failures (root, source, path, blob, stage, reason, message, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, {NOW})
+         ON CONFLICT (root, path, stage) DO UPDATE SET
+             source = excluded.source, blob = excluded.blob, reason = excluded.reason,
+             message = excluded.message, at = excluded.at"
+    ))?;
+    for row in failures {
+        tx.execute(
+            &upsert,
+            &[
+                &row.root,
+                &row.source,
+                &row.path,
+                &row.blob.as_ref().map(BlobId::as_str),
+                &row.failure.stage.code(),
+                &row.failure.reason.code(),
+                &row.failure.message,
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Sources whose every blob and failure is written.
+fn mark_sources_done(tx: &mut Transaction<'_>, sources: &[SourceFile]) -> Result<(), StoreError> {
+    if sources.is_empty() {
+        return Ok(());
+    }
+    let upsert = tx.prepare(
+        "INSERT INTO sources (root, path, size, mtime_ns, done) VALUES ($1, $2, $3, $4, TRUE)
+         ON CONFLICT (root, path) DO UPDATE SET
+             size = excluded.size, mtime_ns = excluded.mtime_ns, done = TRUE",
+    )?;
+    for source in sources {
+        tx.execute(
+            &upsert,
+            &[
+                &source.root,
+                &source.path,
+                &(source.size as i64),
+                &source.mtime_ns,
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// A blob's parts, in the order its extractor produced them.
+fn parts_of(client: &mut impl GenericClient, id: &BlobId) -> Result<Vec<Part>, StoreError> {
+    let rows = client.query(
+        "SELECT kind, idx, label, text, hidden FROM parts WHERE blob = $1 ORDER BY seq",
+        &[&id.as_str()],
+    )?;
+    rows.iter()
+        .map(|row| {
+            Ok(Part {
+                kind: parse_part_kind(row.get(0))?,
+                index: u32::try_from(row.get::<_, i64>(1))
+                    .map_err(|_| StoreError::Corrupt(format!("part index of {id}")))?,
+                label: row.get(2),
+                text: row.get(3),
+                hidden: parse_hidden(row.get(4))?,
+            })
+        })
+        .collect()
+}
+
+/// Occurrences where `column` (`blob`, `parent` or `path`) equals `value`.
+fn occurrences_where(
+    client: &mut impl GenericClient,
+    column: &str,
+    value: &str,
+) -> Result<Vec<Occurrence>, StoreError> {
+    let sql = format!(
+        r#"SELECT blob, root, path, parent, name_kind, member_time FROM occurrences
+           WHERE {column} = $1 ORDER BY root COLLATE "C", path COLLATE "C""#
+    );
+    client
+        .query(&sql, &[&value])?
+        .iter()
+        .map(occurrence_from)
+        .collect()
+}
+
+/// An occurrence from a row whose first columns are blob, root, path, parent,
+/// name_kind and member_time.
+fn occurrence_from(row: &Row) -> Result<Occurrence, StoreError> {
+    let parent: Option<&str> = row.get(3);
+    let name_kind: Option<&str> = row.get(4);
+    let member_time: Option<&str> = row.get(5);
+    Ok(Occurrence {
+        blob: parse_blob_id(row.get(0))?,
+        root: row.get(1),
+        path: row.get(2),
+        parent: parent.map(parse_blob_id).transpose()?,
+        name_kind: name_kind.map(parse_kind).transpose()?,
+        member_time: member_time.map(parse_member_time).transpose()?,
+    })
+}
+
+/// Failures, all of them or those of one blob, oldest first.
+fn failures_of(
+    client: &mut impl GenericClient,
+    blob: Option<&BlobId>,
+) -> Result<Vec<FailureRow>, StoreError> {
+    let rows = client.query(
+        "SELECT root, source, path, blob, stage, reason, message FROM failures
+         WHERE $1::TEXT IS NULL OR blob = $1 ORDER BY id",
+        &[&blob.map(BlobId::as_str)],
+    )?;
+    rows.iter().map(failure_row).collect()
+}
+
+fn failure_row(row: &Row) -> Result<FailureRow, StoreError> {
+    let blob: Option<&str> = row.get(3);
+    Ok(FailureRow {
+        root: row.get(0),
+        source: row.get(1),
+        path: row.get(2),
+        blob: blob.map(parse_blob_id).transpose()?,
+        failure: Failure::new(
+            parse_stage(row.get(4))?,
+            parse_reason(row.get(5))?,
+            row.get::<_, String>(6),
+        ),
+    })
+}
+
+/// One line of `status`'s failure table.
+fn failure_tally(row: &Row) -> Result<FailureTally, StoreError> {
+    Ok(FailureTally {
+        stage: parse_stage(row.get(0))?,
+        reason: parse_reason(row.get(1))?,
+        count: row.get::<_, i64>(2) as u64,
+    })
+}

@@ -1,0 +1,169 @@
+//! The shared catalog of server mode: PostgreSQL, which many processes on many machines
+//! use at once (ingest workers, indexer, web servers).
+//!
+//! Facets come over from SQLite one at a time, each behind the same trait and the same
+//! contract tests (`tests/catalog_contract.rs`): so far the [`Catalog`](crate::Catalog)
+//! facet (documents, parts, occurrences, sources, failures) and the ingest queue
+//! ([`JobQueue`]).
+
+mod catalog;
+mod jobs;
+
+use std::sync::{Mutex, MutexGuard};
+
+use postgres::{Client, Config, NoTls};
+
+use crate::StoreError;
+pub use jobs::{ClaimedJob, JobCounts, JobQueue, MAX_ATTEMPTS, QueuedFile};
+
+/// Schema migrations, applied in order; `trove_migrations` records those applied.
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/postgres/001_catalog.sql"),
+    include_str!("../../migrations/postgres/002_jobs.sql"),
+];
+
+/// Taken while migrating, so that workers starting together migrate once. Any constant
+/// works; this one spells "trove" in ASCII.
+const MIGRATION_LOCK: i64 = 0x74_72_6f_76_65;
+
+/// Now, as the RFC 3339 text (UTC, seconds) the catalog keeps in both backends.
+pub(crate) const NOW: &str = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+
+/// The catalog in a PostgreSQL database.
+///
+/// One connection behind a mutex, as with SQLite: each process (a worker, a web server)
+/// opens its own, and PostgreSQL arbitrates between them.
+pub struct PgCatalog {
+    /// Host, port and database, for messages; never the password.
+    database: String,
+    client: Mutex<Client>,
+}
+
+impl PgCatalog {
+    /// Connects to the database at `url` (`postgres://user@host:port/name`, or the
+    /// key=value form) and brings its schema up to date.
+    pub fn open(url: &str) -> Result<Self, StoreError> {
+        let config: Config = url.parse().map_err(|source| StoreError::Database {
+            database: redacted(url),
+            source,
+        })?;
+        Self::connect(&config)
+    }
+
+    /// Connects with a parsed configuration (a test's own schema, say).
+    pub fn connect(config: &Config) -> Result<Self, StoreError> {
+        let database = describe(config);
+        let tied = |source| StoreError::Database {
+            database: database.clone(),
+            source,
+        };
+        let mut client = config.connect(NoTls).map_err(tied)?;
+        migrate(&mut client).map_err(tied)?;
+        Ok(PgCatalog {
+            database,
+            client: Mutex::new(client),
+        })
+    }
+
+    /// The database, as host, port and name.
+    pub fn database(&self) -> &str {
+        &self.database
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Client> {
+        // A panic while holding the lock leaves no half transaction behind: the client
+        // rolls back a transaction dropped unfinished.
+        self.client
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `work` on the locked connection; an error comes back naming this database.
+    fn with_client<T>(
+        &self,
+        work: impl FnOnce(&mut Client) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        work(&mut self.lock()).map_err(|error| match error {
+            StoreError::PgQuery(source) => StoreError::Database {
+                database: self.database.clone(),
+                source,
+            },
+            other => other,
+        })
+    }
+}
+
+/// Applies the migrations the database has not had yet, under an advisory lock so that
+/// processes starting together do not race.
+fn migrate(client: &mut Client) -> Result<(), postgres::Error> {
+    client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])?;
+    let result = apply_missing(client);
+    let unlocked = client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]);
+    result.and(unlocked.map(drop))
+}
+
+fn apply_missing(client: &mut Client) -> Result<(), postgres::Error> {
+    client.batch_execute(
+        "CREATE TABLE IF NOT EXISTS trove_migrations (
+             version    INTEGER PRIMARY KEY,
+             applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+         )",
+    )?;
+    let applied: i32 = client
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) FROM trove_migrations",
+            &[],
+        )?
+        .get(0);
+    for (number, sql) in MIGRATIONS.iter().enumerate().skip(applied.max(0) as usize) {
+        let mut tx = client.transaction()?;
+        tx.batch_execute(sql)?;
+        tx.execute(
+            "INSERT INTO trove_migrations (version) VALUES ($1)",
+            &[&(number as i32 + 1)],
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// `host:port/name` of a configuration, for messages.
+fn describe(config: &Config) -> String {
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(name)) => name.clone(),
+        #[cfg(unix)]
+        Some(postgres::config::Host::Unix(path)) => path.display().to_string(),
+        None => "localhost".to_owned(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let name = config
+        .get_dbname()
+        .or(config.get_user())
+        .unwrap_or("postgres");
+    format!("{host}:{port}/{name}")
+}
+
+/// A URL that did not parse, with anything between `://` and `@` (a password) hidden.
+fn redacted(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}://…@{}", &url[..scheme_end], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_never_carry_a_password() {
+        assert_eq!(
+            redacted("postgres://trove:secret@db:5433/cases"),
+            "postgres://…@db:5433/cases"
+        );
+        let config: Config = "postgres://trove:secret@db:5433/cases".parse().unwrap();
+        assert_eq!(describe(&config), "db:5433/cases");
+    }
+}

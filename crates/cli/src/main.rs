@@ -35,6 +35,11 @@ enum Command {
     Synth(commands::demo::SynthArgs),
     /// Ingest a folder or archive into the store (again: only new or changed files).
     Ingest(commands::ingest::IngestArgs),
+    /// Server mode: process files queued by `trove ingest --database` into the shared
+    /// PostgreSQL catalog; run any number, on any machine.
+    Worker(commands::server::WorkerArgs),
+    /// Server mode: the one indexer of the shared catalog (`--follow` keeps it current).
+    Index(commands::index::IndexArgs),
     /// Search the store: words, "phrases", AND/OR/NOT, prefix*, field:value.
     Search(commands::search::SearchArgs),
     /// Show one document: metadata, provenance and text.
@@ -95,6 +100,8 @@ fn main() -> ExitCode {
         Command::Demo(args) => commands::demo::run_demo(&cli.store, &args),
         Command::Synth(args) => commands::demo::run_synth(&args),
         Command::Ingest(args) => commands::ingest::run(&cli.store, &args),
+        Command::Worker(args) => commands::server::worker(&args),
+        Command::Index(args) => commands::index::run(&args),
         Command::Search(args) => commands::search::run(&cli.store, &args),
         Command::Show(args) => commands::show::run(&cli.store, &args),
         Command::Status(args) => commands::status::run(&cli.store, &args),

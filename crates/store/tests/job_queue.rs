@@ -183,3 +183,20 @@ fn workers_on_their_own_connections_share_the_jobs_out_exactly() {
     assert_eq!(distinct.len(), JOBS as usize, "none twice");
     assert_eq!(queue.job_counts().unwrap().done, u64::from(JOBS));
 }
+
+#[test]
+fn a_catalog_has_one_indexer_at_a_time() {
+    let Some((first, schema)) = common::postgres() else {
+        return;
+    };
+    let second = PgCatalog::connect(&schema.config()).unwrap();
+    assert!(first.become_indexer().unwrap());
+    assert!(!second.become_indexer().unwrap(), "taken");
+    drop(first);
+    // The lock goes with the connection; the server notices the close at once.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !second.become_indexer().unwrap() {
+        assert!(std::time::Instant::now() < deadline, "never released");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -34,7 +34,7 @@ impl CaseFacts {
             records,
             images,
             documents,
-            digest: digest_of(store)?,
+            digest: digest_of(&store.catalog)?,
         })
     }
 
@@ -114,9 +114,9 @@ pub fn read_files(store: &Store) -> Result<(Vec<ImageFact>, Vec<DocumentFact>), 
 }
 
 /// The store digest (see `trove_forensics::digest`) over every original the catalog records.
-pub fn digest_of(store: &Store) -> Result<String, StoreError> {
+pub fn digest_of(catalog: &dyn Catalog) -> Result<String, StoreError> {
     let mut leaves = Vec::new();
-    store.catalog.for_each_blob(&mut |blob| {
+    catalog.for_each_blob(&mut |blob| {
         leaves.push(DigestLeaf {
             blake3: blob.id.to_string(),
             sha256: blob.sha256,

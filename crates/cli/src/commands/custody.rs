@@ -52,7 +52,7 @@ pub fn run(store: &Path, args: &CustodyArgs) -> anyhow::Result<ExitCode> {
     let CustodyCommand::Export(export) = &args.command;
     let (store, _index) = open_store(store)?;
     let entries = custody_entries(&store)?;
-    let digest = digest_of(&store)?;
+    let digest = digest_of(&store.catalog)?;
     let format = match export.format {
         Format::Hashdeep => ManifestFormat::Hashdeep,
         Format::Csv => ManifestFormat::Csv,

@@ -47,6 +47,14 @@ pub struct IngestArgs {
     /// the store for later runs (default: the store's, else chi_sim+uig+eng).
     #[arg(long)]
     pub ocr_languages: Option<String>,
+    /// Server mode: queue the files for `trove worker` processes sharing this PostgreSQL
+    /// catalog (postgres://user@host:port/name) instead of ingesting into --store here.
+    #[arg(long, env = "TROVE_DATABASE_URL", conflicts_with_all = ["mapping", "ocr_languages"])]
+    pub database: Option<String>,
+    /// Server mode: the folder of originals the workers will share, made now if missing
+    /// (and never walked, should it lie inside the folder ingested).
+    #[arg(long, requires = "database")]
+    pub blobs: Option<PathBuf>,
 }
 
 /// `--ocr`.
@@ -71,6 +79,9 @@ impl From<OcrChoice> for OcrMode {
 }
 
 pub fn run(store: &Path, args: &IngestArgs) -> anyhow::Result<ExitCode> {
+    if let Some(url) = &args.database {
+        return super::server::queue(url, args);
+    }
     let mut options = IngestOptions {
         retry_failed: args.retry_failed,
         max_in_memory_bytes: args.max_file_mb << 20,
@@ -135,6 +146,16 @@ pub fn ingest_with_progress(
     let opened =
         Store::open(store).with_context(|| format!("opening the store {}", store.display()))?;
     let index = SearchIndex::open(&opened.index_dir())?;
+    let stop = stop_on_ctrl_c();
+    let bar = IngestBar::new();
+    let report = trove_ingest::ingest(&opened, &index, input, options, &bar, &stop);
+    bar.finish();
+    Ok(report?)
+}
+
+/// A flag the first Ctrl-C sets, for work that stops cleanly after the files in hand; a
+/// second Ctrl-C exits at once.
+pub fn stop_on_ctrl_c() -> Arc<AtomicBool> {
     let stop = Arc::new(AtomicBool::new(false));
     let handler_stop = Arc::clone(&stop);
     // Installing fails only if a handler exists already (a second ingest in
@@ -146,10 +167,7 @@ pub fn ingest_with_progress(
         }
         eprintln!("\nstopping after the files in hand (Ctrl-C again to quit at once)…");
     });
-    let bar = IngestBar::new();
-    let report = trove_ingest::ingest(&opened, &index, input, options, &bar, &stop);
-    bar.finish();
-    Ok(report?)
+    stop
 }
 
 pub fn print_report(report: &IngestReport) {

@@ -62,7 +62,7 @@ fn build(store: &Store, rules: &Rules, out: &Path, json: bool) -> anyhow::Result
     let request = PublishRequest {
         rules,
         out,
-        store_digest: digest_of(store)?,
+        store_digest: digest_of(&store.catalog)?,
         published_on: today().to_string(),
     };
     let report =

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use trove_index::{Hit, SearchOptions};
+use trove_index::{Hit, SearchIndex, SearchOptions};
 use trove_model::PartKind;
 
 use super::open_store;
@@ -31,10 +31,23 @@ pub struct SearchArgs {
     /// Hits to skip.
     #[arg(long, default_value_t = 0)]
     pub offset: usize,
+    /// Server mode: search this index folder (the one `trove index --database` keeps)
+    /// instead of --store's.
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<std::path::PathBuf>,
 }
 
 pub fn run(store: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
-    let (_store, index) = open_store(store)?;
+    let index = match &args.index {
+        Some(dir) if dir.join("meta.json").is_file() => SearchIndex::open(dir)
+            .with_context(|| format!("opening the index {}", dir.display()))?,
+        Some(dir) => anyhow::bail!(
+            "{} holds no search index; `trove index --database … --index {}` makes it",
+            dir.display(),
+            dir.display()
+        ),
+        None => open_store(store)?.1,
+    };
     if let Some(batch) = &args.batch {
         return run_batch(&index, batch, args);
     }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use serde_json::json;
-use trove_store::{Catalog, RecordCatalog};
+use trove_store::{Catalog, JobCounts, RecordCatalog, RecordSummary};
 
 use super::open_store;
 use crate::output::{human_bytes, json_line, terminal_safe};
@@ -18,13 +18,31 @@ pub struct StatusArgs {
     /// List every failure, not only the tallies.
     #[arg(long)]
     pub failures: bool,
+    /// Server mode: the shared catalog in PostgreSQL (postgres://user@host:port/name)
+    /// instead of --store; shows the queue of the workers too.
+    #[arg(long, env = "TROVE_DATABASE_URL")]
+    pub database: Option<String>,
 }
 
 pub fn run(store: &Path, args: &StatusArgs) -> anyhow::Result<ExitCode> {
+    if let Some(url) = &args.database {
+        return super::server::status(url, args);
+    }
     let (store, _index) = open_store(store)?;
-    let summary = store.catalog.status()?;
-    let failures = store.catalog.failures()?;
     let records = store.catalog.record_summary()?;
+    report(&store.catalog, Some(&records), None, args)
+}
+
+/// Prints what `catalog` holds: documents, failures, and the person records and the
+/// workers' queue where the catalog keeps them. Exit code 2 when failures are on record.
+pub(super) fn report(
+    catalog: &dyn Catalog,
+    records: Option<&RecordSummary>,
+    jobs: Option<&JobCounts>,
+    args: &StatusArgs,
+) -> anyhow::Result<ExitCode> {
+    let summary = catalog.status()?;
+    let failures = catalog.failures()?;
     if args.json {
         json_line(&json!({
             "documents": summary.documents,
@@ -34,12 +52,16 @@ pub fn run(store: &Path, args: &StatusArgs) -> anyhow::Result<ExitCode> {
             "by_type": summary.by_kind.iter().map(|(k, n, b)| json!({"type": k, "documents": n, "bytes": b})).collect::<Vec<_>>(),
             "by_status": summary.by_status.iter().map(|(s, n)| json!({"status": s, "documents": n})).collect::<Vec<_>>(),
             "failures": summary.failures.iter().map(|t| json!({"stage": t.stage, "reason": t.reason, "count": t.count})).collect::<Vec<_>>(),
-            "records": {
+            "records": records.map(|records| json!({
                 "records": records.records, "flagged_records": records.flagged_records,
                 "persons": records.persons, "persons_with_valid_id": records.persons_with_valid_id,
                 "linked_photos": records.linked_photos, "persons_with_photo": records.persons_with_photo,
                 "candidates": records.candidates,
-            },
+            })),
+            "jobs": jobs.map(|jobs| json!({
+                "queued": jobs.queued, "running": jobs.running, "lapsed": jobs.lapsed,
+                "done": jobs.done, "failed": jobs.failed,
+            })),
         }))?;
         for row in &failures {
             json_line(&json!({
@@ -49,6 +71,13 @@ pub fn run(store: &Path, args: &StatusArgs) -> anyhow::Result<ExitCode> {
             }))?;
         }
     } else {
+        if let Some(jobs) = jobs {
+            println!(
+                "workers' queue: {} files queued, {} being processed, {} held by a worker that stopped \
+                 (taken again by the next free worker), {} done, {} given up",
+                jobs.queued, jobs.running, jobs.lapsed, jobs.done, jobs.failed
+            );
+        }
         println!(
             "{} documents ({}), seen at {} paths",
             summary.documents,
@@ -63,19 +92,26 @@ pub fn run(store: &Path, args: &StatusArgs) -> anyhow::Result<ExitCode> {
         for (status, count) in &summary.by_status {
             println!("  {status:<12} {count:>8}");
         }
-        println!(
-            "person records: {} ({} flagged), {} persons ({} with a valid ID number, {} with a linked photo), {} same-person candidates",
-            records.records,
-            records.flagged_records,
-            records.persons,
-            records.persons_with_valid_id,
-            records.persons_with_photo,
-            records.candidates
-        );
+        if let Some(records) = records {
+            println!(
+                "person records: {} ({} flagged), {} persons ({} with a valid ID number, {} with a linked photo), {} same-person candidates",
+                records.records,
+                records.flagged_records,
+                records.persons,
+                records.persons_with_valid_id,
+                records.persons_with_photo,
+                records.candidates
+            );
+        }
         if summary.unindexed > 0 {
             println!(
-                "{} documents not yet in the search index (run `trove reindex`)",
-                summary.unindexed
+                "{} documents not yet in the search index ({})",
+                summary.unindexed,
+                if jobs.is_some() {
+                    "the indexer, `trove index --database … --follow`, catches up"
+                } else {
+                    "run `trove reindex`"
+                }
             );
         }
         if summary.failures.is_empty() {

@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 use trove_access::{ACCESS_DB_FILE, AuditKey, Checkpoint, CheckpointVerdict};
-use trove_store::Catalog;
+use trove_store::{BlobStore, Catalog};
 
 use super::open_store;
 use super::serve::open_access;
@@ -27,16 +27,55 @@ pub struct VerifyArgs {
     /// up to each must still be there, unchanged. Needs --server.
     #[arg(long, requires = "server", num_args = 1..)]
     pub checkpoint: Vec<PathBuf>,
+    /// Server mode: the shared catalog in PostgreSQL (postgres://user@host:port/name)
+    /// instead of --store. Needs --blobs.
+    #[arg(long, env = "TROVE_DATABASE_URL")]
+    pub database: Option<String>,
+    /// Server mode: the folder of originals the workers share.
+    #[arg(long, requires = "database")]
+    pub blobs: Option<PathBuf>,
 }
 
 pub fn run(store: &Path, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
-    let (store, _index) = open_store(store)?;
+    let originals_intact = match (&args.database, &args.blobs) {
+        (Some(url), Some(blobs)) => super::server::verify(url, blobs, args.json)?,
+        (Some(_), None) => {
+            anyhow::bail!("--database needs --blobs: the folder of originals the workers share")
+        }
+        _ => {
+            let (store, _index) = open_store(store)?;
+            verify_originals(&store.catalog, &store.blobs, args.json)?
+        }
+    };
+    let chain_intact = match &args.server {
+        Some(server) => {
+            let chain = verify_audit_trail(server, args.json)?;
+            let checkpoints = verify_checkpoints(server, &args.checkpoint, args.json)?;
+            chain && checkpoints
+        }
+        None => true,
+    };
+    Ok(if originals_intact && chain_intact {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+/// Re-hashes every original `catalog` records in `blobs`, and looks for files there it
+/// does not record; prints what it finds. True when every original is intact and
+/// nothing stray lies among them.
+pub(super) fn verify_originals(
+    catalog: &dyn Catalog,
+    blobs: &BlobStore,
+    json: bool,
+) -> anyhow::Result<bool> {
     let mut checked = 0u64;
     let mut problems = Vec::new();
     let mut known = HashSet::new();
-    store.catalog.for_each_blob(&mut |recorded| {
+    catalog.for_each_blob(&mut |recorded| {
         checked += 1;
-        match store.blobs.rehash(&recorded.id)? {
+        match blobs.rehash(&recorded.id)? {
             None => problems.push((recorded.id.clone(), "missing", String::new())),
             Some(hashes) if hashes.blake3 != recorded.id || hashes.sha256 != recorded.sha256 => {
                 problems.push((recorded.id.clone(), "changed", hashes.blake3.to_string()))
@@ -52,18 +91,17 @@ pub fn run(store: &Path, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     // there (or renamed) by someone else.
     let mut unrecorded: Vec<PathBuf> = Vec::new();
     let mut strays: Vec<PathBuf> = Vec::new();
-    for (path, id) in store.blobs.stored_files()? {
+    for (path, id) in blobs.stored_files()? {
         match id {
             Some(id) if known.contains(&id) => {}
-            Some(id) if store.blobs.rehash(&id)?.is_some_and(|h| h.blake3 == id) => {
+            Some(id) if blobs.rehash(&id)?.is_some_and(|h| h.blake3 == id) => {
                 unrecorded.push(path);
             }
             _ => strays.push(path),
         }
     }
-    let digest = trove_web::authenticity_facts::digest_of(&store)?;
-    let blobs = &store.blobs;
-    if args.json {
+    let digest = trove_web::authenticity_facts::digest_of(catalog)?;
+    if json {
         for (id, problem, now) in &problems {
             json_line(
                 &json!({"id": id.as_str(), "problem": problem, "path": blobs.path_of(id), "now_hashes_to": now}),
@@ -115,21 +153,7 @@ pub fn run(store: &Path, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         }
         println!("store digest {digest} (a partner who ingests the same originals gets the same)");
     }
-    let chain_intact = match &args.server {
-        Some(server) => {
-            let chain = verify_audit_trail(server, args.json)?;
-            let checkpoints = verify_checkpoints(server, &args.checkpoint, args.json)?;
-            chain && checkpoints
-        }
-        None => true,
-    };
-    Ok(
-        if problems.is_empty() && strays.is_empty() && chain_intact {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(2)
-        },
-    )
+    Ok(problems.is_empty() && strays.is_empty())
 }
 
 /// Checks the audit trail's hash chain, if `server` holds an access

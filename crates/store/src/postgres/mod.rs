@@ -70,6 +70,23 @@ impl PgCatalog {
         &self.database
     }
 
+    /// Becomes this catalog's one indexer, for as long as this connection lives (a killed
+    /// indexer's lock goes with its connection). False when another indexer holds it.
+    ///
+    /// The catalog's `indexed` flags are one bit, so a second indexer would mark as
+    /// indexed what only the first one's index holds. The lock is keyed by schema, as
+    /// one database may hold several catalogs.
+    pub fn become_indexer(&self) -> Result<bool, StoreError> {
+        self.with_client(|client| {
+            Ok(client
+                .query_one(
+                    "SELECT pg_try_advisory_lock(hashtext('trove indexer'), hashtext(current_schema()))",
+                    &[],
+                )?
+                .get(0))
+        })
+    }
+
     fn lock(&self) -> MutexGuard<'_, Client> {
         // A panic while holding the lock leaves no half transaction behind: the client
         // rolls back a transaction dropped unfinished.

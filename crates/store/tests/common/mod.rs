@@ -6,27 +6,28 @@
 
 use tempfile::TempDir;
 use trove_store::testing::TestSchema;
-use trove_store::{PgCatalog, SqliteCatalog};
+use trove_store::{Catalog, PgCatalog, SqliteCatalog};
 
-/// A catalog that keeps its backing (a folder, a schema) while it lives.
-pub enum TestCatalog {
-    Sqlite(SqliteCatalog, TempDir),
-    Postgres(PgCatalog, TestSchema),
+/// A catalog with what backs it (a folder, a schema), kept while it lives.
+pub struct TestCatalog {
+    name: &'static str,
+    // Dropped before the backing: the connection closes before its schema goes.
+    catalog: Box<dyn Catalog>,
+    _backing: Backing,
+}
+
+enum Backing {
+    Folder(TempDir),
+    Schema(TestSchema),
 }
 
 impl TestCatalog {
     pub fn name(&self) -> &'static str {
-        match self {
-            TestCatalog::Sqlite(..) => "sqlite",
-            TestCatalog::Postgres(..) => "postgres",
-        }
+        self.name
     }
 
-    pub fn catalog(&self) -> &dyn trove_store::Catalog {
-        match self {
-            TestCatalog::Sqlite(catalog, _) => catalog,
-            TestCatalog::Postgres(catalog, _) => catalog,
-        }
+    pub fn catalog(&self) -> &dyn Catalog {
+        self.catalog.as_ref()
     }
 }
 
@@ -34,7 +35,11 @@ impl TestCatalog {
 pub fn sqlite() -> TestCatalog {
     let dir = tempfile::tempdir().unwrap();
     let catalog = SqliteCatalog::open(dir.path().join("trove.sqlite")).unwrap();
-    TestCatalog::Sqlite(catalog, dir)
+    TestCatalog {
+        name: "sqlite",
+        catalog: Box::new(catalog),
+        _backing: Backing::Folder(dir),
+    }
 }
 
 /// A fresh PostgreSQL catalog, or `None` (saying so once) when no server is named.
@@ -48,7 +53,11 @@ pub fn postgres() -> Option<(PgCatalog, TestSchema)> {
 pub fn every_backend() -> Vec<TestCatalog> {
     let mut backends = vec![sqlite()];
     if let Some((catalog, schema)) = postgres() {
-        backends.push(TestCatalog::Postgres(catalog, schema));
+        backends.push(TestCatalog {
+            name: "postgres",
+            catalog: Box::new(catalog),
+            _backing: Backing::Schema(schema),
+        });
     }
     backends
 }

@@ -355,7 +355,7 @@ pub async fn build_site(case: OpenCase) -> Result<(Disclosure, Response), WebErr
                 &PublishRequest {
                     rules: &rules,
                     out: &out,
-                    store_digest: digest_of(&data.store)?,
+                    store_digest: digest_of(&data.store.catalog)?,
                     published_on: today.to_string(),
                 },
             )

@@ -1,0 +1,74 @@
+//! `trove index`: the one indexer of a shared catalog (server mode). It follows the
+//! catalog, indexing what workers wrote, and commits; web servers open the index
+//! read-only and reload.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::Args;
+use trove_index::SearchIndex;
+use trove_ingest::StageTimings;
+
+use super::ingest::stop_on_ctrl_c;
+use crate::output::json_line;
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// The shared catalog: a PostgreSQL URL (postgres://user@host:port/name).
+    #[arg(long, env = "TROVE_DATABASE_URL")]
+    pub database: String,
+    /// The index folder (made if missing).
+    #[arg(long)]
+    pub index: PathBuf,
+    /// Keep following the catalog, indexing new documents as workers write them, until
+    /// Ctrl-C; without it, index what is there and stop.
+    #[arg(long)]
+    pub follow: bool,
+    /// With --follow: seconds between looks at the catalog.
+    #[arg(long, default_value_t = 5)]
+    pub poll_seconds: u64,
+    /// Print the count as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: &IndexArgs) -> anyhow::Result<ExitCode> {
+    let catalog = trove_store::PgCatalog::open(&args.database).context(
+        "opening the shared catalog (is the PostgreSQL server running, and the URL right?)",
+    )?;
+    if !catalog.become_indexer()? {
+        anyhow::bail!(
+            "another indexer follows this catalog ({}); one is enough: its index is the one to serve",
+            catalog.database()
+        );
+    }
+    let index = SearchIndex::open(&args.index)
+        .with_context(|| format!("opening the index {}", args.index.display()))?;
+    let mut writer = index.writer(64 << 20)?;
+    let timings = StageTimings::default();
+    let stop = stop_on_ctrl_c();
+    let mut indexed = 0;
+    loop {
+        let now = trove_ingest::sync_index(&catalog, &mut writer, &timings)?;
+        indexed += now;
+        if args.follow && now > 0 && !args.json {
+            println!("indexed {now} documents");
+        }
+        if !args.follow || stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let next = Instant::now() + Duration::from_secs(args.poll_seconds.max(1));
+        while Instant::now() < next && !stop.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    if args.json {
+        json_line(&serde_json::json!({ "indexed": indexed }))?;
+    } else {
+        println!("indexed {indexed} documents into {}", args.index.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

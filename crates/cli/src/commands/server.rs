@@ -1,0 +1,209 @@
+//! Server mode on the command line: `trove ingest --database` fills the queue, `trove
+//! worker` (any number, on any machine) works it off, `trove status --database` and
+//! `trove verify --database` read the shared catalog from anywhere.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use serde_json::json;
+use trove_ingest::{IngestOptions, SharedCatalog, WorkerOptions, queue_ingest, run_worker};
+use trove_store::{BlobStore, JobQueue, PgCatalog};
+
+use super::ingest::{IngestArgs, stop_on_ctrl_c};
+use super::status::StatusArgs;
+use crate::output::{human_bytes, json_line, terminal_safe};
+use crate::progress::IngestBar;
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// The shared catalog: a PostgreSQL URL (postgres://user@host:port/name).
+    #[arg(long, env = "TROVE_DATABASE_URL")]
+    pub database: String,
+    /// The folder of originals every worker shares (a network share, mounted at the same
+    /// place on each machine, as are the folders ingested).
+    #[arg(long, env = "TROVE_BLOBS")]
+    pub blobs: PathBuf,
+    /// Worker threads in this process (default: the number of cores).
+    #[arg(long)]
+    pub workers: Option<usize>,
+    /// Seconds a claimed file stays this worker's without renewal (it renews three times
+    /// as often): a worker killed mid-file gives the file up this long after.
+    #[arg(long, default_value_t = 60)]
+    pub lease_seconds: u64,
+    /// Stop once no file is queued or being processed anywhere, instead of waiting for more.
+    #[arg(long)]
+    pub exit_when_idle: bool,
+    /// This worker's name in the queue (default: the host name and process id).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Files larger than this (MB) are stored and hashed but not extracted.
+    #[arg(long, default_value_t = 128)]
+    pub max_file_mb: u64,
+    /// Seconds one file's extraction may take (see `trove ingest --max-file-seconds`).
+    #[arg(long, default_value_t = 60)]
+    pub max_file_seconds: u64,
+    /// Print the report as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `trove ingest SOURCE --database URL`: the files to process go into the queue.
+pub fn queue(url: &str, args: &IngestArgs) -> anyhow::Result<ExitCode> {
+    let catalog = open(url)?;
+    if let Some(blobs) = &args.blobs {
+        BlobStore::open(blobs)
+            .with_context(|| format!("making the folder of originals {}", blobs.display()))?;
+    }
+    let exclude: Vec<PathBuf> = args.blobs.iter().cloned().collect();
+    let report = queue_ingest(
+        &catalog,
+        &catalog,
+        &args.path,
+        &exclude,
+        args.retry_failed,
+        &trove_ingest::Silent,
+    )?;
+    if args.json {
+        json_line(&json!({
+            "root": report.root, "files_found": report.files_found,
+            "files_unchanged": report.files_unchanged, "files_queued": report.files_queued,
+            "files_refused": report.files_refused,
+        }))?;
+    } else {
+        println!("queued {} for the workers", terminal_safe(&report.root));
+        println!(
+            "  {} files found, {} queued, {} unchanged since they were done, {} refused by the walk (see `trove status --database …`)",
+            report.files_found, report.files_queued, report.files_unchanged, report.files_refused
+        );
+        println!(
+            "  start `trove worker --database … --blobs …` on any machine that sees this folder at {}",
+            terminal_safe(&report.root)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `trove worker`: claims queued files and processes them until stopped (or idle).
+pub fn worker(args: &WorkerArgs) -> anyhow::Result<ExitCode> {
+    // Claims and look-ups on one connection, the writer on its own (see SharedCatalog).
+    let lookups = open(&args.database)?;
+    let writer = open(&args.database)?;
+    let blobs = BlobStore::open(&args.blobs)
+        .with_context(|| format!("opening the folder of originals {}", args.blobs.display()))?;
+    let mut options = IngestOptions {
+        max_in_memory_bytes: args.max_file_mb << 20,
+        max_file_time: Duration::from_secs(args.max_file_seconds),
+        ..IngestOptions::default()
+    };
+    if let Some(workers) = args.workers {
+        options.workers = workers;
+    }
+    let worker = WorkerOptions {
+        name: args.name.clone().unwrap_or_else(default_worker_name),
+        lease: Duration::from_secs(args.lease_seconds.max(3)),
+        poll: Duration::from_secs(1),
+        exit_when_idle: args.exit_when_idle,
+    };
+    let open_jobs = lookups.job_counts()?.open();
+    let stop = stop_on_ctrl_c();
+    let bar = IngestBar::new();
+    trove_ingest::Progress::discovered(&bar, open_jobs, 0);
+    let report = run_worker(
+        SharedCatalog {
+            lookups: &lookups,
+            queue: &lookups,
+            writer: &writer,
+        },
+        &blobs,
+        &options,
+        &worker,
+        &bar,
+        &stop,
+    );
+    bar.finish();
+    let report = report?;
+    let seconds = report.elapsed.as_secs_f64();
+    if args.json {
+        json_line(&json!({
+            "worker": worker.name, "jobs_done": report.jobs_done, "jobs_lost": report.jobs_lost,
+            "bytes": report.bytes, "failures": report.failures, "seconds": seconds,
+            "interrupted": report.interrupted,
+        }))?;
+    } else {
+        println!(
+            "worker {}: {} files done ({}, {:.1} s), {} failures recorded",
+            worker.name,
+            report.jobs_done,
+            human_bytes(report.bytes),
+            seconds,
+            report.failures
+        );
+        if report.jobs_lost > 0 {
+            println!(
+                "  {} files were taken over by other workers after this one's lease lapsed \
+                 (too slow to renew: try a longer --lease-seconds)",
+                report.jobs_lost
+            );
+        }
+        if report.interrupted {
+            println!("  interrupted: the files not started stay queued for any worker");
+        }
+    }
+    Ok(if report.interrupted {
+        ExitCode::from(130)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `trove status --database URL`: the queue, then the catalog as `trove status` shows it.
+pub fn status(url: &str, args: &StatusArgs) -> anyhow::Result<ExitCode> {
+    let catalog = open(url)?;
+    let jobs = catalog.job_counts()?;
+    let code = super::status::report(&catalog, None, Some(&jobs), args)?;
+    let given_up = catalog.failed_jobs()?;
+    if !args.json && !given_up.is_empty() {
+        println!("files the workers gave up on:");
+        for (root, path, reason) in &given_up {
+            println!(
+                "  - {}/{}: {}",
+                terminal_safe(root),
+                terminal_safe(path),
+                terminal_safe(reason)
+            );
+        }
+    }
+    Ok(if given_up.is_empty() {
+        code
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+/// `trove verify --database URL --blobs DIR`: the shared originals against the shared
+/// catalog. True when all is intact.
+pub fn verify(url: &str, blobs: &Path, json: bool) -> anyhow::Result<bool> {
+    let catalog = open(url)?;
+    let blobs = BlobStore::open(blobs)
+        .with_context(|| format!("opening the folder of originals {}", blobs.display()))?;
+    super::verify::verify_originals(&catalog, &blobs, json)
+}
+
+fn open(url: &str) -> anyhow::Result<PgCatalog> {
+    PgCatalog::open(url).context(
+        "opening the shared catalog (is the PostgreSQL server running, and the URL right?)",
+    )
+}
+
+/// `host-pid`: unique among the workers running at once, and says where to look.
+fn default_worker_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|name| name.trim().to_owned())
+        .ok()
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "worker".to_owned());
+    format!("{host}-{}", std::process::id())
+}

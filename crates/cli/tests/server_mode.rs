@@ -1,0 +1,140 @@
+//! Server mode end to end, with processes: the demo leak queued, three `trove worker`
+//! processes on it, one killed with SIGKILL while it holds a file; the survivors finish,
+//! the shared PostgreSQL catalog equals a single-process SQLite ingest of the same leak
+//! (canonical dump), and `trove verify` finds every original intact.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::trove;
+use trove_store::testing::TestSchema;
+use trove_store::{JobQueue, PgCatalog, SqliteCatalog, canonical_lines};
+
+fn start_worker(url: &str, blobs: &Path, name: &str) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_trove"))
+        .args(["worker", "--database", url, "--blobs"])
+        .arg(blobs)
+        .args(["--workers", "1", "--lease-seconds", "3", "--exit-when-idle"])
+        .args(["--name", name, "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("trove worker starts")
+}
+
+/// The job `worker` holds now, if any.
+fn held_by(client: &mut postgres::Client, worker: &str) -> Option<i64> {
+    client
+        .query_opt(
+            "SELECT id FROM jobs WHERE worker = $1 AND state = 'running' LIMIT 1",
+            &[&worker],
+        )
+        .unwrap()
+        .map(|row| row.get(0))
+}
+
+#[test]
+fn three_workers_one_killed_make_the_catalog_one_process_makes() {
+    let Some(schema) = TestSchema::create() else {
+        return;
+    };
+    let url = schema.url();
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    common::synth(&demo, &["--people", "600", "--seed", "15"]);
+    let leak = demo.join("leak");
+    let leak = leak.to_str().unwrap();
+
+    let reference = dir.path().join("reference");
+    let local = trove(&reference, &["ingest", leak, "--ocr", "never"]);
+    assert!(
+        local.status.code().is_some_and(|c| c == 0 || c == 2),
+        "{local:?}"
+    );
+
+    let blobs = dir.path().join("shared-originals");
+    let queued = trove(
+        &reference,
+        &[
+            "ingest",
+            leak,
+            "--database",
+            &url,
+            "--blobs",
+            blobs.to_str().unwrap(),
+        ],
+    );
+    assert!(queued.status.success(), "{queued:?}");
+
+    let catalog = PgCatalog::connect(&schema.config()).unwrap();
+    let mut client = schema.config().connect(postgres::NoTls).unwrap();
+    let mut workers: Vec<Child> = ["w1", "w2", "w3"]
+        .iter()
+        .map(|name| start_worker(&url, &blobs, name))
+        .collect();
+
+    // Kill w1 once the work is under way and while it holds a file.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let killed_job = loop {
+        assert!(Instant::now() < deadline, "the workers never got going");
+        if catalog.job_counts().unwrap().done >= 10
+            && let Some(job) = held_by(&mut client, "w1")
+        {
+            workers[0].kill().unwrap();
+            workers[0].wait().unwrap();
+            break job;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+
+    for survivor in workers.drain(1..) {
+        let output = survivor.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "a surviving worker failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    let counts = catalog.job_counts().unwrap();
+    assert_eq!((counts.open(), counts.failed), (0, 0), "{counts:?}");
+    let attempts: i32 = client
+        .query_one("SELECT attempts FROM jobs WHERE id = $1", &[&killed_job])
+        .unwrap()
+        .get(0);
+    assert!(
+        attempts >= 2,
+        "the killed worker's file was taken over ({attempts} attempts)"
+    );
+
+    let expected =
+        canonical_lines(&SqliteCatalog::open(reference.join("trove.sqlite")).unwrap()).unwrap();
+    let got = canonical_lines(&catalog).unwrap();
+    if got != expected {
+        let first_difference = got.iter().zip(&expected).find(|(g, e)| g != e);
+        panic!(
+            "the workers' catalog differs from a single SQLite ingest's ({} lines against {}); first difference: {first_difference:#?}",
+            got.len(),
+            expected.len()
+        );
+    }
+
+    let verified = trove(
+        &reference,
+        &[
+            "verify",
+            "--database",
+            &url,
+            "--blobs",
+            blobs.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        verified.status.success(),
+        "trove verify: {}",
+        String::from_utf8_lossy(&verified.stdout)
+    );
+}

@@ -12,7 +12,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::bounded;
 use trove_index::SearchIndex;
@@ -81,6 +81,7 @@ fn run(
                 &store.blobs,
                 Some(index),
                 batches,
+                Duration::ZERO,
                 &timings,
                 &mut |_| Ok(()),
             )

@@ -21,7 +21,8 @@ const MERGE_BATCHES: usize = 64;
 /// workers send large batches.
 const MERGE_TEXT_BYTES: usize = 32 << 20;
 
-/// Applies batches until the channel closes. With an index, keeps it in step every
+/// Applies batches until the channel closes, merging those that arrive within
+/// `merge_wait` of the first into one transaction. With an index, keeps it in step every
 /// [`INDEX_INTERVAL`] and at the end; without one (a server-mode worker, whose index is
 /// the indexer's) writes the catalog only. `committed` hears of every batch once its
 /// transaction is committed.
@@ -30,6 +31,7 @@ pub(crate) fn run(
     blobs: &BlobStore,
     index: Option<&SearchIndex>,
     batches: Receiver<WriteBatch>,
+    merge_wait: Duration,
     timings: &StageTimings,
     committed: &mut dyn FnMut(&WriteBatch) -> Result<(), IngestError>,
 ) -> Result<(), IngestError> {
@@ -38,15 +40,7 @@ pub(crate) fn run(
     loop {
         match batches.recv_timeout(Duration::from_millis(500)) {
             Ok(first) => {
-                let mut merged = first;
-                let mut text_bytes = merged.text_bytes();
-                for next in batches.try_iter().take(MERGE_BATCHES) {
-                    text_bytes += next.text_bytes();
-                    merged.append(next);
-                    if text_bytes >= MERGE_TEXT_BYTES {
-                        break;
-                    }
-                }
+                let merged = merge_following(first, &batches, merge_wait);
                 if !merged.blobs.is_empty() {
                     timings.time(TimedStage::Store, || blobs.sync())?;
                 }
@@ -67,6 +61,32 @@ pub(crate) fn run(
         sync_index(catalog, writer, timings)?;
     }
     Ok(())
+}
+
+/// `first` and the batches that follow it within `wait` (those already queued when
+/// `wait` is zero), up to [`MERGE_BATCHES`] more or [`MERGE_TEXT_BYTES`] of text.
+fn merge_following(
+    first: WriteBatch,
+    batches: &Receiver<WriteBatch>,
+    wait: Duration,
+) -> WriteBatch {
+    let deadline = Instant::now() + wait;
+    let mut merged = first;
+    let mut text_bytes = merged.text_bytes();
+    for _ in 0..MERGE_BATCHES {
+        if text_bytes >= MERGE_TEXT_BYTES {
+            break;
+        }
+        let Ok(next) = batches
+            .try_recv()
+            .or_else(|_| batches.recv_deadline(deadline))
+        else {
+            break;
+        };
+        text_bytes += next.text_bytes();
+        merged.append(next);
+    }
+    merged
 }
 
 /// Indexes every document whose latest state the index lacks, commits, and
@@ -104,4 +124,50 @@ pub fn sync_index(
     timings.add(TimedStage::Index, start.elapsed());
     catalog.mark_indexed(&pending)?;
     Ok(pending.len() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use trove_store::SourceFile;
+
+    fn batch(path: &str) -> WriteBatch {
+        WriteBatch {
+            sources_done: vec![SourceFile {
+                root: "/leak".to_owned(),
+                path: path.to_owned(),
+                size: 1,
+                mtime_ns: 0,
+            }],
+            ..WriteBatch::default()
+        }
+    }
+
+    #[test]
+    fn batches_arriving_within_the_wait_share_a_transaction() {
+        let (sender, receiver) = crossbeam_channel::unbounded();
+        sender.send(batch("queued")).unwrap();
+        let late = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            sender.send(batch("late")).unwrap();
+        });
+        let merged = merge_following(batch("first"), &receiver, Duration::from_secs(5));
+        late.join().unwrap();
+        let paths: Vec<&str> = merged
+            .sources_done
+            .iter()
+            .map(|s| s.path.as_str())
+            .collect();
+        assert_eq!(paths, ["first", "queued", "late"]);
+    }
+
+    #[test]
+    fn without_a_wait_only_what_is_queued_is_merged() {
+        let (sender, receiver) = crossbeam_channel::unbounded();
+        sender.send(batch("queued")).unwrap();
+        let merged = merge_following(batch("first"), &receiver, Duration::ZERO);
+        assert_eq!(merged.sources_done.len(), 2);
+        sender.send(batch("later")).unwrap();
+        assert_eq!(receiver.len(), 1, "left for the next transaction");
+    }
 }

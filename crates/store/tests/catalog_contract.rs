@@ -525,3 +525,39 @@ fn every_backend_starts_empty() {
         );
     }
 }
+
+#[test]
+fn a_batch_that_repeats_a_fact_keeps_the_last() {
+    let dumps: Vec<(&str, Vec<String>)> = every_backend()
+        .iter()
+        .map(|backend| {
+            let catalog = backend.catalog();
+            let mut batch = leak();
+            // The same content extracted twice in one merged batch, a failure and a
+            // source met twice: the later one stands, as on disk order.
+            let mut again = leak();
+            if let Some((_, _, ExtractionOutcome::Extracted { parts, .. })) = again
+                .extractions
+                .iter_mut()
+                .find(|(id, ..)| *id == id_of(SHEET))
+            {
+                parts[0].text.push_str("\n第二次");
+            }
+            again.failures[0].failure.message = "met again".to_owned();
+            again.sources_done[0].size += 1;
+            batch.append(again);
+            catalog.write(&batch).unwrap();
+            let sheet = catalog.document(&id_of(SHEET)).unwrap().unwrap();
+            assert!(
+                sheet.parts[0].text.ends_with("第二次"),
+                "{}",
+                backend.name()
+            );
+            assert_eq!(catalog.failures().unwrap()[0].failure.message, "met again");
+            (backend.name(), dump(catalog))
+        })
+        .collect();
+    for (name, dump) in &dumps[1..] {
+        assert_eq!(dump, &dumps[0].1, "{name} against {}", dumps[0].0);
+    }
+}

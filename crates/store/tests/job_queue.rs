@@ -140,6 +140,7 @@ fn a_job_that_keeps_losing_its_workers_is_given_up() {
         next.file.path, "photos/0002.jpg",
         "the poison file is skipped"
     );
+    assert_eq!(queue.claim("w", LEASE).unwrap(), None);
     let failed = queue.failed_jobs().unwrap();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].1, "photos/0001.jpg");

@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::Args;
 use serde::{Deserialize, Serialize};
 use trove_index::SearchIndex;
-use trove_ingest::{IngestOptions, IngestReport, OcrMode, OcrOptions, TimedStage};
+use trove_ingest::{IngestOptions, IngestReport, OcrMode, OcrOptions, StageTimings, TimedStage};
 use trove_store::Store;
 
 use crate::output::{human_bytes, json_line};
@@ -244,6 +244,17 @@ pub struct ReportJson<'a> {
     ocr: Option<OcrJson>,
 }
 
+/// Time by stage, summed over worker threads.
+pub fn stage_seconds(timings: &StageTimings) -> Vec<StageSeconds> {
+    TimedStage::ALL
+        .iter()
+        .map(|&stage| StageSeconds {
+            stage: stage.name().to_owned(),
+            seconds: timings.stage(stage).as_secs_f64(),
+        })
+        .collect()
+}
+
 /// What the OCR stage did, as `trove ingest --json` prints it.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct OcrJson {
@@ -294,13 +305,7 @@ impl<'a> From<&'a IngestReport> for ReportJson<'a> {
             failures_recorded: report.failures_recorded,
             interrupted: report.interrupted,
             seconds: report.elapsed.as_secs_f64(),
-            stages: TimedStage::ALL
-                .iter()
-                .map(|&stage| StageSeconds {
-                    stage: stage.name().to_owned(),
-                    seconds: timings.stage(stage).as_secs_f64(),
-                })
-                .collect(),
+            stages: stage_seconds(timings),
             formats: timings
                 .formats()
                 .into_iter()

@@ -131,6 +131,7 @@ pub fn worker(args: &WorkerArgs) -> anyhow::Result<ExitCode> {
             "worker": worker.name, "jobs_done": report.jobs_done, "jobs_lost": report.jobs_lost,
             "bytes": report.bytes, "failures": report.failures, "seconds": seconds,
             "interrupted": report.interrupted,
+            "stages": super::ingest::stage_seconds(&report.timings),
         }))?;
     } else {
         println!(

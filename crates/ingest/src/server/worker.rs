@@ -20,6 +20,11 @@ use crate::batch::BatchSender;
 use crate::process::{SourceJob, Worker};
 use crate::{IngestError, IngestOptions, Progress, StageTimings};
 
+/// How long the writer waits for more batches before it commits: a transaction with a
+/// server across the network costs round trips, so it gathers many files' batches into
+/// one, at the price of marking their jobs done this much later.
+const MERGE_WAIT: Duration = Duration::from_millis(200);
+
 /// How a worker process takes part.
 #[derive(Debug, Clone)]
 pub struct WorkerOptions {
@@ -103,6 +108,7 @@ pub fn run_worker(
                 blobs,
                 None,
                 batches,
+                MERGE_WAIT,
                 &timings,
                 &mut complete,
             );
@@ -207,17 +213,17 @@ fn complete_jobs(
     done: &AtomicU64,
     lost: &AtomicU64,
 ) -> Result<(), IngestError> {
-    for source in &batch.sources_done {
-        let key = (source.root.clone(), source.path.clone());
-        let Some(id) = lock(held).remove(&key) else {
-            continue;
-        };
-        if catalog.queue.complete(id, &worker.name)? {
-            done.fetch_add(1, Ordering::Relaxed);
-        } else {
-            lost.fetch_add(1, Ordering::Relaxed);
-        }
-    }
+    let finished: Vec<i64> = {
+        let mut held = lock(held);
+        batch
+            .sources_done
+            .iter()
+            .filter_map(|source| held.remove(&(source.root.clone(), source.path.clone())))
+            .collect()
+    };
+    let completed = catalog.queue.complete_all(&finished, &worker.name)?;
+    done.fetch_add(completed, Ordering::Relaxed);
+    lost.fetch_add(finished.len() as u64 - completed, Ordering::Relaxed);
     Ok(())
 }
 

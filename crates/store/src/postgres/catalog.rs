@@ -61,9 +61,7 @@ impl Catalog for PgCatalog {
         self.with_client(|client| {
             let mut tx = client.transaction()?;
             insert_blobs(&mut tx, &batch.blobs)?;
-            for (blob, version, outcome) in &batch.extractions {
-                store_extraction(&mut tx, blob, *version, outcome)?;
-            }
+            store_extractions(&mut tx, &batch.extractions)?;
             insert_occurrences(&mut tx, &batch.occurrences)?;
             upsert_failures(&mut tx, &batch.failures)?;
             mark_sources_done(&mut tx, &batch.sources_done)?;
@@ -392,83 +390,139 @@ fn walk(
     Ok(())
 }
 
+// The pieces of a write batch. Each sends its rows as arrays in one statement
+// (`unnest`): a round trip per table and batch, not per row, which is what a catalog on
+// another machine costs. Rows a batch repeats (the same content met twice in one merged
+// batch) are kept once, the last one winning, as statement by statement would.
+
 /// Content seen for the first time, pending extraction; known content is left alone.
 fn insert_blobs(tx: &mut Transaction<'_>, blobs: &[NewBlob]) -> Result<(), StoreError> {
     if blobs.is_empty() {
         return Ok(());
     }
-    let insert = tx.prepare(&format!(
-        "INSERT INTO blobs (id, sha256, size, kind, status, first_seen)
-         VALUES ($1, $2, $3, $4, 'pending', {NOW})
-         ON CONFLICT (id) DO NOTHING"
-    ))?;
-    for blob in blobs {
-        tx.execute(
-            &insert,
-            &[
-                &blob.hashes.blake3.as_str(),
-                &blob.hashes.sha256,
-                &(blob.size as i64),
-                &blob.kind.code(),
-            ],
-        )?;
-    }
+    let ids: Vec<&str> = blobs.iter().map(|b| b.hashes.blake3.as_str()).collect();
+    let sha256: Vec<&str> = blobs.iter().map(|b| b.hashes.sha256.as_str()).collect();
+    let sizes: Vec<i64> = blobs.iter().map(|b| b.size as i64).collect();
+    let kinds: Vec<&str> = blobs.iter().map(|b| b.kind.code()).collect();
+    tx.execute(
+        &format!(
+            "INSERT INTO blobs (id, sha256, size, kind, status, first_seen)
+             SELECT id, sha256, size, kind, 'pending', {NOW}
+             FROM unnest($1::TEXT[], $2::TEXT[], $3::BIGINT[], $4::TEXT[])
+                  AS new (id, sha256, size, kind)
+             ON CONFLICT (id) DO NOTHING"
+        ),
+        &[&ids, &sha256, &sizes, &kinds],
+    )?;
     Ok(())
 }
 
-/// Replaces a blob's parts, metadata and thumbnail with what its extractor found.
-fn store_extraction(
+/// Replaces each blob's parts, metadata and thumbnail with what its extractor found.
+fn store_extractions(
     tx: &mut Transaction<'_>,
-    blob: &BlobId,
-    version: u32,
-    outcome: &ExtractionOutcome,
+    extractions: &[(BlobId, u32, ExtractionOutcome)],
 ) -> Result<(), StoreError> {
-    tx.execute("DELETE FROM parts WHERE blob = $1", &[&blob.as_str()])?;
-    let (metadata, thumbnail, truncated) = match outcome {
-        ExtractionOutcome::Extracted {
-            parts,
-            metadata,
-            thumbnail,
-            truncated,
-        } => {
-            let insert = tx.prepare(
-                "INSERT INTO parts (blob, seq, kind, idx, label, text, hidden)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )?;
-            for (seq, part) in parts.iter().enumerate() {
-                tx.execute(
-                    &insert,
-                    &[
-                        &blob.as_str(),
-                        &(seq as i32),
-                        &part.kind.code(),
-                        &i64::from(part.index),
-                        &part.label,
-                        &part.text,
-                        &hidden_json(&part.hidden)?,
-                    ],
-                )?;
+    let latest = last_of_each(extractions, |(blob, ..)| blob.as_str());
+    if latest.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = latest.iter().map(|(blob, ..)| blob.as_str()).collect();
+    tx.execute("DELETE FROM parts WHERE blob = ANY($1)", &[&ids])?;
+
+    let mut part_rows = PartRows::default();
+    let mut statuses = Vec::with_capacity(latest.len());
+    let mut versions = Vec::with_capacity(latest.len());
+    let mut metadata = Vec::with_capacity(latest.len());
+    let mut thumbnails: Vec<Option<&[u8]>> = Vec::with_capacity(latest.len());
+    let mut truncated = Vec::with_capacity(latest.len());
+    for (blob, version, outcome) in &latest {
+        let (json, thumbnail, cut) = match outcome {
+            ExtractionOutcome::Extracted {
+                parts,
+                metadata,
+                thumbnail,
+                truncated,
+            } => {
+                for (seq, part) in parts.iter().enumerate() {
+                    part_rows.push(blob, seq, part)?;
+                }
+                let json = serde_json::to_string(metadata)
+                    .map_err(|e| StoreError::Corrupt(format!("metadata of {blob}: {e}")))?;
+                (json, thumbnail.as_deref(), *truncated)
             }
-            let json = serde_json::to_string(metadata)
-                .map_err(|e| StoreError::Corrupt(format!("metadata of {blob}: {e}")))?;
-            (json, thumbnail.as_deref(), *truncated)
-        }
-        _ => ("{}".to_owned(), None, false),
-    };
+            _ => ("{}".to_owned(), None, false),
+        };
+        statuses.push(outcome.status());
+        versions.push(*version as i32);
+        metadata.push(json);
+        thumbnails.push(thumbnail);
+        truncated.push(cut);
+    }
+    part_rows.insert(tx)?;
     tx.execute(
-        "UPDATE blobs SET status = $2, extractor_version = $3, metadata = $4, thumbnail = $5,
-                truncated = $6, indexed = FALSE
-         WHERE id = $1",
+        "UPDATE blobs SET status = new.status, extractor_version = new.version,
+                metadata = new.metadata, thumbnail = new.thumbnail,
+                truncated = new.truncated, indexed = FALSE
+         FROM unnest($1::TEXT[], $2::TEXT[], $3::INTEGER[], $4::TEXT[], $5::BYTEA[],
+                     $6::BOOLEAN[])
+              AS new (id, status, version, metadata, thumbnail, truncated)
+         WHERE blobs.id = new.id",
         &[
-            &blob.as_str(),
-            &outcome.status(),
-            &(version as i32),
+            &ids,
+            &statuses,
+            &versions,
             &metadata,
-            &thumbnail,
+            &thumbnails,
             &truncated,
         ],
     )?;
     Ok(())
+}
+
+/// The parts of a batch's extractions, column by column.
+#[derive(Default)]
+struct PartRows<'a> {
+    blobs: Vec<&'a str>,
+    seqs: Vec<i32>,
+    kinds: Vec<&'static str>,
+    indexes: Vec<i64>,
+    labels: Vec<Option<&'a str>>,
+    texts: Vec<&'a str>,
+    hidden: Vec<Option<String>>,
+}
+
+impl<'a> PartRows<'a> {
+    fn push(&mut self, blob: &'a BlobId, seq: usize, part: &'a Part) -> Result<(), StoreError> {
+        self.blobs.push(blob.as_str());
+        self.seqs.push(seq as i32);
+        self.kinds.push(part.kind.code());
+        self.indexes.push(i64::from(part.index));
+        self.labels.push(part.label.as_deref());
+        self.texts.push(&part.text);
+        self.hidden.push(hidden_json(&part.hidden)?);
+        Ok(())
+    }
+
+    fn insert(&self, tx: &mut Transaction<'_>) -> Result<(), StoreError> {
+        if self.blobs.is_empty() {
+            return Ok(());
+        }
+        tx.execute(
+            "INSERT INTO parts (blob, seq, kind, idx, label, text, hidden)
+             SELECT * FROM unnest($1::TEXT[], $2::INTEGER[], $3::TEXT[], $4::BIGINT[],
+                                  $5::TEXT[], $6::TEXT[], $7::TEXT[])",
+            &[
+                &self.blobs,
+                &self.seqs,
+                &self.kinds,
+                &self.indexes,
+                &self.labels,
+                &self.texts,
+                &self.hidden,
+            ],
+        )?;
+        Ok(())
+    }
 }
 
 /// New places blobs were seen; a place already known is left alone, and a new one
@@ -480,82 +534,120 @@ fn insert_occurrences(
     if occurrences.is_empty() {
         return Ok(());
     }
-    let insert = tx.prepare(&format!(
-        "INSERT INTO occurrences (blob, root, path, parent, name_kind, member_time, first_seen)
-         VALUES ($1, $2, $3, $4, $5, $6, {NOW})
-         ON CONFLICT (root, path, blob) DO NOTHING"
-    ))?;
-    let touch = tx.prepare("UPDATE blobs SET indexed = FALSE WHERE id = $1")?;
-    for occurrence in occurrences {
-        let inserted = tx.execute(
-            &insert,
-            &[
-                &occurrence.blob.as_str(),
-                &occurrence.root,
-                &occurrence.path,
-                &occurrence.parent.as_ref().map(BlobId::as_str),
-                &occurrence.name_kind.map(|k| k.code()),
-                &occurrence.member_time.map(member_time_text),
-            ],
-        )?;
-        if inserted > 0 {
-            tx.execute(&touch, &[&occurrence.blob.as_str()])?;
-        }
-    }
+    let blobs: Vec<&str> = occurrences.iter().map(|o| o.blob.as_str()).collect();
+    let roots: Vec<&str> = occurrences.iter().map(|o| o.root.as_str()).collect();
+    let paths: Vec<&str> = occurrences.iter().map(|o| o.path.as_str()).collect();
+    let parents: Vec<Option<&str>> = occurrences
+        .iter()
+        .map(|o| o.parent.as_ref().map(BlobId::as_str))
+        .collect();
+    let name_kinds: Vec<Option<&str>> = occurrences
+        .iter()
+        .map(|o| o.name_kind.map(|k| k.code()))
+        .collect();
+    let member_times: Vec<Option<String>> = occurrences
+        .iter()
+        .map(|o| o.member_time.map(member_time_text))
+        .collect();
+    tx.execute(
+        &format!(
+            "WITH inserted AS (
+                 INSERT INTO occurrences
+                     (blob, root, path, parent, name_kind, member_time, first_seen)
+                 SELECT blob, root, path, parent, name_kind, member_time, {NOW}
+                 FROM unnest($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[],
+                             $6::TEXT[])
+                      AS new (blob, root, path, parent, name_kind, member_time)
+                 ON CONFLICT (root, path, blob) DO NOTHING
+                 RETURNING blob)
+             UPDATE blobs SET indexed = FALSE WHERE id IN (SELECT blob FROM inserted)"
+        ),
+        &[&blobs, &roots, &paths, &parents, &name_kinds, &member_times],
+    )?;
     Ok(())
 }
 
 /// Failures met; one met again at the same place and stage replaces the old one.
 fn upsert_failures(tx: &mut Transaction<'_>, failures: &[FailureRow]) -> Result<(), StoreError> {
-    if failures.is_empty() {
+    let latest = last_of_each(failures, |row| {
+        (
+            row.root.as_str(),
+            row.path.as_str(),
+            row.failure.stage.code(),
+        )
+    });
+    if latest.is_empty() {
         return Ok(());
     }
-    let upsert = tx.prepare(&format!(
-        "INSERT INTO failures (root, source, path, blob, stage, reason, message, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, {NOW})
-         ON CONFLICT (root, path, stage) DO UPDATE SET
-             source = excluded.source, blob = excluded.blob, reason = excluded.reason,
-             message = excluded.message, at = excluded.at"
-    ))?;
-    for row in failures {
-        tx.execute(
-            &upsert,
-            &[
-                &row.root,
-                &row.source,
-                &row.path,
-                &row.blob.as_ref().map(BlobId::as_str),
-                &row.failure.stage.code(),
-                &row.failure.reason.code(),
-                &row.failure.message,
-            ],
-        )?;
-    }
+    let column = |field: fn(&FailureRow) -> &str| -> Vec<&str> {
+        latest.iter().map(|row| field(row)).collect()
+    };
+    let blobs: Vec<Option<&str>> = latest
+        .iter()
+        .map(|row| row.blob.as_ref().map(BlobId::as_str))
+        .collect();
+    tx.execute(
+        &format!(
+            "INSERT INTO failures (root, source, path, blob, stage, reason, message, at)
+             SELECT root, source, path, blob, stage, reason, message, {NOW}
+             FROM unnest($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[],
+                         $6::TEXT[], $7::TEXT[])
+                  AS new (root, source, path, blob, stage, reason, message)
+             ON CONFLICT (root, path, stage) DO UPDATE SET
+                 source = excluded.source, blob = excluded.blob, reason = excluded.reason,
+                 message = excluded.message, at = excluded.at"
+        ),
+        &[
+            &column(|row| &row.root),
+            &column(|row| &row.source),
+            &column(|row| &row.path),
+            &blobs,
+            &column(|row| row.failure.stage.code()),
+            &column(|row| row.failure.reason.code()),
+            &column(|row| &row.failure.message),
+        ],
+    )?;
     Ok(())
 }
 
 /// Sources whose every blob and failure is written.
 fn mark_sources_done(tx: &mut Transaction<'_>, sources: &[SourceFile]) -> Result<(), StoreError> {
-    if sources.is_empty() {
+    let latest = last_of_each(sources, |source| {
+        (source.root.as_str(), source.path.as_str())
+    });
+    if latest.is_empty() {
         return Ok(());
     }
-    let upsert = tx.prepare(
-        "INSERT INTO sources (root, path, size, mtime_ns, done) VALUES ($1, $2, $3, $4, TRUE)
+    let roots: Vec<&str> = latest.iter().map(|s| s.root.as_str()).collect();
+    let paths: Vec<&str> = latest.iter().map(|s| s.path.as_str()).collect();
+    let sizes: Vec<i64> = latest.iter().map(|s| s.size as i64).collect();
+    let mtimes: Vec<i64> = latest.iter().map(|s| s.mtime_ns).collect();
+    tx.execute(
+        "INSERT INTO sources (root, path, size, mtime_ns, done)
+         SELECT root, path, size, mtime_ns, TRUE
+         FROM unnest($1::TEXT[], $2::TEXT[], $3::BIGINT[], $4::BIGINT[])
+              AS new (root, path, size, mtime_ns)
          ON CONFLICT (root, path) DO UPDATE SET
              size = excluded.size, mtime_ns = excluded.mtime_ns, done = TRUE",
+        &[&roots, &paths, &sizes, &mtimes],
     )?;
-    for source in sources {
-        tx.execute(
-            &upsert,
-            &[
-                &source.root,
-                &source.path,
-                &(source.size as i64),
-                &source.mtime_ns,
-            ],
-        )?;
-    }
     Ok(())
+}
+
+/// The last of `items` for each key, in the order of those last ones: one statement may
+/// not insert (or update) the same row twice.
+fn last_of_each<'a, T, K: Eq + std::hash::Hash>(
+    items: &'a [T],
+    key: impl Fn(&'a T) -> K,
+) -> Vec<&'a T> {
+    let mut seen = std::collections::HashSet::new();
+    let mut latest: Vec<&T> = items
+        .iter()
+        .rev()
+        .filter(|item| seen.insert(key(item)))
+        .collect();
+    latest.reverse();
+    latest
 }
 
 /// A blob's parts, in the order its extractor produced them.

@@ -81,7 +81,13 @@ pub trait JobQueue: Send + Sync {
     fn renew(&self, id: i64, worker: &str, lease: Duration) -> Result<bool, StoreError>;
 
     /// Marks job `id` done; false when `worker` no longer held it.
-    fn complete(&self, id: i64, worker: &str) -> Result<bool, StoreError>;
+    fn complete(&self, id: i64, worker: &str) -> Result<bool, StoreError> {
+        Ok(self.complete_all(&[id], worker)? == 1)
+    }
+
+    /// Marks jobs done, in one statement; returns how many `worker` still held (the
+    /// others were taken over and are another worker's to finish).
+    fn complete_all(&self, ids: &[i64], worker: &str) -> Result<u64, StoreError>;
 
     /// Marks job `id` failed with `reason`; false when `worker` no longer held it.
     fn fail(&self, id: i64, worker: &str, reason: &str) -> Result<bool, StoreError>;
@@ -121,28 +127,31 @@ impl JobQueue for PgCatalog {
     fn claim(&self, worker: &str, lease: Duration) -> Result<Option<ClaimedJob>, StoreError> {
         let max_attempts = MAX_ATTEMPTS as i32;
         self.with_client(|client| {
-            let mut tx = client.transaction()?;
-            // Jobs whose every holder was lost are given up, saying so.
-            tx.execute(
-                "UPDATE jobs SET state = 'failed', finished_at = now(), lease_until = NULL,
-                     error = 'the worker processing it stopped (killed or cut off) ' ||
-                             attempts || ' times; run `trove worker` on it alone to see why'
-                 WHERE state = 'running' AND lease_until < now() AND attempts >= $1",
-                &[&max_attempts],
-            )?;
-            let row = tx.query_opt(
+            // One statement, so one round trip: claims are as many as files.
+            let row = client.query_opt(
                 "UPDATE jobs SET state = 'running', worker = $1, attempts = attempts + 1,
                      lease_until = now() + make_interval(secs => $2)
                  WHERE id = (
                      SELECT id FROM jobs
-                     WHERE state = 'queued' OR (state = 'running' AND lease_until < now())
+                     WHERE state = 'queued'
+                        OR (state = 'running' AND lease_until < now() AND attempts < $3)
                      ORDER BY id
                      LIMIT 1
                      FOR UPDATE SKIP LOCKED)
                  RETURNING id, root, path, size, mtime_ns, attempts",
-                &[&worker, &lease.as_secs_f64()],
+                &[&worker, &lease.as_secs_f64(), &max_attempts],
             )?;
-            tx.commit()?;
+            if row.is_none() {
+                // Nothing left to claim: jobs whose every holder was lost are given up
+                // now, saying so, so that they no longer count as open.
+                client.execute(
+                    "UPDATE jobs SET state = 'failed', finished_at = now(), lease_until = NULL,
+                         error = 'the worker processing it stopped (killed or cut off) ' ||
+                                 attempts || ' times; run `trove worker` on it alone to see why'
+                     WHERE state = 'running' AND lease_until < now() AND attempts >= $1",
+                    &[&max_attempts],
+                )?;
+            }
             Ok(row.as_ref().map(claimed_job))
         })
     }
@@ -158,14 +167,16 @@ impl JobQueue for PgCatalog {
         })
     }
 
-    fn complete(&self, id: i64, worker: &str) -> Result<bool, StoreError> {
+    fn complete_all(&self, ids: &[i64], worker: &str) -> Result<u64, StoreError> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
         self.with_client(|client| {
-            let done = client.execute(
+            Ok(client.execute(
                 "UPDATE jobs SET state = 'done', finished_at = now(), lease_until = NULL
-                 WHERE id = $1 AND worker = $2 AND state = 'running'",
-                &[&id, &worker],
-            )?;
-            Ok(done == 1)
+                 WHERE id = ANY($1) AND worker = $2 AND state = 'running'",
+                &[&ids, &worker],
+            )?)
         })
     }
 

@@ -81,11 +81,39 @@ fn workers_sharing_a_database_make_the_catalog_one_process_makes() {
     let counts = shared.job_counts().unwrap();
     assert_eq!((counts.open(), counts.failed), (0, 0), "{counts:?}");
 
-    let got = canonical_lines(&shared).unwrap();
+    assert_same_catalog(&canonical_lines(&shared).unwrap(), &expected);
+
+    let again = queue_ingest(&shared, &shared, &leak, &[], false, &Silent).unwrap();
+    assert_eq!(again.files_queued, 0, "nothing changed, nothing to do");
+    assert_eq!(again.files_unchanged, local.report.files_found);
+}
+
+#[test]
+fn hostile_files_fail_the_same_way_in_workers_as_in_one_process() {
+    let Some(schema) = TestSchema::create() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let leak = dir.path().join("hostile");
+    trove_synth::write_hostile_leak(&leak, trove_synth::HostileScale::SMALL, 5).unwrap();
+    let local = common::ingest_fresh(&leak);
+    let expected = canonical_lines(&local.store.catalog).unwrap();
+    assert!(expected.iter().any(|l| l.starts_with("failure ")));
+
+    let shared = PgCatalog::connect(&schema.config()).unwrap();
+    queue_ingest(&shared, &shared, &leak, &[], false, &Silent).unwrap();
+    let blobs = tempfile::tempdir().unwrap();
+    let report = worker(&schema, blobs.path(), "hostile");
+    assert_eq!(report.jobs_done, local.report.files_processed);
+    assert_same_catalog(&canonical_lines(&shared).unwrap(), &expected);
+}
+
+/// Fails with the first line that differs, as the whole dumps are too long to read.
+fn assert_same_catalog(got: &[String], expected: &[String]) {
     if got != expected {
         let first_difference = got
             .iter()
-            .zip(&expected)
+            .zip(expected)
             .find(|(got, expected)| got != expected);
         panic!(
             "the workers' catalog differs from a local ingest's ({} lines against {}); first difference: {first_difference:#?}",
@@ -93,8 +121,4 @@ fn workers_sharing_a_database_make_the_catalog_one_process_makes() {
             expected.len()
         );
     }
-
-    let again = queue_ingest(&shared, &shared, &leak, &[], false, &Silent).unwrap();
-    assert_eq!(again.files_queued, 0, "nothing changed, nothing to do");
-    assert_eq!(again.files_unchanged, local.report.files_found);
 }

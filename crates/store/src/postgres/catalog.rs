@@ -1,9 +1,8 @@
 //! The catalog facet on PostgreSQL: each [`Catalog`] operation, with the same meaning
 //! as on SQLite (`sqlite/catalog.rs`), so that the contract tests pass on both.
 //!
-//! The OCR and records facets are still SQLite's alone: when they come over, a new
-//! extraction must clear a blob's OCR and record sources here too, as SQLite's
-//! `store_extraction` does.
+//! The records facet is still SQLite's alone: when it comes over, a new extraction (and
+//! new OCR text) must clear a blob's record sources here too, as on SQLite.
 
 use postgres::{Client, GenericClient, Row, Transaction};
 use trove_model::{BlobId, Failure, FileKind, Metadata, Part};
@@ -428,6 +427,9 @@ fn store_extractions(
     }
     let ids: Vec<&str> = latest.iter().map(|(blob, ..)| blob.as_str()).collect();
     tx.execute("DELETE FROM parts WHERE blob = ANY($1)", &[&ids])?;
+    // New parts mean the blob's OCR (whose parts just went) is done again.
+    tx.execute("DELETE FROM ocr_sources WHERE blob = ANY($1)", &[&ids])?;
+    tx.execute("DELETE FROM ocr_pages WHERE blob = ANY($1)", &[&ids])?;
 
     let mut part_rows = PartRows::default();
     let mut statuses = Vec::with_capacity(latest.len());

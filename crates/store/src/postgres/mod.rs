@@ -2,12 +2,13 @@
 //! use at once (ingest workers, indexer, web servers).
 //!
 //! Facets come over from SQLite one at a time, each behind the same trait and the same
-//! contract tests (`tests/catalog_contract.rs`): so far the [`Catalog`](crate::Catalog)
-//! facet (documents, parts, occurrences, sources, failures) and the ingest queue
-//! ([`JobQueue`]).
+//! contract tests (`tests/catalog_contract.rs`, `tests/ocr_contract.rs`): so far the
+//! [`Catalog`](crate::Catalog) facet (documents, parts, occurrences, sources, failures),
+//! the [`OcrCatalog`](crate::OcrCatalog) facet and the ingest queue ([`JobQueue`]).
 
 mod catalog;
 mod jobs;
+mod ocr;
 
 use std::sync::{Mutex, MutexGuard};
 
@@ -20,6 +21,7 @@ pub use jobs::{ClaimedJob, JobCounts, JobQueue, MAX_ATTEMPTS, QueuedFile};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/001_catalog.sql"),
     include_str!("../../migrations/postgres/002_jobs.sql"),
+    include_str!("../../migrations/postgres/003_ocr.sql"),
 ];
 
 /// Taken while migrating, so that workers starting together migrate once. Any constant

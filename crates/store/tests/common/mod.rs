@@ -6,13 +6,18 @@
 
 use tempfile::TempDir;
 use trove_store::testing::TestSchema;
-use trove_store::{Catalog, PgCatalog, SqliteCatalog};
+use trove_store::{Catalog, OcrCatalog, PgCatalog, SqliteCatalog};
+
+/// The facets both backends implement.
+pub trait Facets: Catalog + OcrCatalog {}
+
+impl<T: Catalog + OcrCatalog> Facets for T {}
 
 /// A catalog with what backs it (a folder, a schema), kept while it lives.
 pub struct TestCatalog {
     name: &'static str,
     // Dropped before the backing: the connection closes before its schema goes.
-    catalog: Box<dyn Catalog>,
+    catalog: Box<dyn Facets>,
     _backing: Backing,
 }
 
@@ -27,6 +32,10 @@ impl TestCatalog {
     }
 
     pub fn catalog(&self) -> &dyn Catalog {
+        self.catalog.as_ref()
+    }
+
+    pub fn ocr(&self) -> &dyn OcrCatalog {
         self.catalog.as_ref()
     }
 }

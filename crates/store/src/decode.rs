@@ -68,3 +68,8 @@ pub(crate) fn parse_member_time(text: &str) -> Result<chrono::NaiveDateTime, Sto
     chrono::NaiveDateTime::parse_from_str(text, MEMBER_TIME_FORMAT)
         .map_err(|_| StoreError::Corrupt(format!("member time {text:?}")))
 }
+
+/// A record from its stored JSON (`records.data`).
+pub(crate) fn parse_record(data: &str) -> Result<trove_model::Record, StoreError> {
+    serde_json::from_str(data).map_err(|e| StoreError::Corrupt(format!("record JSON: {e}")))
+}

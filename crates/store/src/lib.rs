@@ -24,6 +24,7 @@ mod ocr;
 mod postgres;
 mod publication;
 mod record_query;
+mod record_text;
 mod records;
 mod review;
 mod sqlite;

@@ -402,3 +402,11 @@ pub trait RecordCatalog: Send + Sync {
     /// status, list kind and flags (one pass over the matching records).
     fn record_facets(&self, filter: &RecordFilter) -> Result<RecordFacets, StoreError>;
 }
+
+/// A facet's values, most records first (then by value), at most [`MAX_FACET_VALUES`].
+pub(crate) fn top_values(counts: std::collections::HashMap<String, u64>) -> Vec<(String, u64)> {
+    let mut values: Vec<(String, u64)> = counts.into_iter().collect();
+    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    values.truncate(MAX_FACET_VALUES);
+    values
+}

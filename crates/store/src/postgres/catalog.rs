@@ -1,13 +1,13 @@
 //! The catalog facet on PostgreSQL: each [`Catalog`] operation, with the same meaning
 //! as on SQLite (`sqlite/catalog.rs`), so that the contract tests pass on both.
 //!
-//! The records facet is still SQLite's alone: when it comes over, a new extraction (and
-//! new OCR text) must clear a blob's record sources here too, as on SQLite.
+//! As on SQLite, a new extraction clears a blob's OCR and record sources, and a new path
+//! its record sources.
 
-use postgres::{Client, GenericClient, Row, Transaction};
+use postgres::{GenericClient, Row, Transaction};
 use trove_model::{BlobId, Failure, FileKind, Metadata, Part};
 
-use super::{NOW, PgCatalog};
+use super::{NOW, PgCatalog, last_of_each, walk};
 use crate::StoreError;
 use crate::catalog::{
     BlobState, Catalog, DocumentView, ExtractionOutcome, FailureRow, FailureTally, NewBlob,
@@ -17,9 +17,6 @@ use crate::decode::{
     hidden_json, member_time_text, parse_blob_id, parse_hidden, parse_kind, parse_member_time,
     parse_part_kind, parse_reason, parse_stage,
 };
-
-/// Rows fetched at a time by the `for_each_…` walks, which may cover millions.
-const WALK_BATCH: i32 = 1_000;
 
 impl Catalog for PgCatalog {
     fn source(&self, root: &str, path: &str) -> Result<Option<SourceState>, StoreError> {
@@ -283,6 +280,7 @@ impl Catalog for PgCatalog {
             walk(
                 client,
                 r#"SELECT id, sha256, size FROM blobs ORDER BY id COLLATE "C""#,
+                &[],
                 &mut |row| {
                     visit(RecordedBlob {
                         id: parse_blob_id(row.get(0))?,
@@ -303,6 +301,7 @@ impl Catalog for PgCatalog {
                 client,
                 r#"SELECT id, kind, metadata FROM blobs WHERE status = 'extracted'
                    ORDER BY id COLLATE "C""#,
+                &[],
                 &mut |row| {
                     let metadata: Metadata = serde_json::from_str(row.get(2))
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -325,6 +324,7 @@ impl Catalog for PgCatalog {
                 client,
                 r#"SELECT root, path, size, mtime_ns, done FROM sources
                    ORDER BY root COLLATE "C", path COLLATE "C""#,
+                &[],
                 &mut |row| {
                     let source = SourceFile {
                         root: row.get(0),
@@ -349,6 +349,7 @@ impl Catalog for PgCatalog {
                           o.first_seen, b.sha256, b.size
                    FROM occurrences o JOIN blobs b ON b.id = o.blob
                    ORDER BY o.root COLLATE "C", o.path COLLATE "C", o.blob COLLATE "C""#,
+                &[],
                 &mut |row| {
                     let occurrence = occurrence_from(row)?;
                     visit(SeenAt {
@@ -364,29 +365,6 @@ impl Catalog for PgCatalog {
             )
         })
     }
-}
-
-/// Runs `sql` through a cursor, `WALK_BATCH` rows at a time, so that a walk over
-/// millions of rows holds a batch in memory, not the table.
-fn walk(
-    client: &mut Client,
-    sql: &str,
-    visit: &mut dyn FnMut(&Row) -> Result<(), StoreError>,
-) -> Result<(), StoreError> {
-    let mut tx = client.transaction()?;
-    let statement = tx.prepare(sql)?;
-    let portal = tx.bind(&statement, &[])?;
-    loop {
-        let rows = tx.query_portal(&portal, WALK_BATCH)?;
-        for row in &rows {
-            visit(row)?;
-        }
-        if rows.len() < WALK_BATCH as usize {
-            break;
-        }
-    }
-    tx.commit()?;
-    Ok(())
 }
 
 // The pieces of a write batch. Each sends its rows as arrays in one statement
@@ -427,9 +405,10 @@ fn store_extractions(
     }
     let ids: Vec<&str> = latest.iter().map(|(blob, ..)| blob.as_str()).collect();
     tx.execute("DELETE FROM parts WHERE blob = ANY($1)", &[&ids])?;
-    // New parts mean the blob's OCR (whose parts just went) is done again.
+    // New parts mean the blob's OCR (whose parts just went) and records are done again.
     tx.execute("DELETE FROM ocr_sources WHERE blob = ANY($1)", &[&ids])?;
     tx.execute("DELETE FROM ocr_pages WHERE blob = ANY($1)", &[&ids])?;
+    tx.execute("DELETE FROM record_sources WHERE blob = ANY($1)", &[&ids])?;
 
     let mut part_rows = PartRows::default();
     let mut statuses = Vec::with_capacity(latest.len());
@@ -528,7 +507,8 @@ impl<'a> PartRows<'a> {
 }
 
 /// New places blobs were seen; a place already known is left alone, and a new one
-/// makes the blob's index entry stale (it lists the paths).
+/// makes the blob's index entry stale (it lists the paths) and its records to be read
+/// again (the records stage reads list kinds and ID numbers from file names).
 fn insert_occurrences(
     tx: &mut Transaction<'_>,
     occurrences: &[Occurrence],
@@ -561,8 +541,10 @@ fn insert_occurrences(
                              $6::TEXT[])
                       AS new (blob, root, path, parent, name_kind, member_time)
                  ON CONFLICT (root, path, blob) DO NOTHING
-                 RETURNING blob)
-             UPDATE blobs SET indexed = FALSE WHERE id IN (SELECT blob FROM inserted)"
+                 RETURNING blob),
+             touched AS (
+                 UPDATE blobs SET indexed = FALSE WHERE id IN (SELECT blob FROM inserted))
+             DELETE FROM record_sources WHERE blob IN (SELECT blob FROM inserted)"
         ),
         &[&blobs, &roots, &paths, &parents, &name_kinds, &member_times],
     )?;
@@ -634,22 +616,6 @@ fn mark_sources_done(tx: &mut Transaction<'_>, sources: &[SourceFile]) -> Result
         &[&roots, &paths, &sizes, &mtimes],
     )?;
     Ok(())
-}
-
-/// The last of `items` for each key, in the order of those last ones: one statement may
-/// not insert (or update) the same row twice.
-fn last_of_each<'a, T, K: Eq + std::hash::Hash>(
-    items: &'a [T],
-    key: impl Fn(&'a T) -> K,
-) -> Vec<&'a T> {
-    let mut seen = std::collections::HashSet::new();
-    let mut latest: Vec<&T> = items
-        .iter()
-        .rev()
-        .filter(|item| seen.insert(key(item)))
-        .collect();
-    latest.reverse();
-    latest
 }
 
 /// A blob's parts, in the order its extractor produced them.

@@ -2,17 +2,21 @@
 //! use at once (ingest workers, indexer, web servers).
 //!
 //! Facets come over from SQLite one at a time, each behind the same trait and the same
-//! contract tests (`tests/catalog_contract.rs`, `tests/ocr_contract.rs`): so far the
+//! contract tests (`tests/*_contract.rs`): so far the
 //! [`Catalog`](crate::Catalog) facet (documents, parts, occurrences, sources, failures),
-//! the [`OcrCatalog`](crate::OcrCatalog) facet and the ingest queue ([`JobQueue`]).
+//! the [`OcrCatalog`](crate::OcrCatalog) and [`RecordCatalog`](crate::RecordCatalog)
+//! facets and the ingest queue ([`JobQueue`]).
 
 mod catalog;
 mod jobs;
 mod ocr;
+mod records;
 
+use std::sync::atomic::AtomicU64;
 use std::sync::{Mutex, MutexGuard};
 
-use postgres::{Client, Config, NoTls};
+use postgres::types::ToSql;
+use postgres::{Client, Config, NoTls, Row};
 
 use crate::StoreError;
 pub use jobs::{ClaimedJob, JobCounts, JobQueue, MAX_ATTEMPTS, QueuedFile};
@@ -22,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/001_catalog.sql"),
     include_str!("../../migrations/postgres/002_jobs.sql"),
     include_str!("../../migrations/postgres/003_ocr.sql"),
+    include_str!("../../migrations/postgres/004_records.sql"),
 ];
 
 /// Taken while migrating, so that workers starting together migrate once. Any constant
@@ -39,6 +44,8 @@ pub struct PgCatalog {
     /// Host, port and database, for messages; never the password.
     database: String,
     client: Mutex<Client>,
+    /// Record writes through this handle, for [`RecordsRevision::here`](crate::RecordsRevision).
+    record_writes: AtomicU64,
 }
 
 impl PgCatalog {
@@ -64,6 +71,7 @@ impl PgCatalog {
         Ok(PgCatalog {
             database,
             client: Mutex::new(client),
+            record_writes: AtomicU64::new(0),
         })
     }
 
@@ -110,6 +118,49 @@ impl PgCatalog {
             other => other,
         })
     }
+}
+
+/// Rows fetched at a time by the walks over whole tables, which may cover millions.
+const WALK_BATCH: i32 = 1_000;
+
+/// Runs `sql` through a cursor, `WALK_BATCH` rows at a time, so that a walk over
+/// millions of rows holds a batch in memory, not the table.
+pub(super) fn walk(
+    client: &mut Client,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+    visit: &mut dyn FnMut(&Row) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut tx = client.transaction()?;
+    let statement = tx.prepare(sql)?;
+    let portal = tx.bind(&statement, params)?;
+    loop {
+        let rows = tx.query_portal(&portal, WALK_BATCH)?;
+        for row in &rows {
+            visit(row)?;
+        }
+        if rows.len() < WALK_BATCH as usize {
+            break;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// The last of `items` for each key, in the order of those last ones: one statement may
+/// not insert (or update) the same row twice.
+pub(super) fn last_of_each<'a, T, K: Eq + std::hash::Hash>(
+    items: &'a [T],
+    key: impl Fn(&'a T) -> K,
+) -> Vec<&'a T> {
+    let mut seen = std::collections::HashSet::new();
+    let mut latest: Vec<&T> = items
+        .iter()
+        .rev()
+        .filter(|item| seen.insert(key(item)))
+        .collect();
+    latest.reverse();
+    latest
 }
 
 /// Applies the migrations the database has not had yet, under an advisory lock so that

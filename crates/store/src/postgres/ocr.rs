@@ -103,6 +103,8 @@ impl OcrCatalog for PgCatalog {
                 )?;
                 if !result.pages.is_empty() {
                     tx.execute("UPDATE blobs SET indexed = FALSE WHERE id = $1", &[&blob])?;
+                    // Records may be read from the pages' tables: the blob is read again.
+                    tx.execute("DELETE FROM record_sources WHERE blob = $1", &[&blob])?;
                 }
             }
             tx.commit()?;

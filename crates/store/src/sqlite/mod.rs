@@ -5,7 +5,7 @@ mod catalog;
 mod lists;
 mod ocr;
 mod publication;
-mod record_search;
+mod record_filter;
 mod records;
 mod review;
 mod write;

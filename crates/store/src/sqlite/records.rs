@@ -7,23 +7,16 @@ use rusqlite::{CachedStatement, Connection, OptionalExtension, params, params_fr
 use trove_model::{BlobId, FileKind, Metadata, Record, RecordFields, RowRef, Sex, StatusCategory};
 
 use super::SqliteCatalog;
-use super::record_search::{escape_like, filter_sql, search_text};
+use super::record_filter::filter_sql;
 use crate::StoreError;
 use crate::connection::collect_rows;
-use crate::decode::{parse_blob_id, parse_hidden, parse_kind, parse_list_kind};
+use crate::decode::{parse_blob_id, parse_hidden, parse_kind, parse_list_kind, parse_record};
+use crate::record_text::{escape_like, search_text};
 use crate::records::{
     BlobRecords, Candidate, PersonSheet, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter,
     RecordSource, RecordSummary, RecordsRevision, RowRecord, SheetPart, StoredRecord,
 };
-use crate::records::{Direction, MAX_FACET_VALUES, RecordColumn, RecordFacets, RecordOrder};
-
-/// A facet's values, most records first (then by value), at most [`MAX_FACET_VALUES`].
-fn top_values(counts: std::collections::HashMap<String, u64>) -> Vec<(String, u64)> {
-    let mut values: Vec<(String, u64)> = counts.into_iter().collect();
-    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    values.truncate(MAX_FACET_VALUES);
-    values
-}
+use crate::records::{Direction, RecordColumn, RecordFacets, RecordOrder, top_values};
 
 /// The photos with a thumbnail linked to the persons of a JSON array (`?1`), through the
 /// persons' valid ID numbers: by the records' person index, then the links' number index.
@@ -762,10 +755,6 @@ fn text_at<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> Result<&'r str, Stor
 /// The source of a record made for statistics, which read none.
 static NO_BLOB: std::sync::LazyLock<BlobId> =
     std::sync::LazyLock::new(|| BlobId::from_digest([0; 32]));
-
-fn parse_record(data: &str) -> Result<Record, StoreError> {
-    serde_json::from_str(data).map_err(|e| StoreError::Corrupt(format!("record JSON: {e}")))
-}
 
 #[cfg(test)]
 mod tests {

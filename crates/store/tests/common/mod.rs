@@ -6,12 +6,12 @@
 
 use tempfile::TempDir;
 use trove_store::testing::TestSchema;
-use trove_store::{Catalog, OcrCatalog, PgCatalog, SqliteCatalog};
+use trove_store::{Catalog, OcrCatalog, PgCatalog, RecordCatalog, SqliteCatalog};
 
 /// The facets both backends implement.
-pub trait Facets: Catalog + OcrCatalog {}
+pub trait Facets: Catalog + OcrCatalog + RecordCatalog {}
 
-impl<T: Catalog + OcrCatalog> Facets for T {}
+impl<T: Catalog + OcrCatalog + RecordCatalog> Facets for T {}
 
 /// A catalog with what backs it (a folder, a schema), kept while it lives.
 pub struct TestCatalog {
@@ -36,6 +36,10 @@ impl TestCatalog {
     }
 
     pub fn ocr(&self) -> &dyn OcrCatalog {
+        self.catalog.as_ref()
+    }
+
+    pub fn records(&self) -> &dyn RecordCatalog {
         self.catalog.as_ref()
     }
 }

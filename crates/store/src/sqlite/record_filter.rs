@@ -1,30 +1,9 @@
-//! How records are found: the text `trove records WORDS` searches, kept with each
-//! record, and a [`RecordFilter`] as a SQL condition.
+//! A [`RecordFilter`] as a SQLite condition.
 
 use rusqlite::types::Value;
-use trove_model::Record;
 
+use crate::record_text::escape_like;
 use crate::records::RecordFilter;
-
-/// What `trove records WORDS` searches: every raw cell and normalised field, lower-cased.
-pub(super) fn search_text(record: &Record) -> String {
-    let f = &record.fields;
-    let mut text: Vec<&str> = record.raw.iter().map(|c| c.value.as_str()).collect();
-    text.extend(
-        [
-            &f.name,
-            &f.id_number,
-            &f.township,
-            &f.village,
-            &f.county,
-            &f.ethnicity,
-        ]
-        .into_iter()
-        .flatten()
-        .map(String::as_str),
-    );
-    text.join(" ").to_lowercase()
-}
 
 /// The WHERE clause and parameters of a filter.
 pub(super) fn filter_sql(filter: &RecordFilter) -> (String, Vec<Value>) {
@@ -64,16 +43,4 @@ pub(super) fn filter_sql(filter: &RecordFilter) -> (String, Vec<Value>) {
         clauses.push(format!("search LIKE ?{} ESCAPE '\\'", values.len()));
     }
     (clauses.join(" AND "), values)
-}
-
-/// Escapes LIKE's wildcards so that a word matches literally.
-pub(super) fn escape_like(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
-    for c in word.chars() {
-        if matches!(c, '\\' | '%' | '_') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }

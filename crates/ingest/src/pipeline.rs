@@ -143,7 +143,7 @@ fn run(
         None
     } else {
         Some(crate::records::build_records(
-            store,
+            &store.catalog,
             &options.mapping,
             progress,
             stop,
@@ -169,7 +169,8 @@ fn run(
     // asks; the records stage takes only the blobs OCR touched.
     let records = match (records, &ocr) {
         (Some(before), Some(ocr)) if ocr.pages > 0 && !stop.load(Ordering::Relaxed) => {
-            let after = crate::records::build_records(store, &options.mapping, progress, stop)?;
+            let after =
+                crate::records::build_records(&store.catalog, &options.mapping, progress, stop)?;
             Some(before.then(after))
         }
         (records, _) => records,

@@ -13,7 +13,7 @@ use trove_records::persons::{candidate_key, person_key};
 use trove_records::photos::photo_links;
 use trove_records::{Mapping, RECORDS_VERSION, SheetInput, read_sheet_in_chunks};
 use trove_store::{
-    BlobRecords, PersonSheet, PhotoLinkRow, Piece, RecordCatalog, RecordSource, Store, StoreError,
+    BlobRecords, PersonSheet, PhotoLinkRow, Piece, RecordCatalog, RecordSource, StoreError,
     StoredRecord,
 };
 
@@ -71,13 +71,12 @@ pub fn records_version(mapping: &Mapping) -> String {
 /// Makes the records of every blob that lacks them under the current rules. The caller
 /// holds the store's writer lock.
 pub fn build_records(
-    store: &Store,
+    catalog: &dyn RecordCatalog,
     mapping: &Mapping,
     progress: &dyn Progress,
     stop: &AtomicBool,
 ) -> Result<RecordsReport, IngestError> {
     let started = Instant::now();
-    let catalog: &dyn RecordCatalog = &store.catalog;
     let version = records_version(mapping);
     let total = catalog.pending_record_count(&version)?;
     progress.phase("reading person records from sheets and photos");

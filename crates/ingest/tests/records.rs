@@ -232,9 +232,13 @@ fn building_again_changes_nothing() {
     let store = &ingested().store;
     let before = store.catalog.record_summary().unwrap();
     let stop = std::sync::atomic::AtomicBool::new(false);
-    let again =
-        trove_ingest::build_records(store, &Default::default(), &trove_ingest::Silent, &stop)
-            .unwrap();
+    let again = trove_ingest::build_records(
+        &store.catalog,
+        &Default::default(),
+        &trove_ingest::Silent,
+        &stop,
+    )
+    .unwrap();
     assert_eq!(again.sources, 0, "nothing to redo under the same rules");
     assert_eq!(store.catalog.record_summary().unwrap(), before);
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use trove_ingest::{SharedCatalog, Silent, WorkerOptions, WorkerReport, queue_ingest, run_worker};
 use trove_store::testing::TestSchema;
-use trove_store::{BlobStore, JobQueue, PgCatalog, canonical_lines};
+use trove_store::{BlobStore, JobQueue, PgCatalog, RecordCatalog, canonical_lines};
 
 /// Runs one worker process's worth of threads, on connections of its own, until no job
 /// is open.
@@ -83,6 +83,17 @@ fn workers_sharing_a_database_make_the_catalog_one_process_makes() {
 
     assert_same_catalog(&canonical_lines(&shared).unwrap(), &expected);
 
+    // The records stage, run on the shared catalog, reads the same persons.
+    let built = trove_ingest::build_records(
+        &shared,
+        &Default::default(),
+        &Silent,
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert!(built.records > 100, "{built:?}");
+    assert_eq!(records_of(&shared), records_of(&local.store.catalog));
+
     let again = queue_ingest(&shared, &shared, &leak, &[], false, &Silent).unwrap();
     assert_eq!(again.files_queued, 0, "nothing changed, nothing to do");
     assert_eq!(again.files_unchanged, local.report.files_found);
@@ -121,4 +132,22 @@ fn assert_same_catalog(got: &[String], expected: &[String]) {
             expected.len()
         );
     }
+}
+
+/// Every record with its person, the person lists and the summary, as text.
+fn records_of(catalog: &dyn RecordCatalog) -> Vec<String> {
+    let mut lines = Vec::new();
+    catalog
+        .for_each_record(&Default::default(), 0, None, &mut |stored| {
+            lines.push(format!(
+                "{} {:?} {:?}",
+                stored.person, stored.candidate_key, stored.record
+            ));
+            Ok(())
+        })
+        .unwrap();
+    lines.push(format!("{:?}", catalog.person_sheets().unwrap()));
+    lines.push(format!("{:?}", catalog.photo_links().unwrap()));
+    lines.push(format!("{:?}", catalog.record_summary().unwrap()));
+    lines
 }

@@ -191,12 +191,13 @@ fn a_catalog_has_one_indexer_at_a_time() {
         return;
     };
     let second = PgCatalog::connect(&schema.config()).unwrap();
-    assert!(first.become_indexer().unwrap());
-    assert!(!second.become_indexer().unwrap(), "taken");
+    assert!(first.take_role("indexer").unwrap());
+    assert!(!second.take_role("indexer").unwrap(), "taken");
+    assert!(second.take_role("records").unwrap(), "another role is free");
     drop(first);
     // The lock goes with the connection; the server notices the close at once.
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while !second.become_indexer().unwrap() {
+    while !second.take_role("indexer").unwrap() {
         assert!(std::time::Instant::now() < deadline, "never released");
         std::thread::sleep(Duration::from_millis(50));
     }

@@ -39,7 +39,7 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<ExitCode> {
     let catalog = trove_store::PgCatalog::open(&args.database).context(
         "opening the shared catalog (is the PostgreSQL server running, and the URL right?)",
     )?;
-    if !catalog.become_indexer()? {
+    if !catalog.take_role("indexer")? {
         anyhow::bail!(
             "another indexer follows this catalog ({}); one is enough: its index is the one to serve",
             catalog.database()

@@ -50,18 +50,48 @@ pub struct RecordsArgs {
     /// to be and the evidence; the kinds that enter no rate (other, targeted) come first.
     #[arg(long, conflicts_with = "csv")]
     pub sheets: bool,
+    /// Server mode: the shared catalog in PostgreSQL (postgres://user@host:port/name)
+    /// instead of --store. A --mapping is used for this build only (not kept).
+    #[arg(long, env = "TROVE_DATABASE_URL", conflicts_with = "clear_mapping")]
+    pub database: Option<String>,
 }
 
 pub fn run(store: &Path, args: &RecordsArgs) -> anyhow::Result<ExitCode> {
-    let opened = Store::open_existing(store)?;
+    // The store's catalog, or in server mode the shared one.
+    let (opened, shared) = match &args.database {
+        Some(url) => (None, Some(super::server::open(url)?)),
+        None => (Some(Store::open_existing(store)?), None),
+    };
+    let catalog: &dyn RecordCatalog = match (&opened, &shared) {
+        (Some(opened), _) => &opened.catalog,
+        (None, Some(shared)) => shared,
+        (None, None) => unreachable!("one catalog or the other is open"),
+    };
     if args.build {
-        let _lock = opened.lock_for_writing()?;
-        if args.clear_mapping {
-            forget_mapping(store)?;
+        // One build at a time: a store's writer lock, a shared catalog's records role.
+        let _lock = opened.as_ref().map(Store::lock_for_writing).transpose()?;
+        if let Some(shared) = &shared
+            && !shared.take_role("records")?
+        {
+            anyhow::bail!(
+                "another `trove records --build` runs on this catalog ({}); wait for it to finish",
+                shared.database()
+            );
         }
-        let mapping = store_mapping(store, args.mapping.as_deref())?;
+        let mapping = match &args.database {
+            Some(_) => match &args.mapping {
+                Some(path) => read_mapping(path)?.0,
+                None => Mapping::default(),
+            },
+            None => {
+                if args.clear_mapping {
+                    forget_mapping(store)?;
+                }
+                store_mapping(store, args.mapping.as_deref())?
+            }
+        };
         let bar = IngestBar::new();
-        let report = trove_ingest::build_records(&opened, &mapping, &bar, &AtomicBool::new(false));
+        let report = trove_ingest::build_records(catalog, &mapping, &bar, &AtomicBool::new(false));
         bar.finish();
         let report = report?;
         eprintln!(
@@ -78,10 +108,9 @@ pub fn run(store: &Path, args: &RecordsArgs) -> anyhow::Result<ExitCode> {
         }
     }
     if args.sheets {
-        return list_sheets(&opened.catalog, args.json);
+        return list_sheets(catalog, args.json);
     }
     let filter = parse_query(&args.query)?;
-    let catalog: &dyn RecordCatalog = &opened.catalog;
     // Looked up before streaming: the catalog is busy while records are visited.
     let paths: HashMap<BlobId, String> = catalog.record_blob_paths()?.into_iter().collect();
     let mut out = std::io::stdout().lock();
@@ -177,26 +206,26 @@ fn kept_mapping_path(store: &Path) -> PathBuf {
 /// runs) or, without one, the mapping kept in the store, if any.
 pub fn store_mapping(store: &Path, given: Option<&Path>) -> anyhow::Result<Mapping> {
     let kept = kept_mapping_path(store);
-    let (path, text) = match given {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading the mapping file {}", path.display()))?;
-            (path.to_path_buf(), text)
-        }
-        None => match std::fs::read_to_string(&kept) {
-            Ok(text) => (kept.clone(), text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Mapping::default()),
-            Err(e) => return Err(e).with_context(|| format!("reading {}", kept.display())),
-        },
-    };
-    let mapping =
-        Mapping::parse(&text).with_context(|| format!("in the mapping file {}", path.display()))?;
-    if given.is_some() {
+    if let Some(path) = given {
+        let (mapping, text) = read_mapping(path)?;
         std::fs::create_dir_all(store)
             .and_then(|()| std::fs::write(&kept, &text))
             .with_context(|| format!("keeping the mapping in {}", kept.display()))?;
+        return Ok(mapping);
     }
-    Ok(mapping)
+    match kept.try_exists() {
+        Ok(false) => Ok(Mapping::default()),
+        _ => Ok(read_mapping(&kept)?.0),
+    }
+}
+
+/// The mapping file at `path`, parsed, with its text.
+fn read_mapping(path: &Path) -> anyhow::Result<(Mapping, String)> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the mapping file {}", path.display()))?;
+    let mapping =
+        Mapping::parse(&text).with_context(|| format!("in the mapping file {}", path.display()))?;
+    Ok((mapping, text))
 }
 
 fn forget_mapping(store: &Path) -> anyhow::Result<()> {

@@ -10,7 +10,7 @@ use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 use trove_ingest::{IngestOptions, SharedCatalog, WorkerOptions, queue_ingest, run_worker};
-use trove_store::{BlobStore, JobQueue, PgCatalog};
+use trove_store::{BlobStore, JobQueue, PgCatalog, RecordCatalog};
 
 use super::ingest::{IngestArgs, stop_on_ctrl_c};
 use super::status::StatusArgs;
@@ -164,7 +164,8 @@ pub fn worker(args: &WorkerArgs) -> anyhow::Result<ExitCode> {
 pub fn status(url: &str, args: &StatusArgs) -> anyhow::Result<ExitCode> {
     let catalog = open(url)?;
     let jobs = catalog.job_counts()?;
-    let code = super::status::report(&catalog, None, Some(&jobs), args)?;
+    let records = catalog.record_summary()?;
+    let code = super::status::report(&catalog, Some(&records), Some(&jobs), args)?;
     let given_up = catalog.failed_jobs()?;
     if !args.json && !given_up.is_empty() {
         println!("files the workers gave up on:");
@@ -193,7 +194,7 @@ pub fn verify(url: &str, blobs: &Path, json: bool) -> anyhow::Result<bool> {
     super::verify::verify_originals(&catalog, &blobs, json)
 }
 
-fn open(url: &str) -> anyhow::Result<PgCatalog> {
+pub(super) fn open(url: &str) -> anyhow::Result<PgCatalog> {
     PgCatalog::open(url).context(
         "opening the shared catalog (is the PostgreSQL server running, and the URL right?)",
     )

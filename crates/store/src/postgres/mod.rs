@@ -80,18 +80,21 @@ impl PgCatalog {
         &self.database
     }
 
-    /// Becomes this catalog's one indexer, for as long as this connection lives (a killed
-    /// indexer's lock goes with its connection). False when another indexer holds it.
+    /// Takes the one-holder role `role` of this catalog (`"indexer"`, `"records"`) for as
+    /// long as this connection lives (a killed holder's role goes with its connection).
+    /// False when another process holds it.
     ///
     /// The catalog's `indexed` flags are one bit, so a second indexer would mark as
-    /// indexed what only the first one's index holds. The lock is keyed by schema, as
-    /// one database may hold several catalogs.
-    pub fn become_indexer(&self) -> Result<bool, StoreError> {
+    /// indexed what only the first one's index holds; two records stages would interleave
+    /// the pieces of one long sheet. The lock is keyed by schema too, as one database may
+    /// hold several catalogs.
+    pub fn take_role(&self, role: &str) -> Result<bool, StoreError> {
+        let role = format!("trove {role}");
         self.with_client(|client| {
             Ok(client
                 .query_one(
-                    "SELECT pg_try_advisory_lock(hashtext('trove indexer'), hashtext(current_schema()))",
-                    &[],
+                    "SELECT pg_try_advisory_lock(hashtext($1), hashtext(current_schema()))",
+                    &[&role],
                 )?
                 .get(0))
         })

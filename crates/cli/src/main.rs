@@ -38,6 +38,8 @@ enum Command {
     /// Server mode: process files queued by `trove ingest --database` into the shared
     /// PostgreSQL catalog; run any number, on any machine.
     Worker(commands::server::WorkerArgs),
+    /// Server mode: move the store's catalog into an empty PostgreSQL database and compare.
+    Migrate(commands::server::MigrateArgs),
     /// Server mode: the one indexer of the shared catalog (`--follow` keeps it current).
     Index(commands::index::IndexArgs),
     /// Search the store: words, "phrases", AND/OR/NOT, prefix*, field:value.
@@ -102,6 +104,7 @@ fn main() -> ExitCode {
         Command::Ingest(args) => commands::ingest::run(&cli.store, &args),
         Command::Worker(args) => commands::server::worker(&args),
         Command::Index(args) => commands::index::run(&args),
+        Command::Migrate(args) => commands::server::migrate(&cli.store, &args),
         Command::Search(args) => commands::search::run(&cli.store, &args),
         Command::Show(args) => commands::show::run(&cli.store, &args),
         Command::Status(args) => commands::status::run(&cli.store, &args),

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use trove_ingest::{SharedCatalog, Silent, WorkerOptions, WorkerReport, queue_ingest, run_worker};
 use trove_store::testing::TestSchema;
-use trove_store::{BlobStore, JobQueue, PgCatalog, RecordCatalog, canonical_lines};
+use trove_store::{
+    BlobStore, JobQueue, PgCatalog, RecordCatalog, canonical_lines, migrate_to_postgres,
+};
 
 /// Runs one worker process's worth of threads, on connections of its own, until no job
 /// is open.
@@ -150,4 +152,72 @@ fn records_of(catalog: &dyn RecordCatalog) -> Vec<String> {
     lines.push(format!("{:?}", catalog.photo_links().unwrap()));
     lines.push(format!("{:?}", catalog.record_summary().unwrap()));
     lines
+}
+
+#[test]
+fn a_store_moves_into_postgres_and_reads_back_the_same() {
+    let Some(schema) = TestSchema::create() else {
+        return;
+    };
+    let local = common::ingest_fresh(&common::demo_leak().leak());
+    let target = PgCatalog::connect(&schema.config()).unwrap();
+    let report = migrate_to_postgres(&local.store.catalog, &target, &mut |_, _| {}).unwrap();
+    let rows = |table: &str| report.tables.iter().find(|(t, _)| *t == table).unwrap().1;
+    assert!(rows("blobs") >= 50 && rows("records") >= 100, "{report:?}");
+    assert_eq!(report.compared_records, rows("records"));
+
+    assert_eq!(
+        canonical_lines(&target).unwrap(),
+        canonical_lines(&local.store.catalog).unwrap()
+    );
+    assert_eq!(records_of(&target), records_of(&local.store.catalog));
+    let first_seen = |catalog: &dyn trove_store::Catalog| {
+        let mut times = Vec::new();
+        catalog
+            .for_each_occurrence(&mut |seen| {
+                times.push(seen.first_seen);
+                Ok(())
+            })
+            .unwrap();
+        times
+    };
+    assert_eq!(
+        first_seen(&target),
+        first_seen(&local.store.catalog),
+        "when each file was first seen moves with it"
+    );
+
+    let again = migrate_to_postgres(&local.store.catalog, &target, &mut |_, _| {});
+    assert!(
+        again
+            .unwrap_err()
+            .to_string()
+            .contains("already holds a catalog"),
+        "a database holding a case is not written over"
+    );
+}
+
+#[test]
+fn a_store_holding_notes_is_not_moved() {
+    let Some(schema) = TestSchema::create() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trove.sqlite");
+    let store = trove_store::SqliteCatalog::open(&path).unwrap();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "INSERT INTO notes (subject_kind, subject, note, by_user, at)
+             VALUES ('person', 'p1', 'called the family', 'ana', '2026-12-04T10:00:00Z')",
+        )
+        .unwrap();
+    let target = PgCatalog::connect(&schema.config()).unwrap();
+    let refused = migrate_to_postgres(&store, &target, &mut |_, _| {}).unwrap_err();
+    assert!(refused.to_string().contains("notes (1)"), "{refused}");
+    assert_eq!(
+        trove_store::Catalog::status(&target).unwrap().documents,
+        0,
+        "nothing moved"
+    );
 }

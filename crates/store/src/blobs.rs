@@ -74,6 +74,11 @@ impl BlobStore {
         Ok(BlobStore { dir })
     }
 
+    /// The blob folder.
+    pub fn root(&self) -> &Path {
+        &self.dir
+    }
+
     /// Where the blob with this id lives (whether or not it exists yet).
     pub fn path_of(&self, id: &BlobId) -> PathBuf {
         let hex = id.as_str();

@@ -73,6 +73,9 @@ pub enum StoreError {
     /// rolled back.
     #[error("the change was not saved: {0}")]
     NotRecorded(String),
+    /// A case could not be moved to PostgreSQL (`trove migrate`); the store is unchanged.
+    #[error("the case was not moved: {0}")]
+    NotMoved(String),
     /// A SQLite error not yet tied to its file: [`crate::SqliteCatalog`] turns it into
     /// [`StoreError::Catalog`] before it leaves.
     #[error("catalog query failed: {0}")]

@@ -20,6 +20,7 @@ mod error;
 mod ingest_progress;
 mod layout;
 mod lists;
+mod migrate;
 mod ocr;
 mod postgres;
 mod publication;
@@ -44,6 +45,7 @@ pub use ingest_progress::{
 };
 pub use layout::Store;
 pub use lists::{CandidateFilter, ListCatalog, StoredEntry, XrefBatch};
+pub use migrate::{MigrationReport, migrate_to_postgres};
 pub use ocr::{OcrCandidate, OcrCatalog, OcrPageText, OcrResult};
 pub use postgres::{ClaimedJob, JobCounts, JobQueue, MAX_ATTEMPTS, PgCatalog, QueuedFile};
 pub use publication::PublicationCatalog;

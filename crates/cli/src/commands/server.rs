@@ -2,6 +2,7 @@
 //! worker` (any number, on any machine) works it off, `trove status --database` and
 //! `trove verify --database` read the shared catalog from anywhere.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -48,6 +49,49 @@ pub struct WorkerArgs {
     /// Print the report as one JSON object.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The PostgreSQL database (or schema, with `?options=-csearch_path%3DNAME`) to move
+    /// the store's catalog into: empty.
+    #[arg(long)]
+    pub to: String,
+}
+
+/// `trove migrate --store DIR --to URL`: the store's catalog copied into PostgreSQL and
+/// read back to compare; the originals stay in the store's `blobs/` folder.
+pub fn migrate(store: &Path, args: &MigrateArgs) -> anyhow::Result<ExitCode> {
+    let opened = trove_store::Store::open_existing(store)?;
+    let _lock = opened.lock_for_writing()?;
+    let target = open(&args.to)?;
+    let terminal = std::io::stderr().is_terminal();
+    let report = trove_store::migrate_to_postgres(&opened.catalog, &target, &mut |table, rows| {
+        if terminal {
+            eprint!("\r  copying {table}: {rows} rows…        ");
+        }
+    });
+    if terminal {
+        eprintln!();
+    }
+    let report = report?;
+    println!(
+        "moved the catalog of {} into {}",
+        store.display(),
+        target.database()
+    );
+    for (table, rows) in &report.tables {
+        println!("  {table:<18} {rows:>10} rows");
+    }
+    println!(
+        "  read back and compared: {} catalog lines, {} person records, equal",
+        report.compared_lines, report.compared_records
+    );
+    println!(
+        "  the originals stay in {}: give it to the workers as --blobs; build the index with `trove index --database … --index DIR`",
+        opened.blobs.root().display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `trove ingest SOURCE --database URL`: the files to process go into the queue.

@@ -109,7 +109,7 @@ impl PgCatalog {
     }
 
     /// Runs `work` on the locked connection; an error comes back naming this database.
-    fn with_client<T>(
+    pub(crate) fn with_client<T>(
         &self,
         work: impl FnOnce(&mut Client) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {

@@ -81,7 +81,7 @@ impl SqliteCatalog {
     }
 
     /// Runs `work` on the locked connection; a SQLite error comes back naming this file.
-    fn with_connection<T>(
+    pub(crate) fn with_connection<T>(
         &self,
         work: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {

@@ -1,0 +1,470 @@
+//! Moving a case from its SQLite catalog to PostgreSQL (`trove migrate`): every table
+//! server mode holds is copied as it is, times of writing included, in one PostgreSQL
+//! transaction, then both catalogs are read back through the same traits and compared.
+//! The originals stay where they are: the store's `blobs/` folder serves as the shared
+//! folder of originals.
+
+use rusqlite::types::Value;
+
+use crate::{PgCatalog, RecordCatalog, SqliteCatalog, StoreError, canonical_dump};
+
+/// Tables of work done by people (lists, reviews, notes, publication decisions) that
+/// server mode cannot hold yet: a store with any of them is not moved, so that nothing
+/// is left behind unnoticed.
+const NOT_YET_IN_SERVER_MODE: &[&str] = &[
+    "list_entries",
+    "match_candidates",
+    "review_decisions",
+    "verifications",
+    "finding_reviews",
+    "tags",
+    "notes",
+    "stars",
+    "publication_decisions",
+];
+
+/// How a column is read from SQLite and sent to PostgreSQL.
+#[derive(Clone, Copy)]
+enum Kind {
+    Text,
+    Int,
+    /// SQLite's 0/1.
+    Bool,
+    Bytes,
+    Real,
+}
+
+/// The tables copied, in an order their references allow, with their columns.
+const TABLES: &[(&str, &[(&str, Kind)])] = &[
+    (
+        "blobs",
+        &[
+            ("id", Kind::Text),
+            ("sha256", Kind::Text),
+            ("size", Kind::Int),
+            ("kind", Kind::Text),
+            ("status", Kind::Text),
+            ("extractor_version", Kind::Int),
+            ("metadata", Kind::Text),
+            ("truncated", Kind::Bool),
+            ("thumbnail", Kind::Bytes),
+            ("first_seen", Kind::Text),
+        ],
+    ),
+    (
+        "parts",
+        &[
+            ("blob", Kind::Text),
+            ("seq", Kind::Int),
+            ("kind", Kind::Text),
+            ("idx", Kind::Int),
+            ("label", Kind::Text),
+            ("text", Kind::Text),
+            ("hidden", Kind::Text),
+        ],
+    ),
+    (
+        "occurrences",
+        &[
+            ("blob", Kind::Text),
+            ("root", Kind::Text),
+            ("path", Kind::Text),
+            ("parent", Kind::Text),
+            ("name_kind", Kind::Text),
+            ("member_time", Kind::Text),
+            ("first_seen", Kind::Text),
+        ],
+    ),
+    (
+        "sources",
+        &[
+            ("root", Kind::Text),
+            ("path", Kind::Text),
+            ("size", Kind::Int),
+            ("mtime_ns", Kind::Int),
+            ("done", Kind::Bool),
+        ],
+    ),
+    (
+        "failures",
+        &[
+            ("root", Kind::Text),
+            ("source", Kind::Text),
+            ("path", Kind::Text),
+            ("blob", Kind::Text),
+            ("stage", Kind::Text),
+            ("reason", Kind::Text),
+            ("message", Kind::Text),
+            ("at", Kind::Text),
+        ],
+    ),
+    (
+        "ocr_sources",
+        &[
+            ("blob", Kind::Text),
+            ("version", Kind::Text),
+            ("decision", Kind::Text),
+        ],
+    ),
+    (
+        "ocr_pages",
+        &[
+            ("blob", Kind::Text),
+            ("page", Kind::Int),
+            ("confidence", Kind::Real),
+            ("layout", Kind::Text),
+        ],
+    ),
+    (
+        "records",
+        &[
+            ("blob", Kind::Text),
+            ("part", Kind::Int),
+            ("row", Kind::Int),
+            ("col", Kind::Int),
+            ("sheet", Kind::Text),
+            ("list", Kind::Text),
+            ("person", Kind::Text),
+            ("id_number", Kind::Text),
+            ("id_valid", Kind::Bool),
+            ("name", Kind::Text),
+            ("sex", Kind::Text),
+            ("ethnicity", Kind::Text),
+            ("birth_date", Kind::Text),
+            ("township", Kind::Text),
+            ("village", Kind::Text),
+            ("status", Kind::Text),
+            ("detention", Kind::Bool),
+            ("flags", Kind::Text),
+            ("candidate_key", Kind::Text),
+            ("search", Kind::Text),
+            ("data", Kind::Text),
+        ],
+    ),
+    (
+        "record_sources",
+        &[("blob", Kind::Text), ("version", Kind::Text)],
+    ),
+    (
+        "photo_links",
+        &[
+            ("blob", Kind::Text),
+            ("id_number", Kind::Text),
+            ("via", Kind::Text),
+        ],
+    ),
+    (
+        "person_candidates",
+        &[("a", Kind::Text), ("b", Kind::Text), ("reason", Kind::Text)],
+    ),
+    (
+        "person_sheets",
+        &[
+            ("blob", Kind::Text),
+            ("part", Kind::Int),
+            ("sheet", Kind::Text),
+            ("header_row", Kind::Int),
+            ("list", Kind::Text),
+            ("evidence", Kind::Text),
+            ("records", Kind::Int),
+        ],
+    ),
+];
+
+/// Rows sent to PostgreSQL in one statement.
+const CHUNK_ROWS: usize = 1_000;
+/// ... or fewer, once they hold this many bytes of text and thumbnails.
+const CHUNK_BYTES: usize = 32 << 20;
+
+/// What a move copied and what the comparison found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationReport {
+    /// Rows copied, per table, in the order copied.
+    pub tables: Vec<(&'static str, u64)>,
+    /// Lines of the catalog's canonical dump, equal on both sides.
+    pub compared_lines: u64,
+    /// Person records, equal on both sides.
+    pub compared_records: u64,
+}
+
+/// Copies `from` into the empty catalog `to`, then compares the two; `progress` hears of
+/// each table and its rows as they are copied.
+pub fn migrate_to_postgres(
+    from: &SqliteCatalog,
+    to: &PgCatalog,
+    progress: &mut dyn FnMut(&str, u64),
+) -> Result<MigrationReport, StoreError> {
+    refuse_what_cannot_move(from)?;
+    let target_rows: i64 =
+        to.with_client(|client| Ok(client.query_one("SELECT COUNT(*) FROM blobs", &[])?.get(0)))?;
+    if target_rows > 0 {
+        return Err(StoreError::NotMoved(format!(
+            "{} already holds a catalog ({target_rows} documents): move a case into an empty database (or schema)",
+            to.database()
+        )));
+    }
+    let mut tables = Vec::new();
+    to.with_client(|client| {
+        let mut tx = client.transaction()?;
+        for (table, columns) in TABLES {
+            let copied = copy_table(from, &mut tx, table, columns, progress)?;
+            tables.push((*table, copied));
+        }
+        tx.execute("UPDATE records_revision SET revision = revision + 1", &[])?;
+        tx.commit()?;
+        Ok(())
+    })?;
+    let (compared_lines, compared_records) = compare(from, to)?;
+    Ok(MigrationReport {
+        tables,
+        compared_lines,
+        compared_records,
+    })
+}
+
+/// Fails, naming them, when tables of people's work hold rows.
+fn refuse_what_cannot_move(from: &SqliteCatalog) -> Result<(), StoreError> {
+    let held: Vec<String> = from.with_connection(|connection| {
+        let mut held = Vec::new();
+        for table in NOT_YET_IN_SERVER_MODE {
+            let rows: i64 =
+                connection.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| {
+                    row.get(0)
+                })?;
+            if rows > 0 {
+                held.push(format!("{table} ({rows})"));
+            }
+        }
+        Ok(held)
+    })?;
+    if held.is_empty() {
+        return Ok(());
+    }
+    Err(StoreError::NotMoved(format!(
+        "this store holds work that server mode cannot keep yet: {}. Keep working in the store, or move it once lists, reviews, notes and publication decisions are in PostgreSQL",
+        held.join(", ")
+    )))
+}
+
+/// Copies one table, `CHUNK_ROWS` rows a statement; returns the rows copied.
+fn copy_table(
+    from: &SqliteCatalog,
+    tx: &mut postgres::Transaction<'_>,
+    table: &str,
+    columns: &[(&str, Kind)],
+    progress: &mut dyn FnMut(&str, u64),
+) -> Result<u64, StoreError> {
+    let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+    let casts: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, (_, kind))| format!("${}::{}[]", i + 1, array_type(*kind)))
+        .collect();
+    let insert = tx.prepare(&format!(
+        "INSERT INTO {table} ({}) SELECT * FROM unnest({})",
+        names.join(", "),
+        casts.join(", ")
+    ))?;
+    // Failures and records are numbered as they were written (failures are listed oldest
+    // first): copied in that order, they are numbered alike.
+    let order = if matches!(table, "failures" | "records") {
+        " ORDER BY id"
+    } else {
+        ""
+    };
+    let select = format!("SELECT {} FROM {table}{order}", names.join(", "));
+    let mut copied = 0u64;
+    from.with_connection(|connection| {
+        let mut statement = connection.prepare(&select)?;
+        let mut rows = statement.query([])?;
+        let mut chunk = Chunk::new(columns);
+        loop {
+            let row = rows.next()?;
+            if let Some(row) = row {
+                for (i, column) in chunk.columns.iter_mut().enumerate() {
+                    chunk.bytes += column.push(row.get::<_, Value>(i)?, table)?;
+                }
+                chunk.rows += 1;
+            }
+            let full = chunk.rows >= CHUNK_ROWS || chunk.bytes >= CHUNK_BYTES;
+            if chunk.rows > 0 && (full || row.is_none()) {
+                let params: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                    chunk.columns.iter().map(Column::as_param).collect();
+                tx.execute(&insert, &params)?;
+                copied += chunk.rows as u64;
+                progress(table, copied);
+                chunk = Chunk::new(columns);
+            }
+            if row.is_none() {
+                return Ok(());
+            }
+        }
+    })?;
+    Ok(copied)
+}
+
+fn array_type(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Text => "TEXT",
+        Kind::Int => "BIGINT",
+        Kind::Bool => "BOOLEAN",
+        Kind::Bytes => "BYTEA",
+        Kind::Real => "REAL",
+    }
+}
+
+/// Rows of one table being gathered, column by column.
+struct Chunk {
+    columns: Vec<Column>,
+    rows: usize,
+    bytes: usize,
+}
+
+impl Chunk {
+    fn new(columns: &[(&str, Kind)]) -> Chunk {
+        Chunk {
+            columns: columns.iter().map(|(_, kind)| Column::new(*kind)).collect(),
+            rows: 0,
+            bytes: 0,
+        }
+    }
+}
+
+/// One column's values, NULLs kept.
+enum Column {
+    Text(Vec<Option<String>>),
+    Int(Vec<Option<i64>>),
+    Bool(Vec<Option<bool>>),
+    Bytes(Vec<Option<Vec<u8>>>),
+    Real(Vec<Option<f32>>),
+}
+
+impl Column {
+    fn new(kind: Kind) -> Column {
+        match kind {
+            Kind::Text => Column::Text(Vec::new()),
+            Kind::Int => Column::Int(Vec::new()),
+            Kind::Bool => Column::Bool(Vec::new()),
+            Kind::Bytes => Column::Bytes(Vec::new()),
+            Kind::Real => Column::Real(Vec::new()),
+        }
+    }
+
+    /// Adds a value; returns the bytes it holds. A value of another type than the
+    /// column's is a catalog something else wrote.
+    fn push(&mut self, value: Value, table: &str) -> Result<usize, StoreError> {
+        let unexpected = |value: &Value| {
+            StoreError::Corrupt(format!(
+                "{table}: a {:?} where none was expected",
+                value.data_type()
+            ))
+        };
+        let bytes = match (self, value) {
+            (Column::Text(values), Value::Null) => {
+                values.push(None);
+                0
+            }
+            (Column::Text(values), Value::Text(text)) => {
+                let len = text.len();
+                values.push(Some(text));
+                len
+            }
+            (Column::Int(values), Value::Null) => {
+                values.push(None);
+                0
+            }
+            (Column::Int(values), Value::Integer(n)) => {
+                values.push(Some(n));
+                8
+            }
+            (Column::Bool(values), Value::Null) => {
+                values.push(None);
+                0
+            }
+            (Column::Bool(values), Value::Integer(n)) => {
+                values.push(Some(n != 0));
+                1
+            }
+            (Column::Bytes(values), Value::Null) => {
+                values.push(None);
+                0
+            }
+            (Column::Bytes(values), Value::Blob(bytes)) => {
+                let len = bytes.len();
+                values.push(Some(bytes));
+                len
+            }
+            (Column::Real(values), Value::Null) => {
+                values.push(None);
+                0
+            }
+            (Column::Real(values), Value::Real(x)) => {
+                values.push(Some(x as f32));
+                4
+            }
+            (Column::Real(values), Value::Integer(n)) => {
+                values.push(Some(n as f32));
+                4
+            }
+            (_, other) => return Err(unexpected(&other)),
+        };
+        Ok(bytes)
+    }
+
+    fn as_param(&self) -> &(dyn postgres::types::ToSql + Sync) {
+        match self {
+            Column::Text(values) => values,
+            Column::Int(values) => values,
+            Column::Bool(values) => values,
+            Column::Bytes(values) => values,
+            Column::Real(values) => values,
+        }
+    }
+}
+
+/// Reads both catalogs through the same traits and compares them: the canonical dump,
+/// then every record. Returns the lines and records compared.
+fn compare(from: &SqliteCatalog, to: &PgCatalog) -> Result<(u64, u64), StoreError> {
+    let dump_of = |catalog: &dyn crate::Catalog| -> Result<(blake3::Hash, u64), StoreError> {
+        let mut hasher = blake3::Hasher::new();
+        let mut lines = 0u64;
+        canonical_dump(catalog, &mut |line| {
+            hasher.update(line.as_bytes());
+            hasher.update(b"\n");
+            lines += 1;
+            Ok(())
+        })?;
+        Ok((hasher.finalize(), lines))
+    };
+    let records_of = |catalog: &dyn RecordCatalog| -> Result<(blake3::Hash, u64), StoreError> {
+        let mut hasher = blake3::Hasher::new();
+        let mut count = 0u64;
+        catalog.for_each_record(&Default::default(), 0, None, &mut |stored| {
+            let line = format!(
+                "{} {:?} {:?}\n",
+                stored.person, stored.candidate_key, stored.record
+            );
+            hasher.update(line.as_bytes());
+            count += 1;
+            Ok(())
+        })?;
+        Ok((hasher.finalize(), count))
+    };
+    let (before, lines) = dump_of(from)?;
+    let (after, _) = dump_of(to)?;
+    if before != after {
+        return Err(StoreError::NotMoved(format!(
+            "the copy in {} does not read back as the store does (canonical dumps differ); drop that database and report this",
+            to.database()
+        )));
+    }
+    let (before, records) = records_of(from)?;
+    let (after, _) = records_of(to)?;
+    if before != after {
+        return Err(StoreError::NotMoved(format!(
+            "the person records in {} do not read back as the store's do; drop that database and report this",
+            to.database()
+        )));
+    }
+    Ok((lines, records))
+}

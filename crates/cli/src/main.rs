@@ -40,6 +40,8 @@ enum Command {
     Worker(commands::server::WorkerArgs),
     /// Server mode: move the store's catalog into an empty PostgreSQL database and compare.
     Migrate(commands::server::MigrateArgs),
+    /// Server mode: read the shared catalog's scanned pages and images (OCR).
+    Ocr(commands::server::OcrArgs),
     /// Server mode: the one indexer of the shared catalog (`--follow` keeps it current).
     Index(commands::index::IndexArgs),
     /// Search the store: words, "phrases", AND/OR/NOT, prefix*, field:value.
@@ -104,6 +106,7 @@ fn main() -> ExitCode {
         Command::Ingest(args) => commands::ingest::run(&cli.store, &args),
         Command::Worker(args) => commands::server::worker(&args),
         Command::Index(args) => commands::index::run(&args),
+        Command::Ocr(args) => commands::server::ocr(&args),
         Command::Migrate(args) => commands::server::migrate(&cli.store, &args),
         Command::Search(args) => commands::search::run(&cli.store, &args),
         Command::Show(args) => commands::show::run(&cli.store, &args),

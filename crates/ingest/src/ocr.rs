@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use trove_index::SearchIndex;
 use trove_model::{BlobId, FileKind};
 use trove_ocr::{Engine, OcrError, judge_image, render_pdf_page};
-use trove_store::{OcrCandidate, OcrCatalog, OcrPageText, OcrResult, Store};
+use trove_store::{BlobStore, Catalog, OcrCandidate, OcrCatalog, OcrPageText, OcrResult};
 
 use crate::{IngestError, Progress, StageTimings, sync_index};
 
@@ -89,11 +89,14 @@ struct PageJob {
     page: u32,
 }
 
-/// Runs the OCR stage over everything the store has not read yet. The caller holds the
-/// store's writer lock.
-pub fn run_ocr(
-    store: &Store,
-    index: &SearchIndex,
+/// Runs the OCR stage over everything `catalog` has not read yet, reading the originals
+/// from `blobs`, and keeps `index` (if given) in step batch by batch; without one (server
+/// mode) the indexer catches up. The caller makes sure it runs alone: a store's writer
+/// lock, a shared catalog's `ocr` role.
+pub fn run_ocr<C: Catalog + OcrCatalog>(
+    catalog: &C,
+    blobs: &BlobStore,
+    index: Option<&SearchIndex>,
     options: &OcrOptions,
     workers: usize,
     progress: &dyn Progress,
@@ -108,7 +111,6 @@ pub fn run_ocr(
     // Pages read before tables were asked for lack the table pass: they are read again.
     let tables = if options.tables { ":tables" } else { "" };
     let version = format!("{OCR_VERSION}:{}{tables}", options.languages);
-    let catalog: &dyn OcrCatalog = &store.catalog;
     // Nothing to read: no engine to look for (and nothing to say about a missing one).
     if options.mode == OcrMode::Auto && catalog.pending_ocr(&version, None, 1)?.is_empty() {
         return Ok(report);
@@ -130,7 +132,7 @@ pub fn run_ocr(
         let candidates = catalog.pending_ocr(&version, after.as_ref(), 256)?;
         let Some(last) = candidates.last() else { break };
         after = Some(last.blob.clone());
-        let plans = plan_in_parallel(store, &candidates, workers);
+        let plans = plan_in_parallel(blobs, &candidates, workers);
         decided.extend(
             candidates
                 .into_iter()
@@ -157,7 +159,7 @@ pub fn run_ocr(
                 })
             })
             .collect();
-        let read = read_pages(store, &engine, &jobs, workers, stop, &|| {
+        let read = read_pages(blobs, &engine, &jobs, workers, stop, &|| {
             let done = done_pages.fetch_add(1, Ordering::Relaxed) + 1;
             progress.ocr_pages(done, total_pages);
         });
@@ -195,13 +197,15 @@ pub fn run_ocr(
             });
         }
         catalog.write_ocr(&version, &results)?;
-        if results.iter().any(|r| !r.pages.is_empty()) {
+        if let Some(index) = index
+            && results.iter().any(|r| !r.pages.is_empty())
+        {
             // Searchable batch by batch, not only at the end.
             let writer = match writer.as_mut() {
                 Some(writer) => writer,
                 None => writer.insert(index.writer(INDEX_HEAP_BYTES)?),
             };
-            sync_index(&store.catalog, writer, &timings)?;
+            sync_index(catalog, writer, &timings)?;
         }
     }
     report.elapsed = started.elapsed();
@@ -216,7 +220,7 @@ const LARGE_DECODE_BYTES: u64 = 64 << 20;
 /// [`plan`] for each candidate, in order, on up to `workers` threads: judging an image
 /// decodes it in full, which for a leak of camera photos is most of OCR's time.
 fn plan_in_parallel(
-    store: &Store,
+    blobs: &BlobStore,
     candidates: &[OcrCandidate],
     workers: usize,
 ) -> Vec<(String, Vec<u32>)> {
@@ -230,7 +234,7 @@ fn plan_in_parallel(
                 scope.spawn(move || {
                     chunk
                         .iter()
-                        .map(|candidate| plan(store, candidate, large))
+                        .map(|candidate| plan(blobs, candidate, large))
                         .collect::<Vec<_>>()
                 })
             })
@@ -249,7 +253,7 @@ fn plan_in_parallel(
 
 /// Which pages of a candidate to read, and why, in words kept in the catalog.
 /// `large` is held while an image of more than [`LARGE_DECODE_BYTES`] is judged.
-fn plan(store: &Store, candidate: &OcrCandidate, large: &Mutex<()>) -> (String, Vec<u32>) {
+fn plan(blobs: &BlobStore, candidate: &OcrCandidate, large: &Mutex<()>) -> (String, Vec<u32>) {
     if candidate.kind == FileKind::Pdf {
         let pages: Vec<u32> = candidate
             .pages
@@ -266,7 +270,7 @@ fn plan(store: &Store, candidate: &OcrCandidate, large: &Mutex<()>) -> (String, 
         };
         return (decision, pages);
     }
-    let path = store.blobs.path_of(&candidate.blob);
+    let path = blobs.path_of(&candidate.blob);
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     if size > MAX_IMAGE_BYTES {
         return (format!("{size} bytes: too large to judge"), Vec::new());
@@ -295,7 +299,7 @@ fn plan(store: &Store, candidate: &OcrCandidate, large: &Mutex<()>) -> (String, 
 
 /// Reads every job on `workers` threads, one Tesseract per page.
 fn read_pages(
-    store: &Store,
+    blobs: &BlobStore,
     engine: &Engine,
     jobs: &[PageJob],
     workers: usize,
@@ -313,7 +317,7 @@ fn read_pages(
                     }
                     let at = next.fetch_add(1, Ordering::Relaxed) as usize;
                     let Some(job) = jobs.get(at) else { return };
-                    let read = read_page(store, engine, job);
+                    let read = read_page(blobs, engine, job);
                     page_done();
                     if let Ok(mut results) = results.lock() {
                         results.push((job.blob.clone(), read));
@@ -325,13 +329,13 @@ fn read_pages(
     results.into_inner().unwrap_or_default()
 }
 
-fn read_page(store: &Store, engine: &Engine, job: &PageJob) -> Result<OcrPageText, OcrError> {
-    let original = store.blobs.path_of(&job.blob);
+fn read_page(blobs: &BlobStore, engine: &Engine, job: &PageJob) -> Result<OcrPageText, OcrError> {
+    let original = blobs.path_of(&job.blob);
     let page = if job.kind == FileKind::Pdf {
         // Rendered pages live in the store's own staging folder, never in /tmp.
         let folder = tempfile::Builder::new()
             .prefix("ocr")
-            .tempdir_in(store.blobs.staging_dir())?;
+            .tempdir_in(blobs.staging_dir())?;
         let image = render_pdf_page(&original, job.page, RENDER_DPI, folder.path())?;
         engine.read(&image)?
     } else {

@@ -157,8 +157,9 @@ fn run(
             ..options.ocr.clone()
         };
         Some(crate::ocr::run_ocr(
-            store,
-            index,
+            &store.catalog,
+            &store.blobs,
+            Some(index),
             &ocr,
             options.workers,
             progress,

@@ -221,3 +221,56 @@ fn a_store_holding_notes_is_not_moved() {
         "nothing moved"
     );
 }
+
+#[test]
+fn ocr_over_the_shared_catalog_reads_what_a_local_ingest_reads() {
+    let Some(schema) = TestSchema::create() else {
+        return;
+    };
+    if std::process::Command::new("tesseract")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipping: tesseract is not installed (scripts/test.sh installs it)");
+        return;
+    }
+    let leak = common::demo_leak().leak();
+    let ocr = trove_ingest::OcrOptions {
+        mode: trove_ingest::OcrMode::Always,
+        ..Default::default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let store = trove_store::Store::open(dir.path().join("store")).unwrap();
+    let index = trove_index::SearchIndex::open(&store.index_dir()).unwrap();
+    let options = trove_ingest::IngestOptions {
+        ocr: ocr.clone(),
+        ..common::options()
+    };
+    let local = common::ingest_into(&store, &index, &leak, &options, &Silent);
+    let read_locally = local.ocr.as_ref().map_or(0, |report| report.pages);
+
+    let shared = PgCatalog::connect(&schema.config()).unwrap();
+    queue_ingest(&shared, &shared, &leak, &[], false, &Silent).unwrap();
+    let blobs = tempfile::tempdir().unwrap();
+    worker(&schema, blobs.path(), "ocr");
+    let report = trove_ingest::run_ocr(
+        &shared,
+        &BlobStore::open(blobs.path()).unwrap(),
+        None,
+        &ocr,
+        2,
+        &Silent,
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(report.pages, read_locally);
+    eprintln!("OCR read {} pages on both sides", report.pages);
+    if report.pages == 0 {
+        eprintln!("note: the demo leak has no scanned pages here (pango-view missing?)");
+    }
+    assert_same_catalog(
+        &canonical_lines(&shared).unwrap(),
+        &canonical_lines(&store.catalog).unwrap(),
+    );
+}

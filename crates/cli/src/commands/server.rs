@@ -94,6 +94,68 @@ pub fn migrate(store: &Path, args: &MigrateArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+#[derive(Debug, Args)]
+pub struct OcrArgs {
+    /// The shared catalog: a PostgreSQL URL (postgres://user@host:port/name).
+    #[arg(long, env = "TROVE_DATABASE_URL")]
+    pub database: String,
+    /// The folder of originals the workers share.
+    #[arg(long, env = "TROVE_BLOBS")]
+    pub blobs: PathBuf,
+    /// Tesseract languages, joined with + (default: chi_sim+uig+eng).
+    #[arg(long)]
+    pub languages: Option<String>,
+    /// Pages read at once (default: the number of cores).
+    #[arg(long)]
+    pub workers: Option<usize>,
+}
+
+/// `trove ocr --database URL --blobs DIR`: the OCR stage over the shared catalog, after
+/// the workers; one at a time per catalog.
+pub fn ocr(args: &OcrArgs) -> anyhow::Result<ExitCode> {
+    let catalog = open(&args.database)?;
+    if !catalog.take_role("ocr")? {
+        anyhow::bail!(
+            "another `trove ocr` runs on this catalog ({}); wait for it to finish",
+            catalog.database()
+        );
+    }
+    let blobs = BlobStore::open(&args.blobs)
+        .with_context(|| format!("opening the folder of originals {}", args.blobs.display()))?;
+    let options = trove_ingest::OcrOptions {
+        mode: trove_ingest::OcrMode::Always,
+        languages: args
+            .languages
+            .clone()
+            .unwrap_or_else(|| trove_ocr::DEFAULT_LANGUAGES.to_owned()),
+        ..trove_ingest::OcrOptions::default()
+    };
+    let workers = args
+        .workers
+        .unwrap_or_else(|| IngestOptions::default().workers);
+    let stop = stop_on_ctrl_c();
+    let bar = IngestBar::new();
+    let report = trove_ingest::run_ocr(&catalog, &blobs, None, &options, workers, &bar, &stop);
+    bar.finish();
+    let report = report?;
+    println!(
+        "OCR: {} pages read from {} documents ({:.1} s){}",
+        report.pages,
+        report.documents,
+        report.elapsed.as_secs_f64(),
+        if report.failed > 0 {
+            format!("; {} failed and will be tried again", report.failed)
+        } else {
+            String::new()
+        }
+    );
+    Ok(if report.interrupted {
+        ExitCode::from(130)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 /// `trove ingest SOURCE --database URL`: the files to process go into the queue.
 pub fn queue(url: &str, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     let catalog = open(url)?;

@@ -160,8 +160,14 @@ fn a_store_moves_into_postgres_and_reads_back_the_same() {
         return;
     };
     let local = common::ingest_fresh(&common::demo_leak().leak());
+    let reviewed = review_something(&local.store.catalog);
     let target = PgCatalog::connect(&schema.config()).unwrap();
     let report = migrate_to_postgres(&local.store.catalog, &target, &mut |_, _| {}).unwrap();
+    assert_eq!(
+        review_of(&target),
+        reviewed,
+        "people's decisions move with the case"
+    );
     let rows = |table: &str| report.tables.iter().find(|(t, _)| *t == table).unwrap().1;
     assert!(rows("blobs") >= 50 && rows("records") >= 100, "{report:?}");
     assert_eq!(report.compared_records, rows("records"));
@@ -273,4 +279,65 @@ fn ocr_over_the_shared_catalog_reads_what_a_local_ingest_reads() {
         &canonical_lines(&shared).unwrap(),
         &canonical_lines(&store.catalog).unwrap(),
     );
+}
+
+/// A relatives' list with one candidate, reviewed, and a person verified; returns
+/// [`review_of`] the catalog.
+fn review_something<C: trove_store::ListCatalog + trove_store::ReviewCatalog>(
+    catalog: &C,
+) -> Vec<String> {
+    use trove_model::{ListEntry, ListInfo, MatchCandidate, Review, ReviewDecision};
+    let entry = ListEntry {
+        row: 1,
+        name: "Abdugheni Tursun".to_owned(),
+        birth_date: None,
+        birth_year: Some(1980),
+        sex: None,
+        place: None,
+        extra: Vec::new(),
+        raw: Vec::new(),
+    };
+    let info = ListInfo {
+        name: "relatives".to_owned(),
+        file_name: "relatives.csv".to_owned(),
+        blake3: "00".repeat(32),
+        entries: 1,
+    };
+    catalog.import_list(&info, &[entry]).unwrap();
+    let candidate = MatchCandidate {
+        list: "relatives".to_owned(),
+        row: 1,
+        person: "p1".to_owned(),
+        score: 0.87,
+        fields: Vec::new(),
+        review: Review::Unreviewed,
+    };
+    let batch = trove_store::XrefBatch {
+        candidates: vec![candidate],
+        scored_rows: vec![1],
+        persons: vec!["p1".to_owned()],
+    };
+    catalog.save_xref("relatives", &batch).unwrap();
+    catalog
+        .record_review(&ReviewDecision {
+            list: "relatives".to_owned(),
+            row: 1,
+            person: "p1".to_owned(),
+            review: Review::Accepted,
+            note: "same father's name".to_owned(),
+            by: "ana".to_owned(),
+            at: chrono::Utc::now(),
+        })
+        .unwrap();
+    review_of(catalog)
+}
+
+/// A catalog's list, candidates and review history, as text.
+fn review_of<C: trove_store::ListCatalog + trove_store::ReviewCatalog>(catalog: &C) -> Vec<String> {
+    vec![
+        format!("{:?}", catalog.list_entries("relatives").unwrap()),
+        format!("{:?}", catalog.match_candidates("relatives").unwrap()),
+        format!("{:?}", catalog.review_history("relatives").unwrap()),
+        format!("{:?}", catalog.review_progress().unwrap()),
+    ]
 }

@@ -73,3 +73,15 @@ pub(crate) fn parse_member_time(text: &str) -> Result<chrono::NaiveDateTime, Sto
 pub(crate) fn parse_record(data: &str) -> Result<trove_model::Record, StoreError> {
     serde_json::from_str(data).map_err(|e| StoreError::Corrupt(format!("record JSON: {e}")))
 }
+
+/// How the histories (decisions, statuses, notes) write a time: RFC 3339 to the
+/// microsecond, so that all of them sort together as text.
+pub(crate) fn timestamp(at: &chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+pub(crate) fn parse_timestamp(text: &str) -> Result<chrono::DateTime<chrono::Utc>, StoreError> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|at| at.with_timezone(&chrono::Utc))
+        .map_err(|e| StoreError::Corrupt(format!("timestamp {text:?}: {e}")))
+}

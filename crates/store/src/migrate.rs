@@ -8,20 +8,10 @@ use rusqlite::types::Value;
 
 use crate::{PgCatalog, RecordCatalog, SqliteCatalog, StoreError, canonical_dump};
 
-/// Tables of work done by people (lists, reviews, notes, publication decisions) that
+/// Tables of work done by people (notes, tags, stars, publication decisions) that
 /// server mode cannot hold yet: a store with any of them is not moved, so that nothing
 /// is left behind unnoticed.
-const NOT_YET_IN_SERVER_MODE: &[&str] = &[
-    "list_entries",
-    "match_candidates",
-    "review_decisions",
-    "verifications",
-    "finding_reviews",
-    "tags",
-    "notes",
-    "stars",
-    "publication_decisions",
-];
+const NOT_YET_IN_SERVER_MODE: &[&str] = &["tags", "notes", "stars", "publication_decisions"];
 
 /// How a column is read from SQLite and sent to PostgreSQL.
 #[derive(Clone, Copy)]
@@ -32,6 +22,7 @@ enum Kind {
     Bool,
     Bytes,
     Real,
+    Double,
 }
 
 /// The tables copied, in an order their references allow, with their columns.
@@ -158,6 +149,73 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         &[("a", Kind::Text), ("b", Kind::Text), ("reason", Kind::Text)],
     ),
     (
+        "lists",
+        &[
+            ("name", Kind::Text),
+            ("file_name", Kind::Text),
+            ("blake3", Kind::Text),
+            ("imported", Kind::Text),
+        ],
+    ),
+    (
+        "list_entries",
+        &[
+            ("list", Kind::Text),
+            ("row", Kind::Int),
+            ("scored", Kind::Bool),
+            ("data", Kind::Text),
+        ],
+    ),
+    (
+        "xref_persons",
+        &[("list", Kind::Text), ("person", Kind::Text)],
+    ),
+    (
+        "match_candidates",
+        &[
+            ("list", Kind::Text),
+            ("row", Kind::Int),
+            ("person", Kind::Text),
+            ("score", Kind::Double),
+            ("fields", Kind::Text),
+            ("review", Kind::Text),
+        ],
+    ),
+    (
+        "review_decisions",
+        &[
+            ("list", Kind::Text),
+            ("row", Kind::Int),
+            ("person", Kind::Text),
+            ("review", Kind::Text),
+            ("note", Kind::Text),
+            ("by_user", Kind::Text),
+            ("at", Kind::Text),
+        ],
+    ),
+    (
+        "verifications",
+        &[
+            ("subject_kind", Kind::Text),
+            ("subject", Kind::Text),
+            ("status", Kind::Text),
+            ("note", Kind::Text),
+            ("evidence", Kind::Text),
+            ("by_user", Kind::Text),
+            ("at", Kind::Text),
+        ],
+    ),
+    (
+        "finding_reviews",
+        &[
+            ("finding", Kind::Text),
+            ("review", Kind::Text),
+            ("note", Kind::Text),
+            ("by_user", Kind::Text),
+            ("at", Kind::Text),
+        ],
+    ),
+    (
         "person_sheets",
         &[
             ("blob", Kind::Text),
@@ -241,7 +299,7 @@ fn refuse_what_cannot_move(from: &SqliteCatalog) -> Result<(), StoreError> {
         return Ok(());
     }
     Err(StoreError::NotMoved(format!(
-        "this store holds work that server mode cannot keep yet: {}. Keep working in the store, or move it once lists, reviews, notes and publication decisions are in PostgreSQL",
+        "this store holds work that server mode cannot keep yet: {}. Keep working in the store, or move it once notes, tags, stars and publication decisions are in PostgreSQL",
         held.join(", ")
     )))
 }
@@ -265,12 +323,12 @@ fn copy_table(
         names.join(", "),
         casts.join(", ")
     ))?;
-    // Failures and records are numbered as they were written (failures are listed oldest
-    // first): copied in that order, they are numbered alike.
-    let order = if matches!(table, "failures" | "records") {
-        " ORDER BY id"
-    } else {
-        ""
+    // Failures, records and the histories are numbered as they were written (and listed
+    // in that order): copied in that order, they are numbered alike.
+    let order = match table {
+        "failures" | "records" => " ORDER BY id",
+        "review_decisions" | "verifications" | "finding_reviews" => " ORDER BY seq",
+        _ => "",
     };
     let select = format!("SELECT {} FROM {table}{order}", names.join(", "));
     let mut copied = 0u64;
@@ -310,6 +368,7 @@ fn array_type(kind: Kind) -> &'static str {
         Kind::Bool => "BOOLEAN",
         Kind::Bytes => "BYTEA",
         Kind::Real => "REAL",
+        Kind::Double => "DOUBLE PRECISION",
     }
 }
 
@@ -337,6 +396,7 @@ enum Column {
     Bool(Vec<Option<bool>>),
     Bytes(Vec<Option<Vec<u8>>>),
     Real(Vec<Option<f32>>),
+    Double(Vec<Option<f64>>),
 }
 
 impl Column {
@@ -347,6 +407,7 @@ impl Column {
             Kind::Bool => Column::Bool(Vec::new()),
             Kind::Bytes => Column::Bytes(Vec::new()),
             Kind::Real => Column::Real(Vec::new()),
+            Kind::Double => Column::Double(Vec::new()),
         }
     }
 
@@ -406,6 +467,18 @@ impl Column {
                 values.push(Some(n as f32));
                 4
             }
+            (Column::Double(values), Value::Null) => {
+                values.push(None);
+                0
+            }
+            (Column::Double(values), Value::Real(x)) => {
+                values.push(Some(x));
+                8
+            }
+            (Column::Double(values), Value::Integer(n)) => {
+                values.push(Some(n as f64));
+                8
+            }
             (_, other) => return Err(unexpected(&other)),
         };
         Ok(bytes)
@@ -418,6 +491,7 @@ impl Column {
             Column::Bool(values) => values,
             Column::Bytes(values) => values,
             Column::Real(values) => values,
+            Column::Double(values) => values,
         }
     }
 }
@@ -450,6 +524,17 @@ fn compare(from: &SqliteCatalog, to: &PgCatalog) -> Result<(u64, u64), StoreErro
         })?;
         Ok((hasher.finalize(), count))
     };
+    for (table, _) in TABLES {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        let before: i64 = from.with_connection(|c| Ok(c.query_row(&sql, [], |row| row.get(0))?))?;
+        let after: i64 = to.with_client(|c| Ok(c.query_one(&sql, &[])?.get(0)))?;
+        if before != after {
+            return Err(StoreError::NotMoved(format!(
+                "{table} holds {before} rows in the store but {after} in {}; drop that database and report this",
+                to.database()
+            )));
+        }
+    }
     let (before, lines) = dump_of(from)?;
     let (after, _) = dump_of(to)?;
     if before != after {

@@ -59,6 +59,13 @@ impl TestSchema {
         )
     }
 
+    /// A plain client on this schema, for what a test does behind the catalog's back.
+    pub fn client(&self) -> postgres::Client {
+        self.config()
+            .connect(postgres::NoTls)
+            .unwrap_or_else(|e| panic!("cannot reach the test server: {e}"))
+    }
+
     /// The connection settings that open this schema.
     pub fn config(&self) -> postgres::Config {
         self.url()

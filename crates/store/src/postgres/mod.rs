@@ -4,13 +4,16 @@
 //! Facets come over from SQLite one at a time, each behind the same trait and the same
 //! contract tests (`tests/*_contract.rs`): so far the
 //! [`Catalog`](crate::Catalog) facet (documents, parts, occurrences, sources, failures),
-//! the [`OcrCatalog`](crate::OcrCatalog) and [`RecordCatalog`](crate::RecordCatalog)
-//! facets and the ingest queue ([`JobQueue`]).
+//! the [`OcrCatalog`](crate::OcrCatalog), [`RecordCatalog`](crate::RecordCatalog),
+//! [`ListCatalog`](crate::ListCatalog) and [`ReviewCatalog`](crate::ReviewCatalog) facets
+//! and the ingest queue ([`JobQueue`]).
 
 mod catalog;
 mod jobs;
+mod lists;
 mod ocr;
 mod records;
+mod review;
 
 use std::sync::atomic::AtomicU64;
 use std::sync::{Mutex, MutexGuard};
@@ -27,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/002_jobs.sql"),
     include_str!("../../migrations/postgres/003_ocr.sql"),
     include_str!("../../migrations/postgres/004_records.sql"),
+    include_str!("../../migrations/postgres/005_lists_review.sql"),
 ];
 
 /// Taken while migrating, so that workers starting together migrate once. Any constant

@@ -5,10 +5,10 @@ use rusqlite::{OptionalExtension, params};
 use trove_model::SubjectKind;
 
 use super::SqliteCatalog;
-use super::review::{parse_timestamp, timestamp};
 use crate::StoreError;
 use crate::annotations::{Activity, Annotation, AnnotationCatalog, Note};
 use crate::connection::collect_rows;
+use crate::decode::{parse_timestamp, timestamp};
 use crate::review::BeforeCommit;
 
 impl AnnotationCatalog for SqliteCatalog {

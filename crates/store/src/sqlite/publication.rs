@@ -7,9 +7,9 @@ use rusqlite::{Row, params};
 use trove_model::PublicationDecision;
 
 use super::SqliteCatalog;
-use super::review::{parse_timestamp, timestamp};
 use crate::StoreError;
 use crate::connection::collect_rows;
+use crate::decode::{parse_timestamp, timestamp};
 use crate::publication::PublicationCatalog;
 use crate::review::BeforeCommit;
 

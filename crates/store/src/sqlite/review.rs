@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, Transaction, params};
 use trove_model::{
     FindingDecision, MatchCandidate, Review, ReviewDecision, SubjectKind, Verification,
@@ -14,20 +13,8 @@ use super::SqliteCatalog;
 use super::lists::candidates_of_person;
 use crate::StoreError;
 use crate::connection::collect_rows;
-use crate::decode::parse_review;
+use crate::decode::{parse_review, parse_timestamp, timestamp};
 use crate::review::{BeforeCommit, ReviewCatalog, ReviewProgress};
-
-/// How the histories (decisions, statuses, notes) write a time: RFC 3339 to the
-/// microsecond, so that all of them sort together as text.
-pub(super) fn timestamp(at: &DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
-
-pub(super) fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|at| at.with_timezone(&Utc))
-        .map_err(|e| StoreError::Corrupt(format!("timestamp {text:?}: {e}")))
-}
 
 impl SqliteCatalog {
     /// Runs `write` and the caller's `before_commit` step (its audit append) in one
@@ -294,6 +281,7 @@ mod tests {
     use chrono::TimeZone;
     use trove_model::{ListInfo, MatchCandidate};
 
+    use chrono::Utc;
     use trove_model::VerificationStatus;
 
     use crate::review::ReviewCatalog;

@@ -6,12 +6,14 @@
 
 use tempfile::TempDir;
 use trove_store::testing::TestSchema;
-use trove_store::{Catalog, OcrCatalog, PgCatalog, RecordCatalog, SqliteCatalog};
+use trove_store::{
+    Catalog, ListCatalog, OcrCatalog, PgCatalog, RecordCatalog, ReviewCatalog, SqliteCatalog,
+};
 
 /// The facets both backends implement.
-pub trait Facets: Catalog + OcrCatalog + RecordCatalog {}
+pub trait Facets: Catalog + OcrCatalog + RecordCatalog + ListCatalog + ReviewCatalog {}
 
-impl<T: Catalog + OcrCatalog + RecordCatalog> Facets for T {}
+impl<T: Catalog + OcrCatalog + RecordCatalog + ListCatalog + ReviewCatalog> Facets for T {}
 
 /// A catalog with what backs it (a folder, a schema), kept while it lives.
 pub struct TestCatalog {
@@ -40,6 +42,14 @@ impl TestCatalog {
     }
 
     pub fn records(&self) -> &dyn RecordCatalog {
+        self.catalog.as_ref()
+    }
+
+    pub fn lists(&self) -> &dyn ListCatalog {
+        self.catalog.as_ref()
+    }
+
+    pub fn review(&self) -> &dyn ReviewCatalog {
         self.catalog.as_ref()
     }
 }

@@ -168,6 +168,11 @@ fn a_store_moves_into_postgres_and_reads_back_the_same() {
         reviewed,
         "people's decisions move with the case"
     );
+    assert_eq!(
+        trove_store::PublicationCatalog::publication_secret(&target).unwrap(),
+        trove_store::PublicationCatalog::publication_secret(&local.store.catalog).unwrap(),
+        "published ids stay the same"
+    );
     let rows = |table: &str| report.tables.iter().find(|(t, _)| *t == table).unwrap().1;
     assert!(rows("blobs") >= 50 && rows("records") >= 100, "{report:?}");
     assert_eq!(report.compared_records, rows("records"));
@@ -200,31 +205,6 @@ fn a_store_moves_into_postgres_and_reads_back_the_same() {
             .to_string()
             .contains("already holds a catalog"),
         "a database holding a case is not written over"
-    );
-}
-
-#[test]
-fn a_store_holding_notes_is_not_moved() {
-    let Some(schema) = TestSchema::create() else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("trove.sqlite");
-    let store = trove_store::SqliteCatalog::open(&path).unwrap();
-    rusqlite::Connection::open(&path)
-        .unwrap()
-        .execute_batch(
-            "INSERT INTO notes (subject_kind, subject, note, by_user, at)
-             VALUES ('person', 'p1', 'called the family', 'ana', '2026-12-04T10:00:00Z')",
-        )
-        .unwrap();
-    let target = PgCatalog::connect(&schema.config()).unwrap();
-    let refused = migrate_to_postgres(&store, &target, &mut |_, _| {}).unwrap_err();
-    assert!(refused.to_string().contains("notes (1)"), "{refused}");
-    assert_eq!(
-        trove_store::Catalog::status(&target).unwrap().documents,
-        0,
-        "nothing moved"
     );
 }
 
@@ -281,9 +261,11 @@ fn ocr_over_the_shared_catalog_reads_what_a_local_ingest_reads() {
     );
 }
 
-/// A relatives' list with one candidate, reviewed, and a person verified; returns
+/// A relatives' list with one candidate, reviewed, and a note on a person; returns
 /// [`review_of`] the catalog.
-fn review_something<C: trove_store::ListCatalog + trove_store::ReviewCatalog>(
+fn review_something<
+    C: trove_store::ListCatalog + trove_store::ReviewCatalog + trove_store::AnnotationCatalog,
+>(
     catalog: &C,
 ) -> Vec<String> {
     use trove_model::{ListEntry, ListInfo, MatchCandidate, Review, ReviewDecision};
@@ -319,6 +301,16 @@ fn review_something<C: trove_store::ListCatalog + trove_store::ReviewCatalog>(
     };
     catalog.save_xref("relatives", &batch).unwrap();
     catalog
+        .annotate_then(
+            trove_model::SubjectKind::Person,
+            "p1",
+            &trove_store::Annotation::Note("the family called on 3 December".to_owned()),
+            "ana",
+            chrono::Utc::now(),
+            &mut || Ok(()),
+        )
+        .unwrap();
+    catalog
         .record_review(&ReviewDecision {
             list: "relatives".to_owned(),
             row: 1,
@@ -333,8 +325,18 @@ fn review_something<C: trove_store::ListCatalog + trove_store::ReviewCatalog>(
 }
 
 /// A catalog's list, candidates and review history, as text.
-fn review_of<C: trove_store::ListCatalog + trove_store::ReviewCatalog>(catalog: &C) -> Vec<String> {
+fn review_of<
+    C: trove_store::ListCatalog + trove_store::ReviewCatalog + trove_store::AnnotationCatalog,
+>(
+    catalog: &C,
+) -> Vec<String> {
     vec![
+        format!(
+            "{:?}",
+            catalog
+                .notes_of(trove_model::SubjectKind::Person, "p1")
+                .unwrap()
+        ),
         format!("{:?}", catalog.list_entries("relatives").unwrap()),
         format!("{:?}", catalog.match_candidates("relatives").unwrap()),
         format!("{:?}", catalog.review_history("relatives").unwrap()),

@@ -1,17 +1,14 @@
-//! Moving a case from its SQLite catalog to PostgreSQL (`trove migrate`): every table
-//! server mode holds is copied as it is, times of writing included, in one PostgreSQL
-//! transaction, then both catalogs are read back through the same traits and compared.
+//! Moving a case from its SQLite catalog to PostgreSQL (`trove migrate`): every table is
+//! copied as it is, times of writing and the publication secret included, in one
+//! PostgreSQL transaction, then both catalogs are read back and compared.
 //! The originals stay where they are: the store's `blobs/` folder serves as the shared
 //! folder of originals.
 
 use rusqlite::types::Value;
 
-use crate::{PgCatalog, RecordCatalog, SqliteCatalog, StoreError, canonical_dump};
-
-/// Tables of work done by people (notes, tags, stars, publication decisions) that
-/// server mode cannot hold yet: a store with any of them is not moved, so that nothing
-/// is left behind unnoticed.
-const NOT_YET_IN_SERVER_MODE: &[&str] = &["tags", "notes", "stars", "publication_decisions"];
+use crate::{
+    PgCatalog, PublicationCatalog, RecordCatalog, SqliteCatalog, StoreError, canonical_dump,
+};
 
 /// How a column is read from SQLite and sent to PostgreSQL.
 #[derive(Clone, Copy)]
@@ -216,6 +213,47 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "tags",
+        &[
+            ("subject_kind", Kind::Text),
+            ("subject", Kind::Text),
+            ("tag", Kind::Text),
+            ("by_user", Kind::Text),
+            ("at", Kind::Text),
+        ],
+    ),
+    (
+        "notes",
+        &[
+            ("subject_kind", Kind::Text),
+            ("subject", Kind::Text),
+            ("note", Kind::Text),
+            ("by_user", Kind::Text),
+            ("at", Kind::Text),
+        ],
+    ),
+    (
+        "stars",
+        &[
+            ("user_name", Kind::Text),
+            ("subject_kind", Kind::Text),
+            ("subject", Kind::Text),
+            ("at", Kind::Text),
+        ],
+    ),
+    (
+        "publication_decisions",
+        &[
+            ("person", Kind::Text),
+            ("publish", Kind::Bool),
+            ("consent", Kind::Text),
+            ("minor_allowed", Kind::Bool),
+            ("note", Kind::Text),
+            ("by_user", Kind::Text),
+            ("at", Kind::Text),
+        ],
+    ),
+    (
         "person_sheets",
         &[
             ("blob", Kind::Text),
@@ -252,7 +290,6 @@ pub fn migrate_to_postgres(
     to: &PgCatalog,
     progress: &mut dyn FnMut(&str, u64),
 ) -> Result<MigrationReport, StoreError> {
-    refuse_what_cannot_move(from)?;
     let target_rows: i64 =
         to.with_client(|client| Ok(client.query_one("SELECT COUNT(*) FROM blobs", &[])?.get(0)))?;
     if target_rows > 0 {
@@ -269,6 +306,12 @@ pub fn migrate_to_postgres(
             tables.push((*table, copied));
         }
         tx.execute("UPDATE records_revision SET revision = revision + 1", &[])?;
+        // Published ids are keyed by the case's secret: the same secret, the same ids.
+        let secret = from.publication_secret()?;
+        tx.execute(
+            "UPDATE publication_secret SET secret = $1 WHERE id = 1",
+            &[&secret.as_slice()],
+        )?;
         tx.commit()?;
         Ok(())
     })?;
@@ -278,30 +321,6 @@ pub fn migrate_to_postgres(
         compared_lines,
         compared_records,
     })
-}
-
-/// Fails, naming them, when tables of people's work hold rows.
-fn refuse_what_cannot_move(from: &SqliteCatalog) -> Result<(), StoreError> {
-    let held: Vec<String> = from.with_connection(|connection| {
-        let mut held = Vec::new();
-        for table in NOT_YET_IN_SERVER_MODE {
-            let rows: i64 =
-                connection.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| {
-                    row.get(0)
-                })?;
-            if rows > 0 {
-                held.push(format!("{table} ({rows})"));
-            }
-        }
-        Ok(held)
-    })?;
-    if held.is_empty() {
-        return Ok(());
-    }
-    Err(StoreError::NotMoved(format!(
-        "this store holds work that server mode cannot keep yet: {}. Keep working in the store, or move it once notes, tags, stars and publication decisions are in PostgreSQL",
-        held.join(", ")
-    )))
 }
 
 /// Copies one table, `CHUNK_ROWS` rows a statement; returns the rows copied.
@@ -327,7 +346,11 @@ fn copy_table(
     // in that order): copied in that order, they are numbered alike.
     let order = match table {
         "failures" | "records" => " ORDER BY id",
-        "review_decisions" | "verifications" | "finding_reviews" => " ORDER BY seq",
+        "review_decisions"
+        | "verifications"
+        | "finding_reviews"
+        | "notes"
+        | "publication_decisions" => " ORDER BY seq",
         _ => "",
     };
     let select = format!("SELECT {} FROM {table}{order}", names.join(", "));

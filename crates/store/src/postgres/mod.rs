@@ -4,14 +4,15 @@
 //! Facets come over from SQLite one at a time, each behind the same trait and the same
 //! contract tests (`tests/*_contract.rs`): so far the
 //! [`Catalog`](crate::Catalog) facet (documents, parts, occurrences, sources, failures),
-//! the [`OcrCatalog`](crate::OcrCatalog), [`RecordCatalog`](crate::RecordCatalog),
-//! [`ListCatalog`](crate::ListCatalog) and [`ReviewCatalog`](crate::ReviewCatalog) facets
-//! and the ingest queue ([`JobQueue`]).
+//! every other facet (OCR, records, lists, review, annotations, publication) and the
+//! ingest queue ([`JobQueue`]).
 
+mod annotations;
 mod catalog;
 mod jobs;
 mod lists;
 mod ocr;
+mod publication;
 mod records;
 mod review;
 
@@ -31,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/003_ocr.sql"),
     include_str!("../../migrations/postgres/004_records.sql"),
     include_str!("../../migrations/postgres/005_lists_review.sql"),
+    include_str!("../../migrations/postgres/006_annotations_publication.sql"),
 ];
 
 /// Taken while migrating, so that workers starting together migrate once. Any constant

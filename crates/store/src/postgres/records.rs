@@ -304,7 +304,7 @@ impl RecordCatalog for PgCatalog {
         limit: Option<u64>,
         visit: &mut dyn FnMut(StoredRecord) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let (clause, values) = filter_sql(filter)?;
+        let (clause, values) = filter_sql(filter);
         let limit = limit.map_or("ALL".to_owned(), |l| l.to_string());
         let sql = format!(
             "SELECT person, candidate_key, data FROM records WHERE {clause}
@@ -476,7 +476,7 @@ impl RecordCatalog for PgCatalog {
     }
 
     fn record_facets(&self, filter: &RecordFilter) -> Result<RecordFacets, StoreError> {
-        let (clause, values) = filter_sql(filter)?;
+        let (clause, values) = filter_sql(filter);
         self.with_client(|client| {
             // One pass: the combinations of the five fields with their counts, summed per
             // field here.
@@ -698,7 +698,7 @@ impl<'a> RecordColumns<'a> {
 }
 
 /// The WHERE clause of a filter, with `$n` placeholders for its values (all text).
-fn filter_sql(filter: &RecordFilter) -> Result<(String, Vec<String>), StoreError> {
+fn filter_sql(filter: &RecordFilter) -> (String, Vec<String>) {
     let mut clauses = vec!["TRUE".to_owned()];
     let mut values: Vec<String> = Vec::new();
     let mut equal = |column: &str, value: Option<&str>| {
@@ -715,9 +715,11 @@ fn filter_sql(filter: &RecordFilter) -> Result<(String, Vec<String>), StoreError
     equal("village", filter.village.as_deref());
     equal("sex", filter.sex.as_deref());
     equal("blob", filter.blob.as_ref().map(BlobId::as_str));
-    if filter.tag.is_some() {
-        return Err(StoreError::NotRecorded(
-            "tags are not kept in a PostgreSQL catalog yet (the annotations facet is SQLite's alone); filter without a tag".to_owned(),
+    if let Some(tag) = &filter.tag {
+        values.push(tag.clone());
+        clauses.push(format!(
+            "person IN (SELECT subject FROM tags WHERE subject_kind = 'person' AND tag = ${})",
+            values.len()
         ));
     }
     if let Some(flag) = &filter.flag {
@@ -731,7 +733,7 @@ fn filter_sql(filter: &RecordFilter) -> Result<(String, Vec<String>), StoreError
         values.push(format!("%{}%", escape_like(&word.to_lowercase())));
         clauses.push(format!(r"search LIKE ${} ESCAPE '\'", values.len()));
     }
-    Ok((clauses.join(" AND "), values))
+    (clauses.join(" AND "), values)
 }
 
 /// Text values as statement parameters.

@@ -20,7 +20,7 @@ use crate::review::{BeforeCommit, ReviewCatalog, ReviewProgress};
 impl PgCatalog {
     /// Runs `write` and the caller's `before_commit` step (its audit append) in one
     /// transaction: the change is kept only if both succeed.
-    fn write_then(
+    pub(super) fn write_then(
         &self,
         write: impl FnOnce(&mut Transaction<'_>) -> Result<(), StoreError>,
         before_commit: &mut BeforeCommit<'_>,

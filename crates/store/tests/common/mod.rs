@@ -7,13 +7,32 @@
 use tempfile::TempDir;
 use trove_store::testing::TestSchema;
 use trove_store::{
-    Catalog, ListCatalog, OcrCatalog, PgCatalog, RecordCatalog, ReviewCatalog, SqliteCatalog,
+    AnnotationCatalog, Catalog, ListCatalog, OcrCatalog, PgCatalog, PublicationCatalog,
+    RecordCatalog, ReviewCatalog, SqliteCatalog,
 };
 
 /// The facets both backends implement.
-pub trait Facets: Catalog + OcrCatalog + RecordCatalog + ListCatalog + ReviewCatalog {}
+pub trait Facets:
+    Catalog
+    + OcrCatalog
+    + RecordCatalog
+    + ListCatalog
+    + ReviewCatalog
+    + AnnotationCatalog
+    + PublicationCatalog
+{
+}
 
-impl<T: Catalog + OcrCatalog + RecordCatalog + ListCatalog + ReviewCatalog> Facets for T {}
+impl<T> Facets for T where
+    T: Catalog
+        + OcrCatalog
+        + RecordCatalog
+        + ListCatalog
+        + ReviewCatalog
+        + AnnotationCatalog
+        + PublicationCatalog
+{
+}
 
 /// A catalog with what backs it (a folder, a schema), kept while it lives.
 pub struct TestCatalog {
@@ -50,6 +69,14 @@ impl TestCatalog {
     }
 
     pub fn review(&self) -> &dyn ReviewCatalog {
+        self.catalog.as_ref()
+    }
+
+    pub fn annotations(&self) -> &dyn AnnotationCatalog {
+        self.catalog.as_ref()
+    }
+
+    pub fn publication(&self) -> &dyn PublicationCatalog {
         self.catalog.as_ref()
     }
 }

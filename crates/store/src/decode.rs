@@ -85,3 +85,13 @@ pub(crate) fn parse_timestamp(text: &str) -> Result<chrono::DateTime<chrono::Utc
         .map(|at| at.with_timezone(&chrono::Utc))
         .map_err(|e| StoreError::Corrupt(format!("timestamp {text:?}: {e}")))
 }
+
+/// A value as the JSON a catalog stores.
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// A list entry or candidate explanation from its stored JSON.
+pub(crate) fn parse_list_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("list JSON: {e}")))
+}

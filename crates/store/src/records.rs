@@ -410,3 +410,22 @@ pub(crate) fn top_values(counts: std::collections::HashMap<String, u64>) -> Vec<
     values.truncate(MAX_FACET_VALUES);
     values
 }
+
+/// The texts of an image's metadata (stored JSON) that may carry an ID number: what
+/// [`RecordCatalog::image_texts`] gives, on both backends.
+pub(crate) fn exif_texts(metadata: &str) -> Result<Vec<(String, String)>, StoreError> {
+    let metadata: trove_model::Metadata =
+        serde_json::from_str(metadata).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let Some(image) = metadata.image else {
+        return Ok(Vec::new());
+    };
+    let exif = image.exif;
+    Ok([
+        ("EXIF description", exif.description),
+        ("EXIF body serial", exif.body_serial),
+        ("EXIF software", exif.software),
+    ]
+    .into_iter()
+    .filter_map(|(field, text)| Some((field.to_owned(), text?)))
+    .collect())
+}

@@ -25,13 +25,8 @@ pub struct IngestArgs {
     /// Worker threads (default: the number of cores).
     #[arg(long)]
     pub workers: Option<usize>,
-    /// Files larger than this (MB) are stored and hashed but not extracted.
-    #[arg(long, default_value_t = 128)]
-    pub max_file_mb: u64,
-    /// Seconds one file's extraction may take; past them what was read is kept and a
-    /// `timed_out` failure recorded (`--retry-failed` with more seconds reads it again).
-    #[arg(long, default_value_t = 60)]
-    pub max_file_seconds: u64,
+    #[command(flatten)]
+    pub limits: FileLimits,
     /// Print the report as one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -49,12 +44,39 @@ pub struct IngestArgs {
     pub ocr_languages: Option<String>,
     /// Server mode: queue the files for `trove worker` processes sharing this PostgreSQL
     /// catalog (postgres://user@host:port/name) instead of ingesting into --store here.
-    #[arg(long, env = "TROVE_DATABASE_URL", conflicts_with_all = ["mapping", "ocr_languages"])]
+    #[arg(
+        long,
+        env = "TROVE_DATABASE_URL",
+        conflicts_with_all = ["mapping", "ocr_languages", "workers", "max_file_mb", "max_file_seconds"]
+    )]
     pub database: Option<String>,
     /// Server mode: the folder of originals the workers will share, made now if missing
     /// (and never walked, should it lie inside the folder ingested).
     #[arg(long, requires = "database")]
     pub blobs: Option<PathBuf>,
+}
+
+/// How much of one file ingest reads: shared by `trove ingest` and `trove worker`.
+#[derive(Debug, Args)]
+pub struct FileLimits {
+    /// Files larger than this (MB) are stored and hashed but not extracted.
+    #[arg(long, default_value_t = 128)]
+    pub max_file_mb: u64,
+    /// Seconds one file's extraction may take; past them what was read is kept and a
+    /// `timed_out` failure recorded (`--retry-failed` with more seconds reads it again).
+    #[arg(long, default_value_t = 60)]
+    pub max_file_seconds: u64,
+}
+
+impl FileLimits {
+    /// Ingest options with these limits.
+    pub fn options(&self) -> IngestOptions {
+        IngestOptions {
+            max_in_memory_bytes: self.max_file_mb << 20,
+            max_file_time: std::time::Duration::from_secs(self.max_file_seconds),
+            ..IngestOptions::default()
+        }
+    }
 }
 
 /// `--ocr`.
@@ -84,15 +106,13 @@ pub fn run(store: &Path, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     }
     let mut options = IngestOptions {
         retry_failed: args.retry_failed,
-        max_in_memory_bytes: args.max_file_mb << 20,
-        max_file_time: std::time::Duration::from_secs(args.max_file_seconds),
         mapping: super::records::store_mapping(store, args.mapping.as_deref())?,
         ocr: OcrOptions {
             mode: args.ocr.into(),
             languages: store_ocr_languages(store, args.ocr_languages.as_deref())?,
             ..OcrOptions::default()
         },
-        ..IngestOptions::default()
+        ..args.limits.options()
     };
     if let Some(workers) = args.workers {
         options.workers = workers;

@@ -13,7 +13,7 @@ use serde_json::json;
 use trove_ingest::{IngestOptions, SharedCatalog, WorkerOptions, queue_ingest, run_worker};
 use trove_store::{BlobStore, JobQueue, PgCatalog, RecordCatalog};
 
-use super::ingest::{IngestArgs, stop_on_ctrl_c};
+use super::ingest::{FileLimits, IngestArgs, stop_on_ctrl_c};
 use super::status::StatusArgs;
 use crate::output::{human_bytes, json_line, terminal_safe};
 use crate::progress::IngestBar;
@@ -40,12 +40,8 @@ pub struct WorkerArgs {
     /// This worker's name in the queue (default: the host name and process id).
     #[arg(long)]
     pub name: Option<String>,
-    /// Files larger than this (MB) are stored and hashed but not extracted.
-    #[arg(long, default_value_t = 128)]
-    pub max_file_mb: u64,
-    /// Seconds one file's extraction may take (see `trove ingest --max-file-seconds`).
-    #[arg(long, default_value_t = 60)]
-    pub max_file_seconds: u64,
+    #[command(flatten)]
+    pub limits: FileLimits,
     /// Print the report as one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -199,11 +195,7 @@ pub fn worker(args: &WorkerArgs) -> anyhow::Result<ExitCode> {
     let writer = open(&args.database)?;
     let blobs = BlobStore::open(&args.blobs)
         .with_context(|| format!("opening the folder of originals {}", args.blobs.display()))?;
-    let mut options = IngestOptions {
-        max_in_memory_bytes: args.max_file_mb << 20,
-        max_file_time: Duration::from_secs(args.max_file_seconds),
-        ..IngestOptions::default()
-    };
+    let mut options = args.limits.options();
     if let Some(workers) = args.workers {
         options.workers = workers;
     }

@@ -9,21 +9,13 @@ use trove_model::{ListEntry, ListInfo, MatchCandidate};
 
 use super::PgCatalog;
 use crate::StoreError;
-use crate::decode::parse_review;
+use crate::decode::{parse_list_json, parse_review, to_json};
 use crate::lists::{CandidateFilter, ListCatalog, StoredEntry, XrefBatch};
-
-fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
-    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("list JSON: {e}")))
-}
 
 impl ListCatalog for PgCatalog {
     fn import_list(&self, info: &ListInfo, entries: &[ListEntry]) -> Result<(), StoreError> {
         let rows: Vec<i64> = entries.iter().map(|e| i64::from(e.row)).collect();
-        let data = entries.iter().map(json).collect::<Result<Vec<_>, _>>()?;
+        let data = entries.iter().map(to_json).collect::<Result<Vec<_>, _>>()?;
         self.with_client(|client| {
             let mut tx = client.transaction()?;
             // A list imported again starts over: its old entries and matches go.
@@ -81,7 +73,7 @@ impl ListCatalog for PgCatalog {
                 .iter()
                 .map(|row| {
                     Ok(StoredEntry {
-                        entry: parse(row.get(0))?,
+                        entry: parse_list_json(row.get(0))?,
                         scored: row.get(1),
                     })
                 })
@@ -96,7 +88,7 @@ impl ListCatalog for PgCatalog {
                     "SELECT data FROM list_entries WHERE list = $1 AND row = $2",
                     &[&name, &i64::from(row)],
                 )?
-                .map(|row| parse(row.get(0)))
+                .map(|row| parse_list_json(row.get(0)))
                 .transpose()
         })
     }
@@ -118,7 +110,7 @@ impl ListCatalog for PgCatalog {
         let scores: Vec<f64> = candidates.iter().map(|c| c.score).collect();
         let fields = candidates
             .iter()
-            .map(|c| json(&c.fields))
+            .map(|c| to_json(&c.fields))
             .collect::<Result<Vec<_>, _>>()?;
         let scored: Vec<i64> = batch.scored_rows.iter().map(|r| i64::from(*r)).collect();
         self.with_client(|client| {
@@ -219,7 +211,7 @@ fn candidates_where(
                 row: row.get::<_, i64>(1) as u32,
                 person: row.get(2),
                 score: row.get(3),
-                fields: parse(row.get(4))?,
+                fields: parse_list_json(row.get(4))?,
                 review: parse_review(row.get(5))?,
             })
         })

@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 
 use postgres::types::ToSql;
 use postgres::{Client, GenericClient, Row, Transaction};
-use trove_model::{BlobId, Metadata, Record, RecordFields, RowRef, Sex, StatusCategory};
+use trove_model::{BlobId, Record, RecordFields, RowRef, Sex, StatusCategory};
 
 use super::{PgCatalog, last_of_each, walk};
 use crate::StoreError;
@@ -16,7 +16,7 @@ use crate::record_text::{escape_like, search_text};
 use crate::records::{
     BlobRecords, Candidate, Direction, PersonSheet, PersonVisitor, PhotoLinkRow, RecordCatalog,
     RecordColumn, RecordFacets, RecordFilter, RecordOrder, RecordSource, RecordSummary,
-    RecordsRevision, RowRecord, SheetPart, StoredRecord, top_values,
+    RecordsRevision, RowRecord, SheetPart, StoredRecord, exif_texts, top_values,
 };
 
 /// Blobs that can hold records (a sheet part, an OCR'd page) or photo links (images),
@@ -196,23 +196,7 @@ impl RecordCatalog for PgCatalog {
                 )?
                 .map(|row| row.get::<_, String>(0)))
         })?;
-        let Some(metadata) = metadata else {
-            return Ok(Vec::new());
-        };
-        let metadata: Metadata =
-            serde_json::from_str(&metadata).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let Some(image) = metadata.image else {
-            return Ok(Vec::new());
-        };
-        let exif = image.exif;
-        Ok([
-            ("EXIF description", exif.description),
-            ("EXIF body serial", exif.body_serial),
-            ("EXIF software", exif.software),
-        ]
-        .into_iter()
-        .filter_map(|(field, text)| Some((field.to_owned(), text?)))
-        .collect())
+        metadata.map_or(Ok(Vec::new()), |metadata| exif_texts(&metadata))
     }
 
     fn replace_records(&self, version: &str, batch: &[BlobRecords]) -> Result<(), StoreError> {

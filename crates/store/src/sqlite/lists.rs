@@ -10,16 +10,8 @@ use trove_model::{ListEntry, ListInfo, MatchCandidate};
 use super::SqliteCatalog;
 use crate::StoreError;
 use crate::connection::collect_rows;
-use crate::decode::parse_review;
+use crate::decode::{parse_list_json, parse_review, to_json};
 use crate::lists::{CandidateFilter, ListCatalog, StoredEntry, XrefBatch};
-
-fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
-    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("list JSON: {e}")))
-}
 
 impl ListCatalog for SqliteCatalog {
     fn import_list(&self, info: &ListInfo, entries: &[ListEntry]) -> Result<(), StoreError> {
@@ -44,7 +36,7 @@ impl ListCatalog for SqliteCatalog {
                     "INSERT INTO list_entries (list, row, data) VALUES (?1, ?2, ?3)",
                 )?;
                 for entry in entries {
-                    insert.execute(params![info.name, entry.row, json(entry)?])?;
+                    insert.execute(params![info.name, entry.row, to_json(entry)?])?;
                 }
             }
             tx.commit()?;
@@ -79,7 +71,7 @@ impl ListCatalog for SqliteCatalog {
                 .prepare("SELECT data, scored FROM list_entries WHERE list = ?1 ORDER BY row")?;
             collect_rows(&mut statement, [name], |row| {
                 Ok(StoredEntry {
-                    entry: parse(&row.get::<_, String>(0)?)?,
+                    entry: parse_list_json(&row.get::<_, String>(0)?)?,
                     scored: row.get(1)?,
                 })
             })
@@ -95,7 +87,7 @@ impl ListCatalog for SqliteCatalog {
                     |row| row.get(0),
                 )
                 .optional()?;
-            data.map(|data| parse(&data)).transpose()
+            data.map(|data| parse_list_json(&data)).transpose()
         })
     }
 
@@ -118,7 +110,13 @@ impl ListCatalog for SqliteCatalog {
                          fields = excluded.fields",
                 )?;
                 for c in &batch.candidates {
-                    candidate.execute(params![name, c.row, c.person, c.score, json(&c.fields)?])?;
+                    candidate.execute(params![
+                        name,
+                        c.row,
+                        c.person,
+                        c.score,
+                        to_json(&c.fields)?
+                    ])?;
                 }
                 let mut scored = tx.prepare_cached(
                     "UPDATE list_entries SET scored = 1 WHERE list = ?1 AND row = ?2",
@@ -213,7 +211,7 @@ fn candidates_where(
             row: row.get(1)?,
             person: row.get(2)?,
             score: row.get(3)?,
-            fields: parse(&row.get::<_, String>(4)?)?,
+            fields: parse_list_json(&row.get::<_, String>(4)?)?,
             review: parse_review(&row.get::<_, String>(5)?)?,
         })
     })

@@ -4,7 +4,7 @@
 use std::sync::atomic::Ordering;
 
 use rusqlite::{CachedStatement, Connection, OptionalExtension, params, params_from_iter};
-use trove_model::{BlobId, FileKind, Metadata, Record, RecordFields, RowRef, Sex, StatusCategory};
+use trove_model::{BlobId, FileKind, Record, RecordFields, RowRef, Sex, StatusCategory};
 
 use super::SqliteCatalog;
 use super::record_filter::filter_sql;
@@ -16,7 +16,7 @@ use crate::records::{
     BlobRecords, Candidate, PersonSheet, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter,
     RecordSource, RecordSummary, RecordsRevision, RowRecord, SheetPart, StoredRecord,
 };
-use crate::records::{Direction, RecordColumn, RecordFacets, RecordOrder, top_values};
+use crate::records::{Direction, RecordColumn, RecordFacets, RecordOrder, exif_texts, top_values};
 
 /// The photos with a thumbnail linked to the persons of a JSON array (`?1`), through the
 /// persons' valid ID numbers: by the records' person index, then the links' number index.
@@ -198,29 +198,13 @@ impl RecordCatalog for SqliteCatalog {
     }
 
     fn image_texts(&self, blob: &BlobId) -> Result<Vec<(String, String)>, StoreError> {
-        self.with_connection(|connection| {
-            let metadata: Option<String> = connection
+        let metadata: Option<String> = self.with_connection(|connection| {
+            Ok(connection
                 .prepare_cached("SELECT metadata FROM blobs WHERE id = ?1")?
                 .query_row([blob.as_str()], |row| row.get(0))
-                .optional()?;
-            let Some(metadata) = metadata else {
-                return Ok(Vec::new());
-            };
-            let metadata: Metadata =
-                serde_json::from_str(&metadata).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let Some(image) = metadata.image else {
-                return Ok(Vec::new());
-            };
-            let exif = image.exif;
-            Ok([
-                ("EXIF description", exif.description),
-                ("EXIF body serial", exif.body_serial),
-                ("EXIF software", exif.software),
-            ]
-            .into_iter()
-            .filter_map(|(field, text)| Some((field.to_owned(), text?)))
-            .collect())
-        })
+                .optional()?)
+        })?;
+        metadata.map_or(Ok(Vec::new()), |metadata| exif_texts(&metadata))
     }
 
     fn replace_records(&self, version: &str, batch: &[BlobRecords]) -> Result<(), StoreError> {

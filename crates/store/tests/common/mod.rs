@@ -111,3 +111,38 @@ pub fn every_backend() -> Vec<TestCatalog> {
     }
     backends
 }
+
+/// The lines each backend's run of the same script gave, by backend name.
+pub type Runs = Vec<(&'static str, Vec<String>)>;
+
+/// Runs `script` on every backend.
+pub fn run_on_every_backend(script: impl Fn(&TestCatalog) -> Vec<String>) -> Runs {
+    let runs: Runs = every_backend()
+        .iter()
+        .map(|backend| (backend.name(), script(backend)))
+        .collect();
+    if std::env::var(trove_store::testing::DATABASE_URL).is_ok() {
+        assert_eq!(runs.len(), 2, "both backends ran");
+    }
+    runs
+}
+
+/// The line of the first backend's run saying `what` (`what: …`).
+pub fn line<'a>(runs: &'a Runs, what: &str) -> &'a str {
+    runs[0]
+        .1
+        .iter()
+        .find(|line| line.starts_with(&format!("{what}: ")))
+        .unwrap_or_else(|| panic!("no {what} line"))
+}
+
+/// Every backend's lines equal the first's, line by line.
+pub fn assert_backends_agree(runs: &Runs) {
+    let (first_name, first) = &runs[0];
+    for (name, lines) in &runs[1..] {
+        for (theirs, ours) in lines.iter().zip(first) {
+            assert_eq!(theirs, ours, "{name} against {first_name}");
+        }
+        assert_eq!(lines.len(), first.len(), "{name} against {first_name}");
+    }
+}

@@ -137,4 +137,44 @@ fn three_workers_one_killed_make_the_catalog_one_process_makes() {
         "trove verify: {}",
         String::from_utf8_lossy(&verified.stdout)
     );
+
+    // The day's work goes on against the shared catalog, as against a store.
+    let relatives = demo.join("relatives.csv");
+    let relatives = relatives.to_str().unwrap();
+    for args in [
+        vec!["records", "--build", "--database", &url],
+        vec![
+            "lists",
+            "import",
+            relatives,
+            "--name",
+            "relatives",
+            "--database",
+            &url,
+        ],
+        vec!["xref", "--list", "relatives", "--quiet", "--database", &url],
+        vec!["stats", "--database", &url],
+    ] {
+        let done = trove(&reference, &args);
+        assert!(
+            done.status.success(),
+            "trove {args:?}: {}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+    }
+    let summary = |args: &[&str]| -> serde_json::Value {
+        let output = trove(&reference, args);
+        let first = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        serde_json::from_str(&first).unwrap()
+    };
+    let shared = summary(&["status", "--json", "--database", &url]);
+    let local = summary(&["status", "--json"]);
+    assert_eq!(
+        shared["records"], local["records"],
+        "the same person records and persons as the single ingest"
+    );
 }

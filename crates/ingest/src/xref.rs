@@ -29,7 +29,7 @@ pub struct XrefReport {
 
 /// Cross-references `list` and stores its candidates. `on_entry` is called once per
 /// entry scored, for progress. The caller holds the store's writer lock.
-pub fn cross_reference<C: ListCatalog + RecordCatalog>(
+pub fn cross_reference<C: ListCatalog + RecordCatalog + ?Sized>(
     catalog: &C,
     list: &str,
     options: &XrefOptions,
@@ -93,7 +93,7 @@ pub fn cross_reference<C: ListCatalog + RecordCatalog>(
 }
 
 /// Every Person's names, birth date, sex and places, from their records.
-fn persons_to_match(catalog: &dyn RecordCatalog) -> Result<Vec<XrefPerson>, StoreError> {
+fn persons_to_match<C: RecordCatalog + ?Sized>(catalog: &C) -> Result<Vec<XrefPerson>, StoreError> {
     let mut persons = Vec::new();
     catalog.for_each_person(&mut |key, records| {
         let refs: Vec<&Record> = records.iter().collect();

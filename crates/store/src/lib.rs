@@ -57,3 +57,27 @@ pub use records::{
 pub use records::{Direction, MAX_FACET_VALUES, RecordColumn, RecordFacets, RecordOrder};
 pub use review::{BeforeCommit, ReviewCatalog, ReviewProgress};
 pub use sqlite::SqliteCatalog;
+
+/// Every facet of a case's catalog, as both backends implement them: what a command that
+/// reads or writes a case, whichever backend holds it, takes.
+pub trait CaseCatalog:
+    Catalog
+    + RecordCatalog
+    + OcrCatalog
+    + ListCatalog
+    + ReviewCatalog
+    + AnnotationCatalog
+    + PublicationCatalog
+{
+}
+
+impl<T> CaseCatalog for T where
+    T: Catalog
+        + RecordCatalog
+        + OcrCatalog
+        + ListCatalog
+        + ReviewCatalog
+        + AnnotationCatalog
+        + PublicationCatalog
+{
+}

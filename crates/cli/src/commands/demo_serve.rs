@@ -32,6 +32,7 @@ pub fn serve_demo(store: &Path, demo_dir: &Path, listen: SocketAddr) -> anyhow::
                 file: relatives,
                 name: LIST.to_owned(),
                 map: None,
+                shared: super::SharedCatalogArg::default(),
             }),
         )?;
         super::xref::run(
@@ -42,6 +43,7 @@ pub fn serve_demo(store: &Path, demo_dir: &Path, listen: SocketAddr) -> anyhow::
                 max_per_entry: trove_names::xref::DEFAULT_MAX_PER_ENTRY,
                 json: false,
                 quiet: true,
+                shared: super::SharedCatalogArg::default(),
             },
         )?;
     }

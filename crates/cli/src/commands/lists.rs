@@ -9,7 +9,6 @@ use clap::{Args, Subcommand};
 use trove_ingest::{MAX_LIST_BYTES, read_list};
 use trove_model::ListInfo;
 use trove_records::lists::ListMap;
-use trove_store::{ListCatalog, Store};
 
 #[derive(Debug, Subcommand)]
 pub enum ListsCommand {
@@ -27,11 +26,13 @@ pub struct ImportArgs {
     /// headers when not given).
     #[arg(long)]
     pub map: Option<String>,
+    #[command(flatten)]
+    pub shared: super::SharedCatalogArg,
 }
 
 pub fn run(store: &Path, command: &ListsCommand) -> anyhow::Result<ExitCode> {
     let ListsCommand::Import(args) = command;
-    let opened = Store::open_existing(store)?;
+    let opened = super::OpenCatalog::open(store, &args.shared)?;
     let size = std::fs::metadata(&args.file)
         .with_context(|| format!("reading the list {}", args.file.display()))?
         .len();
@@ -59,8 +60,8 @@ pub fn run(store: &Path, command: &ListsCommand) -> anyhow::Result<ExitCode> {
         blake3: blake3::hash(&bytes).to_hex().to_string(),
         entries: entries.len() as u32,
     };
-    let _lock = opened.lock_for_writing()?;
-    opened.catalog.import_list(&info, &entries)?;
+    let _lock = opened.lock_for_writing(&format!("lists import {}", info.name))?;
+    opened.catalog().import_list(&info, &entries)?;
     println!(
         "imported {} entries into list `{}` from {} (BLAKE3 {})",
         info.entries, info.name, info.file_name, info.blake3

@@ -40,3 +40,53 @@ pub fn open_store(store: &Path) -> anyhow::Result<(Store, SearchIndex)> {
         .with_context(|| format!("opening the search index of {}", store.display()))?;
     Ok((opened, index))
 }
+
+/// `--database`: server mode's shared catalog instead of the store folder's.
+#[derive(Debug, Default, clap::Args)]
+pub struct SharedCatalogArg {
+    /// Server mode: the shared catalog in PostgreSQL (postgres://user@host:port/name)
+    /// instead of --store's.
+    #[arg(long, env = "TROVE_DATABASE_URL")]
+    pub database: Option<String>,
+}
+
+/// A case's catalog, opened: a store folder's, or in server mode the shared one.
+pub enum OpenCatalog {
+    Store(Store),
+    Shared(trove_store::PgCatalog),
+}
+
+impl OpenCatalog {
+    /// The shared catalog when `shared` names one, else the store folder's.
+    pub fn open(store: &Path, shared: &SharedCatalogArg) -> anyhow::Result<OpenCatalog> {
+        Ok(match &shared.database {
+            Some(url) => OpenCatalog::Shared(server::open(url)?),
+            None => OpenCatalog::Store(Store::open_existing(store)?),
+        })
+    }
+
+    pub fn catalog(&self) -> &dyn trove_store::CaseCatalog {
+        match self {
+            OpenCatalog::Store(store) => &store.catalog,
+            OpenCatalog::Shared(catalog) => catalog,
+        }
+    }
+
+    /// Held while writing: a store's writer lock (one writing process), or on a shared
+    /// catalog the role `role` (one process doing that work at a time; PostgreSQL's
+    /// transactions keep the rest apart).
+    pub fn lock_for_writing(&self, role: &str) -> anyhow::Result<Option<std::fs::File>> {
+        match self {
+            OpenCatalog::Store(store) => Ok(Some(store.lock_for_writing()?)),
+            OpenCatalog::Shared(catalog) => {
+                if !catalog.take_role(role)? {
+                    anyhow::bail!(
+                        "another process does `{role}` on this catalog ({}); wait for it to finish",
+                        catalog.database()
+                    );
+                }
+                Ok(None)
+            }
+        }
+    }
+}

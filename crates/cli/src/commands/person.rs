@@ -10,7 +10,7 @@ use serde_json::json;
 use trove_model::Record;
 use trove_records::persons::facts_of;
 use trove_records::resident_id::decode;
-use trove_store::{RecordCatalog, RecordFilter, Store};
+use trove_store::{RecordCatalog, RecordFilter};
 
 use crate::output::{json_line, terminal_safe};
 
@@ -21,11 +21,13 @@ pub struct PersonArgs {
     /// One JSON object.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub shared: super::SharedCatalogArg,
 }
 
 pub fn run(store: &Path, args: &PersonArgs) -> anyhow::Result<ExitCode> {
-    let opened = Store::open_existing(store)?;
-    let catalog: &dyn RecordCatalog = &opened.catalog;
+    let opened = super::OpenCatalog::open(store, &args.shared)?;
+    let catalog: &dyn RecordCatalog = opened.catalog();
     let Some(key) = catalog.resolve_person(&args.person)? else {
         bail!(
             "no person matches `{}`: give a person key from `trove records` (or a longer prefix of one) or a valid ID number",

@@ -13,7 +13,7 @@ use serde_json::json;
 use trove_model::{BlobId, Record};
 use trove_records::Mapping;
 use trove_records::csv_cell::csv_cell;
-use trove_store::{RecordCatalog, RecordFilter, Store, StoredRecord};
+use trove_store::{RecordCatalog, RecordFilter, StoredRecord};
 
 use crate::output::{json_line, terminal_safe};
 use crate::progress::IngestBar;
@@ -57,27 +57,15 @@ pub struct RecordsArgs {
 }
 
 pub fn run(store: &Path, args: &RecordsArgs) -> anyhow::Result<ExitCode> {
-    // The store's catalog, or in server mode the shared one.
-    let (opened, shared) = match &args.database {
-        Some(url) => (None, Some(super::server::open(url)?)),
-        None => (Some(Store::open_existing(store)?), None),
-    };
-    let catalog: &dyn RecordCatalog = match (&opened, &shared) {
-        (Some(opened), _) => &opened.catalog,
-        (None, Some(shared)) => shared,
-        (None, None) => unreachable!("one catalog or the other is open"),
-    };
+    let opened = super::OpenCatalog::open(
+        store,
+        &super::SharedCatalogArg {
+            database: args.database.clone(),
+        },
+    )?;
+    let catalog: &dyn RecordCatalog = opened.catalog();
     if args.build {
-        // One build at a time: a store's writer lock, a shared catalog's records role.
-        let _lock = opened.as_ref().map(Store::lock_for_writing).transpose()?;
-        if let Some(shared) = &shared
-            && !shared.take_role("records")?
-        {
-            anyhow::bail!(
-                "another `trove records --build` runs on this catalog ({}); wait for it to finish",
-                shared.database()
-            );
-        }
+        let _lock = opened.lock_for_writing("records")?;
         let mapping = match &args.database {
             Some(_) => match &args.mapping {
                 Some(path) => read_mapping(path)?.0,

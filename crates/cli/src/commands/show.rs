@@ -5,9 +5,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 use serde_json::json;
-use trove_store::{Catalog, DocumentView};
+use trove_store::DocumentView;
 
-use super::open_store;
 use crate::output::{human_bytes, json_line, terminal_safe};
 
 #[derive(Debug, Args)]
@@ -21,15 +20,18 @@ pub struct ShowArgs {
     /// Leave out the text.
     #[arg(long)]
     pub no_text: bool,
+    #[command(flatten)]
+    pub shared: super::SharedCatalogArg,
 }
 
 pub fn run(store: &Path, args: &ShowArgs) -> anyhow::Result<ExitCode> {
-    let (store, _index) = open_store(store)?;
-    let id = match store.catalog.occurrences_at(&args.document)?.first() {
+    let opened = super::OpenCatalog::open(store, &args.shared)?;
+    let catalog = opened.catalog();
+    let id = match catalog.occurrences_at(&args.document)?.first() {
         Some(occurrence) => occurrence.blob.clone(),
-        None => store.catalog.resolve(&args.document)?,
+        None => catalog.resolve(&args.document)?,
     };
-    let Some(document) = store.catalog.document(&id)? else {
+    let Some(document) = catalog.document(&id)? else {
         anyhow::bail!("document {id} is listed but has no record; run `trove verify`");
     };
     if args.json {

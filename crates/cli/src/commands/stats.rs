@@ -10,7 +10,7 @@ use trove_records::normalize::ethnicity::standard_ethnicity;
 use trove_records::stats::{
     Dimension, PersonFacts, Population, StatsOptions, compute, to_csv, to_svg, to_text,
 };
-use trove_store::{RecordCatalog, Store};
+use trove_store::RecordCatalog;
 
 use crate::output::json_line;
 
@@ -51,11 +51,13 @@ pub struct StatsArgs {
     /// Write to this file instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub shared: super::SharedCatalogArg,
 }
 
 pub fn run(store: &Path, args: &StatsArgs) -> anyhow::Result<ExitCode> {
-    let opened = Store::open_existing(store)?;
-    let (facts, latest_detention) = person_facts(&opened.catalog)?;
+    let opened = super::OpenCatalog::open(store, &args.shared)?;
+    let (facts, latest_detention) = person_facts(opened.catalog())?;
     if facts.is_empty() {
         bail!(
             "{} holds no person records: ingest a leak with person lists first, or run `trove records --build`",

@@ -10,7 +10,6 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use trove_ingest::cross_reference;
 use trove_names::xref::{DEFAULT_MAX_PER_ENTRY, DEFAULT_MIN_SCORE, XrefOptions};
-use trove_store::{ListCatalog, Store};
 
 use crate::output::{json_line, terminal_safe};
 
@@ -31,18 +30,20 @@ pub struct XrefArgs {
     /// Print only the summary, not the candidates.
     #[arg(long, conflicts_with = "json")]
     pub quiet: bool,
+    #[command(flatten)]
+    pub shared: super::SharedCatalogArg,
 }
 
 pub fn run(store: &Path, args: &XrefArgs) -> anyhow::Result<ExitCode> {
-    let opened = Store::open_existing(store)?;
-    let catalog = &opened.catalog;
-    let info = ListCatalog::list_info(catalog, &args.list)?.with_context(|| {
+    let opened = super::OpenCatalog::open(store, &args.shared)?;
+    let catalog = opened.catalog();
+    let info = catalog.list_info(&args.list)?.with_context(|| {
         format!(
             "no list `{}` in this store: import it with `trove lists import FILE --name {}`",
             args.list, args.list
         )
     })?;
-    let _lock = opened.lock_for_writing()?;
+    let _lock = opened.lock_for_writing(&format!("xref {}", args.list))?;
     let options = XrefOptions {
         min_score: args.min_score,
         max_per_entry: args.max_per_entry,

@@ -15,8 +15,8 @@ use anyhow::{Context, bail};
 use chrono::Utc;
 use serde::Serialize;
 use trove_model::{Consent, PublicationDecision, SubjectKind, Verification, VerificationStatus};
-use trove_publish::{PublicationCatalog, PublishRequest, Rules, publish};
-use trove_store::{RecordCatalog, ReviewCatalog, Store};
+use trove_publish::{PublishRequest, Rules, publish};
+use trove_store::Store;
 
 use crate::ingest::ensure_leak;
 use crate::output::json_line;
@@ -163,7 +163,7 @@ pub fn run(options: &PublishBenchOptions) -> anyhow::Result<()> {
 
 /// Every person verified, marked, with consent recorded: the most a publication can hold.
 fn mark_everyone(store: &Store) -> anyhow::Result<()> {
-    let catalog = &store.catalog;
+    let catalog = &*store.catalog;
     let marked = catalog.publication_decisions()?;
     let mut keys = Vec::new();
     catalog.for_each_person(&mut |key, _| {

@@ -10,7 +10,7 @@ use anyhow::Context;
 use serde::Serialize;
 use trove_index::SearchIndex;
 use trove_ingest::{IngestOptions, Silent};
-use trove_store::{RecordCatalog, Store};
+use trove_store::Store;
 
 use crate::output::json_line;
 use crate::rss::peak_rss_bytes;
@@ -95,7 +95,7 @@ pub fn run(args: &RecordsBenchOptions) -> anyhow::Result<()> {
     // read again, as after an upgrade of the record rules.
     let fresh_rules =
         trove_records::Mapping::parse("[[sheet]]\npath = \"*never-matches*\"\nskip = true\n")?;
-    trove_ingest::build_records(&store.catalog, &fresh_rules, &Silent, &stop)?;
+    trove_ingest::build_records(&*store.catalog, &fresh_rules, &Silent, &stop)?;
     let rebuild_seconds = started.elapsed().as_secs_f64();
 
     let summary = store.catalog.record_summary()?;

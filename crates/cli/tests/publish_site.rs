@@ -12,9 +12,8 @@ use std::process::Command;
 
 use chrono::{NaiveDate, Utc};
 use trove_model::{Consent, PublicationDecision, SubjectKind, Verification, VerificationStatus};
-use trove_publish::PublicationCatalog;
 use trove_records::persons::person_key_for_id;
-use trove_store::{ReviewCatalog, Store, hash_bytes};
+use trove_store::{Store, hash_bytes};
 use trove_synth::{PersonTruth, SynthOptions};
 
 use common::{browser_tools, repo_root, trove};

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use trove_index::SearchIndex;
 use trove_model::{BlobId, FileKind};
 use trove_ocr::{Engine, OcrError, judge_image, render_pdf_page};
-use trove_store::{BlobStore, Catalog, OcrCandidate, OcrCatalog, OcrPageText, OcrResult};
+use trove_store::{BlobStore, CaseCatalog, OcrCandidate, OcrPageText, OcrResult};
 
 use crate::{IngestError, Progress, StageTimings, sync_index};
 
@@ -93,8 +93,8 @@ struct PageJob {
 /// from `blobs`, and keeps `index` (if given) in step batch by batch; without one (server
 /// mode) the indexer catches up. The caller makes sure it runs alone: a store's writer
 /// lock, a shared catalog's `ocr` role.
-pub fn run_ocr<C: Catalog + OcrCatalog>(
-    catalog: &C,
+pub fn run_ocr(
+    catalog: &dyn CaseCatalog,
     blobs: &BlobStore,
     index: Option<&SearchIndex>,
     options: &OcrOptions,

@@ -58,7 +58,7 @@ fn run(
     started: Instant,
 ) -> Result<IngestReport, IngestError> {
     let root = tree.root_label();
-    let catalog: &dyn Catalog = &store.catalog;
+    let catalog: &dyn Catalog = &*store.catalog;
     if options.retry_failed {
         for (failed_root, source) in catalog.failed_sources()? {
             if failed_root == root {
@@ -143,7 +143,7 @@ fn run(
         None
     } else {
         Some(crate::records::build_records(
-            &store.catalog,
+            &*store.catalog,
             &options.mapping,
             progress,
             stop,
@@ -157,7 +157,7 @@ fn run(
             ..options.ocr.clone()
         };
         Some(crate::ocr::run_ocr(
-            &store.catalog,
+            &*store.catalog,
             &store.blobs,
             Some(index),
             &ocr,
@@ -171,7 +171,7 @@ fn run(
     let records = match (records, &ocr) {
         (Some(before), Some(ocr)) if ocr.pages > 0 && !stop.load(Ordering::Relaxed) => {
             let after =
-                crate::records::build_records(&store.catalog, &options.mapping, progress, stop)?;
+                crate::records::build_records(&*store.catalog, &options.mapping, progress, stop)?;
             Some(before.then(after))
         }
         (records, _) => records,

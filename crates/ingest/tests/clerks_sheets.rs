@@ -49,7 +49,7 @@ fn totals_are_not_persons_and_only_established_lists_enter_rates() {
     write(dir.path(), "涉稳重点人员排查.csv", KEY_PERSONS);
     write(dir.path(), "名单.csv", UNNAMED);
     let ingested = ingest_fresh(dir.path());
-    let catalog: &dyn RecordCatalog = &ingested.store.catalog;
+    let catalog: &dyn RecordCatalog = &*ingested.store.catalog;
 
     let records: Vec<Record> = common::all_records(&ingested.store);
     let names: Vec<&str> = records
@@ -150,7 +150,7 @@ fn tables_side_by_side_are_two_tables_and_hidden_rows_are_flagged() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("人口登记表.xlsx"), side_by_side_workbook()).unwrap();
     let ingested = ingest_fresh(dir.path());
-    let catalog: &dyn RecordCatalog = &ingested.store.catalog;
+    let catalog: &dyn RecordCatalog = &*ingested.store.catalog;
     let records: Vec<Record> = common::all_records(&ingested.store);
     // (sheet, row, first column of the table, name, flags)
     type Seen<'a> = (Option<&'a str>, u32, u32, &'a str, Vec<&'a str>);

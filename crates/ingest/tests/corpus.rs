@@ -7,13 +7,13 @@ use std::collections::BTreeSet;
 
 use common::{corpus, ingest_fresh};
 use trove_model::FailureReason;
-use trove_store::{Catalog, RecordCatalog, RecordFilter};
+use trove_store::RecordFilter;
 
 #[test]
 fn every_corpus_file_is_catalogued_and_encrypted_ones_are_reported() {
     let Some(corpus) = corpus() else { return };
     let ingested = ingest_fresh(&corpus);
-    let catalog = &ingested.store.catalog;
+    let catalog = &*ingested.store.catalog;
     let failures = catalog.failures().unwrap();
     let failed_paths: BTreeSet<&str> = failures.iter().map(|row| row.path.as_str()).collect();
 
@@ -117,7 +117,7 @@ fn corpus_facts_survive_the_whole_pipeline() {
 /// Real workbooks of the corpus in every sheet format (xls, ods) that are statistics or
 /// equipment tables, not lists of people: the records stage reads them and finds nobody.
 fn assert_sheets_that_are_not_person_lists_yield_no_records(ingested: &common::Ingested) {
-    let catalog = &ingested.store.catalog;
+    let catalog = &*ingested.store.catalog;
     let stage = ingested
         .report
         .records
@@ -174,7 +174,7 @@ fn assert_sheets_that_are_not_person_lists_yield_no_records(ingested: &common::I
 fn embedded_files_become_child_documents() {
     let Some(corpus) = corpus() else { return };
     let ingested = ingest_fresh(&corpus.join("apache-tika/testWPSAttachment.docx"));
-    let catalog = &ingested.store.catalog;
+    let catalog = &*ingested.store.catalog;
     let parent = catalog
         .occurrences_at("testWPSAttachment.docx")
         .unwrap()

@@ -9,7 +9,6 @@ use std::path::Path;
 
 use common::{Ingested, corpus, ingest_fresh};
 use trove_model::FailureReason;
-use trove_store::Catalog;
 
 fn is_archive_under_test(name: &str) -> bool {
     let name = name.to_ascii_lowercase();

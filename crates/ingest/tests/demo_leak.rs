@@ -10,9 +10,7 @@ use common::{Ingested, demo_leak, dump_catalog, ingest_fresh, ingest_into, optio
 use trove_index::{SearchIndex, SearchOptions};
 use trove_ingest::Progress;
 use trove_model::{BlobId, FailureReason};
-use trove_store::{
-    Catalog, FailureRow, IngestProgress, PROGRESS_FILE, RunState, Store, read_progress,
-};
+use trove_store::{FailureRow, IngestProgress, PROGRESS_FILE, RunState, Store, read_progress};
 use trove_synth::Outcome;
 
 /// The demo leak ingested once, shared by the read-only tests.

@@ -74,7 +74,7 @@ fn traversal_names_links_bombs_and_deep_nesting_are_refused_and_recorded() {
     std::os::unix::fs::symlink(outside.path().join("secret.txt"), dir.join("link-out")).unwrap();
 
     let ingested = ingest_fresh(dir);
-    let catalog = &ingested.store.catalog;
+    let catalog = &*ingested.store.catalog;
     assert_eq!(
         reasons(catalog),
         [
@@ -120,7 +120,7 @@ fn garbage_named_like_documents_is_catalogued_not_crashed_on() {
     let ingested = ingest_fresh(dir);
     let status = ingested.store.catalog.status().unwrap();
     assert_eq!(status.documents, 4, "every file is catalogued");
-    let failed: Vec<_> = reasons(&ingested.store.catalog)
+    let failed: Vec<_> = reasons(&*ingested.store.catalog)
         .into_iter()
         .map(|r| r.0)
         .collect();
@@ -204,7 +204,7 @@ fn files_above_the_memory_bound_are_stored_and_hashed_but_not_extracted() {
         ..common::options()
     };
     common::ingest_into(&store, &index, dir, &options, &trove_ingest::Silent);
-    let failures = reasons(&store.catalog);
+    let failures = reasons(&*store.catalog);
     assert_eq!(
         failures,
         [
@@ -273,7 +273,7 @@ fn a_file_that_outlasts_its_time_is_recorded_and_read_again_on_retry() {
     };
     common::ingest_into(&store, &index, leak.path(), &hurried, &trove_ingest::Silent);
     assert_eq!(
-        reasons(&store.catalog),
+        reasons(&*store.catalog),
         [(
             "notice.txt".to_owned(),
             Stage::Extract,
@@ -292,7 +292,7 @@ fn a_file_that_outlasts_its_time_is_recorded_and_read_again_on_retry() {
         ..common::options()
     };
     common::ingest_into(&store, &index, leak.path(), &retry, &trove_ingest::Silent);
-    assert!(reasons(&store.catalog).is_empty(), "read again, in time");
+    assert!(reasons(&*store.catalog).is_empty(), "read again, in time");
     let found = index
         .search("应收尽收", &trove_index::SearchOptions::default())
         .unwrap();

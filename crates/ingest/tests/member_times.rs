@@ -47,7 +47,7 @@ fn zip_and_tar_members_keep_the_time_their_archive_records() {
     std::fs::write(leak.path().join("loose.txt"), "loose").unwrap();
 
     let ingested = ingest_fresh(leak.path());
-    let catalog = &ingested.store.catalog;
+    let catalog = &*ingested.store.catalog;
     assert_eq!(
         member_time(catalog, "files.zip!/通知.txt"),
         Some(at("2018-03-01 09:15:30"))

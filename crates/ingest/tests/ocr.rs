@@ -15,7 +15,7 @@ use image::{ImageFormat, Rgb, RgbImage};
 use lopdf::{Document, Object, Stream, dictionary};
 use trove_ingest::{OcrMode, OcrOptions};
 use trove_model::PartKind;
-use trove_store::{Catalog, OcrCatalog, RecordCatalog, Store};
+use trove_store::{RecordCatalog, Store};
 
 const TEXT: &str = "关于进一步加强社会稳定工作的通知\n各乡镇、各单位：现就有关事项通知如下。";
 
@@ -283,7 +283,7 @@ fn a_scanned_register_gives_records_only_when_asked_and_flagged() {
     };
     let report = ingest_into(&store, &index, &leak, &options, &trove_ingest::Silent);
     assert_eq!(report.ocr.unwrap().pages, 1);
-    let catalog: &dyn RecordCatalog = &store.catalog;
+    let catalog: &dyn RecordCatalog = &*store.catalog;
     assert_eq!(catalog.record_summary().unwrap().records, 0, "not asked");
 
     options.mapping = trove_records::Mapping::parse("ocr_tables = true\n").unwrap();

@@ -12,7 +12,7 @@ use common::{Ingested, demo_leak, ingest_fresh};
 use trove_model::{BlobId, Record, Sex};
 use trove_records::persons::person_key_for_id;
 use trove_records::stats::{Dimension, StatsOptions, compute};
-use trove_store::{Catalog, RecordCatalog};
+use trove_store::RecordCatalog;
 use trove_synth::PersonTruth;
 
 fn ingested() -> &'static Ingested {
@@ -31,7 +31,7 @@ fn all_records() -> Vec<Record> {
 
 /// The files planted for the authenticity report.
 fn planted_blobs() -> BTreeSet<BlobId> {
-    let catalog: &dyn RecordCatalog = &ingested().store.catalog;
+    let catalog: &dyn RecordCatalog = &*ingested().store.catalog;
     catalog
         .record_blob_paths()
         .unwrap()
@@ -185,7 +185,7 @@ fn records_of_one_id_form_one_person_and_every_person_is_found() {
 
 #[test]
 fn every_mugshot_is_linked_to_its_person() {
-    let catalog: &dyn RecordCatalog = &ingested().store.catalog;
+    let catalog: &dyn RecordCatalog = &*ingested().store.catalog;
     let mut linked = 0;
     for person in &demo_leak().truth.persons {
         let Some(photo) = &person.photo else { continue };
@@ -233,7 +233,7 @@ fn building_again_changes_nothing() {
     let before = store.catalog.record_summary().unwrap();
     let stop = std::sync::atomic::AtomicBool::new(false);
     let again = trove_ingest::build_records(
-        &store.catalog,
+        &*store.catalog,
         &Default::default(),
         &trove_ingest::Silent,
         &stop,
@@ -274,7 +274,7 @@ fn a_photo_seen_at_a_new_path_is_read_again_for_id_numbers() {
 #[test]
 fn facets_count_the_matching_records_and_columns_sort_both_ways() {
     use trove_store::{Direction, RecordColumn, RecordFilter, RecordOrder};
-    let catalog: &dyn RecordCatalog = &ingested().store.catalog;
+    let catalog: &dyn RecordCatalog = &*ingested().store.catalog;
     let everything = common::all_records(&ingested().store);
     let facets = catalog.record_facets(&RecordFilter::default()).unwrap();
     assert_eq!(facets.total, everything.len() as u64);
@@ -319,7 +319,7 @@ fn facets_count_the_matching_records_and_columns_sort_both_ways() {
 #[test]
 fn statistics_read_from_columns_what_whole_records_give() {
     use trove_records::stats::Population;
-    let catalog: &dyn RecordCatalog = &ingested().store.catalog;
+    let catalog: &dyn RecordCatalog = &*ingested().store.catalog;
     let population = |for_statistics: bool| {
         let mut population = Population::default();
         let mut keys = Vec::new();

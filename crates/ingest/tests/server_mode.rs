@@ -48,7 +48,7 @@ fn workers_sharing_a_database_make_the_catalog_one_process_makes() {
     };
     let leak = common::demo_leak().leak();
     let local = common::ingest_fresh(&leak);
-    let expected = canonical_lines(&local.store.catalog).unwrap();
+    let expected = canonical_lines(&*local.store.catalog).unwrap();
     for kind in ["blob ", "part ", "seen ", "source "] {
         let lines = expected.iter().filter(|l| l.starts_with(kind)).count();
         assert!(lines >= 50, "the demo leak gives only {lines} {kind}lines");
@@ -94,7 +94,7 @@ fn workers_sharing_a_database_make_the_catalog_one_process_makes() {
     )
     .unwrap();
     assert!(built.records > 100, "{built:?}");
-    assert_eq!(records_of(&shared), records_of(&local.store.catalog));
+    assert_eq!(records_of(&shared), records_of(&*local.store.catalog));
 
     let again = queue_ingest(&shared, &shared, &leak, &[], false, &Silent).unwrap();
     assert_eq!(again.files_queued, 0, "nothing changed, nothing to do");
@@ -110,7 +110,7 @@ fn hostile_files_fail_the_same_way_in_workers_as_in_one_process() {
     let leak = dir.path().join("hostile");
     trove_synth::write_hostile_leak(&leak, trove_synth::HostileScale::SMALL, 5).unwrap();
     let local = common::ingest_fresh(&leak);
-    let expected = canonical_lines(&local.store.catalog).unwrap();
+    let expected = canonical_lines(&*local.store.catalog).unwrap();
     assert!(expected.iter().any(|l| l.starts_with("failure ")));
 
     let shared = PgCatalog::connect(&schema.config()).unwrap();
@@ -160,9 +160,9 @@ fn a_store_moves_into_postgres_and_reads_back_the_same() {
         return;
     };
     let local = common::ingest_fresh(&common::demo_leak().leak());
-    let reviewed = review_something(&local.store.catalog);
+    let reviewed = review_something(&*local.store.catalog);
     let target = PgCatalog::connect(&schema.config()).unwrap();
-    let report = migrate_to_postgres(&local.store.catalog, &target, &mut |_, _| {}).unwrap();
+    let report = migrate_to_postgres(&sqlite_of(&local.store), &target, &mut |_, _| {}).unwrap();
     assert_eq!(
         review_of(&target),
         reviewed,
@@ -170,7 +170,7 @@ fn a_store_moves_into_postgres_and_reads_back_the_same() {
     );
     assert_eq!(
         trove_store::PublicationCatalog::publication_secret(&target).unwrap(),
-        trove_store::PublicationCatalog::publication_secret(&local.store.catalog).unwrap(),
+        trove_store::PublicationCatalog::publication_secret(&*local.store.catalog).unwrap(),
         "published ids stay the same"
     );
     let rows = |table: &str| report.tables.iter().find(|(t, _)| *t == table).unwrap().1;
@@ -179,9 +179,9 @@ fn a_store_moves_into_postgres_and_reads_back_the_same() {
 
     assert_eq!(
         canonical_lines(&target).unwrap(),
-        canonical_lines(&local.store.catalog).unwrap()
+        canonical_lines(&*local.store.catalog).unwrap()
     );
-    assert_eq!(records_of(&target), records_of(&local.store.catalog));
+    assert_eq!(records_of(&target), records_of(&*local.store.catalog));
     let first_seen = |catalog: &dyn trove_store::Catalog| {
         let mut times = Vec::new();
         catalog
@@ -194,11 +194,11 @@ fn a_store_moves_into_postgres_and_reads_back_the_same() {
     };
     assert_eq!(
         first_seen(&target),
-        first_seen(&local.store.catalog),
+        first_seen(&*local.store.catalog),
         "when each file was first seen moves with it"
     );
 
-    let again = migrate_to_postgres(&local.store.catalog, &target, &mut |_, _| {});
+    let again = migrate_to_postgres(&sqlite_of(&local.store), &target, &mut |_, _| {});
     assert!(
         again
             .unwrap_err()
@@ -257,17 +257,13 @@ fn ocr_over_the_shared_catalog_reads_what_a_local_ingest_reads() {
     }
     assert_same_catalog(
         &canonical_lines(&shared).unwrap(),
-        &canonical_lines(&store.catalog).unwrap(),
+        &canonical_lines(&*store.catalog).unwrap(),
     );
 }
 
 /// A relatives' list with one candidate, reviewed, and a note on a person; returns
 /// [`review_of`] the catalog.
-fn review_something<
-    C: trove_store::ListCatalog + trove_store::ReviewCatalog + trove_store::AnnotationCatalog,
->(
-    catalog: &C,
-) -> Vec<String> {
+fn review_something(catalog: &dyn trove_store::CaseCatalog) -> Vec<String> {
     use trove_model::{ListEntry, ListInfo, MatchCandidate, Review, ReviewDecision};
     let entry = ListEntry {
         row: 1,
@@ -325,11 +321,7 @@ fn review_something<
 }
 
 /// A catalog's list, candidates and review history, as text.
-fn review_of<
-    C: trove_store::ListCatalog + trove_store::ReviewCatalog + trove_store::AnnotationCatalog,
->(
-    catalog: &C,
-) -> Vec<String> {
+fn review_of(catalog: &dyn trove_store::CaseCatalog) -> Vec<String> {
     vec![
         format!(
             "{:?}",
@@ -342,4 +334,9 @@ fn review_of<
         format!("{:?}", catalog.review_history("relatives").unwrap()),
         format!("{:?}", catalog.review_progress().unwrap()),
     ]
+}
+
+/// The SQLite catalog of a store folder, opened on its own.
+fn sqlite_of(store: &trove_store::Store) -> trove_store::SqliteCatalog {
+    trove_store::SqliteCatalog::open(store.root().join("trove.sqlite")).unwrap()
 }

@@ -10,7 +10,7 @@ use std::io::Write;
 use serde_json::{Map, Value, json};
 use trove_model::{BlobId, Record};
 use trove_records::persons::facts_of;
-use trove_store::{Catalog, RecordCatalog, SqliteCatalog, StoreError};
+use trove_store::{CaseCatalog, Catalog, StoreError};
 
 /// How many entities of each schema were written.
 #[derive(Debug, Default, serde::Serialize)]
@@ -37,7 +37,7 @@ pub enum ExportError {
 /// Writes every person, source document and linked photo of `catalog` to `out`, one JSON
 /// object a line.
 pub fn export_ftm(
-    catalog: &SqliteCatalog,
+    catalog: &dyn CaseCatalog,
     out: &mut dyn Write,
 ) -> Result<ExportCounts, ExportError> {
     let mut counts = ExportCounts::default();
@@ -156,7 +156,7 @@ fn international_phone(written: &str) -> Option<String> {
 
 /// A file's name (its first path), SHA-256 and size.
 fn file_properties(
-    catalog: &SqliteCatalog,
+    catalog: &dyn CaseCatalog,
     blob: &BlobId,
 ) -> Result<Map<String, Value>, StoreError> {
     let mut properties = Map::new();

@@ -13,8 +13,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use trove_model::{BlobId, SubjectKind};
 use trove_records::stats::{Dimension, StatsOptions, compute, to_csv, to_svg};
-use trove_store::{Catalog, RecordCatalog, ReviewCatalog, Store};
+use trove_store::{Catalog, Store};
 
+use crate::PublishError;
 use crate::manifest::write_manifest;
 use crate::open_data::{ftm_entities, persons_csv, records_csv};
 use crate::person::{PersonEvidence, PublishedPerson, document_id, publish_person};
@@ -29,7 +30,6 @@ use crate::site::{
     PersonPage, PublishedDocument, PublishedPart, SEARCH_SCRIPT, STYLESHEET, SearchPage,
     SiteChrome, SiteFolder, StatisticsPage, StatsSection, gallery_file,
 };
-use crate::{PublicationCatalog, PublishError};
 
 /// What a publication needs besides the store.
 pub struct PublishRequest<'a> {
@@ -80,7 +80,7 @@ pub fn publish(store: &Store, request: &PublishRequest<'_>) -> Result<PublishRep
         remove_earlier_build(leftover)?;
     }
     let rules = request.rules;
-    let catalog = &store.catalog;
+    let catalog = &*store.catalog;
     let secret = catalog.publication_secret()?;
     let selection = select(catalog, rules)?;
     let unmatchable = |names: usize| {
@@ -250,7 +250,7 @@ pub fn publish(store: &Store, request: &PublishRequest<'_>) -> Result<PublishRep
 /// Every path each source document and photo of the published persons was seen at, one
 /// look-up per document however many persons it lists.
 fn source_paths(
-    catalog: &trove_store::SqliteCatalog,
+    catalog: &dyn trove_store::CaseCatalog,
     selection: &Selection,
 ) -> Result<HashMap<BlobId, Vec<String>>, PublishError> {
     let blobs: std::collections::BTreeSet<&BlobId> = selection
@@ -271,7 +271,7 @@ fn source_paths(
 /// The SHA-256 of every source document of the published persons, by published id: one
 /// pass over the recorded blobs.
 fn source_hashes(
-    catalog: &trove_store::SqliteCatalog,
+    catalog: &dyn trove_store::CaseCatalog,
     persons: &[PublishedPerson],
 ) -> Result<HashMap<String, String>, PublishError> {
     let wanted: std::collections::HashSet<&str> = persons
@@ -356,7 +356,7 @@ fn published_documents(
     site: &mut SiteFolder,
     paths: &mut Vec<String>,
 ) -> Result<Vec<PublishedDocument>, PublishError> {
-    let catalog = &store.catalog;
+    let catalog = &*store.catalog;
     let mut documents = Vec::new();
     for wanted in &rules.documents.allow {
         let blob = find_document(store, wanted)?;
@@ -406,7 +406,7 @@ fn published_documents(
 
 /// A document the rules name: by BLAKE3 id or prefix (12+ hex digits), else by a path.
 fn find_document(store: &Store, wanted: &str) -> Result<BlobId, PublishError> {
-    let catalog = &store.catalog;
+    let catalog = &*store.catalog;
     let looks_like_id = wanted.len() >= 12 && wanted.chars().all(|c| c.is_ascii_hexdigit());
     if looks_like_id && let Ok(blob) = catalog.resolve(wanted) {
         return Ok(blob);

@@ -8,9 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use trove_model::{BlobId, PublicationDecision, Record, SubjectKind, VerificationStatus};
 use trove_records::stats::Population;
-use trove_store::{
-    Catalog, PublicationCatalog, RecordCatalog, ReviewCatalog, SqliteCatalog, StoreError,
-};
+use trove_store::{CaseCatalog, Catalog, StoreError};
 
 use crate::person::{age_at_capture, names_of};
 use crate::rules::Rules;
@@ -81,7 +79,7 @@ impl Selection {
 }
 
 /// Judges every person of `catalog` by `rules`.
-pub fn select(catalog: &SqliteCatalog, rules: &Rules) -> Result<Selection, StoreError> {
+pub fn select(catalog: &dyn CaseCatalog, rules: &Rules) -> Result<Selection, StoreError> {
     let statuses = catalog.current_statuses(SubjectKind::Person)?;
     let decisions: HashMap<String, PublicationDecision> = catalog.publication_decisions()?;
     let mut population = Population::default();
@@ -143,7 +141,7 @@ pub fn select(catalog: &SqliteCatalog, rules: &Rules) -> Result<Selection, Store
 
 /// The first photo linked to a person, with the day its EXIF says it was taken.
 fn first_photo(
-    catalog: &SqliteCatalog,
+    catalog: &dyn CaseCatalog,
     key: &str,
 ) -> Result<Option<(BlobId, Option<NaiveDate>)>, StoreError> {
     let Some(link) = catalog.person_photos(key)?.into_iter().next() else {

@@ -3,17 +3,24 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::{BlobStore, SqliteCatalog, StoreError};
+use crate::{BlobStore, CaseCatalog, PgCatalog, SqliteCatalog, StoreError};
 
 /// The catalog's file name inside a store folder.
 const CATALOG_FILE: &str = "trove.sqlite";
+
+/// In a server-mode store folder, instead of the catalog file: the URL of the shared
+/// catalog in PostgreSQL, one line. The folder keeps what is local to this machine (the
+/// search index the indexer writes or a copy of it, previews, rules files); `blobs/`
+/// there is the shared folder of originals (a mount or a link).
+pub const DATABASE_FILE: &str = "database.url";
 
 /// An opened store folder: the catalog and the originals. The search index
 /// lives in [`Store::index_dir`], opened by `trove-index`.
 pub struct Store {
     root: PathBuf,
-    /// The catalog: what was found where, extracted text, records, reviews.
-    pub catalog: SqliteCatalog,
+    /// The catalog: what was found where, extracted text, records, reviews; the
+    /// folder's SQLite file, or the shared PostgreSQL catalog its `database.url` names.
+    pub catalog: Box<dyn CaseCatalog>,
     /// The originals, by BLAKE3.
     pub blobs: BlobStore,
 }
@@ -23,7 +30,14 @@ impl Store {
     pub fn open(root: impl AsRef<Path>) -> Result<Self, StoreError> {
         let root = root.as_ref().to_path_buf();
         fs::create_dir_all(&root).map_err(|e| StoreError::io("create", &root, e))?;
-        let catalog = SqliteCatalog::open(root.join(CATALOG_FILE))?;
+        let shared = root.join(DATABASE_FILE);
+        let catalog: Box<dyn CaseCatalog> = match fs::read_to_string(&shared) {
+            Ok(url) => Box::new(PgCatalog::open(url.trim())?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Box::new(SqliteCatalog::open(root.join(CATALOG_FILE))?)
+            }
+            Err(e) => return Err(StoreError::io("read", &shared, e)),
+        };
         let blobs = BlobStore::open(root.join("blobs"))?;
         Ok(Store {
             root,
@@ -32,9 +46,10 @@ impl Store {
         })
     }
 
-    /// Whether the folder `root` holds a store (its catalog file).
+    /// Whether the folder `root` holds a store (its catalog file, or the URL of a shared
+    /// catalog).
     pub fn exists_in(root: &Path) -> bool {
-        root.join(CATALOG_FILE).is_file()
+        root.join(CATALOG_FILE).is_file() || root.join(DATABASE_FILE).is_file()
     }
 
     /// Opens an existing store, failing with a clear message if `root` holds none.

@@ -43,7 +43,7 @@ pub use ingest_progress::{
     Clock, HEARTBEAT, IngestProgress, IngestStage, PROGRESS_FILE, ProgressWriter, RunState,
     STALE_AFTER, Standing, SystemClock, WRITE_EVERY, read_progress,
 };
-pub use layout::Store;
+pub use layout::{DATABASE_FILE, Store};
 pub use lists::{CandidateFilter, ListCatalog, StoredEntry, XrefBatch};
 pub use migrate::{MigrationReport, migrate_to_postgres};
 pub use ocr::{OcrCandidate, OcrCatalog, OcrPageText, OcrResult};

@@ -75,9 +75,15 @@ impl TestSchema {
 }
 
 impl Drop for TestSchema {
+    /// Drops the schema from a thread of its own: the client runs a runtime of its own,
+    /// which cannot start on a thread of an async test.
     fn drop(&mut self) {
-        if let Ok(mut client) = postgres::Client::connect(&self.server, postgres::NoTls) {
-            let _ = client.batch_execute(&format!("DROP SCHEMA {} CASCADE", self.name));
-        }
+        let (server, name) = (self.server.clone(), self.name.clone());
+        let _ = std::thread::spawn(move || {
+            if let Ok(mut client) = postgres::Client::connect(&server, postgres::NoTls) {
+                let _ = client.batch_execute(&format!("DROP SCHEMA {name} CASCADE"));
+            }
+        })
+        .join();
     }
 }

@@ -23,7 +23,7 @@ pub struct CaseFacts {
 impl CaseFacts {
     /// Reads the store's records, image facts, document metadata, photo links and paths.
     pub fn read(store: &Store) -> Result<CaseFacts, StoreError> {
-        let records_catalog: &dyn RecordCatalog = &store.catalog;
+        let records_catalog: &dyn RecordCatalog = &*store.catalog;
         let mut records = Vec::new();
         records_catalog.for_each_record(&RecordFilter::default(), 0, None, &mut |stored| {
             records.push(stored.record);
@@ -34,7 +34,7 @@ impl CaseFacts {
             records,
             images,
             documents,
-            digest: digest_of(&store.catalog)?,
+            digest: digest_of(&*store.catalog)?,
         })
     }
 
@@ -81,7 +81,7 @@ pub fn read_files(store: &Store) -> Result<(Vec<ImageFact>, Vec<DocumentFact>), 
             .push(occurrence.path);
         Ok(())
     })?;
-    let records_catalog: &dyn RecordCatalog = &store.catalog;
+    let records_catalog: &dyn RecordCatalog = &*store.catalog;
     let mut ids: HashMap<BlobId, Vec<String>> = HashMap::new();
     for link in records_catalog.photo_links()? {
         ids.entry(link.blob).or_default().push(link.id_number);

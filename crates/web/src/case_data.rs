@@ -51,7 +51,7 @@ impl CaseData {
     pub fn population(&self) -> Result<Arc<Population>, StoreError> {
         self.population.get_or_read(&self.store, |store| {
             let mut population = Population::default();
-            let catalog: &dyn RecordCatalog = &store.catalog;
+            let catalog: &dyn RecordCatalog = &*store.catalog;
             catalog.for_each_person_for_statistics(&mut |_, records| {
                 population.add(&records);
                 Ok(())
@@ -67,7 +67,7 @@ impl CaseData {
         query: &str,
         filter: &RecordFilter,
     ) -> Result<Arc<RecordFacets>, StoreError> {
-        let catalog: &dyn RecordCatalog = &self.store.catalog;
+        let catalog: &dyn RecordCatalog = &*self.store.catalog;
         // Tags change without the records changing, so the revision cannot tell when a
         // tag's facets go stale; a tag narrows to the few persons editors marked, whose
         // facets are cheap to count each time.
@@ -99,7 +99,7 @@ impl CaseData {
     /// call on a blocking thread.
     pub fn record_summary(&self) -> Result<Arc<RecordSummary>, StoreError> {
         self.summary.get_or_read(&self.store, |store| {
-            RecordCatalog::record_summary(&store.catalog)
+            RecordCatalog::record_summary(&*store.catalog)
         })
     }
 
@@ -136,7 +136,7 @@ impl<T> Kept<T> {
         store: &Store,
         read: impl FnOnce(&Store) -> Result<T, StoreError>,
     ) -> Result<Arc<T>, StoreError> {
-        let catalog: &dyn RecordCatalog = &store.catalog;
+        let catalog: &dyn RecordCatalog = &*store.catalog;
         // Taken before reading: a change while reading leaves the kept copy stale.
         let revision = catalog.records_revision()?;
         if let Some((kept, value)) = &*self.lock()

@@ -16,7 +16,7 @@ use common::{TestServer, text};
 /// The address of the demo case's first record, and its person.
 fn first_record() -> (String, String) {
     let store = Store::open(&demo_case().store).unwrap();
-    let catalog: &dyn RecordCatalog = &store.catalog;
+    let catalog: &dyn RecordCatalog = &*store.catalog;
     let mut found = None;
     catalog
         .for_each_record(&RecordFilter::default(), 0, Some(1), &mut |stored| {

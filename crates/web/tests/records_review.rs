@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{TimeDelta, Utc};
 use trove_model::{Role, SubjectKind};
-use trove_store::{IngestProgress, PROGRESS_FILE, ReviewCatalog, Store};
+use trove_store::{IngestProgress, PROGRESS_FILE, Store};
 
 use common::demo_case::{LIST, SCRIPT, demo_case, server};
 use common::{empty_store, json, text};
@@ -748,7 +748,7 @@ async fn a_sheet_is_a_table_whose_rows_link_to_their_records_and_back() {
     let server = server();
     let vera = server.session("vera");
     let store = trove_store::Store::open(&demo_case().store).unwrap();
-    let catalog: &dyn trove_store::RecordCatalog = &store.catalog;
+    let catalog: &dyn trove_store::RecordCatalog = &*store.catalog;
     let mut first = None;
     catalog
         .for_each_record(&Default::default(), 0, Some(1), &mut |stored| {
@@ -793,7 +793,7 @@ async fn a_sheet_is_a_table_whose_rows_link_to_their_records_and_back() {
 
 /// The names a person's records give, in the order the person page lists them.
 fn names_of_person(store: &Store, person: &str) -> Vec<String> {
-    let catalog: &dyn trove_store::RecordCatalog = &store.catalog;
+    let catalog: &dyn trove_store::RecordCatalog = &*store.catalog;
     let filter = trove_store::RecordFilter {
         person: Some(person.to_owned()),
         ..Default::default()

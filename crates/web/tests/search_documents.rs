@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use trove_model::{BlobId, Role};
-use trove_store::{Catalog, Store};
+use trove_store::Store;
 use trove_synth::{ExifTruth, GroundTruth, PersonTruth, RowTruth, SynthOptions};
 use trove_web::session::SESSION_COOKIE;
 

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use trove_index::{IndexDocument, SearchIndex};
 use trove_ingest::{IngestOptions, Silent};
 use trove_model::{BlobId, FileKind, Metadata, Part};
-use trove_store::{Catalog, Store};
+use trove_store::Store;
 
 /// One document of the source store, its parts cut to page size.
 pub(super) struct SourceDocument {

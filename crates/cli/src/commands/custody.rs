@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use trove_forensics::custody::Producer;
 use trove_forensics::{CustodyEntry, ManifestFormat, write_manifest};
-use trove_store::{Catalog, Store};
+use trove_store::Store;
 use trove_web::authenticity_facts::digest_of;
 
 use super::open_store;
@@ -52,7 +52,7 @@ pub fn run(store: &Path, args: &CustodyArgs) -> anyhow::Result<ExitCode> {
     let CustodyCommand::Export(export) = &args.command;
     let (store, _index) = open_store(store)?;
     let entries = custody_entries(&store)?;
-    let digest = digest_of(&store.catalog)?;
+    let digest = digest_of(&*store.catalog)?;
     let format = match export.format {
         Format::Hashdeep => ManifestFormat::Hashdeep,
         Format::Csv => ManifestFormat::Csv,

@@ -190,13 +190,13 @@ pub fn run_demo(store: &Path, args: &DemoArgs) -> anyhow::Result<ExitCode> {
 /// The headline figure of the demo, computed from the records as `trove stats` does, next
 /// to what the demo planted.
 fn print_detention_figures(opened: &trove_store::Store, truth: &GroundTruth) -> anyhow::Result<()> {
-    let summary = trove_store::RecordCatalog::record_summary(&opened.catalog)?;
+    let summary = trove_store::RecordCatalog::record_summary(&*opened.catalog)?;
     println!(
         "\nperson records: {} rows of person lists, {} persons ({} with a valid ID number), {} photos linked to a person",
         summary.records, summary.persons, summary.persons_with_valid_id, summary.linked_photos
     );
     let at: chrono::NaiveDate = truth.figures.reference_date.parse()?;
-    let (facts, _) = super::stats::person_facts(&opened.catalog)?;
+    let (facts, _) = super::stats::person_facts(&*opened.catalog)?;
     let mut options =
         trove_records::stats::StatsOptions::new(trove_records::stats::Dimension::Township, at);
     options.adults = true;

@@ -48,7 +48,7 @@ pub fn run(store: &Path, command: &ExportCommand) -> anyhow::Result<ExitCode> {
         .open(&args.out)
         .with_context(|| format!("creating {} (it must not exist yet)", args.out.display()))?;
     let mut out = BufWriter::new(file);
-    let counts = export_ftm(&opened.catalog, &mut out)
+    let counts = export_ftm(&*opened.catalog, &mut out)
         .with_context(|| format!("writing {}", args.out.display()))?;
     out.flush()?;
     if args.json {

@@ -53,22 +53,22 @@ pub struct SharedCatalogArg {
 /// A case's catalog, opened: a store folder's, or in server mode the shared one.
 pub enum OpenCatalog {
     Store(Store),
-    Shared(trove_store::PgCatalog),
+    Shared(Box<trove_store::PgCatalog>),
 }
 
 impl OpenCatalog {
     /// The shared catalog when `shared` names one, else the store folder's.
     pub fn open(store: &Path, shared: &SharedCatalogArg) -> anyhow::Result<OpenCatalog> {
         Ok(match &shared.database {
-            Some(url) => OpenCatalog::Shared(server::open(url)?),
+            Some(url) => OpenCatalog::Shared(Box::new(server::open(url)?)),
             None => OpenCatalog::Store(Store::open_existing(store)?),
         })
     }
 
     pub fn catalog(&self) -> &dyn trove_store::CaseCatalog {
         match self {
-            OpenCatalog::Store(store) => &store.catalog,
-            OpenCatalog::Shared(catalog) => catalog,
+            OpenCatalog::Store(store) => &*store.catalog,
+            OpenCatalog::Shared(catalog) => catalog.as_ref(),
         }
     }
 

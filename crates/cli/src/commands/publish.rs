@@ -62,7 +62,7 @@ fn build(store: &Store, rules: &Rules, out: &Path, json: bool) -> anyhow::Result
     let request = PublishRequest {
         rules,
         out,
-        store_digest: digest_of(&store.catalog)?,
+        store_digest: digest_of(&*store.catalog)?,
         published_on: today().to_string(),
     };
     let report =
@@ -100,7 +100,7 @@ fn build(store: &Store, rules: &Rules, out: &Path, json: bool) -> anyhow::Result
 }
 
 fn preview(store: &Store, rules: &Rules, json: bool) -> anyhow::Result<ExitCode> {
-    let selection = select(&store.catalog, rules)?;
+    let selection = select(&*store.catalog, rules)?;
     let without_identity = selection.without_identity();
     if json {
         json_line(&serde_json::json!({

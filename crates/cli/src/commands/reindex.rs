@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::Args;
 use trove_index::SearchIndex;
 use trove_ingest::StageTimings;
-use trove_store::{Catalog, Store};
+use trove_store::Store;
 
 use crate::output::json_line;
 
@@ -35,7 +35,7 @@ pub fn run(store: &Path, args: &ReindexArgs) -> anyhow::Result<ExitCode> {
     writer.clear()?;
     writer.commit()?;
     store.catalog.mark_all_unindexed()?;
-    let indexed = trove_ingest::sync_index(&store.catalog, &mut writer, &StageTimings::default())?;
+    let indexed = trove_ingest::sync_index(&*store.catalog, &mut writer, &StageTimings::default())?;
     if args.json {
         json_line(&serde_json::json!({ "reindexed": indexed }))?;
     } else {

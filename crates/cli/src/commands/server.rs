@@ -59,10 +59,18 @@ pub struct MigrateArgs {
 /// read back to compare; the originals stay in the store's `blobs/` folder.
 pub fn migrate(store: &Path, args: &MigrateArgs) -> anyhow::Result<ExitCode> {
     let opened = trove_store::Store::open_existing(store)?;
+    if store.join(trove_store::DATABASE_FILE).exists() {
+        anyhow::bail!(
+            "{} already uses a shared catalog ({}): there is nothing to move",
+            store.display(),
+            trove_store::DATABASE_FILE
+        );
+    }
     let _lock = opened.lock_for_writing()?;
+    let sqlite = trove_store::SqliteCatalog::open(store.join("trove.sqlite"))?;
     let target = open(&args.to)?;
     let terminal = std::io::stderr().is_terminal();
-    let report = trove_store::migrate_to_postgres(&opened.catalog, &target, &mut |table, rows| {
+    let report = trove_store::migrate_to_postgres(&sqlite, &target, &mut |table, rows| {
         if terminal {
             eprint!("\r  copying {table}: {rows} rows…        ");
         }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use serde_json::json;
-use trove_store::{Catalog, JobCounts, RecordCatalog, RecordSummary};
+use trove_store::{Catalog, JobCounts, RecordSummary};
 
 use super::open_store;
 use crate::output::{human_bytes, json_line, terminal_safe};
@@ -30,7 +30,7 @@ pub fn run(store: &Path, args: &StatusArgs) -> anyhow::Result<ExitCode> {
     }
     let (store, _index) = open_store(store)?;
     let records = store.catalog.record_summary()?;
-    report(&store.catalog, Some(&records), None, args)
+    report(&*store.catalog, Some(&records), None, args)
 }
 
 /// Prints what `catalog` holds: documents, failures, and the person records and the

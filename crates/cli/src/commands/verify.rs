@@ -44,7 +44,7 @@ pub fn run(store: &Path, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         }
         _ => {
             let (store, _index) = open_store(store)?;
-            verify_originals(&store.catalog, &store.blobs, args.json)?
+            verify_originals(&*store.catalog, &store.blobs, args.json)?
         }
     };
     let chain_intact = match &args.server {

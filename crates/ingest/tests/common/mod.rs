@@ -116,7 +116,7 @@ pub fn ingest_into(
 pub fn all_records(store: &Store) -> Vec<trove_model::Record> {
     use trove_store::{RecordCatalog, RecordFilter};
     let mut records = Vec::new();
-    let catalog: &dyn RecordCatalog = &store.catalog;
+    let catalog: &dyn RecordCatalog = &*store.catalog;
     catalog
         .for_each_record(&RecordFilter::default(), 0, None, &mut |stored| {
             records.push(stored.record);
@@ -130,7 +130,7 @@ pub fn all_records(store: &Store) -> Vec<trove_model::Record> {
 pub fn person_facts(store: &Store) -> Vec<trove_records::stats::PersonFacts> {
     use trove_store::RecordCatalog;
     let mut facts = Vec::new();
-    let catalog: &dyn RecordCatalog = &store.catalog;
+    let catalog: &dyn RecordCatalog = &*store.catalog;
     catalog
         .for_each_person_for_statistics(&mut |_, records| {
             let refs: Vec<&trove_model::Record> = records.iter().collect();

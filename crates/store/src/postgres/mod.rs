@@ -49,7 +49,8 @@ pub(crate) const NOW: &str = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"
 pub struct PgCatalog {
     /// Host, port and database, for messages; never the password.
     database: String,
-    client: Mutex<Client>,
+    /// Always `Some` but while dropping (see the `Drop` impl).
+    client: Option<Mutex<Client>>,
     /// Record writes through this handle, for [`RecordsRevision::here`](crate::RecordsRevision).
     record_writes: AtomicU64,
 }
@@ -76,7 +77,7 @@ impl PgCatalog {
         migrate(&mut client).map_err(tied)?;
         Ok(PgCatalog {
             database,
-            client: Mutex::new(client),
+            client: Some(Mutex::new(client)),
             record_writes: AtomicU64::new(0),
         })
     }
@@ -110,6 +111,8 @@ impl PgCatalog {
         // A panic while holding the lock leaves no half transaction behind: the client
         // rolls back a transaction dropped unfinished.
         self.client
+            .as_ref()
+            .expect("the client lives as long as the catalog")
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -170,6 +173,17 @@ pub(super) fn last_of_each<'a, T, K: Eq + std::hash::Hash>(
         .collect();
     latest.reverse();
     latest
+}
+
+impl Drop for PgCatalog {
+    /// Closes the connection on a thread of its own: the client closes by running a
+    /// runtime of its own, which panics on a thread that drives an async runtime (the
+    /// workbench's, when the last request holding a case lets go of it).
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            let _ = std::thread::spawn(move || drop(client)).join();
+        }
+    }
 }
 
 /// Applies the migrations the database has not had yet, under an advisory lock so that

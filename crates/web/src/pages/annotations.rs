@@ -17,7 +17,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use trove_access::{AuditAction, NewAuditEvent};
 use trove_model::{BlobId, Role, SubjectKind};
-use trove_store::{Annotation, AnnotationCatalog, RecordCatalog};
+use trove_store::{Annotation, RecordCatalog};
 
 use super::chrome::{Chrome, minute_utc, render};
 use super::record_view::{document_link, person_link, subject_link};
@@ -74,7 +74,7 @@ pub fn annotation_panel(
     kind: SubjectKind,
     subject: &str,
 ) -> Result<AnnotationPanel, WebError> {
-    let catalog = &data.store.catalog;
+    let catalog = &*data.store.catalog;
     Ok(AnnotationPanel {
         case: data.name.clone(),
         subject_kind: kind,
@@ -262,7 +262,7 @@ pub async fn tagged(
     let (name, wanted) = (case.name.clone(), tag.clone());
     let (persons, documents) = case
         .run(move |data| {
-            let catalog = &data.store.catalog;
+            let catalog = &*data.store.catalog;
             let records: &dyn RecordCatalog = catalog;
             let mut persons = Vec::new();
             for key in catalog.tagged(&wanted, SubjectKind::Person)? {

@@ -19,7 +19,6 @@ use trove_access::{AuditAction, NewAuditEvent};
 use trove_forensics::authenticity::html::timeline_svg;
 use trove_forensics::authenticity::{Evidence, Report, Section, Strength, Words};
 use trove_model::{FindingDecision, FindingReview, Role};
-use trove_store::ReviewCatalog;
 
 use super::chrome::{Chrome, minute_utc, render};
 use super::record_view::{document_link, place_at, row_link};

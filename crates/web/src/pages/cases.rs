@@ -9,10 +9,7 @@ use axum::routing::get;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::json;
 use trove_model::{FailureReason, Review, Role, Stage, VerificationStatus};
-use trove_store::{
-    AnnotationCatalog, Catalog, IngestProgress, RecordSummary, ReviewCatalog, ReviewProgress,
-    Standing, read_progress,
-};
+use trove_store::{IngestProgress, RecordSummary, ReviewProgress, Standing, read_progress};
 
 use super::chrome::{Chrome, minute_utc, render};
 use super::record_view::subject_link;
@@ -241,7 +238,7 @@ const RECENT_ACTIVITY: usize = 10;
 
 impl Dashboard {
     fn read(data: &CaseData) -> Result<Dashboard, WebError> {
-        let catalog = &data.store.catalog;
+        let catalog = &*data.store.catalog;
         let case = &data.name;
         let activity = catalog
             .recent_activity(RECENT_ACTIVITY)?

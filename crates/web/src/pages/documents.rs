@@ -12,7 +12,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use trove_access::AuditAction;
 use trove_model::{BlobId, PartKind, SubjectKind};
-use trove_store::{Catalog, DocumentView, RecordCatalog};
+use trove_store::{DocumentView, RecordCatalog};
 
 use super::annotations::{AnnotationPanel, annotation_panel};
 use super::chrome::{Chrome, render};
@@ -142,7 +142,7 @@ fn pictured(
     let Some(image) = images.iter().find(|image| &image.blob == blob) else {
         return Ok(Vec::new());
     };
-    let catalog: &dyn RecordCatalog = &data.store.catalog;
+    let catalog: &dyn RecordCatalog = &*data.store.catalog;
     image
         .id_numbers
         .iter()
@@ -162,7 +162,7 @@ fn sheet_tables(
     parts: &[trove_model::Part],
     query: &SheetQuery,
 ) -> Result<Vec<Option<SheetTable>>, WebError> {
-    let catalog: &dyn RecordCatalog = &data.store.catalog;
+    let catalog: &dyn RecordCatalog = &*data.store.catalog;
     let page = document_link(case, blob);
     parts
         .iter()

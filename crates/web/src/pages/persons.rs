@@ -11,7 +11,7 @@ use serde::Serialize;
 use trove_access::AuditAction;
 use trove_model::{Record, Review, SubjectKind};
 use trove_records::persons::facts_of;
-use trove_store::{Catalog, ListCatalog, RecordCatalog, ReviewCatalog};
+use trove_store::Catalog;
 
 use super::annotations::{AnnotationPanel, annotation_panel};
 use super::chrome::{Chrome, render};
@@ -185,7 +185,7 @@ fn disclosure(case: &str, person: &str) -> Disclosure {
 
 /// A person by key (or key prefix, or ID number, as `trove person` takes), told in `lang`.
 fn load(data: &CaseData, query: &str, lang: Lang) -> Result<PersonDetail, WebError> {
-    let catalog = &data.store.catalog;
+    let catalog = &*data.store.catalog;
     let case = &data.name;
     let key = catalog.resolve_person(query)?.ok_or(WebError::NotFound)?;
     let records = records_of(catalog, &key)?;
@@ -303,7 +303,7 @@ fn timeline(
 }
 
 fn list_matches(data: &CaseData, person: &str) -> Result<Vec<ListMatch>, WebError> {
-    let catalog = &data.store.catalog;
+    let catalog = &*data.store.catalog;
     let mut matches = Vec::new();
     for candidate in catalog.person_matches(person)? {
         let entry_name = catalog

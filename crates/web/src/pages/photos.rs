@@ -17,7 +17,6 @@ use serde::{Deserialize, Serialize};
 use trove_access::AuditAction;
 use trove_forensics::authenticity::ImageFact;
 use trove_model::BlobId;
-use trove_store::Catalog;
 
 use super::chrome::{Chrome, render};
 use super::record_view::document_link;

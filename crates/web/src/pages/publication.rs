@@ -21,7 +21,7 @@ use trove_access::{AuditAction, NewAuditEvent};
 use trove_model::{Consent, PublicationDecision, Role, SubjectKind};
 use trove_publish::select::Withheld;
 use trove_publish::selection::select;
-use trove_publish::{PublicationCatalog, PublishRequest, Rules, STORE_RULES_FILE, publish};
+use trove_publish::{PublishRequest, Rules, STORE_RULES_FILE, publish};
 
 use super::chrome::{Chrome, minute_utc, render};
 use super::record_view::person_link;
@@ -274,7 +274,7 @@ pub async fn preview(
     let chosen = case
         .run(move |data| {
             let (rules, rules_file) = case_rules(data)?;
-            let selection = select(&data.store.catalog, &rules)?;
+            let selection = select(&*data.store.catalog, &rules)?;
             Ok((rules, rules_file, selection))
         })
         .await;
@@ -355,7 +355,7 @@ pub async fn build_site(case: OpenCase) -> Result<(Disclosure, Response), WebErr
                 &PublishRequest {
                     rules: &rules,
                     out: &out,
-                    store_digest: digest_of(&data.store.catalog)?,
+                    store_digest: digest_of(&*data.store.catalog)?,
                     published_on: today.to_string(),
                 },
             )

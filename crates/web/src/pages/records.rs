@@ -375,7 +375,7 @@ pub async fn api_sheets(case: OpenCase) -> Result<SafeJson<Vec<SheetLine>>, ApiE
 
 async fn person_sheets(case: &OpenCase) -> Result<Vec<SheetLine>, WebError> {
     case.run(move |data| {
-        let catalog: &dyn RecordCatalog = &data.store.catalog;
+        let catalog: &dyn RecordCatalog = &*data.store.catalog;
         Ok(catalog
             .person_sheets()?
             .into_iter()
@@ -469,7 +469,7 @@ async fn find_page(
     let (state, viewer) = (state.clone(), user.name.clone());
     case.run(move |data| {
         let case = &data.name;
-        let catalog: &dyn RecordCatalog = &data.store.catalog;
+        let catalog: &dyn RecordCatalog = &*data.store.catalog;
         // Looked up first: the catalog is busy while records are visited.
         let paths: HashMap<BlobId, String> = catalog.record_blob_paths()?.into_iter().collect();
         let mut records = Vec::new();
@@ -541,7 +541,7 @@ async fn load_detail(
     let blob: BlobId = blob.parse().map_err(|_| WebError::NotFound)?;
     case.run(move |data| {
         let case = &data.name;
-        let catalog: &dyn RecordCatalog = &data.store.catalog;
+        let catalog: &dyn RecordCatalog = &*data.store.catalog;
         let stored = find_record(catalog, &blob, part, row, column)?.ok_or(WebError::NotFound)?;
         let record = stored.record;
         let sheet = sheet_excerpt(catalog, &record)?;

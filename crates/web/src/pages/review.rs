@@ -13,7 +13,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use trove_access::{AuditAction, NewAuditEvent};
 use trove_model::{FieldScore, ListEntry, Review, ReviewDecision, Role};
-use trove_store::{CandidateFilter, ListCatalog, RecordCatalog, ReviewCatalog, ReviewProgress};
+use trove_store::{CandidateFilter, ReviewProgress};
 
 use super::chrome::{Chrome, minute_utc, render};
 use super::photos::marked_thumbnail;
@@ -370,7 +370,7 @@ async fn load_queue(
     let page = crate::paging::checked_page(query.page)?;
     let mut list = query.list.trim().to_owned();
     case.run(move |data| {
-        let catalog = &data.store.catalog;
+        let catalog = &*data.store.catalog;
         let lists = catalog.review_progress()?;
         // Opened with no list named: the first list with work left, its unreviewed
         // candidates first.

@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use trove_access::AuditAction;
 use trove_index::{Facets, Hit, IndexError, SearchOptions, SearchResults};
 use trove_model::{PartKind, SubjectKind};
-use trove_store::AnnotationCatalog;
 
 use super::chrome::{Chrome, FacetGroup, FacetLink, render};
 use crate::auth::CurrentUser;

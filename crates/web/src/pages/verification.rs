@@ -15,7 +15,6 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use trove_access::{AuditAction, NewAuditEvent};
 use trove_model::{BlobId, Role, SubjectKind, Verification, VerificationStatus};
-use trove_store::{Catalog, RecordCatalog, ReviewCatalog};
 
 use super::chrome::minute_utc;
 use super::record_view::{document_link, subject_link};

@@ -11,7 +11,7 @@ use trove_model::{ListInfo, Role};
 use trove_names::xref::XrefOptions;
 use trove_records::lists::ListMap;
 use trove_records::resident_id::check_character;
-use trove_store::{ListCatalog, RecordCatalog, Store};
+use trove_store::{RecordCatalog, Store};
 use trove_synth::SynthOptions;
 
 use super::{TestServer, empty_store, ingest, scratch_dir};
@@ -54,7 +54,7 @@ fn build_demo_case() -> DemoCase {
     let store = ingest(&dir.join("leak"), &store_dir);
     import_and_cross_reference(&store, &dir.join("relatives.csv"));
 
-    let catalog: &dyn RecordCatalog = &store.catalog;
+    let catalog: &dyn RecordCatalog = &*store.catalog;
     let mut persons = Vec::new();
     catalog
         .for_each_person(&mut |key, _| {
@@ -107,7 +107,7 @@ fn import_and_cross_reference(store: &Store, list: &Path) {
         entries: entries.len() as u32,
     };
     store.catalog.import_list(&info, &entries).unwrap();
-    cross_reference(&store.catalog, LIST, &XrefOptions::default(), &mut || {}).unwrap();
+    cross_reference(&*store.catalog, LIST, &XrefOptions::default(), &mut || {}).unwrap();
 }
 
 /// A server with case A (the demo store) and case B (never opened); `root`, a server

@@ -140,6 +140,11 @@ fn a_job_that_keeps_losing_its_workers_is_given_up() {
         next.file.path, "photos/0002.jpg",
         "the poison file is skipped"
     );
+    assert_eq!(
+        queue.job_counts().unwrap().failed,
+        1,
+        "given up as soon as anyone looks"
+    );
     assert_eq!(queue.claim("w", LEASE).unwrap(), None);
     let failed = queue.failed_jobs().unwrap();
     assert_eq!(failed.len(), 1);
@@ -148,6 +153,7 @@ fn a_job_that_keeps_losing_its_workers_is_given_up() {
 
     assert!(queue.fail(next.id, "w", "could not be read").unwrap());
     assert_eq!(queue.job_counts().unwrap().failed, 2);
+    assert_eq!(queue.job_counts().unwrap().open(), 0);
 }
 
 #[test]

@@ -142,15 +142,8 @@ impl JobQueue for PgCatalog {
                 &[&worker, &lease.as_secs_f64(), &max_attempts],
             )?;
             if row.is_none() {
-                // Nothing left to claim: jobs whose every holder was lost are given up
-                // now, saying so, so that they no longer count as open.
-                client.execute(
-                    "UPDATE jobs SET state = 'failed', finished_at = now(), lease_until = NULL,
-                         error = 'the worker processing it stopped (killed or cut off) ' ||
-                                 attempts || ' times; run `trove worker` on it alone to see why'
-                     WHERE state = 'running' AND lease_until < now() AND attempts >= $1",
-                    &[&max_attempts],
-                )?;
+                // Nothing left to claim: what only lost workers held no longer counts as open.
+                give_up_lost_jobs(client)?;
             }
             Ok(row.as_ref().map(claimed_job))
         })
@@ -194,6 +187,7 @@ impl JobQueue for PgCatalog {
 
     fn job_counts(&self) -> Result<JobCounts, StoreError> {
         self.with_client(|client| {
+            give_up_lost_jobs(client)?;
             let rows = client.query(
                 "SELECT CASE WHEN state = 'running' AND lease_until < now() THEN 'lapsed'
                              ELSE state END,
@@ -219,6 +213,7 @@ impl JobQueue for PgCatalog {
 
     fn failed_jobs(&self) -> Result<Vec<(String, String, String)>, StoreError> {
         self.with_client(|client| {
+            give_up_lost_jobs(client)?;
             let rows = client.query(
                 "SELECT root, path, COALESCE(error, '') FROM jobs WHERE state = 'failed'
                  ORDER BY finished_at, id",
@@ -230,6 +225,20 @@ impl JobQueue for PgCatalog {
                 .collect())
         })
     }
+}
+
+/// Fails the jobs whose every holder was lost ([`MAX_ATTEMPTS`] of them), saying so: no
+/// worker claims them again, and they should not read as open. Idempotent, so any
+/// reader of the queue runs it first.
+fn give_up_lost_jobs(client: &mut postgres::Client) -> Result<(), StoreError> {
+    client.execute(
+        "UPDATE jobs SET state = 'failed', finished_at = now(), lease_until = NULL,
+             error = 'the worker processing it stopped (killed or cut off) ' ||
+                     attempts || ' times; run `trove worker` on it alone to see why'
+         WHERE state = 'running' AND lease_until < now() AND attempts >= $1",
+        &[&(MAX_ATTEMPTS as i32)],
+    )?;
+    Ok(())
 }
 
 fn claimed_job(row: &Row) -> ClaimedJob {

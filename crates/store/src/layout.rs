@@ -14,6 +14,10 @@ const CATALOG_FILE: &str = "trove.sqlite";
 /// there is the shared folder of originals (a mount or a link).
 pub const DATABASE_FILE: &str = "database.url";
 
+/// Connections a store folder opens to its shared catalog: enough for the workbench's
+/// requests of one case not to queue on one another.
+const SHARED_CONNECTIONS: usize = 4;
+
 /// An opened store folder: the catalog and the originals. The search index
 /// lives in [`Store::index_dir`], opened by `trove-index`.
 pub struct Store {
@@ -32,7 +36,7 @@ impl Store {
         fs::create_dir_all(&root).map_err(|e| StoreError::io("create", &root, e))?;
         let shared = root.join(DATABASE_FILE);
         let catalog: Box<dyn CaseCatalog> = match fs::read_to_string(&shared) {
-            Ok(url) => Box::new(PgCatalog::open(url.trim())?),
+            Ok(url) => Box::new(PgCatalog::open_pool(url.trim(), SHARED_CONNECTIONS)?),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 Box::new(SqliteCatalog::open(root.join(CATALOG_FILE))?)
             }

@@ -208,3 +208,37 @@ fn a_catalog_has_one_indexer_at_a_time() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn threads_sharing_one_pool_share_the_jobs_out_exactly() {
+    let Some(schema) = common::postgres().map(|(_, schema)| schema) else {
+        return;
+    };
+    const JOBS: u32 = 200;
+    let pool = PgCatalog::connect_pool(&schema.config(), 3).unwrap();
+    pool.enqueue(&(0..JOBS).map(file).collect::<Vec<_>>())
+        .unwrap();
+    let handled: Vec<i64> = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..6)
+            .map(|n| {
+                let pool = &pool;
+                scope.spawn(move || {
+                    let name = format!("thread-{n}");
+                    let mut ids = Vec::new();
+                    while let Some(job) = pool.claim(&name, LEASE).unwrap() {
+                        assert!(pool.complete(job.id, &name).unwrap());
+                        ids.push(job.id);
+                    }
+                    ids
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .flat_map(|t| t.join().unwrap())
+            .collect()
+    });
+    assert_eq!(handled.len(), JOBS as usize);
+    assert_eq!(handled.iter().collect::<HashSet<_>>().len(), JOBS as usize);
+    assert_eq!(pool.job_counts().unwrap().done, u64::from(JOBS));
+}

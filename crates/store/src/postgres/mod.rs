@@ -16,8 +16,8 @@ mod publication;
 mod records;
 mod review;
 
-use std::sync::atomic::AtomicU64;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, TryLockError};
 
 use postgres::types::ToSql;
 use postgres::{Client, Config, NoTls, Row};
@@ -44,13 +44,16 @@ pub(crate) const NOW: &str = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"
 
 /// The catalog in a PostgreSQL database.
 ///
-/// One connection behind a mutex, as with SQLite: each process (a worker, a web server)
-/// opens its own, and PostgreSQL arbitrates between them.
+/// One connection behind a mutex, as with SQLite, or a few (a web server's): each
+/// process opens its own, and PostgreSQL arbitrates between them.
 pub struct PgCatalog {
     /// Host, port and database, for messages; never the password.
     database: String,
-    /// Always `Some` but while dropping (see the `Drop` impl).
-    client: Option<Mutex<Client>>,
+    /// The connections, each used by one caller at a time; empty only while dropping
+    /// (see the `Drop` impl).
+    clients: Vec<Mutex<Client>>,
+    /// Where the next caller starts looking for a free connection.
+    next: AtomicUsize,
     /// Record writes through this handle, for [`RecordsRevision::here`](crate::RecordsRevision).
     record_writes: AtomicU64,
 }
@@ -68,18 +71,42 @@ impl PgCatalog {
 
     /// Connects with a parsed configuration (a test's own schema, say).
     pub fn connect(config: &Config) -> Result<Self, StoreError> {
+        Self::connect_pool(config, 1)
+    }
+
+    /// Connects `connections` times (at least once): callers on several threads (the
+    /// workbench's requests) each take a free connection instead of queueing on one.
+    /// Session state (the roles of [`take_role`](Self::take_role)) belongs to whichever
+    /// connection took it, for the catalog's life.
+    pub fn connect_pool(config: &Config, connections: usize) -> Result<Self, StoreError> {
         let database = describe(config);
         let tied = |source| StoreError::Database {
             database: database.clone(),
             source,
         };
-        let mut client = config.connect(NoTls).map_err(tied)?;
-        migrate(&mut client).map_err(tied)?;
+        let mut clients = Vec::with_capacity(connections.max(1));
+        for _ in 0..connections.max(1) {
+            let mut client = config.connect(NoTls).map_err(tied)?;
+            if clients.is_empty() {
+                migrate(&mut client).map_err(tied)?;
+            }
+            clients.push(Mutex::new(client));
+        }
         Ok(PgCatalog {
             database,
-            client: Some(Mutex::new(client)),
+            clients,
+            next: AtomicUsize::new(0),
             record_writes: AtomicU64::new(0),
         })
+    }
+
+    /// [`open`](Self::open) with a pool of `connections` (see [`connect_pool`](Self::connect_pool)).
+    pub fn open_pool(url: &str, connections: usize) -> Result<Self, StoreError> {
+        let config: Config = url.parse().map_err(|source| StoreError::Database {
+            database: redacted(url),
+            source,
+        })?;
+        Self::connect_pool(&config, connections)
     }
 
     /// The database, as host, port and name.
@@ -107,12 +134,20 @@ impl PgCatalog {
         })
     }
 
+    /// A free connection, or (all busy) the next in turn once it is free. A panic while
+    /// holding one leaves no half transaction behind (the client rolls back a
+    /// transaction dropped unfinished), so a poisoned lock is still usable.
     fn lock(&self) -> MutexGuard<'_, Client> {
-        // A panic while holding the lock leaves no half transaction behind: the client
-        // rolls back a transaction dropped unfinished.
-        self.client
-            .as_ref()
-            .expect("the client lives as long as the catalog")
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        let count = self.clients.len();
+        for offset in 0..count {
+            match self.clients[(start + offset) % count].try_lock() {
+                Ok(client) => return client,
+                Err(TryLockError::Poisoned(poisoned)) => return poisoned.into_inner(),
+                Err(TryLockError::WouldBlock) => {}
+            }
+        }
+        self.clients[start % count]
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -176,13 +211,12 @@ pub(super) fn last_of_each<'a, T, K: Eq + std::hash::Hash>(
 }
 
 impl Drop for PgCatalog {
-    /// Closes the connection on a thread of its own: the client closes by running a
+    /// Closes the connections on a thread of its own: a client closes by running a
     /// runtime of its own, which panics on a thread that drives an async runtime (the
     /// workbench's, when the last request holding a case lets go of it).
     fn drop(&mut self) {
-        if let Some(client) = self.client.take() {
-            let _ = std::thread::spawn(move || drop(client)).join();
-        }
+        let clients = std::mem::take(&mut self.clients);
+        let _ = std::thread::spawn(move || drop(clients)).join();
     }
 }
 

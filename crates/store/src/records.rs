@@ -429,3 +429,25 @@ pub(crate) fn exif_texts(metadata: &str) -> Result<Vec<(String, String)>, StoreE
     .filter_map(|(field, text)| Some((field.to_owned(), text?)))
     .collect())
 }
+
+impl RecordOrder {
+    /// The records column and SQL direction of an order by a column (`None`: source
+    /// order), for both backends' ORDER BY.
+    pub(crate) fn column_sql(self) -> Option<(&'static str, &'static str)> {
+        let RecordOrder::By(column, direction) = self else {
+            return None;
+        };
+        let column = match column {
+            RecordColumn::Name => "name",
+            RecordColumn::IdNumber => "id_number",
+            RecordColumn::BirthDate => "birth_date",
+            RecordColumn::Township => "township",
+            RecordColumn::Status => "status",
+        };
+        let direction = match direction {
+            Direction::Ascending => "ASC",
+            Direction::Descending => "DESC",
+        };
+        Some((column, direction))
+    }
+}

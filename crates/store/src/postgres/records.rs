@@ -14,9 +14,9 @@ use crate::StoreError;
 use crate::decode::{parse_blob_id, parse_hidden, parse_kind, parse_list_kind, parse_record};
 use crate::record_text::{escape_like, search_text};
 use crate::records::{
-    BlobRecords, Candidate, Direction, PersonSheet, PersonVisitor, PhotoLinkRow, RecordCatalog,
-    RecordColumn, RecordFacets, RecordFilter, RecordOrder, RecordSource, RecordSummary,
-    RecordsRevision, RowRecord, SheetPart, StoredRecord, exif_texts, top_values,
+    BlobRecords, Candidate, PersonSheet, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFacets,
+    RecordFilter, RecordOrder, RecordSource, RecordSummary, RecordsRevision, RowRecord, SheetPart,
+    StoredRecord, exif_texts, top_values,
 };
 
 /// Blobs that can hold records (a sheet part, an OCR'd page) or photo links (images),
@@ -728,21 +728,12 @@ fn text_params(values: &[String]) -> Vec<&(dyn ToSql + Sync)> {
 /// The ORDER BY of an order: a column's, then the sources' as the tie-breaker; records
 /// without the value last whichever way the sort runs.
 fn order_sql(order: RecordOrder) -> String {
-    let RecordOrder::By(column, direction) = order else {
-        return SOURCE_ORDER.to_owned();
-    };
-    let column = match column {
-        RecordColumn::Name => "name",
-        RecordColumn::IdNumber => "id_number",
-        RecordColumn::BirthDate => "birth_date",
-        RecordColumn::Township => "township",
-        RecordColumn::Status => "status",
-    };
-    let direction = match direction {
-        Direction::Ascending => "ASC",
-        Direction::Descending => "DESC",
-    };
-    format!(r#"{column} IS NULL, {column} COLLATE "C" {direction}, {SOURCE_ORDER}"#)
+    match order.column_sql() {
+        Some((column, direction)) => {
+            format!(r#"{column} IS NULL, {column} COLLATE "C" {direction}, {SOURCE_ORDER}"#)
+        }
+        None => SOURCE_ORDER.to_owned(),
+    }
 }
 
 /// The distinct paths a blob was seen at, in byte order.

@@ -16,7 +16,7 @@ use crate::records::{
     BlobRecords, Candidate, PersonSheet, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter,
     RecordSource, RecordSummary, RecordsRevision, RowRecord, SheetPart, StoredRecord,
 };
-use crate::records::{Direction, RecordColumn, RecordFacets, RecordOrder, exif_texts, top_values};
+use crate::records::{RecordFacets, RecordOrder, exif_texts, top_values};
 
 /// The photos with a thumbnail linked to the persons of a JSON array (`?1`), through the
 /// persons' valid ID numbers: by the records' person index, then the links' number index.
@@ -30,22 +30,11 @@ const PHOTOS_OF_PERSONS: &str = "SELECT DISTINCT r.person, l.blob, l.id_number, 
 /// The ORDER BY of an order: a column's, then the sources' as the tie-breaker.
 fn order_sql(order: RecordOrder) -> String {
     const SOURCE: &str = "blob, part, row, col";
-    let RecordOrder::By(column, direction) = order else {
-        return SOURCE.to_owned();
-    };
-    let column = match column {
-        RecordColumn::Name => "name",
-        RecordColumn::IdNumber => "id_number",
-        RecordColumn::BirthDate => "birth_date",
-        RecordColumn::Township => "township",
-        RecordColumn::Status => "status",
-    };
-    let direction = match direction {
-        Direction::Ascending => "ASC",
-        Direction::Descending => "DESC",
-    };
-    // Records without the value go last whichever way the sort runs.
-    format!("{column} IS NULL, {column} {direction}, {SOURCE}")
+    match order.column_sql() {
+        // Records without the value go last whichever way the sort runs.
+        Some((column, direction)) => format!("{column} IS NULL, {column} {direction}, {SOURCE}"),
+        None => SOURCE.to_owned(),
+    }
 }
 
 /// Blobs that can hold records (a sheet part) or photo links (image facts).

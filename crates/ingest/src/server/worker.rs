@@ -117,7 +117,14 @@ pub fn run_worker(
             }
             written
         });
-        let renewer = scope.spawn(|| renew_leases(&catalog, worker, &held, &lost, &finished));
+        let renewer = scope.spawn(|| {
+            let renewed = renew_leases(&catalog, worker, &held, &lost, &finished);
+            if renewed.is_err() {
+                // Leases no longer renewed lapse: stop taking work that others will redo.
+                finished.store(true, Ordering::SeqCst);
+            }
+            renewed
+        });
         let claimers: Vec<_> = (0..threads)
             .map(|_| {
                 let batch_sender = batch_sender.clone();
@@ -132,23 +139,33 @@ pub fn run_worker(
                             options,
                             timings,
                         };
-                        while !stop.load(Ordering::Relaxed) && !finished.load(Ordering::Relaxed) {
-                            let Some(job) = catalog.queue.claim(&worker.name, worker.lease)? else {
-                                if worker.exit_when_idle && catalog.queue.job_counts()?.open() == 0
-                                {
-                                    break;
-                                }
-                                pause(worker.poll, stop, finished);
-                                continue;
-                            };
-                            let source = hold(held, &job);
-                            let found =
-                                processor.process_source(&source, BatchSender::new(&batch_sender));
-                            bytes.fetch_add(source.source.size, Ordering::Relaxed);
-                            failures.fetch_add(found, Ordering::Relaxed);
-                            progress.processed(source.source.size, found);
+                        let claimed = (|| {
+                            while !stop.load(Ordering::Relaxed) && !finished.load(Ordering::Relaxed)
+                            {
+                                let Some(job) = catalog.queue.claim(&worker.name, worker.lease)?
+                                else {
+                                    if worker.exit_when_idle
+                                        && catalog.queue.job_counts()?.open() == 0
+                                    {
+                                        break;
+                                    }
+                                    pause(worker.poll, stop, finished);
+                                    continue;
+                                };
+                                let source = hold(held, &job);
+                                let found = processor
+                                    .process_source(&source, BatchSender::new(&batch_sender));
+                                bytes.fetch_add(source.source.size, Ordering::Relaxed);
+                                failures.fetch_add(found, Ordering::Relaxed);
+                                progress.processed(source.source.size, found);
+                            }
+                            Ok(())
+                        })();
+                        if claimed.is_err() {
+                            // The catalog failed this thread: the others stop too.
+                            finished.store(true, Ordering::SeqCst);
                         }
-                        Ok(())
+                        claimed
                     })
             })
             .collect();

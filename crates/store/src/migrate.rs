@@ -290,12 +290,23 @@ pub fn migrate_to_postgres(
     to: &PgCatalog,
     progress: &mut dyn FnMut(&str, u64),
 ) -> Result<MigrationReport, StoreError> {
-    let target_rows: i64 =
-        to.with_client(|client| Ok(client.query_one("SELECT COUNT(*) FROM blobs", &[])?.get(0)))?;
-    if target_rows > 0 {
+    let held: Vec<String> = to.with_client(|client| {
+        let mut held = Vec::new();
+        for (table, _) in TABLES {
+            let rows: i64 = client
+                .query_one(&format!("SELECT COUNT(*) FROM {table}"), &[])?
+                .get(0);
+            if rows > 0 {
+                held.push(format!("{table} ({rows})"));
+            }
+        }
+        Ok(held)
+    })?;
+    if !held.is_empty() {
         return Err(StoreError::NotMoved(format!(
-            "{} already holds a catalog ({target_rows} documents): move a case into an empty database (or schema)",
-            to.database()
+            "{} already holds a catalog ({}): move a case into an empty database (or schema)",
+            to.database(),
+            held.join(", ")
         )));
     }
     let mut tables = Vec::new();

@@ -561,3 +561,23 @@ fn a_batch_that_repeats_a_fact_keeps_the_last() {
         assert_eq!(dump, &dumps[0].1, "{name} against {}", dumps[0].0);
     }
 }
+
+#[test]
+fn two_workers_writing_the_same_content_at_once_both_succeed() {
+    let Some((first, schema)) = common::postgres() else {
+        return;
+    };
+    let second = trove_store::PgCatalog::connect(&schema.config()).unwrap();
+    std::thread::scope(|scope| {
+        for catalog in [&first, &second] {
+            scope.spawn(move || {
+                for _ in 0..40 {
+                    catalog.write(&leak()).unwrap();
+                }
+            });
+        }
+    });
+    let once = every_backend().remove(0);
+    once.catalog().write(&leak()).unwrap();
+    assert_eq!(dump(&first), dump(once.catalog()));
+}

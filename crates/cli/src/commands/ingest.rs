@@ -47,7 +47,7 @@ pub struct IngestArgs {
     #[arg(
         long,
         env = "TROVE_DATABASE_URL",
-        conflicts_with_all = ["mapping", "ocr_languages", "workers", "max_file_mb", "max_file_seconds"]
+        conflicts_with_all = ["mapping", "ocr", "ocr_languages", "workers", "max_file_mb", "max_file_seconds"]
     )]
     pub database: Option<String>,
     /// Server mode: the folder of originals the workers will share, made now if missing
@@ -163,6 +163,7 @@ pub fn ingest_with_progress(
     input: &Path,
     options: &IngestOptions,
 ) -> anyhow::Result<IngestReport> {
+    super::refuse_on_shared_store(store, "ingest")?;
     let opened =
         Store::open(store).with_context(|| format!("opening the store {}", store.display()))?;
     let index = SearchIndex::open(&opened.index_dir())?;

@@ -90,3 +90,18 @@ impl OpenCatalog {
         }
     }
 }
+
+/// Refuses `action` on a store folder that points at a shared catalog: a local ingest or
+/// reindex there would mark documents indexed in this folder's index alone, and the
+/// indexer would skip them.
+pub fn refuse_on_shared_store(store: &Path, action: &str) -> anyhow::Result<()> {
+    if store.join(trove_store::DATABASE_FILE).exists() {
+        anyhow::bail!(
+            "{} points at a shared catalog ({}): {action} there with server mode's commands \
+             (`trove ingest --database …` and `trove worker`; `trove index --database …`)",
+            store.display(),
+            trove_store::DATABASE_FILE
+        );
+    }
+    Ok(())
+}

@@ -20,6 +20,7 @@ pub struct ReindexArgs {
 
 /// Rebuilds even an index that no longer opens: it is derived data.
 pub fn run(store: &Path, args: &ReindexArgs) -> anyhow::Result<ExitCode> {
+    super::refuse_on_shared_store(store, "index")?;
     let store = Store::open_existing(store)?;
     let _writer_lock = store.lock_for_writing()?;
     let dir = store.index_dir();

@@ -4,6 +4,7 @@
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
+use trove_model::{Failure, FailureReason, Stage};
 use trove_store::{Catalog, FailureRow, JobQueue, QueuedFile, WriteBatch};
 
 use crate::walk::{Tree, WalkEntry};
@@ -58,6 +59,25 @@ pub fn queue_ingest(
     tree.walk(|entry| {
         report.files_found += 1;
         let step = match entry {
+            WalkEntry::File {
+                relative, absolute, ..
+            } if absolute.to_str().is_none() => {
+                // A worker finds the file again from its name as text, which a name in
+                // another encoding (GBK, say) does not survive.
+                report.files_refused += 1;
+                refused.failures.push(FailureRow {
+                    root: root.clone(),
+                    source: relative.clone(),
+                    path: relative,
+                    blob: None,
+                    failure: Failure::new(
+                        Stage::Read,
+                        FailureReason::Io,
+                        "the file's name is not UTF-8, which workers cannot find again: ingest this folder with a local `trove ingest` (it keeps such names), or rename the file",
+                    ),
+                });
+                Ok(())
+            }
             WalkEntry::File {
                 relative,
                 size,

@@ -55,21 +55,29 @@ impl Catalog for PgCatalog {
             return Ok(());
         }
         self.with_client(|client| {
-            let mut tx = client.transaction()?;
-            insert_blobs(&mut tx, &batch.blobs)?;
-            store_extractions(&mut tx, &batch.extractions)?;
-            insert_occurrences(&mut tx, &batch.occurrences)?;
-            upsert_failures(&mut tx, &batch.failures)?;
-            mark_sources_done(&mut tx, &batch.sources_done)?;
-            tx.commit()?;
-            Ok(())
+            // Workers on other machines write the same content at once (a file both
+            // met): a deadlock or a clash between two such batches is resolved by
+            // writing again, which changes nothing that was already written.
+            let mut attempt = 1;
+            loop {
+                let written = write_batch(client, batch);
+                match written {
+                    Err(StoreError::PgQuery(error))
+                        if attempt < WRITE_ATTEMPTS && clash(&error) =>
+                    {
+                        attempt += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(20 * attempt));
+                    }
+                    other => return other,
+                }
+            }
         })
     }
 
     fn failed_sources(&self) -> Result<Vec<(String, String)>, StoreError> {
         self.with_client(|client| {
             let rows = client.query(
-                "SELECT DISTINCT root, source FROM failures ORDER BY root, source",
+                r#"SELECT DISTINCT root COLLATE "C", source COLLATE "C" FROM failures ORDER BY 1, 2"#,
                 &[],
             )?;
             Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
@@ -367,6 +375,37 @@ impl Catalog for PgCatalog {
     }
 }
 
+/// Times a batch is written before a clash with another writer is an error.
+const WRITE_ATTEMPTS: u64 = 5;
+
+/// One write batch in one transaction.
+fn write_batch(client: &mut postgres::Client, batch: &WriteBatch) -> Result<(), StoreError> {
+    let mut tx = client.transaction()?;
+    insert_blobs(&mut tx, &batch.blobs)?;
+    store_extractions(&mut tx, &batch.extractions)?;
+    insert_occurrences(&mut tx, &batch.occurrences)?;
+    upsert_failures(&mut tx, &batch.failures)?;
+    mark_sources_done(&mut tx, &batch.sources_done)?;
+    // Readers that cache what they derived from the catalog (the workbench) see it move.
+    tx.execute("UPDATE records_revision SET revision = revision + 1", &[])?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// A deadlock, a serialisation failure or a unique violation: what two transactions
+/// writing the same rows at once meet, and a retry gets past.
+fn clash(error: &postgres::Error) -> bool {
+    use postgres::error::SqlState;
+    error.code().is_some_and(|code| {
+        [
+            SqlState::T_R_DEADLOCK_DETECTED,
+            SqlState::T_R_SERIALIZATION_FAILURE,
+            SqlState::UNIQUE_VIOLATION,
+        ]
+        .contains(code)
+    })
+}
+
 // The pieces of a write batch. Each sends its rows as arrays in one statement
 // (`unnest`): a round trip per table and batch, not per row, which is what a catalog on
 // another machine costs. Rows a batch repeats (the same content met twice in one merged
@@ -491,7 +530,9 @@ impl<'a> PartRows<'a> {
         tx.execute(
             "INSERT INTO parts (blob, seq, kind, idx, label, text, hidden)
              SELECT * FROM unnest($1::TEXT[], $2::INTEGER[], $3::TEXT[], $4::BIGINT[],
-                                  $5::TEXT[], $6::TEXT[], $7::TEXT[])",
+                                  $5::TEXT[], $6::TEXT[], $7::TEXT[])
+             ON CONFLICT (blob, seq) DO UPDATE SET kind = excluded.kind, idx = excluded.idx,
+                 label = excluded.label, text = excluded.text, hidden = excluded.hidden",
             &[
                 &self.blobs,
                 &self.seqs,

@@ -270,14 +270,23 @@ fn describe(config: &Config) -> String {
     format!("{host}:{port}/{name}")
 }
 
-/// A URL that did not parse, with anything between `://` and `@` (a password) hidden.
-fn redacted(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+/// Connection settings that did not parse, for a message: the user and password of a
+/// URL (between `://` and `@`) and the value of any `password=` hidden.
+fn redacted(settings: &str) -> String {
+    let mut shown = match (settings.find("://"), settings.rfind('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
-            format!("{}://…@{}", &url[..scheme_end], &url[at + 1..])
+            format!("{}://…@{}", &settings[..scheme_end], &settings[at + 1..])
         }
-        _ => url.to_owned(),
+        _ => settings.to_owned(),
+    };
+    while let Some(start) = shown.find("password=") {
+        let value = start + "password=".len();
+        let end = shown[value..]
+            .find(['&', ' '])
+            .map_or(shown.len(), |offset| value + offset);
+        shown.replace_range(start..end, "pass…");
     }
+    shown
 }
 
 #[cfg(test)]
@@ -289,6 +298,14 @@ mod tests {
         assert_eq!(
             redacted("postgres://trove:secret@db:5433/cases"),
             "postgres://…@db:5433/cases"
+        );
+        assert_eq!(
+            redacted("host=db password=secret dbname=cases"),
+            "host=db pass… dbname=cases"
+        );
+        assert_eq!(
+            redacted("postgres://db/cases?password=secret&sslmode=off"),
+            "postgres://db/cases?pass…&sslmode=off"
         );
         let config: Config = "postgres://trove:secret@db:5433/cases".parse().unwrap();
         assert_eq!(describe(&config), "db:5433/cases");

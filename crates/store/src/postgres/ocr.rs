@@ -107,6 +107,7 @@ impl OcrCatalog for PgCatalog {
                     tx.execute("DELETE FROM record_sources WHERE blob = $1", &[&blob])?;
                 }
             }
+            tx.execute("UPDATE records_revision SET revision = revision + 1", &[])?;
             tx.commit()?;
             Ok(())
         })

@@ -231,6 +231,7 @@ impl RecordCatalog for PgCatalog {
             let mut tx = client.transaction()?;
             tx.execute("DELETE FROM person_candidates", &[])?;
             tx.execute(SAME_NAME_AND_BIRTH, &[])?;
+            tx.execute("UPDATE records_revision SET revision = revision + 1", &[])?;
             let count: i64 = tx
                 .query_one("SELECT COUNT(*) FROM person_candidates", &[])?
                 .get(0);
@@ -337,7 +338,7 @@ impl RecordCatalog for PgCatalog {
             }
             let pattern = format!("{}%", escape_like(query));
             let keys = client.query(
-                r"SELECT DISTINCT person FROM records WHERE person LIKE $1 ESCAPE '\' LIMIT 2",
+                r"SELECT DISTINCT person FROM records WHERE person ILIKE $1 ESCAPE '\' LIMIT 2",
                 &[&pattern],
             )?;
             Ok(match keys.as_slice() {
@@ -708,14 +709,14 @@ fn filter_sql(filter: &RecordFilter) -> (String, Vec<String>) {
     }
     if let Some(flag) = &filter.flag {
         values.push(format!("% {flag} %"));
-        clauses.push(format!("(' ' || flags || ' ') LIKE ${}", values.len()));
+        clauses.push(format!("(' ' || flags || ' ') ILIKE ${}", values.len()));
     }
     if let Some(valid) = filter.id_valid {
         clauses.push(format!("id_valid = {valid}"));
     }
     for word in &filter.words {
         values.push(format!("%{}%", escape_like(&word.to_lowercase())));
-        clauses.push(format!(r"search LIKE ${} ESCAPE '\'", values.len()));
+        clauses.push(format!(r"search ILIKE ${} ESCAPE '\'", values.len()));
     }
     (clauses.join(" AND "), values)
 }

@@ -97,12 +97,14 @@ pub fn sync_index(
     writer: &mut IndexWriter,
     timings: &StageTimings,
 ) -> Result<u64, IngestError> {
-    let pending = catalog.unindexed(usize::MAX >> 1)?;
+    // Each blob with the state it was read in: one a worker changes while it is indexed
+    // here stays to be indexed again (server mode; one writer has no such race).
+    let pending = catalog.unindexed_as_read(usize::MAX >> 1)?;
     if pending.is_empty() {
         return Ok(0);
     }
     let start = Instant::now();
-    for id in &pending {
+    for (id, _) in &pending {
         let Some(document) = catalog.document(id)? else {
             continue;
         };
@@ -122,7 +124,7 @@ pub fn sync_index(
     }
     writer.commit()?;
     timings.add(TimedStage::Index, start.elapsed());
-    catalog.mark_indexed(&pending)?;
+    catalog.mark_indexed_if_unchanged(&pending)?;
     Ok(pending.len() as u64)
 }
 

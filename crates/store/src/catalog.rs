@@ -267,6 +267,28 @@ pub trait Catalog: Send + Sync {
     /// Records that the index now holds these blobs' latest state.
     fn mark_indexed(&self, ids: &[BlobId]) -> Result<(), StoreError>;
 
+    /// [`unindexed`](Self::unindexed), each blob with a token of the state it was read
+    /// in, where the backend can tell (several writers: PostgreSQL), for
+    /// [`mark_indexed_if_unchanged`](Self::mark_indexed_if_unchanged).
+    fn unindexed_as_read(&self, limit: usize) -> Result<Vec<(BlobId, Option<String>)>, StoreError> {
+        Ok(self
+            .unindexed(limit)?
+            .into_iter()
+            .map(|id| (id, None))
+            .collect())
+    }
+
+    /// Marks indexed the blobs whose state is still the one their token was read in (all
+    /// of them where there is no token): a blob a writer changed meanwhile stays to be
+    /// indexed again.
+    fn mark_indexed_if_unchanged(
+        &self,
+        read: &[(BlobId, Option<String>)],
+    ) -> Result<(), StoreError> {
+        let ids: Vec<BlobId> = read.iter().map(|(id, _)| id.clone()).collect();
+        self.mark_indexed(&ids)
+    }
+
     /// Marks every blob as needing indexing (for a rebuilt index).
     fn mark_all_unindexed(&self) -> Result<u64, StoreError>;
 

@@ -581,3 +581,33 @@ fn two_workers_writing_the_same_content_at_once_both_succeed() {
     once.catalog().write(&leak()).unwrap();
     assert_eq!(dump(&first), dump(once.catalog()));
 }
+
+#[test]
+fn a_blob_a_worker_changes_while_it_is_indexed_stays_to_be_indexed() {
+    for backend in every_backend() {
+        let catalog = backend.catalog();
+        let name = backend.name();
+        catalog.write(&leak()).unwrap();
+        let read = catalog.unindexed_as_read(10).unwrap();
+        assert_eq!(read.len(), 4, "{name}");
+        if name == "postgres" {
+            // Another worker finds the register at a new path meanwhile.
+            let mut elsewhere = WriteBatch::default();
+            elsewhere
+                .occurrences
+                .push(seen(SHEET, "copy/register.xlsx", None));
+            catalog.write(&elsewhere).unwrap();
+        }
+        catalog.mark_indexed_if_unchanged(&read).unwrap();
+        let left = catalog.unindexed(10).unwrap();
+        if name == "postgres" {
+            assert_eq!(
+                left,
+                [id_of(SHEET)],
+                "{name}: the new path is still to index"
+            );
+        } else {
+            assert_eq!(left, [], "{name}: one writer, nothing changed meanwhile");
+        }
+    }
+}

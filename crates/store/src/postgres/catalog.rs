@@ -130,6 +130,40 @@ impl Catalog for PgCatalog {
         })
     }
 
+    fn unindexed_as_read(&self, limit: usize) -> Result<Vec<(BlobId, Option<String>)>, StoreError> {
+        // A row's xmin changes with every update of it: a worker's write after this read
+        // (a new path, a new extraction) gives the blob another.
+        self.with_client(|client| {
+            client
+                .query(
+                    "SELECT id, xmin::TEXT FROM blobs WHERE NOT indexed AND status <> 'pending'
+                     ORDER BY id LIMIT $1",
+                    &[&(limit as i64)],
+                )?
+                .iter()
+                .map(|row| Ok((parse_blob_id(row.get(0))?, Some(row.get::<_, String>(1)))))
+                .collect()
+        })
+    }
+
+    fn mark_indexed_if_unchanged(
+        &self,
+        read: &[(BlobId, Option<String>)],
+    ) -> Result<(), StoreError> {
+        let ids: Vec<&str> = read.iter().map(|(id, _)| id.as_str()).collect();
+        let versions: Vec<Option<&str>> = read.iter().map(|(_, v)| v.as_deref()).collect();
+        self.with_client(|client| {
+            client.execute(
+                "UPDATE blobs SET indexed = TRUE
+                 FROM unnest($1::TEXT[], $2::TEXT[]) AS seen (id, version)
+                 WHERE blobs.id = seen.id
+                   AND (seen.version IS NULL OR blobs.xmin::TEXT = seen.version)",
+                &[&ids, &versions],
+            )?;
+            Ok(())
+        })
+    }
+
     fn mark_all_unindexed(&self) -> Result<u64, StoreError> {
         self.with_client(|client| Ok(client.execute("UPDATE blobs SET indexed = FALSE", &[])?))
     }

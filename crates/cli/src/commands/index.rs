@@ -36,15 +36,8 @@ pub struct IndexArgs {
 }
 
 pub fn run(args: &IndexArgs) -> anyhow::Result<ExitCode> {
-    let catalog = trove_store::PgCatalog::open(&args.database).context(
-        "opening the shared catalog (is the PostgreSQL server running, and the URL right?)",
-    )?;
-    if !catalog.take_role("indexer")? {
-        anyhow::bail!(
-            "another indexer follows this catalog ({}); one is enough: its index is the one to serve",
-            catalog.database()
-        );
-    }
+    let catalog = super::server::open(&args.database)?;
+    super::server::hold_role(&catalog, "indexer")?;
     let index = SearchIndex::open(&args.index)
         .with_context(|| format!("opening the index {}", args.index.display()))?;
     let mut writer = index.writer(64 << 20)?;

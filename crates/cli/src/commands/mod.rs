@@ -79,12 +79,7 @@ impl OpenCatalog {
         match self {
             OpenCatalog::Store(store) => Ok(Some(store.lock_for_writing()?)),
             OpenCatalog::Shared(catalog) => {
-                if !catalog.take_role(role)? {
-                    anyhow::bail!(
-                        "another process does `{role}` on this catalog ({}); wait for it to finish",
-                        catalog.database()
-                    );
-                }
+                server::hold_role(catalog, role)?;
                 Ok(None)
             }
         }

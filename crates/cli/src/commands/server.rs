@@ -118,12 +118,7 @@ pub struct OcrArgs {
 /// the workers; one at a time per catalog.
 pub fn ocr(args: &OcrArgs) -> anyhow::Result<ExitCode> {
     let catalog = open(&args.database)?;
-    if !catalog.take_role("ocr")? {
-        anyhow::bail!(
-            "another `trove ocr` runs on this catalog ({}); wait for it to finish",
-            catalog.database()
-        );
-    }
+    hold_role(&catalog, "ocr")?;
     let blobs = BlobStore::open(&args.blobs)
         .with_context(|| format!("opening the folder of originals {}", args.blobs.display()))?;
     let options = trove_ingest::OcrOptions {
@@ -298,6 +293,18 @@ pub fn verify(url: &str, blobs: &Path, json: bool) -> anyhow::Result<bool> {
     let blobs = BlobStore::open(blobs)
         .with_context(|| format!("opening the folder of originals {}", blobs.display()))?;
     super::verify::verify_originals(&catalog, &blobs, json)
+}
+
+/// Takes `role` of the shared catalog for this process (see `PgCatalog::take_role`), or
+/// says that another process holds it.
+pub(super) fn hold_role(catalog: &PgCatalog, role: &str) -> anyhow::Result<()> {
+    if !catalog.take_role(role)? {
+        anyhow::bail!(
+            "another process does `{role}` on this catalog ({}); one at a time: wait for it to finish",
+            catalog.database()
+        );
+    }
+    Ok(())
 }
 
 pub(super) fn open(url: &str) -> anyhow::Result<PgCatalog> {

@@ -64,18 +64,12 @@ pub fn queue_ingest(
             } if absolute.to_str().is_none() => {
                 // A worker finds the file again from its name as text, which a name in
                 // another encoding (GBK, say) does not survive.
-                report.files_refused += 1;
-                refused.failures.push(FailureRow {
-                    root: root.clone(),
-                    source: relative.clone(),
-                    path: relative,
-                    blob: None,
-                    failure: Failure::new(
-                        Stage::Read,
-                        FailureReason::Io,
-                        "the file's name is not UTF-8, which workers cannot find again: ingest this folder with a local `trove ingest` (it keeps such names), or rename the file",
-                    ),
-                });
+                let failure = Failure::new(
+                    Stage::Read,
+                    FailureReason::Io,
+                    "the file's name is not UTF-8, which workers cannot find again: ingest this folder with a local `trove ingest` (it keeps such names), or rename the file",
+                );
+                refuse(&mut refused, &mut report, relative, failure);
                 Ok(())
             }
             WalkEntry::File {
@@ -108,14 +102,7 @@ pub fn queue_ingest(
                 Err(error) => Err(error.into()),
             },
             WalkEntry::Refused { relative, failure } => {
-                report.files_refused += 1;
-                refused.failures.push(FailureRow {
-                    root: root.clone(),
-                    source: relative.clone(),
-                    path: relative,
-                    blob: None,
-                    failure,
-                });
+                refuse(&mut refused, &mut report, relative, failure);
                 Ok(())
             }
         };
@@ -132,6 +119,18 @@ pub fn queue_ingest(
     catalog.write(&refused)?;
     progress.discovery_finished();
     Ok(report)
+}
+
+/// Records a file the queue will not take, with why, in the batch written at the end.
+fn refuse(refused: &mut WriteBatch, report: &mut QueueReport, relative: String, failure: Failure) {
+    report.files_refused += 1;
+    refused.failures.push(FailureRow {
+        root: report.root.clone(),
+        source: relative.clone(),
+        path: relative,
+        blob: None,
+        failure,
+    });
 }
 
 fn enqueue(

@@ -62,11 +62,7 @@ impl PgCatalog {
     /// Connects to the database at `url` (`postgres://user@host:port/name`, or the
     /// key=value form) and brings its schema up to date.
     pub fn open(url: &str) -> Result<Self, StoreError> {
-        let config: Config = url.parse().map_err(|source| StoreError::Database {
-            database: redacted(url),
-            source,
-        })?;
-        Self::connect(&config)
+        Self::open_pool(url, 1)
     }
 
     /// Connects with a parsed configuration (a test's own schema, say).

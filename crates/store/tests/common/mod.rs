@@ -7,38 +7,15 @@
 use tempfile::TempDir;
 use trove_store::testing::TestSchema;
 use trove_store::{
-    AnnotationCatalog, Catalog, ListCatalog, OcrCatalog, PgCatalog, PublicationCatalog,
-    RecordCatalog, ReviewCatalog, SqliteCatalog,
+    AnnotationCatalog, CaseCatalog, Catalog, ListCatalog, OcrCatalog, PgCatalog,
+    PublicationCatalog, RecordCatalog, ReviewCatalog, SqliteCatalog,
 };
-
-/// The facets both backends implement.
-pub trait Facets:
-    Catalog
-    + OcrCatalog
-    + RecordCatalog
-    + ListCatalog
-    + ReviewCatalog
-    + AnnotationCatalog
-    + PublicationCatalog
-{
-}
-
-impl<T> Facets for T where
-    T: Catalog
-        + OcrCatalog
-        + RecordCatalog
-        + ListCatalog
-        + ReviewCatalog
-        + AnnotationCatalog
-        + PublicationCatalog
-{
-}
 
 /// A catalog with what backs it (a folder, a schema), kept while it lives.
 pub struct TestCatalog {
     name: &'static str,
     // Dropped before the backing: the connection closes before its schema goes.
-    catalog: Box<dyn Facets>,
+    catalog: Box<dyn CaseCatalog>,
     _backing: Backing,
 }
 

@@ -2,6 +2,8 @@
 //! trait so that the backend (SQLite now, PostgreSQL later) can change without
 //! touching its callers.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use trove_model::{BlobId, Failure, FailureReason, FileKind, Metadata, Part, Stage};
 
@@ -247,6 +249,22 @@ pub struct RecordedBlob {
 pub trait Catalog: Send + Sync {
     /// What is known of a source file, if it was seen before.
     fn source(&self, root: &str, path: &str) -> Result<Option<SourceState>, StoreError>;
+
+    /// What is known of each of `paths` under `root` that was seen before, by path: a
+    /// batch of [`source`](Self::source) look-ups (one round trip where that costs).
+    fn sources(
+        &self,
+        root: &str,
+        paths: &[String],
+    ) -> Result<HashMap<String, SourceState>, StoreError> {
+        let mut known = HashMap::new();
+        for path in paths {
+            if let Some(state) = self.source(root, path)? {
+                known.insert(path.clone(), state);
+            }
+        }
+        Ok(known)
+    }
 
     /// What is known of a blob, if it was seen before.
     fn blob_state(&self, id: &BlobId) -> Result<Option<BlobState>, StoreError>;

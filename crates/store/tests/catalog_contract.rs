@@ -182,6 +182,15 @@ fn a_written_batch_reads_back_whole() {
             "{name}"
         );
         assert_eq!(catalog.source(ROOT, "elsewhere").unwrap(), None, "{name}");
+        let known = catalog
+            .sources(ROOT, &["county.zip".to_owned(), "elsewhere".to_owned()])
+            .unwrap();
+        assert_eq!(known.len(), 1, "{name}: only what was seen");
+        assert_eq!(
+            known.get("county.zip"),
+            catalog.source(ROOT, "county.zip").unwrap().as_ref(),
+            "{name}: in one look-up, what one by one gives"
+        );
 
         let state = catalog.blob_state(&id_of(SHEET)).unwrap().unwrap();
         assert_eq!(

@@ -77,30 +77,19 @@ pub fn queue_ingest(
                 size,
                 mtime_ns,
                 ..
-            } => match catalog.source(&root, &relative) {
-                Ok(Some(known))
-                    if known.done && known.size == size && known.mtime_ns == mtime_ns =>
-                {
-                    report.files_unchanged += 1;
-                    progress.skipped(size);
+            } => {
+                pending.push(QueuedFile {
+                    root: root.clone(),
+                    path: relative,
+                    size,
+                    mtime_ns,
+                });
+                if pending.len() >= ENQUEUE_BATCH {
+                    flush(catalog, queue, &mut pending, &mut report, progress)
+                } else {
                     Ok(())
                 }
-                Ok(_) => {
-                    progress.discovered(1, size);
-                    pending.push(QueuedFile {
-                        root: root.clone(),
-                        path: relative,
-                        size,
-                        mtime_ns,
-                    });
-                    if pending.len() >= ENQUEUE_BATCH {
-                        enqueue(queue, &mut pending, &mut report)
-                    } else {
-                        Ok(())
-                    }
-                }
-                Err(error) => Err(error.into()),
-            },
+            }
             WalkEntry::Refused { relative, failure } => {
                 refuse(&mut refused, &mut report, relative, failure);
                 Ok(())
@@ -115,7 +104,7 @@ pub fn queue_ingest(
         }
     });
     result?;
-    enqueue(queue, &mut pending, &mut report)?;
+    flush(catalog, queue, &mut pending, &mut report, progress)?;
     catalog.write(&refused)?;
     progress.discovery_finished();
     Ok(report)
@@ -133,14 +122,33 @@ fn refuse(refused: &mut WriteBatch, report: &mut QueueReport, relative: String, 
     });
 }
 
-fn enqueue(
+/// Queues the files listed since the last flush that the catalog does not hold as done
+/// and unchanged: their states come in one look-up, not one round trip a file.
+fn flush(
+    catalog: &dyn Catalog,
     queue: &dyn JobQueue,
     pending: &mut Vec<QueuedFile>,
     report: &mut QueueReport,
+    progress: &dyn Progress,
 ) -> Result<(), IngestError> {
-    if !pending.is_empty() {
-        report.files_queued += queue.enqueue(pending)?;
-        pending.clear();
+    if pending.is_empty() {
+        return Ok(());
     }
+    let paths: Vec<String> = pending.iter().map(|file| file.path.clone()).collect();
+    let known = catalog.sources(&report.root, &paths)?;
+    pending.retain(|file| {
+        let unchanged = known.get(&file.path).is_some_and(|state| {
+            state.done && state.size == file.size && state.mtime_ns == file.mtime_ns
+        });
+        if unchanged {
+            report.files_unchanged += 1;
+            progress.skipped(file.size);
+        } else {
+            progress.discovered(1, file.size);
+        }
+        !unchanged
+    });
+    report.files_queued += queue.enqueue(pending)?;
+    pending.clear();
     Ok(())
 }

@@ -33,6 +33,31 @@ impl Catalog for PgCatalog {
         })
     }
 
+    fn sources(
+        &self,
+        root: &str,
+        paths: &[String],
+    ) -> Result<std::collections::HashMap<String, SourceState>, StoreError> {
+        self.with_client(|client| {
+            Ok(client
+                .query(
+                    "SELECT path, size, mtime_ns, done FROM sources
+                     WHERE root = $1 AND path = ANY($2)",
+                    &[&root, &paths],
+                )?
+                .iter()
+                .map(|row| {
+                    let state = SourceState {
+                        size: row.get::<_, i64>(1) as u64,
+                        mtime_ns: row.get(2),
+                        done: row.get(3),
+                    };
+                    (row.get(0), state)
+                })
+                .collect())
+        })
+    }
+
     fn blob_state(&self, id: &BlobId) -> Result<Option<BlobState>, StoreError> {
         self.with_client(|client| {
             let row = client.query_opt(

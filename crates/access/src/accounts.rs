@@ -4,12 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
 use trove_model::{Case, Membership, Role, User};
-
-use trove_store::connection::collect_rows;
-
 use unicode_normalization::UnicodeNormalization;
+
+use crate::sql::{Row, Sql, params};
 
 use super::{AccessDb, AccessError, rfc3339};
 
@@ -19,83 +17,82 @@ const MAX_NAME_CHARS: usize = 64;
 impl AccessDb {
     /// The user called `name`, if there is one.
     pub fn user(&self, name: &str) -> Result<Option<User>, AccessError> {
-        let user = self
-            .lock()
-            .query_row(
+        self.read(|db| {
+            db.first(
                 "SELECT name, is_admin, disabled, created_at FROM users WHERE name = ?1",
-                [name],
+                params![name],
                 user_from_row,
             )
-            .optional()?;
-        Ok(user)
+        })
     }
 
     /// The language code `name` chose for the workbench, if they chose one.
     pub fn language_of(&self, name: &str) -> Result<Option<String>, AccessError> {
-        Ok(self
-            .lock()
-            .query_row(
+        self.read(|db| {
+            db.first(
                 "SELECT language FROM user_settings WHERE user_name = ?1",
-                [name],
+                params![name],
                 |row| row.get(0),
             )
-            .optional()?)
+        })
     }
 
     /// Every user, by name.
     pub fn users(&self) -> Result<Vec<User>, AccessError> {
-        let connection = self.lock();
-        let mut statement = connection
-            .prepare("SELECT name, is_admin, disabled, created_at FROM users ORDER BY name")?;
-        collect_rows(&mut statement, [], |row| Ok(user_from_row(row)?))
+        self.read(|db| {
+            db.all(
+                "SELECT name, is_admin, disabled, created_at FROM users ORDER BY name",
+                &[],
+                user_from_row,
+            )
+        })
     }
 
     /// The PHC password hash of an enabled user, for checking a login.
     /// `None` for an unknown or disabled user.
     pub fn password_hash(&self, name: &str) -> Result<Option<String>, AccessError> {
-        let hash = self
-            .lock()
-            .query_row(
+        self.read(|db| {
+            db.first(
                 "SELECT password_hash FROM users WHERE name = ?1 AND disabled = 0",
-                [name],
+                params![name],
                 |row| row.get(0),
             )
-            .optional()?;
-        Ok(hash)
+        })
     }
 
     /// The case called `name`, if there is one.
     pub fn case(&self, name: &str) -> Result<Option<Case>, AccessError> {
-        let case = self
-            .lock()
-            .query_row(
+        self.read(|db| {
+            db.first(
                 "SELECT name, store FROM cases WHERE name = ?1",
-                [name],
+                params![name],
                 case_from_row,
             )
-            .optional()?;
-        Ok(case)
+        })
     }
 
     /// Every case, by name.
     pub fn cases(&self) -> Result<Vec<Case>, AccessError> {
-        let connection = self.lock();
-        let mut statement = connection.prepare("SELECT name, store FROM cases ORDER BY name")?;
-        collect_rows(&mut statement, [], |row| Ok(case_from_row(row)?))
+        self.read(|db| {
+            db.all(
+                "SELECT name, store FROM cases ORDER BY name",
+                &[],
+                case_from_row,
+            )
+        })
     }
 
     /// The cases `user` belongs to, with their role in each, by case name.
     /// (A server admin's access to every case is decided by the caller.)
     pub fn cases_of(&self, user: &str) -> Result<Vec<(Case, Role)>, AccessError> {
-        let connection = self.lock();
-        let mut statement = connection.prepare(
-            "SELECT c.name, c.store, m.role FROM memberships m
-             JOIN cases c ON c.name = m.case_name
-             WHERE m.user = ?1 ORDER BY c.name",
-        )?;
-        collect_rows(&mut statement, [user], |row| {
-            let role: String = row.get(2)?;
-            Ok((case_from_row(row)?, parse_role(&role)?))
+        self.read(|db| {
+            db.all(
+                "SELECT c.name, c.store, m.role FROM memberships m
+                 JOIN cases c ON c.name = m.case_name
+                 WHERE m.\"user\" = ?1 ORDER BY c.name",
+                params![user],
+                |row| Ok((case_from_row(row)?, parse_role(&row.get::<String>(2)?)?)),
+            )
         })
     }
 
@@ -110,16 +107,18 @@ impl AccessDb {
 
     /// Every membership, by user and case.
     pub fn memberships(&self) -> Result<Vec<Membership>, AccessError> {
-        let connection = self.lock();
-        let mut statement = connection
-            .prepare("SELECT user, case_name, role FROM memberships ORDER BY user, case_name")?;
-        collect_rows(&mut statement, [], |row| {
-            let role: String = row.get(2)?;
-            Ok(Membership {
-                user: row.get(0)?,
-                case: row.get(1)?,
-                role: parse_role(&role)?,
-            })
+        self.read(|db| {
+            db.all(
+                "SELECT \"user\", case_name, role FROM memberships ORDER BY \"user\", case_name",
+                &[],
+                |row| {
+                    Ok(Membership {
+                        user: row.get(0)?,
+                        case: row.get(1)?,
+                        role: parse_role(&row.get::<String>(2)?)?,
+                    })
+                },
+            )
         })
     }
 }
@@ -127,16 +126,16 @@ impl AccessDb {
 /// Adds a user. `password_hash` is a PHC string; a server admin manages users, cases and
 /// the audit trail and sees every case.
 pub(crate) fn insert_user(
-    connection: &Connection,
+    db: &mut dyn Sql,
     name: &str,
     password_hash: &str,
     is_admin: bool,
     now: DateTime<Utc>,
 ) -> Result<User, AccessError> {
-    check_user_name(connection, name)?;
-    let inserted = connection.execute(
-        "INSERT OR IGNORE INTO users (name, password_hash, is_admin, created_at)
-         VALUES (?1, ?2, ?3, ?4)",
+    check_user_name(db, name)?;
+    let inserted = db.execute(
+        "INSERT INTO users (name, password_hash, is_admin, created_at)
+         VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
         params![name, password_hash, is_admin, rfc3339(now)],
     )?;
     if inserted == 0 {
@@ -155,11 +154,11 @@ pub(crate) fn insert_user(
 
 /// Replaces a user's password hash.
 pub(crate) fn set_password_hash(
-    connection: &Connection,
+    db: &mut dyn Sql,
     name: &str,
     password_hash: &str,
 ) -> Result<(), AccessError> {
-    let changed = connection.execute(
+    let changed = db.execute(
         "UPDATE users SET password_hash = ?2 WHERE name = ?1",
         params![name, password_hash],
     )?;
@@ -168,22 +167,25 @@ pub(crate) fn set_password_hash(
 
 /// Disables a user and ends all their sessions and API tokens at once.
 pub(crate) fn disable_user(
-    connection: &Connection,
+    db: &mut dyn Sql,
     name: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AccessError> {
-    let changed = connection.execute("UPDATE users SET disabled = 1 WHERE name = ?1", [name])?;
+    let changed = db.execute(
+        "UPDATE users SET disabled = 1 WHERE name = ?1",
+        params![name],
+    )?;
     require_changed(changed, "user", name)?;
-    connection.execute("DELETE FROM sessions WHERE user = ?1", [name])?;
-    super::credentials::revoke_tokens_of(connection, name, now)?;
+    db.execute("DELETE FROM sessions WHERE \"user\" = ?1", params![name])?;
+    super::credentials::revoke_tokens_of(db, name, now)?;
     // Links they made would let in people vouched for by someone no longer trusted.
-    super::credentials::revoke_invitations_by(connection, name, now)?;
+    super::credentials::revoke_invitations_by(db, name, now)?;
     Ok(())
 }
 
 /// Adds a case: a name for the store folder at `store`.
 pub(crate) fn insert_case(
-    connection: &Connection,
+    db: &mut dyn Sql,
     name: &str,
     store: &Path,
     now: DateTime<Utc>,
@@ -194,8 +196,8 @@ pub(crate) fn insert_case(
         name: store.display().to_string(),
         why: "it is not valid UTF-8; move the store to a plainly named folder",
     })?;
-    let inserted = connection.execute(
-        "INSERT OR IGNORE INTO cases (name, store, created_at) VALUES (?1, ?2, ?3)",
+    let inserted = db.execute(
+        "INSERT INTO cases (name, store, created_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
         params![name, store_text, rfc3339(now)],
     )?;
     if inserted == 0 {
@@ -212,18 +214,18 @@ pub(crate) fn insert_case(
 
 /// Gives `user` a role in `case`, replacing any role they had there.
 pub(crate) fn set_membership(
-    connection: &Connection,
+    db: &mut dyn Sql,
     user: &str,
     case: &str,
     role: Role,
 ) -> Result<(), AccessError> {
-    if !exists(connection, "SELECT 1 FROM users WHERE name = ?1", user)? {
+    if !db.exists("SELECT 1 FROM users WHERE name = ?1", params![user])? {
         return Err(not_found("user", user));
     }
-    require_case(connection, case)?;
-    connection.execute(
-        "INSERT INTO memberships (user, case_name, role) VALUES (?1, ?2, ?3)
-         ON CONFLICT (user, case_name) DO UPDATE SET role = excluded.role",
+    require_case(db, case)?;
+    db.execute(
+        "INSERT INTO memberships (\"user\", case_name, role) VALUES (?1, ?2, ?3)
+         ON CONFLICT (\"user\", case_name) DO UPDATE SET role = excluded.role",
         params![user, case, role.code()],
     )?;
     Ok(())
@@ -231,27 +233,27 @@ pub(crate) fn set_membership(
 
 /// Takes `user` out of `case`.
 pub(crate) fn remove_membership(
-    connection: &Connection,
+    db: &mut dyn Sql,
     user: &str,
     case: &str,
 ) -> Result<(), AccessError> {
-    let changed = connection.execute(
-        "DELETE FROM memberships WHERE user = ?1 AND case_name = ?2",
+    let changed = db.execute(
+        "DELETE FROM memberships WHERE \"user\" = ?1 AND case_name = ?2",
         params![user, case],
     )?;
     require_changed(changed, "membership of", &format!("{user} in {case}"))
 }
 
 /// Fails with "no such case" unless a case called `name` exists.
-pub(crate) fn require_case(connection: &Connection, name: &str) -> Result<(), AccessError> {
-    if exists(connection, "SELECT 1 FROM cases WHERE name = ?1", name)? {
+pub(crate) fn require_case(db: &mut dyn Sql, name: &str) -> Result<(), AccessError> {
+    if db.exists("SELECT 1 FROM cases WHERE name = ?1", params![name])? {
         Ok(())
     } else {
         Err(not_found("case", name))
     }
 }
 
-fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+fn user_from_row(row: &Row) -> Result<User, AccessError> {
     Ok(User {
         name: row.get(0)?,
         is_admin: row.get(1)?,
@@ -260,23 +262,16 @@ fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     })
 }
 
-fn case_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Case> {
+fn case_from_row(row: &Row) -> Result<Case, AccessError> {
     Ok(Case {
         name: row.get(0)?,
-        store: PathBuf::from(row.get::<_, String>(1)?),
+        store: PathBuf::from(row.get::<String>(1)?),
     })
 }
 
 pub(super) fn parse_role(text: &str) -> Result<Role, AccessError> {
     text.parse()
         .map_err(|_| AccessError::Corrupt(format!("role {text:?}")))
-}
-
-fn exists(connection: &Connection, sql: &str, key: &str) -> Result<bool, AccessError> {
-    Ok(connection
-        .query_row(sql, [key], |_| Ok(()))
-        .optional()?
-        .is_some())
 }
 
 pub(super) fn not_found(what: &'static str, name: &str) -> AccessError {
@@ -301,7 +296,7 @@ fn require_changed(changed: usize, what: &'static str, name: &str) -> Result<(),
 /// (controls, zero-width, bidirectional overrides), and not the same as an existing name
 /// once both are folded (NFKC, lower case): `ｖｅｒａ` or `Vera` next to `vera` would let one
 /// person pass for another in the audit trail and the admin page.
-pub(super) fn check_user_name(connection: &Connection, name: &str) -> Result<(), AccessError> {
+pub(super) fn check_user_name(db: &mut dyn Sql, name: &str) -> Result<(), AccessError> {
     let invalid = |why| {
         Err(AccessError::InvalidName {
             what: "user name",
@@ -318,8 +313,7 @@ pub(super) fn check_user_name(connection: &Connection, name: &str) -> Result<(),
         );
     }
     let folded = fold(name);
-    let mut statement = connection.prepare_cached("SELECT name FROM users")?;
-    let existing: Vec<String> = collect_rows(&mut statement, [], |row| row.get(0))?;
+    let existing: Vec<String> = db.all("SELECT name FROM users", &[], |row| row.get(0))?;
     if let Some(other) = existing
         .into_iter()
         .find(|other| other != name && fold(other) == folded)

@@ -1,12 +1,11 @@
 //! Appending to the audit trail and reading it back, filtered and paged.
 
 use chrono::Utc;
-use rusqlite::{Connection, OptionalExtension, params_from_iter, types::Value};
 use trove_model::AuditEvent;
-use trove_store::connection::collect_rows;
 
 use super::event_hash::{FIRST_PREV_HASH, event_hash};
 use super::{AccessDb, AccessError, Actor, AuditAction, rfc3339};
+use crate::sql::{Row, Sql, Value, params};
 
 /// An event to append; the trail gives it its sequence number, time and hashes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,11 +115,7 @@ impl AccessDb {
     /// change in a case's catalog that the caller commits after this) and returns it as
     /// stored. Changes to accounts go through the operations, which audit themselves.
     pub fn append_audit(&self, event: NewAuditEvent) -> Result<AuditEvent, AccessError> {
-        let mut connection = self.lock();
-        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let stored = append(&tx, event)?;
-        tx.commit()?;
-        Ok(stored)
+        self.write(|tx| append(tx, event))
     }
 
     /// Events matching `filter`, newest first, skipping `offset` and returning at most `limit`.
@@ -136,22 +131,18 @@ impl AccessDb {
         let sql = format!(
             "SELECT {EVENT_COLUMNS} FROM audit_events {clause} ORDER BY seq DESC LIMIT ? OFFSET ?"
         );
-        let connection = self.lock();
-        let mut statement = connection.prepare(&sql)?;
-        collect_rows(&mut statement, params_from_iter(values), |row| {
-            Ok(event_from_row(row)?)
-        })
+        self.read(|db| db.all(&sql, &values, event_from_row))
     }
 
     /// How many events match `filter`.
     pub fn audit_count(&self, filter: &AuditFilter) -> Result<u64, AccessError> {
         let (clause, values) = filter.clause();
-        let count: i64 = self.lock().query_row(
-            &format!("SELECT COUNT(*) FROM audit_events {clause}"),
-            params_from_iter(values),
-            |row| row.get(0),
-        )?;
-        Ok(count as u64)
+        self.read(|db| {
+            db.value(
+                &format!("SELECT COUNT(*) FROM audit_events {clause}"),
+                &values,
+            )
+        })
     }
 }
 
@@ -186,34 +177,24 @@ impl AccessDb {
              WHERE at >= ? AND actor IS NOT NULL AND action IN ({placeholders})
              GROUP BY actor, hour ORDER BY actor, hour"
         );
-        let connection = self.lock();
-        let mut statement = connection.prepare(&sql)?;
-        collect_rows(&mut statement, params_from_iter(values), |row| {
-            Ok(HourlyActivity {
-                actor: row.get(0)?,
-                hour: row.get(1)?,
-                events: row.get::<_, i64>(2)? as u64,
+        self.read(|db| {
+            db.all(&sql, &values, |row| {
+                Ok(HourlyActivity {
+                    actor: row.get(0)?,
+                    hour: row.get(1)?,
+                    events: row.get(2)?,
+                })
             })
         })
     }
 }
 
-/// Appends `event` inside the caller's transaction, which must be immediate (it holds the
-/// write lock from its start), so that appends from several threads or processes read
-/// the same last hash and form one chain.
-pub(crate) fn append(
-    connection: &Connection,
-    event: NewAuditEvent,
-) -> Result<AuditEvent, AccessError> {
-    let last: Option<(i64, String)> = connection
-        .query_row(
-            "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?;
-    let (seq, prev_hash) = match last {
-        Some((seq, hash)) => (seq as u64 + 1, hash),
+/// Appends `event` inside the caller's transaction, which must hold the write lock from
+/// its start ([`AccessDb::write`]), so that appends from several threads or processes
+/// read the same last hash and form one chain.
+pub(crate) fn append(db: &mut dyn Sql, event: NewAuditEvent) -> Result<AuditEvent, AccessError> {
+    let (seq, prev_hash) = match head(db)? {
+        Some((seq, hash)) => (seq + 1, hash),
         None => (1, FIRST_PREV_HASH.to_string()),
     };
     let (actor, detail) = match &event.by {
@@ -232,32 +213,46 @@ pub(crate) fn append(
         hash: String::new(),
     };
     stored.hash = event_hash(&stored);
-    connection.execute(
+    db.execute(
         "INSERT INTO audit_events
              (seq, at, actor, action, case_name, target, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        rusqlite::params![
-            stored.seq as i64,
-            stored.at,
-            stored.actor,
-            stored.action,
-            stored.case,
-            stored.target,
-            stored.detail,
-            stored.prev_hash,
-            stored.hash
+        params![
+            seq_value(stored.seq)?,
+            &stored.at,
+            &stored.actor,
+            &stored.action,
+            &stored.case,
+            &stored.target,
+            &stored.detail,
+            &stored.prev_hash,
+            &stored.hash
         ],
     )?;
     Ok(stored)
+}
+
+/// The newest event's sequence number and hash; `None` for an empty trail.
+pub(crate) fn head(db: &mut dyn Sql) -> Result<Option<(u64, String)>, AccessError> {
+    db.first(
+        "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
+        &[],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )
+}
+
+/// A sequence number as stored (a signed 64-bit integer in both backends).
+pub(crate) fn seq_value(seq: u64) -> Result<i64, AccessError> {
+    i64::try_from(seq).map_err(|_| AccessError::Corrupt(format!("sequence number {seq}")))
 }
 
 /// The columns [`event_from_row`] reads, in its order.
 pub(super) const EVENT_COLUMNS: &str =
     "seq, at, actor, action, case_name, target, detail, prev_hash, hash";
 
-pub(super) fn event_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEvent> {
+pub(super) fn event_from_row(row: &Row) -> Result<AuditEvent, AccessError> {
     Ok(AuditEvent {
-        seq: row.get::<_, i64>(0)? as u64,
+        seq: row.get(0)?,
         at: row.get(1)?,
         actor: row.get(2)?,
         action: row.get(3)?,
@@ -275,72 +270,83 @@ mod tests {
 
     #[test]
     fn events_are_listed_newest_first_and_filtered() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = AccessDb::open_in(dir.path()).unwrap();
-        db.append_audit(NewAuditEvent::new(AuditAction::Login).actor("amina"))
+        for test in crate::testing::backends() {
+            let db = &test.db;
+            db.append_audit(NewAuditEvent::new(AuditAction::Login).actor("amina"))
+                .unwrap();
+            db.append_audit(NewAuditEvent::new(AuditAction::LoginFailed).target("bob"))
+                .unwrap();
+            db.append_audit(
+                NewAuditEvent::new(AuditAction::Login)
+                    .actor("bob")
+                    .case("demo"),
+            )
             .unwrap();
-        db.append_audit(NewAuditEvent::new(AuditAction::LoginFailed).target("bob"))
-            .unwrap();
-        db.append_audit(
-            NewAuditEvent::new(AuditAction::Login)
-                .actor("bob")
-                .case("demo"),
-        )
-        .unwrap();
 
-        let all = db.audit_events(&AuditFilter::default(), 0, 10).unwrap();
-        assert_eq!(all.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 2, 1]);
-        let logins = AuditFilter {
-            action: Some("login".into()),
-            ..AuditFilter::default()
-        };
-        assert_eq!(db.audit_count(&logins).unwrap(), 2);
-        let page = db.audit_events(&logins, 1, 1).unwrap();
-        assert_eq!(page[0].actor.as_deref(), Some("amina"));
-        let in_demo = AuditFilter {
-            case: Some("demo".into()),
-            since: Some("2000-01-01".into()),
-            ..AuditFilter::default()
-        };
-        assert_eq!(db.audit_events(&in_demo, 0, 10).unwrap()[0].seq, 3);
+            let all = db.audit_events(&AuditFilter::default(), 0, 10).unwrap();
+            assert_eq!(all.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 2, 1]);
+            let logins = AuditFilter {
+                action: Some("login".into()),
+                ..AuditFilter::default()
+            };
+            assert_eq!(db.audit_count(&logins).unwrap(), 2);
+            let page = db.audit_events(&logins, 1, 1).unwrap();
+            assert_eq!(page[0].actor.as_deref(), Some("amina"));
+            let in_demo = AuditFilter {
+                case: Some("demo".into()),
+                since: Some("2000-01-01".into()),
+                ..AuditFilter::default()
+            };
+            assert_eq!(db.audit_events(&in_demo, 0, 10).unwrap()[0].seq, 3);
+        }
     }
 
     #[test]
     fn the_trail_refuses_updates_and_deletes() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = AccessDb::open_in(dir.path()).unwrap();
-        db.append_audit(NewAuditEvent::new(AuditAction::Login).actor("amina"))
-            .unwrap();
-        let connection = db.lock();
-        let update = connection.execute("UPDATE audit_events SET actor = 'mallory'", []);
-        assert!(update.unwrap_err().to_string().contains("append-only"));
-        let delete = connection.execute("DELETE FROM audit_events", []);
-        assert!(delete.unwrap_err().to_string().contains("append-only"));
+        for test in crate::testing::backends() {
+            let db = &test.db;
+            db.append_audit(NewAuditEvent::new(AuditAction::Login).actor("amina"))
+                .unwrap();
+            for change in [
+                "UPDATE audit_events SET actor = 'mallory'",
+                "DELETE FROM audit_events",
+            ] {
+                let refused = db.read(|db| db.execute(change, &[])).unwrap_err();
+                assert!(
+                    refused.to_string().contains("append-only"),
+                    "{refused} on {}",
+                    test.backend()
+                );
+            }
+            let truncated = test.behind_its_back("DELETE FROM audit_events");
+            assert!(truncated.is_err(), "{}", test.backend());
+        }
     }
 
     #[test]
     fn activity_is_counted_per_user_and_hour_for_the_chosen_actions_only() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = AccessDb::open_in(dir.path()).unwrap();
-        for _ in 0..3 {
-            db.append_audit(NewAuditEvent::new(AuditAction::ViewRecord).actor("amina"))
+        for test in crate::testing::backends() {
+            let db = &test.db;
+            for _ in 0..3 {
+                db.append_audit(NewAuditEvent::new(AuditAction::ViewRecord).actor("amina"))
+                    .unwrap();
+            }
+            db.append_audit(NewAuditEvent::new(AuditAction::Search).actor("bob"))
                 .unwrap();
+            db.append_audit(NewAuditEvent::new(AuditAction::Login).actor("bob"))
+                .unwrap();
+            db.append_audit(NewAuditEvent::new(AuditAction::ViewRecord))
+                .unwrap();
+            let reads = [AuditAction::ViewRecord, AuditAction::Search];
+            let activity = db.hourly_activity(&reads, "2000-01-01").unwrap();
+            let hour = rfc3339(Utc::now())[..13].to_owned();
+            let counted: Vec<(&str, u64)> = activity
+                .iter()
+                .map(|a| (a.actor.as_str(), a.events))
+                .collect();
+            assert_eq!(counted, [("amina", 3), ("bob", 1)]);
+            assert!(activity.iter().all(|a| a.hour == hour), "{activity:?}");
+            assert!(db.hourly_activity(&reads, "2999-01-01").unwrap().is_empty());
         }
-        db.append_audit(NewAuditEvent::new(AuditAction::Search).actor("bob"))
-            .unwrap();
-        db.append_audit(NewAuditEvent::new(AuditAction::Login).actor("bob"))
-            .unwrap();
-        db.append_audit(NewAuditEvent::new(AuditAction::ViewRecord))
-            .unwrap();
-        let reads = [AuditAction::ViewRecord, AuditAction::Search];
-        let activity = db.hourly_activity(&reads, "2000-01-01").unwrap();
-        let hour = rfc3339(Utc::now())[..13].to_owned();
-        let counted: Vec<(&str, u64)> = activity
-            .iter()
-            .map(|a| (a.actor.as_str(), a.events))
-            .collect();
-        assert_eq!(counted, [("amina", 3), ("bob", 1)]);
-        assert!(activity.iter().all(|a| a.hour == hour), "{activity:?}");
-        assert!(db.hourly_activity(&reads, "2999-01-01").unwrap().is_empty());
     }
 }

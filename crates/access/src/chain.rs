@@ -62,23 +62,25 @@ impl AccessDb {
     /// every hash and checking every link and sequence number; stops at the
     /// first problem.
     pub fn verify_audit_chain(&self) -> Result<ChainReport, AccessError> {
-        let connection = self.lock();
-        let present: HashSet<u64> = connection
-            .prepare("SELECT seq FROM audit_events")?
-            .query_map([], |row| row.get::<_, i64>(0))?
-            .map(|seq| seq.map(|seq| seq as u64))
-            .collect::<Result<_, _>>()?;
-        let mut statement = connection.prepare(&format!(
-            "SELECT {EVENT_COLUMNS} FROM audit_events ORDER BY rowid"
-        ))?;
-        let mut rows = statement.query([])?;
-        let mut walk = ChainWalk::new(present);
-        while let Some(row) = rows.next()? {
-            if let Some(problem) = walk.step(&event_from_row(row)?) {
-                return Ok(walk.report(Some(problem)));
-            }
-        }
-        Ok(walk.report(None))
+        self.read(|db| {
+            let present: HashSet<u64> = db
+                .all("SELECT seq FROM audit_events", &[], |row| row.get(0))?
+                .into_iter()
+                .collect();
+            let mut walk = ChainWalk::new(present);
+            let mut first_problem = None;
+            db.each(
+                &format!("SELECT {EVENT_COLUMNS} FROM audit_events ORDER BY rowid"),
+                &[],
+                &mut |row| {
+                    if first_problem.is_none() {
+                        first_problem = walk.step(&event_from_row(&row)?);
+                    }
+                    Ok(())
+                },
+            )?;
+            Ok(walk.report(first_problem))
+        })
     }
 }
 
@@ -184,136 +186,132 @@ fn problem(seq: u64, kind: ProblemKind, message: String) -> ChainProblem {
 
 #[cfg(test)]
 mod tests {
-    use rusqlite::Connection;
-
     use super::*;
+    use crate::testing::{TestDb, backends};
     use crate::{AuditAction, NewAuditEvent};
 
-    /// A trail of six events, and a second connection to its file with the
-    /// append-only triggers dropped, as an attacker holding the file would.
-    fn trail() -> (tempfile::TempDir, AccessDb, Connection) {
-        let dir = tempfile::tempdir().unwrap();
-        let db = AccessDb::open_in(dir.path()).unwrap();
-        for user in ["amina", "bob", "chen", "dilnur", "erkin", "fatima"] {
-            db.append_audit(
-                NewAuditEvent::new(AuditAction::Login)
-                    .actor(user)
-                    .detail("from 10.0.0.1"),
-            )
-            .unwrap();
+    /// On each backend: a trail of six events, its append-only guards lifted, as an
+    /// attacker holding the database could.
+    fn trails() -> Vec<TestDb> {
+        let all = backends();
+        for test in &all {
+            for user in ["amina", "bob", "chen", "dilnur", "erkin", "fatima"] {
+                test.db
+                    .append_audit(
+                        NewAuditEvent::new(AuditAction::Login)
+                            .actor(user)
+                            .detail("from 10.0.0.1"),
+                    )
+                    .unwrap();
+            }
+            test.unguard_trail();
         }
-        let attacker = Connection::open(db.path()).unwrap();
-        attacker
-            .execute_batch(
-                "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;",
-            )
-            .unwrap();
-        (dir, db, attacker)
+        all
     }
 
-    fn first_problem(db: &AccessDb) -> (u64, ProblemKind) {
-        let problem = db
+    fn first_problem(test: &TestDb) -> (u64, ProblemKind) {
+        let problem = test
+            .db
             .verify_audit_chain()
             .unwrap()
             .first_problem
-            .expect("a problem");
+            .unwrap_or_else(|| panic!("a problem on {}", test.backend()));
         (problem.seq, problem.kind)
     }
 
     #[test]
     fn an_intact_trail_verifies_with_its_head_hash() {
-        let (_dir, db, _) = trail();
-        let report = db.verify_audit_chain().unwrap();
-        assert_eq!(report.checked, 6);
-        assert_eq!(report.first_problem, None);
-        let newest = &db.audit_events(&Default::default(), 0, 1).unwrap()[0];
-        assert_eq!(report.head_hash.as_deref(), Some(newest.hash.as_str()));
+        for test in trails() {
+            let report = test.db.verify_audit_chain().unwrap();
+            assert_eq!(report.checked, 6, "{}", test.backend());
+            assert_eq!(report.first_problem, None);
+            let newest = &test.db.audit_events(&Default::default(), 0, 1).unwrap()[0];
+            assert_eq!(report.head_hash.as_deref(), Some(newest.hash.as_str()));
+        }
     }
 
     #[test]
     fn an_empty_trail_is_intact() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = AccessDb::open_in(dir.path()).unwrap();
-        let report = db.verify_audit_chain().unwrap();
-        assert_eq!((report.checked, report.first_problem), (0, None));
+        for test in backends() {
+            let report = test.db.verify_audit_chain().unwrap();
+            assert_eq!((report.checked, report.first_problem), (0, None));
+        }
     }
 
     #[test]
     fn a_changed_field_names_that_event_as_altered() {
-        let (_dir, db, attacker) = trail();
-        attacker
-            .execute(
-                "UPDATE audit_events SET actor = 'mallory' WHERE seq = 3",
-                [],
-            )
-            .unwrap();
-        assert_eq!(first_problem(&db), (3, ProblemKind::Altered));
+        for test in trails() {
+            test.behind_its_back("UPDATE audit_events SET actor = 'mallory' WHERE seq = 3")
+                .unwrap();
+            assert_eq!(first_problem(&test), (3, ProblemKind::Altered));
+        }
     }
 
     #[test]
     fn a_changed_and_rehashed_event_is_caught_by_the_next_link() {
-        let (_dir, db, attacker) = trail();
-        let mut event = db
-            .audit_events(&Default::default(), 3, 1)
-            .unwrap()
-            .remove(0);
-        assert_eq!(event.seq, 3);
-        event.detail = "from 192.0.2.9".into();
-        attacker
-            .execute(
-                "UPDATE audit_events SET detail = ?1, hash = ?2 WHERE seq = 3",
-                (&event.detail, event_hash(&event)),
-            )
+        for test in trails() {
+            let mut event = test
+                .db
+                .audit_events(&Default::default(), 3, 1)
+                .unwrap()
+                .remove(0);
+            assert_eq!(event.seq, 3);
+            event.detail = "from 192.0.2.9".into();
+            test.behind_its_back(&format!(
+                "UPDATE audit_events SET detail = '{}', hash = '{}' WHERE seq = 3",
+                event.detail,
+                event_hash(&event)
+            ))
             .unwrap();
-        assert_eq!(first_problem(&db), (3, ProblemKind::Altered));
+            assert_eq!(first_problem(&test), (3, ProblemKind::Altered));
+        }
     }
 
     #[test]
     fn a_deleted_event_is_named_as_removed() {
-        let (_dir, db, attacker) = trail();
-        attacker
-            .execute("DELETE FROM audit_events WHERE seq = 4", [])
-            .unwrap();
-        assert_eq!(first_problem(&db), (4, ProblemKind::Removed));
-        attacker
-            .execute("DELETE FROM audit_events WHERE seq = 1", [])
-            .unwrap();
-        assert_eq!(first_problem(&db), (1, ProblemKind::Removed));
+        for test in trails() {
+            test.behind_its_back("DELETE FROM audit_events WHERE seq = 4")
+                .unwrap();
+            assert_eq!(first_problem(&test), (4, ProblemKind::Removed));
+            test.behind_its_back("DELETE FROM audit_events WHERE seq = 1")
+                .unwrap();
+            assert_eq!(first_problem(&test), (1, ProblemKind::Removed));
+        }
     }
 
     #[test]
     fn swapped_events_name_the_first_one_out_of_place_as_reordered() {
-        let (_dir, db, attacker) = trail();
-        // Event 4 written before event 3: the rows trade places in the file.
-        attacker
-            .execute_batch(
+        for test in trails() {
+            // Event 4 written before event 3: the rows trade places in the file.
+            test.behind_its_back(
                 "UPDATE audit_events SET rowid = -1 WHERE seq = 3;
                  UPDATE audit_events SET rowid = 3 WHERE seq = 4;
-                 UPDATE audit_events SET rowid = 4 WHERE seq = -1 OR rowid = -1;",
+                 UPDATE audit_events SET rowid = 4 WHERE rowid = -1;",
             )
             .unwrap();
-        let report = db.verify_audit_chain().unwrap();
-        assert_eq!(report.checked, 2);
-        let problem = report.first_problem.unwrap();
-        assert_eq!((problem.seq, problem.kind), (3, ProblemKind::Reordered));
-        assert!(
-            problem.message.contains("event 4 stands where"),
-            "{}",
-            problem.message
-        );
+            let report = test.db.verify_audit_chain().unwrap();
+            assert_eq!(report.checked, 2, "{}", test.backend());
+            let problem = report.first_problem.unwrap();
+            assert_eq!((problem.seq, problem.kind), (3, ProblemKind::Reordered));
+            assert!(
+                problem.message.contains("event 4 stands where"),
+                "{}",
+                problem.message
+            );
+        }
     }
 
     #[test]
     fn swapped_sequence_numbers_are_named_as_reordered() {
-        let (_dir, db, attacker) = trail();
-        attacker
-            .execute_batch(
+        for test in trails() {
+            test.behind_its_back(
                 "UPDATE audit_events SET seq = -2 WHERE seq = 2;
                  UPDATE audit_events SET seq = 2 WHERE seq = 5;
                  UPDATE audit_events SET seq = 5 WHERE seq = -2;",
             )
             .unwrap();
-        assert_eq!(first_problem(&db), (2, ProblemKind::Reordered));
+            assert_eq!(first_problem(&test), (2, ProblemKind::Reordered));
+        }
     }
 
     #[test]

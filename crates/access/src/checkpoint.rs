@@ -14,11 +14,11 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use rand::RngCore;
-use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
-use crate::audit::NewAuditEvent;
+use crate::audit::{NewAuditEvent, head, seq_value};
 use crate::event_hash::FIRST_PREV_HASH;
+use crate::sql::params;
 use crate::{AccessDb, AccessError, Actor, AuditAction, rfc3339};
 
 /// The signing key's file in the server folder: the 32-byte secret seed as hex, readable
@@ -206,16 +206,7 @@ impl AccessDb {
     /// made (in the same transaction, as the event after the head it covers).
     pub fn make_checkpoint(&self, key: &AuditKey, by: &Actor) -> Result<Checkpoint, AccessError> {
         self.audited(|tx| {
-            let head: Option<(i64, String)> = tx
-                .query_row(
-                    "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
-                    [],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
-                .optional()?;
-            let (seq, head_hash) = head
-                .map(|(seq, hash)| (seq as u64, hash))
-                .unwrap_or((0, FIRST_PREV_HASH.to_owned()));
+            let (seq, head_hash) = head(tx)?.unwrap_or((0, FIRST_PREV_HASH.to_owned()));
             let mut checkpoint = Checkpoint {
                 seq,
                 head_hash,
@@ -229,13 +220,13 @@ impl AccessDb {
             tx.execute(
                 "INSERT INTO audit_checkpoints (seq, head_hash, at, key_id, public_key, signature)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                rusqlite::params![
-                    checkpoint.seq as i64,
-                    checkpoint.head_hash,
-                    checkpoint.at,
-                    checkpoint.key_id,
-                    checkpoint.public_key,
-                    checkpoint.signature
+                params![
+                    seq_value(checkpoint.seq)?,
+                    &checkpoint.head_hash,
+                    &checkpoint.at,
+                    &checkpoint.key_id,
+                    &checkpoint.public_key,
+                    &checkpoint.signature
                 ],
             )?;
             let event = NewAuditEvent::new(AuditAction::AuditCheckpoint)
@@ -251,22 +242,23 @@ impl AccessDb {
 
     /// Every checkpoint kept, newest first.
     pub fn checkpoints(&self) -> Result<Vec<Checkpoint>, AccessError> {
-        let connection = self.lock();
-        let mut statement = connection.prepare(
-            "SELECT seq, head_hash, at, key_id, public_key, signature FROM audit_checkpoints
-             ORDER BY rowid DESC",
-        )?;
-        let rows = statement.query_map([], |row| {
-            Ok(Checkpoint {
-                seq: row.get::<_, i64>(0)? as u64,
-                head_hash: row.get(1)?,
-                at: row.get(2)?,
-                key_id: row.get(3)?,
-                public_key: row.get(4)?,
-                signature: row.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.read(|db| {
+            db.all(
+                "SELECT seq, head_hash, at, key_id, public_key, signature FROM audit_checkpoints
+                 ORDER BY rowid DESC",
+                &[],
+                |row| {
+                    Ok(Checkpoint {
+                        seq: row.get(0)?,
+                        head_hash: row.get(1)?,
+                        at: row.get(2)?,
+                        key_id: row.get(3)?,
+                        public_key: row.get(4)?,
+                        signature: row.get(5)?,
+                    })
+                },
+            )
+        })
     }
 
     /// Checks `checkpoint` against the trail as it is now: its signature (by `server_key`
@@ -285,14 +277,13 @@ impl AccessDb {
             });
         }
         if checkpoint.seq > 0 {
-            let now: Option<String> = self
-                .lock()
-                .query_row(
+            let now: Option<String> = self.read(|db| {
+                db.first(
                     "SELECT hash FROM audit_events WHERE seq = ?1",
-                    [checkpoint.seq as i64],
+                    params![seq_value(checkpoint.seq)?],
                     |row| row.get(0),
                 )
-                .optional()?;
+            })?;
             match now {
                 None => return Ok(CheckpointVerdict::EventMissing),
                 Some(now) if now != checkpoint.head_hash => {
@@ -313,143 +304,157 @@ impl AccessDb {
 
 #[cfg(test)]
 mod tests {
-    use rusqlite::Connection;
-
     use super::*;
-    use crate::audit::{EVENT_COLUMNS, event_from_row};
     use crate::event_hash::event_hash;
+    use crate::testing::{TestDb, backends};
 
-    /// A trail of five logins and a checkpoint, and a connection with the append-only
-    /// triggers dropped, as an attacker holding the file would have.
-    fn checkpointed() -> (
-        tempfile::TempDir,
-        AccessDb,
-        AuditKey,
-        Checkpoint,
-        Connection,
-    ) {
-        let dir = tempfile::tempdir().unwrap();
-        let db = AccessDb::open_in(dir.path()).unwrap();
-        for user in ["amina", "bob", "chen", "dilnur", "erkin"] {
-            db.append_audit(NewAuditEvent::new(AuditAction::Login).actor(user))
-                .unwrap();
-        }
-        let key = AuditKey::load_or_create(dir.path()).unwrap();
-        let checkpoint = db.make_checkpoint(&key, &Actor::CommandLine).unwrap();
-        let attacker = Connection::open(db.path()).unwrap();
-        attacker
-            .execute_batch(
-                "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;",
-            )
-            .unwrap();
-        (dir, db, key, checkpoint, attacker)
+    /// On each backend: a trail of five logins and a checkpoint, with the append-only
+    /// guards lifted, as an attacker holding the database would have them. The key lives
+    /// in the test's folder.
+    fn checkpointed() -> Vec<(TestDb, AuditKey, Checkpoint)> {
+        backends()
+            .into_iter()
+            .map(|test| {
+                for user in ["amina", "bob", "chen", "dilnur", "erkin"] {
+                    test.db
+                        .append_audit(NewAuditEvent::new(AuditAction::Login).actor(user))
+                        .unwrap();
+                }
+                let key = AuditKey::load_or_create(test.dir.path()).unwrap();
+                let checkpoint = test.db.make_checkpoint(&key, &Actor::CommandLine).unwrap();
+                test.unguard_trail();
+                (test, key, checkpoint)
+            })
+            .collect()
     }
 
     #[test]
     fn a_checkpoint_covers_the_head_and_holds_while_the_trail_grows() {
-        let (dir, db, key, checkpoint, _) = checkpointed();
-        assert_eq!(
-            checkpoint.seq, 5,
-            "the head before the checkpoint's own event"
-        );
-        assert_eq!(db.checkpoints().unwrap(), vec![checkpoint.clone()]);
-        db.append_audit(NewAuditEvent::new(AuditAction::Logout).actor("amina"))
-            .unwrap();
-        assert_eq!(
-            db.check_checkpoint(&checkpoint, Some(&key)).unwrap(),
-            CheckpointVerdict::Holds
-        );
-        let events = db.audit_events(&Default::default(), 0, 2).unwrap();
-        assert_eq!(events[1].action, "audit_checkpoint");
-        // The same key is read back; only its owner may read the file.
-        let again = AuditKey::load(dir.path()).unwrap().unwrap();
-        assert_eq!(again.public_key(), key.public_key());
-        let mode = std::fs::metadata(dir.path().join(AUDIT_KEY_FILE))
-            .unwrap()
-            .permissions();
-        assert_eq!(
-            std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777,
-            0o600
-        );
+        for (test, key, checkpoint) in checkpointed() {
+            let (dir, db) = (&test.dir, &test.db);
+            assert_eq!(
+                checkpoint.seq, 5,
+                "the head before the checkpoint's own event"
+            );
+            assert_eq!(db.checkpoints().unwrap(), vec![checkpoint.clone()]);
+            db.append_audit(NewAuditEvent::new(AuditAction::Logout).actor("amina"))
+                .unwrap();
+            assert_eq!(
+                db.check_checkpoint(&checkpoint, Some(&key)).unwrap(),
+                CheckpointVerdict::Holds,
+                "{}",
+                test.backend()
+            );
+            let events = db.audit_events(&Default::default(), 0, 2).unwrap();
+            assert_eq!(events[1].action, "audit_checkpoint");
+            // The same key is read back; only its owner may read the file.
+            let again = AuditKey::load(dir.path()).unwrap().unwrap();
+            assert_eq!(again.public_key(), key.public_key());
+            let mode = std::fs::metadata(dir.path().join(AUDIT_KEY_FILE))
+                .unwrap()
+                .permissions();
+            assert_eq!(
+                std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777,
+                0o600
+            );
+        }
     }
 
     #[test]
     fn cutting_the_trail_below_a_checkpoint_is_caught_though_the_chain_still_verifies() {
-        let (_dir, db, key, checkpoint, attacker) = checkpointed();
-        attacker
-            .execute("DELETE FROM audit_events WHERE seq >= 4", [])
-            .unwrap();
-        assert_eq!(db.verify_audit_chain().unwrap().first_problem, None);
-        assert_eq!(
-            db.check_checkpoint(&checkpoint, Some(&key)).unwrap(),
-            CheckpointVerdict::EventMissing
-        );
+        for (test, key, checkpoint) in checkpointed() {
+            test.behind_its_back("DELETE FROM audit_events WHERE seq >= 4")
+                .unwrap();
+            assert_eq!(test.db.verify_audit_chain().unwrap().first_problem, None);
+            assert_eq!(
+                test.db.check_checkpoint(&checkpoint, Some(&key)).unwrap(),
+                CheckpointVerdict::EventMissing,
+                "{}",
+                test.backend()
+            );
+        }
     }
 
     #[test]
     fn a_chain_rewritten_with_recomputed_hashes_is_caught() {
-        let (_dir, db, key, checkpoint, attacker) = checkpointed();
-        let events: Vec<trove_model::AuditEvent> = attacker
-            .prepare(&format!(
-                "SELECT {EVENT_COLUMNS} FROM audit_events ORDER BY seq"
-            ))
-            .unwrap()
-            .query_map([], |row| Ok(event_from_row(row).unwrap()))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        let mut prev = FIRST_PREV_HASH.to_owned();
-        for mut event in events {
-            if event.seq == 2 {
-                event.actor = Some("mallory".to_owned());
+        for (test, key, checkpoint) in checkpointed() {
+            let mut events = test.db.audit_events(&Default::default(), 0, 100).unwrap();
+            events.reverse();
+            let mut prev = FIRST_PREV_HASH.to_owned();
+            let mut rewrite = String::new();
+            for mut event in events {
+                if event.seq == 2 {
+                    event.actor = Some("mallory".to_owned());
+                }
+                event.prev_hash = prev.clone();
+                event.hash = event_hash(&event);
+                rewrite.push_str(&format!(
+                    "UPDATE audit_events SET actor = {}, prev_hash = '{}', hash = '{}' WHERE seq = {};",
+                    event.actor.map_or("NULL".to_owned(), |actor| format!("'{actor}'")),
+                    event.prev_hash,
+                    event.hash,
+                    event.seq
+                ));
+                prev = event.hash;
             }
-            event.prev_hash = prev.clone();
-            event.hash = event_hash(&event);
-            attacker
-                .execute(
-                    "UPDATE audit_events SET actor = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4",
-                    rusqlite::params![event.actor, event.prev_hash, event.hash, event.seq as i64],
-                )
-                .unwrap();
-            prev = event.hash;
+            test.behind_its_back(&rewrite).unwrap();
+            assert_eq!(
+                test.db.verify_audit_chain().unwrap().first_problem,
+                None,
+                "the chain alone cannot tell"
+            );
+            assert!(matches!(
+                test.db.check_checkpoint(&checkpoint, Some(&key)).unwrap(),
+                CheckpointVerdict::EventChanged { .. }
+            ));
         }
-        assert_eq!(
-            db.verify_audit_chain().unwrap().first_problem,
-            None,
-            "the chain alone cannot tell"
-        );
-        assert!(matches!(
-            db.check_checkpoint(&checkpoint, Some(&key)).unwrap(),
-            CheckpointVerdict::EventChanged { .. }
-        ));
     }
 
     #[test]
     fn an_altered_or_foreign_checkpoint_proves_nothing() {
-        let (_dir, db, key, checkpoint, attacker) = checkpointed();
-        let mut moved = checkpoint.clone();
-        moved.seq = 3;
-        assert_eq!(
-            db.check_checkpoint(&moved, Some(&key)).unwrap(),
-            CheckpointVerdict::BadSignature
-        );
-        let elsewhere = tempfile::tempdir().unwrap();
-        let other_key = AuditKey::load_or_create(elsewhere.path()).unwrap();
-        let other_db = AccessDb::open_in(elsewhere.path()).unwrap();
-        let foreign = other_db
-            .make_checkpoint(&other_key, &Actor::CommandLine)
-            .unwrap();
-        assert!(matches!(
-            db.check_checkpoint(&foreign, Some(&key)).unwrap(),
-            CheckpointVerdict::OtherKey { .. }
-        ));
-        // A break in the chain at or before the checkpoint is named too.
-        attacker
-            .execute("UPDATE audit_events SET actor = 'x' WHERE seq = 2", [])
-            .unwrap();
-        assert_eq!(
-            db.check_checkpoint(&checkpoint, Some(&key)).unwrap(),
-            CheckpointVerdict::ChainBroken { seq: 2 }
-        );
+        for (test, key, checkpoint) in checkpointed() {
+            let db = &test.db;
+            let mut moved = checkpoint.clone();
+            moved.seq = 3;
+            assert_eq!(
+                db.check_checkpoint(&moved, Some(&key)).unwrap(),
+                CheckpointVerdict::BadSignature
+            );
+            let elsewhere = tempfile::tempdir().unwrap();
+            let other_key = AuditKey::load_or_create(elsewhere.path()).unwrap();
+            let other_db = AccessDb::open_in(elsewhere.path()).unwrap();
+            let foreign = other_db
+                .make_checkpoint(&other_key, &Actor::CommandLine)
+                .unwrap();
+            assert!(matches!(
+                db.check_checkpoint(&foreign, Some(&key)).unwrap(),
+                CheckpointVerdict::OtherKey { .. }
+            ));
+            // A break in the chain at or before the checkpoint is named too.
+            test.behind_its_back("UPDATE audit_events SET actor = 'x' WHERE seq = 2")
+                .unwrap();
+            assert_eq!(
+                db.check_checkpoint(&checkpoint, Some(&key)).unwrap(),
+                CheckpointVerdict::ChainBroken { seq: 2 },
+                "{}",
+                test.backend()
+            );
+        }
+    }
+
+    #[test]
+    fn checkpoints_cannot_be_changed_or_removed() {
+        for test in backends() {
+            let key = AuditKey::load_or_create(test.dir.path()).unwrap();
+            test.db.make_checkpoint(&key, &Actor::CommandLine).unwrap();
+            for change in [
+                "UPDATE audit_checkpoints SET seq = 7",
+                "DELETE FROM audit_checkpoints",
+            ] {
+                let refused = test.db.read(|db| db.execute(change, &[]));
+                assert!(refused.is_err(), "{change} on {}", test.backend());
+            }
+            assert_eq!(test.db.checkpoints().unwrap().len(), 1);
+        }
     }
 }

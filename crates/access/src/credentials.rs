@@ -2,12 +2,11 @@
 //! Each is kept only as its BLAKE3 hash ([`secret_hash`]).
 
 use chrono::{DateTime, TimeDelta, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
 use trove_model::Role;
-use trove_store::connection::collect_rows;
 
 use super::accounts::{check_user_name, parse_role, require_case};
 use super::{AccessDb, AccessError, rfc3339, secret_hash, unix};
+use crate::sql::{Sql, params};
 
 /// A logged-in browser.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,33 +70,34 @@ pub struct Invitation {
 impl AccessDb {
     /// Every invitation not yet used nor expired at `now`, newest first.
     pub fn open_invitations(&self, now: DateTime<Utc>) -> Result<Vec<OpenInvitation>, AccessError> {
-        let connection = self.lock();
-        let mut statement = connection.prepare(
-            "SELECT token_hash, role, case_name, created_by, expires_at, created_at
-             FROM invitations WHERE used_at IS NULL AND expires_at > ?1
-             ORDER BY created_at DESC",
-        )?;
-        collect_rows(&mut statement, [unix(now)], |row| {
-            Ok(OpenInvitation {
-                id: row.get(0)?,
-                invitation: Invitation {
-                    role: parse_role(&row.get::<_, String>(1)?)?,
-                    case: row.get(2)?,
-                    created_by: row.get(3)?,
-                    expires_at: row.get(4)?,
+        self.read(|db| {
+            db.all(
+                "SELECT token_hash, role, case_name, created_by, expires_at, created_at
+                 FROM invitations WHERE used_at IS NULL AND expires_at > ?1
+                 ORDER BY created_at DESC",
+                params![unix(now)],
+                |row| {
+                    Ok(OpenInvitation {
+                        id: row.get(0)?,
+                        invitation: Invitation {
+                            role: parse_role(&row.get::<String>(1)?)?,
+                            case: row.get(2)?,
+                            created_by: row.get(3)?,
+                            expires_at: row.get(4)?,
+                        },
+                        created_at: row.get(5)?,
+                    })
                 },
-                created_at: row.get(5)?,
-            })
+            )
         })
     }
 
     /// The unexpired session of an enabled user that `token` opens, if any.
     pub fn session(&self, token: &str, now: DateTime<Utc>) -> Result<Option<Session>, AccessError> {
-        let session = self
-            .lock()
-            .query_row(
-                "SELECT s.user, s.created_at, s.last_seen, s.expires_at
-                 FROM sessions s JOIN users u ON u.name = s.user
+        self.read(|db| {
+            db.first(
+                "SELECT s.\"user\", s.created_at, s.last_seen, s.expires_at
+                 FROM sessions s JOIN users u ON u.name = s.\"user\"
                  WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0",
                 params![secret_hash(token), unix(now)],
                 |row| {
@@ -109,8 +109,7 @@ impl AccessDb {
                     })
                 },
             )
-            .optional()?;
-        Ok(session)
+        })
     }
 
     /// Marks a session as used now, pushing its expiry `limits.idle` into the future
@@ -121,48 +120,51 @@ impl AccessDb {
         now: DateTime<Utc>,
         limits: SessionLimits,
     ) -> Result<(), AccessError> {
-        self.lock().execute(
-            "UPDATE sessions SET last_seen = ?2, expires_at = MIN(?3, created_at + ?4)
-             WHERE token_hash = ?1",
-            params![
-                secret_hash(token),
-                unix(now),
-                unix(now + limits.idle),
-                limits.absolute.num_seconds()
-            ],
-        )?;
+        self.read(|db| {
+            db.execute(
+                "UPDATE sessions SET last_seen = ?2,
+                     expires_at = CASE WHEN ?3 < created_at + ?4 THEN ?3 ELSE created_at + ?4 END
+                 WHERE token_hash = ?1",
+                params![
+                    secret_hash(token),
+                    unix(now),
+                    unix(now + limits.idle),
+                    limits.absolute.num_seconds()
+                ],
+            )
+        })?;
         Ok(())
     }
 
     /// The enabled user an unrevoked API token belongs to, if any.
     pub fn api_token_user(&self, token: &str) -> Result<Option<String>, AccessError> {
-        let user = self
-            .lock()
-            .query_row(
-                "SELECT t.user FROM api_tokens t JOIN users u ON u.name = t.user
+        self.read(|db| {
+            db.first(
+                "SELECT t.\"user\" FROM api_tokens t JOIN users u ON u.name = t.\"user\"
                  WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND u.disabled = 0
                    AND (t.expires_at IS NULL OR t.expires_at > ?2)",
                 params![secret_hash(token), unix(Utc::now())],
                 |row| row.get(0),
             )
-            .optional()?;
-        Ok(user)
+        })
     }
 
     /// `user`'s API tokens, by label.
     pub fn api_tokens_of(&self, user: &str) -> Result<Vec<ApiTokenInfo>, AccessError> {
-        let connection = self.lock();
-        let mut statement = connection.prepare(
-            "SELECT label, created_at, revoked_at IS NOT NULL, expires_at FROM api_tokens
-             WHERE user = ?1 ORDER BY label",
-        )?;
-        collect_rows(&mut statement, [user], |row| {
-            Ok(ApiTokenInfo {
-                label: row.get(0)?,
-                created_at: row.get(1)?,
-                revoked: row.get(2)?,
-                expires_at: row.get(3)?,
-            })
+        self.read(|db| {
+            db.all(
+                "SELECT label, created_at, revoked_at IS NOT NULL, expires_at FROM api_tokens
+                 WHERE \"user\" = ?1 ORDER BY label",
+                params![user],
+                |row| {
+                    Ok(ApiTokenInfo {
+                        label: row.get(0)?,
+                        created_at: row.get(1)?,
+                        revoked: row.get(2)?,
+                        expires_at: row.get(3)?,
+                    })
+                },
+            )
         })
     }
 
@@ -172,20 +174,20 @@ impl AccessDb {
         token: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Invitation>, AccessError> {
-        usable_invitation(&self.lock(), token, now)
+        self.read(|db| usable_invitation(db, token, now))
     }
 }
 
 /// Records a new session for `user`, valid for `limits.idle` unless touched.
 pub(crate) fn create_session(
-    connection: &Connection,
+    db: &mut dyn Sql,
     token: &str,
     user: &str,
     now: DateTime<Utc>,
     limits: SessionLimits,
 ) -> Result<(), AccessError> {
-    connection.execute(
-        "INSERT INTO sessions (token_hash, user, created_at, last_seen, expires_at)
+    db.execute(
+        "INSERT INTO sessions (token_hash, \"user\", created_at, last_seen, expires_at)
          VALUES (?1, ?2, ?3, ?3, ?4)",
         params![
             secret_hash(token),
@@ -199,25 +201,28 @@ pub(crate) fn create_session(
 
 /// Forgets sessions that expired before `now`.
 pub(crate) fn delete_expired_sessions(
-    connection: &Connection,
+    db: &mut dyn Sql,
     now: DateTime<Utc>,
 ) -> Result<u64, AccessError> {
-    let deleted = connection.execute("DELETE FROM sessions WHERE expires_at <= ?1", [unix(now)])?;
+    let deleted = db.execute(
+        "DELETE FROM sessions WHERE expires_at <= ?1",
+        params![unix(now)],
+    )?;
     Ok(deleted as u64)
 }
 
 /// Ends one session (logging out).
-pub(crate) fn delete_session(connection: &Connection, token: &str) -> Result<(), AccessError> {
-    connection.execute(
+pub(crate) fn delete_session(db: &mut dyn Sql, token: &str) -> Result<(), AccessError> {
+    db.execute(
         "DELETE FROM sessions WHERE token_hash = ?1",
-        [secret_hash(token)],
+        params![secret_hash(token)],
     )?;
     Ok(())
 }
 
 /// Ends every session of `user` ("log out everywhere"); returns how many there were.
-pub(crate) fn delete_sessions_of(connection: &Connection, user: &str) -> Result<u64, AccessError> {
-    let deleted = connection.execute("DELETE FROM sessions WHERE user = ?1", [user])?;
+pub(crate) fn delete_sessions_of(db: &mut dyn Sql, user: &str) -> Result<u64, AccessError> {
+    let deleted = db.execute("DELETE FROM sessions WHERE \"user\" = ?1", params![user])?;
     Ok(deleted as u64)
 }
 
@@ -234,11 +239,11 @@ pub struct OpenInvitation {
 
 /// Ends every unused invitation `user` made (when they are disabled); returns how many.
 pub(crate) fn revoke_invitations_by(
-    connection: &Connection,
+    db: &mut dyn Sql,
     user: &str,
     now: DateTime<Utc>,
 ) -> Result<u64, AccessError> {
-    let revoked = connection.execute(
+    let revoked = db.execute(
         "UPDATE invitations SET expires_at = ?2
          WHERE created_by = ?1 AND used_at IS NULL AND expires_at > ?2",
         params![user, unix(now)],
@@ -248,12 +253,12 @@ pub(crate) fn revoke_invitations_by(
 
 /// Revokes every live API token of `user`; returns how many there were.
 pub(crate) fn revoke_tokens_of(
-    connection: &Connection,
+    db: &mut dyn Sql,
     user: &str,
     now: DateTime<Utc>,
 ) -> Result<u64, AccessError> {
-    let revoked = connection.execute(
-        "UPDATE api_tokens SET revoked_at = ?2 WHERE user = ?1 AND revoked_at IS NULL",
+    let revoked = db.execute(
+        "UPDATE api_tokens SET revoked_at = ?2 WHERE \"user\" = ?1 AND revoked_at IS NULL",
         params![user, unix(now)],
     )?;
     Ok(revoked as u64)
@@ -261,12 +266,12 @@ pub(crate) fn revoke_tokens_of(
 
 /// Ends every session of `user` but `keep`; returns how many ended.
 pub(crate) fn delete_other_sessions(
-    connection: &Connection,
+    db: &mut dyn Sql,
     user: &str,
     keep: &str,
 ) -> Result<u64, AccessError> {
-    let deleted = connection.execute(
-        "DELETE FROM sessions WHERE user = ?1 AND token_hash != ?2",
+    let deleted = db.execute(
+        "DELETE FROM sessions WHERE \"user\" = ?1 AND token_hash != ?2",
         params![user, secret_hash(keep)],
     )?;
     Ok(deleted as u64)
@@ -274,16 +279,16 @@ pub(crate) fn delete_other_sessions(
 
 /// Records an API token for `user` under a label they recognise.
 pub(crate) fn create_api_token(
-    connection: &Connection,
+    db: &mut dyn Sql,
     token: &str,
     user: &str,
     label: &str,
     now: DateTime<Utc>,
     expires: Option<DateTime<Utc>>,
 ) -> Result<(), AccessError> {
-    let inserted = connection.execute(
-        "INSERT OR IGNORE INTO api_tokens (token_hash, user, label, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+    let inserted = db.execute(
+        "INSERT INTO api_tokens (token_hash, \"user\", label, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
         params![
             secret_hash(token),
             user,
@@ -303,14 +308,14 @@ pub(crate) fn create_api_token(
 
 /// Revokes `user`'s token called `label`.
 pub(crate) fn revoke_api_token(
-    connection: &Connection,
+    db: &mut dyn Sql,
     user: &str,
     label: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AccessError> {
-    let changed = connection.execute(
+    let changed = db.execute(
         "UPDATE api_tokens SET revoked_at = ?3
-         WHERE user = ?1 AND label = ?2 AND revoked_at IS NULL",
+         WHERE \"user\" = ?1 AND label = ?2 AND revoked_at IS NULL",
         params![user, label, unix(now)],
     )?;
     if changed == 0 {
@@ -325,22 +330,22 @@ pub(crate) fn revoke_api_token(
 
 /// Records an invitation that `token` (sent as a link) redeems once.
 pub(crate) fn create_invitation(
-    connection: &Connection,
+    db: &mut dyn Sql,
     token: &str,
     invitation: &NewInvitation,
     now: DateTime<Utc>,
 ) -> Result<(), AccessError> {
     if let Some(case) = &invitation.case {
-        require_case(connection, case)?;
+        require_case(db, case)?;
     }
-    connection.execute(
+    db.execute(
         "INSERT INTO invitations (token_hash, role, case_name, created_by, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             secret_hash(token),
             invitation.role.code(),
-            invitation.case,
-            invitation.created_by,
+            &invitation.case,
+            &invitation.created_by,
             unix(now),
             unix(invitation.expires_at)
         ],
@@ -351,19 +356,18 @@ pub(crate) fn create_invitation(
 /// Redeems an invitation: makes the user it invites, with its role, and
 /// marks it used, all at once, so a link works exactly once.
 pub(crate) fn accept_invitation(
-    connection: &Connection,
+    db: &mut dyn Sql,
     token: &str,
     user: &str,
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Invitation, AccessError> {
-    check_user_name(connection, user)?;
-    let tx = connection;
-    let invitation = usable_invitation(tx, token, now)?.ok_or(AccessError::InvitationUnusable)?;
+    check_user_name(db, user)?;
+    let invitation = usable_invitation(db, token, now)?.ok_or(AccessError::InvitationUnusable)?;
     let is_admin = invitation.role == Role::Admin && invitation.case.is_none();
-    let inserted = tx.execute(
-        "INSERT OR IGNORE INTO users (name, password_hash, is_admin, created_at)
-         VALUES (?1, ?2, ?3, ?4)",
+    let inserted = db.execute(
+        "INSERT INTO users (name, password_hash, is_admin, created_at)
+         VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
         params![user, password_hash, is_admin, rfc3339(now)],
     )?;
     if inserted == 0 {
@@ -373,12 +377,12 @@ pub(crate) fn accept_invitation(
         });
     }
     if let Some(case) = &invitation.case {
-        tx.execute(
-            "INSERT INTO memberships (user, case_name, role) VALUES (?1, ?2, ?3)",
+        db.execute(
+            "INSERT INTO memberships (\"user\", case_name, role) VALUES (?1, ?2, ?3)",
             params![user, case, invitation.role.code()],
         )?;
     }
-    tx.execute(
+    db.execute(
         "UPDATE invitations SET used_at = ?2, used_by = ?3 WHERE token_hash = ?1",
         params![secret_hash(token), unix(now), user],
     )?;
@@ -386,34 +390,23 @@ pub(crate) fn accept_invitation(
 }
 
 fn usable_invitation(
-    connection: &Connection,
+    db: &mut dyn Sql,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Invitation>, AccessError> {
-    let row = connection
-        .query_row(
-            "SELECT role, case_name, created_by, expires_at FROM invitations
-             WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
-            params![secret_hash(token), unix(now)],
-            |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                ))
-            },
-        )
-        .optional()?;
-    row.map(|(role, case, created_by, expires_at)| {
-        Ok(Invitation {
-            role: parse_role(&role)?,
-            case,
-            created_by,
-            expires_at,
-        })
-    })
-    .transpose()
+    db.first(
+        "SELECT role, case_name, created_by, expires_at FROM invitations
+         WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
+        params![secret_hash(token), unix(now)],
+        |row| {
+            Ok(Invitation {
+                role: parse_role(&row.get::<String>(0)?)?,
+                case: row.get(1)?,
+                created_by: row.get(2)?,
+                expires_at: row.get(3)?,
+            })
+        },
+    )
 }
 
 #[cfg(test)]
@@ -426,9 +419,16 @@ mod tests {
         absolute: TimeDelta::hours(24),
     };
 
-    fn db() -> (tempfile::TempDir, AccessDb, DateTime<Utc>) {
-        let dir = tempfile::tempdir().unwrap();
-        let db = AccessDb::open_in(dir.path().join("server")).unwrap();
+    /// On each backend: a case `demo` and its viewer `amina`; and a fixed now.
+    fn dbs() -> Vec<(crate::testing::TestDb, DateTime<Utc>)> {
+        crate::testing::backends()
+            .into_iter()
+            .map(with_amina)
+            .collect()
+    }
+
+    fn with_amina(test: crate::testing::TestDb) -> (crate::testing::TestDb, DateTime<Utc>) {
+        let (dir, db) = (&test.dir, &test.db);
         let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
         let store = dir.path().join("demo");
         trove_store::Store::open(&store).unwrap();
@@ -440,7 +440,7 @@ mod tests {
             grant: &grant,
         };
         db.add_user(amina, &Actor::CommandLine).unwrap();
-        (dir, db, now)
+        (test, now)
     }
 
     fn log_in(db: &AccessDb, now: DateTime<Utc>) -> String {
@@ -449,165 +449,181 @@ mod tests {
 
     #[test]
     fn sessions_expire_when_idle_and_end_together_on_logout_everywhere() {
-        let (_dir, db, now) = db();
-        let idle = LIMITS.idle;
-        let token_a = log_in(&db, now);
-        let token_b = log_in(&db, now);
-        assert_eq!(db.session(&token_a, now).unwrap().unwrap().user, "amina");
-        assert!(db.session(&token_a, now + idle).unwrap().is_none());
-        db.touch_session(&token_a, now + TimeDelta::hours(11), LIMITS)
-            .unwrap();
-        assert!(db.session(&token_a, now + idle).unwrap().is_some());
-        assert_eq!(db.log_out_everywhere("amina").unwrap(), (2, 0));
-        assert!(db.session(&token_b, now).unwrap().is_none());
+        for (test, now) in dbs() {
+            let db = &test.db;
+            let idle = LIMITS.idle;
+            let token_a = log_in(&db, now);
+            let token_b = log_in(&db, now);
+            assert_eq!(db.session(&token_a, now).unwrap().unwrap().user, "amina");
+            assert!(db.session(&token_a, now + idle).unwrap().is_none());
+            db.touch_session(&token_a, now + TimeDelta::hours(11), LIMITS)
+                .unwrap();
+            assert!(db.session(&token_a, now + idle).unwrap().is_some());
+            assert_eq!(db.log_out_everywhere("amina").unwrap(), (2, 0));
+            assert!(db.session(&token_b, now).unwrap().is_none());
+        }
     }
 
     #[test]
     fn invitations_are_listed_revoked_and_die_with_their_maker() {
-        let (_dir, db, _) = db();
-        let now = Utc::now();
-        let admin = Actor::CommandLine;
-        let grant = Grant::new(Role::Admin, None).unwrap();
-        db.add_user(
-            NewAccount {
-                name: "root",
-                password: "a long enough password",
-                grant: &grant,
-            },
-            &admin,
-        )
-        .unwrap();
-        let viewer = Grant::new(Role::Viewer, Some("demo")).unwrap();
-        let by_root = Actor::user("root");
-        db.create_invitation(&viewer, TimeDelta::days(7), now, &by_root)
+        for (test, _) in dbs() {
+            let db = &test.db;
+            let now = Utc::now();
+            let admin = Actor::CommandLine;
+            let grant = Grant::new(Role::Admin, None).unwrap();
+            db.add_user(
+                NewAccount {
+                    name: "root",
+                    password: "a long enough password",
+                    grant: &grant,
+                },
+                &admin,
+            )
             .unwrap();
-        db.create_invitation(&grant, TimeDelta::days(7), now, &by_root)
-            .unwrap();
-        let open = db.open_invitations(now).unwrap();
-        assert_eq!(open.len(), 2);
-        let admin_link = open.iter().find(|o| o.invitation.case.is_none()).unwrap();
-        assert!(
-            admin_link.invitation.expires_at <= (now + TimeDelta::days(1)).timestamp(),
-            "a link that makes a server admin lives a day at most"
-        );
-        db.revoke_invitation(&admin_link.id, now, &admin).unwrap();
-        assert_eq!(db.open_invitations(now).unwrap().len(), 1);
-        assert!(db.revoke_invitation(&admin_link.id, now, &admin).is_err());
-        db.disable_user("root", &admin).unwrap();
-        assert!(
-            db.open_invitations(now + TimeDelta::seconds(1))
-                .unwrap()
-                .is_empty(),
-            "disabling root ends the links root made"
-        );
+            let viewer = Grant::new(Role::Viewer, Some("demo")).unwrap();
+            let by_root = Actor::user("root");
+            db.create_invitation(&viewer, TimeDelta::days(7), now, &by_root)
+                .unwrap();
+            db.create_invitation(&grant, TimeDelta::days(7), now, &by_root)
+                .unwrap();
+            let open = db.open_invitations(now).unwrap();
+            assert_eq!(open.len(), 2);
+            let admin_link = open.iter().find(|o| o.invitation.case.is_none()).unwrap();
+            assert!(
+                admin_link.invitation.expires_at <= (now + TimeDelta::days(1)).timestamp(),
+                "a link that makes a server admin lives a day at most"
+            );
+            db.revoke_invitation(&admin_link.id, now, &admin).unwrap();
+            assert_eq!(db.open_invitations(now).unwrap().len(), 1);
+            assert!(db.revoke_invitation(&admin_link.id, now, &admin).is_err());
+            db.disable_user("root", &admin).unwrap();
+            assert!(
+                db.open_invitations(now + TimeDelta::seconds(1))
+                    .unwrap()
+                    .is_empty(),
+                "disabling root ends the links root made"
+            );
+        }
     }
 
     #[test]
     fn a_session_in_constant_use_still_ends_at_its_absolute_limit() {
-        let (_dir, db, now) = db();
-        let token = log_in(&db, now);
-        for hour in 1..=30 {
-            let at = now + TimeDelta::hours(hour);
-            let alive = db.session(&token, at).unwrap().is_some();
-            assert_eq!(alive, hour < 24, "hour {hour}");
-            if alive {
-                db.touch_session(&token, at, LIMITS).unwrap();
+        for (test, now) in dbs() {
+            let db = &test.db;
+            let token = log_in(&db, now);
+            for hour in 1..=30 {
+                let at = now + TimeDelta::hours(hour);
+                let alive = db.session(&token, at).unwrap().is_some();
+                assert_eq!(alive, hour < 24, "hour {hour}");
+                if alive {
+                    db.touch_session(&token, at, LIMITS).unwrap();
+                }
             }
         }
     }
 
     #[test]
     fn an_invitation_makes_its_member_once() {
-        let (_dir, db, now) = db();
-        let grant = Grant::new(Role::Reviewer, Some("demo")).unwrap();
-        let invite = db
-            .create_invitation(&grant, TimeDelta::days(7), now, &Actor::user("amina"))
-            .unwrap();
-        db.accept_invitation(&invite, "bob", "a long enough password", now)
-            .unwrap();
-        let memberships = db.memberships_of("bob").unwrap();
-        assert_eq!(memberships[0].role, Role::Reviewer);
-        let again = db.accept_invitation(&invite, "carol", "a long enough password", now);
-        assert!(matches!(again, Err(AccessError::InvitationUnusable)));
-        assert!(db.user("carol").unwrap().is_none());
+        for (test, now) in dbs() {
+            let db = &test.db;
+            let grant = Grant::new(Role::Reviewer, Some("demo")).unwrap();
+            let invite = db
+                .create_invitation(&grant, TimeDelta::days(7), now, &Actor::user("amina"))
+                .unwrap();
+            db.accept_invitation(&invite, "bob", "a long enough password", now)
+                .unwrap();
+            let memberships = db.memberships_of("bob").unwrap();
+            assert_eq!(memberships[0].role, Role::Reviewer);
+            let again = db.accept_invitation(&invite, "carol", "a long enough password", now);
+            assert!(matches!(again, Err(AccessError::InvitationUnusable)));
+            assert!(db.user("carol").unwrap().is_none());
+        }
     }
 
     #[test]
     fn names_that_hide_characters_or_pass_for_another_are_refused() {
-        let (_dir, db, _) = db();
-        let grant = Grant::new(Role::Viewer, Some("demo")).unwrap();
-        let add = |name: &'static str| {
-            db.add_user(
-                NewAccount {
-                    name,
-                    password: "a long enough password",
-                    grant: &grant,
-                },
-                &Actor::CommandLine,
-            )
-        };
-        for sneaky in ["ami\u{200B}na", "\u{202E}anima", "amina\u{FEFF}"] {
-            assert!(
-                matches!(add(sneaky), Err(AccessError::InvalidName { .. })),
-                "{sneaky:?}"
-            );
+        for (test, _) in dbs() {
+            let db = &test.db;
+            let grant = Grant::new(Role::Viewer, Some("demo")).unwrap();
+            let add = |name: &'static str| {
+                db.add_user(
+                    NewAccount {
+                        name,
+                        password: "a long enough password",
+                        grant: &grant,
+                    },
+                    &Actor::CommandLine,
+                )
+            };
+            for sneaky in ["ami\u{200B}na", "\u{202E}anima", "amina\u{FEFF}"] {
+                assert!(
+                    matches!(add(sneaky), Err(AccessError::InvalidName { .. })),
+                    "{sneaky:?}"
+                );
+            }
+            for lookalike in ["Amina", "ａｍｉｎａ", "AMINA"] {
+                assert!(
+                    matches!(add(lookalike), Err(AccessError::ConfusableName { .. })),
+                    "{lookalike:?}"
+                );
+            }
+            assert!(add("aminat").is_ok());
+            assert!(matches!(
+                add("amina"),
+                Err(AccessError::AlreadyExists { .. })
+            ));
         }
-        for lookalike in ["Amina", "ａｍｉｎａ", "AMINA"] {
-            assert!(
-                matches!(add(lookalike), Err(AccessError::ConfusableName { .. })),
-                "{lookalike:?}"
-            );
-        }
-        assert!(add("aminat").is_ok());
-        assert!(matches!(
-            add("amina"),
-            Err(AccessError::AlreadyExists { .. })
-        ));
     }
 
     #[test]
     fn an_expired_token_opens_nothing() {
-        let (_dir, db, _) = db();
-        let admin = Actor::CommandLine;
-        let past = Utc::now() - TimeDelta::minutes(1);
-        let future = Utc::now() + TimeDelta::days(30);
-        let old = db
-            .issue_token_expiring("amina", "old", &admin, Some(past))
-            .unwrap();
-        let fresh = db
-            .issue_token_expiring("amina", "fresh", &admin, Some(future))
-            .unwrap();
-        assert!(db.api_token_user(&old).unwrap().is_none());
-        assert_eq!(db.api_token_user(&fresh).unwrap().as_deref(), Some("amina"));
-        let tokens = db.api_tokens_of("amina").unwrap();
-        assert!(tokens.iter().all(|t| t.expires_at.is_some()));
+        for (test, _) in dbs() {
+            let db = &test.db;
+            let admin = Actor::CommandLine;
+            let past = Utc::now() - TimeDelta::minutes(1);
+            let future = Utc::now() + TimeDelta::days(30);
+            let old = db
+                .issue_token_expiring("amina", "old", &admin, Some(past))
+                .unwrap();
+            let fresh = db
+                .issue_token_expiring("amina", "fresh", &admin, Some(future))
+                .unwrap();
+            assert!(db.api_token_user(&old).unwrap().is_none());
+            assert_eq!(db.api_token_user(&fresh).unwrap().as_deref(), Some("amina"));
+            let tokens = db.api_tokens_of("amina").unwrap();
+            assert!(tokens.iter().all(|t| t.expires_at.is_some()));
+        }
     }
 
     #[test]
     fn a_user_gets_a_token_only_in_their_own_name() {
-        let (_dir, db, _) = db();
-        let someone_else = db.issue_token("amina", "laptop", &Actor::user("root"));
-        assert!(matches!(someone_else, Err(AccessError::OthersToken { .. })));
-        assert!(
-            db.issue_token("amina", "laptop", &Actor::user("amina"))
-                .is_ok()
-        );
+        for (test, _) in dbs() {
+            let db = &test.db;
+            let someone_else = db.issue_token("amina", "laptop", &Actor::user("root"));
+            assert!(matches!(someone_else, Err(AccessError::OthersToken { .. })));
+            assert!(
+                db.issue_token("amina", "laptop", &Actor::user("amina"))
+                    .is_ok()
+            );
+        }
     }
 
     #[test]
     fn revoked_api_tokens_and_disabled_users_open_nothing() {
-        let (_dir, db, now) = db();
-        let admin = Actor::CommandLine;
-        let secret = db.issue_token("amina", "laptop", &admin).unwrap();
-        assert_eq!(
-            db.api_token_user(&secret).unwrap().as_deref(),
-            Some("amina")
-        );
-        db.revoke_token("amina", "laptop", &admin).unwrap();
-        assert!(db.api_token_user(&secret).unwrap().is_none());
-        let session = log_in(&db, now);
-        db.disable_user("amina", &admin).unwrap();
-        assert!(db.session(&session, now).unwrap().is_none());
-        assert!(db.password_hash("amina").unwrap().is_none());
+        for (test, now) in dbs() {
+            let db = &test.db;
+            let admin = Actor::CommandLine;
+            let secret = db.issue_token("amina", "laptop", &admin).unwrap();
+            assert_eq!(
+                db.api_token_user(&secret).unwrap().as_deref(),
+                Some("amina")
+            );
+            db.revoke_token("amina", "laptop", &admin).unwrap();
+            assert!(db.api_token_user(&secret).unwrap().is_none());
+            let session = log_in(&db, now);
+            db.disable_user("amina", &admin).unwrap();
+            assert!(db.session(&session, now).unwrap().is_none());
+            assert!(db.password_hash("amina").unwrap().is_none());
+        }
     }
 }

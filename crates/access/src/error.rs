@@ -23,6 +23,17 @@ pub enum AccessError {
         "the access database could not be used: {0}; check the --server folder's disk and permissions"
     )]
     Query(#[from] rusqlite::Error),
+    /// The shared access database (server mode) could not be reached or migrated.
+    #[error(
+        "{0}; check that PostgreSQL is running and that the server folder's database.url names it"
+    )]
+    Shared(#[source] trove_store::StoreError),
+    /// A query on the shared access database failed.
+    #[error(
+        "the shared access database could not be used: {}; check that PostgreSQL is running and reachable",
+        trove_store::pg_reason(.0)
+    )]
+    PgQuery(#[from] postgres::Error),
     /// A file or folder next to the database could not be used.
     #[error("cannot {action} {path}: {source}")]
     Io {

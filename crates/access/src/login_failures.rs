@@ -15,9 +15,9 @@
 //! password still gets in on that slower path; a guesser gets a handful of tries a minute.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{AccessDb, AccessError, AuditAction, NewAuditEvent, minute_utc, unix};
+use crate::sql::{Sql, params};
 
 /// How many failures in what window lock a name out, for how long, and when a name's
 /// attempts are slowed.
@@ -83,27 +83,26 @@ impl AccessDb {
         policy: LockoutPolicy,
     ) -> Result<LoginClaim, AccessError> {
         let LoginAttempt { name, address, at } = *attempt;
-        let mut connection = self.lock();
-        let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        if let Some(until) = locked_until(&tx, name, address, at)? {
-            return Ok(LoginClaim::Locked(until));
-        }
-        let since = at - policy.window;
-        if failures_from(&tx, name, address, since)? >= policy.max_failures {
-            return Ok(LoginClaim::Locked(at + policy.lock_for));
-        }
-        if failures_since(&tx, name, since)? >= policy.slow_after {
-            let next = last_attempt(&tx, name)?.map(|last| last + policy.slow_interval);
-            if let Some(next) = next.filter(|next| *next > at) {
-                return Ok(LoginClaim::Slowed(next));
+        self.write(|tx| {
+            if let Some(until) = locked_until(tx, name, address, at)? {
+                return Ok(LoginClaim::Locked(until));
             }
-        }
-        tx.execute(
-            "INSERT INTO login_failures (user_name, address, at) VALUES (?1, ?2, ?3)",
-            params![name, address, unix(at)],
-        )?;
-        tx.commit()?;
-        Ok(LoginClaim::Granted)
+            let since = at - policy.window;
+            if failures_from(tx, name, address, since)? >= policy.max_failures {
+                return Ok(LoginClaim::Locked(at + policy.lock_for));
+            }
+            if failures_since(tx, name, since)? >= policy.slow_after {
+                let next = last_attempt(tx, name)?.map(|last| last + policy.slow_interval);
+                if let Some(next) = next.filter(|next| *next > at) {
+                    return Ok(LoginClaim::Slowed(next));
+                }
+            }
+            tx.execute(
+                "INSERT INTO login_failures (user_name, address, at) VALUES (?1, ?2, ?3)",
+                params![name, address, unix(at)],
+            )?;
+            Ok(LoginClaim::Granted)
+        })
     }
 
     /// Records that a claimed attempt failed (the attempt itself was counted by
@@ -152,7 +151,7 @@ impl AccessDb {
         user_name: &str,
         since: DateTime<Utc>,
     ) -> Result<u64, AccessError> {
-        failures_since(&self.lock(), user_name, since)
+        self.read(|db| failures_since(db, user_name, since))
     }
 
     /// Until when logins for `user_name` from `address` are refused, if they are at `now`.
@@ -162,62 +161,52 @@ impl AccessDb {
         address: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, AccessError> {
-        locked_until(&self.lock(), user_name, address, now)
+        self.read(|db| locked_until(db, user_name, address, now))
     }
 }
 
 fn locked_until(
-    connection: &Connection,
+    db: &mut dyn Sql,
     user_name: &str,
     address: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, AccessError> {
-    let until: Option<i64> = connection
-        .query_row(
-            "SELECT locked_until FROM lockouts
-             WHERE user_name = ?1 AND address = ?2 AND locked_until > ?3",
-            params![user_name, address, unix(now)],
-            |row| row.get(0),
-        )
-        .optional()?;
+    let until: Option<i64> = db.first(
+        "SELECT locked_until FROM lockouts
+         WHERE user_name = ?1 AND address = ?2 AND locked_until > ?3",
+        params![user_name, address, unix(now)],
+        |row| row.get(0),
+    )?;
     Ok(until.and_then(|seconds| DateTime::from_timestamp(seconds, 0)))
 }
 
 fn failures_since(
-    connection: &Connection,
+    db: &mut dyn Sql,
     user_name: &str,
     since: DateTime<Utc>,
 ) -> Result<u64, AccessError> {
-    let count: i64 = connection.query_row(
+    db.value(
         "SELECT COUNT(*) FROM login_failures WHERE user_name = ?1 AND at >= ?2",
         params![user_name, unix(since)],
-        |row| row.get(0),
-    )?;
-    Ok(count as u64)
+    )
 }
 
 fn failures_from(
-    connection: &Connection,
+    db: &mut dyn Sql,
     user_name: &str,
     address: &str,
     since: DateTime<Utc>,
 ) -> Result<u64, AccessError> {
-    let count: i64 = connection.query_row(
+    db.value(
         "SELECT COUNT(*) FROM login_failures WHERE user_name = ?1 AND address = ?2 AND at >= ?3",
         params![user_name, address, unix(since)],
-        |row| row.get(0),
-    )?;
-    Ok(count as u64)
+    )
 }
 
-fn last_attempt(
-    connection: &Connection,
-    user_name: &str,
-) -> Result<Option<DateTime<Utc>>, AccessError> {
-    let last: Option<i64> = connection.query_row(
+fn last_attempt(db: &mut dyn Sql, user_name: &str) -> Result<Option<DateTime<Utc>>, AccessError> {
+    let last: Option<i64> = db.value(
         "SELECT MAX(at) FROM login_failures WHERE user_name = ?1",
-        [user_name],
-        |row| row.get(0),
+        params![user_name],
     )?;
     Ok(last.and_then(|seconds| DateTime::from_timestamp(seconds, 0)))
 }
@@ -225,16 +214,16 @@ fn last_attempt(
 /// Forgets `user_name`'s failures and lock-out from `address` (after a successful login
 /// from there). Failures from elsewhere stay: they were someone else's.
 pub(crate) fn clear_login_failures(
-    connection: &Connection,
+    db: &mut dyn Sql,
     user_name: &str,
     address: &str,
 ) -> Result<(), AccessError> {
     let key = params![user_name, address];
-    connection.execute(
+    db.execute(
         "DELETE FROM login_failures WHERE user_name = ?1 AND address = ?2",
         key,
     )?;
-    connection.execute(
+    db.execute(
         "DELETE FROM lockouts WHERE user_name = ?1 AND address = ?2",
         key,
     )?;
@@ -264,133 +253,139 @@ mod tests {
 
     #[test]
     fn failures_are_counted_in_their_window_and_cleared_on_success() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = AccessDb::open_in(dir.path()).unwrap();
-        let start = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
-        for minute in [0, 5, 10] {
-            guess(
-                &db,
-                &attempt("amina", "192.0.2.7", start + TimeDelta::minutes(minute)),
+        for test in crate::testing::backends() {
+            let db = &test.db;
+            let start = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+            for minute in [0, 5, 10] {
+                guess(
+                    &db,
+                    &attempt("amina", "192.0.2.7", start + TimeDelta::minutes(minute)),
+                );
+            }
+            guess(&db, &attempt("amina", "198.51.100.1", start));
+            let now = start + TimeDelta::minutes(16);
+            let window = now - TimeDelta::minutes(15);
+            assert_eq!(db.login_failures_since("amina", window).unwrap(), 2);
+            db.write(|tx| clear_login_failures(tx, "amina", "192.0.2.7"))
+                .unwrap();
+            assert_eq!(
+                db.login_failures_since("amina", start).unwrap(),
+                1,
+                "failures from elsewhere are kept"
             );
         }
-        guess(&db, &attempt("amina", "198.51.100.1", start));
-        let now = start + TimeDelta::minutes(16);
-        let window = now - TimeDelta::minutes(15);
-        assert_eq!(db.login_failures_since("amina", window).unwrap(), 2);
-        clear_login_failures(&db.lock(), "amina", "192.0.2.7").unwrap();
-        assert_eq!(
-            db.login_failures_since("amina", start).unwrap(),
-            1,
-            "failures from elsewhere are kept"
-        );
     }
 
     #[test]
     fn the_fifth_failure_from_one_address_locks_the_name_out_there_only() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = AccessDb::open_in(dir.path()).unwrap();
-        let now = Utc::now();
-        let policy = LockoutPolicy::DEFAULT;
-        let guesser = attempt("admin", "203.0.113.9", now);
-        for _ in 1..policy.max_failures {
-            assert_eq!(guess(&db, &guesser), None);
-        }
-        assert_eq!(guess(&db, &guesser), Some(now + policy.lock_for));
-        assert_eq!(
-            db.claim_login_attempt(&guesser, policy).unwrap(),
-            LoginClaim::Locked(DateTime::from_timestamp(unix(now + policy.lock_for), 0).unwrap())
-        );
-        assert!(
-            db.locked_until("admin", "203.0.113.9", now)
-                .unwrap()
-                .is_some()
-        );
-        assert!(
-            db.locked_until("admin", "203.0.113.9", now + policy.lock_for)
-                .unwrap()
-                .is_none()
-        );
-        // The admin, elsewhere, is not locked out.
-        let owner = attempt("admin", "192.0.2.50", now);
-        assert!(
-            db.locked_until("admin", "192.0.2.50", now)
-                .unwrap()
-                .is_none()
-        );
-        assert_eq!(
-            db.claim_login_attempt(&owner, policy).unwrap(),
-            LoginClaim::Granted
-        );
-        let count = |action: AuditAction| {
-            let filter = AuditFilter {
-                action: Some(action.code().into()),
-                ..AuditFilter::default()
+        for test in crate::testing::backends() {
+            let db = &test.db;
+            let now = Utc::now();
+            let policy = LockoutPolicy::DEFAULT;
+            let guesser = attempt("admin", "203.0.113.9", now);
+            for _ in 1..policy.max_failures {
+                assert_eq!(guess(&db, &guesser), None);
+            }
+            assert_eq!(guess(&db, &guesser), Some(now + policy.lock_for));
+            assert_eq!(
+                db.claim_login_attempt(&guesser, policy).unwrap(),
+                LoginClaim::Locked(
+                    DateTime::from_timestamp(unix(now + policy.lock_for), 0).unwrap()
+                )
+            );
+            assert!(
+                db.locked_until("admin", "203.0.113.9", now)
+                    .unwrap()
+                    .is_some()
+            );
+            assert!(
+                db.locked_until("admin", "203.0.113.9", now + policy.lock_for)
+                    .unwrap()
+                    .is_none()
+            );
+            // The admin, elsewhere, is not locked out.
+            let owner = attempt("admin", "192.0.2.50", now);
+            assert!(
+                db.locked_until("admin", "192.0.2.50", now)
+                    .unwrap()
+                    .is_none()
+            );
+            assert_eq!(
+                db.claim_login_attempt(&owner, policy).unwrap(),
+                LoginClaim::Granted
+            );
+            let count = |action: AuditAction| {
+                let filter = AuditFilter {
+                    action: Some(action.code().into()),
+                    ..AuditFilter::default()
+                };
+                db.audit_count(&filter).unwrap()
             };
-            db.audit_count(&filter).unwrap()
-        };
-        assert_eq!(count(AuditAction::LoginFailed), policy.max_failures);
-        assert_eq!(count(AuditAction::Lockout), 1);
+            assert_eq!(count(AuditAction::LoginFailed), policy.max_failures);
+            assert_eq!(count(AuditAction::Lockout), 1);
+        }
     }
 
     #[test]
     fn guesses_from_many_addresses_slow_the_name_to_one_attempt_per_interval() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = AccessDb::open_in(dir.path()).unwrap();
-        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
-        let policy = LockoutPolicy::DEFAULT;
-        // Four guesses from each of five addresses: none locked, the name slowed.
-        let addresses: Vec<String> = (1..=5).map(|i| format!("203.0.113.{i}")).collect();
-        for address in &addresses {
-            for _ in 0..4 {
-                guess(&db, &attempt("admin", address, now));
+        for test in crate::testing::backends() {
+            let db = &test.db;
+            let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+            let policy = LockoutPolicy::DEFAULT;
+            // Four guesses from each of five addresses: none locked, the name slowed.
+            let addresses: Vec<String> = (1..=5).map(|i| format!("203.0.113.{i}")).collect();
+            for address in &addresses {
+                for _ in 0..4 {
+                    guess(&db, &attempt("admin", address, now));
+                }
             }
+            let owner = attempt("admin", "192.0.2.50", now + TimeDelta::seconds(3));
+            assert_eq!(
+                db.claim_login_attempt(&owner, policy).unwrap(),
+                LoginClaim::Slowed(now + policy.slow_interval)
+            );
+            // After the interval the owner's attempt is weighed, and the next one waits again.
+            let later = attempt("admin", "192.0.2.50", now + policy.slow_interval);
+            assert_eq!(
+                db.claim_login_attempt(&later, policy).unwrap(),
+                LoginClaim::Granted
+            );
+            let guesser = attempt("admin", "203.0.113.77", now + policy.slow_interval);
+            assert_eq!(
+                db.claim_login_attempt(&guesser, policy).unwrap(),
+                LoginClaim::Slowed(now + policy.slow_interval * 2)
+            );
         }
-        let owner = attempt("admin", "192.0.2.50", now + TimeDelta::seconds(3));
-        assert_eq!(
-            db.claim_login_attempt(&owner, policy).unwrap(),
-            LoginClaim::Slowed(now + policy.slow_interval)
-        );
-        // After the interval the owner's attempt is weighed, and the next one waits again.
-        let later = attempt("admin", "192.0.2.50", now + policy.slow_interval);
-        assert_eq!(
-            db.claim_login_attempt(&later, policy).unwrap(),
-            LoginClaim::Granted
-        );
-        let guesser = attempt("admin", "203.0.113.77", now + policy.slow_interval);
-        assert_eq!(
-            db.claim_login_attempt(&guesser, policy).unwrap(),
-            LoginClaim::Slowed(now + policy.slow_interval * 2)
-        );
     }
 
     #[test]
     fn parallel_guesses_beyond_the_allowance_are_never_weighed() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = std::sync::Arc::new(AccessDb::open_in(dir.path()).unwrap());
-        let now = Utc::now();
-        let policy = LockoutPolicy::DEFAULT;
-        // Far more parallel attempts than cores, all released at once.
-        let start = std::sync::Arc::new(std::sync::Barrier::new(20));
-        let claims: Vec<LoginClaim> = (0..20)
-            .map(|_| {
-                let (db, start) = (db.clone(), start.clone());
-                std::thread::spawn(move || {
-                    start.wait();
-                    let attempt = attempt("amina", "192.0.2.7", now);
-                    db.claim_login_attempt(&attempt, policy).unwrap()
-                })
-            })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .map(|thread| thread.join().unwrap())
-            .collect();
-        let weighed = claims.iter().filter(|c| **c == LoginClaim::Granted).count();
-        assert_eq!(weighed as u64, policy.max_failures);
-        // The weighed ones all fail: one lock-out, not one per failure.
-        let attempt = attempt("amina", "192.0.2.7", now);
-        let lockouts: Vec<_> = (0..weighed)
-            .filter_map(|_| db.fail_login(&attempt, WHY, policy).unwrap())
-            .collect();
-        assert_eq!(lockouts.len(), 1);
+        for test in crate::testing::backends() {
+            let db = &test.db;
+            let now = Utc::now();
+            let policy = LockoutPolicy::DEFAULT;
+            // Far more parallel attempts than cores, all released at once.
+            let start = std::sync::Barrier::new(20);
+            let claims: Vec<LoginClaim> = std::thread::scope(|scope| {
+                let threads: Vec<_> = (0..20)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            start.wait();
+                            let attempt = attempt("amina", "192.0.2.7", now);
+                            db.claim_login_attempt(&attempt, policy).unwrap()
+                        })
+                    })
+                    .collect();
+                threads.into_iter().map(|t| t.join().unwrap()).collect()
+            });
+            let weighed = claims.iter().filter(|c| **c == LoginClaim::Granted).count();
+            assert_eq!(weighed as u64, policy.max_failures, "{}", test.backend());
+            // The weighed ones all fail: one lock-out, not one per failure.
+            let attempt = attempt("amina", "192.0.2.7", now);
+            let lockouts: Vec<_> = (0..weighed)
+                .filter_map(|_| db.fail_login(&attempt, WHY, policy).unwrap())
+                .collect();
+            assert_eq!(lockouts.len(), 1);
+        }
     }
 }

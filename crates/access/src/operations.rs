@@ -10,6 +10,7 @@ use trove_model::{Case, Role, User};
 use super::credentials::{self, Invitation, NewInvitation, SessionLimits};
 use super::{AccessDb, AccessError, Actor, AuditAction, NewAuditEvent, accounts, login_failures};
 use super::{minute_utc, new_token, password};
+use crate::sql::params;
 
 /// Longest API token label accepted.
 pub const MAX_TOKEN_LABEL_CHARS: usize = 64;
@@ -184,7 +185,7 @@ impl AccessDb {
             tx.execute(
                 "INSERT INTO user_settings (user_name, language) VALUES (?1, ?2)
                  ON CONFLICT (user_name) DO UPDATE SET language = excluded.language",
-                rusqlite::params![user, language],
+                params![user, language],
             )?;
             let event = NewAuditEvent::new(AuditAction::LanguageSet)
                 .actor(user)
@@ -311,7 +312,7 @@ impl AccessDb {
             let changed = tx.execute(
                 "UPDATE invitations SET expires_at = ?2
                  WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
-                rusqlite::params![id, now.timestamp()],
+                params![id, now.timestamp()],
             )?;
             if changed == 0 {
                 return Err(AccessError::NotFound {
@@ -437,16 +438,18 @@ impl AccessDb {
 
 #[cfg(test)]
 mod tests {
-    use rusqlite::Connection;
-
     use super::*;
     use crate::AuditFilter;
+    use crate::testing::{TestDb, backends};
 
-    /// A server folder with one case, and a second connection to its file that makes
-    /// every audit append fail, as a full disk or a broken file would.
-    fn server_whose_audit_fails() -> (tempfile::TempDir, AccessDb) {
-        let dir = tempfile::tempdir().unwrap();
-        let db = AccessDb::open_in(dir.path().join("server")).unwrap();
+    /// On each backend: one case, and a trigger made behind the database's back that
+    /// makes every audit append fail, as a full disk or a broken file would.
+    fn servers_whose_audit_fails() -> Vec<TestDb> {
+        backends().into_iter().map(audit_fails).collect()
+    }
+
+    fn audit_fails(test: TestDb) -> TestDb {
+        let (dir, db) = (&test.dir, &test.db);
         let store = dir.path().join("store");
         trove_store::Store::open(&store).unwrap();
         db.add_case("demo", &store, &Actor::CommandLine).unwrap();
@@ -457,110 +460,118 @@ mod tests {
             grant: &grant,
         };
         db.add_user(account, &Actor::CommandLine).unwrap();
-        Connection::open(db.path())
-            .unwrap()
-            .execute_batch(
+        let trigger = match db.path() {
+            Some(_) => {
                 "CREATE TRIGGER audit_fails BEFORE INSERT ON audit_events
-                 BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be written'); END;",
-            )
-            .unwrap();
-        (dir, db)
+                 BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be written'); END;"
+            }
+            None => {
+                "CREATE TRIGGER audit_fails BEFORE INSERT ON audit_events FOR EACH ROW
+                 EXECUTE FUNCTION trove_refuse_change('the audit trail cannot be written');"
+            }
+        };
+        test.behind_its_back(trigger).unwrap();
+        test
     }
 
     #[test]
     fn a_change_whose_audit_event_cannot_be_written_is_rolled_back() {
-        let (dir, db) = server_whose_audit_fails();
-        let events_before = db.audit_count(&AuditFilter::default()).unwrap();
-        let admin = Actor::user("root");
+        for test in servers_whose_audit_fails() {
+            let (dir, db) = (&test.dir, &test.db);
+            let events_before = db.audit_count(&AuditFilter::default()).unwrap();
+            let admin = Actor::user("root");
 
-        let grant = Grant::ServerAdmin;
-        let account = NewAccount {
-            name: "mallory",
-            password: "a long enough password",
-            grant: &grant,
-        };
-        assert!(db.add_user(account, &admin).is_err());
-        assert!(db.user("mallory").unwrap().is_none());
+            let grant = Grant::ServerAdmin;
+            let account = NewAccount {
+                name: "mallory",
+                password: "a long enough password",
+                grant: &grant,
+            };
+            assert!(db.add_user(account, &admin).is_err());
+            assert!(db.user("mallory").unwrap().is_none());
 
-        assert!(db.grant("vera", "demo", Role::Admin, &admin).is_err());
-        assert_eq!(db.memberships_of("vera").unwrap()[0].role, Role::Viewer);
+            assert!(db.grant("vera", "demo", Role::Admin, &admin).is_err());
+            assert_eq!(db.memberships_of("vera").unwrap()[0].role, Role::Viewer);
 
-        assert!(db.disable_user("vera", &admin).is_err());
-        assert!(!db.user("vera").unwrap().unwrap().disabled);
+            assert!(db.disable_user("vera", &admin).is_err());
+            assert!(!db.user("vera").unwrap().unwrap().disabled);
 
-        assert!(db.issue_token("vera", "laptop", &admin).is_err());
-        assert!(db.api_tokens_of("vera").unwrap().is_empty());
+            assert!(db.issue_token("vera", "laptop", &admin).is_err());
+            assert!(db.api_tokens_of("vera").unwrap().is_empty());
 
-        let other = dir.path().join("other");
-        trove_store::Store::open(&other).unwrap();
-        assert!(db.add_case("other", &other, &admin).is_err());
-        assert!(db.case("other").unwrap().is_none());
+            let other = dir.path().join("other");
+            trove_store::Store::open(&other).unwrap();
+            assert!(db.add_case("other", &other, &admin).is_err());
+            assert!(db.case("other").unwrap().is_none());
 
-        let now = Utc::now();
-        let limits = SessionLimits {
-            idle: TimeDelta::hours(1),
-            absolute: TimeDelta::hours(2),
-        };
-        assert!(db.log_in("vera", "192.0.2.1", now, limits).is_err());
-        assert_eq!(db.log_out_everywhere("vera").ok(), None);
+            let now = Utc::now();
+            let limits = SessionLimits {
+                idle: TimeDelta::hours(1),
+                absolute: TimeDelta::hours(2),
+            };
+            assert!(db.log_in("vera", "192.0.2.1", now, limits).is_err());
+            assert_eq!(db.log_out_everywhere("vera").ok(), None);
 
-        assert_eq!(
-            db.audit_count(&AuditFilter::default()).unwrap(),
-            events_before
-        );
+            assert_eq!(
+                db.audit_count(&AuditFilter::default()).unwrap(),
+                events_before
+            );
+        }
     }
 
     #[test]
     fn each_operation_leaves_its_event() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = AccessDb::open_in(dir.path().join("server")).unwrap();
-        let store = dir.path().join("store");
-        trove_store::Store::open(&store).unwrap();
-        let cli = Actor::CommandLine;
-        db.add_case("demo", &store, &cli).unwrap();
-        let grant = Grant::new(Role::Editor, Some("demo")).unwrap();
-        let account = NewAccount {
-            name: "amina",
-            password: "a long enough password",
-            grant: &grant,
-        };
-        db.add_user(account, &cli).unwrap();
-        db.grant("amina", "demo", Role::Reviewer, &Actor::user("root"))
-            .unwrap();
-        let events = db.audit_events(&AuditFilter::default(), 0, 10).unwrap();
-        let actions: Vec<_> = events.iter().rev().map(|e| e.action.as_str()).collect();
-        assert_eq!(actions, ["case_added", "user_added", "role_granted"]);
-        assert_eq!(
-            events[2].detail,
-            format!(
-                "store {}, from the command line",
-                store.canonicalize().unwrap().display()
-            )
-        );
-        assert_eq!(events[1].detail, "role editor, from the command line");
-        assert_eq!(events[0].actor.as_deref(), Some("root"));
-        assert_eq!(events[0].detail, "role reviewer");
+        for test in backends() {
+            let (dir, db) = (&test.dir, &test.db);
+            let store = dir.path().join("store");
+            trove_store::Store::open(&store).unwrap();
+            let cli = Actor::CommandLine;
+            db.add_case("demo", &store, &cli).unwrap();
+            let grant = Grant::new(Role::Editor, Some("demo")).unwrap();
+            let account = NewAccount {
+                name: "amina",
+                password: "a long enough password",
+                grant: &grant,
+            };
+            db.add_user(account, &cli).unwrap();
+            db.grant("amina", "demo", Role::Reviewer, &Actor::user("root"))
+                .unwrap();
+            let events = db.audit_events(&AuditFilter::default(), 0, 10).unwrap();
+            let actions: Vec<_> = events.iter().rev().map(|e| e.action.as_str()).collect();
+            assert_eq!(actions, ["case_added", "user_added", "role_granted"]);
+            assert_eq!(
+                events[2].detail,
+                format!(
+                    "store {}, from the command line",
+                    store.canonicalize().unwrap().display()
+                )
+            );
+            assert_eq!(events[1].detail, "role editor, from the command line");
+            assert_eq!(events[0].actor.as_deref(), Some("root"));
+            assert_eq!(events[0].detail, "role reviewer");
+        }
     }
 
     #[test]
     fn a_folder_without_a_store_is_refused_and_roles_other_than_admin_need_a_case() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = AccessDb::open_in(dir.path().join("server")).unwrap();
-        let refused = db.add_case("empty", dir.path(), &Actor::CommandLine);
-        assert!(matches!(refused, Err(AccessError::NotAStore { .. })));
-        assert!(
-            refused
-                .unwrap_err()
-                .to_string()
-                .contains("holds no trove store")
-        );
-        assert!(matches!(
-            Grant::new(Role::Viewer, None),
-            Err(AccessError::CaseNeeded { .. })
-        ));
-        assert_eq!(
-            Grant::new(Role::Admin, Some(" ")).unwrap(),
-            Grant::ServerAdmin
-        );
+        for test in backends() {
+            let (dir, db) = (&test.dir, &test.db);
+            let refused = db.add_case("empty", dir.path(), &Actor::CommandLine);
+            assert!(matches!(refused, Err(AccessError::NotAStore { .. })));
+            assert!(
+                refused
+                    .unwrap_err()
+                    .to_string()
+                    .contains("holds no trove store")
+            );
+            assert!(matches!(
+                Grant::new(Role::Viewer, None),
+                Err(AccessError::CaseNeeded { .. })
+            ));
+            assert_eq!(
+                Grant::new(Role::Admin, Some(" ")).unwrap(),
+                Grant::ServerAdmin
+            );
+        }
     }
 }

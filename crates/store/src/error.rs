@@ -41,7 +41,10 @@ pub enum StoreError {
         source: rusqlite::Error,
     },
     /// A query on a PostgreSQL catalog failed.
-    #[error("the catalog in PostgreSQL at {database} could not be used: {source}")]
+    #[error(
+        "the catalog in PostgreSQL at {database} could not be used: {}",
+        crate::pg_reason(source)
+    )]
     Database {
         /// The database, as host, port and name (never its password).
         database: String,
@@ -82,7 +85,7 @@ pub enum StoreError {
     Query(#[from] rusqlite::Error),
     /// A PostgreSQL error not yet tied to its database: [`crate::PgCatalog`] turns it
     /// into [`StoreError::Database`] before it leaves.
-    #[error("catalog query failed: {0}")]
+    #[error("catalog query failed: {}", crate::pg_reason(.0))]
     PgQuery(#[from] postgres::Error),
     /// A stored value does not decode (an unknown code, a malformed id).
     #[error(

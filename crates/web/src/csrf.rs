@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 
 use std::io::Write;
 use std::path::Path;
+use trove_access::AccessDb;
 
 use axum::extract::State;
 
@@ -42,6 +43,23 @@ pub const KEY_FILE: &str = "csrf.key";
 pub struct CsrfKey([u8; 32]);
 
 impl CsrfKey {
+    /// The key of this server: the one shared by every process on a shared access
+    /// database (so that a form one process rendered is accepted by the next), or else
+    /// the server folder's file.
+    pub fn for_server(server_dir: &Path, access: &AccessDb) -> std::io::Result<CsrfKey> {
+        match access
+            .shared_secret("csrf")
+            .map_err(std::io::Error::other)?
+        {
+            Some(secret) => {
+                let mut key = [0u8; 32];
+                hex::decode_to_slice(secret.trim(), &mut key).map_err(std::io::Error::other)?;
+                Ok(CsrfKey(key))
+            }
+            None => Self::load_or_create(server_dir),
+        }
+    }
+
     /// The key of `server_dir`, made from the operating system's randomness on first use
     /// and written with permissions 0600.
     pub fn load_or_create(server_dir: &Path) -> std::io::Result<CsrfKey> {

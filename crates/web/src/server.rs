@@ -52,7 +52,10 @@ pub enum ServeError {
 
 /// Serves the workbench on `address` until Ctrl-C.
 pub async fn serve(config: AppConfig, address: SocketAddr) -> Result<(), ServeError> {
-    let state = AppState::open(config)?;
+    // Opening may connect to PostgreSQL, whose client blocks: off the async threads.
+    let state = tokio::task::spawn_blocking(move || AppState::open(config))
+        .await
+        .map_err(|panicked| ServeError::Io(std::io::Error::other(panicked)))??;
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .map_err(|source| ServeError::Listen { address, source })?;

@@ -48,13 +48,14 @@ impl AppState {
     /// Opens (or creates) the server folder's access database.
     pub fn open(config: AppConfig) -> Result<Self, AccessError> {
         let access = AccessDb::open_in(&config.server_dir)?;
-        let csrf = crate::csrf::CsrfKey::load_or_create(&config.server_dir).map_err(|source| {
-            AccessError::Io {
-                action: "read or make the CSRF key in",
-                path: config.server_dir.clone(),
-                source,
-            }
-        })?;
+        let csrf =
+            crate::csrf::CsrfKey::for_server(&config.server_dir, &access).map_err(|source| {
+                AccessError::Io {
+                    action: "read or make the CSRF key in",
+                    path: config.server_dir.clone(),
+                    source,
+                }
+            })?;
         Ok(AppState {
             shared: Arc::new(Shared {
                 config,

@@ -206,7 +206,7 @@ async fn a_batch_search_records_every_name_searched() {
 async fn a_read_whose_audit_event_cannot_be_written_is_not_served() {
     let server = server();
     let vera = server.session("vera");
-    rusqlite::Connection::open(server.state.access().path())
+    rusqlite::Connection::open(server.state.access().path().unwrap())
         .unwrap()
         .execute_batch(
             "CREATE TRIGGER audit_fails BEFORE INSERT ON audit_events

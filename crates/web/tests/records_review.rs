@@ -227,7 +227,7 @@ async fn a_change_whose_audit_event_cannot_be_written_is_not_saved() {
     let server = server();
     let rita = server.session("rita");
     let eddie = server.session("eddie");
-    rusqlite::Connection::open(server.state.access().path())
+    rusqlite::Connection::open(server.state.access().path().unwrap())
         .unwrap()
         .execute_batch(
             "CREATE TRIGGER audit_fails BEFORE INSERT ON audit_events

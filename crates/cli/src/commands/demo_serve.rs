@@ -97,7 +97,7 @@ fn ensure_case_and_admin(server_dir: &Path, store: &Path) -> anyhow::Result<Stri
 }
 
 /// Writes a file only its owner can read.
-fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+pub(super) fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]

@@ -10,19 +10,60 @@ use clap::Args;
 use trove_access::AccessDb;
 use trove_web::AppConfig;
 
-/// The server folder: `access.sqlite` (users, cases, sessions, audit trail).
+/// The server folder: `access.sqlite` (users, cases, sessions, audit trail), or in
+/// server mode `database.url`, naming the PostgreSQL database that holds them for every
+/// `trove serve` process.
 #[derive(Debug, Args)]
 pub struct ServerDir {
-    /// The server folder, holding the users, cases and audit trail.
+    /// The server folder, holding the users, cases and audit trail (or where they are)
+    /// and the audit signing key.
     #[arg(long = "server", env = "TROVE_SERVER", default_value = "trove-server")]
     pub dir: PathBuf,
+    /// Keep users, sessions, lock-outs and the audit trail in this PostgreSQL database
+    /// (postgres://user@host:port/name), shared by every `trove serve` process given it.
+    /// Recorded in the server folder, so later commands on the folder find it.
+    #[arg(long = "database")]
+    pub database: Option<String>,
 }
 
 impl ServerDir {
     /// Opens (or creates) the server folder's access database.
     pub fn open(&self) -> anyhow::Result<AccessDb> {
+        if let Some(url) = &self.database {
+            point_at_shared_database(&self.dir, url)?;
+        }
         open_access(&self.dir)
     }
+}
+
+/// Records `url` as the server folder's access database (`database.url`), unless the
+/// folder already keeps its users elsewhere: a folder holds one access database.
+fn point_at_shared_database(dir: &Path, url: &str) -> anyhow::Result<()> {
+    let url_file = dir.join(trove_store::DATABASE_FILE);
+    match std::fs::read_to_string(&url_file) {
+        Ok(known) if known.trim() == url.trim() => return Ok(()),
+        Ok(_) => anyhow::bail!(
+            "the server folder {} already uses another shared database (its {}); \
+             give the same --database or use another folder",
+            dir.display(),
+            trove_store::DATABASE_FILE
+        ),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => {
+            return Err(error).with_context(|| format!("reading {}", url_file.display()));
+        }
+    }
+    if dir.join(trove_access::ACCESS_DB_FILE).exists() {
+        anyhow::bail!(
+            "the server folder {} keeps its users in {}; use a new folder for a shared \
+             database (add the users and cases there again)",
+            dir.display(),
+            trove_access::ACCESS_DB_FILE
+        );
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    // Readable by its owner only: the URL may hold a password.
+    super::demo_serve::write_private(&url_file, url.trim())
 }
 
 pub fn open_access(dir: &Path) -> anyhow::Result<AccessDb> {

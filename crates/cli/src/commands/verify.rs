@@ -159,7 +159,7 @@ pub(super) fn verify_originals(
 /// Checks the audit trail's hash chain, if `server` holds an access
 /// database; says whether it is intact.
 fn verify_audit_trail(server: &Path, json: bool) -> anyhow::Result<bool> {
-    if !server.join(ACCESS_DB_FILE).is_file() {
+    if !trove_access::has_access_db(server) {
         return Ok(true);
     }
     let report = open_access(server)?.verify_audit_chain()?;
@@ -198,7 +198,7 @@ fn verify_checkpoints(server: &Path, files: &[PathBuf], json: bool) -> anyhow::R
     if files.is_empty() {
         return Ok(true);
     }
-    if !server.join(ACCESS_DB_FILE).is_file() {
+    if !trove_access::has_access_db(server) {
         anyhow::bail!(
             "{} holds no audit trail ({ACCESS_DB_FILE}) to prove checkpoints against",
             server.display()

@@ -1,0 +1,221 @@
+//! A few PostgreSQL connections shared by one process's threads, and the schema
+//! migrations that run when the first one opens. The case catalog ([`PgCatalog`]) and
+//! the server's access database (`trove_access`) both stand on it.
+//!
+//! [`PgCatalog`]: super::PgCatalog
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, TryLockError};
+
+use postgres::{Client, Config, NoTls};
+
+use crate::StoreError;
+
+/// Connections each used by one caller at a time.
+pub struct PgPool {
+    /// Host, port and database, for messages; never the password.
+    database: String,
+    /// Empty only while dropping (see the `Drop` impl).
+    clients: Vec<Mutex<Client>>,
+    /// Where the next caller starts looking for a free connection.
+    next: AtomicUsize,
+}
+
+/// The schema migrations of one part of the database: a table records those applied,
+/// and an advisory lock keeps processes starting together from racing.
+#[derive(Debug, Clone, Copy)]
+pub struct Migrations {
+    /// The table that records which have run (`trove_migrations`).
+    pub table: &'static str,
+    /// The advisory lock key taken while migrating.
+    pub lock: i64,
+    /// The scripts, applied in order.
+    pub scripts: &'static [&'static str],
+}
+
+impl PgPool {
+    /// Parses connection settings (`postgres://user@host:port/name` or key=value);
+    /// a message about settings that do not parse never shows a password.
+    pub fn config(url: &str) -> Result<Config, StoreError> {
+        url.parse().map_err(|source| StoreError::Database {
+            database: redacted(url),
+            source,
+        })
+    }
+
+    /// Connects `connections` times (at least once), applying `migrations` on the first.
+    pub fn connect(
+        config: &Config,
+        connections: usize,
+        migrations: &Migrations,
+    ) -> Result<Self, StoreError> {
+        let database = describe(config);
+        let tied = |source| StoreError::Database {
+            database: database.clone(),
+            source,
+        };
+        let mut clients = Vec::with_capacity(connections.max(1));
+        for _ in 0..connections.max(1) {
+            let mut client = config.connect(NoTls).map_err(tied)?;
+            if clients.is_empty() {
+                migrate(&mut client, migrations).map_err(tied)?;
+            }
+            clients.push(Mutex::new(client));
+        }
+        Ok(PgPool {
+            database,
+            clients,
+            next: AtomicUsize::new(0),
+        })
+    }
+
+    /// The database, as host, port and name.
+    pub fn database(&self) -> &str {
+        &self.database
+    }
+
+    /// A free connection, or (all busy) the next in turn once it is free. A panic while
+    /// holding one leaves no half transaction behind (the client rolls back a
+    /// transaction dropped unfinished), so a poisoned lock is still usable.
+    pub fn lock(&self) -> MutexGuard<'_, Client> {
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        let count = self.clients.len();
+        for offset in 0..count {
+            match self.clients[(start + offset) % count].try_lock() {
+                Ok(client) => return client,
+                Err(TryLockError::Poisoned(poisoned)) => return poisoned.into_inner(),
+                Err(TryLockError::WouldBlock) => {}
+            }
+        }
+        self.clients[start % count]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `work` on a free connection; a query error comes back naming this database.
+    pub fn with_client<T>(
+        &self,
+        work: impl FnOnce(&mut Client) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        work(&mut self.lock()).map_err(|error| match error {
+            StoreError::PgQuery(source) => StoreError::Database {
+                database: self.database.clone(),
+                source,
+            },
+            other => other,
+        })
+    }
+}
+
+impl Drop for PgPool {
+    /// Closes the connections on a thread of its own: a client closes by running a
+    /// runtime of its own, which panics on a thread that drives an async runtime (the
+    /// workbench's, when the last request holding a case lets go of it).
+    fn drop(&mut self) {
+        let clients = std::mem::take(&mut self.clients);
+        let _ = std::thread::spawn(move || drop(clients)).join();
+    }
+}
+
+/// Applies the scripts the database has not had yet, under the advisory lock.
+fn migrate(client: &mut Client, migrations: &Migrations) -> Result<(), postgres::Error> {
+    client.execute("SELECT pg_advisory_lock($1)", &[&migrations.lock])?;
+    let result = apply_missing(client, migrations);
+    let unlocked = client.execute("SELECT pg_advisory_unlock($1)", &[&migrations.lock]);
+    result.and(unlocked.map(drop))
+}
+
+fn apply_missing(client: &mut Client, migrations: &Migrations) -> Result<(), postgres::Error> {
+    let table = migrations.table;
+    client.batch_execute(&format!(
+        "CREATE TABLE IF NOT EXISTS {table} (
+             version    INTEGER PRIMARY KEY,
+             applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+         )"
+    ))?;
+    let applied: i32 = client
+        .query_one(
+            &format!("SELECT COALESCE(MAX(version), 0) FROM {table}"),
+            &[],
+        )?
+        .get(0);
+    let pending = migrations.scripts.iter().enumerate();
+    for (number, sql) in pending.skip(applied.max(0) as usize) {
+        let mut tx = client.transaction()?;
+        tx.batch_execute(sql)?;
+        tx.execute(
+            &format!("INSERT INTO {table} (version) VALUES ($1)"),
+            &[&(number as i32 + 1)],
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// What a PostgreSQL error says, with the server's own reason: the client's `Display`
+/// says only "db error", and keeps the reason (a constraint, a trigger's message, a
+/// refused login) as its source.
+pub fn pg_reason(error: &postgres::Error) -> String {
+    match std::error::Error::source(error) {
+        Some(reason) => format!("{error}: {reason}"),
+        None => error.to_string(),
+    }
+}
+
+/// `host:port/name` of a configuration, for messages.
+fn describe(config: &Config) -> String {
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(name)) => name.clone(),
+        #[cfg(unix)]
+        Some(postgres::config::Host::Unix(path)) => path.display().to_string(),
+        None => "localhost".to_owned(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let name = config
+        .get_dbname()
+        .or(config.get_user())
+        .unwrap_or("postgres");
+    format!("{host}:{port}/{name}")
+}
+
+/// Connection settings that did not parse, for a message: the user and password of a
+/// URL (between `://` and `@`) and the value of any `password=` hidden.
+fn redacted(settings: &str) -> String {
+    let mut shown = match (settings.find("://"), settings.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}://…@{}", &settings[..scheme_end], &settings[at + 1..])
+        }
+        _ => settings.to_owned(),
+    };
+    while let Some(start) = shown.find("password=") {
+        let value = start + "password=".len();
+        let end = shown[value..]
+            .find(['&', ' '])
+            .map_or(shown.len(), |offset| value + offset);
+        shown.replace_range(start..end, "pass…");
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_never_carry_a_password() {
+        assert_eq!(
+            redacted("postgres://trove:secret@db:5433/cases"),
+            "postgres://…@db:5433/cases"
+        );
+        assert_eq!(
+            redacted("host=db password=secret dbname=cases"),
+            "host=db pass… dbname=cases"
+        );
+        assert_eq!(
+            redacted("postgres://db/cases?password=secret&sslmode=off"),
+            "postgres://db/cases?pass…&sslmode=off"
+        );
+        let config: Config = "postgres://trove:secret@db:5433/cases".parse().unwrap();
+        assert_eq!(describe(&config), "db:5433/cases");
+    }
+}

@@ -54,14 +54,25 @@ if [ ! -d ../shared/corpus ]; then
     echo "note: ../shared/corpus not found: the corpus tests will skip (they say so)"
 fi
 
-# A throwaway PostgreSQL cluster for the server-mode tests (the catalog contract runs on
-# SQLite and on PostgreSQL), unless the caller names a server of its own.
+# Throwaway servers for the server-mode tests, unless the caller names its own: a
+# PostgreSQL cluster (the catalog and access contracts run on SQLite and on PostgreSQL)
+# and an S3 server over a folder (originals in a bucket).
+pg_dir=""; s3_dir=""
+stop_servers() {
+    if [ -n "$pg_dir" ]; then scripts/postgres.sh stop "$pg_dir/cluster" >/dev/null 2>&1; rm -rf "$pg_dir"; fi
+    if [ -n "$s3_dir" ]; then scripts/s3.sh stop "$s3_dir" >/dev/null 2>&1; rm -rf "$s3_dir"; fi
+}
+trap stop_servers EXIT
 if [ -z "${TROVE_TEST_DATABASE_URL:-}" ]; then
     pg_dir="$(mktemp -d)"
     chmod 755 "$pg_dir"
-    trap 'scripts/postgres.sh stop "$pg_dir/cluster" >/dev/null 2>&1; rm -rf "$pg_dir"' EXIT
     TROVE_TEST_DATABASE_URL="$(scripts/postgres.sh start "$pg_dir/cluster")"
     export TROVE_TEST_DATABASE_URL
+fi
+if [ -z "${TROVE_TEST_S3_ENDPOINT:-}" ]; then
+    s3_dir="$(mktemp -d)"
+    s3_settings="$(scripts/s3.sh start "$s3_dir")"
+    eval "$s3_settings"
 fi
 
 if [ -z "${TROVE_SKIP_BROWSER_TESTS:-}" ]; then

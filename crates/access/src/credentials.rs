@@ -452,8 +452,8 @@ mod tests {
         for (test, now) in dbs() {
             let db = &test.db;
             let idle = LIMITS.idle;
-            let token_a = log_in(&db, now);
-            let token_b = log_in(&db, now);
+            let token_a = log_in(db, now);
+            let token_b = log_in(db, now);
             assert_eq!(db.session(&token_a, now).unwrap().unwrap().user, "amina");
             assert!(db.session(&token_a, now + idle).unwrap().is_none());
             db.touch_session(&token_a, now + TimeDelta::hours(11), LIMITS)
@@ -510,7 +510,7 @@ mod tests {
     fn a_session_in_constant_use_still_ends_at_its_absolute_limit() {
         for (test, now) in dbs() {
             let db = &test.db;
-            let token = log_in(&db, now);
+            let token = log_in(db, now);
             for hour in 1..=30 {
                 let at = now + TimeDelta::hours(hour);
                 let alive = db.session(&token, at).unwrap().is_some();
@@ -620,7 +620,7 @@ mod tests {
             );
             db.revoke_token("amina", "laptop", &admin).unwrap();
             assert!(db.api_token_user(&secret).unwrap().is_none());
-            let session = log_in(&db, now);
+            let session = log_in(db, now);
             db.disable_user("amina", &admin).unwrap();
             assert!(db.session(&session, now).unwrap().is_none());
             assert!(db.password_hash("amina").unwrap().is_none());

@@ -258,11 +258,11 @@ mod tests {
             let start = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
             for minute in [0, 5, 10] {
                 guess(
-                    &db,
+                    db,
                     &attempt("amina", "192.0.2.7", start + TimeDelta::minutes(minute)),
                 );
             }
-            guess(&db, &attempt("amina", "198.51.100.1", start));
+            guess(db, &attempt("amina", "198.51.100.1", start));
             let now = start + TimeDelta::minutes(16);
             let window = now - TimeDelta::minutes(15);
             assert_eq!(db.login_failures_since("amina", window).unwrap(), 2);
@@ -284,9 +284,9 @@ mod tests {
             let policy = LockoutPolicy::DEFAULT;
             let guesser = attempt("admin", "203.0.113.9", now);
             for _ in 1..policy.max_failures {
-                assert_eq!(guess(&db, &guesser), None);
+                assert_eq!(guess(db, &guesser), None);
             }
-            assert_eq!(guess(&db, &guesser), Some(now + policy.lock_for));
+            assert_eq!(guess(db, &guesser), Some(now + policy.lock_for));
             assert_eq!(
                 db.claim_login_attempt(&guesser, policy).unwrap(),
                 LoginClaim::Locked(
@@ -336,7 +336,7 @@ mod tests {
             let addresses: Vec<String> = (1..=5).map(|i| format!("203.0.113.{i}")).collect();
             for address in &addresses {
                 for _ in 0..4 {
-                    guess(&db, &attempt("admin", address, now));
+                    guess(db, &attempt("admin", address, now));
                 }
             }
             let owner = attempt("admin", "192.0.2.50", now + TimeDelta::seconds(3));

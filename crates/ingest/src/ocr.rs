@@ -270,7 +270,10 @@ fn plan(blobs: &BlobStore, candidate: &OcrCandidate, large: &Mutex<()>) -> (Stri
         };
         return (decision, pages);
     }
-    let path = blobs.path_of(&candidate.blob);
+    let path = match blobs.local_path(&candidate.blob) {
+        Ok(path) => path,
+        Err(error) => return (format!("the original cannot be read: {error}"), Vec::new()),
+    };
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     if size > MAX_IMAGE_BYTES {
         return (format!("{size} bytes: too large to judge"), Vec::new());
@@ -330,7 +333,10 @@ fn read_pages(
 }
 
 fn read_page(blobs: &BlobStore, engine: &Engine, job: &PageJob) -> Result<OcrPageText, OcrError> {
-    let original = blobs.path_of(&job.blob);
+    // The bucket's copy is fetched first when this machine's cache lacks it.
+    let original = blobs
+        .local_path(&job.blob)
+        .map_err(|error| OcrError::Io(std::io::Error::other(error)))?;
     let page = if job.kind == FileKind::Pdf {
         // Rendered pages live in the store's own staging folder, never in /tmp.
         let folder = tempfile::Builder::new()

@@ -2,14 +2,16 @@
 //! of 256 folders (two levels made a folder per blob on small leaks, and
 //! folder creation is what file systems are slowest at).
 
+use std::collections::BTreeSet;
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use sha2::Digest;
 use trove_model::BlobId;
 
-use crate::StoreError;
+use crate::{RemoteOriginals, StoreError};
 
 /// Both hashes of some content: BLAKE3 names the blob, SHA-256 is recorded
 /// because it is what courts, journalists and other tools most often quote.
@@ -60,9 +62,34 @@ pub struct StoredBlob {
 }
 
 /// Originals, each kept once and read-only, named by BLAKE3.
+///
+/// In server mode the shared copy may live in a bucket ([`RemoteOriginals`]); the folder
+/// is then this machine's cache of it: what is kept here is uploaded at the next
+/// [`sync`](Self::sync), which runs before the catalog records it, and what a reader asks
+/// for and the folder lacks is fetched (and its hash checked) first.
 #[derive(Debug, Clone)]
 pub struct BlobStore {
     dir: PathBuf,
+    remote: Option<Arc<Remote>>,
+}
+
+#[derive(Debug)]
+struct Remote {
+    bucket: RemoteOriginals,
+    /// Kept here since the last sync: to be in the bucket before the catalog names them.
+    unsent: Mutex<BTreeSet<BlobId>>,
+    /// Held through a sync's uploads: a second sync must not return while blobs the
+    /// first took are still on their way.
+    syncing: Mutex<()>,
+}
+
+impl Remote {
+    /// A set of ids stays whole whatever panicked while holding it.
+    fn unsent(&self) -> std::sync::MutexGuard<'_, BTreeSet<BlobId>> {
+        self.unsent
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 impl BlobStore {
@@ -71,7 +98,72 @@ impl BlobStore {
         let dir = dir.into();
         let staging = dir.join("staging");
         fs::create_dir_all(&staging).map_err(|e| StoreError::io("create", &staging, e))?;
-        Ok(BlobStore { dir })
+        Ok(BlobStore { dir, remote: None })
+    }
+
+    /// This folder as the cache of the shared originals in `bucket`.
+    pub fn with_remote(mut self, bucket: RemoteOriginals) -> Self {
+        self.remote = Some(Arc::new(Remote {
+            bucket,
+            unsent: Mutex::default(),
+            syncing: Mutex::default(),
+        }));
+        self
+    }
+
+    /// The bucket behind this folder, if there is one.
+    pub fn remote(&self) -> Option<&RemoteOriginals> {
+        self.remote.as_ref().map(|remote| &remote.bucket)
+    }
+
+    /// Notes that `id` is to be in the bucket by the next sync (whether it was written
+    /// now or found here: a cache may hold what an interrupted run never sent).
+    fn to_send(&self, id: &BlobId) {
+        if let Some(remote) = &self.remote {
+            remote.unsent().insert(id.clone());
+        }
+    }
+
+    /// The local path of `id`, fetched from the bucket first if this folder lacks it.
+    /// Without a bucket, the path whether or not the blob is there.
+    pub fn local_path(&self, id: &BlobId) -> Result<PathBuf, StoreError> {
+        let path = self.path_of(id);
+        if let Some(remote) = &self.remote
+            && !path.is_file()
+        {
+            self.fetch(&remote.bucket, id)?;
+        }
+        Ok(path)
+    }
+
+    /// Copies `id` from the bucket into this folder, checking that it hashes to its name.
+    fn fetch(&self, bucket: &RemoteOriginals, id: &BlobId) -> Result<(), StoreError> {
+        let mut staged = self.stage()?;
+        let mut hasher = DualHasher::default();
+        let staged_path = staged.path().to_path_buf();
+        let found = bucket.fetch(id, &mut |piece| {
+            hasher.update(piece);
+            staged
+                .write_all(piece)
+                .map_err(|e| StoreError::io("write", &staged_path, e))
+        })?;
+        if !found {
+            return Err(StoreError::Remote {
+                url: bucket.url().to_owned(),
+                why: format!("original {id} is not in the bucket"),
+            });
+        }
+        let hashes = hasher.finish();
+        if hashes.blake3 != *id {
+            return Err(StoreError::Remote {
+                url: bucket.url().to_owned(),
+                why: format!(
+                    "original {id} in the bucket hashes to {}: it was changed there; it was not used",
+                    hashes.blake3
+                ),
+            });
+        }
+        self.commit(staged, id)
     }
 
     /// The blob folder.
@@ -93,6 +185,7 @@ impl BlobStore {
     /// Keeps `bytes` (whose hashes the caller computed) unless already kept.
     pub fn put(&self, hashes: &ContentHashes, bytes: &[u8]) -> Result<StoredBlob, StoreError> {
         let size = bytes.len() as u64;
+        self.to_send(&hashes.blake3);
         if self.contains(&hashes.blake3) {
             return Ok(StoredBlob {
                 hashes: hashes.clone(),
@@ -137,6 +230,7 @@ impl BlobStore {
             size += n as u64;
         }
         let hashes = hasher.finish();
+        self.to_send(&hashes.blake3);
         let newly_written = !self.contains(&hashes.blake3);
         if newly_written {
             self.commit(staged, &hashes.blake3)?;
@@ -150,13 +244,13 @@ impl BlobStore {
 
     /// Opens a stored original for reading.
     pub fn open_blob(&self, id: &BlobId) -> Result<File, StoreError> {
-        let path = self.path_of(id);
+        let path = self.local_path(id)?;
         File::open(&path).map_err(|e| StoreError::io("open", path, e))
     }
 
     /// Reads a stored original whole.
     pub fn read(&self, id: &BlobId) -> Result<Vec<u8>, StoreError> {
-        let path = self.path_of(id);
+        let path = self.local_path(id)?;
         fs::read(&path).map_err(|e| StoreError::io("read", path, e))
     }
 
@@ -193,8 +287,17 @@ impl BlobStore {
         Ok(found)
     }
 
-    /// Re-hashes a stored original; `None` when it is missing.
+    /// Re-hashes a stored original; `None` when it is missing. With a bucket, the
+    /// bucket's copy (the shared one) is hashed as it streams, not this folder's.
     pub fn rehash(&self, id: &BlobId) -> Result<Option<ContentHashes>, StoreError> {
+        if let Some(remote) = &self.remote {
+            let mut hasher = DualHasher::default();
+            let found = remote.bucket.fetch(id, &mut |piece| {
+                hasher.update(piece);
+                Ok(())
+            })?;
+            return Ok(found.then(|| hasher.finish()));
+        }
         let path = self.path_of(id);
         let mut file = match File::open(&path) {
             Ok(file) => file,
@@ -237,9 +340,35 @@ impl BlobStore {
     /// catalog transaction, before it, instead of once per file: an fsync per
     /// blob cost more than all of extraction on a leak of small photos, and
     /// the catalog never records a blob that is not yet durable either way.
+    ///
+    /// With a bucket, every blob kept since the last sync is then uploaded (unless the
+    /// bucket holds it already): the catalog names no original the other machines
+    /// cannot fetch. What fails to go stays due for the next sync.
     pub fn sync(&self) -> Result<(), StoreError> {
         let dir = File::open(&self.dir).map_err(|e| StoreError::io("open", &self.dir, e))?;
-        sync_filesystem(&dir).map_err(|e| StoreError::io("flush the file system of", &self.dir, e))
+        sync_filesystem(&dir)
+            .map_err(|e| StoreError::io("flush the file system of", &self.dir, e))?;
+        let Some(remote) = &self.remote else {
+            return Ok(());
+        };
+        let _one_at_a_time = remote
+            .syncing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let due: Vec<BlobId> = std::mem::take(&mut *remote.unsent()).into_iter().collect();
+        let paths: Vec<PathBuf> = due.iter().map(|id| self.path_of(id)).collect();
+        let pairs: Vec<(BlobId, &Path)> = due
+            .iter()
+            .cloned()
+            .zip(paths.iter().map(PathBuf::as_path))
+            .collect();
+        remote
+            .bucket
+            .upload_missing(&pairs)
+            .map(drop)
+            .inspect_err(|_| {
+                remote.unsent().extend(due.iter().cloned());
+            })
     }
 
     /// Moves a fully written staging file to its final name, read-only. The

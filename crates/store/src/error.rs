@@ -52,6 +52,16 @@ pub enum StoreError {
         #[source]
         source: postgres::Error,
     },
+    /// The shared originals on S3-compatible storage could not be used.
+    #[error(
+        "the originals at {url} could not be used: {why}; check the bucket, the AWS_ENDPOINT and the AWS_* keys"
+    )]
+    Remote {
+        /// The bucket's URL (`s3://bucket/prefix`; it holds no secret).
+        url: String,
+        /// What failed, on which original.
+        why: String,
+    },
     /// A named thing (a list, a case, a candidate) does not exist.
     #[error("there is no {what} {name:?}; {hint}")]
     NotFound {

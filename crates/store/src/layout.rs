@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::{BlobStore, CaseCatalog, PgCatalog, SqliteCatalog, StoreError};
+use crate::{BlobStore, CaseCatalog, PgCatalog, RemoteOriginals, SqliteCatalog, StoreError};
 
 /// The catalog's file name inside a store folder.
 const CATALOG_FILE: &str = "trove.sqlite";
@@ -13,6 +13,10 @@ const CATALOG_FILE: &str = "trove.sqlite";
 /// search index the indexer writes or a copy of it, previews, rules files); `blobs/`
 /// there is the shared folder of originals (a mount or a link).
 pub const DATABASE_FILE: &str = "database.url";
+
+/// The file in a store folder that names the bucket of shared originals (server mode,
+/// `s3://bucket/prefix`): the folder's `blobs/` is then a cache of it.
+pub const ORIGINALS_FILE: &str = "originals.url";
 
 /// Connections a store folder opens to its shared catalog: enough for the workbench's
 /// requests of one case not to queue on one another.
@@ -42,7 +46,13 @@ impl Store {
             }
             Err(e) => return Err(StoreError::io("read", &shared, e)),
         };
-        let blobs = BlobStore::open(root.join("blobs"))?;
+        let mut blobs = BlobStore::open(root.join("blobs"))?;
+        let bucket = root.join(ORIGINALS_FILE);
+        match fs::read_to_string(&bucket) {
+            Ok(url) => blobs = blobs.with_remote(RemoteOriginals::open(url.trim())?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(StoreError::io("read", &bucket, e)),
+        }
         Ok(Store {
             root,
             catalog,

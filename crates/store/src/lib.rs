@@ -27,6 +27,7 @@ mod publication;
 mod record_query;
 mod record_text;
 mod records;
+mod remote;
 mod review;
 mod sqlite;
 pub mod testing;
@@ -43,7 +44,7 @@ pub use ingest_progress::{
     Clock, HEARTBEAT, IngestProgress, IngestStage, PROGRESS_FILE, ProgressWriter, RunState,
     STALE_AFTER, Standing, SystemClock, WRITE_EVERY, read_progress,
 };
-pub use layout::{DATABASE_FILE, Store};
+pub use layout::{DATABASE_FILE, ORIGINALS_FILE, Store};
 pub use lists::{CandidateFilter, ListCatalog, StoredEntry, XrefBatch};
 pub use migrate::{MigrationReport, migrate_to_postgres};
 pub use ocr::{OcrCandidate, OcrCatalog, OcrPageText, OcrResult};
@@ -58,6 +59,7 @@ pub use records::{
     RecordFilter, RecordSource, RecordSummary, RecordsRevision, RowRecord, SheetPart, StoredRecord,
 };
 pub use records::{Direction, MAX_FACET_VALUES, RecordColumn, RecordFacets, RecordOrder};
+pub use remote::RemoteOriginals;
 pub use review::{BeforeCommit, ReviewCatalog, ReviewProgress};
 pub use sqlite::SqliteCatalog;
 

@@ -1,7 +1,8 @@
 //! For tests of this crate and the others: a PostgreSQL schema of its own on the server
 //! `TROVE_TEST_DATABASE_URL` names (`scripts/test.sh` starts a throwaway one), dropped
-//! with everything in it when the test ends. Without the variable, tests of server mode
-//! skip, saying so once.
+//! with everything in it when the test ends; and a bucket of its own on the S3 server
+//! `TROVE_TEST_S3_ENDPOINT` names (`scripts/s3.sh`). Without the variables, tests of
+//! server mode skip, saying so once.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -85,5 +86,104 @@ impl Drop for TestSchema {
             }
         })
         .join();
+    }
+}
+
+/// The variable naming the test S3 server (`http://127.0.0.1:PORT`).
+pub const S3_ENDPOINT: &str = "TROVE_TEST_S3_ENDPOINT";
+
+/// A bucket of the test S3 server (s3s-fs over a folder), removed when this is dropped.
+pub struct TestBucket {
+    endpoint: String,
+    /// The server's folder, whose subfolders are its buckets.
+    root: std::path::PathBuf,
+    name: String,
+    access_key: String,
+    secret_key: String,
+}
+
+impl TestBucket {
+    /// A new, empty bucket; `None` when no test server is named.
+    pub fn create() -> Option<TestBucket> {
+        let variable = |name: &str| std::env::var(name).ok();
+        let Some(endpoint) = variable(S3_ENDPOINT) else {
+            static SAID: std::sync::Once = std::sync::Once::new();
+            SAID.call_once(|| {
+                eprintln!(
+                    "note: {S3_ENDPOINT} is not set: the S3 tests skip \
+                     (scripts/test.sh starts a throwaway server and sets it)"
+                )
+            });
+            return None;
+        };
+        let required = |name: &str| {
+            variable(name).unwrap_or_else(|| panic!("{S3_ENDPOINT} is set but {name} is not"))
+        };
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "trove-test-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let root = std::path::PathBuf::from(required("TROVE_TEST_S3_ROOT"));
+        // The server's buckets are its folder's subfolders.
+        std::fs::create_dir_all(root.join(&name))
+            .unwrap_or_else(|e| panic!("cannot make the bucket {name} in {}: {e}", root.display()));
+        Some(TestBucket {
+            endpoint,
+            root,
+            name,
+            access_key: required("TROVE_TEST_S3_ACCESS_KEY"),
+            secret_key: required("TROVE_TEST_S3_SECRET_KEY"),
+        })
+    }
+
+    /// The originals' place in the bucket, as `--originals` takes it.
+    pub fn url(&self) -> String {
+        format!("s3://{}/originals", self.name)
+    }
+
+    /// The `AWS_*` variables a `trove` process needs to reach the server.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_ENDPOINT", self.endpoint.clone()),
+            ("AWS_ACCESS_KEY_ID", self.access_key.clone()),
+            ("AWS_SECRET_ACCESS_KEY", self.secret_key.clone()),
+            ("AWS_REGION", "us-east-1".to_owned()),
+            ("AWS_ALLOW_HTTP", "true".to_owned()),
+        ]
+    }
+
+    /// The bucket's client, set up as [`env`](Self::env) sets up a process.
+    pub fn open(&self) -> crate::RemoteOriginals {
+        let settings: Vec<(String, String)> = self
+            .env()
+            .into_iter()
+            .map(|(key, value)| (key.to_ascii_lowercase(), value))
+            .collect();
+        let settings: Vec<(&str, String)> = settings
+            .iter()
+            .map(|(key, value)| (key.as_str(), value.clone()))
+            .collect();
+        crate::RemoteOriginals::configured(&self.url(), &settings)
+            .unwrap_or_else(|e| panic!("cannot open the test bucket: {e}"))
+    }
+
+    /// Where the server keeps the objects under [`url`](Self::url): to look or change
+    /// them behind trove's back.
+    pub fn folder(&self) -> std::path::PathBuf {
+        self.root.join(&self.name).join("originals")
+    }
+
+    /// Where the server keeps the object of `blob`.
+    pub fn object_file(&self, blob: &trove_model::BlobId) -> std::path::PathBuf {
+        let hex = blob.as_str();
+        self.folder().join(&hex[..2]).join(hex)
+    }
+}
+
+impl Drop for TestBucket {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(self.root.join(&self.name));
     }
 }

@@ -27,6 +27,10 @@ pub struct WorkerArgs {
     /// place on each machine, as are the folders ingested).
     #[arg(long, env = "TROVE_BLOBS")]
     pub blobs: PathBuf,
+    /// The bucket of shared originals (s3://bucket/prefix; endpoint and keys from the
+    /// AWS_* variables): --blobs is then this machine's cache of it.
+    #[arg(long, env = "TROVE_ORIGINALS")]
+    pub originals: Option<String>,
     /// Worker threads in this process (default: the number of cores).
     #[arg(long)]
     pub workers: Option<usize>,
@@ -53,6 +57,10 @@ pub struct MigrateArgs {
     /// the store's catalog into: empty.
     #[arg(long)]
     pub to: String,
+    /// Also upload the store's originals into this bucket (s3://bucket/prefix; endpoint
+    /// and keys from the AWS_* variables), for workers and readers given --originals.
+    #[arg(long, env = "TROVE_ORIGINALS")]
+    pub originals: Option<String>,
 }
 
 /// `trove migrate --store DIR --to URL`: the store's catalog copied into PostgreSQL and
@@ -91,10 +99,14 @@ pub fn migrate(store: &Path, args: &MigrateArgs) -> anyhow::Result<ExitCode> {
         "  read back and compared: {} catalog lines, {} person records, equal",
         report.compared_lines, report.compared_records
     );
-    println!(
-        "  the originals stay in {}: give it to the workers as --blobs; build the index with `trove index --database … --index DIR`",
-        opened.blobs.root().display()
-    );
+    match &args.originals {
+        Some(bucket) => upload_originals(&opened.blobs, bucket)?,
+        None => println!(
+            "  the originals stay in {}: give it to the workers as --blobs",
+            opened.blobs.root().display()
+        ),
+    }
+    println!("  build the index with `trove index --database … --index DIR`");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -106,6 +118,10 @@ pub struct OcrArgs {
     /// The folder of originals the workers share.
     #[arg(long, env = "TROVE_BLOBS")]
     pub blobs: PathBuf,
+    /// The bucket of shared originals (s3://bucket/prefix; endpoint and keys from the
+    /// AWS_* variables): --blobs is then this machine's cache of it.
+    #[arg(long, env = "TROVE_ORIGINALS")]
+    pub originals: Option<String>,
     /// Tesseract languages, joined with + (default: chi_sim+uig+eng).
     #[arg(long)]
     pub languages: Option<String>,
@@ -119,8 +135,7 @@ pub struct OcrArgs {
 pub fn ocr(args: &OcrArgs) -> anyhow::Result<ExitCode> {
     let catalog = open(&args.database)?;
     hold_role(&catalog, "ocr")?;
-    let blobs = BlobStore::open(&args.blobs)
-        .with_context(|| format!("opening the folder of originals {}", args.blobs.display()))?;
+    let blobs = open_originals(&args.blobs, args.originals.as_deref())?;
     let options = trove_ingest::OcrOptions {
         mode: trove_ingest::OcrMode::Always,
         languages: args
@@ -196,8 +211,7 @@ pub fn worker(args: &WorkerArgs) -> anyhow::Result<ExitCode> {
     // Claims and look-ups on one connection, the writer on its own (see SharedCatalog).
     let lookups = open(&args.database)?;
     let writer = open(&args.database)?;
-    let blobs = BlobStore::open(&args.blobs)
-        .with_context(|| format!("opening the folder of originals {}", args.blobs.display()))?;
+    let blobs = open_originals(&args.blobs, args.originals.as_deref())?;
     let mut options = args.limits.options();
     if let Some(workers) = args.workers {
         options.workers = workers;
@@ -288,11 +302,43 @@ pub fn status(url: &str, args: &StatusArgs) -> anyhow::Result<ExitCode> {
 
 /// `trove verify --database URL --blobs DIR`: the shared originals against the shared
 /// catalog. True when all is intact.
-pub fn verify(url: &str, blobs: &Path, json: bool) -> anyhow::Result<bool> {
+pub fn verify(url: &str, blobs: &Path, bucket: Option<&str>, json: bool) -> anyhow::Result<bool> {
     let catalog = open(url)?;
-    let blobs = BlobStore::open(blobs)
-        .with_context(|| format!("opening the folder of originals {}", blobs.display()))?;
+    let blobs = open_originals(blobs, bucket)?;
     super::verify::verify_originals(&catalog, &blobs, json)
+}
+
+/// Uploads every original of `blobs` that `bucket` lacks, a thousand at a time.
+fn upload_originals(blobs: &BlobStore, url: &str) -> anyhow::Result<()> {
+    let bucket = trove_store::RemoteOriginals::open(url)?;
+    let stored: Vec<(trove_model::BlobId, PathBuf)> = blobs
+        .stored_files()?
+        .into_iter()
+        .filter_map(|(path, id)| id.map(|id| (id, path)))
+        .collect();
+    let mut sent = 0;
+    for batch in stored.chunks(1_000) {
+        let pairs: Vec<(trove_model::BlobId, &Path)> = batch
+            .iter()
+            .map(|(id, path)| (id.clone(), path.as_path()))
+            .collect();
+        sent += bucket.upload_missing(&pairs)?;
+    }
+    println!(
+        "  originals: {} in {url} ({sent} uploaded now); give the workers --originals {url}",
+        stored.len()
+    );
+    Ok(())
+}
+
+/// The folder of originals, as the cache of `bucket` when one is named.
+fn open_originals(folder: &Path, bucket: Option<&str>) -> anyhow::Result<BlobStore> {
+    let blobs = BlobStore::open(folder)
+        .with_context(|| format!("opening the folder of originals {}", folder.display()))?;
+    Ok(match bucket {
+        Some(url) => blobs.with_remote(trove_store::RemoteOriginals::open(url)?),
+        None => blobs,
+    })
 }
 
 /// Takes `role` of the shared catalog for this process (see `PgCatalog::take_role`), or

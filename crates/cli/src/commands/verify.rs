@@ -34,11 +34,17 @@ pub struct VerifyArgs {
     /// Server mode: the folder of originals the workers share.
     #[arg(long, requires = "database")]
     pub blobs: Option<PathBuf>,
+    /// Server mode: the bucket of shared originals (s3://bucket/prefix; endpoint and
+    /// keys from the AWS_* variables), whose copies are hashed instead of --blobs'.
+    #[arg(long, env = "TROVE_ORIGINALS", requires = "blobs")]
+    pub originals: Option<String>,
 }
 
 pub fn run(store: &Path, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let originals_intact = match (&args.database, &args.blobs) {
-        (Some(url), Some(blobs)) => super::server::verify(url, blobs, args.json)?,
+        (Some(url), Some(blobs)) => {
+            super::server::verify(url, blobs, args.originals.as_deref(), args.json)?
+        }
         (Some(_), None) => {
             anyhow::bail!("--database needs --blobs: the folder of originals the workers share")
         }

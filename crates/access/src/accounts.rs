@@ -17,7 +17,7 @@ const MAX_NAME_CHARS: usize = 64;
 impl AccessDb {
     /// The user called `name`, if there is one.
     pub fn user(&self, name: &str) -> Result<Option<User>, AccessError> {
-        self.read(|db| {
+        self.unlocked(|db| {
             db.first(
                 "SELECT name, is_admin, disabled, created_at FROM users WHERE name = ?1",
                 params![name],
@@ -28,7 +28,7 @@ impl AccessDb {
 
     /// The language code `name` chose for the workbench, if they chose one.
     pub fn language_of(&self, name: &str) -> Result<Option<String>, AccessError> {
-        self.read(|db| {
+        self.unlocked(|db| {
             db.first(
                 "SELECT language FROM user_settings WHERE user_name = ?1",
                 params![name],
@@ -39,7 +39,7 @@ impl AccessDb {
 
     /// Every user, by name.
     pub fn users(&self) -> Result<Vec<User>, AccessError> {
-        self.read(|db| {
+        self.unlocked(|db| {
             db.all(
                 "SELECT name, is_admin, disabled, created_at FROM users ORDER BY name",
                 &[],
@@ -51,7 +51,7 @@ impl AccessDb {
     /// The PHC password hash of an enabled user, for checking a login.
     /// `None` for an unknown or disabled user.
     pub fn password_hash(&self, name: &str) -> Result<Option<String>, AccessError> {
-        self.read(|db| {
+        self.unlocked(|db| {
             db.first(
                 "SELECT password_hash FROM users WHERE name = ?1 AND disabled = 0",
                 params![name],
@@ -62,7 +62,7 @@ impl AccessDb {
 
     /// The case called `name`, if there is one.
     pub fn case(&self, name: &str) -> Result<Option<Case>, AccessError> {
-        self.read(|db| {
+        self.unlocked(|db| {
             db.first(
                 "SELECT name, store FROM cases WHERE name = ?1",
                 params![name],
@@ -73,7 +73,7 @@ impl AccessDb {
 
     /// Every case, by name.
     pub fn cases(&self) -> Result<Vec<Case>, AccessError> {
-        self.read(|db| {
+        self.unlocked(|db| {
             db.all(
                 "SELECT name, store FROM cases ORDER BY name",
                 &[],
@@ -85,7 +85,7 @@ impl AccessDb {
     /// The cases `user` belongs to, with their role in each, by case name.
     /// (A server admin's access to every case is decided by the caller.)
     pub fn cases_of(&self, user: &str) -> Result<Vec<(Case, Role)>, AccessError> {
-        self.read(|db| {
+        self.unlocked(|db| {
             db.all(
                 "SELECT c.name, c.store, m.role FROM memberships m
                  JOIN cases c ON c.name = m.case_name
@@ -107,7 +107,7 @@ impl AccessDb {
 
     /// Every membership, by user and case.
     pub fn memberships(&self) -> Result<Vec<Membership>, AccessError> {
-        self.read(|db| {
+        self.unlocked(|db| {
             db.all(
                 "SELECT \"user\", case_name, role FROM memberships ORDER BY \"user\", case_name",
                 &[],

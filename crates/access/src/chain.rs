@@ -62,7 +62,7 @@ impl AccessDb {
     /// every hash and checking every link and sequence number; stops at the
     /// first problem.
     pub fn verify_audit_chain(&self) -> Result<ChainReport, AccessError> {
-        self.read(|db| {
+        self.unlocked(|db| {
             let present: HashSet<u64> = db
                 .all("SELECT seq FROM audit_events", &[], |row| row.get(0))?
                 .into_iter()
@@ -73,10 +73,8 @@ impl AccessDb {
                 &format!("SELECT {EVENT_COLUMNS} FROM audit_events ORDER BY rowid"),
                 &[],
                 &mut |row| {
-                    if first_problem.is_none() {
-                        first_problem = walk.step(&event_from_row(&row)?);
-                    }
-                    Ok(())
+                    first_problem = walk.step(&event_from_row(&row)?);
+                    Ok(first_problem.is_none())
                 },
             )?;
             Ok(walk.report(first_problem))

@@ -242,7 +242,7 @@ impl AccessDb {
 
     /// Every checkpoint kept, newest first.
     pub fn checkpoints(&self) -> Result<Vec<Checkpoint>, AccessError> {
-        self.read(|db| {
+        self.unlocked(|db| {
             db.all(
                 "SELECT seq, head_hash, at, key_id, public_key, signature FROM audit_checkpoints
                  ORDER BY rowid DESC",
@@ -277,7 +277,7 @@ impl AccessDb {
             });
         }
         if checkpoint.seq > 0 {
-            let now: Option<String> = self.read(|db| {
+            let now: Option<String> = self.unlocked(|db| {
                 db.first(
                     "SELECT hash FROM audit_events WHERE seq = ?1",
                     params![seq_value(checkpoint.seq)?],
@@ -451,8 +451,12 @@ mod tests {
                 "UPDATE audit_checkpoints SET seq = 7",
                 "DELETE FROM audit_checkpoints",
             ] {
-                let refused = test.db.read(|db| db.execute(change, &[]));
-                assert!(refused.is_err(), "{change} on {}", test.backend());
+                let refused = test.db.unlocked(|db| db.execute(change, &[])).unwrap_err();
+                assert!(
+                    refused.to_string().contains("checkpoints are history"),
+                    "{change} on {}: {refused}",
+                    test.backend()
+                );
             }
             assert_eq!(test.db.checkpoints().unwrap().len(), 1);
         }

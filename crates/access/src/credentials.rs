@@ -70,7 +70,7 @@ pub struct Invitation {
 impl AccessDb {
     /// Every invitation not yet used nor expired at `now`, newest first.
     pub fn open_invitations(&self, now: DateTime<Utc>) -> Result<Vec<OpenInvitation>, AccessError> {
-        self.read(|db| {
+        self.unlocked(|db| {
             db.all(
                 "SELECT token_hash, role, case_name, created_by, expires_at, created_at
                  FROM invitations WHERE used_at IS NULL AND expires_at > ?1
@@ -94,7 +94,7 @@ impl AccessDb {
 
     /// The unexpired session of an enabled user that `token` opens, if any.
     pub fn session(&self, token: &str, now: DateTime<Utc>) -> Result<Option<Session>, AccessError> {
-        self.read(|db| {
+        self.unlocked(|db| {
             db.first(
                 "SELECT s.\"user\", s.created_at, s.last_seen, s.expires_at
                  FROM sessions s JOIN users u ON u.name = s.\"user\"
@@ -120,7 +120,7 @@ impl AccessDb {
         now: DateTime<Utc>,
         limits: SessionLimits,
     ) -> Result<(), AccessError> {
-        self.read(|db| {
+        self.unlocked(|db| {
             db.execute(
                 "UPDATE sessions SET last_seen = ?2,
                      expires_at = CASE WHEN ?3 < created_at + ?4 THEN ?3 ELSE created_at + ?4 END
@@ -138,7 +138,7 @@ impl AccessDb {
 
     /// The enabled user an unrevoked API token belongs to, if any.
     pub fn api_token_user(&self, token: &str) -> Result<Option<String>, AccessError> {
-        self.read(|db| {
+        self.unlocked(|db| {
             db.first(
                 "SELECT t.\"user\" FROM api_tokens t JOIN users u ON u.name = t.\"user\"
                  WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND u.disabled = 0
@@ -151,7 +151,7 @@ impl AccessDb {
 
     /// `user`'s API tokens, by label.
     pub fn api_tokens_of(&self, user: &str) -> Result<Vec<ApiTokenInfo>, AccessError> {
-        self.read(|db| {
+        self.unlocked(|db| {
             db.all(
                 "SELECT label, created_at, revoked_at IS NOT NULL, expires_at FROM api_tokens
                  WHERE \"user\" = ?1 ORDER BY label",
@@ -174,7 +174,7 @@ impl AccessDb {
         token: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Invitation>, AccessError> {
-        self.read(|db| usable_invitation(db, token, now))
+        self.unlocked(|db| usable_invitation(db, token, now))
     }
 }
 

@@ -25,15 +25,21 @@ pub enum AccessError {
     Query(#[from] rusqlite::Error),
     /// The shared access database (server mode) could not be reached or migrated.
     #[error(
-        "{0}; check that PostgreSQL is running and that the server folder's database.url names it"
+        "the shared access database at {database} could not be opened: {reason}; check that PostgreSQL is running and that the server folder's database.url names it"
     )]
-    Shared(#[source] trove_store::StoreError),
-    /// A query on the shared access database failed.
+    Shared {
+        /// Host, port and name (never the password).
+        database: String,
+        /// What PostgreSQL or the connection said.
+        reason: String,
+    },
+    /// A statement on the shared access database failed: PostgreSQL's reason, whole
+    /// (so not also as a source, which would print it twice).
     #[error(
-        "the shared access database could not be used: {}; check that PostgreSQL is running and reachable",
+        "the shared access database refused a change or query: {}",
         trove_store::pg_reason(.0)
     )]
-    PgQuery(#[from] postgres::Error),
+    PgQuery(postgres::Error),
     /// A file or folder next to the database could not be used.
     #[error("cannot {action} {path}: {source}")]
     Io {
@@ -150,5 +156,28 @@ impl AccessError {
                 | AccessError::ConfusableName { .. }
                 | AccessError::Password(PasswordError::TooShort)
         )
+    }
+}
+
+impl From<postgres::Error> for AccessError {
+    fn from(error: postgres::Error) -> Self {
+        AccessError::PgQuery(error)
+    }
+}
+
+impl From<trove_store::StoreError> for AccessError {
+    /// Opening the shared database fails as the store's pool says; said here as the
+    /// access database's, not a catalog's.
+    fn from(error: trove_store::StoreError) -> Self {
+        match error {
+            trove_store::StoreError::Database { database, reason } => AccessError::Shared {
+                database,
+                reason: trove_store::pg_reason(&reason),
+            },
+            other => AccessError::Shared {
+                database: "PostgreSQL".to_owned(),
+                reason: other.to_string(),
+            },
+        }
     }
 }

@@ -151,13 +151,12 @@ impl AccessDb {
     /// Connects to the shared access database at `url` (`postgres://…`) and brings its
     /// schema up to date.
     pub fn open_postgres(url: &str) -> Result<Self, AccessError> {
-        Self::connect(&PgPool::config(url).map_err(AccessError::Shared)?)
+        Self::connect(&PgPool::config(url)?)
     }
 
     /// [`open_postgres`](Self::open_postgres) with parsed settings (a test's own schema).
     pub fn connect(config: &postgres::Config) -> Result<Self, AccessError> {
-        let pool =
-            PgPool::connect(config, PG_CONNECTIONS, &PG_MIGRATIONS).map_err(AccessError::Shared)?;
+        let pool = PgPool::connect(config, PG_CONNECTIONS, &PG_MIGRATIONS)?;
         Ok(AccessDb {
             backend: Backend::Postgres(pool),
         })
@@ -199,8 +198,9 @@ impl AccessDb {
         })
     }
 
-    /// Runs `work` outside any transaction: reads, and writes of one statement.
-    fn read<T>(
+    /// Runs `work` outside any transaction (each statement on its own): reads, and
+    /// writes of one statement that need no turn (touching a session).
+    fn unlocked<T>(
         &self,
         work: impl FnOnce(&mut dyn Sql) -> Result<T, AccessError>,
     ) -> Result<T, AccessError> {
@@ -231,7 +231,13 @@ impl AccessDb {
             }
             Backend::Postgres(pool) => {
                 let mut client = pool.lock();
-                let mut tx = client.transaction()?;
+                // READ COMMITTED whatever the database's default: each statement after the
+                // lock sees what the previous holder committed (a snapshot taken before
+                // waiting would read a stale chain head).
+                let mut tx = client
+                    .build_transaction()
+                    .isolation_level(postgres::IsolationLevel::ReadCommitted)
+                    .start()?;
                 tx.execute(
                     "SELECT pg_advisory_xact_lock(hashtext('trove access'), hashtext(current_schema()))",
                     &[],
@@ -313,7 +319,7 @@ pub(crate) mod testing {
                         let mut client = config.connect(postgres::NoTls).unwrap();
                         client
                             .batch_execute(&sql)
-                            .map_err(|error| error.to_string())
+                            .map_err(|error| trove_store::pg_reason(&error))
                     })
                     .join()
                     .unwrap()

@@ -151,7 +151,7 @@ impl AccessDb {
         user_name: &str,
         since: DateTime<Utc>,
     ) -> Result<u64, AccessError> {
-        self.read(|db| failures_since(db, user_name, since))
+        self.unlocked(|db| failures_since(db, user_name, since))
     }
 
     /// Until when logins for `user_name` from `address` are refused, if they are at `now`.
@@ -161,7 +161,7 @@ impl AccessDb {
         address: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, AccessError> {
-        self.read(|db| locked_until(db, user_name, address, now))
+        self.unlocked(|db| locked_until(db, user_name, address, now))
     }
 }
 

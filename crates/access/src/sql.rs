@@ -40,19 +40,26 @@ impl From<bool> for Value {
 
 impl From<&str> for Value {
     fn from(value: &str) -> Self {
-        Value::Text(value.to_owned())
+        Value::from(value.to_owned())
     }
 }
 
 impl From<String> for Value {
+    /// PostgreSQL refuses NUL in text, where SQLite keeps it: a NUL in a name someone
+    /// typed at the login form or in a detail is kept as U+FFFD on both, so the two
+    /// backends store the same and neither fails on it. (No user name can hold one.)
     fn from(value: String) -> Self {
-        Value::Text(value)
+        if value.contains('\0') {
+            Value::Text(value.replace('\0', "\u{FFFD}"))
+        } else {
+            Value::Text(value)
+        }
     }
 }
 
 impl From<&String> for Value {
     fn from(value: &String) -> Self {
-        Value::Text(value.clone())
+        Value::from(value.clone())
     }
 }
 
@@ -84,10 +91,19 @@ impl Row {
     /// The value at `index` as a `T`; a value of another kind means the database was
     /// changed behind trove's back.
     pub(crate) fn get<T: FromValue>(&self, index: usize) -> Result<T, AccessError> {
-        self.0
-            .get(index)
-            .and_then(T::from_value)
-            .ok_or_else(|| AccessError::Corrupt(format!("column {index} of {:?}", self.0)))
+        self.0.get(index).and_then(T::from_value).ok_or_else(|| {
+            // The kind only, never the value: a row may hold a secret.
+            let kind = match self.0.get(index) {
+                None => "nothing",
+                Some(Value::Null) => "NULL",
+                Some(Value::Integer(_)) => "an integer",
+                Some(Value::Text(_)) => "text",
+            };
+            AccessError::Corrupt(format!(
+                "column {index} holds {kind}, not a {}",
+                std::any::type_name::<T>()
+            ))
+        })
     }
 }
 
@@ -141,12 +157,12 @@ pub(crate) trait Sql {
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<usize, AccessError>;
 
     /// Runs a query and hands its rows to `visit` one at a time, as they arrive (the
-    /// audit trail can be long).
+    /// audit trail can be long), until `visit` says it has had enough (false).
     fn each(
         &mut self,
         sql: &str,
         params: &[Value],
-        visit: &mut dyn FnMut(Row) -> Result<(), AccessError>,
+        visit: &mut dyn FnMut(Row) -> Result<bool, AccessError>,
     ) -> Result<(), AccessError>;
 }
 
@@ -161,7 +177,7 @@ impl dyn Sql + '_ {
         let mut all = Vec::new();
         self.each(sql, params, &mut |row| {
             all.push(make(&row)?);
-            Ok(())
+            Ok(true)
         })?;
         Ok(all)
     }
@@ -175,10 +191,8 @@ impl dyn Sql + '_ {
     ) -> Result<Option<T>, AccessError> {
         let mut first = None;
         self.each(sql, params, &mut |row| {
-            if first.is_none() {
-                first = Some(make(&row)?);
-            }
-            Ok(())
+            first = Some(make(&row)?);
+            Ok(false)
         })?;
         Ok(first)
     }
@@ -212,7 +226,7 @@ impl Sql for Sqlite<'_> {
         &mut self,
         sql: &str,
         params: &[Value],
-        visit: &mut dyn FnMut(Row) -> Result<(), AccessError>,
+        visit: &mut dyn FnMut(Row) -> Result<bool, AccessError>,
     ) -> Result<(), AccessError> {
         let mut statement = self.0.prepare_cached(sql)?;
         let columns = statement.column_count();
@@ -221,7 +235,9 @@ impl Sql for Sqlite<'_> {
             let values = (0..columns)
                 .map(|index| from_sqlite(row.get_ref(index)?))
                 .collect::<Result<_, AccessError>>()?;
-            visit(Row(values))?;
+            if !visit(Row(values))? {
+                break;
+            }
         }
         Ok(())
     }
@@ -265,14 +281,16 @@ impl<C: GenericClient> Sql for Postgres<'_, C> {
         &mut self,
         sql: &str,
         params: &[Value],
-        visit: &mut dyn FnMut(Row) -> Result<(), AccessError>,
+        visit: &mut dyn FnMut(Row) -> Result<bool, AccessError>,
     ) -> Result<(), AccessError> {
         let mut rows = self.0.query_raw(numbered(sql).as_str(), params.iter())?;
         while let Some(row) = rows.next()? {
             let values = (0..row.len())
                 .map(|index| from_postgres(&row, index))
                 .collect::<Result<_, AccessError>>()?;
-            visit(Row(values))?;
+            if !visit(Row(values))? {
+                break;
+            }
         }
         Ok(())
     }
@@ -329,10 +347,11 @@ fn from_postgres(row: &postgres::Row, index: usize) -> Result<Value, AccessError
 }
 
 /// `sql` with SQLite's placeholders as PostgreSQL's: `?3` becomes `$3`, and each bare
-/// `?` the next number. (The access database's statements hold no `?` in literals.)
+/// `?` the next number. (The access database's statements hold no `?` in literals, and
+/// use one style or the other: SQLite numbers a bare `?` after a `?N` differently.)
 pub(crate) fn numbered(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len() + 8);
-    let mut next = 0;
+    let (mut bare, mut numbered) = (0, false);
     let mut chars = sql.chars().peekable();
     while let Some(c) = chars.next() {
         if c != '?' {
@@ -341,14 +360,19 @@ pub(crate) fn numbered(sql: &str) -> String {
         }
         out.push('$');
         if chars.peek().is_some_and(char::is_ascii_digit) {
+            numbered = true;
             while let Some(digit) = chars.next_if(char::is_ascii_digit) {
                 out.push(digit);
             }
         } else {
-            next += 1;
-            out.push_str(&next.to_string());
+            bare += 1;
+            out.push_str(&bare.to_string());
         }
     }
+    debug_assert!(
+        bare == 0 || !numbered,
+        "bare and numbered placeholders mixed in {sql}"
+    );
     out
 }
 
@@ -369,6 +393,11 @@ mod tests {
     }
 
     #[test]
+    fn nul_characters_are_kept_as_replacement_characters() {
+        assert_eq!(Value::from("a\0b"), Value::Text("a\u{FFFD}b".into()));
+    }
+
+    #[test]
     fn rows_read_back_as_the_kinds_they_hold() {
         let row = Row(vec![
             Value::Integer(1),
@@ -378,7 +407,9 @@ mod tests {
         assert!(row.get::<bool>(0).unwrap());
         assert_eq!(row.get::<Option<String>>(1).unwrap(), None);
         assert_eq!(row.get::<String>(2).unwrap(), "vera");
-        assert!(matches!(row.get::<i64>(2), Err(AccessError::Corrupt(_))));
+        let wrong = row.get::<i64>(2).unwrap_err().to_string();
+        assert!(wrong.contains("column 2 holds text"), "{wrong}");
+        assert!(!wrong.contains("vera"), "never the value: {wrong}");
         assert!(matches!(row.get::<i64>(7), Err(AccessError::Corrupt(_))));
     }
 }

@@ -103,3 +103,33 @@ fn sessions_and_lockouts_made_by_one_process_hold_in_the_others() {
     ));
     assert!(here.verify_audit_chain().unwrap().first_problem.is_none());
 }
+
+#[test]
+fn a_server_process_carries_on_after_its_connections_are_cut() {
+    let Some(schema) = TestSchema::create() else {
+        return;
+    };
+    let mut config = schema.config();
+    config.application_name("trove-cut-test");
+    let db = AccessDb::connect(&config).unwrap();
+    db.append_audit(NewAuditEvent::new(AuditAction::Login).actor("vera"))
+        .unwrap();
+    // As a database restart or fail-over would: every connection of this process closed.
+    schema
+        .client()
+        .execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE application_name = 'trove-cut-test'",
+            &[],
+        )
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    for _ in 0..4 {
+        // Each of the pool's connections is opened again when next used; a statement
+        // caught on one just cut may fail once.
+        let _ = db.append_audit(NewAuditEvent::new(AuditAction::Logout).actor("vera"));
+    }
+    db.append_audit(NewAuditEvent::new(AuditAction::Login).actor("vera"))
+        .unwrap();
+    assert!(db.verify_audit_chain().unwrap().first_problem.is_none());
+}

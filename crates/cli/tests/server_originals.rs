@@ -197,7 +197,7 @@ fn migrate_moves_a_cases_originals_into_the_bucket() {
         "{said}{}",
         String::from_utf8_lossy(&moved.stderr)
     );
-    assert!(said.contains("uploaded now"), "{said}");
+    assert!(said.contains("sent now"), "{said}");
     let local = files_in(&store.join("blobs"))
         .into_iter()
         .filter(|path| !path.to_string_lossy().contains("/staging/"))

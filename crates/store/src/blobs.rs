@@ -116,8 +116,9 @@ impl BlobStore {
         self.remote.as_ref().map(|remote| &remote.bucket)
     }
 
-    /// Notes that `id` is to be in the bucket by the next sync (whether it was written
-    /// now or found here: a cache may hold what an interrupted run never sent).
+    /// Notes that `id`, in place in this folder, is to be in the bucket by the next sync
+    /// (whether it was written now or found here: a cache may hold what an interrupted
+    /// run never sent). Only once in place: a sync must never meet a half-written blob.
     fn to_send(&self, id: &BlobId) {
         if let Some(remote) = &self.remote {
             remote.unsent().insert(id.clone());
@@ -185,8 +186,8 @@ impl BlobStore {
     /// Keeps `bytes` (whose hashes the caller computed) unless already kept.
     pub fn put(&self, hashes: &ContentHashes, bytes: &[u8]) -> Result<StoredBlob, StoreError> {
         let size = bytes.len() as u64;
-        self.to_send(&hashes.blake3);
         if self.contains(&hashes.blake3) {
+            self.to_send(&hashes.blake3);
             return Ok(StoredBlob {
                 hashes: hashes.clone(),
                 size,
@@ -198,6 +199,7 @@ impl BlobStore {
             .write_all(bytes)
             .map_err(|e| StoreError::io("write", staged.path(), e))?;
         self.commit(staged, &hashes.blake3)?;
+        self.to_send(&hashes.blake3);
         Ok(StoredBlob {
             hashes: hashes.clone(),
             size,
@@ -230,11 +232,11 @@ impl BlobStore {
             size += n as u64;
         }
         let hashes = hasher.finish();
-        self.to_send(&hashes.blake3);
         let newly_written = !self.contains(&hashes.blake3);
         if newly_written {
             self.commit(staged, &hashes.blake3)?;
         }
+        self.to_send(&hashes.blake3);
         Ok(StoredBlob {
             hashes,
             size,
@@ -288,16 +290,22 @@ impl BlobStore {
     }
 
     /// Re-hashes a stored original; `None` when it is missing. With a bucket, the
-    /// bucket's copy (the shared one) is hashed as it streams, not this folder's.
+    /// bucket's copy (the shared one) is hashed as it streams; [`rehash_local`](Self::rehash_local)
+    /// hashes this folder's.
     pub fn rehash(&self, id: &BlobId) -> Result<Option<ContentHashes>, StoreError> {
-        if let Some(remote) = &self.remote {
-            let mut hasher = DualHasher::default();
-            let found = remote.bucket.fetch(id, &mut |piece| {
-                hasher.update(piece);
-                Ok(())
-            })?;
-            return Ok(found.then(|| hasher.finish()));
-        }
+        let Some(remote) = &self.remote else {
+            return self.rehash_local(id);
+        };
+        let mut hasher = DualHasher::default();
+        let found = remote.bucket.fetch(id, &mut |piece| {
+            hasher.update(piece);
+            Ok(())
+        })?;
+        Ok(found.then(|| hasher.finish()))
+    }
+
+    /// Re-hashes this folder's copy of an original; `None` when it has none.
+    pub fn rehash_local(&self, id: &BlobId) -> Result<Option<ContentHashes>, StoreError> {
         let path = self.path_of(id);
         let mut file = match File::open(&path) {
             Ok(file) => file,
@@ -356,19 +364,22 @@ impl BlobStore {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let due: Vec<BlobId> = std::mem::take(&mut *remote.unsent()).into_iter().collect();
-        let paths: Vec<PathBuf> = due.iter().map(|id| self.path_of(id)).collect();
-        let pairs: Vec<(BlobId, &Path)> = due
+        self.send(&remote.bucket, &due).map(drop).inspect_err(|_| {
+            remote.unsent().extend(due.iter().cloned());
+        })
+    }
+
+    /// Uploads the originals `ids` of this folder that `bucket` lacks, each checked
+    /// against its name as it goes (a copy changed here is refused, never shared).
+    /// Returns how many were sent.
+    pub fn send(&self, bucket: &RemoteOriginals, ids: &[BlobId]) -> Result<usize, StoreError> {
+        let paths: Vec<PathBuf> = ids.iter().map(|id| self.path_of(id)).collect();
+        let pairs: Vec<(BlobId, &Path)> = ids
             .iter()
             .cloned()
             .zip(paths.iter().map(PathBuf::as_path))
             .collect();
-        remote
-            .bucket
-            .upload_missing(&pairs)
-            .map(drop)
-            .inspect_err(|_| {
-                remote.unsent().extend(due.iter().cloned());
-            })
+        bucket.upload_missing(&pairs)
     }
 
     /// Moves a fully written staging file to its final name, read-only. The

@@ -43,14 +43,14 @@ pub enum StoreError {
     /// A query on a PostgreSQL catalog failed.
     #[error(
         "the catalog in PostgreSQL at {database} could not be used: {}",
-        crate::pg_reason(source)
+        crate::pg_reason(reason)
     )]
     Database {
         /// The database, as host, port and name (never its password).
         database: String,
-        /// PostgreSQL's (or the connection's) reason.
-        #[source]
-        source: postgres::Error,
+        /// PostgreSQL's (or the connection's) reason, shown in the message whole (the
+        /// client's own message says only "db error"), so not also as a source.
+        reason: postgres::Error,
     },
     /// The shared originals on S3-compatible storage could not be used.
     #[error(
@@ -96,7 +96,7 @@ pub enum StoreError {
     /// A PostgreSQL error not yet tied to its database: [`crate::PgCatalog`] turns it
     /// into [`StoreError::Database`] before it leaves.
     #[error("catalog query failed: {}", crate::pg_reason(.0))]
-    PgQuery(#[from] postgres::Error),
+    PgQuery(postgres::Error),
     /// A stored value does not decode (an unknown code, a malformed id).
     #[error(
         "the catalog holds a value it cannot read ({0}); it may have been written by a newer trove"
@@ -170,5 +170,13 @@ fn writable_folder_of(file: &std::path::Path) -> bool {
             true
         }
         Err(error) => error.kind() == std::io::ErrorKind::AlreadyExists,
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    /// Not `#[from]`: that would make the error its source too, and its reason, already
+    /// in the message, would be printed twice.
+    fn from(error: postgres::Error) -> Self {
+        StoreError::PgQuery(error)
     }
 }

@@ -28,7 +28,11 @@ use crate::StoreError;
 const CHUNK: usize = 8 << 20;
 
 /// Uploads in flight at once: the network waits overlap; the reads are local.
-const PARALLEL_UPLOADS: usize = 8;
+const PARALLEL_UPLOADS: usize = 4;
+
+/// Parts of one upload in flight at once. With [`CHUNK`] and [`PARALLEL_UPLOADS`], at
+/// most ~100 MB are held for uploads, whatever the size of the originals.
+const PARTS_IN_FLIGHT: usize = 2;
 
 /// The bucket of shared originals.
 pub struct RemoteOriginals {
@@ -142,24 +146,42 @@ impl RemoteOriginals {
         })
     }
 
+    /// Streams the file at `path` into the object of `id`, hashing as it goes: a file
+    /// that does not hash to its name (changed in this machine's folder) is abandoned
+    /// before the object is completed, so the bucket never holds it.
     async fn upload(&self, id: &BlobId, path: &FilePath) -> Result<(), StoreError> {
         let mut file = File::open(path).map_err(|e| StoreError::io("open", path, e))?;
-        let mut writer = BufWriter::with_capacity(self.store.clone(), self.key(id), CHUNK);
-        let mut buffer = vec![0u8; CHUNK];
+        let mut writer = BufWriter::with_capacity(self.store.clone(), self.key(id), CHUNK)
+            .with_max_concurrency(PARTS_IN_FLIGHT);
+        let mut hasher = blake3::Hasher::new();
         loop {
-            let n = match file.read(&mut buffer) {
+            let mut chunk = vec![0u8; CHUNK];
+            let n = match read_full(&mut file, &mut chunk) {
                 Ok(0) => break,
                 Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     let _ = writer.abort().await;
                     return Err(StoreError::io("read", path, e));
                 }
             };
-            if let Err(error) = writer.put(buffer[..n].to_vec().into()).await {
+            chunk.truncate(n);
+            hasher.update(&chunk);
+            if let Err(error) = writer.put(chunk.into()).await {
                 let _ = writer.abort().await;
                 return Err(self.failed("upload", id, error));
             }
+        }
+        let read_as = BlobId::from_digest(*hasher.finalize().as_bytes());
+        if read_as != *id {
+            let _ = writer.abort().await;
+            return Err(self.failed(
+                "upload",
+                id,
+                format!(
+                    "{} hashes to {read_as}: it was changed in this folder; restore it (`trove verify` lists such files)",
+                    path.display()
+                ),
+            ));
         }
         writer
             .shutdown()
@@ -187,6 +209,20 @@ impl RemoteOriginals {
             Ok(true)
         })
     }
+}
+
+/// Reads until `buffer` is full or the file ends; how many bytes it holds.
+fn read_full(file: &mut File, buffer: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
 }
 
 impl fmt::Debug for RemoteOriginals {

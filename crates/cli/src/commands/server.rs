@@ -75,6 +75,11 @@ pub fn migrate(store: &Path, args: &MigrateArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let _lock = opened.lock_for_writing()?;
+    // The originals first: the shared catalog must name none the bucket lacks. An upload
+    // cut short is taken up again by the next run, which sends only what is missing.
+    if let Some(bucket) = &args.originals {
+        upload_originals(&opened.blobs, bucket)?;
+    }
     let sqlite = trove_store::SqliteCatalog::open(store.join("trove.sqlite"))?;
     let target = open(&args.to)?;
     let terminal = std::io::stderr().is_terminal();
@@ -99,12 +104,11 @@ pub fn migrate(store: &Path, args: &MigrateArgs) -> anyhow::Result<ExitCode> {
         "  read back and compared: {} catalog lines, {} person records, equal",
         report.compared_lines, report.compared_records
     );
-    match &args.originals {
-        Some(bucket) => upload_originals(&opened.blobs, bucket)?,
-        None => println!(
+    if args.originals.is_none() {
+        println!(
             "  the originals stay in {}: give it to the workers as --blobs",
             opened.blobs.root().display()
-        ),
+        );
     }
     println!("  build the index with `trove index --database … --index DIR`");
     Ok(ExitCode::SUCCESS)
@@ -308,24 +312,21 @@ pub fn verify(url: &str, blobs: &Path, bucket: Option<&str>, json: bool) -> anyh
     super::verify::verify_originals(&catalog, &blobs, json)
 }
 
-/// Uploads every original of `blobs` that `bucket` lacks, a thousand at a time.
+/// Uploads every original of `blobs` that `bucket` lacks (each checked against its name
+/// on the way), a thousand at a time.
 fn upload_originals(blobs: &BlobStore, url: &str) -> anyhow::Result<()> {
     let bucket = trove_store::RemoteOriginals::open(url)?;
-    let stored: Vec<(trove_model::BlobId, PathBuf)> = blobs
+    let stored: Vec<trove_model::BlobId> = blobs
         .stored_files()?
         .into_iter()
-        .filter_map(|(path, id)| id.map(|id| (id, path)))
+        .filter_map(|(_, id)| id)
         .collect();
     let mut sent = 0;
     for batch in stored.chunks(1_000) {
-        let pairs: Vec<(trove_model::BlobId, &Path)> = batch
-            .iter()
-            .map(|(id, path)| (id.clone(), path.as_path()))
-            .collect();
-        sent += bucket.upload_missing(&pairs)?;
+        sent += blobs.send(&bucket, batch)?;
     }
     println!(
-        "  originals: {} in {url} ({sent} uploaded now); give the workers --originals {url}",
+        "uploaded the originals: {} in {url} ({sent} sent now); give the workers --originals {url}",
         stored.len()
     );
     Ok(())

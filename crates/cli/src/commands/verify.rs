@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 use serde_json::json;
-use trove_access::{ACCESS_DB_FILE, AuditKey, Checkpoint, CheckpointVerdict};
+use trove_access::{AuditKey, Checkpoint, CheckpointVerdict};
+use trove_model::BlobId;
 use trove_store::{BlobStore, Catalog};
 
 use super::open_store;
@@ -77,16 +78,42 @@ pub(super) fn verify_originals(
     json: bool,
 ) -> anyhow::Result<bool> {
     let mut checked = 0u64;
-    let mut problems = Vec::new();
+    // (original, what is wrong, what it hashes to now, which copy)
+    let mut problems: Vec<(BlobId, &str, String, String)> = Vec::new();
     let mut known = HashSet::new();
+    let local_copy = |id: &BlobId| blobs.path_of(id).display().to_string();
     catalog.for_each_blob(&mut |recorded| {
         checked += 1;
-        match blobs.rehash(&recorded.id)? {
-            None => problems.push((recorded.id.clone(), "missing", String::new())),
-            Some(hashes) if hashes.blake3 != recorded.id || hashes.sha256 != recorded.sha256 => {
-                problems.push((recorded.id.clone(), "changed", hashes.blake3.to_string()))
-            }
+        let id = &recorded.id;
+        let differs = |hashes: &trove_store::ContentHashes| {
+            hashes.blake3 != *id || hashes.sha256 != recorded.sha256
+        };
+        // The shared copy: the bucket's when there is one, else the folder's.
+        let shared_copy = match blobs.remote() {
+            Some(bucket) => format!("{} object {id}", bucket.url()),
+            None => local_copy(id),
+        };
+        match blobs.rehash(id)? {
+            None => problems.push((id.clone(), "missing", String::new(), shared_copy)),
+            Some(hashes) if differs(&hashes) => problems.push((
+                id.clone(),
+                "changed",
+                hashes.blake3.to_string(),
+                shared_copy,
+            )),
             Some(_) => {}
+        }
+        // With a bucket, this machine's cached copy too, where it has one.
+        if blobs.remote().is_some()
+            && let Some(hashes) = blobs.rehash_local(id)?
+            && differs(&hashes)
+        {
+            problems.push((
+                id.clone(),
+                "changed",
+                hashes.blake3.to_string(),
+                local_copy(id),
+            ));
         }
         known.insert(recorded.id);
         Ok(())
@@ -100,7 +127,7 @@ pub(super) fn verify_originals(
     for (path, id) in blobs.stored_files()? {
         match id {
             Some(id) if known.contains(&id) => {}
-            Some(id) if blobs.rehash(&id)?.is_some_and(|h| h.blake3 == id) => {
+            Some(id) if blobs.rehash_local(&id)?.is_some_and(|h| h.blake3 == id) => {
                 unrecorded.push(path);
             }
             _ => strays.push(path),
@@ -108,9 +135,9 @@ pub(super) fn verify_originals(
     }
     let digest = trove_web::authenticity_facts::digest_of(catalog)?;
     if json {
-        for (id, problem, now) in &problems {
+        for (id, problem, now, copy) in &problems {
             json_line(
-                &json!({"id": id.as_str(), "problem": problem, "path": blobs.path_of(id), "now_hashes_to": now}),
+                &json!({"id": id.as_str(), "problem": problem, "path": copy, "now_hashes_to": now}),
             )?;
         }
         for path in &strays {
@@ -125,8 +152,8 @@ pub(super) fn verify_originals(
             "store_digest": digest,
         }))?;
     } else {
-        for (id, problem, _) in &problems {
-            println!("{problem}: {} ({})", id, blobs.path_of(id).display());
+        for (id, problem, _, copy) in &problems {
+            println!("{problem}: {id} ({copy})");
         }
         for path in &strays {
             println!(
@@ -206,7 +233,7 @@ fn verify_checkpoints(server: &Path, files: &[PathBuf], json: bool) -> anyhow::R
     }
     if !trove_access::has_access_db(server) {
         anyhow::bail!(
-            "{} holds no audit trail ({ACCESS_DB_FILE}) to prove checkpoints against",
+            "{} holds no audit trail (access.sqlite, or database.url naming a shared one) to prove checkpoints against",
             server.display()
         );
     }

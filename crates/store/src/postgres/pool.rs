@@ -15,6 +15,8 @@ use crate::StoreError;
 pub struct PgPool {
     /// Host, port and database, for messages; never the password.
     database: String,
+    /// To connect again when the server closed a connection (a restart, a fail-over).
+    config: Config,
     /// Empty only while dropping (see the `Drop` impl).
     clients: Vec<Mutex<Client>>,
     /// Where the next caller starts looking for a free connection.
@@ -37,9 +39,9 @@ impl PgPool {
     /// Parses connection settings (`postgres://user@host:port/name` or key=value);
     /// a message about settings that do not parse never shows a password.
     pub fn config(url: &str) -> Result<Config, StoreError> {
-        url.parse().map_err(|source| StoreError::Database {
+        url.parse().map_err(|reason| StoreError::Database {
             database: redacted(url),
-            source,
+            reason,
         })
     }
 
@@ -50,9 +52,9 @@ impl PgPool {
         migrations: &Migrations,
     ) -> Result<Self, StoreError> {
         let database = describe(config);
-        let tied = |source| StoreError::Database {
+        let tied = |reason| StoreError::Database {
             database: database.clone(),
-            source,
+            reason,
         };
         let mut clients = Vec::with_capacity(connections.max(1));
         for _ in 0..connections.max(1) {
@@ -64,6 +66,7 @@ impl PgPool {
         }
         Ok(PgPool {
             database,
+            config: config.clone(),
             clients,
             next: AtomicUsize::new(0),
         })
@@ -76,8 +79,20 @@ impl PgPool {
 
     /// A free connection, or (all busy) the next in turn once it is free. A panic while
     /// holding one leaves no half transaction behind (the client rolls back a
-    /// transaction dropped unfinished), so a poisoned lock is still usable.
+    /// transaction dropped unfinished), so a poisoned lock is still usable. A connection
+    /// the server closed is opened again (if that fails, the caller's statement fails
+    /// saying why, and the next caller tries again).
     pub fn lock(&self) -> MutexGuard<'_, Client> {
+        let mut client = self.free_client();
+        if client.is_closed()
+            && let Ok(fresh) = self.config.connect(NoTls)
+        {
+            *client = fresh;
+        }
+        client
+    }
+
+    fn free_client(&self) -> MutexGuard<'_, Client> {
         let start = self.next.fetch_add(1, Ordering::Relaxed);
         let count = self.clients.len();
         for offset in 0..count {
@@ -98,9 +113,9 @@ impl PgPool {
         work: impl FnOnce(&mut Client) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         work(&mut self.lock()).map_err(|error| match error {
-            StoreError::PgQuery(source) => StoreError::Database {
+            StoreError::PgQuery(reason) => StoreError::Database {
                 database: self.database.clone(),
-                source,
+                reason,
             },
             other => other,
         })

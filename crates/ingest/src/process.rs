@@ -486,12 +486,28 @@ impl MemberVisitor for ArchiveVisitor<'_, '_, '_> {
     }
 }
 
-fn push_outcome(ctx: &mut SourceContext<'_>, id: &BlobId, outcome: ExtractionOutcome) {
+fn push_outcome(ctx: &mut SourceContext<'_>, id: &BlobId, mut outcome: ExtractionOutcome) {
+    if let ExtractionOutcome::Extracted { parts, .. } = &mut outcome {
+        parts.iter_mut().for_each(replace_nul);
+    }
     ctx.out.count_text(&outcome);
     ctx.out
         .batch()
         .extractions
         .push((id.clone(), EXTRACTOR_VERSION, outcome));
+}
+
+/// A NUL in extracted text (a sheet cell written `_x0000_`, say) becomes U+FFFD: the
+/// shared catalog (PostgreSQL) refuses NUL in text where SQLite keeps it, and both
+/// backends must hold the same. Only the derived text changes; the original is kept as is.
+fn replace_nul(part: &mut trove_model::Part) {
+    const REPLACEMENT: &str = "\u{FFFD}";
+    if part.text.contains('\0') {
+        part.text = part.text.replace('\0', REPLACEMENT);
+    }
+    if let Some(label) = part.label.as_mut().filter(|label| label.contains('\0')) {
+        *label = label.replace('\0', REPLACEMENT);
+    }
 }
 
 /// An archive's own "extraction": it has no text, its members are documents.
@@ -576,6 +592,20 @@ mod tests {
     use trove_store::SourceFile;
 
     use super::*;
+
+    #[test]
+    fn nul_in_extracted_text_becomes_a_replacement_character() {
+        let mut part = trove_model::Part {
+            kind: trove_model::PartKind::Sheet,
+            index: 1,
+            label: Some("名单\0".into()),
+            text: "Abdurehim\0\tTursun".into(),
+            hidden: Default::default(),
+        };
+        replace_nul(&mut part);
+        assert_eq!(part.text, "Abdurehim\u{FFFD}\tTursun");
+        assert_eq!(part.label.as_deref(), Some("名单\u{FFFD}"));
+    }
 
     fn job_for(path: &Path) -> SourceJob {
         let meta = fs::metadata(path).unwrap();

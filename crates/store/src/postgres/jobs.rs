@@ -165,9 +165,13 @@ impl JobQueue for PgCatalog {
             return Ok(0);
         }
         self.with_client(|client| {
+            // From 'failed' too: a slow holder whose third lease lapsed was given up
+            // (`give_up_lost_jobs`), but its file is in the catalog now; no other worker
+            // can have taken a failed job meanwhile.
             Ok(client.execute(
-                "UPDATE jobs SET state = 'done', finished_at = now(), lease_until = NULL
-                 WHERE id = ANY($1) AND worker = $2 AND state = 'running'",
+                "UPDATE jobs SET state = 'done', finished_at = now(), lease_until = NULL,
+                     error = NULL
+                 WHERE id = ANY($1) AND worker = $2 AND state IN ('running', 'failed')",
                 &[&ids, &worker],
             )?)
         })

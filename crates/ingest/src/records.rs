@@ -201,6 +201,7 @@ fn read_source(
                 photos: Vec::new(),
                 sheets: Vec::new(),
                 relabel: Vec::new(),
+                read_as: None,
             })
         })?;
         let (Some(header_row), Some(list), true) =
@@ -255,6 +256,7 @@ fn read_source(
         photos: links,
         sheets: person_sheets,
         relabel,
+        read_as: source.row_version.clone(),
     })?;
     Ok(read)
 }

@@ -15,6 +15,9 @@ pub struct RecordSource {
     pub kind: FileKind,
     /// Every logical path the blob was seen at.
     pub paths: Vec<String>,
+    /// The blob's row version when it was listed, in a shared catalog (where workers
+    /// write while the records stage reads); `None` where one process writes.
+    pub row_version: Option<String>,
 }
 
 /// A sheet part's text, with its position among the blob's parts.
@@ -94,6 +97,10 @@ pub struct BlobRecords {
     /// Sheet parts whose records in earlier pieces were written before their list's kind
     /// was known, with the kind to set on them (in the last piece).
     pub relabel: Vec<(u32, ListKind)>,
+    /// In the last piece, the [`RecordSource::row_version`] the records were read under:
+    /// a shared catalog marks the blob done only if it is still that version (a worker
+    /// that extracted it again meanwhile leaves it to be read again).
+    pub read_as: Option<String>,
 }
 
 /// A blob's records are written whole, or, for sheets too long to hold, in pieces over

@@ -10,9 +10,9 @@ use trove_model::{
     Record, RecordFields, RowRef, Sex, StatusCategory,
 };
 use trove_store::{
-    BlobRecords, Direction, ExtractionOutcome, NewBlob, Occurrence, PersonSheet, PhotoLinkRow,
-    Piece, RecordCatalog, RecordColumn, RecordFilter, RecordOrder, StoredRecord, WriteBatch,
-    hash_bytes,
+    BlobRecords, Catalog, Direction, ExtractionOutcome, NewBlob, Occurrence, PersonSheet,
+    PhotoLinkRow, Piece, RecordCatalog, RecordColumn, RecordFilter, RecordOrder, StoredRecord,
+    WriteBatch, hash_bytes,
 };
 
 const SHEET: &[u8] = b"the register of Tokzak";
@@ -234,6 +234,7 @@ fn write_records(catalog: &dyn RecordCatalog) {
         photos: Vec::new(),
         sheets: Vec::new(),
         relabel: Vec::new(),
+        read_as: None,
     };
     let last = BlobRecords {
         blob: id_of(SHEET),
@@ -242,6 +243,7 @@ fn write_records(catalog: &dyn RecordCatalog) {
         photos: Vec::new(),
         sheets: vec![sheet],
         relabel: vec![(0, ListKind::Detainees)],
+        read_as: None,
     };
     let photo = |bytes: &[u8]| BlobRecords {
         blob: id_of(bytes),
@@ -254,6 +256,7 @@ fn write_records(catalog: &dyn RecordCatalog) {
         }],
         sheets: Vec::new(),
         relabel: Vec::new(),
+        read_as: None,
     };
     catalog.replace_records(VERSION, &[first]).unwrap();
     catalog
@@ -289,7 +292,12 @@ fn reads(backend: &TestCatalog) -> Vec<String> {
 
     catalog.write(&documents()).unwrap();
     let pending = records.pending_record_sources(VERSION, None, 10).unwrap();
-    say("pending", format!("{pending:?}"));
+    // Each as the backends share it (a shared catalog adds the row version it read).
+    let listed: Vec<_> = pending
+        .iter()
+        .map(|source| (&source.blob, source.kind, &source.paths))
+        .collect();
+    say("pending", format!("{listed:?}"));
     say(
         "pending count",
         records.pending_record_count(VERSION).unwrap().to_string(),
@@ -597,4 +605,50 @@ fn every_read_of_the_records_is_the_same_on_every_backend() {
         find("pending after changes")
     );
     assert_backends_agree(&runs);
+}
+
+#[test]
+fn a_blob_extracted_again_while_its_records_are_read_stays_to_be_read() {
+    let Some((catalog, schema)) = common::postgres() else {
+        return;
+    };
+    catalog.write(&documents()).unwrap();
+    let listed = |catalog: &dyn RecordCatalog| {
+        catalog
+            .pending_record_sources(VERSION, None, 10)
+            .unwrap()
+            .into_iter()
+            .find(|source| source.blob == id_of(SHEET))
+    };
+    let source = listed(&catalog).expect("the sheet is to be read");
+    assert!(source.row_version.is_some());
+    // A worker writes the blob's row meanwhile, as extracting it again does.
+    schema
+        .client()
+        .execute(
+            "UPDATE blobs SET status = status WHERE id = $1",
+            &[&source.blob.as_str()],
+        )
+        .unwrap();
+    let whole = |read_as: Option<String>| BlobRecords {
+        blob: source.blob.clone(),
+        piece: Piece::Whole,
+        records: Vec::new(),
+        photos: Vec::new(),
+        sheets: Vec::new(),
+        relabel: Vec::new(),
+        read_as,
+    };
+    catalog
+        .replace_records(VERSION, &[whole(source.row_version.clone())])
+        .unwrap();
+    let again = listed(&catalog).expect("read under the old row: still to be read");
+    assert_ne!(again.row_version, source.row_version);
+    catalog
+        .replace_records(VERSION, &[whole(again.row_version)])
+        .unwrap();
+    assert!(
+        listed(&catalog).is_none(),
+        "read under the row as it is: done"
+    );
 }

@@ -88,6 +88,7 @@ impl RecordCatalog for SqliteCatalog {
                         paths: paths_of(connection, &blob)?,
                         blob,
                         kind,
+                        row_version: None,
                     })
                 })
                 .collect()
@@ -239,6 +240,9 @@ impl RecordCatalog for SqliteCatalog {
                     photos: links,
                     sheets,
                     relabel: relabelled,
+                    // One process writes a SQLite catalog: nothing changes a blob
+                    // between its listing and its records.
+                    read_as: _,
                 } in batch
                 {
                     if piece.clears() {
@@ -904,6 +908,7 @@ mod tests {
             photos: Vec::new(),
             sheets: Vec::new(),
             relabel,
+            read_as: None,
         };
         let pending = || {
             catalog

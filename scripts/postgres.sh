@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the tests: `scripts/postgres.sh start DIR` makes a
 # cluster in DIR (Debian's postgresql packages, installed when missing), starts it on a
-# free loopback port with its socket in DIR, and prints its URL; `scripts/postgres.sh
+# free loopback port with its socket in DIR, and prints its URL; it also accepts TLS,
+# with a certificate for 127.0.0.1 from a throwaway authority whose certificate is
+# DIR/ca.crt (for the tests of `sslmode=require`); `scripts/postgres.sh
 # stop DIR` stops it. PostgreSQL refuses to run as root, so as root the cluster belongs
 # to the `postgres` user the Debian package creates.
 set -euo pipefail
@@ -48,10 +50,22 @@ start)
     as_owner "$bin/initdb" --pgdata="$dir/data" --username=trove --auth=trust \
         --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
+    # A throwaway certificate authority and the server's certificate from it.
+    tls="$dir/tls"
+    mkdir -p "$tls"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 7 \
+        -subj "/CN=trove test authority" -keyout "$tls/ca.key" -out "$dir/ca.crt" 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -subj "/CN=127.0.0.1" -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$tls/ext"
+    openssl x509 -req -in "$tls/server.csr" -CA "$dir/ca.crt" -CAkey "$tls/ca.key" \
+        -CAcreateserial -days 7 -extfile "$tls/ext" -out "$tls/server.crt" 2>/dev/null
+    chmod 600 "$tls/server.key"
+    [ "$(id -u)" -eq 0 ] && chown -R postgres "$tls"
     # Tests run many short connections at once: room for them, and no durability
     # work a throwaway cluster does not need.
     as_owner "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait \
-        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c ssl=on -c ssl_cert_file=$tls/server.crt -c ssl_key_file=$tls/server.key" \
         start >&2 || { cat "$dir/server.log" >&2; exit 1; }
     echo "postgres://trove@127.0.0.1:$port/postgres"
     ;;

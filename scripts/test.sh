@@ -68,6 +68,7 @@ if [ -z "${TROVE_TEST_DATABASE_URL:-}" ]; then
     chmod 755 "$pg_dir"
     TROVE_TEST_DATABASE_URL="$(scripts/postgres.sh start "$pg_dir/cluster")"
     export TROVE_TEST_DATABASE_URL
+    export TROVE_TEST_PG_CA="$pg_dir/cluster/ca.crt"
 fi
 if [ -z "${TROVE_TEST_S3_ENDPOINT:-}" ]; then
     s3_dir="$(mktemp -d)"

@@ -62,6 +62,16 @@ pub enum StoreError {
         /// What failed, on which original.
         why: String,
     },
+    /// TLS to PostgreSQL (`sslmode=require`) could not be set up.
+    #[error(
+        "cannot encrypt the connection to {database}: {why}; check the TROVE_PG_CA certificate file"
+    )]
+    Tls {
+        /// Host, port and name.
+        database: String,
+        /// What failed.
+        why: String,
+    },
     /// A named thing (a list, a case, a candidate) does not exist.
     #[error("there is no {what} {name:?}; {hint}")]
     NotFound {

@@ -7,7 +7,10 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, TryLockError};
 
+use postgres::config::SslMode;
 use postgres::{Client, Config, NoTls};
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
 
 use crate::StoreError;
 
@@ -17,6 +20,8 @@ pub struct PgPool {
     database: String,
     /// To connect again when the server closed a connection (a restart, a fail-over).
     config: Config,
+    /// How connections are encrypted: `None` for plain ones (no `sslmode=require`).
+    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
     /// Empty only while dropping (see the `Drop` impl).
     clients: Vec<Mutex<Client>>,
     /// Where the next caller starts looking for a free connection.
@@ -56,9 +61,13 @@ impl PgPool {
             database: database.clone(),
             reason,
         };
+        let tls = tls_for(config).map_err(|why| StoreError::Tls {
+            database: database.clone(),
+            why,
+        })?;
         let mut clients = Vec::with_capacity(connections.max(1));
         for _ in 0..connections.max(1) {
-            let mut client = config.connect(NoTls).map_err(tied)?;
+            let mut client = connect_one(config, tls.as_ref()).map_err(tied)?;
             if clients.is_empty() {
                 migrate(&mut client, migrations).map_err(tied)?;
             }
@@ -67,6 +76,7 @@ impl PgPool {
         Ok(PgPool {
             database,
             config: config.clone(),
+            tls,
             clients,
             next: AtomicUsize::new(0),
         })
@@ -85,7 +95,7 @@ impl PgPool {
     pub fn lock(&self) -> MutexGuard<'_, Client> {
         let mut client = self.free_client();
         if client.is_closed()
-            && let Ok(fresh) = self.config.connect(NoTls)
+            && let Ok(fresh) = connect_one(&self.config, self.tls.as_ref())
         {
             *client = fresh;
         }
@@ -129,6 +139,51 @@ impl Drop for PgPool {
     fn drop(&mut self) {
         let clients = std::mem::take(&mut self.clients);
         let _ = std::thread::spawn(move || drop(clients)).join();
+    }
+}
+
+/// The variable naming a PEM file of certificate authorities to trust for PostgreSQL,
+/// beside the system's (a private CA, or a self-signed server certificate).
+pub const PG_CA_VARIABLE: &str = "TROVE_PG_CA";
+
+/// The TLS setup `config` asks for: with `sslmode=require`, rustls trusting the system's
+/// roots and those of `TROVE_PG_CA`, the server's certificate and name checked (stricter
+/// than libpq's `require`, which checks neither); else none, as before.
+fn tls_for(config: &Config) -> Result<Option<tokio_postgres_rustls::MakeRustlsConnect>, String> {
+    if config.get_ssl_mode() != SslMode::Require {
+        return Ok(None);
+    }
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in rustls_native_certs::load_native_certs().certs {
+        // A system certificate rustls cannot use is one fewer root, not a failure.
+        let _ = roots.add(cert);
+    }
+    if let Ok(path) = std::env::var(PG_CA_VARIABLE) {
+        let certs = CertificateDer::pem_file_iter(&path)
+            .map_err(|error| format!("cannot read {PG_CA_VARIABLE}={path}: {error}"))?;
+        for cert in certs {
+            let cert = cert.map_err(|error| format!("{PG_CA_VARIABLE}={path}: {error}"))?;
+            roots
+                .add(cert)
+                .map_err(|error| format!("{PG_CA_VARIABLE}={path}: {error}"))?;
+        }
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|error| error.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Some(tokio_postgres_rustls::MakeRustlsConnect::new(tls)))
+}
+
+fn connect_one(
+    config: &Config,
+    tls: Option<&tokio_postgres_rustls::MakeRustlsConnect>,
+) -> Result<Client, postgres::Error> {
+    match tls {
+        Some(tls) => config.connect(tls.clone()),
+        None => config.connect(NoTls),
     }
 }
 

@@ -90,7 +90,7 @@ enum Backend {
         connection: Mutex<Connection>,
     },
     /// A few connections; each process opens its own.
-    Postgres(PgPool),
+    Postgres(Box<PgPool>),
 }
 
 /// The PostgreSQL schema: SQLite's six migrations as one, with the same tables and
@@ -158,7 +158,7 @@ impl AccessDb {
     pub fn connect(config: &postgres::Config) -> Result<Self, AccessError> {
         let pool = PgPool::connect(config, PG_CONNECTIONS, &PG_MIGRATIONS)?;
         Ok(AccessDb {
-            backend: Backend::Postgres(pool),
+            backend: Backend::Postgres(Box::new(pool)),
         })
     }
 

@@ -15,8 +15,9 @@ pub struct RecordSource {
     pub kind: FileKind,
     /// Every logical path the blob was seen at.
     pub paths: Vec<String>,
-    /// The blob's row version when it was listed, in a shared catalog (where workers
-    /// write while the records stage reads); `None` where one process writes.
+    /// The blob's generation when it was listed, in a shared catalog (where workers write
+    /// while the records stage reads: a new extraction, path or OCR'd pages moves it);
+    /// `None` where one process writes.
     pub row_version: Option<String>,
 }
 

@@ -608,7 +608,7 @@ fn every_read_of_the_records_is_the_same_on_every_backend() {
 }
 
 #[test]
-fn a_blob_extracted_again_while_its_records_are_read_stays_to_be_read() {
+fn a_blob_given_a_new_path_while_its_records_are_read_stays_to_be_read() {
     let Some((catalog, schema)) = common::postgres() else {
         return;
     };
@@ -622,14 +622,45 @@ fn a_blob_extracted_again_while_its_records_are_read_stays_to_be_read() {
     };
     let source = listed(&catalog).expect("the sheet is to be read");
     assert!(source.row_version.is_some());
-    // A worker writes the blob's row meanwhile, as extracting it again does.
-    schema
-        .client()
-        .execute(
-            "UPDATE blobs SET status = status WHERE id = $1",
-            &[&source.blob.as_str()],
-        )
+    // The indexer marks it indexed meanwhile: that changes nothing records are read from.
+    let mut behind = schema.client();
+    let blob = source.blob.as_str();
+    behind
+        .execute("UPDATE blobs SET indexed = TRUE WHERE id = $1", &[&blob])
         .unwrap();
+    let whole_now = BlobRecords {
+        blob: source.blob.clone(),
+        piece: Piece::Whole,
+        records: Vec::new(),
+        photos: Vec::new(),
+        sheets: Vec::new(),
+        relabel: Vec::new(),
+        read_as: source.row_version.clone(),
+    };
+    catalog.replace_records(VERSION, &[whole_now]).unwrap();
+    assert!(
+        listed(&catalog).is_none(),
+        "indexing is no change to its records"
+    );
+    // Read again under a new records version; a worker finds a new path for it meanwhile.
+    catalog.write(&documents()).unwrap();
+    behind
+        .execute("DELETE FROM record_sources WHERE blob = $1", &[&blob])
+        .unwrap();
+    let source = listed(&catalog).expect("to be read again");
+    let new_path = WriteBatch {
+        occurrences: documents()
+            .occurrences
+            .into_iter()
+            .filter(|occurrence| occurrence.blob == source.blob)
+            .map(|occurrence| Occurrence {
+                path: format!("{}-copy", occurrence.path),
+                ..occurrence
+            })
+            .collect(),
+        ..WriteBatch::default()
+    };
+    catalog.write(&new_path).unwrap();
     let whole = |read_as: Option<String>| BlobRecords {
         blob: source.blob.clone(),
         piece: Piece::Whole,
@@ -642,13 +673,13 @@ fn a_blob_extracted_again_while_its_records_are_read_stays_to_be_read() {
     catalog
         .replace_records(VERSION, &[whole(source.row_version.clone())])
         .unwrap();
-    let again = listed(&catalog).expect("read under the old row: still to be read");
+    let again = listed(&catalog).expect("read under its old generation: still to be read");
     assert_ne!(again.row_version, source.row_version);
     catalog
         .replace_records(VERSION, &[whole(again.row_version)])
         .unwrap();
     assert!(
         listed(&catalog).is_none(),
-        "read under the row as it is: done"
+        "read under its generation as it is: done"
     );
 }

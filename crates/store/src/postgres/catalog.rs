@@ -114,7 +114,8 @@ impl Catalog for PgCatalog {
             let mut tx = client.transaction()?;
             tx.execute(
                 // As on SQLite: a blob cut short by its deadline is read again too.
-                "UPDATE blobs SET status = 'pending', extractor_version = NULL
+                "UPDATE blobs SET status = 'pending', extractor_version = NULL,
+                     generation = generation + 1
                  WHERE id IN (SELECT f.blob FROM failures f
                               WHERE f.root = $1 AND f.source = $2 AND f.blob IS NOT NULL
                                 AND (blobs.status = 'failed' OR f.reason = 'timed_out'))",
@@ -541,7 +542,8 @@ fn store_extractions(
     tx.execute(
         "UPDATE blobs SET status = new.status, extractor_version = new.version,
                 metadata = new.metadata, thumbnail = new.thumbnail,
-                truncated = new.truncated, indexed = FALSE
+                truncated = new.truncated, indexed = FALSE,
+                generation = blobs.generation + 1
          FROM unnest($1::TEXT[], $2::TEXT[], $3::INTEGER[], $4::TEXT[], $5::BYTEA[],
                      $6::BOOLEAN[])
               AS new (id, status, version, metadata, thumbnail, truncated)
@@ -643,7 +645,8 @@ fn insert_occurrences(
                  ON CONFLICT (root, path, blob) DO NOTHING
                  RETURNING blob),
              touched AS (
-                 UPDATE blobs SET indexed = FALSE WHERE id IN (SELECT blob FROM inserted))
+                 UPDATE blobs SET indexed = FALSE, generation = generation + 1
+                 WHERE id IN (SELECT blob FROM inserted))
              DELETE FROM record_sources WHERE blob IN (SELECT blob FROM inserted)"
         ),
         &[&blobs, &roots, &paths, &parents, &name_kinds, &member_times],

@@ -38,6 +38,7 @@ const MIGRATIONS: Migrations = Migrations {
         include_str!("../../migrations/postgres/004_records.sql"),
         include_str!("../../migrations/postgres/005_lists_review.sql"),
         include_str!("../../migrations/postgres/006_annotations_publication.sql"),
+        include_str!("../../migrations/postgres/007_blob_generation.sql"),
     ],
 };
 

@@ -102,7 +102,11 @@ impl OcrCatalog for PgCatalog {
                     &[&blob, &version, &result.decision],
                 )?;
                 if !result.pages.is_empty() {
-                    tx.execute("UPDATE blobs SET indexed = FALSE WHERE id = $1", &[&blob])?;
+                    tx.execute(
+                        "UPDATE blobs SET indexed = FALSE, generation = generation + 1
+                         WHERE id = $1",
+                        &[&blob],
+                    )?;
                     // Records may be read from the pages' tables: the blob is read again.
                     tx.execute("DELETE FROM record_sources WHERE blob = $1", &[&blob])?;
                 }

@@ -53,7 +53,7 @@ impl RecordCatalog for PgCatalog {
         self.with_client(|client| {
             let rows = client.query(
                 &format!(
-                    r#"SELECT b.id, b.kind, b.xmin::TEXT FROM blobs b
+                    r#"SELECT b.id, b.kind, b.generation::TEXT FROM blobs b
                        WHERE {SOURCES_WHERE} AND b.id COLLATE "C" > $2
                        ORDER BY b.id COLLATE "C" LIMIT $3"#
                 ),
@@ -553,13 +553,13 @@ fn replace_blob_records(
         )?;
     }
     if records.piece.completes() {
-        // Done only if no worker extracted the blob again since it was listed (its row
-        // version is what the records were read under); else it stays to be read again,
-        // and that reading clears these records first.
+        // Done only if no worker changed what the blob's records are read from since it
+        // was listed (its generation: a new extraction, path or OCR'd pages); else it
+        // stays to be read again, and that reading clears these records first.
         tx.execute(
             "INSERT INTO record_sources (blob, version)
              SELECT $1, $2 FROM blobs
-             WHERE id = $1 AND ($3::TEXT IS NULL OR xmin::TEXT = $3)
+             WHERE id = $1 AND ($3::TEXT IS NULL OR generation::TEXT = $3)
              ON CONFLICT (blob) DO UPDATE SET version = excluded.version",
             &[&blob, &version, &records.read_as],
         )?;

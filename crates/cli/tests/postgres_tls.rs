@@ -49,6 +49,28 @@ fn require_encrypts_and_checks_the_servers_certificate() {
     assert!(said.contains("certificate"), "{said}");
 
     let wrong = status(&url, Some("/nonexistent/ca.pem"));
+    assert!(!wrong.status.success());
     let said = String::from_utf8_lossy(&wrong.stderr);
     assert!(said.contains("TROVE_PG_CA"), "{said}");
+
+    // An authority named is enough to ask for TLS; libpq's checking modes read as require.
+    let verify_full = format!("{}&sslmode=verify-full", schema.url());
+    let checked = status(&verify_full, Some(&ca));
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    let named_only = status(&schema.url(), Some(&ca));
+    assert!(
+        named_only.status.success(),
+        "{}",
+        String::from_utf8_lossy(&named_only.stderr)
+    );
+    let not_pem = std::env::temp_dir().join(format!("trove-not-pem-{}", std::process::id()));
+    std::fs::write(&not_pem, b"not a certificate").unwrap();
+    let refused = status(&schema.url(), Some(not_pem.to_str().unwrap()));
+    let _ = std::fs::remove_file(&not_pem);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("holds no PEM certificate"));
 }

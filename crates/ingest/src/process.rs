@@ -429,13 +429,15 @@ impl Worker<'_> {
         ctx: &mut SourceContext<'_>,
         path: &str,
         blob: Option<&BlobId>,
-        failure: Failure,
+        mut failure: Failure,
     ) {
         ctx.out.failures += 1;
+        // A member's name or an extractor's message may carry a NUL from the file.
+        failure.message = without_nul(&failure.message);
         ctx.out.batch().failures.push(FailureRow {
             root: ctx.root.to_owned(),
             source: ctx.source.to_owned(),
-            path: path.to_owned(),
+            path: without_nul(path),
             blob: blob.cloned(),
             failure,
         });
@@ -501,13 +503,17 @@ fn push_outcome(ctx: &mut SourceContext<'_>, id: &BlobId, mut outcome: Extractio
 /// shared catalog (PostgreSQL) refuses NUL in text where SQLite keeps it, and both
 /// backends must hold the same. Only the derived text changes; the original is kept as is.
 fn replace_nul(part: &mut trove_model::Part) {
-    const REPLACEMENT: &str = "\u{FFFD}";
     if part.text.contains('\0') {
-        part.text = part.text.replace('\0', REPLACEMENT);
+        part.text = without_nul(&part.text);
     }
     if let Some(label) = part.label.as_mut().filter(|label| label.contains('\0')) {
-        *label = label.replace('\0', REPLACEMENT);
+        *label = without_nul(label);
     }
+}
+
+/// `text` with each NUL as U+FFFD (see [`replace_nul`]).
+fn without_nul(text: &str) -> String {
+    text.replace('\0', "\u{FFFD}")
 }
 
 /// An archive's own "extraction": it has no text, its members are documents.

@@ -152,14 +152,21 @@ fn a_job_that_keeps_losing_its_workers_is_given_up() {
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].1, "photos/0001.jpg");
     assert!(failed[0].2.contains("3 times"), "{}", failed[0].2);
-    // The third holder was only slow: it finishes after all, and the file counts as done;
-    // no one else can finish it.
+    // The third holder was only slow: its renewer takes the job back, it finishes after
+    // all, and the file counts as done; no one else can take or finish it.
+    assert!(!queue.renew(poison, "someone else", LEASE).unwrap());
+    assert!(queue.renew(poison, "crashes", LEASE).unwrap());
+    assert_eq!(queue.job_counts().unwrap().running, 2);
     assert!(!queue.complete(poison, "someone else").unwrap());
     assert!(queue.complete(poison, "crashes").unwrap());
     assert_eq!(queue.job_counts().unwrap().failed, 0);
     assert!(queue.failed_jobs().unwrap().is_empty());
 
     assert!(queue.fail(next.id, "w", "could not be read").unwrap());
+    assert!(
+        !queue.renew(next.id, "w", LEASE).unwrap(),
+        "a job its holder failed stays failed"
+    );
     assert_eq!(queue.job_counts().unwrap().failed, 1);
     assert_eq!(queue.job_counts().unwrap().open(), 0);
 }

@@ -43,11 +43,19 @@ pub(crate) fn check_member_path(name: &str) -> Result<Option<String>, Failure> {
 
 /// The normalised path of a member to read, or `None` for a name that
 /// denotes no file or that was refused (the visitor is told why).
+///
+/// A NUL in a name (UTF-8 allows it; no file system does) is kept as U+FFFD, in the path
+/// and in any failure: the shared catalog (PostgreSQL) refuses NUL in text.
 pub(crate) fn accept_member_path(name: &str, visitor: &mut dyn MemberVisitor) -> Option<String> {
-    match check_member_path(name) {
+    let name = if name.contains('\0') {
+        std::borrow::Cow::Owned(name.replace('\0', "\u{FFFD}"))
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    };
+    match check_member_path(&name) {
         Ok(path) => path,
         Err(failure) => {
-            visitor.refused(name, failure);
+            visitor.refused(&name, failure);
             None
         }
     }
@@ -77,6 +85,31 @@ pub(crate) fn link_refused(name: &str, target: Option<&str>) -> Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nul_in_a_member_name_is_kept_as_a_replacement_character() {
+        struct Refusals(Vec<String>);
+        impl MemberVisitor for Refusals {
+            fn member(
+                &mut self,
+                _: &str,
+                _: Option<chrono::NaiveDateTime>,
+                _: &mut dyn std::io::Read,
+            ) -> Result<(), Failure> {
+                Ok(())
+            }
+            fn refused(&mut self, path: &str, _: Failure) {
+                self.0.push(path.to_owned());
+            }
+        }
+        let mut visitor = Refusals(Vec::new());
+        assert_eq!(
+            accept_member_path("名单\0.xlsx", &mut visitor).as_deref(),
+            Some("名单\u{FFFD}.xlsx")
+        );
+        assert_eq!(accept_member_path("../\0x", &mut visitor), None);
+        assert_eq!(visitor.0, ["../\u{FFFD}x"]);
+    }
 
     #[test]
     fn ordinary_paths_are_normalised() {

@@ -151,10 +151,14 @@ impl JobQueue for PgCatalog {
 
     fn renew(&self, id: i64, worker: &str, lease: Duration) -> Result<bool, StoreError> {
         self.with_client(|client| {
+            // A job given up while its holder was only slow is the holder's again: no
+            // other worker takes a failed job, and the holder is still at it.
             let renewed = client.execute(
-                "UPDATE jobs SET lease_until = now() + make_interval(secs => $3)
-                 WHERE id = $1 AND worker = $2 AND state = 'running'",
-                &[&id, &worker, &lease.as_secs_f64()],
+                "UPDATE jobs SET lease_until = now() + make_interval(secs => $3),
+                     state = 'running', finished_at = NULL, error = NULL
+                 WHERE id = $1 AND worker = $2
+                   AND (state = 'running' OR (state = 'failed' AND starts_with(error, $4)))",
+                &[&id, &worker, &lease.as_secs_f64(), &GIVEN_UP],
             )?;
             Ok(renewed == 1)
         })
@@ -171,8 +175,9 @@ impl JobQueue for PgCatalog {
             Ok(client.execute(
                 "UPDATE jobs SET state = 'done', finished_at = now(), lease_until = NULL,
                      error = NULL
-                 WHERE id = ANY($1) AND worker = $2 AND state IN ('running', 'failed')",
-                &[&ids, &worker],
+                 WHERE id = ANY($1) AND worker = $2
+                   AND (state = 'running' OR (state = 'failed' AND starts_with(error, $3)))",
+                &[&ids, &worker, &GIVEN_UP],
             )?)
         })
     }
@@ -231,16 +236,19 @@ impl JobQueue for PgCatalog {
     }
 }
 
+/// How the error of a job given up as lost begins: such a job's holder may still renew
+/// or complete it (it was slow, not gone), unlike one its holder failed itself.
+const GIVEN_UP: &str = "the worker processing it stopped (killed or cut off) ";
+
 /// Fails the jobs whose every holder was lost ([`MAX_ATTEMPTS`] of them), saying so: no
 /// worker claims them again, and they should not read as open. Idempotent, so any
 /// reader of the queue runs it first.
 fn give_up_lost_jobs(client: &mut postgres::Client) -> Result<(), StoreError> {
     client.execute(
         "UPDATE jobs SET state = 'failed', finished_at = now(), lease_until = NULL,
-             error = 'the worker processing it stopped (killed or cut off) ' ||
-                     attempts || ' times; run `trove worker` on it alone to see why'
+             error = $2 || attempts || ' times; run `trove worker` on it alone to see why'
          WHERE state = 'running' AND lease_until < now() AND attempts >= $1",
-        &[&(MAX_ATTEMPTS as i32)],
+        &[&(MAX_ATTEMPTS as i32), &GIVEN_UP],
     )?;
     Ok(())
 }

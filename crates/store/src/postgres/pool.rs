@@ -44,8 +44,13 @@ impl PgPool {
     /// Parses connection settings (`postgres://user@host:port/name` or key=value);
     /// a message about settings that do not parse never shows a password.
     pub fn config(url: &str) -> Result<Config, StoreError> {
+        // libpq's checking modes are what trove's `require` does anyway (certificate and
+        // name checked); the client parses only disable, prefer and require.
+        let url = url
+            .replace("sslmode=verify-full", "sslmode=require")
+            .replace("sslmode=verify-ca", "sslmode=require");
         url.parse().map_err(|reason| StoreError::Database {
-            database: redacted(url),
+            database: redacted(&url),
             reason,
         })
     }
@@ -146,11 +151,20 @@ impl Drop for PgPool {
 /// beside the system's (a private CA, or a self-signed server certificate).
 pub const PG_CA_VARIABLE: &str = "TROVE_PG_CA";
 
-/// The TLS setup `config` asks for: with `sslmode=require`, rustls trusting the system's
-/// roots and those of `TROVE_PG_CA`, the server's certificate and name checked (stricter
-/// than libpq's `require`, which checks neither); else none, as before.
+/// The TLS setup `config` asks for: with `sslmode=require` (or `verify-…`), or whenever
+/// `TROVE_PG_CA` names an authority, rustls trusting the system's roots and those of
+/// `TROVE_PG_CA`, the server's certificate and name checked (stricter than libpq's
+/// `require`, which checks neither); a server that offers no TLS is then refused under
+/// `require`, spoken to plainly under `prefer`. Else none: `sslmode=disable`, or no
+/// setting and no authority named (a database on the same machine).
 fn tls_for(config: &Config) -> Result<Option<tokio_postgres_rustls::MakeRustlsConnect>, String> {
-    if config.get_ssl_mode() != SslMode::Require {
+    let authority = std::env::var(PG_CA_VARIABLE).ok();
+    let wanted = match config.get_ssl_mode() {
+        SslMode::Require => true,
+        SslMode::Disable => false,
+        _ => authority.is_some(),
+    };
+    if !wanted {
         return Ok(None);
     }
     let mut roots = rustls::RootCertStore::empty();
@@ -158,14 +172,21 @@ fn tls_for(config: &Config) -> Result<Option<tokio_postgres_rustls::MakeRustlsCo
         // A system certificate rustls cannot use is one fewer root, not a failure.
         let _ = roots.add(cert);
     }
-    if let Ok(path) = std::env::var(PG_CA_VARIABLE) {
+    if let Some(path) = authority {
         let certs = CertificateDer::pem_file_iter(&path)
             .map_err(|error| format!("cannot read {PG_CA_VARIABLE}={path}: {error}"))?;
+        let mut added = 0;
         for cert in certs {
             let cert = cert.map_err(|error| format!("{PG_CA_VARIABLE}={path}: {error}"))?;
             roots
                 .add(cert)
                 .map_err(|error| format!("{PG_CA_VARIABLE}={path}: {error}"))?;
+            added += 1;
+        }
+        if added == 0 {
+            return Err(format!(
+                "{PG_CA_VARIABLE}={path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+            ));
         }
     }
     let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());

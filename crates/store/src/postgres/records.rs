@@ -25,7 +25,8 @@ const SOURCES_WHERE: &str = "b.status = 'extracted'
       AND (b.kind IN ('jpeg', 'png', 'tiff', 'webp', 'gif')
            OR EXISTS (SELECT 1 FROM parts p WHERE p.blob = b.id AND p.kind = 'sheet')
            OR EXISTS (SELECT 1 FROM ocr_pages o WHERE o.blob = b.id))
-      AND NOT EXISTS (SELECT 1 FROM record_sources s WHERE s.blob = b.id AND s.version = $1)";
+      AND NOT EXISTS (SELECT 1 FROM record_sources s
+                      WHERE s.blob = b.id AND s.version = $1 AND s.generation = b.generation)";
 
 /// Persons that share a name and birth date but no valid ID number (see SQLite's).
 const SAME_NAME_AND_BIRTH: &str = "WITH shared AS (
@@ -553,15 +554,24 @@ fn replace_blob_records(
         )?;
     }
     if records.piece.completes() {
-        // Done only if no worker changed what the blob's records are read from since it
-        // was listed (its generation: a new extraction, path or OCR'd pages); else it
-        // stays to be read again, and that reading clears these records first.
+        // Kept with the generation the records were read under (a new extraction, path
+        // or OCR'd pages moves the blob's): if a worker moved it meanwhile, the blob is
+        // pending again, whichever transaction commits first, and the next reading
+        // clears these records first.
+        let read_as = match &records.read_as {
+            Some(generation) => Some(
+                generation
+                    .parse::<i64>()
+                    .map_err(|_| StoreError::Corrupt(format!("blob generation {generation:?}")))?,
+            ),
+            None => None,
+        };
         tx.execute(
-            "INSERT INTO record_sources (blob, version)
-             SELECT $1, $2 FROM blobs
-             WHERE id = $1 AND ($3::TEXT IS NULL OR generation::TEXT = $3)
-             ON CONFLICT (blob) DO UPDATE SET version = excluded.version",
-            &[&blob, &version, &records.read_as],
+            "INSERT INTO record_sources (blob, version, generation)
+             SELECT $1, $2, COALESCE($3::BIGINT, generation) FROM blobs WHERE id = $1
+             ON CONFLICT (blob) DO UPDATE SET
+                 version = excluded.version, generation = excluded.generation",
+            &[&blob, &version, &read_as],
         )?;
     }
     Ok(())

@@ -5,15 +5,9 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn trove(server: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_trove"))
-        .args(args)
-        .arg("--server")
-        .arg(server)
-        .env_remove("TROVE_SERVER")
-        .output()
-        .expect("trove runs")
-}
+mod common;
+
+use common::trove_on_server as trove;
 
 fn succeeded(output: &Output) -> String {
     assert!(

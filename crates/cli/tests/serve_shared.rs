@@ -15,15 +15,9 @@ use trove_store::testing::TestSchema;
 
 const PASSWORD: &str = "a long enough password";
 
-fn trove(server: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_trove"))
-        .args(args)
-        .arg("--server")
-        .arg(server)
-        .env_remove("TROVE_SERVER")
-        .output()
-        .expect("trove runs")
-}
+mod common;
+
+use common::trove_on_server as trove;
 
 fn succeeded(output: Output) -> String {
     assert!(

@@ -9,6 +9,20 @@ use std::sync::atomic::{AtomicU32, Ordering};
 /// The variable naming the test server.
 pub const DATABASE_URL: &str = "TROVE_TEST_DATABASE_URL";
 
+/// The test server `variable` names; `None`, said once per kind, when it names none.
+fn named_server(variable: &str, kind: &str, said: &std::sync::Once) -> Option<String> {
+    let server = std::env::var(variable).ok();
+    if server.is_none() {
+        said.call_once(|| {
+            eprintln!(
+                "note: {variable} is not set: the {kind} tests skip \
+                 (scripts/test.sh starts a throwaway server and sets it)"
+            )
+        });
+    }
+    server
+}
+
 /// A schema of the test server, dropped (cascading) when this is dropped.
 pub struct TestSchema {
     server: String,
@@ -22,16 +36,8 @@ impl TestSchema {
     /// When the server is named but cannot be reached: a test run that was promised a
     /// server must not pass without it.
     pub fn create() -> Option<TestSchema> {
-        let Ok(server) = std::env::var(DATABASE_URL) else {
-            static SAID: std::sync::Once = std::sync::Once::new();
-            SAID.call_once(|| {
-                eprintln!(
-                    "note: {DATABASE_URL} is not set: the PostgreSQL tests skip \
-                     (scripts/test.sh starts a throwaway server and sets it)"
-                )
-            });
-            return None;
-        };
+        static SAID: std::sync::Once = std::sync::Once::new();
+        let server = named_server(DATABASE_URL, "PostgreSQL", &SAID)?;
         static NEXT: AtomicU32 = AtomicU32::new(0);
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -106,16 +112,8 @@ impl TestBucket {
     /// A new, empty bucket; `None` when no test server is named.
     pub fn create() -> Option<TestBucket> {
         let variable = |name: &str| std::env::var(name).ok();
-        let Some(endpoint) = variable(S3_ENDPOINT) else {
-            static SAID: std::sync::Once = std::sync::Once::new();
-            SAID.call_once(|| {
-                eprintln!(
-                    "note: {S3_ENDPOINT} is not set: the S3 tests skip \
-                     (scripts/test.sh starts a throwaway server and sets it)"
-                )
-            });
-            return None;
-        };
+        static SAID: std::sync::Once = std::sync::Once::new();
+        let endpoint = named_server(S3_ENDPOINT, "S3", &SAID)?;
         let required = |name: &str| {
             variable(name).unwrap_or_else(|| panic!("{S3_ENDPOINT} is set but {name} is not"))
         };

@@ -96,10 +96,40 @@ fn an_unreachable_bucket_fails_the_sync_and_keeps_the_blob_due() {
     let blobs = BlobStore::open(dir.path()).unwrap().with_remote(nowhere);
     let bytes = b"kept while the bucket is down";
     blobs.put(&hash_bytes(bytes), bytes).unwrap();
+    let id = hash_bytes(bytes).blake3;
     let error = blobs.sync().unwrap_err().to_string();
     assert!(error.contains(&bucket.url()), "{error}");
     assert!(
-        error.contains("AWS_ENDPOINT"),
-        "says what to check: {error}"
+        error.contains(&format!("original {id}")),
+        "names the original: {error}"
     );
+    // Still due: the next sync tries it again rather than forgetting it.
+    let again = blobs.sync().unwrap_err().to_string();
+    assert!(again.contains(&format!("original {id}")), "{again}");
+}
+
+#[test]
+fn a_copy_changed_in_the_folder_is_never_uploaded() {
+    let Some(bucket) = TestBucket::create() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = BlobStore::open(dir.path())
+        .unwrap()
+        .with_remote(bucket.open());
+    let bytes = b"a register as it was leaked";
+    let hashes = hash_bytes(bytes);
+    blobs.put(&hashes, bytes).unwrap();
+    // Changed in this machine's folder before it was sent (kept read-only, so made
+    // writable first, as someone with the folder could).
+    let path = blobs.path_of(&hashes.blake3);
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    std::fs::write(&path, b"a register as someone wished it").unwrap();
+    let refused = blobs.sync().unwrap_err().to_string();
+    assert!(
+        refused.contains("it was changed in this folder"),
+        "{refused}"
+    );
+    assert!(!bucket.open().contains(&hashes.blake3).unwrap());
+    assert!(!bucket.object_file(&hashes.blake3).exists());
 }

@@ -5,6 +5,17 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// Runs `trove ARGS… --server SERVER` (the user, case and audit commands) and waits for it.
+pub fn trove_on_server(server: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trove"))
+        .args(args)
+        .arg("--server")
+        .arg(server)
+        .env_remove("TROVE_SERVER")
+        .output()
+        .expect("trove runs")
+}
+
 /// Runs `trove --store STORE ARGS…` and waits for it.
 pub fn trove(store: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_trove"))

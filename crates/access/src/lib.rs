@@ -208,7 +208,7 @@ impl AccessDb {
             Backend::Sqlite { connection, .. } => {
                 work(&mut sql::Sqlite(&trove_store::connection::lock(connection)))
             }
-            Backend::Postgres(pool) => work(&mut sql::Postgres(&mut *pool.lock())),
+            Backend::Postgres(pool) => work(&mut sql::Postgres(&mut *pool.lock()?)),
         }
     }
 
@@ -230,7 +230,7 @@ impl AccessDb {
                 Ok(value)
             }
             Backend::Postgres(pool) => {
-                let mut client = pool.lock();
+                let mut client = pool.lock()?;
                 // READ COMMITTED whatever the database's default: each statement after the
                 // lock sees what the previous holder committed (a snapshot taken before
                 // waiting would read a stale chain head).

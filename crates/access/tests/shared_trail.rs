@@ -133,3 +133,39 @@ fn a_server_process_carries_on_after_its_connections_are_cut() {
         .unwrap();
     assert!(db.verify_audit_chain().unwrap().first_problem.is_none());
 }
+
+#[test]
+fn a_server_process_opens_connections_only_as_it_needs_them() {
+    let Some(schema) = TestSchema::create() else {
+        return;
+    };
+    let mut config = schema.config();
+    config.application_name("trove-lazy-test");
+    let opened = || -> i64 {
+        schema
+            .client()
+            .query_one(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = 'trove-lazy-test'",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+    };
+    let db = AccessDb::connect(&config).unwrap();
+    for _ in 0..5 {
+        db.users().unwrap();
+    }
+    assert_eq!(opened(), 1, "one caller at a time needs one connection");
+    std::thread::scope(|scope| {
+        for _ in 0..6 {
+            scope.spawn(|| {
+                for n in 0..20 {
+                    db.append_audit(NewAuditEvent::new(AuditAction::Search).detail(n.to_string()))
+                        .unwrap();
+                }
+            });
+        }
+    });
+    assert!(opened() <= 4, "never more than the pool's four");
+    assert!(db.verify_audit_chain().unwrap().first_problem.is_none());
+}

@@ -67,8 +67,9 @@ impl PgCatalog {
         Self::connect_pool(config, 1)
     }
 
-    /// Connects `connections` times (at least once): callers on several threads (the
-    /// workbench's requests) each take a free connection instead of queueing on one.
+    /// A pool of up to `connections` (at least one; the others opened as callers need
+    /// them): callers on several threads (the workbench's requests) each take a free
+    /// connection instead of queueing on one.
     /// Session state (the roles of [`take_role`](Self::take_role)) belongs to whichever
     /// connection took it, for the catalog's life.
     pub fn connect_pool(config: &Config, connections: usize) -> Result<Self, StoreError> {

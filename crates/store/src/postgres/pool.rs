@@ -14,7 +14,8 @@ use rustls::pki_types::pem::PemObject;
 
 use crate::StoreError;
 
-/// Connections each used by one caller at a time.
+/// Connections each used by one caller at a time, opened as callers first need them (a
+/// command that makes one query opens one), up to the pool's size.
 pub struct PgPool {
     /// Host, port and database, for messages; never the password.
     database: String,
@@ -22,8 +23,9 @@ pub struct PgPool {
     config: Config,
     /// How connections are encrypted: `None` for plain ones (no `sslmode=require`).
     tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
-    /// Empty only while dropping (see the `Drop` impl).
-    clients: Vec<Mutex<Client>>,
+    /// The pool's places, each empty until first used. Empty only while dropping (see
+    /// the `Drop` impl).
+    clients: Vec<Mutex<Option<Client>>>,
     /// Where the next caller starts looking for a free connection.
     next: AtomicUsize,
 }
@@ -55,7 +57,8 @@ impl PgPool {
         })
     }
 
-    /// Connects `connections` times (at least once), applying `migrations` on the first.
+    /// A pool of up to `connections` (at least one): connects once now, applying
+    /// `migrations`, and the rest as they are needed.
     pub fn connect(
         config: &Config,
         connections: usize,
@@ -70,14 +73,10 @@ impl PgPool {
             database: database.clone(),
             why,
         })?;
-        let mut clients = Vec::with_capacity(connections.max(1));
-        for _ in 0..connections.max(1) {
-            let mut client = connect_one(config, tls.as_ref()).map_err(tied)?;
-            if clients.is_empty() {
-                migrate(&mut client, migrations).map_err(tied)?;
-            }
-            clients.push(Mutex::new(client));
-        }
+        let mut first = connect_one(config, tls.as_ref()).map_err(tied)?;
+        migrate(&mut first, migrations).map_err(tied)?;
+        let mut clients = vec![Mutex::new(Some(first))];
+        clients.extend((1..connections.max(1)).map(|_| Mutex::new(None)));
         Ok(PgPool {
             database,
             config: config.clone(),
@@ -92,30 +91,36 @@ impl PgPool {
         &self.database
     }
 
-    /// A free connection, or (all busy) the next in turn once it is free. A panic while
-    /// holding one leaves no half transaction behind (the client rolls back a
-    /// transaction dropped unfinished), so a poisoned lock is still usable. A connection
-    /// the server closed is opened again (if that fails, the caller's statement fails
-    /// saying why, and the next caller tries again).
-    pub fn lock(&self) -> MutexGuard<'_, Client> {
-        let mut client = self.free_client();
-        if client.is_closed()
-            && let Ok(fresh) = connect_one(&self.config, self.tls.as_ref())
-        {
-            *client = fresh;
+    /// A free connection, or (all busy) the next in turn once it is free. A free open
+    /// one is taken before a place not yet opened, which is opened then; one the server
+    /// closed (a restart, a fail-over) is opened again. Fails only when opening fails.
+    /// A panic while holding one leaves no half transaction behind (the client rolls
+    /// back a transaction dropped unfinished), so a poisoned lock is still usable.
+    pub fn lock(&self) -> Result<PooledClient<'_>, postgres::Error> {
+        let mut place = self.free_place();
+        if place.as_ref().is_none_or(Client::is_closed) {
+            *place = Some(connect_one(&self.config, self.tls.as_ref())?);
         }
-        client
+        Ok(PooledClient(place))
     }
 
-    fn free_client(&self) -> MutexGuard<'_, Client> {
+    fn free_place(&self) -> MutexGuard<'_, Option<Client>> {
         let start = self.next.fetch_add(1, Ordering::Relaxed);
         let count = self.clients.len();
+        let mut unopened = None;
         for offset in 0..count {
-            match self.clients[(start + offset) % count].try_lock() {
-                Ok(client) => return client,
-                Err(TryLockError::Poisoned(poisoned)) => return poisoned.into_inner(),
-                Err(TryLockError::WouldBlock) => {}
+            let place = match self.clients[(start + offset) % count].try_lock() {
+                Ok(place) => place,
+                Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+                Err(TryLockError::WouldBlock) => continue,
+            };
+            if place.is_some() {
+                return place;
             }
+            unopened.get_or_insert(place);
+        }
+        if let Some(place) = unopened {
+            return place;
         }
         self.clients[start % count]
             .lock()
@@ -127,13 +132,38 @@ impl PgPool {
         &self,
         work: impl FnOnce(&mut Client) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        work(&mut self.lock()).map_err(|error| match error {
+        let mut client = self.lock().map_err(|reason| StoreError::Database {
+            database: self.database.clone(),
+            reason,
+        })?;
+        work(&mut client).map_err(|error| match error {
             StoreError::PgQuery(reason) => StoreError::Database {
                 database: self.database.clone(),
                 reason,
             },
             other => other,
         })
+    }
+}
+
+/// A connection of the pool, held until dropped.
+pub struct PooledClient<'a>(MutexGuard<'a, Option<Client>>);
+
+impl std::ops::Deref for PooledClient<'_> {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        self.0
+            .as_ref()
+            .expect("a pooled place is opened before it is handed out")
+    }
+}
+
+impl std::ops::DerefMut for PooledClient<'_> {
+    fn deref_mut(&mut self) -> &mut Client {
+        self.0
+            .as_mut()
+            .expect("a pooled place is opened before it is handed out")
     }
 }
 

@@ -170,14 +170,6 @@ impl AccessDb {
         }
     }
 
-    /// Where the database is, for messages: its file, or host, port and name.
-    pub fn location(&self) -> String {
-        match &self.backend {
-            Backend::Sqlite { path, .. } => path.display().to_string(),
-            Backend::Postgres(pool) => pool.database().to_owned(),
-        }
-    }
-
     /// The secret called `name` that every server process on this shared database uses
     /// (64 hex digits, made on first use); `None` on SQLite, whose server folder keeps
     /// such secrets as files.

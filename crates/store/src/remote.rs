@@ -155,16 +155,16 @@ impl RemoteOriginals {
             .with_max_concurrency(PARTS_IN_FLIGHT);
         let mut hasher = blake3::Hasher::new();
         loop {
-            let mut chunk = vec![0u8; CHUNK];
-            let n = match read_full(&mut file, &mut chunk) {
+            // A part at a time: whole parts but the last, however the reads fall.
+            let mut chunk = Vec::with_capacity(CHUNK);
+            match (&mut file).take(CHUNK as u64).read_to_end(&mut chunk) {
                 Ok(0) => break,
-                Ok(n) => n,
+                Ok(_) => {}
                 Err(e) => {
                     let _ = writer.abort().await;
                     return Err(StoreError::io("read", path, e));
                 }
-            };
-            chunk.truncate(n);
+            }
             hasher.update(&chunk);
             if let Err(error) = writer.put(chunk.into()).await {
                 let _ = writer.abort().await;
@@ -209,20 +209,6 @@ impl RemoteOriginals {
             Ok(true)
         })
     }
-}
-
-/// Reads until `buffer` is full or the file ends; how many bytes it holds.
-fn read_full(file: &mut File, buffer: &mut [u8]) -> std::io::Result<usize> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match file.read(&mut buffer[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
 }
 
 impl fmt::Debug for RemoteOriginals {

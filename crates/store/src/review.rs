@@ -94,3 +94,16 @@ pub trait ReviewCatalog: Send + Sync {
     /// Every conclusion about every finding, oldest first.
     fn finding_reviews(&self) -> Result<Vec<FindingDecision>, StoreError>;
 }
+
+/// The error of a decision on a candidate match that is not there (any more): the same
+/// from both backends.
+pub(crate) fn no_such_candidate(decision: &ReviewDecision) -> StoreError {
+    StoreError::NotFound {
+        what: "candidate match",
+        name: format!(
+            "list {}, row {}, person {}",
+            decision.list, decision.row, decision.person
+        ),
+        hint: "reload the review queue: the list may have been imported again",
+    }
+}

@@ -213,17 +213,7 @@ pub fn print_report(report: &IngestReport) {
     if let Some(ocr) = &report.ocr {
         match &ocr.not_run {
             Some(why) => println!("  {why}"),
-            None => println!(
-                "  OCR: {} pages read from {} documents considered ({:.1} s){}",
-                ocr.pages,
-                ocr.documents,
-                ocr.elapsed.as_secs_f64(),
-                if ocr.failed > 0 {
-                    format!("; {} failed and will be tried again", ocr.failed)
-                } else {
-                    String::new()
-                }
-            ),
+            None => println!("  {}", ocr_summary(ocr)),
         }
     }
     println!("  {:.1} s", report.elapsed.as_secs_f64());
@@ -353,4 +343,19 @@ impl<'a> From<&'a IngestReport> for ReportJson<'a> {
             }),
         }
     }
+}
+
+/// What an OCR stage did, in a line: `OCR: 3 pages read from 2 documents considered (1.2 s)`.
+pub(super) fn ocr_summary(ocr: &trove_ingest::OcrReport) -> String {
+    let failed = if ocr.failed > 0 {
+        format!("; {} failed and will be tried again", ocr.failed)
+    } else {
+        String::new()
+    };
+    format!(
+        "OCR: {} pages read from {} documents considered ({:.1} s){failed}",
+        ocr.pages,
+        ocr.documents,
+        ocr.elapsed.as_secs_f64()
+    )
 }

@@ -18,19 +18,33 @@ use super::status::StatusArgs;
 use crate::output::{human_bytes, json_line, terminal_safe};
 use crate::progress::IngestBar;
 
+/// Where a machine in server mode finds the shared case: its catalog and its originals.
 #[derive(Debug, Args)]
-pub struct WorkerArgs {
+pub struct SharedCase {
     /// The shared catalog: a PostgreSQL URL (postgres://user@host:port/name).
     #[arg(long, env = "TROVE_DATABASE_URL")]
     pub database: String,
-    /// The folder of originals every worker shares (a network share, mounted at the same
-    /// place on each machine, as are the folders ingested).
+    /// The folder of originals every machine shares (a network share, mounted at the same
+    /// place on each, as are the folders ingested), or this machine's cache of the bucket.
     #[arg(long, env = "TROVE_BLOBS")]
     pub blobs: PathBuf,
     /// The bucket of shared originals (s3://bucket/prefix; endpoint and keys from the
     /// AWS_* variables): --blobs is then this machine's cache of it.
     #[arg(long, env = "TROVE_ORIGINALS")]
     pub originals: Option<String>,
+}
+
+impl SharedCase {
+    /// The originals, through the bucket when one is named.
+    fn originals(&self) -> anyhow::Result<BlobStore> {
+        open_originals(&self.blobs, self.originals.as_deref())
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    #[command(flatten)]
+    pub case: SharedCase,
     /// Worker threads in this process (default: the number of cores).
     #[arg(long)]
     pub workers: Option<usize>,
@@ -116,16 +130,8 @@ pub fn migrate(store: &Path, args: &MigrateArgs) -> anyhow::Result<ExitCode> {
 
 #[derive(Debug, Args)]
 pub struct OcrArgs {
-    /// The shared catalog: a PostgreSQL URL (postgres://user@host:port/name).
-    #[arg(long, env = "TROVE_DATABASE_URL")]
-    pub database: String,
-    /// The folder of originals the workers share.
-    #[arg(long, env = "TROVE_BLOBS")]
-    pub blobs: PathBuf,
-    /// The bucket of shared originals (s3://bucket/prefix; endpoint and keys from the
-    /// AWS_* variables): --blobs is then this machine's cache of it.
-    #[arg(long, env = "TROVE_ORIGINALS")]
-    pub originals: Option<String>,
+    #[command(flatten)]
+    pub case: SharedCase,
     /// Tesseract languages, joined with + (default: chi_sim+uig+eng).
     #[arg(long)]
     pub languages: Option<String>,
@@ -137,9 +143,9 @@ pub struct OcrArgs {
 /// `trove ocr --database URL --blobs DIR`: the OCR stage over the shared catalog, after
 /// the workers; one at a time per catalog.
 pub fn ocr(args: &OcrArgs) -> anyhow::Result<ExitCode> {
-    let catalog = open(&args.database)?;
+    let catalog = open(&args.case.database)?;
     hold_role(&catalog, "ocr")?;
-    let blobs = open_originals(&args.blobs, args.originals.as_deref())?;
+    let blobs = args.case.originals()?;
     let options = trove_ingest::OcrOptions {
         mode: trove_ingest::OcrMode::Always,
         languages: args
@@ -156,17 +162,7 @@ pub fn ocr(args: &OcrArgs) -> anyhow::Result<ExitCode> {
     let report = trove_ingest::run_ocr(&catalog, &blobs, None, &options, workers, &bar, &stop);
     bar.finish();
     let report = report?;
-    println!(
-        "OCR: {} pages read from {} documents ({:.1} s){}",
-        report.pages,
-        report.documents,
-        report.elapsed.as_secs_f64(),
-        if report.failed > 0 {
-            format!("; {} failed and will be tried again", report.failed)
-        } else {
-            String::new()
-        }
-    );
+    println!("{}", super::ingest::ocr_summary(&report));
     Ok(if report.interrupted {
         ExitCode::from(130)
     } else {
@@ -213,9 +209,9 @@ pub fn queue(url: &str, args: &IngestArgs) -> anyhow::Result<ExitCode> {
 /// `trove worker`: claims queued files and processes them until stopped (or idle).
 pub fn worker(args: &WorkerArgs) -> anyhow::Result<ExitCode> {
     // Claims and look-ups on one connection, the writer on its own (see SharedCatalog).
-    let lookups = open(&args.database)?;
-    let writer = open(&args.database)?;
-    let blobs = open_originals(&args.blobs, args.originals.as_deref())?;
+    let lookups = open(&args.case.database)?;
+    let writer = open(&args.case.database)?;
+    let blobs = args.case.originals()?;
     let mut options = args.limits.options();
     if let Some(workers) = args.workers {
         options.workers = workers;

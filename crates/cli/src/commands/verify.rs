@@ -88,18 +88,19 @@ pub(super) fn verify_originals(
         let differs = |hashes: &trove_store::ContentHashes| {
             hashes.blake3 != *id || hashes.sha256 != recorded.sha256
         };
-        // The shared copy: the bucket's when there is one, else the folder's.
-        let shared_copy = match blobs.remote() {
+        // The shared copy: the bucket's when there is one, else the folder's (named only
+        // when something is wrong with it: this runs once per original).
+        let shared_copy = || match blobs.remote() {
             Some(bucket) => format!("{} object {id}", bucket.url()),
             None => local_copy(id),
         };
         match blobs.rehash(id)? {
-            None => problems.push((id.clone(), "missing", String::new(), shared_copy)),
+            None => problems.push((id.clone(), "missing", String::new(), shared_copy())),
             Some(hashes) if differs(&hashes) => problems.push((
                 id.clone(),
                 "changed",
                 hashes.blake3.to_string(),
-                shared_copy,
+                shared_copy(),
             )),
             Some(_) => {}
         }

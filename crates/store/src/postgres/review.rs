@@ -62,14 +62,7 @@ impl ReviewCatalog for PgCatalog {
                     ],
                 )?;
                 if changed == 0 {
-                    return Err(StoreError::NotFound {
-                        what: "candidate match",
-                        name: format!(
-                            "list {}, row {}, person {}",
-                            decision.list, decision.row, decision.person
-                        ),
-                        hint: "reload the review queue: the list may have been imported again",
-                    });
+                    return Err(crate::review::no_such_candidate(decision));
                 }
                 tx.execute(
                     "INSERT INTO review_decisions (list, row, person, review, note, by_user, at)

@@ -95,6 +95,18 @@ pub trait ReviewCatalog: Send + Sync {
     fn finding_reviews(&self) -> Result<Vec<FindingDecision>, StoreError>;
 }
 
+/// Refuses a "decision" that decides nothing (unreviewed), on either backend.
+pub(crate) fn check_decision(decision: &ReviewDecision) -> Result<(), StoreError> {
+    if decision.review == trove_model::Review::Unreviewed {
+        return Err(StoreError::InvalidName {
+            what: "review",
+            name: decision.review.code().to_owned(),
+            why: "a decision accepts, rejects or is unsure",
+        });
+    }
+    Ok(())
+}
+
 /// The error of a decision on a candidate match that is not there (any more): the same
 /// from both backends.
 pub(crate) fn no_such_candidate(decision: &ReviewDecision) -> StoreError {

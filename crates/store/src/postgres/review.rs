@@ -7,8 +7,7 @@ use std::collections::HashMap;
 use postgres::types::ToSql;
 use postgres::{GenericClient, Transaction};
 use trove_model::{
-    FindingDecision, MatchCandidate, Review, ReviewDecision, SubjectKind, Verification,
-    VerificationStatus,
+    FindingDecision, MatchCandidate, ReviewDecision, SubjectKind, Verification, VerificationStatus,
 };
 
 use super::PgCatalog;
@@ -41,13 +40,7 @@ impl ReviewCatalog for PgCatalog {
         decision: &ReviewDecision,
         before_commit: &mut BeforeCommit<'_>,
     ) -> Result<(), StoreError> {
-        if decision.review == Review::Unreviewed {
-            return Err(StoreError::InvalidName {
-                what: "review",
-                name: decision.review.code().to_owned(),
-                why: "a decision accepts, rejects or is unsure",
-            });
-        }
+        crate::review::check_decision(decision)?;
         let row = i64::from(decision.row);
         self.write_then(
             |tx| {

@@ -5,8 +5,7 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, Transaction, params};
 use trove_model::{
-    FindingDecision, MatchCandidate, Review, ReviewDecision, SubjectKind, Verification,
-    VerificationStatus,
+    FindingDecision, MatchCandidate, ReviewDecision, SubjectKind, Verification, VerificationStatus,
 };
 
 use super::SqliteCatalog;
@@ -40,13 +39,7 @@ impl ReviewCatalog for SqliteCatalog {
         decision: &ReviewDecision,
         before_commit: &mut BeforeCommit<'_>,
     ) -> Result<(), StoreError> {
-        if decision.review == Review::Unreviewed {
-            return Err(StoreError::InvalidName {
-                what: "review",
-                name: decision.review.code().to_owned(),
-                why: "a decision accepts, rejects or is unsure",
-            });
-        }
+        crate::review::check_decision(decision)?;
         self.write_then(
             |tx| {
                 let changed = tx.execute(
@@ -272,7 +265,7 @@ fn decisions_where(
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
-    use trove_model::{ListInfo, MatchCandidate};
+    use trove_model::{ListInfo, MatchCandidate, Review};
 
     use chrono::Utc;
     use trove_model::VerificationStatus;

@@ -342,6 +342,24 @@ pub trait RecordCatalog: Send + Sync {
     /// marks each completed blob done under `version`, in one transaction.
     fn replace_records(&self, version: &str, batch: &[BlobRecords]) -> Result<(), StoreError>;
 
+    /// The records stage is about to write the records of `pending` sources under
+    /// `version`. When that is most of the catalog's records (a first ingest, or every
+    /// sheet read again under new rules), a backend may stop keeping its look-up indexes
+    /// of records row by row and build them afresh, by sorting, in
+    /// [`RecordCatalog::finish_records_build`]: several times cheaper than a million
+    /// scattered index updates. Look-ups still answer meanwhile, only more slowly.
+    /// Otherwise it makes sure those indexes exist (a stage killed before it finished
+    /// left them out).
+    fn start_records_build(&self, _version: &str, _pending: u64) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// Builds whatever look-up indexes [`RecordCatalog::start_records_build`] put off;
+    /// does nothing when none were.
+    fn finish_records_build(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Where the records stand now (see [`RecordsRevision`]).
     fn records_revision(&self) -> Result<RecordsRevision, StoreError>;
 

@@ -20,13 +20,16 @@ use crate::StoreError;
 use crate::connection::open_sqlite;
 
 /// Set on every connection: WAL so readers never wait for the writer, a 64 MiB page
-/// cache and 256 MiB of memory-mapped I/O for the large reads of `show` and the index.
+/// cache, 256 MiB of memory-mapped I/O for the large reads of `show` and the index, and
+/// helper threads for sorts larger than the cache (a large records build makes its
+/// indexes by sorting a million rows).
 const PRAGMAS: &str = "PRAGMA journal_mode = WAL;
                        PRAGMA synchronous = NORMAL;
                        PRAGMA foreign_keys = ON;
                        PRAGMA busy_timeout = 10000;
                        PRAGMA cache_size = -65536;
-                       PRAGMA mmap_size = 268435456;";
+                       PRAGMA mmap_size = 268435456;
+                       PRAGMA threads = 2;";
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how
 /// many have run.
@@ -44,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/011_annotations.sql"),
     include_str!("../../migrations/sqlite/012_publication.sql"),
     include_str!("../../migrations/sqlite/013_parts_by_rowid.sql"),
+    include_str!("../../migrations/sqlite/014_statistics_index.sql"),
 ];
 
 /// The catalog in a SQLite file.
@@ -121,6 +125,42 @@ mod tests {
             catalog.records_revision().unwrap(),
             second,
             "a commit elsewhere"
+        );
+    }
+
+    #[test]
+    fn records_made_before_the_statistics_index_get_their_detention_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("trove.sqlite");
+        let before = crate::connection::open_sqlite(&path, PRAGMAS, &MIGRATIONS[..13]).unwrap();
+        before
+            .execute_batch(
+                r#"INSERT INTO blobs (id, sha256, size, kind, status, first_seen)
+                     VALUES ('b', 's', 1, 'xlsx', 'extracted', 'now');
+                 INSERT INTO records (blob, part, row, list, person, id_valid, detention,
+                     flags, search, data)
+                     VALUES ('b', 0, 3, 'detainees', 'p', 0, 1, '', '',
+                         '{"fields":{"detained_since":"2017-05-01"}}'),
+                         ('b', 0, 4, 'register', 'q', 0, 0, '', '', '{"fields":{}}');"#,
+            )
+            .unwrap();
+        drop(before);
+
+        let catalog = SqliteCatalog::open(&path).unwrap();
+        let connection = catalog.lock();
+        let dates: Vec<(String, Option<String>)> = connection
+            .prepare("SELECT person, detained_since FROM records ORDER BY person")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            dates,
+            [
+                ("p".to_owned(), Some("2017-05-01".to_owned())),
+                ("q".to_owned(), None)
+            ]
         );
     }
 

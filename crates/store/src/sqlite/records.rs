@@ -27,6 +27,15 @@ const PHOTOS_OF_PERSONS: &str = "SELECT DISTINCT r.person, l.blob, l.id_number, 
      WHERE r.person IN (SELECT value FROM json_each(?1)) AND r.id_valid = 1
      ORDER BY r.person, l.blob";
 
+/// Every record's statistics columns, grouped by person in source order: read from
+/// `records_statistics`, which holds these columns in this order, so no row is opened and
+/// nothing sorted (sorting a million rows, even in table order, took seconds; gathering
+/// persons in a map costs more in memory).
+const PERSONS_FOR_STATISTICS: &str =
+    "SELECT person, list, id_number, id_valid, sex, ethnicity, birth_date, township, village,
+            status, CASE WHEN detention THEN detained_since END
+     FROM records ORDER BY person, blob, part, row, col";
+
 /// The ORDER BY of an order: a column's, then the sources' as the tie-breaker.
 fn order_sql(order: RecordOrder) -> String {
     const SOURCE: &str = "blob, part, row, col";
@@ -480,15 +489,7 @@ impl RecordCatalog for SqliteCatalog {
         visit: &mut PersonVisitor<'_>,
     ) -> Result<(), StoreError> {
         self.with_connection(|connection| {
-            // Read from `records_statistics`, which holds these columns in this order:
-            // no row is opened and nothing sorted (sorting a million rows, even in table
-            // order, took seconds; gathering persons in a map costs more in memory).
-            let mut statement = connection.prepare(
-                "SELECT person, list, id_number, id_valid, sex, ethnicity, birth_date,
-                        township, village, status,
-                        CASE WHEN detention THEN detained_since END
-                 FROM records ORDER BY person, blob, part, row, col",
-            )?;
+            let mut statement = connection.prepare(PERSONS_FOR_STATISTICS)?;
             group_by_person(statement.query([])?, statistics_record, visit)
         })
     }
@@ -876,18 +877,23 @@ mod tests {
         );
     }
 
-    #[test]
-    fn candidates_are_found_without_reading_every_record() {
-        let (_dir, catalog) = catalog_with_photos();
+    /// How SQLite means to run `sql`, one step a line.
+    fn query_plan(catalog: &SqliteCatalog, sql: &str, params: impl rusqlite::Params) -> String {
         let connection = catalog.lock();
         let plan: Vec<String> = connection
-            .prepare(&format!("EXPLAIN QUERY PLAN {SAME_NAME_AND_BIRTH}"))
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
             .unwrap()
-            .query_map([], |row| row.get::<_, String>(3))
+            .query_map(params, |row| row.get::<_, String>(3))
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
-        let plan = plan.join("\n");
+        plan.join("\n")
+    }
+
+    #[test]
+    fn candidates_are_found_without_reading_every_record() {
+        let (_dir, catalog) = catalog_with_photos();
+        let plan = query_plan(&catalog, SAME_NAME_AND_BIRTH, []);
         assert!(plan.contains("COVERING INDEX records_candidate"), "{plan}");
         assert!(
             !plan.contains("SCAN records") && !plan.contains("SCAN x"),
@@ -898,15 +904,7 @@ mod tests {
     #[test]
     fn the_look_up_goes_through_the_indexes() {
         let (_dir, catalog) = catalog_with_photos();
-        let connection = catalog.lock();
-        let plan: Vec<String> = connection
-            .prepare(&format!("EXPLAIN QUERY PLAN {PHOTOS_OF_PERSONS}"))
-            .unwrap()
-            .query_map(["[\"p1\"]"], |row| row.get::<_, String>(3))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        let plan = plan.join("\n");
+        let plan = query_plan(&catalog, PHOTOS_OF_PERSONS, ["[\"p1\"]"]);
         assert!(plan.contains("records_statistics"), "{plan}");
         assert!(plan.contains("photo_links_id_number"), "{plan}");
         assert!(
@@ -972,20 +970,7 @@ mod tests {
     #[test]
     fn statistics_read_the_covering_index_without_sorting() {
         let (_dir, catalog) = catalog_with_photos();
-        let connection = catalog.lock();
-        let plan: Vec<String> = connection
-            .prepare(
-                "EXPLAIN QUERY PLAN SELECT person, list, id_number, id_valid, sex, ethnicity,
-                     birth_date, township, village, status,
-                     CASE WHEN detention THEN detained_since END
-                 FROM records ORDER BY person, blob, part, row, col",
-            )
-            .unwrap()
-            .query_map([], |row| row.get::<_, String>(3))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        let plan = plan.join("\n");
+        let plan = query_plan(&catalog, PERSONS_FOR_STATISTICS, []);
         assert!(plan.contains("COVERING INDEX records_statistics"), "{plan}");
         assert!(!plan.contains("TEMP B-TREE"), "{plan}");
     }

@@ -83,7 +83,7 @@ pub fn build_records(
     progress.phase("reading person records from sheets and photos");
 
     let mut report = RecordsReport::default();
-    catalog.start_records_build(&version, total)?;
+    let indexes_put_off = catalog.start_records_build(&version, total)?;
     let read = read_pending(
         catalog,
         mapping,
@@ -95,6 +95,9 @@ pub fn build_records(
     );
     // The look-up indexes are made again even when reading failed: what was committed
     // stays, and must be found.
+    if indexes_put_off {
+        progress.phase("indexing person records");
+    }
     let finished = catalog.finish_records_build();
     read?;
     finished?;

@@ -343,15 +343,15 @@ pub trait RecordCatalog: Send + Sync {
     fn replace_records(&self, version: &str, batch: &[BlobRecords]) -> Result<(), StoreError>;
 
     /// The records stage is about to write the records of `pending` sources under
-    /// `version`. When that is most of the catalog's records (a first ingest, or every
-    /// sheet read again under new rules), a backend may stop keeping its look-up indexes
-    /// of records row by row and build them afresh, by sorting, in
-    /// [`RecordCatalog::finish_records_build`]: several times cheaper than a million
-    /// scattered index updates. Look-ups still answer meanwhile, only more slowly.
-    /// Otherwise it makes sure those indexes exist (a stage killed before it finished
-    /// left them out).
-    fn start_records_build(&self, _version: &str, _pending: u64) -> Result<(), StoreError> {
-        Ok(())
+    /// `version`. When the records it keeps (those of sources already done under
+    /// `version`) are few (a first ingest, every sheet read again under new rules, a
+    /// small store), a backend may stop keeping its look-up indexes of records row by row
+    /// and build them afresh, by sorting, in [`RecordCatalog::finish_records_build`]:
+    /// several times cheaper than a million scattered index updates. Look-ups still
+    /// answer meanwhile, only more slowly. Otherwise it makes sure those indexes exist (a
+    /// stage killed before it finished left them out). Returns whether it put them off.
+    fn start_records_build(&self, _version: &str, _pending: u64) -> Result<bool, StoreError> {
+        Ok(false)
     }
 
     /// Builds whatever look-up indexes [`RecordCatalog::start_records_build`] put off;

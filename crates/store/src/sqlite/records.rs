@@ -3,7 +3,9 @@
 
 use std::sync::atomic::Ordering;
 
-use rusqlite::{CachedStatement, Connection, OptionalExtension, params, params_from_iter};
+use rusqlite::{
+    CachedStatement, Connection, OptionalExtension, TransactionBehavior, params, params_from_iter,
+};
 use trove_model::{BlobId, FileKind, Record, RecordFields, RowRef, Sex, StatusCategory};
 
 use super::SqliteCatalog;
@@ -19,7 +21,8 @@ use crate::records::{
 use crate::records::{RecordFacets, RecordOrder, exif_texts, top_values};
 
 /// The photos with a thumbnail linked to the persons of a JSON array (`?1`), through the
-/// persons' valid ID numbers: by the records' person index, then the links' number index.
+/// persons' valid ID numbers: by the records' index led by the person
+/// (`records_statistics`), then the links' number index.
 const PHOTOS_OF_PERSONS: &str = "SELECT DISTINCT r.person, l.blob, l.id_number, l.via
      FROM records r
      JOIN photo_links l ON l.id_number = r.id_number
@@ -67,8 +70,9 @@ const SAME_NAME_AND_BIRTH: &str = "WITH shared AS (
      JOIN records x ON x.candidate_key = s.candidate_key
      JOIN records y ON y.candidate_key = s.candidate_key AND x.person < y.person";
 
-/// The records table's look-up indexes, as the migrations make them: put off during a large records build (see [`RecordCatalog::start_records_build`]).
-/// The unique key (blob, part, row, col) stays: a blob's old records are found by it.
+/// The records table's look-up indexes, as the migrations make them: put off during a
+/// large records build (see [`RecordCatalog::start_records_build`]). The unique key
+/// (blob, part, row, col) stays: a blob's old records are found by it.
 const RECORD_LOOKUPS: [(&str, &str); 3] = [
     ("records_id_number", "ON records(id_number)"),
     (
@@ -83,33 +87,42 @@ const RECORD_LOOKUPS: [(&str, &str); 3] = [
     ),
 ];
 
-/// Makes every look-up index of records that is missing, in one transaction.
+/// A build puts the look-up indexes off only while the records it keeps (those of sources
+/// already done under its rules) are fewer than this: remaking the indexes over them
+/// then costs under a second, where one new file in a store of a million records would
+/// otherwise cost a full rebuild, and readers meanwhile a scan per look-up.
+const PUT_OFF_BELOW_KEPT_RECORDS: i64 = 100_000;
+
+/// Makes every look-up index of records that is missing, each in its own transaction so
+/// that other writers wait for one index at a time, not for all of them.
 fn make_record_lookups(connection: &mut Connection) -> Result<(), StoreError> {
-    let tx = connection.transaction()?;
     for (name, definition) in RECORD_LOOKUPS {
+        let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(&format!("CREATE INDEX IF NOT EXISTS {name} {definition}"))?;
+        tx.commit()?;
     }
-    tx.commit()?;
     Ok(())
 }
 
 impl RecordCatalog for SqliteCatalog {
-    fn start_records_build(&self, version: &str, pending: u64) -> Result<(), StoreError> {
+    fn start_records_build(&self, version: &str, pending: u64) -> Result<bool, StoreError> {
         self.with_connection(|connection| {
-            let done: i64 = connection.query_row(
-                "SELECT COUNT(*) FROM record_sources WHERE version = ?1",
+            let kept: i64 = connection.query_row(
+                "SELECT COUNT(*) FROM records r
+                 JOIN record_sources s ON s.blob = r.blob AND s.version = ?1",
                 [version],
                 |row| row.get(0),
             )?;
-            if pending == 0 || pending < done as u64 {
-                return make_record_lookups(connection);
+            if pending == 0 || kept >= PUT_OFF_BELOW_KEPT_RECORDS {
+                make_record_lookups(connection)?;
+                return Ok(false);
             }
-            let tx = connection.transaction()?;
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             for (name, _) in RECORD_LOOKUPS {
                 tx.execute_batch(&format!("DROP INDEX IF EXISTS {name}"))?;
             }
             tx.commit()?;
-            Ok(())
+            Ok(true)
         })
     }
 
@@ -930,7 +943,7 @@ mod tests {
     }
 
     #[test]
-    fn a_large_build_makes_its_look_ups_afresh_and_a_small_one_keeps_them() {
+    fn a_build_over_few_kept_records_makes_its_look_ups_afresh_and_others_keep_them() {
         let (_dir, catalog) = catalog_with_photos();
         let all = vec![
             "records_candidate",
@@ -940,7 +953,7 @@ mod tests {
         assert_eq!(record_lookups(&catalog), all);
 
         // Nothing done under v1 yet: every source is to be read, so the indexes wait.
-        catalog.start_records_build("v1", 3).unwrap();
+        assert!(catalog.start_records_build("v1", 3).unwrap());
         assert!(record_lookups(&catalog).is_empty());
         catalog.finish_records_build().unwrap();
         assert_eq!(record_lookups(&catalog), all);
@@ -957,11 +970,27 @@ mod tests {
                 )
                 .unwrap();
         }
-        catalog.start_records_build("v1", 0).unwrap();
+        assert!(!catalog.start_records_build("v1", 0).unwrap());
         assert_eq!(record_lookups(&catalog), all);
 
-        // Fewer sources to read (1) than are done (2): the indexes are kept up row by row.
-        catalog.start_records_build("v1", 1).unwrap();
+        // One new file beside the five records kept: remaking the indexes is cheap.
+        assert!(catalog.start_records_build("v1", 1).unwrap());
+        catalog.finish_records_build().unwrap();
+
+        // One new file beside a hundred thousand records kept: the indexes are kept up
+        // row by row, and readers never lose them.
+        catalog
+            .lock()
+            .execute(
+                "WITH RECURSIVE n(i) AS (SELECT 100 UNION ALL SELECT i + 1 FROM n
+                                         WHERE i < 100099)
+                 INSERT INTO records (blob, part, row, list, person, id_valid, detention,
+                     flags, search, data)
+                 SELECT ?1, 0, i, 'register', 'q' || i, 0, 0, '', '', '{}' FROM n",
+                [blob('0')],
+            )
+            .unwrap();
+        assert!(!catalog.start_records_build("v1", 1).unwrap());
         assert_eq!(record_lookups(&catalog), all);
         catalog.finish_records_build().unwrap();
         assert_eq!(record_lookups(&catalog), all);

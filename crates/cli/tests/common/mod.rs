@@ -58,6 +58,9 @@ pub fn catalog_dump(store: &Path) -> Vec<String> {
         "SELECT blob || part || row || col || person || data FROM records
          ORDER BY blob, part, row, col",
         "SELECT blob || id_number || via FROM photo_links ORDER BY blob, id_number, via",
+        // The schema too: a records build killed while it had put its indexes off must
+        // leave them made again once resumed.
+        "SELECT type || name || coalesce(sql, '') FROM sqlite_master ORDER BY type, name",
     ] {
         let mut statement = connection.prepare(sql).unwrap();
         let rows = statement

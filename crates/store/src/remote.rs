@@ -153,27 +153,44 @@ impl RemoteOriginals {
         let mut file = File::open(path).map_err(|e| StoreError::io("open", path, e))?;
         let mut writer = BufWriter::with_capacity(self.store.clone(), self.key(id), CHUNK)
             .with_max_concurrency(PARTS_IN_FLIGHT);
+        if let Err(error) = self.write_checked(id, path, &mut file, &mut writer).await {
+            let _ = writer.abort().await;
+            return Err(error);
+        }
+        writer
+            .shutdown()
+            .await
+            .map_err(|error| self.failed("upload", id, error))
+    }
+
+    /// Hands `writer` every byte of `file`, a part at a time, and checks that they hash
+    /// to `id`; the caller completes the object or abandons it.
+    async fn write_checked(
+        &self,
+        id: &BlobId,
+        path: &FilePath,
+        file: &mut File,
+        writer: &mut BufWriter,
+    ) -> Result<(), StoreError> {
         let mut hasher = blake3::Hasher::new();
         loop {
             // A part at a time: whole parts but the last, however the reads fall.
             let mut chunk = Vec::with_capacity(CHUNK);
-            match (&mut file).take(CHUNK as u64).read_to_end(&mut chunk) {
-                Ok(0) => break,
-                Ok(_) => {}
-                Err(e) => {
-                    let _ = writer.abort().await;
-                    return Err(StoreError::io("read", path, e));
-                }
+            let read = file
+                .take(CHUNK as u64)
+                .read_to_end(&mut chunk)
+                .map_err(|e| StoreError::io("read", path, e))?;
+            if read == 0 {
+                break;
             }
             hasher.update(&chunk);
-            if let Err(error) = writer.put(chunk.into()).await {
-                let _ = writer.abort().await;
-                return Err(self.failed("upload", id, error));
-            }
+            writer
+                .put(chunk.into())
+                .await
+                .map_err(|error| self.failed("upload", id, error))?;
         }
         let read_as = BlobId::from_digest(*hasher.finalize().as_bytes());
         if read_as != *id {
-            let _ = writer.abort().await;
             return Err(self.failed(
                 "upload",
                 id,
@@ -183,10 +200,7 @@ impl RemoteOriginals {
                 ),
             ));
         }
-        writer
-            .shutdown()
-            .await
-            .map_err(|error| self.failed("upload", id, error))
+        Ok(())
     }
 
     /// Streams the original `id` into `sink`, a piece at a time; false when the bucket

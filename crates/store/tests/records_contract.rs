@@ -246,17 +246,12 @@ fn write_records(catalog: &dyn RecordCatalog) {
         read_as: None,
     };
     let photo = |bytes: &[u8]| BlobRecords {
-        blob: id_of(bytes),
-        piece: Piece::Whole,
-        records: Vec::new(),
         photos: vec![PhotoLinkRow {
             blob: id_of(bytes),
             id_number: VALID_ID.to_owned(),
             via: "file name".to_owned(),
         }],
-        sheets: Vec::new(),
-        relabel: Vec::new(),
-        read_as: None,
+        ..no_records(&id_of(bytes), None)
     };
     catalog.replace_records(VERSION, &[first]).unwrap();
     catalog
@@ -607,6 +602,19 @@ fn every_read_of_the_records_is_the_same_on_every_backend() {
     assert_backends_agree(&runs);
 }
 
+/// A blob read whole and found to hold no records, as read under `read_as`.
+fn no_records(blob: &BlobId, read_as: Option<String>) -> BlobRecords {
+    BlobRecords {
+        blob: blob.clone(),
+        piece: Piece::Whole,
+        records: Vec::new(),
+        photos: Vec::new(),
+        sheets: Vec::new(),
+        relabel: Vec::new(),
+        read_as,
+    }
+}
+
 #[test]
 fn a_blob_given_a_new_path_while_its_records_are_read_stays_to_be_read() {
     let Some((catalog, schema)) = common::postgres() else {
@@ -628,16 +636,12 @@ fn a_blob_given_a_new_path_while_its_records_are_read_stays_to_be_read() {
     behind
         .execute("UPDATE blobs SET indexed = TRUE WHERE id = $1", &[&blob])
         .unwrap();
-    let whole_now = BlobRecords {
-        blob: source.blob.clone(),
-        piece: Piece::Whole,
-        records: Vec::new(),
-        photos: Vec::new(),
-        sheets: Vec::new(),
-        relabel: Vec::new(),
-        read_as: source.row_version.clone(),
-    };
-    catalog.replace_records(VERSION, &[whole_now]).unwrap();
+    catalog
+        .replace_records(
+            VERSION,
+            &[no_records(&source.blob, source.row_version.clone())],
+        )
+        .unwrap();
     assert!(
         listed(&catalog).is_none(),
         "indexing is no change to its records"
@@ -661,22 +665,16 @@ fn a_blob_given_a_new_path_while_its_records_are_read_stays_to_be_read() {
         ..WriteBatch::default()
     };
     catalog.write(&new_path).unwrap();
-    let whole = |read_as: Option<String>| BlobRecords {
-        blob: source.blob.clone(),
-        piece: Piece::Whole,
-        records: Vec::new(),
-        photos: Vec::new(),
-        sheets: Vec::new(),
-        relabel: Vec::new(),
-        read_as,
-    };
     catalog
-        .replace_records(VERSION, &[whole(source.row_version.clone())])
+        .replace_records(
+            VERSION,
+            &[no_records(&source.blob, source.row_version.clone())],
+        )
         .unwrap();
     let again = listed(&catalog).expect("read under its old generation: still to be read");
     assert_ne!(again.row_version, source.row_version);
     catalog
-        .replace_records(VERSION, &[whole(again.row_version)])
+        .replace_records(VERSION, &[no_records(&source.blob, again.row_version)])
         .unwrap();
     assert!(
         listed(&catalog).is_none(),

@@ -49,11 +49,7 @@ impl From<String> for Value {
     /// typed at the login form or in a detail is kept as U+FFFD on both, so the two
     /// backends store the same and neither fails on it. (No user name can hold one.)
     fn from(value: String) -> Self {
-        if value.contains('\0') {
-            Value::Text(value.replace('\0', "\u{FFFD}"))
-        } else {
-            Value::Text(value)
-        }
+        Value::Text(trove_model::owned_without_nul(value))
     }
 }
 

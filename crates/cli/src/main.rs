@@ -100,6 +100,7 @@ fn main() -> ExitCode {
     exit_quietly_on_closed_pipe();
     quiet_worker_panics();
     let cli = Cli::parse();
+    commands::typed_password::warn_of_password_on_command_line();
     let result = match cli.command {
         Command::Demo(args) => commands::demo::run_demo(&cli.store, &args),
         Command::Synth(args) => commands::demo::run_synth(&args),

@@ -178,3 +178,61 @@ fn three_workers_one_killed_make_the_catalog_one_process_makes() {
         "the same person records and persons as the single ingest"
     );
 }
+
+/// The server process holding a role of the test schema's catalog, once one does.
+fn role_holder(client: &mut postgres::Client) -> Option<i32> {
+    client
+        .query_opt(
+            "SELECT pid FROM pg_locks
+              WHERE locktype = 'advisory' AND granted
+                AND objid = hashtext(current_schema())::oid",
+            &[],
+        )
+        .unwrap()
+        .map(|row| row.get(0))
+}
+
+#[test]
+fn an_indexer_whose_connection_breaks_stops_and_says_why() {
+    let Some(schema) = TestSchema::create() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut indexer = Command::new(env!("CARGO_BIN_EXE_trove"))
+        .args(["index", "--database", &schema.url(), "--index"])
+        .arg(dir.path().join("index"))
+        .args(["--follow", "--poll-seconds", "1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("trove index starts");
+    let mut client = schema.client();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let holder = loop {
+        if let Some(pid) = role_holder(&mut client) {
+            break pid;
+        }
+        assert!(Instant::now() < deadline, "the indexer never took its role");
+        assert!(indexer.try_wait().unwrap().is_none(), "the indexer stopped");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+
+    // As a server restart or a network fault would: the role's connection ends, and
+    // with it the role, which another indexer could take now.
+    client
+        .execute("SELECT pg_terminate_backend($1)", &[&holder])
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while indexer.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = indexer.kill();
+            panic!("the indexer went on without its role");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = indexer.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(75), "{said}");
+    assert!(said.contains("lost the `indexer` role"), "{said}");
+    assert!(said.contains("run the command again"), "{said}");
+}

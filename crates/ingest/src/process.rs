@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use trove_extract::{EXTRACTOR_VERSION, ExtractError, Extracted};
-use trove_model::{BlobId, Failure, FailureReason, FileKind, MEMBER_SEPARATOR, Stage};
+use trove_model::{
+    BlobId, Failure, FailureReason, FileKind, MEMBER_SEPARATOR, Stage, owned_without_nul,
+    without_nul,
+};
 use trove_store::{
     BlobState, BlobStore, Catalog, ContentHashes, ExtractionOutcome, FailureRow, NewBlob,
     Occurrence, SourceFile, StoredBlob, hash_bytes,
@@ -433,11 +436,11 @@ impl Worker<'_> {
     ) {
         ctx.out.failures += 1;
         // A member's name or an extractor's message may carry a NUL from the file.
-        failure.message = without_nul(&failure.message);
+        failure.message = owned_without_nul(std::mem::take(&mut failure.message));
         ctx.out.batch().failures.push(FailureRow {
             root: ctx.root.to_owned(),
             source: ctx.source.to_owned(),
-            path: without_nul(path),
+            path: without_nul(path).into_owned(),
             blob: blob.cloned(),
             failure,
         });
@@ -499,21 +502,11 @@ fn push_outcome(ctx: &mut SourceContext<'_>, id: &BlobId, mut outcome: Extractio
         .push((id.clone(), EXTRACTOR_VERSION, outcome));
 }
 
-/// A NUL in extracted text (a sheet cell written `_x0000_`, say) becomes U+FFFD: the
-/// shared catalog (PostgreSQL) refuses NUL in text where SQLite keeps it, and both
-/// backends must hold the same. Only the derived text changes; the original is kept as is.
+/// A NUL in extracted text (a sheet cell written `_x0000_`, say) becomes U+FFFD (see
+/// [`owned_without_nul`]).
 fn replace_nul(part: &mut trove_model::Part) {
-    if part.text.contains('\0') {
-        part.text = without_nul(&part.text);
-    }
-    if let Some(label) = part.label.as_mut().filter(|label| label.contains('\0')) {
-        *label = without_nul(label);
-    }
-}
-
-/// `text` with each NUL as U+FFFD (see [`replace_nul`]).
-fn without_nul(text: &str) -> String {
-    text.replace('\0', "\u{FFFD}")
+    part.text = owned_without_nul(std::mem::take(&mut part.text));
+    part.label = part.label.take().map(owned_without_nul);
 }
 
 /// An archive's own "extraction": it has no text, its members are documents.

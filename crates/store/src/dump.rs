@@ -6,8 +6,11 @@
 //!
 //! Left out on purpose: when each fact was written, and whether the search index has a
 //! document yet (an index's state, which the indexer catches up on).
+//!
+//! Texts are read as both backends keep them, a NUL as U+FFFD ([`without_nul`]): a
+//! catalog SQLite kept before that rule holds the same facts as its move to PostgreSQL.
 
-use trove_model::BlobId;
+use trove_model::{BlobId, without_nul};
 
 use crate::{Catalog, FailureRow, StoreError};
 
@@ -47,8 +50,8 @@ pub fn canonical_dump(
                 "part {id} {seq} kind={} index={} label={:?} hidden={hidden} text={}",
                 part.kind.code(),
                 part.index,
-                part.label,
-                fingerprint(part.text.as_bytes()),
+                part.label.as_deref().map(without_nul),
+                fingerprint(without_nul(&part.text).as_bytes()),
             ))?;
         }
     }
@@ -56,8 +59,8 @@ pub fn canonical_dump(
         let place = seen.occurrence;
         line(format!(
             "seen {:?} {:?} blob={} parent={:?} name_kind={:?} member_time={:?}",
-            place.root,
-            place.path,
+            without_nul(&place.root),
+            without_nul(&place.path),
             place.blob,
             place.parent.as_ref().map(BlobId::as_str),
             place.name_kind.map(|kind| kind.code()),
@@ -69,19 +72,22 @@ pub fn canonical_dump(
     for row in failures {
         line(format!(
             "failure {:?} {:?} source={:?} blob={:?} stage={} reason={} message={:?}",
-            row.root,
-            row.path,
-            row.source,
+            without_nul(&row.root),
+            without_nul(&row.path),
+            without_nul(&row.source),
             row.blob.as_ref().map(BlobId::as_str),
             row.failure.stage.code(),
             row.failure.reason.code(),
-            row.failure.message,
+            without_nul(&row.failure.message),
         ))?;
     }
     catalog.for_each_source(&mut |source, done| {
         line(format!(
             "source {:?} {:?} size={} mtime_ns={} done={done}",
-            source.root, source.path, source.size, source.mtime_ns
+            without_nul(&source.root),
+            without_nul(&source.path),
+            source.size,
+            source.mtime_ns
         ))
     })
 }

@@ -49,8 +49,8 @@ pub use lists::{CandidateFilter, ListCatalog, StoredEntry, XrefBatch};
 pub use migrate::{MigrationReport, migrate_to_postgres};
 pub use ocr::{OcrCandidate, OcrCatalog, OcrPageText, OcrResult};
 pub use postgres::{
-    ClaimedJob, JobCounts, JobQueue, MAX_ATTEMPTS, Migrations, PgCatalog, PgPool, QueuedFile,
-    pg_reason,
+    ClaimedJob, HeldRole, JobCounts, JobQueue, MAX_ATTEMPTS, Migrations, PgCatalog, PgPool,
+    QueuedFile, pg_reason,
 };
 pub use publication::PublicationCatalog;
 pub use record_query::{RECORD_QUERY_FIELDS, RecordQueryError, parse_record_query};

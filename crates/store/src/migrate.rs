@@ -460,6 +460,8 @@ impl Column {
                 0
             }
             (Column::Text(values), Value::Text(text)) => {
+                // A catalog written before NUL was kept as U+FFFD may hold one.
+                let text = trove_model::owned_without_nul(text);
                 let len = text.len();
                 values.push(Some(text));
                 len

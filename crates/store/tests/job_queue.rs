@@ -212,13 +212,40 @@ fn a_catalog_has_one_indexer_at_a_time() {
         return;
     };
     let second = PgCatalog::connect(&schema.config()).unwrap();
-    assert!(first.take_role("indexer").unwrap());
-    assert!(!second.take_role("indexer").unwrap(), "taken");
-    assert!(second.take_role("records").unwrap(), "another role is free");
+    let mut held = first.take_role("indexer").unwrap().expect("free");
+    assert!(second.take_role("indexer").unwrap().is_none(), "taken");
+    assert!(
+        second.take_role("records").unwrap().is_some(),
+        "another role is free"
+    );
+    assert!(held.still_held());
+    drop(held);
+    assert!(
+        second.take_role("indexer").unwrap().is_some(),
+        "released when dropped"
+    );
     drop(first);
-    // The lock goes with the connection; the server notices the close at once.
+}
+
+#[test]
+fn a_role_whose_connection_breaks_is_known_lost() {
+    let Some((catalog, schema)) = common::postgres() else {
+        return;
+    };
+    let mut held = catalog.take_role("indexer").unwrap().expect("free");
+    // The catalog's own connections come and go; the role's stays with it.
+    catalog.job_counts().unwrap();
+    assert!(held.still_held());
+
+    // As a server restart or a network fault would: the role's connection ends.
+    schema
+        .client()
+        .execute("SELECT pg_terminate_backend($1)", &[&held.backend()])
+        .unwrap();
+    let other = PgCatalog::connect(&schema.config()).unwrap();
+    assert!(!held.still_held(), "the holder learns the role is gone");
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while !second.take_role("indexer").unwrap() {
+    while other.take_role("indexer").unwrap().is_none() {
         assert!(std::time::Instant::now() < deadline, "never released");
         std::thread::sleep(Duration::from_millis(50));
     }

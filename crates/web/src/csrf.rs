@@ -46,6 +46,11 @@ impl CsrfKey {
     /// The key of this server: the one shared by every process on a shared access
     /// database (so that a form one process rendered is accepted by the next), or else
     /// the server folder's file.
+    ///
+    /// Whoever reads the shared database reads the key, and that is all right: a token is
+    /// the key's hash of a session cookie, which the database keeps only as a hash, so
+    /// the key alone forges no token, and whoever holds a victim's cookie can read a
+    /// token off any page anyway.
     pub fn for_server(server_dir: &Path, access: &AccessDb) -> std::io::Result<CsrfKey> {
         match access
             .shared_secret("csrf")

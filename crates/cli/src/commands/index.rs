@@ -37,7 +37,7 @@ pub struct IndexArgs {
 
 pub fn run(args: &IndexArgs) -> anyhow::Result<ExitCode> {
     let catalog = super::server::open(&args.database)?;
-    super::server::hold_role(&catalog, "indexer")?;
+    let _role = super::server::hold_role(&catalog, "indexer")?;
     let index = SearchIndex::open(&args.index)
         .with_context(|| format!("opening the index {}", args.index.display()))?;
     let mut writer = index.writer(64 << 20)?;

@@ -23,6 +23,7 @@ pub mod server;
 pub mod show;
 pub mod stats;
 pub mod status;
+pub mod typed_password;
 pub mod user;
 pub mod verify;
 pub mod xref;
@@ -75,15 +76,25 @@ impl OpenCatalog {
     /// Held while writing: a store's writer lock (one writing process), or on a shared
     /// catalog the role `role` (one process doing that work at a time; PostgreSQL's
     /// transactions keep the rest apart).
-    pub fn lock_for_writing(&self, role: &str) -> anyhow::Result<Option<std::fs::File>> {
-        match self {
-            OpenCatalog::Store(store) => Ok(Some(store.lock_for_writing()?)),
-            OpenCatalog::Shared(catalog) => {
-                server::hold_role(catalog, role)?;
-                Ok(None)
-            }
-        }
+    pub fn lock_for_writing(&self, role: &str) -> anyhow::Result<WritingLock> {
+        Ok(match self {
+            OpenCatalog::Store(store) => WritingLock {
+                _store: Some(store.lock_for_writing()?),
+                _role: None,
+            },
+            OpenCatalog::Shared(catalog) => WritingLock {
+                _store: None,
+                _role: Some(server::hold_role(catalog, role)?),
+            },
+        })
     }
+}
+
+/// What [`OpenCatalog::lock_for_writing`] holds until dropped: a store's lock file or a
+/// shared catalog's role.
+pub struct WritingLock {
+    _store: Option<std::fs::File>,
+    _role: Option<server::WatchedRole>,
 }
 
 /// Refuses `action` on a store folder that points at a shared catalog: a local ingest or

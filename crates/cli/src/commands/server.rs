@@ -5,6 +5,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -144,7 +145,7 @@ pub struct OcrArgs {
 /// the workers; one at a time per catalog.
 pub fn ocr(args: &OcrArgs) -> anyhow::Result<ExitCode> {
     let catalog = open(&args.case.database)?;
-    hold_role(&catalog, "ocr")?;
+    let _role = hold_role(&catalog, "ocr")?;
     let blobs = args.case.originals()?;
     let options = trove_ingest::OcrOptions {
         mode: trove_ingest::OcrMode::Always,
@@ -338,16 +339,58 @@ fn open_originals(folder: &Path, bucket: Option<&str>) -> anyhow::Result<BlobSto
     })
 }
 
-/// Takes `role` of the shared catalog for this process (see `PgCatalog::take_role`), or
-/// says that another process holds it.
-pub(super) fn hold_role(catalog: &PgCatalog, role: &str) -> anyhow::Result<()> {
-    if !catalog.take_role(role)? {
+/// How often a held role's connection is asked whether the role is still there.
+const ROLE_CHECK_EVERY: Duration = Duration::from_secs(2);
+
+/// The exit status when a role is lost (EX_TEMPFAIL: run the command again).
+const ROLE_LOST_EXIT: i32 = 75;
+
+/// A role of the shared catalog this process holds (see `PgCatalog::take_role`),
+/// watched until dropped. When the role's connection breaks, PostgreSQL releases the
+/// role and another process may take it: this process then stops at once rather than do
+/// one-at-a-time work beside another. Every stage carries on where it stopped.
+pub struct WatchedRole {
+    stop: Option<mpsc::Sender<()>>,
+    watcher: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for WatchedRole {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(watcher) = self.watcher.take() {
+            let _ = watcher.join();
+        }
+    }
+}
+
+/// Takes `role` of the shared catalog for this process, or says that another process
+/// holds it.
+pub(super) fn hold_role(catalog: &PgCatalog, role: &str) -> anyhow::Result<WatchedRole> {
+    let Some(mut held) = catalog.take_role(role)? else {
         anyhow::bail!(
             "another process does `{role}` on this catalog ({}); one at a time: wait for it to finish",
             catalog.database()
         );
-    }
-    Ok(())
+    };
+    let (stop, stopped) = mpsc::channel::<()>();
+    let lost = format!(
+        "lost the `{role}` role of the shared catalog ({}): the connection to PostgreSQL broke, \
+         and another process may take the role now. Stopped so that two never do it at once; \
+         run the command again once the server answers (it carries on where it stopped)",
+        catalog.database()
+    );
+    let watcher = std::thread::spawn(move || {
+        while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(ROLE_CHECK_EVERY) {
+            if !held.still_held() {
+                eprintln!("error: {lost}");
+                std::process::exit(ROLE_LOST_EXIT);
+            }
+        }
+    });
+    Ok(WatchedRole {
+        stop: Some(stop),
+        watcher: Some(watcher),
+    })
 }
 
 pub(super) fn open(url: &str) -> anyhow::Result<PgCatalog> {

@@ -47,11 +47,7 @@ pub(crate) fn check_member_path(name: &str) -> Result<Option<String>, Failure> {
 /// A NUL in a name (UTF-8 allows it; no file system does) is kept as U+FFFD, in the path
 /// and in any failure: the shared catalog (PostgreSQL) refuses NUL in text.
 pub(crate) fn accept_member_path(name: &str, visitor: &mut dyn MemberVisitor) -> Option<String> {
-    let name = if name.contains('\0') {
-        std::borrow::Cow::Owned(name.replace('\0', "\u{FFFD}"))
-    } else {
-        std::borrow::Cow::Borrowed(name)
-    };
+    let name = trove_model::without_nul(name);
     match check_member_path(&name) {
         Ok(path) => path,
         Err(failure) => {

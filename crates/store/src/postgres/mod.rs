@@ -12,6 +12,7 @@ mod catalog;
 mod jobs;
 mod lists;
 mod ocr;
+mod password_file;
 mod pool;
 mod publication;
 mod records;
@@ -70,8 +71,6 @@ impl PgCatalog {
     /// A pool of up to `connections` (at least one; the others opened as callers need
     /// them): callers on several threads (the workbench's requests) each take a free
     /// connection instead of queueing on one.
-    /// Session state (the roles of [`take_role`](Self::take_role)) belongs to whichever
-    /// connection took it, for the catalog's life.
     pub fn connect_pool(config: &Config, connections: usize) -> Result<Self, StoreError> {
         Ok(PgCatalog {
             pool: PgPool::connect(config, connections, &MIGRATIONS)?,
@@ -90,23 +89,30 @@ impl PgCatalog {
     }
 
     /// Takes the one-holder role `role` of this catalog (`"indexer"`, `"records"`) for as
-    /// long as this connection lives (a killed holder's role goes with its connection).
-    /// False when another process holds it.
+    /// long as the returned [`HeldRole`] lives, on a connection of its own (a killed
+    /// holder's role goes with its connection). `None` when another process holds it.
     ///
     /// The catalog's `indexed` flags are one bit, so a second indexer would mark as
     /// indexed what only the first one's index holds; two records stages would interleave
     /// the pieces of one long sheet. The lock is keyed by schema too, as one database may
     /// hold several catalogs.
-    pub fn take_role(&self, role: &str) -> Result<bool, StoreError> {
-        let role = format!("trove {role}");
-        self.with_client(|client| {
-            Ok(client
-                .query_one(
-                    "SELECT pg_try_advisory_lock(hashtext($1), hashtext(current_schema()))",
-                    &[&role],
-                )?
-                .get(0))
-        })
+    pub fn take_role(&self, role: &str) -> Result<Option<HeldRole>, StoreError> {
+        let mut client = self.pool.connect_alone()?;
+        let key = format!("trove {role}");
+        let taken = client
+            .query_one(
+                "SELECT pg_try_advisory_lock(hashtext($1), hashtext(current_schema())),
+                        pg_backend_pid()",
+                &[&key],
+            )
+            .map_err(|reason| StoreError::Database {
+                database: self.database().to_owned(),
+                reason,
+            })?;
+        Ok(taken.get::<_, bool>(0).then(|| HeldRole {
+            client: Some(client),
+            backend: taken.get(1),
+        }))
     }
 
     /// Runs `work` on a free connection; an error comes back naming this database.
@@ -115,6 +121,48 @@ impl PgCatalog {
         work: impl FnOnce(&mut Client) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         self.pool.with_client(work)
+    }
+}
+
+/// A one-holder role of a catalog (see [`PgCatalog::take_role`]), released when dropped.
+///
+/// The role is an advisory lock of its connection's session: when that connection breaks
+/// (a server restart, a network fault) PostgreSQL releases it, and another process may
+/// take the role while this one still works. A holder asks [`still_held`](Self::still_held)
+/// as it goes and stops when it is not.
+pub struct HeldRole {
+    /// `None` only while dropping.
+    client: Option<Client>,
+    backend: i32,
+}
+
+impl HeldRole {
+    /// Whether the role is still this process's: false once its connection is gone.
+    pub fn still_held(&mut self) -> bool {
+        let Some(client) = self.client.as_mut() else {
+            return false;
+        };
+        client
+            .query_one(
+                "SELECT count(*) FROM pg_locks
+                  WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted",
+                &[],
+            )
+            .is_ok_and(|row| row.get::<_, i64>(0) > 0)
+    }
+
+    /// The server process holding the role (`pg_stat_activity.pid`), for an
+    /// administrator looking at the server.
+    pub fn backend(&self) -> i32 {
+        self.backend
+    }
+}
+
+impl Drop for HeldRole {
+    /// Closes off any async runtime's thread, as [`PgPool`]'s connections do.
+    fn drop(&mut self) {
+        let client = self.client.take();
+        let _ = std::thread::spawn(move || drop(client)).join();
     }
 }
 

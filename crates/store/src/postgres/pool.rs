@@ -43,18 +43,23 @@ pub struct Migrations {
 }
 
 impl PgPool {
-    /// Parses connection settings (`postgres://user@host:port/name` or key=value);
-    /// a message about settings that do not parse never shows a password.
+    /// Parses connection settings (`postgres://user@host:port/name` or key=value), the
+    /// password taken from the password file or `PGPASSWORD` when they name none; a
+    /// message about settings that do not parse never shows a password.
     pub fn config(url: &str) -> Result<Config, StoreError> {
         // libpq's checking modes are what trove's `require` does anyway (certificate and
         // name checked); the client parses only disable, prefer and require.
         let url = url
             .replace("sslmode=verify-full", "sslmode=require")
             .replace("sslmode=verify-ca", "sslmode=require");
-        url.parse().map_err(|reason| StoreError::Database {
+        let mut config: Config = url.parse().map_err(|reason| StoreError::Database {
             database: redacted(&url),
             reason,
-        })
+        })?;
+        if let Some(password) = super::password_file::password_for(&config) {
+            config.password(password);
+        }
+        Ok(config)
     }
 
     /// A pool of up to `connections` (at least one): connects once now, applying
@@ -125,6 +130,16 @@ impl PgPool {
         self.clients[start % count]
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A connection of its own, outside the pool, for session state held for a
+    /// process's life (an advisory lock): the pool opens its places again when the
+    /// server closes them, and session state would be lost without a word.
+    pub fn connect_alone(&self) -> Result<Client, StoreError> {
+        connect_one(&self.config, self.tls.as_ref()).map_err(|reason| StoreError::Database {
+            database: self.database.clone(),
+            reason,
+        })
     }
 
     /// Runs `work` on a free connection; a query error comes back naming this database.

@@ -277,6 +277,8 @@ const CHUNK_BYTES: usize = 32 << 20;
 pub struct MigrationReport {
     /// Rows copied, per table, in the order copied.
     pub tables: Vec<(&'static str, u64)>,
+    /// Rows of every table, equal on both sides.
+    pub compared_rows: u64,
     /// Lines of the catalog's canonical dump, equal on both sides.
     pub compared_lines: u64,
     /// Person records, equal on both sides.
@@ -326,9 +328,10 @@ pub fn migrate_to_postgres(
         tx.commit()?;
         Ok(())
     })?;
-    let (compared_lines, compared_records) = compare(from, to)?;
+    let (compared_rows, compared_lines, compared_records) = compare(from, to)?;
     Ok(MigrationReport {
         tables,
+        compared_rows,
         compared_lines,
         compared_records,
     })
@@ -373,8 +376,10 @@ fn copy_table(
         loop {
             let row = rows.next()?;
             if let Some(row) = row {
-                for (i, column) in chunk.columns.iter_mut().enumerate() {
-                    chunk.bytes += column.push(row.get::<_, Value>(i)?, table)?;
+                for (i, (column, (_, kind))) in chunk.columns.iter_mut().zip(columns).enumerate() {
+                    let cell = Cell::from_sqlite(row.get::<_, Value>(i)?, *kind, table)?;
+                    chunk.bytes += cell.size();
+                    column.push(cell);
                 }
                 chunk.rows += 1;
             }
@@ -423,6 +428,87 @@ impl Chunk {
     }
 }
 
+/// One value as PostgreSQL keeps it.
+#[derive(Debug)]
+enum Cell {
+    Null,
+    Text(String),
+    Int(i64),
+    Bool(bool),
+    Bytes(Vec<u8>),
+    Real(f32),
+    Double(f64),
+}
+
+impl Cell {
+    /// A SQLite value of a column of `kind`, as it is copied: a NUL in text as U+FFFD (a
+    /// catalog written before that rule may hold one), 0/1 as a boolean. A value of
+    /// another type than the column's is a catalog something else wrote.
+    fn from_sqlite(value: Value, kind: Kind, table: &str) -> Result<Cell, StoreError> {
+        Ok(match (kind, value) {
+            (_, Value::Null) => Cell::Null,
+            (Kind::Text, Value::Text(text)) => Cell::Text(trove_model::owned_without_nul(text)),
+            (Kind::Int, Value::Integer(n)) => Cell::Int(n),
+            (Kind::Bool, Value::Integer(n)) => Cell::Bool(n != 0),
+            (Kind::Bytes, Value::Blob(bytes)) => Cell::Bytes(bytes),
+            (Kind::Real, Value::Real(x)) => Cell::Real(x as f32),
+            (Kind::Real, Value::Integer(n)) => Cell::Real(n as f32),
+            (Kind::Double, Value::Real(x)) => Cell::Double(x),
+            (Kind::Double, Value::Integer(n)) => Cell::Double(n as f64),
+            (_, other) => {
+                return Err(StoreError::Corrupt(format!(
+                    "{table}: a {:?} where none was expected",
+                    other.data_type()
+                )));
+            }
+        })
+    }
+
+    /// Column `i` of a PostgreSQL row selected as `kind`'s type ([`array_type`]).
+    fn from_postgres(row: &postgres::Row, i: usize, kind: Kind) -> Result<Cell, StoreError> {
+        fn or_null<T>(value: Option<T>, cell: impl FnOnce(T) -> Cell) -> Cell {
+            value.map_or(Cell::Null, cell)
+        }
+        Ok(match kind {
+            Kind::Text => or_null(row.try_get(i)?, Cell::Text),
+            Kind::Int => or_null(row.try_get(i)?, Cell::Int),
+            Kind::Bool => or_null(row.try_get(i)?, Cell::Bool),
+            Kind::Bytes => or_null(row.try_get(i)?, Cell::Bytes),
+            Kind::Real => or_null(row.try_get(i)?, Cell::Real),
+            Kind::Double => or_null(row.try_get(i)?, Cell::Double),
+        })
+    }
+
+    /// The bytes it holds, for the size of a chunk.
+    fn size(&self) -> usize {
+        match self {
+            Cell::Null => 0,
+            Cell::Text(text) => text.len(),
+            Cell::Bytes(bytes) => bytes.len(),
+            Cell::Int(_) | Cell::Double(_) => 8,
+            Cell::Real(_) => 4,
+            Cell::Bool(_) => 1,
+        }
+    }
+
+    /// Feeds it to a row's hash, tagged and length-prefixed so that no two rows of
+    /// different values hash alike.
+    fn hash_into(&self, hasher: &mut blake3::Hasher) {
+        let (tag, bytes): (u8, std::borrow::Cow<'_, [u8]>) = match self {
+            Cell::Null => (0, (&[][..]).into()),
+            Cell::Text(text) => (1, text.as_bytes().into()),
+            Cell::Int(n) => (2, n.to_le_bytes().to_vec().into()),
+            Cell::Bool(b) => (3, vec![u8::from(*b)].into()),
+            Cell::Bytes(bytes) => (4, bytes.as_slice().into()),
+            Cell::Real(x) => (5, x.to_le_bytes().to_vec().into()),
+            Cell::Double(x) => (6, x.to_le_bytes().to_vec().into()),
+        };
+        hasher.update(&[tag]);
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(&bytes);
+    }
+}
+
 /// One column's values, NULLs kept.
 enum Column {
     Text(Vec<Option<String>>),
@@ -445,79 +531,23 @@ impl Column {
         }
     }
 
-    /// Adds a value; returns the bytes it holds. A value of another type than the
-    /// column's is a catalog something else wrote.
-    fn push(&mut self, value: Value, table: &str) -> Result<usize, StoreError> {
-        let unexpected = |value: &Value| {
-            StoreError::Corrupt(format!(
-                "{table}: a {:?} where none was expected",
-                value.data_type()
-            ))
-        };
-        let bytes = match (self, value) {
-            (Column::Text(values), Value::Null) => {
-                values.push(None);
-                0
-            }
-            (Column::Text(values), Value::Text(text)) => {
-                // A catalog written before NUL was kept as U+FFFD may hold one.
-                let text = trove_model::owned_without_nul(text);
-                let len = text.len();
-                values.push(Some(text));
-                len
-            }
-            (Column::Int(values), Value::Null) => {
-                values.push(None);
-                0
-            }
-            (Column::Int(values), Value::Integer(n)) => {
-                values.push(Some(n));
-                8
-            }
-            (Column::Bool(values), Value::Null) => {
-                values.push(None);
-                0
-            }
-            (Column::Bool(values), Value::Integer(n)) => {
-                values.push(Some(n != 0));
-                1
-            }
-            (Column::Bytes(values), Value::Null) => {
-                values.push(None);
-                0
-            }
-            (Column::Bytes(values), Value::Blob(bytes)) => {
-                let len = bytes.len();
-                values.push(Some(bytes));
-                len
-            }
-            (Column::Real(values), Value::Null) => {
-                values.push(None);
-                0
-            }
-            (Column::Real(values), Value::Real(x)) => {
-                values.push(Some(x as f32));
-                4
-            }
-            (Column::Real(values), Value::Integer(n)) => {
-                values.push(Some(n as f32));
-                4
-            }
-            (Column::Double(values), Value::Null) => {
-                values.push(None);
-                0
-            }
-            (Column::Double(values), Value::Real(x)) => {
-                values.push(Some(x));
-                8
-            }
-            (Column::Double(values), Value::Integer(n)) => {
-                values.push(Some(n as f64));
-                8
-            }
-            (_, other) => return Err(unexpected(&other)),
-        };
-        Ok(bytes)
+    /// Adds a value made by [`Cell::from_sqlite`] for this column's kind.
+    fn push(&mut self, cell: Cell) {
+        match (self, cell) {
+            (Column::Text(values), Cell::Null) => values.push(None),
+            (Column::Text(values), Cell::Text(text)) => values.push(Some(text)),
+            (Column::Int(values), Cell::Null) => values.push(None),
+            (Column::Int(values), Cell::Int(n)) => values.push(Some(n)),
+            (Column::Bool(values), Cell::Null) => values.push(None),
+            (Column::Bool(values), Cell::Bool(b)) => values.push(Some(b)),
+            (Column::Bytes(values), Cell::Null) => values.push(None),
+            (Column::Bytes(values), Cell::Bytes(bytes)) => values.push(Some(bytes)),
+            (Column::Real(values), Cell::Null) => values.push(None),
+            (Column::Real(values), Cell::Real(x)) => values.push(Some(x)),
+            (Column::Double(values), Cell::Null) => values.push(None),
+            (Column::Double(values), Cell::Double(x)) => values.push(Some(x)),
+            (_, cell) => unreachable!("Cell::from_sqlite made {cell:?} for another kind"),
+        }
     }
 
     fn as_param(&self) -> &(dyn postgres::types::ToSql + Sync) {
@@ -532,9 +562,80 @@ impl Column {
     }
 }
 
-/// Reads both catalogs through the same traits and compares them: the canonical dump,
-/// then every record. Returns the lines and records compared.
-fn compare(from: &SqliteCatalog, to: &PgCatalog) -> Result<(u64, u64), StoreError> {
+/// A table's rows as one digest that does not depend on their order (the two backends
+/// list rows in orders of their own): the wrapping sum of every row's hash, and the
+/// number of rows.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct TableDigest {
+    sum: u128,
+    rows: u64,
+}
+
+impl TableDigest {
+    fn add(&mut self, cells: &[Cell]) {
+        let mut hasher = blake3::Hasher::new();
+        cells.iter().for_each(|cell| cell.hash_into(&mut hasher));
+        let hash = hasher.finalize();
+        let first: [u8; 16] = hash.as_bytes()[..16].try_into().expect("32 bytes");
+        self.sum = self.sum.wrapping_add(u128::from_le_bytes(first));
+        self.rows += 1;
+    }
+}
+
+/// Every row of `table` in the store, as copied.
+fn sqlite_digest(
+    from: &SqliteCatalog,
+    table: &str,
+    columns: &[(&str, Kind)],
+) -> Result<TableDigest, StoreError> {
+    let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+    let select = format!("SELECT {} FROM {table}", names.join(", "));
+    from.with_connection(|connection| {
+        let mut digest = TableDigest::default();
+        let mut statement = connection.prepare(&select)?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let cells = columns
+                .iter()
+                .enumerate()
+                .map(|(i, (_, kind))| Cell::from_sqlite(row.get(i)?, *kind, table))
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            digest.add(&cells);
+        }
+        Ok(digest)
+    })
+}
+
+/// Every row of `table` in PostgreSQL, each column read as the type it was sent as.
+fn postgres_digest(
+    to: &PgCatalog,
+    table: &str,
+    columns: &[(&str, Kind)],
+) -> Result<TableDigest, StoreError> {
+    let casts: Vec<String> = columns
+        .iter()
+        .map(|(name, kind)| format!("{name}::{}", array_type(*kind)))
+        .collect();
+    let select = format!("SELECT {} FROM {table}", casts.join(", "));
+    to.with_client(|client| {
+        let mut digest = TableDigest::default();
+        crate::postgres::walk(client, &select, &[], &mut |row| {
+            let cells = columns
+                .iter()
+                .enumerate()
+                .map(|(i, (_, kind))| Cell::from_postgres(row, i, *kind))
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            digest.add(&cells);
+            Ok(())
+        })?;
+        Ok(digest)
+    })
+}
+
+/// Compares both catalogs: every row of every table, as copied, then what reads them
+/// through the same traits makes of them (the canonical dump, every record). Returns
+/// the rows, lines and records compared.
+fn compare(from: &SqliteCatalog, to: &PgCatalog) -> Result<(u64, u64, u64), StoreError> {
     let dump_of = |catalog: &dyn crate::Catalog| -> Result<(blake3::Hash, u64), StoreError> {
         let mut hasher = blake3::Hasher::new();
         let mut lines = 0u64;
@@ -560,16 +661,19 @@ fn compare(from: &SqliteCatalog, to: &PgCatalog) -> Result<(u64, u64), StoreErro
         })?;
         Ok((hasher.finalize(), count))
     };
-    for (table, _) in TABLES {
-        let sql = format!("SELECT COUNT(*) FROM {table}");
-        let before: i64 = from.with_connection(|c| Ok(c.query_row(&sql, [], |row| row.get(0))?))?;
-        let after: i64 = to.with_client(|c| Ok(c.query_one(&sql, &[])?.get(0)))?;
+    let mut rows = 0;
+    for (table, columns) in TABLES {
+        let before = sqlite_digest(from, table, columns)?;
+        let after = postgres_digest(to, table, columns)?;
         if before != after {
             return Err(StoreError::NotMoved(format!(
-                "{table} holds {before} rows in the store but {after} in {}; drop that database and report this",
-                to.database()
+                "{table} in {} does not hold what the store holds ({} rows there, {} in the store); drop that database and report this",
+                to.database(),
+                after.rows,
+                before.rows
             )));
         }
+        rows += before.rows;
     }
     let (before, lines) = dump_of(from)?;
     let (after, _) = dump_of(to)?;
@@ -587,5 +691,52 @@ fn compare(from: &SqliteCatalog, to: &PgCatalog) -> Result<(u64, u64), StoreErro
             to.database()
         )));
     }
-    Ok((lines, records))
+    Ok((rows, lines, records))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn digest(rows: &[Vec<Cell>]) -> TableDigest {
+        let mut digest = TableDigest::default();
+        rows.iter().for_each(|row| digest.add(row));
+        digest
+    }
+
+    fn row(text: &str, n: i64) -> Vec<Cell> {
+        vec![Cell::Text(text.to_owned()), Cell::Int(n)]
+    }
+
+    #[test]
+    fn a_table_digest_ignores_order_but_not_content() {
+        let listed = digest(&[row("甲", 1), row("乙", 2)]);
+        assert_eq!(listed, digest(&[row("乙", 2), row("甲", 1)]));
+        assert_ne!(listed, digest(&[row("甲", 1), row("甲", 1)]), "a row twice");
+        assert_ne!(listed, digest(&[row("甲", 1), row("乙", 3)]));
+        assert_ne!(
+            digest(&[vec![Cell::Null]]),
+            digest(&[vec![Cell::Text(String::new())]]),
+            "NULL is not empty text"
+        );
+        assert_ne!(
+            digest(&[vec![Cell::Text("ab".into()), Cell::Text("c".into())]]),
+            digest(&[vec![Cell::Text("a".into()), Cell::Text("bc".into())]]),
+            "values do not run into each other"
+        );
+    }
+
+    #[test]
+    fn sqlite_values_read_as_postgresql_keeps_them() {
+        let cell = |value, kind| Cell::from_sqlite(value, kind, "t").unwrap();
+        assert!(
+            matches!(cell(Value::Text("a\0".into()), Kind::Text), Cell::Text(t) if t == "a\u{FFFD}")
+        );
+        assert!(matches!(
+            cell(Value::Integer(1), Kind::Bool),
+            Cell::Bool(true)
+        ));
+        assert!(matches!(cell(Value::Integer(2), Kind::Double), Cell::Double(x) if x == 2.0));
+        assert!(Cell::from_sqlite(Value::Text("1".into()), Kind::Int, "t").is_err());
+    }
 }

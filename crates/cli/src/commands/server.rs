@@ -116,8 +116,8 @@ pub fn migrate(store: &Path, args: &MigrateArgs) -> anyhow::Result<ExitCode> {
         println!("  {table:<18} {rows:>10} rows");
     }
     println!(
-        "  read back and compared: {} catalog lines, {} person records, equal",
-        report.compared_lines, report.compared_records
+        "  read back and compared: {} rows, {} catalog lines, {} person records, equal",
+        report.compared_rows, report.compared_lines, report.compared_records
     );
     if args.originals.is_none() {
         println!(

@@ -121,6 +121,35 @@ fn hostile_files_fail_the_same_way_in_workers_as_in_one_process() {
     assert_same_catalog(&canonical_lines(&shared).unwrap(), &expected);
 }
 
+#[test]
+fn files_named_in_another_encoding_are_ingested_as_one_process_ingests_them() {
+    use std::os::unix::ffi::OsStrExt;
+    let Some(schema) = TestSchema::create() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let leak = dir.path().join("copied-from-windows");
+    std::fs::create_dir_all(leak.join("名单")).unwrap();
+    // "名单.txt" and "照片" as GBK: names a Windows machine's archive leaves behind.
+    let gbk_file = std::ffi::OsStr::from_bytes(b"\xc3\xfb\xb5\xa5.txt");
+    let gbk_folder = std::ffi::OsStr::from_bytes(b"\xd5\xd5\xc6\xac");
+    std::fs::write(leak.join(gbk_file), "阿不都\t653101198001010011\n").unwrap();
+    std::fs::create_dir_all(leak.join(gbk_folder)).unwrap();
+    std::fs::write(leak.join(gbk_folder).join("notes.txt"), "在押\n").unwrap();
+    std::fs::write(leak.join("名单").join("plain.txt"), "plain\n").unwrap();
+    let local = common::ingest_fresh(&leak);
+    let expected = canonical_lines(&*local.store.catalog).unwrap();
+    assert_eq!(local.report.files_processed, 3, "{expected:#?}");
+
+    let shared = PgCatalog::connect(&schema.config()).unwrap();
+    let queued = queue_ingest(&shared, &shared, &leak, &[], false, &Silent).unwrap();
+    assert_eq!((queued.files_queued, queued.files_refused), (3, 0));
+    let blobs = tempfile::tempdir().unwrap();
+    let report = worker(&schema, blobs.path(), "gbk");
+    assert_eq!((report.jobs_done, report.failures), (3, 0), "{report:?}");
+    assert_same_catalog(&canonical_lines(&shared).unwrap(), &expected);
+}
+
 /// Fails with the first line that differs, as the whole dumps are too long to read.
 fn assert_same_catalog(got: &[String], expected: &[String]) {
     if got != expected {

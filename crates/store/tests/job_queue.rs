@@ -16,6 +16,7 @@ fn file(n: u32) -> QueuedFile {
     QueuedFile {
         root: "/leak".to_owned(),
         path: format!("photos/{n:04}.jpg"),
+        path_bytes: None,
         size: 1_000 + u64::from(n),
         mtime_ns: 1_650_000_000_000_000_000,
     }
@@ -204,6 +205,19 @@ fn workers_on_their_own_connections_share_the_jobs_out_exactly() {
     assert_eq!(all.len(), JOBS as usize, "every job handled once");
     assert_eq!(distinct.len(), JOBS as usize, "none twice");
     assert_eq!(queue.job_counts().unwrap().done, u64::from(JOBS));
+}
+
+#[test]
+fn a_name_that_is_not_utf8_comes_back_as_its_own_bytes() {
+    let Some((queue, _schema)) = common::postgres() else {
+        return;
+    };
+    let mut gbk = file(1);
+    gbk.path = "\u{FFFD}\u{FFFD}.txt".to_owned();
+    gbk.path_bytes = Some(b"\xc3\xfb\xb5\xa5.txt".to_vec());
+    queue.enqueue(&[gbk.clone()]).unwrap();
+    let claimed = queue.claim("w", LEASE).unwrap().unwrap();
+    assert_eq!(claimed.file, gbk);
 }
 
 #[test]

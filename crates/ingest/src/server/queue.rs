@@ -2,6 +2,7 @@
 //! instead of processed.
 
 use std::ops::ControlFlow;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use trove_model::{Failure, FailureReason, Stage};
@@ -59,28 +60,35 @@ pub fn queue_ingest(
     tree.walk(|entry| {
         report.files_found += 1;
         let step = match entry {
-            WalkEntry::File {
-                relative, absolute, ..
-            } if absolute.to_str().is_none() => {
-                // A worker finds the file again from its name as text, which a name in
+            WalkEntry::File { relative, .. } if tree.root.to_str().is_none() => {
+                // Workers find a file from its root as text, which a folder's name in
                 // another encoding (GBK, say) does not survive.
                 let failure = Failure::new(
                     Stage::Read,
                     FailureReason::Io,
-                    "the file's name is not UTF-8, which workers cannot find again: ingest this folder with a local `trove ingest` (it keeps such names), or rename the file",
+                    "the ingested folder's name is not UTF-8, which workers cannot find again: ingest it with a local `trove ingest` (it keeps such names), or rename the folder",
                 );
                 refuse(&mut refused, &mut report, relative, failure);
                 Ok(())
             }
             WalkEntry::File {
                 relative,
+                absolute,
                 size,
                 mtime_ns,
-                ..
             } => {
+                // A name in another encoding is recorded as a local ingest records it,
+                // and opened by its own bytes.
+                let path_bytes = absolute
+                    .to_str()
+                    .is_none()
+                    .then(|| absolute.strip_prefix(&tree.root).ok())
+                    .flatten()
+                    .map(|relative| relative.as_os_str().as_bytes().to_vec());
                 pending.push(QueuedFile {
                     root: root.clone(),
                     path: relative,
+                    path_bytes,
                     size,
                     mtime_ns,
                 });

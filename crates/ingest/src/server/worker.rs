@@ -7,6 +7,7 @@
 //! ```
 
 use std::collections::HashMap;
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -217,7 +218,10 @@ fn hold(held: &Held, job: &ClaimedJob) -> SourceJob {
             size: file.size,
             mtime_ns: file.mtime_ns,
         },
-        absolute: Path::new(&file.root).join(&file.path),
+        absolute: match &file.path_bytes {
+            Some(bytes) => Path::new(&file.root).join(std::ffi::OsStr::from_bytes(bytes)),
+            None => Path::new(&file.root).join(&file.path),
+        },
     }
 }
 

@@ -21,8 +21,11 @@ use crate::StoreError;
 pub struct QueuedFile {
     /// The ingested folder, absolute.
     pub root: String,
-    /// Relative to `root`, with `/` separators.
+    /// Relative to `root`, with `/` separators, as the catalog records it.
     pub path: String,
+    /// The path's own bytes when they are not UTF-8 (`path` then holds U+FFFD where
+    /// they are not): what a worker opens.
+    pub path_bytes: Option<Vec<u8>>,
     /// Length in bytes when listed.
     pub size: u64,
     /// Modification time when listed, nanoseconds since the Unix epoch.
@@ -104,9 +107,10 @@ impl JobQueue for PgCatalog {
         self.with_client(|client| {
             let mut tx = client.transaction()?;
             let upsert = tx.prepare(
-                "INSERT INTO jobs (root, path, size, mtime_ns) VALUES ($1, $2, $3, $4)
+                "INSERT INTO jobs (root, path, size, mtime_ns, path_bytes) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (root, path) DO UPDATE SET
                      size = excluded.size, mtime_ns = excluded.mtime_ns, state = 'queued',
+                     path_bytes = excluded.path_bytes,
                      worker = NULL, lease_until = NULL, attempts = 0, error = NULL,
                      queued_at = now(), finished_at = NULL
                  WHERE jobs.state IN ('done', 'failed')
@@ -116,7 +120,13 @@ impl JobQueue for PgCatalog {
             for file in files {
                 queued += tx.execute(
                     &upsert,
-                    &[&file.root, &file.path, &(file.size as i64), &file.mtime_ns],
+                    &[
+                        &file.root,
+                        &file.path,
+                        &(file.size as i64),
+                        &file.mtime_ns,
+                        &file.path_bytes,
+                    ],
                 )?;
             }
             tx.commit()?;
@@ -138,7 +148,7 @@ impl JobQueue for PgCatalog {
                      ORDER BY id
                      LIMIT 1
                      FOR UPDATE SKIP LOCKED)
-                 RETURNING id, root, path, size, mtime_ns, attempts",
+                 RETURNING id, root, path, size, mtime_ns, attempts, path_bytes",
                 &[&worker, &lease.as_secs_f64(), &max_attempts],
             )?;
             if row.is_none() {
@@ -261,6 +271,7 @@ fn claimed_job(row: &Row) -> ClaimedJob {
             path: row.get(2),
             size: row.get::<_, i64>(3) as u64,
             mtime_ns: row.get(4),
+            path_bytes: row.get(6),
         },
         attempt: row.get::<_, i32>(5) as u32,
     }

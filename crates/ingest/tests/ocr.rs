@@ -311,3 +311,46 @@ fn a_scanned_register_gives_records_only_when_asked_and_flagged() {
         );
     }
 }
+
+/// Every JPEG of the demo leak (camera mugshots before blue or grey, and the scans when
+/// pango-view drew them) and a 300 dpi scan are judged alike from their small copies as
+/// from their full pixels: the copy only spares decoding what is plainly no page.
+#[test]
+fn a_jpegs_small_copy_decides_as_its_full_image_does() {
+    let judge_both = |bytes: &[u8], what: &str| {
+        let full = trove_ocr::judge_image(bytes);
+        let cheap = trove_ocr::judge_image_or_its_small_copy(bytes, || {
+            trove_extract::jpeg_small_copy(bytes, 128)
+        });
+        assert_eq!(
+            cheap.ocr, full.ocr,
+            "{what}: {} / {}",
+            cheap.reason, full.reason
+        );
+        cheap.reason.contains("small copy")
+    };
+    let (mut jpegs, mut spared) = (0, 0);
+    for entry in walkdir::WalkDir::new(demo_leak().leak()) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "jpg") {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            jpegs += 1;
+            spared += usize::from(judge_both(&bytes, &entry.path().display().to_string()));
+        }
+    }
+    eprintln!("{spared} of {jpegs} JPEGs told from their small copies");
+    assert!(jpegs >= 20, "only {jpegs} JPEGs in the demo leak");
+    assert!(
+        spared > 0,
+        "no photo of {jpegs} was told from its small copy"
+    );
+    if available("pango-view") {
+        let dir = tempfile::tempdir().unwrap();
+        let mut jpeg = Cursor::new(Vec::new());
+        scanned_page(dir.path())
+            .write_to(&mut jpeg, ImageFormat::Jpeg)
+            .unwrap();
+        assert!(!judge_both(jpeg.get_ref(), "a scanned page"));
+        assert!(trove_ocr::judge_image(jpeg.get_ref()).ocr);
+    }
+}

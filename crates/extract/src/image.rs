@@ -109,15 +109,6 @@ fn decode_for_thumbnail(bytes: &[u8], format: ImageFormat) -> Option<DynamicImag
     decode(bytes, format)
 }
 
-/// A small copy of the JPEG in `bytes`, its longer side at least `longer_side` pixels,
-/// decoded from its lowest frequencies (each pixel about the mean of a block of the
-/// full image's): far cheaper than the full image, for what a blurred copy can tell.
-/// `None` when it is no JPEG jpeg-decoder reads at reduced scale.
-pub fn jpeg_small_copy(bytes: &[u8], longer_side: u16) -> Option<DynamicImage> {
-    let max_alloc = usize::try_from(MAX_DECODE_ALLOC).unwrap_or(usize::MAX);
-    scaled_jpeg::decode_at_least(bytes, longer_side, max_alloc)
-}
-
 /// Decodes the pixels (the first frame of an animation or multi-page TIFF)
 /// within [`MAX_DECODE_ALLOC`].
 fn decode(bytes: &[u8], format: ImageFormat) -> Option<DynamicImage> {

@@ -32,7 +32,6 @@ mod xml_text;
 mod zip_package;
 
 pub use detect::detect;
-pub use image::jpeg_small_copy;
 
 pub(crate) use budget::PartsBuilder;
 

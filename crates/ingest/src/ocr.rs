@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use trove_index::SearchIndex;
 use trove_model::{BlobId, FileKind};
-use trove_ocr::{Engine, OcrError, judge_image_or_its_small_copy, render_pdf_page};
+use trove_ocr::{Engine, OcrError, judge_image, render_pdf_page};
 use trove_store::{BlobStore, CaseCatalog, OcrCandidate, OcrPageText, OcrResult};
 
 use crate::{IngestError, Progress, StageTimings, sync_index};
@@ -251,10 +251,6 @@ fn plan_in_parallel(
     })
 }
 
-/// The longer side of the small copy a JPEG is first judged by: 1/8 of a camera photo's,
-/// decoded from each block's mean alone (a photo is usually told by its colour).
-const SMALL_COPY_SIDE: u16 = 128;
-
 /// Which pages of a candidate to read, and why, in words kept in the catalog.
 /// `large` is held while an image of more than [`LARGE_DECODE_BYTES`] is judged.
 fn plan(blobs: &BlobStore, candidate: &OcrCandidate, large: &Mutex<()>) -> (String, Vec<u32>) {
@@ -293,13 +289,7 @@ fn plan(blobs: &BlobStore, candidate: &OcrCandidate, large: &Mutex<()>) -> (Stri
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
             });
             // The image decoders are third-party code run on distrusted bytes.
-            let judged = std::panic::catch_unwind(|| {
-                judge_image_or_its_small_copy(&bytes, || {
-                    (candidate.kind == FileKind::Jpeg)
-                        .then(|| trove_extract::jpeg_small_copy(&bytes, SMALL_COPY_SIDE))
-                        .flatten()
-                })
-            });
+            let judged = std::panic::catch_unwind(|| judge_image(&bytes));
             let Ok(decision) = judged else {
                 return ("the image decoder failed on it".to_owned(), Vec::new());
             };

@@ -172,10 +172,30 @@ impl Tree {
         let relative = path.strip_prefix(&self.root).unwrap_or(path);
         let parts: Vec<String> = relative
             .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .map(|c| name_as_text(c.as_os_str()))
             .collect();
         parts.join("/")
     }
+}
+
+/// A file name as the catalog records it: as is when it is UTF-8, else each byte that is
+/// not as `\xNN` (a GBK name from a Windows machine, say). U+FFFD in their place would
+/// give two names in another encoding one path (张三.jpg and 李四.jpg alike), and one file
+/// would hide the other.
+fn name_as_text(name: &std::ffi::OsStr) -> String {
+    use std::fmt::Write;
+    use std::os::unix::ffi::OsStrExt;
+    if let Some(text) = name.to_str() {
+        return text.to_owned();
+    }
+    let mut text = String::new();
+    for chunk in name.as_bytes().utf8_chunks() {
+        text.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            let _ = write!(text, "\\x{byte:02x}");
+        }
+    }
+    text
 }
 
 /// A file's modification time in nanoseconds since 1970, as sources record it (0 when the
@@ -190,6 +210,17 @@ pub(crate) fn mtime_ns(meta: &fs::Metadata) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_in_another_encoding_stay_apart() {
+        use std::os::unix::ffi::OsStrExt;
+        let gbk = |bytes: &[u8]| name_as_text(std::ffi::OsStr::from_bytes(bytes));
+        // 张三.jpg and 李四.jpg in GBK.
+        let (zhang, li) = (gbk(b"\xd5\xc5\xc8\xfd.jpg"), gbk(b"\xc0\xee\xcb\xc4.jpg"));
+        assert_eq!(zhang, "\\xd5\\xc5\\xc8\\xfd.jpg");
+        assert_ne!(zhang, li);
+        assert_eq!(gbk("名单.xlsx".as_bytes()), "名单.xlsx");
+    }
 
     fn collect(tree: &Tree) -> Vec<String> {
         let mut seen = Vec::new();

@@ -130,23 +130,27 @@ fn files_named_in_another_encoding_are_ingested_as_one_process_ingests_them() {
     let dir = tempfile::tempdir().unwrap();
     let leak = dir.path().join("copied-from-windows");
     std::fs::create_dir_all(leak.join("名单")).unwrap();
-    // "名单.txt" and "照片" as GBK: names a Windows machine's archive leaves behind.
-    let gbk_file = std::ffi::OsStr::from_bytes(b"\xc3\xfb\xb5\xa5.txt");
-    let gbk_folder = std::ffi::OsStr::from_bytes(b"\xd5\xd5\xc6\xac");
-    std::fs::write(leak.join(gbk_file), "阿不都\t653101198001010011\n").unwrap();
-    std::fs::create_dir_all(leak.join(gbk_folder)).unwrap();
-    std::fs::write(leak.join(gbk_folder).join("notes.txt"), "在押\n").unwrap();
+    // "张三.txt", "李四.txt" and "照片" as GBK: names a Windows machine's archive leaves
+    // behind. The first two would read alike with U+FFFD for what is not UTF-8.
+    let gbk = std::ffi::OsStr::from_bytes;
+    std::fs::write(leak.join(gbk(b"\xd5\xc5\xc8\xfd.txt")), "张三\n").unwrap();
+    std::fs::write(leak.join(gbk(b"\xc0\xee\xcb\xc4.txt")), "李四\n").unwrap();
+    let folder = leak.join(gbk(b"\xd5\xd5\xc6\xac"));
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("notes.txt"), "在押\n").unwrap();
     std::fs::write(leak.join("名单").join("plain.txt"), "plain\n").unwrap();
     let local = common::ingest_fresh(&leak);
     let expected = canonical_lines(&*local.store.catalog).unwrap();
-    assert_eq!(local.report.files_processed, 3, "{expected:#?}");
+    assert_eq!(local.report.files_processed, 4, "{expected:#?}");
+    let sources = expected.iter().filter(|l| l.starts_with("source ")).count();
+    assert_eq!(sources, 4, "no name hides another: {expected:#?}");
 
     let shared = PgCatalog::connect(&schema.config()).unwrap();
     let queued = queue_ingest(&shared, &shared, &leak, &[], false, &Silent).unwrap();
-    assert_eq!((queued.files_queued, queued.files_refused), (3, 0));
+    assert_eq!((queued.files_queued, queued.files_refused), (4, 0));
     let blobs = tempfile::tempdir().unwrap();
     let report = worker(&schema, blobs.path(), "gbk");
-    assert_eq!((report.jobs_done, report.failures), (3, 0), "{report:?}");
+    assert_eq!((report.jobs_done, report.failures), (4, 0), "{report:?}");
     assert_same_catalog(&canonical_lines(&shared).unwrap(), &expected);
 }
 

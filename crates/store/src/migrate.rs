@@ -328,7 +328,7 @@ pub fn migrate_to_postgres(
         tx.commit()?;
         Ok(())
     })?;
-    let (compared_rows, compared_lines, compared_records) = compare(from, to)?;
+    let (compared_rows, compared_lines, compared_records) = verify_migrated(from, to)?;
     Ok(MigrationReport {
         tables,
         compared_rows,
@@ -632,10 +632,14 @@ fn postgres_digest(
     })
 }
 
-/// Compares both catalogs: every row of every table, as copied, then what reads them
-/// through the same traits makes of them (the canonical dump, every record). Returns
-/// the rows, lines and records compared.
-fn compare(from: &SqliteCatalog, to: &PgCatalog) -> Result<(u64, u64, u64), StoreError> {
+/// Compares a store with its move into PostgreSQL: the copied columns of every row of
+/// every table and the publication secret, then what reading both through the same
+/// traits makes of them (the canonical dump, every record). Returns the rows, lines and
+/// records compared; [`StoreError::NotMoved`] names what differs.
+pub fn verify_migrated(
+    from: &SqliteCatalog,
+    to: &PgCatalog,
+) -> Result<(u64, u64, u64), StoreError> {
     let dump_of = |catalog: &dyn crate::Catalog| -> Result<(blake3::Hash, u64), StoreError> {
         let mut hasher = blake3::Hasher::new();
         let mut lines = 0u64;
@@ -674,6 +678,12 @@ fn compare(from: &SqliteCatalog, to: &PgCatalog) -> Result<(u64, u64, u64), Stor
             )));
         }
         rows += before.rows;
+    }
+    if from.publication_secret()? != to.publication_secret()? {
+        return Err(StoreError::NotMoved(format!(
+            "the publication secret in {} is not the store's; drop that database and report this",
+            to.database()
+        )));
     }
     let (before, lines) = dump_of(from)?;
     let (after, _) = dump_of(to)?;

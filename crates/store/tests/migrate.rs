@@ -5,7 +5,7 @@ mod common;
 use trove_model::{Failure, FailureReason, FileKind, Part, PartKind, Stage};
 use trove_store::{
     Catalog, ExtractionOutcome, FailureRow, NewBlob, Occurrence, SourceFile, SqliteCatalog,
-    WriteBatch, canonical_lines, hash_bytes, migrate_to_postgres,
+    WriteBatch, canonical_lines, hash_bytes, migrate_to_postgres, verify_migrated,
 };
 
 const ROOT: &str = "/leak";
@@ -86,4 +86,25 @@ fn a_catalog_kept_with_nul_moves_and_reads_back_the_same() {
     let moved = target.failures().unwrap();
     assert_eq!(moved[0].failure.message, "cell \u{FFFD} unreadable");
     assert_eq!(moved[0].path, "county.zip!/名单\u{FFFD}.xlsx");
+}
+
+#[test]
+fn a_copy_that_differs_in_one_cell_is_not_taken_for_the_store() {
+    let Some((target, schema)) = common::postgres() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteCatalog::open(dir.path().join("trove.sqlite")).unwrap();
+    store.write(&catalog_holding_nul()).unwrap();
+    migrate_to_postgres(&store, &target, &mut |_, _| {}).unwrap();
+    assert!(verify_migrated(&store, &target).is_ok());
+
+    // A cell no trait reads back the same way: the hidden rows of a sheet, written
+    // behind the catalog's back.
+    schema
+        .client()
+        .execute("UPDATE parts SET hidden = '{\"sheet\":true}'", &[])
+        .unwrap();
+    let error = verify_migrated(&store, &target).unwrap_err().to_string();
+    assert!(error.contains("parts in"), "{error}");
 }

@@ -47,10 +47,12 @@ impl CsrfKey {
     /// database (so that a form one process rendered is accepted by the next), or else
     /// the server folder's file.
     ///
-    /// Whoever reads the shared database reads the key, and that is all right: a token is
-    /// the key's hash of a session cookie, which the database keeps only as a hash, so
-    /// the key alone forges no token, and whoever holds a victim's cookie can read a
-    /// token off any page anyway.
+    /// Whoever reads the shared database reads the key. For a signed-in browser that
+    /// gives nothing: a token is the key's hash of the session cookie, which the database
+    /// keeps only as a hash. A visitor's cookie (the login and invitation forms) is kept
+    /// nowhere, so someone who reads the database *and* can plant a cookie in the browser
+    /// (from a sibling subdomain) could forge a login form's token: give the database's
+    /// read access to trove's own role alone, as its sessions and audit trail ask anyway.
     pub fn for_server(server_dir: &Path, access: &AccessDb) -> std::io::Result<CsrfKey> {
         match access
             .shared_secret("csrf")

@@ -373,18 +373,20 @@ pub(super) fn hold_role(catalog: &PgCatalog, role: &str) -> anyhow::Result<Watch
         );
     };
     let (stop, stopped) = mpsc::channel::<()>();
-    let lost = format!(
-        "lost the `{role}` role of the shared catalog ({}): the connection to PostgreSQL broke, \
-         and another process may take the role now. Stopped so that two never do it at once; \
-         run the command again once the server answers (it carries on where it stopped)",
-        catalog.database()
-    );
+    let (role, database) = (role.to_owned(), catalog.database().to_owned());
     let watcher = std::thread::spawn(move || {
         while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(ROLE_CHECK_EVERY) {
-            if !held.still_held() {
-                eprintln!("error: {lost}");
-                std::process::exit(ROLE_LOST_EXIT);
-            }
+            let why = match held.still_held() {
+                Ok(true) => continue,
+                Ok(false) => "its lock is gone".to_owned(),
+                Err(reason) => format!("the connection to PostgreSQL failed: {reason}"),
+            };
+            eprintln!(
+                "error: lost the `{role}` role of the shared catalog ({database}): {why}. \
+                 Another process may take the role now, so this one stopped; run the \
+                 command again once the server answers (it carries on where it stopped)"
+            );
+            std::process::exit(ROLE_LOST_EXIT);
         }
     });
     Ok(WatchedRole {

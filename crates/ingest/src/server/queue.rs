@@ -77,8 +77,8 @@ pub fn queue_ingest(
                 size,
                 mtime_ns,
             } => {
-                // A name in another encoding is recorded as a local ingest records it,
-                // and opened by its own bytes.
+                // A name in another encoding is recorded as a local ingest records it
+                // (`\xNN` for bytes that are not UTF-8), and opened by its own bytes.
                 let path_bytes = absolute
                     .to_str()
                     .is_none()

@@ -23,8 +23,8 @@ pub struct QueuedFile {
     pub root: String,
     /// Relative to `root`, with `/` separators, as the catalog records it.
     pub path: String,
-    /// The path's own bytes when they are not UTF-8 (`path` then holds U+FFFD where
-    /// they are not): what a worker opens.
+    /// The path's own bytes when they are not UTF-8 (`path` then holds `\xNN` for each
+    /// byte that is not): what a worker opens.
     pub path_bytes: Option<Vec<u8>>,
     /// Length in bytes when listed.
     pub size: u64,

@@ -138,10 +138,11 @@ pub struct HeldRole {
 }
 
 impl HeldRole {
-    /// Whether the role is still this process's: false once its connection is gone.
-    pub fn still_held(&mut self) -> bool {
+    /// Whether the role is still this process's: false once its lock is gone, an error
+    /// (saying why) once its connection is.
+    pub fn still_held(&mut self) -> Result<bool, String> {
         let Some(client) = self.client.as_mut() else {
-            return false;
+            return Ok(false);
         };
         client
             .query_one(
@@ -149,7 +150,8 @@ impl HeldRole {
                   WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted",
                 &[],
             )
-            .is_ok_and(|row| row.get::<_, i64>(0) > 0)
+            .map(|row| row.get::<_, i64>(0) > 0)
+            .map_err(|error| pg_reason(&error))
     }
 
     /// The server process holding the role (`pg_stat_activity.pid`), for an

@@ -16,34 +16,45 @@ use postgres::config::Host;
 /// PostgreSQL's default port, for settings that name none.
 const DEFAULT_PORT: u16 = 5432;
 
-/// The password for `config` from the password file or `PGPASSWORD`, when `config` has
-/// none of its own.
+/// The password for `config` from `PGPASSWORD` or else the password file, when `config`
+/// has none of its own (libpq's order: the variable stands for the password setting).
 pub(super) fn password_for(config: &Config) -> Option<Vec<u8>> {
     if config.get_password().is_some() {
         return None;
     }
-    let user = config.get_user()?;
+    if let Some(password) = std::env::var_os("PGPASSWORD").filter(|p| !p.is_empty()) {
+        return Some(password.into_encoded_bytes());
+    }
+    // Settings that name no user connect as the system's user, as libpq does.
+    let user = match config.get_user() {
+        Some(user) => user.to_owned(),
+        None => std::env::var("USER").ok()?,
+    };
     let host = match config.get_hosts().first() {
         Some(Host::Tcp(name)) => name.clone(),
         // libpq matches a socket connection against `localhost`.
         Some(Host::Unix(_)) | None => "localhost".to_owned(),
     };
     let port = config.get_ports().first().copied().unwrap_or(DEFAULT_PORT);
-    let database = config.get_dbname().unwrap_or(user);
-    let wanted = [host.as_str(), &port.to_string(), database, user];
+    let database = config.get_dbname().unwrap_or(&user).to_owned();
+    let wanted = [host.as_str(), &port.to_string(), &database, &user];
     password_file()
         .and_then(|text| find(&text, &wanted))
         .map(String::into_bytes)
-        .or_else(|| std::env::var_os("PGPASSWORD").map(|p| p.into_encoded_bytes()))
 }
 
-/// The password file's text, unless it is missing or open to others than its owner.
+/// The password file's text, unless it is missing, no regular file, or open to others
+/// than its owner.
 fn password_file() -> Option<String> {
     let path = std::env::var_os("PGPASSFILE")
+        .filter(|path| !path.is_empty())
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".pgpass")))?;
-    let mode = std::fs::metadata(&path).ok()?.permissions().mode();
-    if mode & 0o077 != 0 {
+    let metadata = std::fs::metadata(&path).ok()?;
+    if !metadata.is_file() {
+        return None;
+    }
+    if metadata.permissions().mode() & 0o077 != 0 {
         eprintln!(
             "warning: the password file {} is ignored: others than its owner may read it \
              (chmod 600 {0})",
@@ -60,27 +71,71 @@ fn find(text: &str, wanted: &[&str; 4]) -> Option<String> {
     text.lines()
         .filter(|line| !line.trim_start().starts_with('#'))
         .filter_map(fields)
-        .find(|fields| {
-            fields[..4]
+        .find(|(fields, _)| {
+            fields
                 .iter()
                 .zip(wanted)
-                .all(|(field, wanted)| field == "*" || field == wanted)
+                .all(|(field, wanted)| field.matches(wanted))
         })
-        .map(|mut fields| fields.swap_remove(4))
+        .map(|(_, password)| password)
 }
 
-/// A line's five fields, unescaped; `None` for a line with fewer.
-fn fields(line: &str) -> Option<Vec<String>> {
-    let mut fields = vec![String::new()];
+/// One of a line's first four fields.
+struct Field {
+    /// Unescaped.
+    text: String,
+    /// Written as a bare `*` (an escaped `\*` is a star, not a wildcard).
+    any: bool,
+}
+
+impl Field {
+    fn matches(&self, wanted: &str) -> bool {
+        self.any || self.text == wanted
+    }
+}
+
+/// A line's first four fields and its password (up to the next unescaped `:`, as libpq
+/// reads it); `None` for a line with fewer fields.
+fn fields(line: &str) -> Option<([Field; 4], String)> {
+    let mut texts = vec![(String::new(), String::new())];
     let mut chars = line.chars();
     while let Some(c) = chars.next() {
+        let count = texts.len();
+        let (raw, text) = texts.last_mut()?;
         match c {
-            '\\' => fields.last_mut()?.extend(chars.next()),
-            ':' if fields.len() < 5 => fields.push(String::new()),
-            c => fields.last_mut()?.push(c),
+            '\\' => {
+                raw.push(c);
+                if let Some(next) = chars.next() {
+                    raw.push(next);
+                    text.push(next);
+                }
+            }
+            ':' if count == 5 => break,
+            ':' => texts.push((String::new(), String::new())),
+            c => {
+                raw.push(c);
+                text.push(c);
+            }
         }
     }
-    (fields.len() == 5).then_some(fields)
+    if texts.len() != 5 {
+        return None;
+    }
+    let (_, password) = texts.pop()?;
+    let fields = into_fields(texts)?;
+    Some((fields, password))
+}
+
+/// The four `(raw, text)` pairs as [`Field`]s.
+fn into_fields(texts: Vec<(String, String)>) -> Option<[Field; 4]> {
+    let fields: Vec<Field> = texts
+        .into_iter()
+        .map(|(raw, text)| Field {
+            any: raw == "*",
+            text,
+        })
+        .collect();
+    fields.try_into().ok()
 }
 
 #[cfg(test)]
@@ -88,7 +143,8 @@ mod tests {
     use super::*;
 
     const FILE: &str = "# the newsroom's servers\n\
-        db.example:5432:cases:trove:first\\:one\n\
+        db.example:5432:cases:trove:first\\:one:ignored\n\
+        \\*:*:*:trove:a star, not any host\n\
         *:*:*:trove:fallback\\\\\n\
         short:line\n";
 
@@ -96,11 +152,16 @@ mod tests {
     fn the_first_matching_line_wins_and_escapes_are_read() {
         assert_eq!(
             find(FILE, &["db.example", "5432", "cases", "trove"]).as_deref(),
-            Some("first:one")
+            Some("first:one"),
+            "the password ends at the next unescaped colon"
         );
         assert_eq!(
             find(FILE, &["elsewhere", "6543", "other", "trove"]).as_deref(),
             Some("fallback\\")
+        );
+        assert_eq!(
+            find(FILE, &["*", "1", "x", "trove"]).as_deref(),
+            Some("a star, not any host")
         );
         assert_eq!(find(FILE, &["db.example", "5432", "cases", "admin"]), None);
     }

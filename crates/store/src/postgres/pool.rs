@@ -6,6 +6,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, TryLockError};
+use std::time::Duration;
 
 use postgres::config::SslMode;
 use postgres::{Client, Config, NoTls};
@@ -60,6 +61,19 @@ impl PgPool {
             config.password(password);
         }
         Ok(config)
+    }
+
+    /// Whether connection settings, as typed, carry a password (`user:password@` in a
+    /// URL, a `password` setting). Settings that do not parse count as carrying one if
+    /// they mention a password at all.
+    pub fn names_a_password(settings: &str) -> bool {
+        let settings = settings
+            .replace("sslmode=verify-full", "sslmode=require")
+            .replace("sslmode=verify-ca", "sslmode=require");
+        match settings.parse::<Config>() {
+            Ok(config) => config.get_password().is_some(),
+            Err(_) => settings.contains("password") || settings.contains('@'),
+        }
     }
 
     /// A pool of up to `connections` (at least one): connects once now, applying
@@ -135,8 +149,19 @@ impl PgPool {
     /// A connection of its own, outside the pool, for session state held for a
     /// process's life (an advisory lock): the pool opens its places again when the
     /// server closes them, and session state would be lost without a word.
+    ///
+    /// A fault must show within seconds, not the minutes TCP takes to give up on a peer
+    /// that went silent: the server frees session state as soon as it sees the fault.
     pub fn connect_alone(&self) -> Result<Client, StoreError> {
-        connect_one(&self.config, self.tls.as_ref()).map_err(|reason| StoreError::Database {
+        let mut config = self.config.clone();
+        config
+            .connect_timeout(Duration::from_secs(10))
+            .tcp_user_timeout(Duration::from_secs(10))
+            .keepalives(true)
+            .keepalives_idle(Duration::from_secs(5))
+            .keepalives_interval(Duration::from_secs(2))
+            .keepalives_retries(3);
+        connect_one(&config, self.tls.as_ref()).map_err(|reason| StoreError::Database {
             database: self.database.clone(),
             reason,
         })

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use trove_index::SearchIndex;
 use trove_model::{BlobId, FileKind};
-use trove_ocr::{Engine, OcrError, judge_image, render_pdf_page};
+use trove_ocr::{Engine, OcrError, judge_image_or_its_thumbnail, render_pdf_page};
 use trove_store::{BlobStore, CaseCatalog, OcrCandidate, OcrPageText, OcrResult};
 
 use crate::{IngestError, Progress, StageTimings, sync_index};
@@ -132,7 +132,17 @@ pub fn run_ocr(
         let candidates = catalog.pending_ocr(&version, after.as_ref(), 256)?;
         let Some(last) = candidates.last() else { break };
         after = Some(last.blob.clone());
-        let plans = plan_in_parallel(blobs, &candidates, workers);
+        // A JPEG's thumbnail often settles it (see `judge_image_or_its_thumbnail`): a
+        // few KB from the catalog instead of the photo decoded in full. Only a JPEG's:
+        // a thumbnail has no transparency, which the triage sees as white paper.
+        let thumbnails = candidates
+            .iter()
+            .map(|candidate| match candidate.kind {
+                FileKind::Jpeg => catalog.thumbnail(&candidate.blob),
+                _ => Ok(None),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let plans = plan_in_parallel(blobs, &candidates, &thumbnails, workers);
         decided.extend(
             candidates
                 .into_iter()
@@ -222,6 +232,7 @@ const LARGE_DECODE_BYTES: u64 = 64 << 20;
 fn plan_in_parallel(
     blobs: &BlobStore,
     candidates: &[OcrCandidate],
+    thumbnails: &[Option<Vec<u8>>],
     workers: usize,
 ) -> Vec<(String, Vec<u32>)> {
     let share = candidates.len().div_ceil(workers.max(1)).max(1);
@@ -229,12 +240,16 @@ fn plan_in_parallel(
     std::thread::scope(|scope| {
         let planners: Vec<_> = candidates
             .chunks(share)
-            .map(|chunk| {
+            .zip(thumbnails.chunks(share))
+            .map(|(chunk, thumbnails)| {
                 let large = &large;
                 scope.spawn(move || {
                     chunk
                         .iter()
-                        .map(|candidate| plan(blobs, candidate, large))
+                        .zip(thumbnails)
+                        .map(|(candidate, thumbnail)| {
+                            plan(blobs, candidate, thumbnail.as_deref(), large)
+                        })
                         .collect::<Vec<_>>()
                 })
             })
@@ -251,9 +266,15 @@ fn plan_in_parallel(
     })
 }
 
-/// Which pages of a candidate to read, and why, in words kept in the catalog.
-/// `large` is held while an image of more than [`LARGE_DECODE_BYTES`] is judged.
-fn plan(blobs: &BlobStore, candidate: &OcrCandidate, large: &Mutex<()>) -> (String, Vec<u32>) {
+/// Which pages of a candidate to read, and why, in words kept in the catalog; an image
+/// is judged from its `thumbnail` first. `large` is held while an image of more than
+/// [`LARGE_DECODE_BYTES`] is judged.
+fn plan(
+    blobs: &BlobStore,
+    candidate: &OcrCandidate,
+    thumbnail: Option<&[u8]>,
+    large: &Mutex<()>,
+) -> (String, Vec<u32>) {
     if candidate.kind == FileKind::Pdf {
         let pages: Vec<u32> = candidate
             .pages
@@ -289,7 +310,8 @@ fn plan(blobs: &BlobStore, candidate: &OcrCandidate, large: &Mutex<()>) -> (Stri
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
             });
             // The image decoders are third-party code run on distrusted bytes.
-            let judged = std::panic::catch_unwind(|| judge_image(&bytes));
+            let judged =
+                std::panic::catch_unwind(|| judge_image_or_its_thumbnail(&bytes, thumbnail));
             let Ok(decision) = judged else {
                 return ("the image decoder failed on it".to_owned(), Vec::new());
             };

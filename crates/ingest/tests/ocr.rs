@@ -311,3 +311,56 @@ fn a_scanned_register_gives_records_only_when_asked_and_flagged() {
         );
     }
 }
+
+/// Every JPEG of the demo leak (camera mugshots before blue or grey, and the scans when
+/// pango-view drew them) and a 300 dpi scan are judged alike from their thumbnails as
+/// from their full pixels: the thumbnail only spares decoding what is plainly no page.
+#[test]
+fn an_images_thumbnail_decides_as_the_image_does() {
+    // Damaged JPEGs (the demo leak has some) have no thumbnail, and go to the full judge.
+    let thumbnail_of = |bytes: &[u8]| {
+        let limits = trove_extract::Limits::default();
+        trove_extract::extract(trove_model::FileKind::Jpeg, bytes, &limits)
+            .ok()
+            .flatten()
+            .and_then(|extracted| extracted.thumbnail)
+    };
+    let judge_both = |bytes: &[u8], thumbnail: &[u8], what: &str| {
+        let full = trove_ocr::judge_image(bytes);
+        let cheap = trove_ocr::judge_image_or_its_thumbnail(bytes, Some(thumbnail));
+        assert_eq!(
+            cheap.ocr, full.ocr,
+            "{what}: {} / {}",
+            cheap.reason, full.reason
+        );
+        cheap.reason.contains("thumbnail")
+    };
+    let (mut jpegs, mut spared) = (0, 0);
+    for entry in walkdir::WalkDir::new(demo_leak().leak()) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "jpg") {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            if let Some(thumbnail) = thumbnail_of(&bytes) {
+                jpegs += 1;
+                let what = entry.path().display().to_string();
+                spared += usize::from(judge_both(&bytes, &thumbnail, &what));
+            }
+        }
+    }
+    eprintln!("{spared} of {jpegs} JPEGs told from their thumbnails");
+    assert!(jpegs >= 20, "only {jpegs} JPEGs in the demo leak");
+    assert!(
+        spared > 0,
+        "no photo of {jpegs} was told from its thumbnail"
+    );
+    if available("pango-view") {
+        let dir = tempfile::tempdir().unwrap();
+        let mut jpeg = Cursor::new(Vec::new());
+        scanned_page(dir.path())
+            .write_to(&mut jpeg, ImageFormat::Jpeg)
+            .unwrap();
+        assert!(trove_ocr::judge_image(jpeg.get_ref()).ocr);
+        let thumbnail = thumbnail_of(jpeg.get_ref()).expect("a thumbnail");
+        assert!(!judge_both(jpeg.get_ref(), &thumbnail, "a scanned page"));
+    }
+}

@@ -21,11 +21,30 @@ pub struct Decision {
 
 /// Judges the image in `bytes` (any format the image crate reads).
 pub fn judge_image(bytes: &[u8]) -> Decision {
+    judge_image_or_its_small_copy(bytes, || None)
+}
+
+/// [`judge_image`], trying first the image's thumbnail (the small JPEG trove made of it
+/// at extraction, already in the catalog): what the thumbnail rules out
+/// ([`rule_out_from_small_copy`]) is not decoded in full.
+pub fn judge_image_or_its_thumbnail(bytes: &[u8], thumbnail: Option<&[u8]>) -> Decision {
+    judge_image_or_its_small_copy(bytes, || {
+        thumbnail.and_then(|jpeg| crate::decode_bounded(jpeg).ok())
+    })
+}
+
+fn judge_image_or_its_small_copy(
+    bytes: &[u8],
+    small_copy: impl FnOnce() -> Option<DynamicImage>,
+) -> Decision {
     // The header alone rules out what is too small, without decoding the pixels.
     if let Some((width, height)) = crate::image_dimensions(bytes)
         && width.min(height) < MIN_SIDE
     {
         return too_small(width, height);
+    }
+    if let Some(decision) = small_copy().as_ref().and_then(rule_out_from_small_copy) {
+        return decision;
     }
     let image = match crate::decode_bounded(bytes) {
         Ok(image) => image,
@@ -88,6 +107,46 @@ pub fn judge_image(bytes: &[u8]) -> Decision {
             format!("reads as a photograph, not a page: {figures}")
         },
     }
+}
+
+/// How far past a page's bounds a small copy's figures must lie before it rules the image
+/// out: a thumbnail's pixels are close to, not exactly, means of the image's (it went
+/// through a reduced-scale JPEG decode, an area-averaging resize and JPEG again).
+const SMALL_COPY_COLOUR_MAX: f64 = 0.20;
+const SMALL_COPY_LIGHT_MIN: f64 = 0.40;
+
+/// Rules an image out as a page from a small copy of it whose pixels are (about) the
+/// means of blocks of the image's, as a thumbnail's are, or `None` when only the full
+/// image can tell. Cheap where decoding the full image is not, and sound:
+/// - a block's mean colour is never more saturated than its pixels are on average
+///   (saturation, max − min of the channels, is convex), so the copy shows at most the
+///   image's colour: too much colour in the copy is too much in the image;
+/// - a block of mean luma `m` has at most `m / 190` of its pixels light (luma ≥ 190), so
+///   the copy bounds how much of the image can be paper-white.
+fn rule_out_from_small_copy(small: &DynamicImage) -> Option<Decision> {
+    let (mut colour, mut light_at_most, mut total) = (0u64, 0f64, 0u64);
+    for_each_sample(small, 1, |[r, g, b, _]| {
+        total += 1;
+        colour += u64::from(r.max(g).max(b) - r.min(g).min(b));
+        let luma = 299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b);
+        light_at_most += (f64::from(luma) / 190_000.0).min(1.0);
+    });
+    if total == 0 {
+        return None;
+    }
+    let colour = colour as f64 / 255.0 / total as f64;
+    let light_at_most = light_at_most / total as f64;
+    let why = if colour > SMALL_COPY_COLOUR_MAX {
+        format!("colour {colour:.2} or more")
+    } else if light_at_most < SMALL_COPY_LIGHT_MIN {
+        format!("at most {:.0}% light pixels", light_at_most * 100.0)
+    } else {
+        return None;
+    };
+    Some(Decision {
+        ocr: false,
+        reason: format!("reads as a photograph, not a page: {why}, judged from its thumbnail"),
+    })
 }
 
 /// Calls `visit` with every `stride`-th pixel of every `stride`-th row, as RGBA. 8-bit
@@ -189,5 +248,71 @@ mod tests {
     fn small_images_and_garbage_are_not() {
         assert!(!judge_image(&png(RgbImage::new(100, 100))).ocr);
         assert!(!judge_image(b"not an image").ocr);
+    }
+
+    /// What a JPEG decoded at 1/8 scale gives: each 8×8 block's mean.
+    fn block_means(image: &RgbImage) -> DynamicImage {
+        let (width, height) = (image.width() / 8, image.height() / 8);
+        DynamicImage::ImageRgb8(RgbImage::from_fn(width, height, |bx, by| {
+            let mut sum = [0u32; 3];
+            for y in by * 8..by * 8 + 8 {
+                for x in bx * 8..bx * 8 + 8 {
+                    let pixel = image.get_pixel(x, y).0;
+                    (0..3).for_each(|c| sum[c] += u32::from(pixel[c]));
+                }
+            }
+            Rgb(sum.map(|total| (total / 64) as u8))
+        }))
+    }
+
+    /// Text lines: `dense` of the area inked.
+    fn page(ink: [u8; 3], paper: [u8; 3], dense: u32) -> RgbImage {
+        RgbImage::from_fn(800, 1104, |x, y| {
+            if (y % 24) * 100 < 24 * dense && (x / 3) % 3 != 0 {
+                Rgb(ink)
+            } else {
+                Rgb(paper)
+            }
+        })
+    }
+
+    #[test]
+    fn a_small_copy_never_rules_out_a_page() {
+        for (ink, paper, dense) in [
+            ([20, 20, 20], [250, 250, 248], 30),
+            ([10, 10, 90], [245, 240, 225], 40),
+            ([140, 20, 20], [255, 255, 255], 20),
+        ] {
+            let page = page(ink, paper, dense);
+            assert!(judge_image(&png(page.clone())).ocr, "{ink:?} on {paper:?}");
+            let decision =
+                judge_image_or_its_small_copy(&png(page.clone()), || Some(block_means(&page)));
+            assert!(decision.ocr, "{ink:?} on {paper:?}: {}", decision.reason);
+        }
+    }
+
+    #[test]
+    fn a_small_copy_rules_out_a_photograph_before_a_blue_backdrop_or_in_the_dark() {
+        let blue = RgbImage::from_fn(600, 800, |x, y| {
+            if (200..400).contains(&x) && y > 200 {
+                Rgb([150, 110, 90])
+            } else {
+                Rgb([40, 110, 200])
+            }
+        });
+        let dark = RgbImage::from_fn(600, 800, |x, _| Rgb([(x % 60) as u8, 50, 55]));
+        for photo in [blue, dark] {
+            let decision =
+                judge_image_or_its_small_copy(b"not decoded", || Some(block_means(&photo)));
+            assert!(!decision.ocr);
+            assert!(decision.reason.contains("thumbnail"), "{}", decision.reason);
+            assert!(!judge_image(&png(photo)).ocr, "the full image agrees");
+        }
+    }
+
+    #[test]
+    fn a_grey_photograph_is_left_to_the_full_image() {
+        let grey = RgbImage::from_fn(600, 800, |x, y| Rgb([(130 + (x + y) % 40) as u8; 3]));
+        assert_eq!(rule_out_from_small_copy(&block_means(&grey)), None);
     }
 }

@@ -135,13 +135,14 @@ pub fn run_ocr(
         // A JPEG's thumbnail often settles it (see `judge_image_or_its_thumbnail`): a
         // few KB from the catalog instead of the photo decoded in full. Only a JPEG's:
         // a thumbnail has no transparency, which the triage sees as white paper.
-        let thumbnails = candidates
+        // One that cannot be had only means the photo is decoded in full.
+        let thumbnails: Vec<Option<Vec<u8>>> = candidates
             .iter()
             .map(|candidate| match candidate.kind {
-                FileKind::Jpeg => catalog.thumbnail(&candidate.blob),
-                _ => Ok(None),
+                FileKind::Jpeg => catalog.thumbnail(&candidate.blob).ok().flatten(),
+                _ => None,
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect();
         let plans = plan_in_parallel(blobs, &candidates, &thumbnails, workers);
         decided.extend(
             candidates

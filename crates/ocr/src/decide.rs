@@ -111,8 +111,13 @@ fn judge_image_or_its_small_copy(
 
 /// How far past a page's bounds a small copy's figures must lie before it rules the image
 /// out: a thumbnail's pixels are close to, not exactly, means of the image's (it went
-/// through a reduced-scale JPEG decode, an area-averaging resize and JPEG again).
-const SMALL_COPY_COLOUR_MAX: f64 = 0.20;
+/// through a reduced-scale JPEG decode, an area-averaging resize and JPEG again). Colour
+/// needs the wider margin: full-size pixels of thin coloured strokes on white are
+/// clipped to the RGB range after the JPEG's colour conversion, which lowers their
+/// saturation, while their averages are not, so a thumbnail shows such a page about
+/// 1.5 times as colourful (0.15 can read as 0.22). Photos before a blue backdrop read
+/// about 0.5.
+const SMALL_COPY_COLOUR_MAX: f64 = 0.30;
 const SMALL_COPY_LIGHT_MIN: f64 = 0.40;
 
 /// Rules an image out as a page from a small copy of it whose pixels are (about) the

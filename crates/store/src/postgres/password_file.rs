@@ -25,10 +25,10 @@ pub(super) fn password_for(config: &Config) -> Option<Vec<u8>> {
     if let Some(password) = std::env::var_os("PGPASSWORD").filter(|p| !p.is_empty()) {
         return Some(password.into_encoded_bytes());
     }
-    // Settings that name no user connect as the system's user, as libpq does.
+    // Settings that name no user log in as the system account, as the client does.
     let user = match config.get_user() {
         Some(user) => user.to_owned(),
-        None => std::env::var("USER").ok()?,
+        None => whoami::username().ok()?,
     };
     let host = match config.get_hosts().first() {
         Some(Host::Tcp(name)) => name.clone(),

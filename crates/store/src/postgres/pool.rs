@@ -150,8 +150,10 @@ impl PgPool {
     /// process's life (an advisory lock): the pool opens its places again when the
     /// server closes them, and session state would be lost without a word.
     ///
-    /// A fault must show within seconds, not the minutes TCP takes to give up on a peer
-    /// that went silent: the server frees session state as soon as it sees the fault.
+    /// This process must learn of a fault within seconds, not the minutes TCP takes to
+    /// give up on a peer that went silent: the server may have freed the session's state
+    /// already (its own keepalives decide when). A network stall of ten seconds counts as
+    /// a fault; these settings replace the URL's own timeouts and keepalives.
     pub fn connect_alone(&self) -> Result<Client, StoreError> {
         let mut config = self.config.clone();
         config

@@ -347,8 +347,8 @@ const ROLE_LOST_EXIT: i32 = 75;
 
 /// A role of the shared catalog this process holds (see `PgCatalog::take_role`),
 /// watched until dropped. When the role's connection breaks, PostgreSQL releases the
-/// role and another process may take it: this process then stops at once rather than do
-/// one-at-a-time work beside another. Every stage carries on where it stopped.
+/// role and another process may take it: this process then stops within seconds rather
+/// than do one-at-a-time work beside another. Every stage carries on where it stopped.
 pub struct WatchedRole {
     stop: Option<mpsc::Sender<()>>,
     watcher: Option<std::thread::JoinHandle<()>>,

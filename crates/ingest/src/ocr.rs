@@ -132,18 +132,7 @@ pub fn run_ocr(
         let candidates = catalog.pending_ocr(&version, after.as_ref(), 256)?;
         let Some(last) = candidates.last() else { break };
         after = Some(last.blob.clone());
-        // A JPEG's thumbnail often settles it (see `judge_image_or_its_thumbnail`): a
-        // few KB from the catalog instead of the photo decoded in full. Only a JPEG's:
-        // a thumbnail has no transparency, which the triage sees as white paper.
-        // One that cannot be had only means the photo is decoded in full.
-        let thumbnails: Vec<Option<Vec<u8>>> = candidates
-            .iter()
-            .map(|candidate| match candidate.kind {
-                FileKind::Jpeg => catalog.thumbnail(&candidate.blob).ok().flatten(),
-                _ => None,
-            })
-            .collect();
-        let plans = plan_in_parallel(blobs, &candidates, &thumbnails, workers);
+        let plans = plan_in_parallel(catalog, blobs, &candidates, workers);
         decided.extend(
             candidates
                 .into_iter()
@@ -231,9 +220,9 @@ const LARGE_DECODE_BYTES: u64 = 64 << 20;
 /// [`plan`] for each candidate, in order, on up to `workers` threads: judging an image
 /// decodes it in full, which for a leak of camera photos is most of OCR's time.
 fn plan_in_parallel(
+    catalog: &dyn CaseCatalog,
     blobs: &BlobStore,
     candidates: &[OcrCandidate],
-    thumbnails: &[Option<Vec<u8>>],
     workers: usize,
 ) -> Vec<(String, Vec<u32>)> {
     let share = candidates.len().div_ceil(workers.max(1)).max(1);
@@ -241,16 +230,12 @@ fn plan_in_parallel(
     std::thread::scope(|scope| {
         let planners: Vec<_> = candidates
             .chunks(share)
-            .zip(thumbnails.chunks(share))
-            .map(|(chunk, thumbnails)| {
+            .map(|chunk| {
                 let large = &large;
                 scope.spawn(move || {
                     chunk
                         .iter()
-                        .zip(thumbnails)
-                        .map(|(candidate, thumbnail)| {
-                            plan(blobs, candidate, thumbnail.as_deref(), large)
-                        })
+                        .map(|candidate| plan(catalog, blobs, candidate, large))
                         .collect::<Vec<_>>()
                 })
             })
@@ -267,13 +252,12 @@ fn plan_in_parallel(
     })
 }
 
-/// Which pages of a candidate to read, and why, in words kept in the catalog; an image
-/// is judged from its `thumbnail` first. `large` is held while an image of more than
-/// [`LARGE_DECODE_BYTES`] is judged.
+/// Which pages of a candidate to read, and why, in words kept in the catalog. `large` is
+/// held while an image of more than [`LARGE_DECODE_BYTES`] is judged.
 fn plan(
+    catalog: &dyn CaseCatalog,
     blobs: &BlobStore,
     candidate: &OcrCandidate,
-    thumbnail: Option<&[u8]>,
     large: &Mutex<()>,
 ) -> (String, Vec<u32>) {
     if candidate.kind == FileKind::Pdf {
@@ -310,9 +294,17 @@ fn plan(
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
             });
+            // A JPEG's thumbnail often settles it (see `judge_image_or_its_thumbnail`): a
+            // few KB from the catalog instead of the photo decoded in full. Only a JPEG's:
+            // a thumbnail has no transparency, which the triage sees as white paper. One
+            // that cannot be had only means the photo is decoded in full.
+            let thumbnail = (candidate.kind == FileKind::Jpeg)
+                .then(|| catalog.thumbnail(&candidate.blob).ok().flatten())
+                .flatten();
             // The image decoders are third-party code run on distrusted bytes.
-            let judged =
-                std::panic::catch_unwind(|| judge_image_or_its_thumbnail(&bytes, thumbnail));
+            let judged = std::panic::catch_unwind(|| {
+                judge_image_or_its_thumbnail(&bytes, thumbnail.as_deref())
+            });
             let Ok(decision) = judged else {
                 return ("the image decoder failed on it".to_owned(), Vec::new());
             };

@@ -106,10 +106,7 @@ impl PgCatalog {
                         pg_backend_pid()",
                 &[&key],
             )
-            .map_err(|reason| StoreError::Database {
-                database: self.database().to_owned(),
-                reason,
-            })?;
+            .map_err(|reason| self.pool.failed(reason))?;
         Ok(taken.get::<_, bool>(0).then(|| HeldRole {
             client: Some(client),
             backend: taken.get(1),

@@ -146,6 +146,14 @@ impl PgPool {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// `reason` as an error naming this database.
+    pub fn failed(&self, reason: postgres::Error) -> StoreError {
+        StoreError::Database {
+            database: self.database.clone(),
+            reason,
+        }
+    }
+
     /// A connection of its own, outside the pool, for session state held for a
     /// process's life (an advisory lock): the pool opens its places again when the
     /// server closes them, and session state would be lost without a word.
@@ -163,10 +171,7 @@ impl PgPool {
             .keepalives_idle(Duration::from_secs(5))
             .keepalives_interval(Duration::from_secs(2))
             .keepalives_retries(3);
-        connect_one(&config, self.tls.as_ref()).map_err(|reason| StoreError::Database {
-            database: self.database.clone(),
-            reason,
-        })
+        connect_one(&config, self.tls.as_ref()).map_err(|reason| self.failed(reason))
     }
 
     /// Runs `work` on a free connection; a query error comes back naming this database.
@@ -174,15 +179,9 @@ impl PgPool {
         &self,
         work: impl FnOnce(&mut Client) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut client = self.lock().map_err(|reason| StoreError::Database {
-            database: self.database.clone(),
-            reason,
-        })?;
+        let mut client = self.lock().map_err(|reason| self.failed(reason))?;
         work(&mut client).map_err(|error| match error {
-            StoreError::PgQuery(reason) => StoreError::Database {
-                database: self.database.clone(),
-                reason,
-            },
+            StoreError::PgQuery(reason) => self.failed(reason),
             other => other,
         })
     }

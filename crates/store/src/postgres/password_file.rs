@@ -97,45 +97,53 @@ impl Field {
 /// A line's first four fields and its password (up to the next unescaped `:`, as libpq
 /// reads it); `None` for a line with fewer fields.
 fn fields(line: &str) -> Option<([Field; 4], String)> {
-    let mut texts = vec![(String::new(), String::new())];
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        let count = texts.len();
-        let (raw, text) = texts.last_mut()?;
-        match c {
-            '\\' => {
-                raw.push(c);
-                if let Some(next) = chars.next() {
-                    raw.push(next);
-                    text.push(next);
-                }
-            }
-            ':' if count == 5 => break,
-            ':' => texts.push((String::new(), String::new())),
-            c => {
-                raw.push(c);
-                text.push(c);
-            }
-        }
+    let raw = raw_fields(line);
+    let field = |raw: &str| Field {
+        any: raw == "*",
+        text: unescape(raw),
+    };
+    match raw[..] {
+        [host, port, database, user, password, ..] => Some((
+            [field(host), field(port), field(database), field(user)],
+            unescape(password),
+        )),
+        _ => None,
     }
-    if texts.len() != 5 {
-        return None;
-    }
-    let (_, password) = texts.pop()?;
-    let fields = into_fields(texts)?;
-    Some((fields, password))
 }
 
-/// The four `(raw, text)` pairs as [`Field`]s.
-fn into_fields(texts: Vec<(String, String)>) -> Option<[Field; 4]> {
-    let fields: Vec<Field> = texts
-        .into_iter()
-        .map(|(raw, text)| Field {
-            any: raw == "*",
-            text,
-        })
-        .collect();
-    fields.try_into().ok()
+/// The line cut at its unescaped colons, escapes kept, into at most five fields.
+fn raw_fields(line: &str) -> Vec<&str> {
+    let mut fields = Vec::new();
+    let (mut start, mut escaped) = (0, false);
+    for (at, c) in line.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            ':' => {
+                fields.push(&line[start..at]);
+                start = at + 1;
+                if fields.len() == 5 {
+                    return fields;
+                }
+            }
+            _ => {}
+        }
+    }
+    fields.push(&line[start..]);
+    fields
+}
+
+/// A field with `\x` read as `x`.
+fn unescape(raw: &str) -> String {
+    let mut text = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => text.extend(chars.next()),
+            c => text.push(c),
+        }
+    }
+    text
 }
 
 #[cfg(test)]

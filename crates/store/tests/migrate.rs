@@ -62,14 +62,20 @@ fn catalog_holding_nul() -> WriteBatch {
     }
 }
 
+/// A store whose catalog holds [`catalog_holding_nul`], with its folder.
+fn store_holding_nul() -> (tempfile::TempDir, SqliteCatalog) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteCatalog::open(dir.path().join("trove.sqlite")).unwrap();
+    store.write(&catalog_holding_nul()).unwrap();
+    (dir, store)
+}
+
 #[test]
 fn a_catalog_kept_with_nul_moves_and_reads_back_the_same() {
     let Some((target, _schema)) = common::postgres() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteCatalog::open(dir.path().join("trove.sqlite")).unwrap();
-    store.write(&catalog_holding_nul()).unwrap();
+    let (_dir, store) = store_holding_nul();
     let kept = store.failures().unwrap();
     assert!(kept[0].failure.message.contains('\0'), "SQLite keeps NUL");
 
@@ -93,9 +99,7 @@ fn a_copy_that_differs_in_one_cell_is_not_taken_for_the_store() {
     let Some((target, schema)) = common::postgres() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteCatalog::open(dir.path().join("trove.sqlite")).unwrap();
-    store.write(&catalog_holding_nul()).unwrap();
+    let (_dir, store) = store_holding_nul();
     migrate_to_postgres(&store, &target, &mut |_, _| {}).unwrap();
     assert!(verify_migrated(&store, &target).is_ok());
 

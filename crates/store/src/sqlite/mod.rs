@@ -101,6 +101,17 @@ mod tests {
     use super::*;
     use crate::RecordCatalog;
 
+    /// A catalog file as the first `migrations` left it, holding what `sql` wrote: what a
+    /// store made by an older trove looks like.
+    fn written_before(migrations: usize, sql: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("trove.sqlite");
+        let before =
+            crate::connection::open_sqlite(&path, PRAGMAS, &MIGRATIONS[..migrations]).unwrap();
+        before.execute_batch(sql).unwrap();
+        (dir, path)
+    }
+
     #[test]
     fn the_records_revision_moves_with_writes_here_and_elsewhere() {
         let dir = tempfile::tempdir().unwrap();
@@ -130,21 +141,16 @@ mod tests {
 
     #[test]
     fn records_made_before_the_statistics_index_get_their_detention_date() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("trove.sqlite");
-        let before = crate::connection::open_sqlite(&path, PRAGMAS, &MIGRATIONS[..13]).unwrap();
-        before
-            .execute_batch(
-                r#"INSERT INTO blobs (id, sha256, size, kind, status, first_seen)
-                     VALUES ('b', 's', 1, 'xlsx', 'extracted', 'now');
-                 INSERT INTO records (blob, part, row, list, person, id_valid, detention,
-                     flags, search, data)
-                     VALUES ('b', 0, 3, 'detainees', 'p', 0, 1, '', '',
-                         '{"fields":{"detained_since":"2017-05-01"}}'),
-                         ('b', 0, 4, 'register', 'q', 0, 0, '', '', '{"fields":{}}');"#,
-            )
-            .unwrap();
-        drop(before);
+        let (_dir, path) = written_before(
+            13,
+            r#"INSERT INTO blobs (id, sha256, size, kind, status, first_seen)
+                 VALUES ('b', 's', 1, 'xlsx', 'extracted', 'now');
+             INSERT INTO records (blob, part, row, list, person, id_valid, detention,
+                 flags, search, data)
+                 VALUES ('b', 0, 3, 'detainees', 'p', 0, 1, '', '',
+                     '{"fields":{"detained_since":"2017-05-01"}}'),
+                     ('b', 0, 4, 'register', 'q', 0, 0, '', '', '{"fields":{}}');"#,
+        );
 
         let catalog = SqliteCatalog::open(&path).unwrap();
         let connection = catalog.lock();
@@ -166,19 +172,14 @@ mod tests {
 
     #[test]
     fn records_made_before_tables_side_by_side_survive_the_migration() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("trove.sqlite");
-        let before = crate::connection::open_sqlite(&path, PRAGMAS, &MIGRATIONS[..6]).unwrap();
-        before
-            .execute_batch(
-                "INSERT INTO blobs (id, sha256, size, kind, status, first_seen)
-                     VALUES ('b', 's', 1, 'xlsx', 'extracted', 'now');
-                 INSERT INTO records (blob, part, row, list, person, id_valid, detention,
-                     flags, search, data)
-                     VALUES ('b', 0, 3, 'register', 'p', 0, 0, '', '', '{}');",
-            )
-            .unwrap();
-        drop(before);
+        let (_dir, path) = written_before(
+            6,
+            "INSERT INTO blobs (id, sha256, size, kind, status, first_seen)
+                 VALUES ('b', 's', 1, 'xlsx', 'extracted', 'now');
+             INSERT INTO records (blob, part, row, list, person, id_valid, detention,
+                 flags, search, data)
+                 VALUES ('b', 0, 3, 'register', 'p', 0, 0, '', '', '{}');",
+        );
 
         let after = crate::connection::open_sqlite(&path, PRAGMAS, MIGRATIONS).unwrap();
         let kept: (u32, u32) = after
@@ -200,18 +201,13 @@ mod tests {
 
     #[test]
     fn parts_move_out_of_the_key_b_tree_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("trove.sqlite");
-        let before = crate::connection::open_sqlite(&path, PRAGMAS, &MIGRATIONS[..12]).unwrap();
-        before
-            .execute_batch(
-                "INSERT INTO blobs (id, sha256, size, kind, status, first_seen)
-                     VALUES ('b', 's', 1, 'xlsx', 'extracted', 'now');
-                 INSERT INTO parts (blob, seq, kind, idx, label, text, hidden)
-                     VALUES ('b', 0, 'sheet', 1, '名单', '姓名\t身份证号', '{\"sheet\":true}');",
-            )
-            .unwrap();
-        drop(before);
+        let (_dir, path) = written_before(
+            12,
+            "INSERT INTO blobs (id, sha256, size, kind, status, first_seen)
+                 VALUES ('b', 's', 1, 'xlsx', 'extracted', 'now');
+             INSERT INTO parts (blob, seq, kind, idx, label, text, hidden)
+                 VALUES ('b', 0, 'sheet', 1, '名单', '姓名\t身份证号', '{\"sheet\":true}');",
+        );
 
         let after = crate::connection::open_sqlite(&path, PRAGMAS, MIGRATIONS).unwrap();
         let kept: (String, String, Option<String>) = after

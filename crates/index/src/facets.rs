@@ -5,12 +5,12 @@
 //! segment (merges keep them together); de-duplicating by the blob's ordinal
 //! within each segment therefore counts each document once.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{BitSet, DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// Matching documents counted by facet value.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -50,9 +50,11 @@ pub(crate) struct FacetSegmentCollector {
     kind: Option<StrColumn>,
     folder: Option<StrColumn>,
     year: Column<i64>,
-    seen_blobs: HashSet<u64>,
-    kind_counts: BTreeMap<u64, u64>,
-    folder_counts: BTreeMap<u64, u64>,
+    /// Blob ordinals already counted. A word search matches hundreds of thousands
+    /// of parts, so each match costs a bit test and an array increment, never a hash.
+    seen_blobs: BitSet,
+    kind_counts: Vec<u64>,
+    folder_counts: Vec<u64>,
     by_year: BTreeMap<i64, u64>,
 }
 
@@ -66,14 +68,18 @@ impl Collector for FacetCollector {
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
         let fast = segment.fast_fields();
+        let blob = fast.str("blob")?;
+        let kind = fast.str("type")?;
+        let folder = fast.str("folder")?;
+        let terms = |column: &Option<StrColumn>| column.as_ref().map_or(0, |c| c.num_terms());
         Ok(FacetSegmentCollector {
-            blob: fast.str("blob")?,
-            kind: fast.str("type")?,
-            folder: fast.str("folder")?,
+            seen_blobs: BitSet::with_max_value(u32::try_from(terms(&blob)).unwrap_or(u32::MAX)),
+            kind_counts: vec![0; terms(&kind)],
+            folder_counts: vec![0; terms(&folder)],
+            blob,
+            kind,
+            folder,
             year: fast.i64("year")?,
-            seen_blobs: HashSet::new(),
-            kind_counts: BTreeMap::new(),
-            folder_counts: BTreeMap::new(),
             by_year: BTreeMap::new(),
         })
     }
@@ -97,22 +103,15 @@ impl SegmentCollector for FacetSegmentCollector {
     fn collect(&mut self, doc: DocId, _: Score) {
         if let Some(blob) = &self.blob {
             let first = blob.term_ords(doc).next();
-            if let Some(ord) = first
+            let ord = first.and_then(|ord| u32::try_from(ord).ok());
+            if let Some(ord) = ord.filter(|&ord| ord < self.seen_blobs.max_value())
                 && !self.seen_blobs.insert(ord)
             {
                 return;
             }
         }
-        if let Some(kind) = &self.kind {
-            for ord in kind.term_ords(doc) {
-                *self.kind_counts.entry(ord).or_default() += 1;
-            }
-        }
-        if let Some(folder) = &self.folder {
-            for ord in folder.term_ords(doc) {
-                *self.folder_counts.entry(ord).or_default() += 1;
-            }
-        }
+        count_ords(self.kind.as_ref(), doc, &mut self.kind_counts);
+        count_ords(self.folder.as_ref(), doc, &mut self.folder_counts);
         if let Some(year) = self.year.first(doc) {
             *self.by_year.entry(year).or_default() += 1;
         }
@@ -121,21 +120,36 @@ impl SegmentCollector for FacetSegmentCollector {
     fn harvest(self) -> Facets {
         Facets {
             documents: self.seen_blobs.len() as u64,
-            by_type: resolve(self.kind.as_ref(), self.kind_counts),
-            by_folder: resolve(self.folder.as_ref(), self.folder_counts),
+            by_type: resolve(self.kind.as_ref(), &self.kind_counts),
+            by_folder: resolve(self.folder.as_ref(), &self.folder_counts),
             by_year: self.by_year,
         }
     }
 }
 
-/// Turns per-segment term ordinals into the strings they stand for.
-fn resolve(column: Option<&StrColumn>, counts: BTreeMap<u64, u64>) -> BTreeMap<String, u64> {
+/// Adds one to the count of each of `doc`'s values in `column`.
+fn count_ords(column: Option<&StrColumn>, doc: DocId, counts: &mut [u64]) {
+    let Some(column) = column else {
+        return;
+    };
+    for ord in column.term_ords(doc) {
+        if let Some(count) = usize::try_from(ord).ok().and_then(|i| counts.get_mut(i)) {
+            *count += 1;
+        }
+    }
+}
+
+/// Turns per-segment counts by term ordinal into counts by the strings they stand for.
+fn resolve(column: Option<&StrColumn>, counts: &[u64]) -> BTreeMap<String, u64> {
     let mut out = BTreeMap::new();
     let Some(column) = column else {
         return out;
     };
     let mut text = String::new();
-    for (ord, count) in counts {
+    for (ord, &count) in (0u64..).zip(counts) {
+        if count == 0 {
+            continue;
+        }
         text.clear();
         if column.ord_to_str(ord, &mut text).unwrap_or(false) {
             *out.entry(text.clone()).or_default() += count;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Serialize;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery, TermSetQuery};
 use tantivy::schema::IndexRecordOption;
@@ -164,15 +164,9 @@ impl SearchIndex {
             query::parse(&self.index, &self.fields, query)?,
             &options.filter,
         );
-        // One pass over the matches for both the count and the facets.
-        let (total, facets) = if options.facets {
-            let (total, facets) = searcher.search(&parsed, &(Count, FacetCollector))?;
-            (total, Some(facets))
-        } else {
-            (searcher.search(&parsed, &Count)?, None)
-        };
-        let mut hits = Vec::new();
-        self.visit_hits(&searcher, &parsed, total, options, |hit| {
+        let (total, facets, page) = count_and_page(&searcher, &parsed, options)?;
+        let mut hits = Vec::with_capacity(page.len());
+        self.visit_page(&searcher, &parsed, page, options.snippet_chars, |hit| {
             hits.push(hit);
             Ok(())
         })?;
@@ -193,7 +187,6 @@ impl SearchIndex {
     ) -> Result<usize, IndexError> {
         let searcher = self.reader.searcher();
         let parsed = query::parse(&self.index, &self.fields, query)?;
-        let total = searcher.search(&parsed, &Count)?;
         let options = SearchOptions {
             limit: None,
             offset: 0,
@@ -202,7 +195,8 @@ impl SearchIndex {
             order: HitOrder::Relevance,
             filter: SearchFilter::default(),
         };
-        self.visit_hits(&searcher, &parsed, total, &options, visit)?;
+        let (total, _, page) = count_and_page(&searcher, &parsed, &options)?;
+        self.visit_page(&searcher, &parsed, page, snippet_chars, visit)?;
         Ok(total)
     }
 
@@ -238,29 +232,25 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(clauses))
     }
 
-    fn visit_hits(
+    /// Calls `visit` for each hit of `page`, in its order, with its snippet.
+    fn visit_page(
         &self,
         searcher: &Searcher,
         query: &dyn Query,
-        total: usize,
-        options: &SearchOptions,
+        page: Vec<(f32, DocAddress)>,
+        snippet_chars: usize,
         mut visit: impl FnMut(Hit) -> Result<(), IndexError>,
     ) -> Result<(), IndexError> {
-        let limit = options
-            .limit
-            .unwrap_or(total)
-            .min(total.saturating_sub(options.offset));
-        if limit == 0 {
+        if page.is_empty() {
             return Ok(());
         }
-        let top = top_docs(searcher, query, limit, options)?;
         let mut highlighter = Highlighter::new(
             searcher,
             query,
             &[self.fields.text, self.fields.text_han],
-            options.snippet_chars,
+            snippet_chars,
         )?;
-        for (score, address) in top {
+        for (score, address) in page {
             visit(self.hit(searcher, address, score, &mut highlighter)?)?;
         }
         Ok(())
@@ -287,26 +277,60 @@ impl SearchIndex {
     }
 }
 
-/// The page of matches `options` asks for, in its order, with their scores.
-fn top_docs(
+/// A ranked page of matches, with their scores.
+type Page = Vec<(f32, DocAddress)>;
+
+/// The number of matches, their facets if `options` asks for them, and the page it asks
+/// for. A page of known size is picked in the same pass over the matches as the count:
+/// matching (phrases above all) is most of a search's cost, so a second pass would
+/// nearly double it. A page of every hit needs the count first.
+fn count_and_page(
+    searcher: &Searcher,
+    query: &dyn Query,
+    options: &SearchOptions,
+) -> Result<(usize, Option<Facets>, Page), IndexError> {
+    let facets = options.facets.then_some(FacetCollector);
+    if let Some(limit) = options.limit.filter(|&limit| limit > 0) {
+        let ((total, facets), page) =
+            ranked_page(searcher, query, limit, options, (Count, facets))?;
+        return Ok((total, facets, page));
+    }
+    let (total, facets) = searcher.search(query, &(Count, facets))?;
+    let limit = options
+        .limit
+        .unwrap_or(total)
+        .min(total.saturating_sub(options.offset));
+    let page = if limit == 0 {
+        Vec::new()
+    } else {
+        ranked_page(searcher, query, limit, options, Count)?.1
+    };
+    Ok((total, facets, page))
+}
+
+/// The `limit` matches after `options.offset` in `options.order`, collected in one
+/// pass with `alongside`.
+fn ranked_page<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
     limit: usize,
     options: &SearchOptions,
-) -> Result<Vec<(f32, DocAddress)>, IndexError> {
+    alongside: C,
+) -> Result<(C::Fruit, Page), IndexError> {
     let page = TopDocs::with_limit(limit).and_offset(options.offset);
     Ok(match options.order {
-        HitOrder::Relevance => searcher.search(query, &page.order_by_score())?,
+        HitOrder::Relevance => searcher.search(query, &(alongside, page.order_by_score()))?,
         HitOrder::Newest => {
             let newest_then_best = page.order_by((
                 (SortByStaticFastValue::<i64>::for_field("year"), Order::Desc),
                 (SortBySimilarityScore, Order::Desc),
             ));
-            searcher
-                .search(query, &newest_then_best)?
+            let (fruit, top) = searcher.search(query, &(alongside, newest_then_best))?;
+            let page = top
                 .into_iter()
                 .map(|((_, score), address)| (score, address))
-                .collect()
+                .collect();
+            (fruit, page)
         }
     })
 }

@@ -15,7 +15,20 @@ pub(super) struct Latencies {
     pub(super) p99_ms: f64,
     pub(super) max_ms: f64,
     pub(super) mean_ms: f64,
+    /// The slowest queries, slowest first, where the measurement kept them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) slowest: Vec<SlowQuery>,
 }
+
+/// One query and how long it took.
+#[derive(Debug, Serialize)]
+pub(super) struct SlowQuery {
+    pub(super) query: String,
+    pub(super) ms: f64,
+}
+
+/// Slow queries a single-user measurement names.
+const SLOWEST_KEPT: usize = 8;
 
 impl Latencies {
     pub(super) fn of(mut times: Vec<Duration>) -> Latencies {
@@ -33,6 +46,24 @@ impl Latencies {
             p99_ms: at(0.99),
             max_ms: times.last().copied().map_or(0.0, ms),
             mean_ms: times.iter().copied().map(ms).sum::<f64>() / times.len().max(1) as f64,
+            slowest: Vec::new(),
+        }
+    }
+
+    /// The distribution of `timed` queries, naming the slowest.
+    fn naming_slowest(timed: Vec<(Duration, &String)>) -> Latencies {
+        let mut slowest: Vec<SlowQuery> = timed
+            .iter()
+            .map(|(time, query)| SlowQuery {
+                query: (*query).clone(),
+                ms: time.as_secs_f64() * 1e3,
+            })
+            .collect();
+        slowest.sort_by(|a, b| b.ms.total_cmp(&a.ms));
+        slowest.truncate(SLOWEST_KEPT);
+        Latencies {
+            slowest,
+            ..Latencies::of(timed.into_iter().map(|(time, _)| time).collect())
         }
     }
 }
@@ -42,13 +73,13 @@ impl Latencies {
 pub(super) fn trove_single(dir: &Path, queries: &[String]) -> anyhow::Result<Latencies> {
     let index = SearchIndex::open(dir)?;
     let options = SearchOptions::default();
-    let mut times = Vec::with_capacity(queries.len());
+    let mut timed = Vec::with_capacity(queries.len());
     for query in queries {
         let started = Instant::now();
         std::hint::black_box(index.search(query, &options)?);
-        times.push(started.elapsed());
+        timed.push((started.elapsed(), query));
     }
-    Ok(Latencies::of(times))
+    Ok(Latencies::naming_slowest(timed))
 }
 
 /// `users` threads sharing one index, as the web server's requests do, each asking

@@ -248,6 +248,13 @@ fn print_results(r: &SearchResultsJson) {
         );
     };
     row("trove, one user, cold parts cache", &r.trove_single);
+    let slowest: Vec<String> = r
+        .trove_single
+        .slowest
+        .iter()
+        .map(|slow| format!("{} {:.0} ms", slow.query, slow.ms))
+        .collect();
+    println!("  slowest: {}", slowest.join(", "));
     row(&format!("trove, {} users at once", r.users), &r.trove_users);
     row(
         "trove, one user, the queries FTS5 can run",

@@ -2,14 +2,20 @@
 
 use tantivy::Index;
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, FieldType, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions,
 };
 use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer};
 
 use crate::tokenizer::{HanBigramTokenizer, TroveTokenizer};
 
 pub(crate) const TROVE_ANALYZER: &str = "trove";
-pub(crate) const HAN_BIGRAM_ANALYZER: &str = "han_bigram";
+/// Han bigrams bridged across name marks (see [`HanBigramTokenizer`]): the bigram field's
+/// analyzer in indexes made now.
+pub(crate) const HAN_BIGRAM_ANALYZER: &str = "han_bigram_names";
+/// Han bigrams as indexes made before bridging have them; still registered, so such
+/// an index reads its queries as it was written until `trove reindex` remakes it.
+pub(crate) const HAN_BIGRAM_UNBRIDGED_ANALYZER: &str = "han_bigram";
 
 /// The fields of an index document (one per part). Field names are what
 /// users type in `field:value` queries.
@@ -43,6 +49,11 @@ pub(crate) struct Fields {
 }
 
 pub(crate) fn build_schema() -> (Schema, Fields) {
+    build_schema_with_bigrams(HAN_BIGRAM_ANALYZER)
+}
+
+/// The schema with `bigram_analyzer` on the bigram field (an older index's, in tests).
+pub(crate) fn build_schema_with_bigrams(bigram_analyzer: &str) -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let words = |stored: bool, analyzer: &str| {
         let options = TextOptions::default().set_indexing_options(
@@ -64,7 +75,7 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         part_label: builder.add_text_field("part_label", STORED),
         part_line: Some(builder.add_u64_field("part_line", STORED)),
         text: builder.add_text_field("text", words(true, TROVE_ANALYZER)),
-        text_han: builder.add_text_field("text_han", words(false, HAN_BIGRAM_ANALYZER)),
+        text_han: builder.add_text_field("text_han", words(false, bigram_analyzer)),
         kind: builder.add_text_field("type", STRING | STORED | FAST),
         path: builder.add_text_field("path", words(true, TROVE_ANALYZER)),
         folder: builder.add_text_field("folder", STRING | FAST),
@@ -84,8 +95,24 @@ pub(crate) fn register_analyzers(index: &Index) {
         .filter(Stemmer::new(Language::English))
         .build();
     index.tokenizers().register(TROVE_ANALYZER, trove);
-    let bigrams = TextAnalyzer::builder(HanBigramTokenizer).build();
-    index.tokenizers().register(HAN_BIGRAM_ANALYZER, bigrams);
+    for (name, bridge_names) in [
+        (HAN_BIGRAM_ANALYZER, true),
+        (HAN_BIGRAM_UNBRIDGED_ANALYZER, false),
+    ] {
+        let bigrams = TextAnalyzer::builder(HanBigramTokenizer { bridge_names }).build();
+        index.tokenizers().register(name, bigrams);
+    }
+}
+
+/// Whether the bigram field of `schema` bridges name marks, so that a phrase of Han
+/// characters is found on it alone (an index made before bridging is not).
+pub(crate) fn bigrams_bridge_names(schema: &Schema, text_han: Field) -> bool {
+    match schema.get_field_entry(text_han).field_type() {
+        FieldType::Str(options) => options
+            .get_indexing_options()
+            .is_some_and(|indexing| indexing.tokenizer() == HAN_BIGRAM_ANALYZER),
+        _ => false,
+    }
 }
 
 impl Fields {

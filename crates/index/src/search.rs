@@ -12,7 +12,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, Term};
 
 use crate::facets::FacetCollector;
-use crate::schema::{Fields, build_schema, register_analyzers};
+use crate::schema::{Fields, bigrams_bridge_names, build_schema, register_analyzers};
 use crate::snippet::Highlighter;
 use crate::stored_parts::{self, StoredParts};
 use crate::{Facets, Hit, IndexError, IndexWriter, query};
@@ -95,6 +95,8 @@ pub struct SearchIndex {
     fields: Fields,
     /// Parts read for earlier hits, kept for the next search that returns them.
     parts: StoredParts,
+    /// Whether the bigram field bridges name marks, so Han phrases need search it alone.
+    han_phrases_on_bigrams: bool,
 }
 
 impl SearchIndex {
@@ -125,6 +127,7 @@ impl SearchIndex {
         };
         register_analyzers(&index);
         let fields = Fields::from_schema(&index.schema()).map_err(wrap)?;
+        let han_phrases_on_bigrams = bigrams_bridge_names(&index.schema(), fields.text_han);
         let reader = index
             .reader_builder()
             .reload_policy(reload)
@@ -135,7 +138,15 @@ impl SearchIndex {
             reader,
             fields,
             parts: StoredParts::new(stored_parts::DEFAULT_BUDGET),
+            han_phrases_on_bigrams,
         })
+    }
+
+    /// Whether an older trove made this index, with fields or analyzers made differently
+    /// now (bigrams that do not bridge the marks in names, say): it answers as it did
+    /// then until it is made anew (`trove reindex`).
+    pub fn is_outdated(&self) -> bool {
+        self.index.schema() != build_schema().0
     }
 
     /// A writer with `heap_bytes` of indexing memory (tantivy splits it
@@ -160,10 +171,7 @@ impl SearchIndex {
         options: &SearchOptions,
     ) -> Result<SearchResults, IndexError> {
         let searcher = self.reader.searcher();
-        let parsed = self.narrowed(
-            query::parse(&self.index, &self.fields, query)?,
-            &options.filter,
-        );
+        let parsed = self.narrowed(self.parse(query)?, &options.filter);
         let (total, facets, page) = count_and_page(&searcher, &parsed, options)?;
         let mut hits = Vec::with_capacity(page.len());
         self.visit_page(&searcher, &parsed, page, options.snippet_chars, |hit| {
@@ -186,7 +194,7 @@ impl SearchIndex {
         visit: impl FnMut(Hit) -> Result<(), IndexError>,
     ) -> Result<usize, IndexError> {
         let searcher = self.reader.searcher();
-        let parsed = query::parse(&self.index, &self.fields, query)?;
+        let parsed = self.parse(query)?;
         let options = SearchOptions {
             limit: None,
             offset: 0,
@@ -198,6 +206,15 @@ impl SearchIndex {
         let (total, _, page) = count_and_page(&searcher, &parsed, &options)?;
         self.visit_page(&searcher, &parsed, page, snippet_chars, visit)?;
         Ok(total)
+    }
+
+    fn parse(&self, query: &str) -> Result<Box<dyn Query>, IndexError> {
+        query::parse(
+            &self.index,
+            &self.fields,
+            query,
+            self.han_phrases_on_bigrams,
+        )
     }
 
     /// `query`, limited to the documents `filter` allows.
@@ -333,4 +350,50 @@ fn ranked_page<C: Collector>(
             (fruit, page)
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use trove_model::{BlobId, FileKind, Metadata, Part, PartKind};
+
+    use super::*;
+    use crate::IndexDocument;
+    use crate::schema::{HAN_BIGRAM_UNBRIDGED_ANALYZER, build_schema_with_bigrams};
+
+    #[test]
+    fn an_index_made_before_name_bigrams_still_finds_names_on_both_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let (older, _) = build_schema_with_bigrams(HAN_BIGRAM_UNBRIDGED_ANALYZER);
+        drop(Index::create_in_dir(dir.path(), older).unwrap());
+        let index = SearchIndex::open(dir.path()).unwrap();
+        assert!(index.is_outdated());
+        assert!(!index.han_phrases_on_bigrams);
+        let mut writer = index.writer(50_000_000).unwrap();
+        let paths = ["list.txt".to_owned()];
+        for (n, text) in [(1, "阿不都·吐尔逊"), (2, "序号\t阿不都\t吐尔逊")] {
+            let parts = [Part {
+                kind: PartKind::Body,
+                index: 1,
+                label: None,
+                text: text.to_owned(),
+                hidden: Default::default(),
+            }];
+            writer
+                .replace(&IndexDocument {
+                    blob: &BlobId::from_digest([n; 32]),
+                    kind: FileKind::Text,
+                    paths: &paths,
+                    metadata: &Metadata::default(),
+                    parts: &parts,
+                })
+                .unwrap();
+        }
+        writer.commit().unwrap();
+        index.refresh().unwrap();
+        // The jieba field still runs across the tab, as every search did before.
+        let found = index
+            .search("\"阿不都·吐尔逊\"", &SearchOptions::default())
+            .unwrap();
+        assert_eq!(found.total, 2);
+    }
 }

@@ -101,32 +101,87 @@ impl Tokenizer for TroveTokenizer {
     }
 }
 
-/// The bigram tokenizer for Han runs.
+/// The bigram tokenizer for Han runs. With `bridge_names`, Han runs parted only by
+/// the marks that part a transliterated name (`艾尔肯·阿卜杜热西提`, `艾尔肯 阿卜杜`)
+/// are paired across the mark as if it were not there, so a phrase finds a name however
+/// its parts are joined, on this field alone; indexes made before keep the unbridged
+/// form, under its own analyzer name.
 #[derive(Clone, Default)]
-pub(crate) struct HanBigramTokenizer;
+pub(crate) struct HanBigramTokenizer {
+    pub(crate) bridge_names: bool,
+}
+
+/// Longest stretch of name marks two Han runs may be bridged across (`阿不都 · 吐尔逊`).
+const MAX_BRIDGE_CHARS: usize = 3;
+
+/// Marks that part the pieces of a name written in Han characters: middle dots of
+/// every encoding, full stops and hyphens used in their place, and spaces.
+pub(crate) fn is_name_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00B7}'
+            | '\u{2022}'
+            | '\u{2027}'
+            | '\u{2219}'
+            | '\u{30FB}'
+            | '\u{FF65}'
+            | '.'
+            | '\u{FF0E}'
+            | '-'
+            | '\u{FF0D}'
+            | ' '
+            | '\u{00A0}'
+            | '\u{3000}'
+    )
+}
+
+/// Whether `gap`, the text between two Han runs, only parts the pieces of one name.
+fn bridges(gap: &str) -> bool {
+    !gap.is_empty() && gap.chars().count() <= MAX_BRIDGE_CHARS && gap.chars().all(is_name_mark)
+}
 
 impl Tokenizer for HanBigramTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
         let mut tokens = Vec::new();
+        // The Han characters of the runs bridged so far, with their byte offsets.
+        let mut group: Vec<(usize, char)> = Vec::new();
+        let mut group_end = 0;
         for (kind, offset, run) in runs(text) {
             if kind != RunKind::Han {
                 continue;
             }
-            let chars: Vec<(usize, char)> = run.char_indices().collect();
-            if chars.len() == 1 {
-                push(&mut tokens, offset, offset + run.len(), run);
-                continue;
+            if !(self.bridge_names && bridges(&text[group_end..offset])) {
+                push_bigrams(&mut tokens, text, &group);
+                group.clear();
             }
-            for pair in chars.windows(2) {
-                let (start, _) = pair[0];
-                let (second, c) = pair[1];
-                let end = second + c.len_utf8();
-                push(&mut tokens, offset + start, offset + end, &run[start..end]);
-            }
+            group.extend(run.char_indices().map(|(at, c)| (offset + at, c)));
+            group_end = offset + run.len();
         }
+        push_bigrams(&mut tokens, text, &group);
         VecTokenStream::new(tokens)
+    }
+}
+
+/// Overlapping pairs of the Han characters `chars` (a lone one stays a unigram); a
+/// pair spans whatever stands between its two characters in `text`.
+fn push_bigrams(tokens: &mut Vec<Token>, text: &str, chars: &[(usize, char)]) {
+    if let [(at, c)] = chars {
+        push(
+            tokens,
+            *at,
+            at + c.len_utf8(),
+            &text[*at..at + c.len_utf8()],
+        );
+        return;
+    }
+    for pair in chars.windows(2) {
+        let ((start, first), (second, c)) = (pair[0], pair[1]);
+        let mut bigram = String::with_capacity(first.len_utf8() + c.len_utf8());
+        bigram.push(first);
+        bigram.push(c);
+        push(tokens, start, second + c.len_utf8(), &bigram);
     }
 }
 
@@ -213,8 +268,58 @@ mod tests {
 
     #[test]
     fn bigrams_cover_every_pair_of_han_characters() {
-        let tokens = texts(&mut HanBigramTokenizer, "乌鲁木齐 and 疆");
-        assert_eq!(tokens, ["乌鲁", "鲁木", "木齐", "疆"]);
+        for bridge_names in [false, true] {
+            let tokens = texts(&mut HanBigramTokenizer { bridge_names }, "乌鲁木齐 and 疆");
+            assert_eq!(tokens, ["乌鲁", "鲁木", "木齐", "疆"]);
+        }
+    }
+
+    #[test]
+    fn bridged_bigrams_read_a_name_the_same_however_its_parts_are_joined() {
+        let mut bridged = HanBigramTokenizer { bridge_names: true };
+        let joined = texts(&mut bridged, "阿不都吐尔逊");
+        assert_eq!(joined, ["阿不", "不都", "都吐", "吐尔", "尔逊"]);
+        for spelling in [
+            "阿不都·吐尔逊",
+            "阿不都•吐尔逊",
+            "阿不都 吐尔逊",
+            "阿不都 · 吐尔逊",
+            "阿不都.吐尔逊",
+        ] {
+            assert_eq!(texts(&mut bridged, spelling), joined, "{spelling}");
+        }
+        // Lone characters parted by a mark pair up too.
+        assert_eq!(texts(&mut bridged, "张 三"), ["张三"]);
+    }
+
+    #[test]
+    fn bigrams_are_not_bridged_across_cells_words_or_long_gaps() {
+        let mut bridged = HanBigramTokenizer { bridge_names: true };
+        for (text, tokens) in [
+            ("阿不都\t吐尔逊", vec!["阿不", "不都", "吐尔", "尔逊"]),
+            ("阿不都，吐尔逊", vec!["阿不", "不都", "吐尔", "尔逊"]),
+            ("阿不都 x 吐尔逊", vec!["阿不", "不都", "吐尔", "尔逊"]),
+            ("阿不都 ·  吐尔逊", vec!["阿不", "不都", "吐尔", "尔逊"]),
+        ] {
+            assert_eq!(texts(&mut bridged, text), tokens, "{text:?}");
+        }
+        let mut unbridged = HanBigramTokenizer::default();
+        assert_eq!(
+            texts(&mut unbridged, "阿不都·吐尔逊"),
+            ["阿不", "不都", "吐尔", "尔逊"]
+        );
+    }
+
+    #[test]
+    fn a_bridged_pair_spans_the_mark_it_crosses() {
+        let text = "艾尔肯·阿卜";
+        let mut stream = HanBigramTokenizer { bridge_names: true }.token_stream(text);
+        let mut spans = Vec::new();
+        while stream.advance() {
+            let token = stream.token();
+            spans.push(&text[token.offset_from..token.offset_to]);
+        }
+        assert_eq!(spans, ["艾尔", "尔肯", "肯·阿", "阿卜"]);
     }
 
     #[test]

@@ -390,3 +390,57 @@ fn a_hit_deep_in_a_long_register_names_its_row_and_its_sheet_once_per_match() {
         .unwrap();
     assert_eq!(facets.by_type.get("csv"), Some(&1));
 }
+
+/// An index holding one document per text, `blob(1)` onwards.
+fn index_of(texts: &[&str]) -> (tempfile::TempDir, SearchIndex) {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open(dir.path()).unwrap();
+    let mut writer = index.writer(50_000_000).unwrap();
+    let paths = ["list.txt".to_owned()];
+    for (n, text) in (1..).zip(texts) {
+        writer
+            .replace(&IndexDocument {
+                blob: &blob(n),
+                kind: FileKind::Text,
+                paths: &paths,
+                metadata: &Metadata::default(),
+                parts: &[part(PartKind::Body, 1, text)],
+            })
+            .unwrap();
+    }
+    writer.commit().unwrap();
+    index.refresh().unwrap();
+    (dir, index)
+}
+
+#[test]
+fn a_name_is_found_however_its_parts_are_joined_and_not_across_cells() {
+    let (_dir, index) = index_of(&[
+        "名单：阿不都·吐尔逊，男",
+        "阿不都吐尔逊",
+        "阿不都 吐尔逊",
+        "阿不都•吐尔逊",
+        "序号\t阿不都\t吐尔逊",
+        "阿不都拉·吐尔逊",
+    ]);
+    assert!(!index.is_outdated());
+    for query in [
+        "\"阿不都·吐尔逊\"",
+        "\"阿不都吐尔逊\"",
+        "\"阿不都 吐尔逊\"",
+        "\"阿不都 · 吐尔逊\"",
+    ] {
+        let found = all(&index, query);
+        let mut blobs: Vec<BlobId> = found.hits.iter().map(|hit| hit.blob.clone()).collect();
+        blobs.sort();
+        assert_eq!(blobs, [blob(1), blob(2), blob(3), blob(4)], "{query}");
+        assert_eq!(found.total, 4, "{query}");
+    }
+    let marked = all(&index, "\"阿不都吐尔逊\"");
+    let first = marked.hits.iter().find(|hit| hit.blob == blob(1)).unwrap();
+    assert!(
+        first.snippet.marked("[", "]").contains("[阿不都]·[吐尔逊]"),
+        "{}",
+        first.snippet.marked("[", "]")
+    );
+}

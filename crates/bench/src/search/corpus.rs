@@ -126,6 +126,11 @@ impl Corpus {
             text_bytes: copies * source.text_bytes(),
         }
     }
+
+    /// Names the corpus in a finished build's stamp.
+    pub(super) fn stamp(&self) -> String {
+        format!("{} parts, {} bytes", self.parts, self.text_bytes)
+    }
 }
 
 /// Calls `visit` for every document of every copy: a copy's documents are distinct

@@ -25,11 +25,15 @@ pub fn run(store: &Path, args: &ReindexArgs) -> anyhow::Result<ExitCode> {
     let _writer_lock = store.lock_for_writing()?;
     let dir = store.index_dir();
     let index = match SearchIndex::open(&dir) {
+        Ok(index) if index.is_outdated() => {
+            eprintln!("the index was made by an older trove; making it anew");
+            drop(index);
+            made_anew(&dir)?
+        }
         Ok(index) => index,
         Err(error) => {
             eprintln!("the index does not open ({error}); rebuilding it from scratch");
-            std::fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
-            SearchIndex::open(&dir)?
+            made_anew(&dir)?
         }
     };
     let mut writer = index.writer(64 << 20)?;
@@ -43,4 +47,10 @@ pub fn run(store: &Path, args: &ReindexArgs) -> anyhow::Result<ExitCode> {
         println!("re-indexed {indexed} documents");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// An empty index in `dir`, in place of whatever was there.
+fn made_anew(dir: &Path) -> anyhow::Result<SearchIndex> {
+    std::fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
+    Ok(SearchIndex::open(dir)?)
 }

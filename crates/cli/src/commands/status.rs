@@ -28,7 +28,12 @@ pub fn run(store: &Path, args: &StatusArgs) -> anyhow::Result<ExitCode> {
     if let Some(url) = &args.database {
         return super::server::status(url, args);
     }
-    let (store, _index) = open_store(store)?;
+    let (store, index) = open_store(store)?;
+    if index.is_outdated() {
+        eprintln!(
+            "the search index was made by an older trove: `trove reindex` makes it anew, and names are then found faster"
+        );
+    }
     let records = store.catalog.record_summary()?;
     report(&*store.catalog, Some(&records), None, args)
 }

@@ -14,6 +14,7 @@
 mod document;
 mod error;
 mod facets;
+mod gate;
 mod hit;
 mod query;
 mod schema;

@@ -12,6 +12,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, Term};
 
 use crate::facets::FacetCollector;
+use crate::gate::Gate;
 use crate::schema::{Fields, bigrams_bridge_names, build_schema, register_analyzers};
 use crate::snippet::Highlighter;
 use crate::stored_parts::{self, StoredParts};
@@ -97,6 +98,8 @@ pub struct SearchIndex {
     parts: StoredParts,
     /// Whether the bigram field bridges name marks, so Han phrases need search it alone.
     han_phrases_on_bigrams: bool,
+    /// Lets searches run as many at once as there are cores, first come, first served.
+    gate: Gate,
 }
 
 impl SearchIndex {
@@ -139,6 +142,7 @@ impl SearchIndex {
             fields,
             parts: StoredParts::new(stored_parts::DEFAULT_BUDGET),
             han_phrases_on_bigrams,
+            gate: Gate::per_core(),
         })
     }
 
@@ -164,12 +168,15 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Runs `query`, returning a page of hits (best first) and facets.
+    /// Runs `query`, returning a page of hits (best first) and facets. Searches from
+    /// many threads (the web server's requests) run as many at once as there are cores,
+    /// the others waiting their turn in the order they came.
     pub fn search(
         &self,
         query: &str,
         options: &SearchOptions,
     ) -> Result<SearchResults, IndexError> {
+        let _turn = self.gate.enter();
         let searcher = self.reader.searcher();
         let parsed = self.narrowed(self.parse(query)?, &options.filter);
         let (total, facets, page) = count_and_page(&searcher, &parsed, options)?;

@@ -32,7 +32,7 @@ pub(crate) fn is_han(c: char) -> bool {
 
 /// Letters, digits and combining marks that belong inside a word of any
 /// other script (Arabic-script Uyghur needs its marks and ZWNJ kept).
-fn is_word_char(c: char) -> bool {
+pub(crate) fn is_word_char(c: char) -> bool {
     !is_han(c) && (c.is_alphanumeric() || is_mark(c) || c == '\u{200C}')
 }
 

@@ -113,6 +113,9 @@ impl SearchIndex {
     /// see every later commit (an ingest into the store while the server runs) within
     /// about a second, as tantivy watches the index's meta file.
     pub fn open_live(dir: &Path) -> Result<Self, IndexError> {
+        // jieba's dictionary takes a few hundred milliseconds to load: loaded now, in
+        // the background, it is not the first user's search that waits for it.
+        std::thread::spawn(crate::tokenizer::load_dictionary);
         Self::open_with(dir, ReloadPolicy::OnCommitWithDelay)
     }
 

@@ -23,6 +23,11 @@ fn jieba() -> &'static Jieba {
     JIEBA.get_or_init(Jieba::new)
 }
 
+/// Loads jieba's dictionary now, if no one has yet.
+pub(crate) fn load_dictionary() {
+    jieba();
+}
+
 /// Whether `c` is a Han ideograph (CJK unified ideographs and extensions,
 /// compatibility ideographs).
 pub(crate) fn is_han(c: char) -> bool {

@@ -177,6 +177,26 @@ fn three_workers_one_killed_make_the_catalog_one_process_makes() {
         shared["records"], local["records"],
         "the same person records and persons as the single ingest"
     );
+
+    // The one indexer indexes every document once, and all of them again when asked to
+    // make the index anew.
+    let index_dir = dir.path().join("shared-index");
+    let index_dir = index_dir.to_str().unwrap();
+    let indexed = summary(&["index", "--database", &url, "--index", index_dir, "--json"]);
+    let documents = indexed["indexed"].as_u64().unwrap();
+    assert!(documents > 0, "{indexed}");
+    let again = summary(&["index", "--database", &url, "--index", index_dir, "--json"]);
+    assert_eq!(again["indexed"].as_u64(), Some(0), "nothing new");
+    let rebuilt = summary(&[
+        "index",
+        "--database",
+        &url,
+        "--index",
+        index_dir,
+        "--rebuild",
+        "--json",
+    ]);
+    assert_eq!(rebuilt["indexed"].as_u64(), Some(documents));
 }
 
 /// The server process holding a role of the test schema's catalog, once one does.

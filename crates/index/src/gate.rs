@@ -8,7 +8,7 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::thread::{self, Thread};
 
 /// A first-come, first-served gate that lets `width` holders through at once. A place
@@ -43,9 +43,11 @@ impl Gate {
         }
     }
 
-    /// As many at once as the machine has cores.
-    pub(crate) fn per_core() -> Gate {
-        Gate::new(thread::available_parallelism().map_or(1, |n| n.get()))
+    /// The process's one gate for searches, as wide as the machine has cores: one per
+    /// index would let a server with many cases open run that many times more at once.
+    pub(crate) fn for_searches() -> &'static Gate {
+        static SEARCHES: OnceLock<Gate> = OnceLock::new();
+        SEARCHES.get_or_init(|| Gate::new(thread::available_parallelism().map_or(1, |n| n.get())))
     }
 
     /// Waits until every earlier arrival has gone through and a place is free.

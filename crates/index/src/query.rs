@@ -9,11 +9,12 @@
 //! match the index's lowercased terms directly.
 
 use tantivy::Index;
-use tantivy::query::{Query, QueryParser};
+use tantivy::query::{Occur, Query, QueryParser, QueryParserError};
+use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral};
 
 use crate::IndexError;
 use crate::schema::Fields;
-use crate::tokenizer::{is_han, is_name_mark};
+use crate::tokenizer::{MAX_BRIDGE_CHARS, is_han, is_name_mark};
 
 /// Fields a bare prefix expands to.
 const PREFIX_FIELDS: [&str; 3] = ["text", "title", "path"];
@@ -46,23 +47,47 @@ pub(crate) fn parse(
     parser.set_conjunction_by_default();
     parser.set_field_boost(fields.title, 1.5);
     parser.set_field_boost(fields.path, 0.5);
-    // Regexes serve the prefixes this module writes; one typed by a user could walk the
-    // whole term dictionary, so none is accepted, and prefixes are counted.
-    check_cost(query).map_err(|reason| IndexError::Query {
+    let refused = |reason: String| IndexError::Query {
         query: query.to_owned(),
         reason,
-    })?;
+    };
+    let said_by_parser = |error: QueryParserError| refused(error.to_string());
+    // Regexes serve the prefixes this module writes; one typed by a user could walk the
+    // whole term dictionary, so none is accepted, and prefixes are counted.
+    check_cost(query).map_err(refused)?;
+    let normalised = normalise_and_not(query);
+    // The check above reads quotes as plain `"`; the grammar also knows `\"` and '…',
+    // which could hide a pattern from it. The grammar's own reading settles it.
+    match query_grammar::parse_query(&normalised) {
+        Ok(typed) if holds_regex(&typed) => return Err(refused(REGEX_REFUSED.to_owned())),
+        Ok(_) => {}
+        Err(_) => return parser.parse_query(&normalised).map_err(said_by_parser),
+    }
     parser.allow_regexes();
-    let mut rewritten = expand_bare_prefixes(&normalise_and_not(query));
+    let rewritten = expand_bare_prefixes(&normalised);
+    let mut ast = match query_grammar::parse_query(&rewritten) {
+        Ok(ast) => ast,
+        // The parser says what is wrong, in its own words.
+        Err(_) => return parser.parse_query(&rewritten).map_err(said_by_parser),
+    };
     if han_phrases_on_bigrams {
-        rewritten = han_phrases_to_bigram_field(&rewritten);
+        ast = han_phrases_to_bigram_field(ast);
     }
     parser
-        .parse_query(&rewritten)
-        .map_err(|error| IndexError::Query {
-            query: query.to_owned(),
-            reason: error.to_string(),
-        })
+        .build_query_from_user_input_ast(ast)
+        .map_err(said_by_parser)
+}
+
+const REGEX_REFUSED: &str =
+    "regular expressions (/…/) are not accepted: search with words, \"phrases\" or prefix*";
+
+/// Whether `ast` holds a regular expression anywhere.
+fn holds_regex(ast: &UserInputAst) -> bool {
+    match ast {
+        UserInputAst::Clause(clauses) => clauses.iter().any(|(_, clause)| holds_regex(clause)),
+        UserInputAst::Boost(boosted, _) => holds_regex(boosted),
+        UserInputAst::Leaf(leaf) => matches!(**leaf, UserInputLeaf::Regex { .. }),
+    }
 }
 
 /// Refuses a regular expression (`/…/`, bare or after `field:`) outside quotes, and
@@ -78,10 +103,7 @@ fn check_cost(query: &str) -> Result<(), String> {
             let word = word.trim_start_matches(['-', '+', '(']);
             let value = word.split_once(':').map_or(word, |(_, value)| value);
             if value.starts_with('/') {
-                return Err(
-                    "regular expressions (/…/) are not accepted: search with words, \"phrases\" or prefix*"
-                        .to_owned(),
-                );
+                return Err(REGEX_REFUSED.to_owned());
             }
             prefixes += usize::from(word.trim_end_matches(')').ends_with('*'));
         }
@@ -183,45 +205,66 @@ fn rewrite_prefix(word: &str) -> String {
     format!("{sign}({})", alternatives.join(" OR "))
 }
 
-/// Rewrites each bare phrase of Han characters (and the marks that part a name) into
-/// the same phrase on [`HAN_PHRASE_FIELDS`]. A phrase after `field:`, or with a slop
-/// (`~2`) or boost (`^2`) after it, is left as written.
-fn han_phrases_to_bigram_field(query: &str) -> String {
-    let mut segments = query.split('"');
-    let mut out = String::with_capacity(query.len() * 2);
-    out.push_str(segments.next().unwrap_or_default());
-    let rest: Vec<&str> = segments.collect();
-    // After the first, segments come in pairs: a phrase, then what follows its quote.
-    for pair in rest.chunks(2) {
-        match *pair {
-            [phrase, after] => {
-                let bare = !out.ends_with(':') && !after.starts_with(['~', '^']);
-                if bare && is_han_phrase(phrase) {
-                    let alternatives: Vec<String> = HAN_PHRASE_FIELDS
-                        .iter()
-                        .map(|field| format!("{field}:\"{phrase}\""))
-                        .collect();
-                    out.push_str(&format!("({})", alternatives.join(" OR ")));
-                } else {
-                    out.push_str(&format!("\"{phrase}\""));
-                }
-                out.push_str(after);
-            }
-            // An unterminated quote, left for the parser to report.
-            [unterminated] => {
-                out.push('"');
-                out.push_str(unterminated);
-            }
-            _ => {}
+/// Moves each bare phrase of Han characters (and the marks that part a name) in `ast`
+/// to [`HAN_PHRASE_FIELDS`]. A phrase that names its field (or stands in a group that
+/// does), with a slop (`~2`) or as a prefix (`"…"*`) is left as written.
+fn han_phrases_to_bigram_field(ast: UserInputAst) -> UserInputAst {
+    match ast {
+        UserInputAst::Clause(clauses) => UserInputAst::Clause(
+            clauses
+                .into_iter()
+                .map(|(occur, clause)| (occur, han_phrases_to_bigram_field(clause)))
+                .collect(),
+        ),
+        UserInputAst::Boost(boosted, boost) => {
+            UserInputAst::Boost(Box::new(han_phrases_to_bigram_field(*boosted)), boost)
         }
+        UserInputAst::Leaf(leaf) => match *leaf {
+            UserInputLeaf::Literal(phrase) if is_bare_han_phrase(&phrase) => UserInputAst::Clause(
+                HAN_PHRASE_FIELDS
+                    .iter()
+                    .map(|field| {
+                        let on_field = UserInputLiteral {
+                            field_name: Some((*field).to_owned()),
+                            ..phrase.clone()
+                        };
+                        let leaf = UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(on_field)));
+                        (Some(Occur::Should), leaf)
+                    })
+                    .collect(),
+            ),
+            other => UserInputAst::Leaf(Box::new(other)),
+        },
     }
-    out
 }
 
-/// Two or more Han characters, with nothing else but the marks that part a name.
+fn is_bare_han_phrase(literal: &UserInputLiteral) -> bool {
+    literal.field_name.is_none()
+        && literal.delimiter != Delimiter::None
+        && literal.slop == 0
+        && !literal.prefix
+        && is_han_phrase(&literal.phrase)
+}
+
+/// Two or more Han characters, with nothing else but the marks that part a name, never
+/// more of them in a row than the bigrams bridge.
 fn is_han_phrase(phrase: &str) -> bool {
-    phrase.chars().all(|c| is_han(c) || is_name_mark(c))
-        && phrase.chars().filter(|&c| is_han(c)).count() >= 2
+    let mut han = 0;
+    let mut marks_in_a_row = 0;
+    for c in phrase.chars() {
+        if is_han(c) {
+            han += 1;
+            marks_in_a_row = 0;
+        } else if is_name_mark(c) {
+            marks_in_a_row += 1;
+            if marks_in_a_row > MAX_BRIDGE_CHARS {
+                return false;
+            }
+        } else {
+            return false;
+        }
+    }
+    han >= 2
 }
 
 /// Escapes what a regex (or the query grammar's `/…/`) would read as syntax.
@@ -270,22 +313,45 @@ mod tests {
         );
     }
 
+    fn moved(query: &str) -> String {
+        let ast = query_grammar::parse_query(query).unwrap();
+        format!("{:?}", han_phrases_to_bigram_field(ast))
+    }
+
+    fn as_typed(query: &str) -> String {
+        format!("{:?}", query_grammar::parse_query(query).unwrap())
+    }
+
     #[test]
     fn bare_han_phrases_move_to_the_bigram_field() {
-        assert_eq!(
-            han_phrases_to_bigram_field(r#"-"阿不都·吐尔逊" AND 名单"#),
-            r#"-(text_han:"阿不都·吐尔逊" OR title:"阿不都·吐尔逊" OR path:"阿不都·吐尔逊") AND 名单"#
-        );
+        for query in [
+            r#"-"阿不都·吐尔逊" AND 名单"#,
+            r#"("阿不都 吐尔逊" OR x)"#,
+            r#""阿不都·吐尔逊"^2"#,
+        ] {
+            let rewritten = moved(query);
+            assert!(
+                rewritten.contains(r#""text_han":"阿不都"#),
+                "{query}: {rewritten}"
+            );
+            assert!(
+                rewritten.contains(r#""path":"阿不都"#),
+                "{query}: {rewritten}"
+            );
+        }
         for kept in [
             r#""shoot to kill""#,
             r#""教育 abc""#,
             r#""疆""#,
             r#"text:"阿不都吐尔逊""#,
+            r#"title: "阿不都吐尔逊""#,
+            r#"title:("阿不都吐尔逊" OR x)"#,
+            r#"folder: IN ["喀什地区"]"#,
             r#""阿不都吐尔逊"~2"#,
-            r#""阿不都吐尔逊"^2"#,
-            r#"a "阿不都吐尔逊"#,
+            r#""阿不都吐"*"#,
+            r#""阿不都    吐尔逊""#,
         ] {
-            assert_eq!(han_phrases_to_bigram_field(kept), kept);
+            assert_eq!(moved(kept), as_typed(kept), "{kept}");
         }
     }
 

@@ -98,8 +98,6 @@ pub struct SearchIndex {
     parts: StoredParts,
     /// Whether the bigram field bridges name marks, so Han phrases need search it alone.
     han_phrases_on_bigrams: bool,
-    /// Lets searches run as many at once as there are cores, first come, first served.
-    gate: Gate,
 }
 
 impl SearchIndex {
@@ -145,7 +143,6 @@ impl SearchIndex {
             fields,
             parts: StoredParts::new(stored_parts::DEFAULT_BUDGET),
             han_phrases_on_bigrams,
-            gate: Gate::per_core(),
         })
     }
 
@@ -172,14 +169,14 @@ impl SearchIndex {
     }
 
     /// Runs `query`, returning a page of hits (best first) and facets. Searches from
-    /// many threads (the web server's requests) run as many at once as there are cores,
-    /// the others waiting their turn in the order they came.
+    /// many threads (the web server's requests, over every case it has open) run as many
+    /// at once as there are cores, the others waiting their turn in the order they came.
     pub fn search(
         &self,
         query: &str,
         options: &SearchOptions,
     ) -> Result<SearchResults, IndexError> {
-        let _turn = self.gate.enter();
+        let _turn = Gate::for_searches().enter();
         let searcher = self.reader.searcher();
         let parsed = self.narrowed(self.parse(query)?, &options.filter);
         let (total, facets, page) = count_and_page(&searcher, &parsed, options)?;
@@ -317,7 +314,15 @@ fn count_and_page(
     options: &SearchOptions,
 ) -> Result<(usize, Option<Facets>, Page), IndexError> {
     let facets = options.facets.then_some(FacetCollector);
-    if let Some(limit) = options.limit.filter(|&limit| limit > 0) {
+    // No page holds more than the index does: tantivy sets room aside for the whole page,
+    // offset included, in every segment before it sees a match.
+    let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let room = documents.saturating_sub(options.offset);
+    if let Some(limit) = options
+        .limit
+        .map(|limit| limit.min(room))
+        .filter(|&l| l > 0)
+    {
         let ((total, facets), page) =
             ranked_page(searcher, query, limit, options, (Count, facets))?;
         return Ok((total, facets, page));

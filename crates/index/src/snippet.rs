@@ -203,10 +203,12 @@ impl Highlighter {
 /// Adds `probe` unless the same text is probed already (a Han word is a term
 /// of both the word and the bigram field); the heavier weight stays.
 fn add_probe(probes: &mut Vec<Probe>, probe: Probe) {
-    match probes
-        .iter_mut()
-        .find(|known| known.text == probe.text && known.ascii == probe.ascii)
-    {
+    match probes.iter_mut().find(|known| {
+        known.text == probe.text
+            && known.ascii == probe.ascii
+            && known.is_match == probe.is_match
+            && known.whole_word == probe.whole_word
+    }) {
         Some(known) => known.weight = known.weight.max(probe.weight),
         None => probes.push(probe),
     }

@@ -117,10 +117,12 @@ pub(crate) struct HanBigramTokenizer {
 }
 
 /// Longest stretch of name marks two Han runs may be bridged across (`阿不都 · 吐尔逊`).
-const MAX_BRIDGE_CHARS: usize = 3;
+pub(crate) const MAX_BRIDGE_CHARS: usize = 3;
 
-/// Marks that part the pieces of a name written in Han characters: middle dots of
-/// every encoding, full stops and hyphens used in their place, and spaces.
+/// Marks that may stand inside a name written in Han characters: middle dots of every
+/// encoding, full stops and hyphens used in their place, spaces, and line breaks, where
+/// a PDF's text or a scan wraps a name. Never a tab or a comma: those part the cells of a
+/// row, and a name is not found across two cells.
 pub(crate) fn is_name_mark(c: char) -> bool {
     matches!(
         c,
@@ -137,6 +139,8 @@ pub(crate) fn is_name_mark(c: char) -> bool {
             | ' '
             | '\u{00A0}'
             | '\u{3000}'
+            | '\n'
+            | '\r'
     )
 }
 
@@ -293,6 +297,8 @@ mod tests {
         ] {
             assert_eq!(texts(&mut bridged, spelling), joined, "{spelling}");
         }
+        // A name wrapped at a line's end, as a PDF's text or a scan has it.
+        assert_eq!(texts(&mut bridged, "阿不都·\r\n吐尔逊"), joined);
         // Lone characters parted by a mark pair up too.
         assert_eq!(texts(&mut bridged, "张 三"), ["张三"]);
     }

@@ -224,6 +224,47 @@ fn a_malformed_query_is_a_clear_error() {
 }
 
 #[test]
+fn a_regular_expression_is_refused_however_quotes_around_it_are_escaped() {
+    let fixture = fixture();
+    for query in [
+        "text:/.*a.*b.*/",
+        r#""\"" text:/.*a.*b.*/ "\"""#,
+        r#"'"' text:/.*a.*/ '"'"#,
+    ] {
+        let error = fixture
+            .index
+            .search(query, &SearchOptions::default())
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("regular expressions"),
+            "{query}: {error}"
+        );
+    }
+    // Prefixes, which become patterns here, are still allowed.
+    assert!(
+        fixture
+            .index
+            .search("Escap*", &SearchOptions::default())
+            .is_ok()
+    );
+}
+
+#[test]
+fn a_page_far_past_the_end_or_huge_is_empty_not_a_crash() {
+    let fixture = fixture();
+    for (limit, offset) in [(usize::MAX, 0), (10, usize::MAX), (usize::MAX, usize::MAX)] {
+        let options = SearchOptions {
+            limit: Some(limit),
+            offset,
+            ..SearchOptions::default()
+        };
+        let found = fixture.index.search("教育", &options).unwrap();
+        assert_eq!(found.total, 1);
+        assert_eq!(found.hits.len(), usize::from(offset == 0));
+    }
+}
+
+#[test]
 fn newest_first_orders_by_year_and_puts_undated_hits_last() {
     let fixture = fixture();
     let options = SearchOptions {

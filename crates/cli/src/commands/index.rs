@@ -11,6 +11,7 @@ use anyhow::Context;
 use clap::Args;
 use trove_index::SearchIndex;
 use trove_ingest::StageTimings;
+use trove_store::Catalog;
 
 use super::ingest::stop_on_ctrl_c;
 use crate::output::json_line;
@@ -30,6 +31,11 @@ pub struct IndexArgs {
     /// With --follow: seconds between looks at the catalog.
     #[arg(long, default_value_t = 5)]
     pub poll_seconds: u64,
+    /// Make the index anew: the folder is emptied and every document of the catalog
+    /// indexed again (after an upgrade that changed how text is indexed, which this
+    /// command says at its start).
+    #[arg(long)]
+    pub rebuild: bool,
     /// Print the count as one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -38,8 +44,22 @@ pub struct IndexArgs {
 pub fn run(args: &IndexArgs) -> anyhow::Result<ExitCode> {
     let catalog = super::server::open(&args.database)?;
     let _role = super::server::hold_role(&catalog, "indexer")?;
+    if args.rebuild {
+        // Marked first: should this stop half-way, the next run indexes everything still.
+        catalog.mark_all_unindexed()?;
+        if args.index.exists() {
+            std::fs::remove_dir_all(&args.index)
+                .with_context(|| format!("emptying the index {}", args.index.display()))?;
+        }
+    }
     let index = SearchIndex::open(&args.index)
         .with_context(|| format!("opening the index {}", args.index.display()))?;
+    if index.is_outdated() {
+        eprintln!(
+            "the index {} was made by an older trove: `trove index --rebuild` makes it anew, and names are then found faster",
+            args.index.display()
+        );
+    }
     let mut writer = index.writer(64 << 20)?;
     let timings = StageTimings::default();
     let stop = stop_on_ctrl_c();

@@ -23,6 +23,9 @@ pub fn run(store: &Path, args: &ReindexArgs) -> anyhow::Result<ExitCode> {
     super::refuse_on_shared_store(store, "index")?;
     let store = Store::open_existing(store)?;
     let _writer_lock = store.lock_for_writing()?;
+    // Marked first: should this stop half-way, the catalog knows that what the index
+    // holds is not everything, and `trove status` says so.
+    store.catalog.mark_all_unindexed()?;
     let dir = store.index_dir();
     let index = match SearchIndex::open(&dir) {
         Ok(index) if index.is_outdated() => {
@@ -39,7 +42,6 @@ pub fn run(store: &Path, args: &ReindexArgs) -> anyhow::Result<ExitCode> {
     let mut writer = index.writer(64 << 20)?;
     writer.clear()?;
     writer.commit()?;
-    store.catalog.mark_all_unindexed()?;
     let indexed = trove_ingest::sync_index(&*store.catalog, &mut writer, &StageTimings::default())?;
     if args.json {
         json_line(&serde_json::json!({ "reindexed": indexed }))?;

@@ -192,7 +192,7 @@ fn trove_single_subset(dir: &Path, peer_queries: &[(String, String)]) -> anyhow:
 
 /// What trove's index is made with, beside its corpus: an index made before the bigrams
 /// bridged name marks answers names more slowly, so it is not reused.
-const TROVE_INDEX_FORMAT: &str = "name bigrams";
+const TROVE_INDEX_FORMAT: &str = "name bigrams, line breaks bridged";
 
 /// Builds `path` with `build` unless a finished build of the same thing is there
 /// (marked by `path.done`, holding `stamp`); returns the seconds a build took, `None`

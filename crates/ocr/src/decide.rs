@@ -73,13 +73,15 @@ fn judge_image_or_its_small_copy(
         } else {
             (over_white(r), over_white(g), over_white(b))
         };
-        // Rec. 601 luma in thousandths: 190 and 110 are the bounds of mid-tone.
+        // Rec. 601 luma in thousandths: 190 and 110 are the bounds of mid-tone. Counted
+        // without branches, which a photo's pixels would take in no predictable order
+        // (4% of judging a camera photo).
         let luma = 299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b);
-        match luma {
-            l if l >= 190_000 => light += 1,
-            l if l <= 110_000 => dark += 1,
-            _ => mid += 1,
-        }
+        let is_light = u32::from(luma >= 190_000);
+        let is_dark = u32::from(luma <= 110_000);
+        light += is_light;
+        dark += is_dark;
+        mid += 1 - is_light - is_dark;
         colour += u64::from(r.max(g).max(b) - r.min(g).min(b));
     });
     let total = f64::from(total);

@@ -26,8 +26,9 @@ const TEXT_FIELDS: [&str; 5] = ["text", "title", "path", "author", "camera"];
 pub const MAX_PREFIXES: usize = 8;
 
 /// Fields a phrase of Han characters is searched on where the bigram field bridges
-/// name marks: the bigrams find every such phrase the jieba field would, and more
-/// cheaply, since the pair across a name's mark is rare.
+/// name marks: the bigrams find such a phrase however marks that may stand in a name
+/// part it (not across a tab or comma, i.e. two cells, where the jieba field did), and
+/// more cheaply, since the pair across a name's mark is rare.
 const HAN_PHRASE_FIELDS: [&str; 3] = ["text_han", "title", "path"];
 
 /// Parses `query` for the index of `fields`. With `han_phrases_on_bigrams` (an index

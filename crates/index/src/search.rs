@@ -96,7 +96,8 @@ pub struct SearchIndex {
     fields: Fields,
     /// Parts read for earlier hits, kept for the next search that returns them.
     parts: StoredParts,
-    /// Whether the bigram field bridges name marks, so Han phrases need search it alone.
+    /// Whether the bigram field bridges name marks, so a Han phrase need only be
+    /// searched there.
     han_phrases_on_bigrams: bool,
 }
 

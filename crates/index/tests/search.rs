@@ -456,7 +456,7 @@ fn index_of(texts: &[&str]) -> (tempfile::TempDir, SearchIndex) {
 
 #[test]
 fn a_name_is_found_however_its_parts_are_joined_and_not_across_cells() {
-    let (_dir, index) = index_of(&[
+    let (dir, index) = index_of(&[
         "名单：阿不都·吐尔逊，男",
         "阿不都吐尔逊",
         "阿不都 吐尔逊",
@@ -465,6 +465,11 @@ fn a_name_is_found_however_its_parts_are_joined_and_not_across_cells() {
         "阿不都拉·吐尔逊",
     ]);
     assert!(!index.is_outdated());
+    let reopened = SearchIndex::open(dir.path()).unwrap();
+    assert!(
+        !reopened.is_outdated(),
+        "the schema reads back as it was written"
+    );
     for query in [
         "\"阿不都·吐尔逊\"",
         "\"阿不都吐尔逊\"",

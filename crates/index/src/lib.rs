@@ -21,6 +21,8 @@ mod schema;
 mod search;
 mod snippet;
 mod stored_parts;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 mod tokenizer;
 mod writer;
 

@@ -374,13 +374,11 @@ mod tests {
 
     use super::*;
     use crate::IndexDocument;
-    use crate::schema::{HAN_BIGRAM_UNBRIDGED_ANALYZER, build_schema_with_bigrams};
 
     #[test]
     fn an_index_made_before_name_bigrams_still_finds_names_on_both_fields() {
         let dir = tempfile::tempdir().unwrap();
-        let (older, _) = build_schema_with_bigrams(HAN_BIGRAM_UNBRIDGED_ANALYZER);
-        drop(Index::create_in_dir(dir.path(), older).unwrap());
+        crate::testing::index_before_name_bigrams(dir.path()).unwrap();
         let index = SearchIndex::open(dir.path()).unwrap();
         assert!(index.is_outdated());
         assert!(!index.han_phrases_on_bigrams);

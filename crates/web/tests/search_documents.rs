@@ -595,3 +595,28 @@ async fn planted_scripts_stay_text_in_every_page_and_answer() {
             || name_page.contains("&#60;img src=x onerror=alert(1)&#62;.txt")
     );
 }
+
+#[tokio::test]
+async fn a_case_whose_index_an_older_trove_made_says_so_on_its_search_page() {
+    let dir = scratch_dir("trove-web-older-index");
+    let leak = dir.join("leak");
+    std::fs::create_dir_all(&leak).unwrap();
+    std::fs::write(leak.join("list.txt"), "名单：阿不都·吐尔逊").unwrap();
+    let store = dir.join("store");
+    ingest(&leak, &store);
+    let index = store.join("index");
+    std::fs::remove_dir_all(&index).unwrap();
+    trove_index::testing::index_before_name_bigrams(&index).unwrap();
+    let server = TestServer::new();
+    server.add_case("older", &store);
+    server.add_case("demo", &demo().store);
+    server.add_user("vera", Role::Viewer, Some("older"));
+    server.grant("vera", "demo", Role::Viewer);
+    let vera = server.session("vera");
+    let older = server.get(&search_path("older", "名单"), Some(&vera)).await;
+    assert_eq!(older.status(), StatusCode::OK);
+    assert!(text(older).await.contains("trove reindex"));
+    let current = server.get(&search_path("demo", "名单"), Some(&vera)).await;
+    assert_eq!(current.status(), StatusCode::OK);
+    assert!(!text(current).await.contains("trove reindex"));
+}

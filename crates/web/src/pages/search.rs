@@ -185,6 +185,9 @@ struct SearchPage {
     case: String,
     request: SearchRequest,
     by_date: bool,
+    /// The case's index was made by an older trove: searched as it was then, more slowly,
+    /// until an administrator remakes it.
+    index_outdated: bool,
     problem: Option<String>,
     results: Option<ResultsView>,
 }
@@ -226,6 +229,7 @@ pub async fn page(
             user.language.msg("title.search").arg("case", &case.name),
         ),
         by_date: request.sort == Sort::Date,
+        index_outdated: case.data.index.is_outdated(),
         case: case.name,
         request,
         problem,

@@ -14,7 +14,7 @@ use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf, UserI
 
 use crate::IndexError;
 use crate::schema::Fields;
-use crate::tokenizer::{MAX_BRIDGE_CHARS, is_han, is_name_mark};
+use crate::tokenizer::is_one_bridged_han_run;
 
 /// Fields a bare prefix expands to.
 const PREFIX_FIELDS: [&str; 3] = ["text", "title", "path"];
@@ -244,28 +244,7 @@ fn is_bare_han_phrase(literal: &UserInputLiteral) -> bool {
         && literal.delimiter != Delimiter::None
         && literal.slop == 0
         && !literal.prefix
-        && is_han_phrase(&literal.phrase)
-}
-
-/// Two or more Han characters, with nothing else but the marks that part a name, never
-/// more of them in a row than the bigrams bridge.
-fn is_han_phrase(phrase: &str) -> bool {
-    let mut han = 0;
-    let mut marks_in_a_row = 0;
-    for c in phrase.chars() {
-        if is_han(c) {
-            han += 1;
-            marks_in_a_row = 0;
-        } else if is_name_mark(c) {
-            marks_in_a_row += 1;
-            if marks_in_a_row > MAX_BRIDGE_CHARS {
-                return false;
-            }
-        } else {
-            return false;
-        }
-    }
-    han >= 2
+        && is_one_bridged_han_run(&literal.phrase)
 }
 
 /// Escapes what a regex (or the query grammar's `/…/`) would read as syntax.

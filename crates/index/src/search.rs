@@ -99,6 +99,9 @@ pub struct SearchIndex {
     /// Whether the bigram field bridges name marks, so a Han phrase need only be
     /// searched there.
     han_phrases_on_bigrams: bool,
+    /// An older trove made the index (its schema is not today's). An open index's
+    /// schema never changes, so this is settled once, not at every search page.
+    outdated: bool,
 }
 
 impl SearchIndex {
@@ -133,6 +136,7 @@ impl SearchIndex {
         register_analyzers(&index);
         let fields = Fields::from_schema(&index.schema()).map_err(wrap)?;
         let han_phrases_on_bigrams = bigrams_bridge_names(&index.schema(), fields.text_han);
+        let outdated = index.schema() != build_schema().0;
         let reader = index
             .reader_builder()
             .reload_policy(reload)
@@ -144,6 +148,7 @@ impl SearchIndex {
             fields,
             parts: StoredParts::new(stored_parts::DEFAULT_BUDGET),
             han_phrases_on_bigrams,
+            outdated,
         })
     }
 
@@ -151,7 +156,7 @@ impl SearchIndex {
     /// now (bigrams that do not bridge the marks in names, say): it answers as it did
     /// then until it is made anew (`trove reindex`).
     pub fn is_outdated(&self) -> bool {
-        self.index.schema() != build_schema().0
+        self.outdated
     }
 
     /// A writer with `heap_bytes` of indexing memory (tantivy splits it

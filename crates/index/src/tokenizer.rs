@@ -117,13 +117,13 @@ pub(crate) struct HanBigramTokenizer {
 }
 
 /// Longest stretch of name marks two Han runs may be bridged across (`阿不都 · 吐尔逊`).
-pub(crate) const MAX_BRIDGE_CHARS: usize = 3;
+const MAX_BRIDGE_CHARS: usize = 3;
 
 /// Marks that may stand inside a name written in Han characters: middle dots of every
 /// encoding, full stops and hyphens used in their place, spaces, and line breaks, where
 /// a PDF's text or a scan wraps a name. Never a tab or a comma: those part the cells of a
 /// row, and a name is not found across two cells.
-pub(crate) fn is_name_mark(c: char) -> bool {
+fn is_name_mark(c: char) -> bool {
     matches!(
         c,
         '\u{00B7}'
@@ -146,7 +146,20 @@ pub(crate) fn is_name_mark(c: char) -> bool {
 
 /// Whether `gap`, the text between two Han runs, only parts the pieces of one name.
 fn bridges(gap: &str) -> bool {
-    !gap.is_empty() && gap.chars().count() <= MAX_BRIDGE_CHARS && gap.chars().all(is_name_mark)
+    !gap.is_empty()
+        && gap.chars().take(MAX_BRIDGE_CHARS + 1).count() <= MAX_BRIDGE_CHARS
+        && gap.chars().all(is_name_mark)
+}
+
+/// Whether `phrase` is two or more Han characters with nothing between, before or after
+/// them but stretches the bridged bigrams cross: its bigrams are then one unbroken chain,
+/// whatever marks part it here or in the text.
+pub(crate) fn is_one_bridged_han_run(phrase: &str) -> bool {
+    phrase.chars().filter(|&c| is_han(c)).count() >= 2
+        && phrase
+            .split(is_han)
+            .filter(|gap| !gap.is_empty())
+            .all(bridges)
 }
 
 impl Tokenizer for HanBigramTokenizer {

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use trove_index::SearchIndex;
 use trove_model::{BlobId, FileKind};
-use trove_ocr::{Engine, OcrError, judge_image_or_its_thumbnail, render_pdf_page};
+use trove_ocr::{Engine, OcrError, judge_from_thumbnail, judge_image, render_pdf_page};
 use trove_store::{BlobStore, CaseCatalog, OcrCandidate, OcrPageText, OcrResult};
 
 use crate::{IngestError, Progress, StageTimings, sync_index};
@@ -253,7 +253,7 @@ fn plan_in_parallel(
 }
 
 /// Which pages of a candidate to read, and why, in words kept in the catalog. `large` is
-/// held while an image of more than [`LARGE_DECODE_BYTES`] is judged.
+/// held while an image of more than [`LARGE_DECODE_BYTES`] is decoded in full.
 fn plan(
     catalog: &dyn CaseCatalog,
     blobs: &BlobStore,
@@ -286,24 +286,28 @@ fn plan(
     }
     match std::fs::read(&path) {
         Ok(bytes) => {
-            let decoded_bytes = trove_ocr::image_dimensions(&bytes).map_or(0, |(width, height)| {
-                u64::from(width) * u64::from(height) * 4
-            });
-            let _one_at_a_time = (decoded_bytes > LARGE_DECODE_BYTES).then(|| {
-                large
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-            });
-            // A JPEG's thumbnail often settles it (see `judge_image_or_its_thumbnail`): a
-            // few KB from the catalog instead of the photo decoded in full. Only a JPEG's:
-            // a thumbnail has no transparency, which the triage sees as white paper. One
+            // A JPEG's thumbnail often settles it (see `judge_from_thumbnail`): a few KB
+            // from the catalog instead of the photo decoded in full. Only a JPEG's: a
+            // thumbnail has no transparency, which the triage sees as white paper. One
             // that cannot be had only means the photo is decoded in full.
             let thumbnail = (candidate.kind == FileKind::Jpeg)
                 .then(|| catalog.thumbnail(&candidate.blob).ok().flatten())
                 .flatten();
             // The image decoders are third-party code run on distrusted bytes.
             let judged = std::panic::catch_unwind(|| {
-                judge_image_or_its_thumbnail(&bytes, thumbnail.as_deref())
+                judge_from_thumbnail(&bytes, thumbnail.as_deref()).unwrap_or_else(|| {
+                    // Only a full decode is large: what the thumbnail settles never waits.
+                    let decoded_bytes = trove_ocr::image_dimensions(&bytes)
+                        .map_or(0, |(width, height)| {
+                            u64::from(width) * u64::from(height) * 4
+                        });
+                    let _one_at_a_time = (decoded_bytes > LARGE_DECODE_BYTES).then(|| {
+                        large
+                            .lock()
+                            .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    });
+                    judge_image(&bytes)
+                })
             });
             let Ok(decision) = judged else {
                 return ("the image decoder failed on it".to_owned(), Vec::new());

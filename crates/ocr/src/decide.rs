@@ -28,24 +28,42 @@ pub fn judge_image(bytes: &[u8]) -> Decision {
 /// at extraction, already in the catalog): what the thumbnail rules out
 /// ([`rule_out_from_small_copy`]) is not decoded in full.
 pub fn judge_image_or_its_thumbnail(bytes: &[u8], thumbnail: Option<&[u8]>) -> Decision {
-    judge_image_or_its_small_copy(bytes, || {
-        thumbnail.and_then(|jpeg| crate::decode_bounded(jpeg).ok())
-    })
+    judge_image_or_its_small_copy(bytes, || decode_thumbnail(thumbnail))
+}
+
+/// What can be told of the image in `bytes` without decoding it: too small by its
+/// header, or no page by its thumbnail. `None` when only [`judge_image`] can tell, so
+/// that a caller may bound how many images are decoded in full at once.
+pub fn judge_from_thumbnail(bytes: &[u8], thumbnail: Option<&[u8]>) -> Option<Decision> {
+    judge_without_decoding(bytes, || decode_thumbnail(thumbnail))
+}
+
+fn decode_thumbnail(thumbnail: Option<&[u8]>) -> Option<DynamicImage> {
+    thumbnail.and_then(|jpeg| crate::decode_bounded(jpeg).ok())
 }
 
 fn judge_image_or_its_small_copy(
     bytes: &[u8],
     small_copy: impl FnOnce() -> Option<DynamicImage>,
 ) -> Decision {
+    judge_without_decoding(bytes, small_copy).unwrap_or_else(|| judge_decoded(bytes))
+}
+
+fn judge_without_decoding(
+    bytes: &[u8],
+    small_copy: impl FnOnce() -> Option<DynamicImage>,
+) -> Option<Decision> {
     // The header alone rules out what is too small, without decoding the pixels.
     if let Some((width, height)) = crate::image_dimensions(bytes)
         && width.min(height) < MIN_SIDE
     {
-        return too_small(width, height);
+        return Some(too_small(width, height));
     }
-    if let Some(decision) = small_copy().as_ref().and_then(rule_out_from_small_copy) {
-        return decision;
-    }
+    small_copy().as_ref().and_then(rule_out_from_small_copy)
+}
+
+/// Judges the image from its pixels, decoded in full.
+fn judge_decoded(bytes: &[u8]) -> Decision {
     let image = match crate::decode_bounded(bytes) {
         Ok(image) => image,
         Err(error) => {
@@ -73,16 +91,15 @@ fn judge_image_or_its_small_copy(
         } else {
             (over_white(r), over_white(g), over_white(b))
         };
-        // Rec. 601 luma in thousandths: 190 and 110 are the bounds of mid-tone. Counted
-        // without branches, which a photo's pixels would take in no predictable order
+        // Counted without branches, which a photo's pixels would take in no predictable order
         // (4% of judging a camera photo).
-        let luma = 299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b);
-        let is_light = u32::from(luma >= 190_000);
-        let is_dark = u32::from(luma <= 110_000);
+        let luma = luma_thousandths(r, g, b);
+        let is_light = u32::from(luma >= LIGHT_LUMA);
+        let is_dark = u32::from(luma <= DARK_LUMA);
         light += is_light;
         dark += is_dark;
         mid += 1 - is_light - is_dark;
-        colour += u64::from(r.max(g).max(b) - r.min(g).min(b));
+        colour += u64::from(chroma(r, g, b));
     });
     let total = f64::from(total);
     let colour = colour as f64 / 255.0;
@@ -134,9 +151,8 @@ fn rule_out_from_small_copy(small: &DynamicImage) -> Option<Decision> {
     let (mut colour, mut light_at_most, mut total) = (0u64, 0f64, 0u64);
     for_each_sample(small, 1, |[r, g, b, _]| {
         total += 1;
-        colour += u64::from(r.max(g).max(b) - r.min(g).min(b));
-        let luma = 299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b);
-        light_at_most += (f64::from(luma) / 190_000.0).min(1.0);
+        colour += u64::from(chroma(r, g, b));
+        light_at_most += (f64::from(luma_thousandths(r, g, b)) / f64::from(LIGHT_LUMA)).min(1.0);
     });
     if total == 0 {
         return None;
@@ -154,6 +170,21 @@ fn rule_out_from_small_copy(small: &DynamicImage) -> Option<Decision> {
         ocr: false,
         reason: format!("reads as a photograph, not a page: {why}, judged from its thumbnail"),
     })
+}
+
+/// Luma at and above which a pixel is paper-light, and at and below which it is dark ink,
+/// in [`luma_thousandths`]; between them lies mid-tone.
+const LIGHT_LUMA: u32 = 190_000;
+const DARK_LUMA: u32 = 110_000;
+
+/// Rec. 601 luma, in thousandths of a level (0 to 255,000).
+fn luma_thousandths(r: u8, g: u8, b: u8) -> u32 {
+    299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b)
+}
+
+/// Colourfulness: the spread between the strongest and the weakest channel.
+fn chroma(r: u8, g: u8, b: u8) -> u8 {
+    r.max(g).max(b) - r.min(g).min(b)
 }
 
 /// Calls `visit` with every `stride`-th pixel of every `stride`-th row, as RGBA. 8-bit

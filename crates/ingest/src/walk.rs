@@ -181,16 +181,20 @@ impl Tree {
 /// A file name as the catalog records it: as is when it is UTF-8, else each byte that is
 /// not as `\xNN` (a GBK name from a Windows machine, say). U+FFFD in their place would
 /// give two names in another encoding one path (张三.jpg and 李四.jpg alike), and one file
-/// would hide the other.
+/// would hide the other. A name escaped so also has its backslashes written `\x5c`, and so
+/// has a UTF-8 name that holds `\x` itself: otherwise a crafted name such as `\xd5.jpg`
+/// would read as the GBK byte's, and hide that file.
 fn name_as_text(name: &std::ffi::OsStr) -> String {
     use std::fmt::Write;
     use std::os::unix::ffi::OsStrExt;
-    if let Some(text) = name.to_str() {
+    if let Some(text) = name.to_str()
+        && !text.contains("\\x")
+    {
         return text.to_owned();
     }
     let mut text = String::new();
     for chunk in name.as_bytes().utf8_chunks() {
-        text.push_str(chunk.valid());
+        text.push_str(&chunk.valid().replace('\\', "\\x5c"));
         for byte in chunk.invalid() {
             let _ = write!(text, "\\x{byte:02x}");
         }
@@ -220,6 +224,11 @@ mod tests {
         assert_eq!(zhang, "\\xd5\\xc5\\xc8\\xfd.jpg");
         assert_ne!(zhang, li);
         assert_eq!(gbk("名单.xlsx".as_bytes()), "名单.xlsx");
+        // A UTF-8 name spelling the escape out is kept apart from the bytes it spells.
+        let spelled = gbk(br"\xd5\xc5\xc8\xfd.jpg");
+        assert_ne!(spelled, zhang);
+        assert_eq!(spelled, r"\x5cxd5\x5cxc5\x5cxc8\x5cxfd.jpg");
+        assert_eq!(gbk(br"a\b.txt"), r"a\b.txt");
     }
 
     fn collect(tree: &Tree) -> Vec<String> {

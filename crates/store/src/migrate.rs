@@ -494,19 +494,27 @@ impl Cell {
     /// Feeds it to a row's hash, tagged and length-prefixed so that no two rows of
     /// different values hash alike.
     fn hash_into(&self, hasher: &mut blake3::Hasher) {
-        let (tag, bytes): (u8, std::borrow::Cow<'_, [u8]>) = match self {
-            Cell::Null => (0, (&[][..]).into()),
-            Cell::Text(text) => (1, text.as_bytes().into()),
-            Cell::Int(n) => (2, n.to_le_bytes().to_vec().into()),
-            Cell::Bool(b) => (3, vec![u8::from(*b)].into()),
-            Cell::Bytes(bytes) => (4, bytes.as_slice().into()),
-            Cell::Real(x) => (5, x.to_le_bytes().to_vec().into()),
-            Cell::Double(x) => (6, x.to_le_bytes().to_vec().into()),
+        // Numbers go through a buffer on the stack: this runs for every cell of every row.
+        let mut number = [0u8; 8];
+        let (tag, bytes): (u8, &[u8]) = match self {
+            Cell::Null => (0, &[]),
+            Cell::Text(text) => (1, text.as_bytes()),
+            Cell::Int(n) => (2, put(&mut number, &n.to_le_bytes())),
+            Cell::Bool(b) => (3, put(&mut number, &[u8::from(*b)])),
+            Cell::Bytes(bytes) => (4, bytes.as_slice()),
+            Cell::Real(x) => (5, put(&mut number, &x.to_le_bytes())),
+            Cell::Double(x) => (6, put(&mut number, &x.to_le_bytes())),
         };
         hasher.update(&[tag]);
         hasher.update(&(bytes.len() as u64).to_le_bytes());
-        hasher.update(&bytes);
+        hasher.update(bytes);
     }
+}
+
+/// `value` copied to the front of `buffer`, which it fits (at most 8 bytes).
+fn put<'a>(buffer: &'a mut [u8; 8], value: &[u8]) -> &'a [u8] {
+    buffer[..value.len()].copy_from_slice(value);
+    &buffer[..value.len()]
 }
 
 /// One column's values, NULLs kept.

@@ -78,23 +78,19 @@ impl OpenCatalog {
     /// transactions keep the rest apart).
     pub fn lock_for_writing(&self, role: &str) -> anyhow::Result<WritingLock> {
         Ok(match self {
-            OpenCatalog::Store(store) => WritingLock {
-                _store: Some(store.lock_for_writing()?),
-                _role: None,
-            },
-            OpenCatalog::Shared(catalog) => WritingLock {
-                _store: None,
-                _role: Some(server::hold_role(catalog, role)?),
-            },
+            OpenCatalog::Store(store) => WritingLock::Store(store.lock_for_writing()?),
+            OpenCatalog::Shared(catalog) => WritingLock::Role(server::hold_role(catalog, role)?),
         })
     }
 }
 
 /// What [`OpenCatalog::lock_for_writing`] holds until dropped: a store's lock file or a
 /// shared catalog's role.
-pub struct WritingLock {
-    _store: Option<std::fs::File>,
-    _role: Option<server::WatchedRole>,
+#[must_use = "the lock is let go when it is dropped"]
+#[allow(dead_code, reason = "held, never read: dropping it lets the lock go")]
+pub enum WritingLock {
+    Store(std::fs::File),
+    Role(server::WatchedRole),
 }
 
 /// Refuses `action` on a store folder that points at a shared catalog: a local ingest or

@@ -159,10 +159,8 @@ impl HeldRole {
 }
 
 impl Drop for HeldRole {
-    /// Closes off any async runtime's thread, as [`PgPool`]'s connections do.
     fn drop(&mut self) {
-        let client = self.client.take();
-        let _ = std::thread::spawn(move || drop(client)).join();
+        pool::close_off_runtime(self.client.take());
     }
 }
 

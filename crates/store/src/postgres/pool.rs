@@ -48,11 +48,7 @@ impl PgPool {
     /// password taken from the password file or `PGPASSWORD` when they name none; a
     /// message about settings that do not parse never shows a password.
     pub fn config(url: &str) -> Result<Config, StoreError> {
-        // libpq's checking modes are what trove's `require` does anyway (certificate and
-        // name checked); the client parses only disable, prefer and require.
-        let url = url
-            .replace("sslmode=verify-full", "sslmode=require")
-            .replace("sslmode=verify-ca", "sslmode=require");
+        let url = as_client_reads(url);
         let mut config: Config = url.parse().map_err(|reason| StoreError::Database {
             database: redacted(&url),
             reason,
@@ -67,9 +63,7 @@ impl PgPool {
     /// URL, a `password` setting). Settings that do not parse count as carrying one if
     /// they mention a password at all.
     pub fn names_a_password(settings: &str) -> bool {
-        let settings = settings
-            .replace("sslmode=verify-full", "sslmode=require")
-            .replace("sslmode=verify-ca", "sslmode=require");
+        let settings = as_client_reads(settings);
         match settings.parse::<Config>() {
             Ok(config) => config.get_password().is_some(),
             Err(_) => settings.contains("password") || settings.contains('@'),
@@ -208,14 +202,26 @@ impl std::ops::DerefMut for PooledClient<'_> {
     }
 }
 
+/// Connection settings with libpq's certificate-checking modes as the client parses
+/// them: those are what trove's `require` does anyway (certificate and name checked),
+/// and the client knows only disable, prefer and require.
+fn as_client_reads(settings: &str) -> String {
+    settings
+        .replace("sslmode=verify-full", "sslmode=require")
+        .replace("sslmode=verify-ca", "sslmode=require")
+}
+
 impl Drop for PgPool {
-    /// Closes the connections on a thread of its own: a client closes by running a
-    /// runtime of its own, which panics on a thread that drives an async runtime (the
-    /// workbench's, when the last request holding a case lets go of it).
     fn drop(&mut self) {
-        let clients = std::mem::take(&mut self.clients);
-        let _ = std::thread::spawn(move || drop(clients)).join();
+        close_off_runtime(std::mem::take(&mut self.clients));
     }
+}
+
+/// Drops `clients` on a thread of its own: a client closes by running a runtime of its
+/// own, which panics on a thread that drives an async runtime (the workbench's, when the
+/// last request holding a case lets go of it).
+pub(super) fn close_off_runtime<T: Send + 'static>(clients: T) {
+    let _ = std::thread::spawn(move || drop(clients)).join();
 }
 
 /// The variable naming a PEM file of certificate authorities to trust for PostgreSQL,

@@ -43,8 +43,8 @@ pub(super) fn password_for(config: &Config) -> Option<Vec<u8>> {
         .map(String::into_bytes)
 }
 
-/// The password file's text, unless it is missing, no regular file, or open to others
-/// than its owner.
+/// The password file's text, unless it is missing, no regular file, open to others than
+/// its owner, or unreadable.
 fn password_file() -> Option<String> {
     let path = std::env::var_os("PGPASSFILE")
         .filter(|path| !path.is_empty())
@@ -62,7 +62,16 @@ fn password_file() -> Option<String> {
         );
         return None;
     }
-    std::fs::read_to_string(path).ok()
+    // Said rather than passed over, as above: the connection would otherwise fail with
+    // a bare authentication error (a file not in UTF-8, say).
+    std::fs::read_to_string(&path)
+        .inspect_err(|error| {
+            eprintln!(
+                "warning: the password file {} is ignored: {error}",
+                path.display()
+            );
+        })
+        .ok()
 }
 
 /// The password of the first line of `text` whose four fields match `wanted` (host,

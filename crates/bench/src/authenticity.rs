@@ -97,6 +97,7 @@ fn image(n: usize, hash: u64) -> ImageFact {
         paths: vec![format!("照片/{id}.jpg")],
         facts: ImageFacts {
             perceptual_hash: Some(format!("{hash:016x}")),
+            tones: None,
             ..ImageFacts::default()
         },
         id_numbers: vec![id],

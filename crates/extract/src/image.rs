@@ -10,6 +10,7 @@
 
 mod exif;
 mod scaled_jpeg;
+mod shrink;
 
 use std::io::Cursor;
 
@@ -25,6 +26,11 @@ const MAX_PIXELS: u64 = 100_000_000;
 
 /// Memory the decoder may allocate, whatever the header claims.
 const MAX_DECODE_ALLOC: u64 = 1 << 30;
+
+/// JPEGs up to this many pixels (48 MB as RGB; a 12-megapixel camera photo is 36 MB) are
+/// decoded in full, larger ones at reduced scale: zune-jpeg's full decode is faster than
+/// jpeg-decoder's scaled one, and the full-size pixels give OCR's triage its tones.
+const FULL_DECODE_JPEG_PIXELS: u64 = 16_000_000;
 
 /// The longer side of a thumbnail, in pixels.
 const THUMBNAIL_SIZE: u32 = 256;
@@ -53,18 +59,21 @@ pub(crate) fn extract(
     let (width, height) = dimensions.unwrap_or_default();
     let pixels = dimensions
         .filter(|&(w, h)| u64::from(w) * u64::from(h) <= MAX_PIXELS)
-        .and_then(|_| decode_for_thumbnail(bytes, format));
+        .and_then(|(w, h)| decode_for_thumbnail(bytes, format, u64::from(w) * u64::from(h)));
     let mut facts = ImageFacts {
         width,
         height,
         exif: exif.unwrap_or_default(),
-        perceptual_hash: None,
+        ..ImageFacts::default()
     };
     let mut thumbnail = None;
     if let Some(pixels) = &pixels {
-        // Both work on the downscaled picture: the hash looks at 9×8 pixels
-        // anyway, and hashing a 24-megapixel photo at full size is wasted work.
-        let small = downscale(pixels);
+        if pixels.full_size {
+            facts.tones = Some(trove_ocr::measure_tones(&pixels.image));
+        }
+        // Both work on the shrunk picture: the hash looks at 9×8 pixels anyway, and
+        // hashing a 24-megapixel photo at full size is wasted work.
+        let small = DynamicImage::ImageRgb8(shrink::to_thumbnail(&pixels.image, THUMBNAIL_SIZE));
         facts.perceptual_hash = Some(perceptual_hash(&small));
         thumbnail = encode_thumbnail(&small);
     }
@@ -96,17 +105,38 @@ fn image_format(kind: FileKind) -> Option<ImageFormat> {
     })
 }
 
-/// The pixels the thumbnail and the hash are made from: a JPEG at the least scale that
-/// still fills a thumbnail, where jpeg-decoder can read it; anything else in full.
-fn decode_for_thumbnail(bytes: &[u8], format: ImageFormat) -> Option<DynamicImage> {
-    if format == ImageFormat::Jpeg {
+/// Decoded pixels, and whether they are the picture's full size.
+struct Pixels {
+    image: DynamicImage,
+    full_size: bool,
+}
+
+/// The pixels the thumbnail and the hash are made from: a JPEG of `pixels` pixels in
+/// full up to [`FULL_DECODE_JPEG_PIXELS`], above it at the least scale that still fills a
+/// thumbnail; anything else in full. What one JPEG decoder cannot read the other tries.
+fn decode_for_thumbnail(bytes: &[u8], format: ImageFormat, pixels: u64) -> Option<Pixels> {
+    let full = || {
+        decode(bytes, format).map(|image| Pixels {
+            image,
+            full_size: true,
+        })
+    };
+    if format != ImageFormat::Jpeg {
+        return full();
+    }
+    let scaled = || {
         let side = u16::try_from(THUMBNAIL_SIZE).unwrap_or(u16::MAX);
         let max_alloc = usize::try_from(MAX_DECODE_ALLOC).unwrap_or(usize::MAX);
-        if let Some(small) = scaled_jpeg::decode_at_least(bytes, side, max_alloc) {
-            return Some(small);
-        }
+        scaled_jpeg::decode_at_least(bytes, side, max_alloc).map(|image| Pixels {
+            image,
+            full_size: false,
+        })
+    };
+    if pixels <= FULL_DECODE_JPEG_PIXELS {
+        full().or_else(scaled)
+    } else {
+        scaled().or_else(full)
     }
-    decode(bytes, format)
 }
 
 /// Decodes the pixels (the first frame of an animation or multi-page TIFF)
@@ -137,18 +167,7 @@ fn perceptual_hash(pixels: &DynamicImage) -> String {
         .collect()
 }
 
-/// The picture at most [`THUMBNAIL_SIZE`] pixels on its longer side. Smaller
-/// images keep their size: enlarging them adds nothing to see and made the
-/// thumbnail the most expensive part of ingesting small photos.
-fn downscale(pixels: &DynamicImage) -> DynamicImage {
-    if pixels.width().max(pixels.height()) <= THUMBNAIL_SIZE {
-        DynamicImage::ImageRgb8(pixels.to_rgb8())
-    } else {
-        DynamicImage::ImageRgb8(pixels.thumbnail(THUMBNAIL_SIZE, THUMBNAIL_SIZE).to_rgb8())
-    }
-}
-
-/// The downscaled picture re-encoded as JPEG: a thumbnail never carries the
+/// The shrunk picture re-encoded as JPEG: a thumbnail never carries the
 /// original's bytes (or any payload hidden in them).
 fn encode_thumbnail(small: &DynamicImage) -> Option<Vec<u8>> {
     let rgb = small.to_rgb8();

@@ -57,6 +57,7 @@ fn fixture() -> Fixture {
                 ..Exif::default()
             },
             perceptual_hash: None,
+            tones: None,
         }),
         ..Metadata::default()
     };

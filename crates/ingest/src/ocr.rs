@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 
 use trove_index::SearchIndex;
 use trove_model::{BlobId, FileKind};
-use trove_ocr::{Engine, OcrError, judge_from_thumbnail, judge_image, render_pdf_page};
+use trove_ocr::{
+    Decision, Engine, OcrError, judge_from_thumbnail, judge_image, judge_tones, render_pdf_page,
+};
 use trove_store::{BlobStore, CaseCatalog, OcrCandidate, OcrPageText, OcrResult};
 
 use crate::{IngestError, Progress, StageTimings, sync_index};
@@ -27,8 +29,11 @@ const RENDER_DPI: u32 = 300;
 const MAX_IMAGE_BYTES: u64 = 64 << 20;
 /// Memory the index writer may use.
 const INDEX_HEAP_BYTES: usize = 64 << 20;
-/// Documents fetched and written at a time.
-const BATCH: usize = 32;
+/// Decisions without pages to read written at a time.
+const DECISIONS_BATCH: usize = 512;
+/// Pages read (by every worker at once) before their text is written and indexed: enough
+/// to keep the workers busy, few enough that what is read is soon searchable.
+const PAGES_BATCH: usize = 16;
 
 /// Whether the stage runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -142,10 +147,35 @@ pub fn run_ocr(
     }
     let total_pages: u64 = decided.iter().map(|(_, _, pages)| pages.len() as u64).sum();
     let done_pages = AtomicU64::new(0);
-    let timings = StageTimings::default();
-    let mut writer = None;
-    for batch in decided.chunks(BATCH) {
+    let mut sink = ResultSink {
+        catalog,
+        index,
+        version: &version,
+        writer: None,
+        timings: StageTimings::default(),
+    };
+    // What has nothing to read is only a decision to keep: kept first, in large batches.
+    let (to_read, judged_only): (Vec<_>, Vec<_>) = decided
+        .into_iter()
+        .partition(|(_, _, pages)| !pages.is_empty());
+    for batch in judged_only.chunks(DECISIONS_BATCH) {
         if stop.load(Ordering::Relaxed) {
+            report.interrupted = true;
+            break;
+        }
+        report.documents += batch.len() as u64;
+        let decisions: Vec<OcrResult> = batch
+            .iter()
+            .map(|(candidate, decision, _)| OcrResult {
+                blob: candidate.blob.clone(),
+                decision: decision.clone(),
+                pages: Vec::new(),
+            })
+            .collect();
+        sink.write(&decisions)?;
+    }
+    for batch in batches_of_pages(&to_read, PAGES_BATCH) {
+        if report.interrupted || stop.load(Ordering::Relaxed) {
             report.interrupted = true;
             break;
         }
@@ -196,20 +226,57 @@ pub fn run_ocr(
                 pages: texts,
             });
         }
-        catalog.write_ocr(&version, &results)?;
-        if let Some(index) = index
-            && results.iter().any(|r| !r.pages.is_empty())
-        {
-            // Searchable batch by batch, not only at the end.
-            let writer = match writer.as_mut() {
-                Some(writer) => writer,
-                None => writer.insert(index.writer(INDEX_HEAP_BYTES)?),
-            };
-            sync_index(catalog, writer, &timings)?;
-        }
+        sink.write(&results)?;
     }
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// The documents to read in batches of whole documents, each closed once it holds
+/// `pages` pages (one long PDF makes a batch of its own).
+fn batches_of_pages(
+    documents: &[(OcrCandidate, String, Vec<u32>)],
+    pages: usize,
+) -> Vec<&[(OcrCandidate, String, Vec<u32>)]> {
+    let mut batches = Vec::new();
+    let (mut start, mut held) = (0, 0);
+    for (at, (_, _, document_pages)) in documents.iter().enumerate() {
+        held += document_pages.len();
+        if held >= pages {
+            batches.push(&documents[start..=at]);
+            (start, held) = (at + 1, 0);
+        }
+    }
+    if start < documents.len() {
+        batches.push(&documents[start..]);
+    }
+    batches
+}
+
+/// Where the stage's results go: the catalog, and the index (when the ingest keeps one)
+/// batch by batch, so that what is read is searchable before the stage ends.
+struct ResultSink<'a> {
+    catalog: &'a dyn CaseCatalog,
+    index: Option<&'a SearchIndex>,
+    version: &'a str,
+    writer: Option<trove_index::IndexWriter>,
+    timings: StageTimings,
+}
+
+impl ResultSink<'_> {
+    fn write(&mut self, results: &[OcrResult]) -> Result<(), IngestError> {
+        self.catalog.write_ocr(self.version, results)?;
+        if let Some(index) = self.index
+            && results.iter().any(|r| !r.pages.is_empty())
+        {
+            let writer = match self.writer.as_mut() {
+                Some(writer) => writer,
+                None => self.writer.insert(index.writer(INDEX_HEAP_BYTES)?),
+            };
+            sync_index(self.catalog, writer, &self.timings)?;
+        }
+        Ok(())
+    }
 }
 
 /// Images whose pixels take more than this are judged one at a time: judging decodes an
@@ -217,8 +284,9 @@ pub fn run_ocr(
 /// memory bound.
 const LARGE_DECODE_BYTES: u64 = 64 << 20;
 
-/// [`plan`] for each candidate, in order, on up to `workers` threads: judging an image
-/// decodes it in full, which for a leak of camera photos is most of OCR's time.
+/// [`plan`] for each candidate, in order, on up to `workers` threads: an image whose
+/// tones extraction did not count (a JPEG of more than 16 megapixels, a store extracted
+/// by an older trove) is decoded in full to be judged.
 fn plan_in_parallel(
     catalog: &dyn CaseCatalog,
     blobs: &BlobStore,
@@ -276,14 +344,21 @@ fn plan(
         };
         return (decision, pages);
     }
+    let size = candidate.size;
+    if size > MAX_IMAGE_BYTES {
+        return (format!("{size} bytes: too large to judge"), Vec::new());
+    }
+    // Extraction counted the tones of the full-size pixels: judged without reading the
+    // original again (which, in server mode, may be in the bucket).
+    if let Some(image) = &candidate.image
+        && let Some(tones) = &image.tones
+    {
+        return decided(judge_tones(image.width, image.height, tones));
+    }
     let path = match blobs.local_path(&candidate.blob) {
         Ok(path) => path,
         Err(error) => return (format!("the original cannot be read: {error}"), Vec::new()),
     };
-    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    if size > MAX_IMAGE_BYTES {
-        return (format!("{size} bytes: too large to judge"), Vec::new());
-    }
     match std::fs::read(&path) {
         Ok(bytes) => {
             // A JPEG's thumbnail often settles it (see `judge_from_thumbnail`): a few KB
@@ -312,11 +387,16 @@ fn plan(
             let Ok(decision) = judged else {
                 return ("the image decoder failed on it".to_owned(), Vec::new());
             };
-            let pages = if decision.ocr { vec![1] } else { Vec::new() };
-            (decision.reason, pages)
+            decided(decision)
         }
         Err(error) => (format!("cannot be read: {error}"), Vec::new()),
     }
+}
+
+/// An image's decision, with the one page it has to read if it is read.
+fn decided(decision: Decision) -> (String, Vec<u32>) {
+    let pages = if decision.ocr { vec![1] } else { Vec::new() };
+    (decision.reason, pages)
 }
 
 /// Reads every job on `workers` threads, one Tesseract per page.
@@ -372,4 +452,63 @@ fn read_page(blobs: &BlobStore, engine: &Engine, job: &PageJob) -> Result<OcrPag
         confidence: page.confidence,
         layout: page.layout,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use trove_model::{ImageFacts, ImageTones};
+    use trove_store::Store;
+
+    use super::*;
+
+    fn image(tones: Option<ImageTones>) -> OcrCandidate {
+        OcrCandidate {
+            blob: BlobId::from_digest([7; 32]),
+            kind: FileKind::Jpeg,
+            pages: Vec::new(),
+            size: 300_000,
+            image: Some(ImageFacts {
+                width: 1080,
+                height: 1440,
+                tones,
+                ..ImageFacts::default()
+            }),
+        }
+    }
+
+    #[test]
+    fn an_image_whose_tones_were_counted_is_judged_without_its_original() {
+        let dir = tempfile::tempdir().unwrap();
+        // An empty store: the original is nowhere to be read.
+        let store = Store::open(dir.path().join("store")).unwrap();
+        let large = Mutex::new(());
+        let page = ImageTones {
+            samples: 1000,
+            light: 900,
+            dark: 60,
+            colour: 2_000,
+        };
+        let (reason, pages) = plan(&*store.catalog, &store.blobs, &image(Some(page)), &large);
+        assert_eq!(pages, [1], "{reason}");
+        assert_eq!(reason, judge_tones(1080, 1440, &page).reason);
+
+        let (reason, pages) = plan(&*store.catalog, &store.blobs, &image(None), &large);
+        assert!(pages.is_empty());
+        assert!(reason.contains("cannot be read"), "{reason}");
+    }
+
+    #[test]
+    fn documents_are_read_in_batches_of_enough_pages_to_share_out() {
+        let document = |pages: u32| {
+            let mut candidate = image(None);
+            candidate.kind = FileKind::Pdf;
+            (candidate, String::new(), (1..=pages).collect::<Vec<u32>>())
+        };
+        let documents: Vec<_> = [1, 1, 1, 40, 2, 1].into_iter().map(document).collect();
+        let sizes: Vec<usize> = batches_of_pages(&documents, 3)
+            .iter()
+            .map(|batch| batch.len())
+            .collect();
+        assert_eq!(sizes, [3, 1, 2], "1+1+1, the long PDF alone, the rest");
+    }
 }

@@ -24,7 +24,7 @@ pub use code::ParseCodeError;
 pub use failure::{Failure, FailureReason, Stage};
 pub use kind::FileKind;
 pub use list::{Compared, ExtraField, FieldScore, ListEntry, ListInfo, MatchCandidate, Review};
-pub use metadata::{Exif, GpsPosition, ImageFacts, Metadata};
+pub use metadata::{Exif, GpsPosition, ImageFacts, ImageTones, Metadata};
 pub use nul::{owned_without_nul, without_nul};
 pub use part::{Hidden, Part, PartKind};
 pub use placeholders::fill_placeholders;

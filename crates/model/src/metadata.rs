@@ -95,6 +95,26 @@ pub struct ImageFacts {
     /// the same picture re-encoded or resized. Never used to recognise faces.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub perceptual_hash: Option<String>,
+    /// The tones of the full-size pixels, counted where extraction decoded them in full, so
+    /// that OCR's triage need not decode the image again; `None` for a picture decoded at
+    /// reduced scale or not at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tones: Option<ImageTones>,
+}
+
+/// How an evenly spread sample of an image's pixels divides into paper-light, ink-dark
+/// and mid-tone, and how colourful it is: the figures OCR's triage tells a page of text
+/// from a photograph by (`trove_ocr::measure_tones` defines them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageTones {
+    /// Pixels sampled.
+    pub samples: u32,
+    /// Of them, paper-light.
+    pub light: u32,
+    /// Of them, ink-dark; the rest are mid-tone.
+    pub dark: u32,
+    /// The sum of their chroma (0 to 255 each).
+    pub colour: u64,
 }
 
 /// The EXIF fields investigators use to authenticate photos.

@@ -3,6 +3,7 @@
 //! statistics of a small copy of the image; nothing here looks for faces or people.
 
 use image::{DynamicImage, GenericImageView};
+use trove_model::ImageTones;
 
 /// Images smaller than this on their shorter side hold no readable page.
 const MIN_SIDE: u32 = 300;
@@ -64,52 +65,99 @@ fn judge_without_decoding(
 
 /// Judges the image from its pixels, decoded in full.
 fn judge_decoded(bytes: &[u8]) -> Decision {
-    let image = match crate::decode_bounded(bytes) {
-        Ok(image) => image,
-        Err(error) => {
-            return Decision {
-                ocr: false,
-                reason: format!("the image cannot be decoded ({error})"),
-            };
-        }
-    };
-    let (width, height) = image.dimensions();
-    if width.min(height) < MIN_SIDE {
-        return too_small(width, height);
+    match crate::decode_bounded(bytes) {
+        Ok(image) => judge_tones(image.width(), image.height(), &measure_tones(&image)),
+        Err(error) => Decision {
+            ocr: false,
+            reason: format!("the image cannot be decoded ({error})"),
+        },
     }
+}
+
+/// Counts the tones of about [`SAMPLE_PIXELS`] pixels spread evenly over `image`, which
+/// must be the full-size picture (a shrunk copy would blur thin strokes into mid-tones).
+/// Extraction counts them while it has the pixels, so that [`judge_tones`] can decide
+/// later without decoding the image again.
+pub fn measure_tones(image: &DynamicImage) -> ImageTones {
+    let (width, height) = image.dimensions();
     let stride = ((u64::from(width) * u64::from(height) / SAMPLE_PIXELS) as f64)
         .sqrt()
         .max(1.0) as u32;
-    let (mut light, mut dark, mut mid, mut colour, mut total) = (0u32, 0u32, 0u32, 0u64, 0u32);
-    for_each_sample(&image, stride as usize, |[r, g, b, a]| {
-        total += 1;
-        // Transparent parts are seen on white paper, as a viewer shows them.
-        let over_white =
-            |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
-        let (r, g, b) = if a == 255 {
-            (r, g, b)
-        } else {
-            (over_white(r), over_white(g), over_white(b))
-        };
-        // Counted without branches, which a photo's pixels would take in no predictable order
-        // (4% of judging a camera photo).
-        let luma = luma_thousandths(r, g, b);
-        let is_light = u32::from(luma >= LIGHT_LUMA);
-        let is_dark = u32::from(luma <= DARK_LUMA);
-        light += is_light;
-        dark += is_dark;
-        mid += 1 - is_light - is_dark;
-        colour += u64::from(chroma(r, g, b));
-    });
-    let total = f64::from(total);
-    let colour = colour as f64 / 255.0;
-    let total = total.max(1.0);
-    let (light, dark, mid, colour) = (
-        f64::from(light) / total,
-        f64::from(dark) / total,
-        f64::from(mid) / total,
-        colour / total,
-    );
+    let stride = stride as usize;
+    match image {
+        // Opaque 8-bit pictures (every JPEG) are counted straight from their buffers.
+        DynamicImage::ImageRgb8(rgb) => {
+            tally_opaque::<3>(rgb.as_raw(), width as usize, stride, |p| (p[0], p[1], p[2]))
+        }
+        DynamicImage::ImageLuma8(grey) => {
+            tally_opaque::<1>(grey.as_raw(), width as usize, stride, |p| {
+                (p[0], p[0], p[0])
+            })
+        }
+        other => {
+            let mut tones = ImageTones::default();
+            for_each_sample(other, stride, |[r, g, b, a]| {
+                // Transparent parts are seen on white paper, as a viewer shows them.
+                let over_white = |c: u8| {
+                    ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8
+                };
+                let (r, g, b) = (over_white(r), over_white(g), over_white(b));
+                let (light, dark) = light_and_dark(r, g, b);
+                tones.samples += 1;
+                tones.light += light;
+                tones.dark += dark;
+                tones.colour += u64::from(chroma(r, g, b));
+            });
+            tones
+        }
+    }
+}
+
+/// [`measure_tones`] over a buffer of opaque pixels of `C` bytes, rows of `width` pixels,
+/// with the counts in locals: a camera photo's 400,000 samples are its hottest loop.
+fn tally_opaque<const C: usize>(
+    raw: &[u8],
+    width: usize,
+    stride: usize,
+    rgb: impl Fn(&[u8]) -> (u8, u8, u8),
+) -> ImageTones {
+    let (mut samples, mut light, mut dark, mut colour) = (0u32, 0u32, 0u32, 0u64);
+    for row in raw.chunks_exact(width * C).step_by(stride) {
+        for pixel in row.chunks_exact(C).step_by(stride) {
+            let (r, g, b) = rgb(pixel);
+            let (is_light, is_dark) = light_and_dark(r, g, b);
+            samples += 1;
+            light += is_light;
+            dark += is_dark;
+            colour += u64::from(chroma(r, g, b));
+        }
+    }
+    ImageTones {
+        samples,
+        light,
+        dark,
+        colour,
+    }
+}
+
+/// Whether a pixel is paper-light and whether ink-dark, as 1 or 0: counted without
+/// branches, which a photo's pixels would take in no predictable order.
+#[inline(always)]
+fn light_and_dark(r: u8, g: u8, b: u8) -> (u32, u32) {
+    let luma = luma_thousandths(r, g, b);
+    (u32::from(luma >= LIGHT_LUMA), u32::from(luma <= DARK_LUMA))
+}
+
+/// Judges a `width`×`height` image by the tones [`measure_tones`] counted on it.
+pub fn judge_tones(width: u32, height: u32, tones: &ImageTones) -> Decision {
+    if width.min(height) < MIN_SIDE {
+        return too_small(width, height);
+    }
+    let total = f64::from(tones.samples.max(1));
+    let light = f64::from(tones.light) / total;
+    let dark = f64::from(tones.dark) / total;
+    let mid = f64::from(tones.samples.saturating_sub(tones.light + tones.dark)) / total;
+    let colour = tones.colour as f64 / 255.0 / total;
     let page = light >= 0.5 && (0.003..=0.35).contains(&dark) && mid <= 0.3 && colour <= 0.15;
     let figures = format!(
         "{:.0}% light, {:.0}% dark, {:.0}% mid-tone pixels, colour {:.2}",
@@ -196,27 +244,21 @@ fn for_each_sample(image: &DynamicImage, stride: usize, mut visit: impl FnMut([u
         return;
     }
     match image {
-        DynamicImage::ImageRgb8(rgb) => sample_rows::<3>(
-            rgb.as_raw(),
-            width,
-            stride,
-            |p| [p[0], p[1], p[2], 255],
-            &mut visit,
-        ),
-        DynamicImage::ImageRgba8(rgba) => sample_rows::<4>(
-            rgba.as_raw(),
-            width,
-            stride,
-            |p| [p[0], p[1], p[2], p[3]],
-            &mut visit,
-        ),
-        DynamicImage::ImageLuma8(grey) => sample_rows::<1>(
-            grey.as_raw(),
-            width,
-            stride,
-            |p| [p[0], p[0], p[0], 255],
-            &mut visit,
-        ),
+        DynamicImage::ImageRgb8(rgb) => {
+            for_each_sampled_pixel::<3>(rgb.as_raw(), width, stride, |p| {
+                visit([p[0], p[1], p[2], 255]);
+            });
+        }
+        DynamicImage::ImageRgba8(rgba) => {
+            for_each_sampled_pixel::<4>(rgba.as_raw(), width, stride, |p| {
+                visit([p[0], p[1], p[2], p[3]]);
+            });
+        }
+        DynamicImage::ImageLuma8(grey) => {
+            for_each_sampled_pixel::<1>(grey.as_raw(), width, stride, |p| {
+                visit([p[0], p[0], p[0], 255]);
+            });
+        }
         other => {
             for y in (0..height).step_by(stride) {
                 for x in (0..width).step_by(stride) {
@@ -227,17 +269,17 @@ fn for_each_sample(image: &DynamicImage, stride: usize, mut visit: impl FnMut([u
     }
 }
 
-/// [`for_each_sample`] over a buffer of `C` bytes per pixel.
-fn sample_rows<const C: usize>(
+/// Calls `visit` with the `C` bytes of every `stride`-th pixel of every `stride`-th row of
+/// `raw`, rows of `width` pixels.
+fn for_each_sampled_pixel<const C: usize>(
     raw: &[u8],
     width: usize,
     stride: usize,
-    to_rgba: impl Fn(&[u8]) -> [u8; 4],
-    visit: &mut impl FnMut([u8; 4]),
+    mut visit: impl FnMut(&[u8]),
 ) {
     for row in raw.chunks_exact(width * C).step_by(stride) {
         for pixel in row.chunks_exact(C).step_by(stride) {
-            visit(to_rgba(pixel));
+            visit(pixel);
         }
     }
 }

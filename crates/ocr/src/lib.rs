@@ -16,7 +16,10 @@ mod run;
 mod tsv;
 
 pub use cer::character_error_rate;
-pub use decide::{Decision, judge_from_thumbnail, judge_image, judge_image_or_its_thumbnail};
+pub use decide::{
+    Decision, judge_from_thumbnail, judge_image, judge_image_or_its_thumbnail, judge_tones,
+    measure_tones,
+};
 pub use engine::{DEFAULT_LANGUAGES, Engine, OcrPage};
 pub use prepare::rotate;
 pub use render::render_pdf_page;

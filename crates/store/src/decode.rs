@@ -3,7 +3,10 @@
 
 use std::str::FromStr;
 
-use trove_model::{BlobId, FailureReason, FileKind, Hidden, ListKind, PartKind, Review, Stage};
+use trove_model::{
+    BlobId, FailureReason, FileKind, Hidden, ImageFacts, ListKind, Metadata, PartKind, Review,
+    Stage,
+};
 
 use crate::StoreError;
 
@@ -13,6 +16,16 @@ pub(crate) fn parse_blob_id(text: &str) -> Result<BlobId, StoreError> {
 
 pub(crate) fn parse_kind(code: &str) -> Result<FileKind, StoreError> {
     FileKind::from_str(code).map_err(StoreError::Corrupt)
+}
+
+/// The image facts in blob `id`'s metadata (JSON), if it is an image.
+pub(crate) fn parse_image_facts(
+    id: &str,
+    metadata: &str,
+) -> Result<Option<ImageFacts>, StoreError> {
+    serde_json::from_str::<Metadata>(metadata)
+        .map(|metadata| metadata.image)
+        .map_err(|e| StoreError::Corrupt(format!("metadata of {id}: {e}")))
 }
 
 pub(crate) fn parse_list_kind(code: &str) -> Result<ListKind, StoreError> {

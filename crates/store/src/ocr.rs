@@ -1,12 +1,12 @@
 //! The OCR facet of the catalog: which documents need reading, and the text and
 //! confidence read from their pages. A trait of its own, like [`crate::RecordCatalog`].
 
-use trove_model::{BlobId, FileKind};
+use trove_model::{BlobId, FileKind, ImageFacts};
 
 use crate::StoreError;
 
 /// A document the OCR stage has not yet considered under the current engine and languages.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OcrCandidate {
     /// The document.
     pub blob: BlobId,
@@ -15,6 +15,10 @@ pub struct OcrCandidate {
     /// For a PDF, each page (1-based) with the number of non-space characters its text
     /// layer gave; empty for an image.
     pub pages: Vec<(u32, usize)>,
+    /// The original's size in bytes.
+    pub size: u64,
+    /// What extraction found of an image (its tones among them, when it counted them).
+    pub image: Option<ImageFacts>,
 }
 
 /// What the OCR stage read from one page.

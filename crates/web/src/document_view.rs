@@ -296,6 +296,7 @@ mod tests {
                     ..Exif::default()
                 },
                 perceptual_hash: None,
+                tones: None,
             }),
             ..Metadata::default()
         };

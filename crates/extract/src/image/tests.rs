@@ -187,14 +187,25 @@ fn garbage_is_corrupt() {
 
 #[test]
 fn a_photo_decoded_at_reduced_scale_hashes_as_when_decoded_in_full() {
-    // Stores extracted before version 5 hashed full decodes: near-duplicate search across
-    // the two must still pair the same picture.
+    // Camera photos are decoded in full and huge ones at reduced scale (as every JPEG was
+    // in older stores): near-duplicate search across the two must still pair the same
+    // picture.
     let jpeg = gradient_jpeg(1080, 1440);
-    let scaled = decode_for_thumbnail(&jpeg, ImageFormat::Jpeg).unwrap();
-    assert!(scaled.width() < 1080, "not decoded at reduced scale");
-    let full = decode(&jpeg, ImageFormat::Jpeg).unwrap();
-    let bits = |pixels: &DynamicImage| {
-        u64::from_str_radix(&perceptual_hash(&downscale(pixels)), 16).unwrap()
+    let pixels = 1080 * 1440;
+    let scaled =
+        decode_for_thumbnail(&jpeg, ImageFormat::Jpeg, FULL_DECODE_JPEG_PIXELS + 1).unwrap();
+    assert!(
+        !scaled.full_size && scaled.image.width() < 1080,
+        "not decoded at reduced scale"
+    );
+    let full = decode_for_thumbnail(&jpeg, ImageFormat::Jpeg, pixels).unwrap();
+    assert!(
+        full.full_size && full.image.width() == 1080,
+        "not decoded in full"
+    );
+    let bits = |pixels: &Pixels| {
+        let small = DynamicImage::ImageRgb8(shrink::to_thumbnail(&pixels.image, THUMBNAIL_SIZE));
+        u64::from_str_radix(&perceptual_hash(&small), 16).unwrap()
     };
     let (from_scaled, from_full) = (bits(&scaled), bits(&full));
     assert!(
@@ -205,4 +216,19 @@ fn a_photo_decoded_at_reduced_scale_hashes_as_when_decoded_in_full() {
         (from_scaled ^ from_full).count_ones() <= 4,
         "{from_scaled:016x} vs {from_full:016x}"
     );
+}
+
+#[test]
+fn a_photo_decoded_in_full_carries_the_tones_ocr_judges_it_by() {
+    let jpeg = gradient_jpeg(600, 800);
+    let facts = extract(FileKind::Jpeg, &jpeg, &Limits::default())
+        .unwrap()
+        .metadata
+        .image
+        .unwrap();
+    let tones = facts.tones.expect("tones counted at extraction");
+    assert!(tones.samples > 200_000, "{tones:?}");
+    // The judgement from the kept tones is the one from decoding the image again.
+    let later = trove_ocr::judge_tones(facts.width, facts.height, &tones);
+    assert_eq!(later, trove_ocr::judge_image(&jpeg));
 }

@@ -403,6 +403,7 @@ pub(crate) mod tests {
                     ..Exif::default()
                 },
                 perceptual_hash: None,
+                tones: None,
             },
             id_numbers: ids.iter().map(|s| (*s).to_owned()).collect(),
             archived_at: None,

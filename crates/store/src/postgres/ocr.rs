@@ -5,7 +5,7 @@ use trove_model::{BlobId, PartKind};
 
 use super::PgCatalog;
 use crate::StoreError;
-use crate::decode::{parse_blob_id, parse_kind};
+use crate::decode::{parse_blob_id, parse_image_facts, parse_kind};
 use crate::ocr::{OcrCandidate, OcrCatalog, OcrResult};
 
 /// Documents OCR may read: extracted PDFs and images.
@@ -22,7 +22,7 @@ impl OcrCatalog for PgCatalog {
         self.with_client(|client| {
             let found = client.query(
                 &format!(
-                    r#"SELECT b.id, b.kind FROM blobs b
+                    r#"SELECT b.id, b.kind, b.size, b.metadata FROM blobs b
                        WHERE b.status = 'extracted' AND b.kind IN {OCR_KINDS}
                          AND b.id COLLATE "C" > $1
                          AND NOT EXISTS (SELECT 1 FROM ocr_sources o
@@ -40,12 +40,20 @@ impl OcrCatalog for PgCatalog {
                 .map(|row| {
                     let blob = parse_blob_id(row.get(0))?;
                     let kind = parse_kind(row.get(1))?;
+                    let size = row.get::<_, i64>(2) as u64;
+                    let image = parse_image_facts(row.get(0), row.get(3))?;
                     let pages = client
                         .query(&pages, &[&blob.as_str()])?
                         .iter()
                         .map(|page| (page.get::<_, i64>(0) as u32, page.get::<_, i32>(1) as usize))
                         .collect();
-                    Ok(OcrCandidate { blob, kind, pages })
+                    Ok(OcrCandidate {
+                        blob,
+                        kind,
+                        pages,
+                        size,
+                        image,
+                    })
                 })
                 .collect()
         })

@@ -6,7 +6,7 @@ use trove_model::{BlobId, PartKind};
 use super::SqliteCatalog;
 use crate::StoreError;
 use crate::connection::collect_rows;
-use crate::decode::{parse_blob_id, parse_kind};
+use crate::decode::{parse_blob_id, parse_image_facts, parse_kind};
 use crate::ocr::{OcrCandidate, OcrCatalog, OcrResult};
 
 /// Documents OCR may read: extracted PDFs and images.
@@ -21,28 +21,35 @@ impl OcrCatalog for SqliteCatalog {
     ) -> Result<Vec<OcrCandidate>, StoreError> {
         self.with_connection(|connection| {
             let mut statement = connection.prepare_cached(&format!(
-                "SELECT b.id, b.kind FROM blobs b
+                "SELECT b.id, b.kind, b.size, b.metadata FROM blobs b
                  WHERE b.status = 'extracted' AND b.kind IN {OCR_KINDS} AND b.id > ?1
                    AND NOT EXISTS (SELECT 1 FROM ocr_sources o WHERE o.blob = b.id AND o.version = ?2)
                  ORDER BY b.id LIMIT ?3"
             ))?;
             let after = after.map_or("", BlobId::as_str);
-            let found: Vec<(BlobId, trove_model::FileKind)> = collect_rows(
-                &mut statement,
-                params![after, version, limit as i64],
-                |row| {
-                    let id: String = row.get(0)?;
-                    let kind: String = row.get(1)?;
-                    Ok::<_, StoreError>((parse_blob_id(&id)?, parse_kind(&kind)?))
-                },
-            )?;
+            let found: Vec<(BlobId, trove_model::FileKind, u64, Option<trove_model::ImageFacts>)> =
+                collect_rows(
+                    &mut statement,
+                    params![after, version, limit as i64],
+                    |row| {
+                        let id: String = row.get(0)?;
+                        let kind: String = row.get(1)?;
+                        let metadata: String = row.get(3)?;
+                        Ok::<_, StoreError>((
+                            parse_blob_id(&id)?,
+                            parse_kind(&kind)?,
+                            row.get::<_, i64>(2)? as u64,
+                            parse_image_facts(&id, &metadata)?,
+                        ))
+                    },
+                )?;
             let mut pages = connection.prepare_cached(
                 "SELECT idx, length(replace(replace(replace(text, ' ', ''), char(10), ''), char(9), ''))
                  FROM parts WHERE blob = ?1 AND kind = 'page' ORDER BY idx",
             )?;
             found
                 .into_iter()
-                .map(|(blob, kind)| {
+                .map(|(blob, kind, size, image)| {
                     let page_texts: Vec<(u32, usize)> =
                         collect_rows(&mut pages, [blob.as_str()], |row| {
                             Ok::<_, StoreError>((row.get(0)?, row.get::<_, i64>(1)? as usize))
@@ -51,6 +58,8 @@ impl OcrCatalog for SqliteCatalog {
                         blob,
                         kind,
                         pages: page_texts,
+                        size,
+                        image,
                     })
                 })
                 .collect()

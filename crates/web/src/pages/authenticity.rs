@@ -452,6 +452,7 @@ mod tests {
                 height: 640,
                 exif,
                 perceptual_hash: hash.map(str::to_owned),
+                tones: None,
             },
             id_numbers: ids.iter().map(|id| (*id).to_owned()).collect(),
             archived_at: None,

@@ -80,6 +80,9 @@ fn judge_decoded(bytes: &[u8]) -> Decision {
 /// later without decoding the image again.
 pub fn measure_tones(image: &DynamicImage) -> ImageTones {
     let (width, height) = image.dimensions();
+    if width == 0 || height == 0 {
+        return ImageTones::default();
+    }
     let stride = ((u64::from(width) * u64::from(height) / SAMPLE_PIXELS) as f64)
         .sqrt()
         .max(1.0) as u32;
@@ -113,8 +116,7 @@ pub fn measure_tones(image: &DynamicImage) -> ImageTones {
     }
 }
 
-/// [`measure_tones`] over a buffer of opaque pixels of `C` bytes, rows of `width` pixels,
-/// with the counts in locals: a camera photo's 400,000 samples are its hottest loop.
+/// [`measure_tones`] over a buffer of opaque pixels of `C` bytes, rows of `width` pixels.
 fn tally_opaque<const C: usize>(
     raw: &[u8],
     width: usize,
@@ -322,6 +324,14 @@ mod tests {
         let decision = judge_image(&png(photo));
         assert!(!decision.ocr, "{}", decision.reason);
         assert!(decision.reason.contains("photograph"));
+    }
+
+    #[test]
+    fn an_empty_picture_has_no_tones_and_is_too_small() {
+        let empty = DynamicImage::ImageRgb8(RgbImage::new(0, 0));
+        let tones = measure_tones(&empty);
+        assert_eq!(tones, ImageTones::default());
+        assert!(!judge_tones(0, 0, &tones).ocr);
     }
 
     #[test]

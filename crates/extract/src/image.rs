@@ -1,11 +1,12 @@
-//! Images: dimensions, EXIF, a thumbnail and a perceptual hash.
+//! Images: dimensions, EXIF, a thumbnail, a perceptual hash and the tones OCR's triage
+//! judges by.
 //!
 //! A photo's evidential value is mostly in its EXIF (camera, serial, time,
 //! place), so the facts are read in order of robustness: EXIF and the
 //! dimensions come from the headers alone, and only then are the pixels
-//! decoded for the thumbnail and the hash. If the pixels cannot be decoded (a
-//! truncated JPEG, an exotic TIFF) but the headers could be read, the facts
-//! are kept without thumbnail or hash: a damaged photo is still evidence.
+//! decoded, once, for the thumbnail, the hash and the tones. If the pixels cannot
+//! be decoded (a truncated JPEG, an exotic TIFF) but the headers could be read,
+//! the facts are kept without them: a damaged photo is still evidence.
 //! Only when nothing at all can be read is the image [`ExtractError::Corrupt`].
 
 mod exif;
@@ -59,7 +60,7 @@ pub(crate) fn extract(
     let (width, height) = dimensions.unwrap_or_default();
     let pixels = dimensions
         .filter(|&(w, h)| u64::from(w) * u64::from(h) <= MAX_PIXELS)
-        .and_then(|(w, h)| decode_for_thumbnail(bytes, format, u64::from(w) * u64::from(h)));
+        .and_then(|(w, h)| decode_pixels(bytes, format, u64::from(w) * u64::from(h)));
     let mut facts = ImageFacts {
         width,
         height,
@@ -68,7 +69,9 @@ pub(crate) fn extract(
     };
     let mut thumbnail = None;
     if let Some(pixels) = &pixels {
-        if pixels.full_size {
+        // Only where OCR's triage could decode the picture itself: its judgement from
+        // the tones is then the one it would make.
+        if pixels.full_size && trove_ocr::within_triage_limits(&pixels.image) {
             facts.tones = Some(trove_ocr::measure_tones(&pixels.image));
         }
         // Both work on the shrunk picture: the hash looks at 9×8 pixels anyway, and
@@ -111,10 +114,11 @@ struct Pixels {
     full_size: bool,
 }
 
-/// The pixels the thumbnail and the hash are made from: a JPEG of `pixels` pixels in
-/// full up to [`FULL_DECODE_JPEG_PIXELS`], above it at the least scale that still fills a
-/// thumbnail; anything else in full. What one JPEG decoder cannot read the other tries.
-fn decode_for_thumbnail(bytes: &[u8], format: ImageFormat, pixels: u64) -> Option<Pixels> {
+/// The pixels the thumbnail, the hash and the tones are made from: a JPEG of
+/// `pixel_count` pixels in full up to [`FULL_DECODE_JPEG_PIXELS`], above it at the least
+/// scale that still fills a thumbnail; anything else in full. What one JPEG decoder
+/// cannot read the other tries.
+fn decode_pixels(bytes: &[u8], format: ImageFormat, pixel_count: u64) -> Option<Pixels> {
     let full = || {
         decode(bytes, format).map(|image| Pixels {
             image,
@@ -132,7 +136,7 @@ fn decode_for_thumbnail(bytes: &[u8], format: ImageFormat, pixels: u64) -> Optio
             full_size: false,
         })
     };
-    if pixels <= FULL_DECODE_JPEG_PIXELS {
+    if pixel_count <= FULL_DECODE_JPEG_PIXELS {
         full().or_else(scaled)
     } else {
         scaled().or_else(full)
@@ -140,13 +144,18 @@ fn decode_for_thumbnail(bytes: &[u8], format: ImageFormat, pixels: u64) -> Optio
 }
 
 /// Decodes the pixels (the first frame of an animation or multi-page TIFF)
-/// within [`MAX_DECODE_ALLOC`].
+/// within [`MAX_DECODE_ALLOC`]. `None` also when the decoder panics (third-party code on
+/// distrusted bytes): the photo's EXIF, already read, must not be lost with it.
 fn decode(bytes: &[u8], format: ImageFormat) -> Option<DynamicImage> {
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut decode_limits = image::Limits::default();
-    decode_limits.max_alloc = Some(MAX_DECODE_ALLOC);
-    reader.limits(decode_limits);
-    reader.decode().ok()
+    std::panic::catch_unwind(|| {
+        let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+        let mut decode_limits = image::Limits::default();
+        decode_limits.max_alloc = Some(MAX_DECODE_ALLOC);
+        reader.limits(decode_limits);
+        reader.decode().ok()
+    })
+    .ok()
+    .flatten()
 }
 
 /// A 64-bit gradient hash as 16 hex digits: robust to re-encoding and

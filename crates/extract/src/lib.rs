@@ -37,7 +37,7 @@ pub(crate) use budget::PartsBuilder;
 
 /// Bumped whenever an extractor's output changes, so that documents extracted
 /// by an older version can be found and re-extracted deliberately.
-pub const EXTRACTOR_VERSION: u32 = 5;
+pub const EXTRACTOR_VERSION: u32 = 6;
 
 /// Bounds on what one extraction may produce, whatever the input claims.
 #[derive(Debug, Clone, Copy)]

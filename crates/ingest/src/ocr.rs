@@ -31,8 +31,9 @@ const MAX_IMAGE_BYTES: u64 = 64 << 20;
 const INDEX_HEAP_BYTES: usize = 64 << 20;
 /// Decisions without pages to read written at a time.
 const DECISIONS_BATCH: usize = 512;
-/// Pages read (by every worker at once) before their text is written and indexed: enough
-/// to keep the workers busy, few enough that what is read is soon searchable.
+/// Pages read (by every worker at once) before their text is written and indexed, at
+/// least: enough to keep the workers busy, few enough that what is read is soon
+/// searchable. More with more workers (see `run_ocr`).
 const PAGES_BATCH: usize = 16;
 
 /// Whether the stage runs.
@@ -174,7 +175,8 @@ pub fn run_ocr(
             .collect();
         sink.write(&decisions)?;
     }
-    for batch in batches_of_pages(&to_read, PAGES_BATCH) {
+    // Each batch waits for its slowest page: a few pages a worker keep that wait short.
+    for batch in batches_of_pages(&to_read, PAGES_BATCH.max(4 * workers)) {
         if report.interrupted || stop.load(Ordering::Relaxed) {
             report.interrupted = true;
             break;
@@ -285,8 +287,9 @@ impl ResultSink<'_> {
 const LARGE_DECODE_BYTES: u64 = 64 << 20;
 
 /// [`plan`] for each candidate, in order, on up to `workers` threads: an image whose
-/// tones extraction did not count (a JPEG of more than 16 megapixels, a store extracted
-/// by an older trove) is decoded in full to be judged.
+/// tones extraction did not count (one it could not decode in full, such as a JPEG of
+/// more than 16 megapixels, or one in a store extracted by an older trove) is decoded in
+/// full to be judged.
 fn plan_in_parallel(
     catalog: &dyn CaseCatalog,
     blobs: &BlobStore,
@@ -350,10 +353,12 @@ fn plan(
     }
     // Extraction counted the tones of the full-size pixels: judged without reading the
     // original again (which, in server mode, may be in the bucket).
-    if let Some(image) = &candidate.image
-        && let Some(tones) = &image.tones
-    {
-        return decided(judge_tones(image.width, image.height, tones));
+    if let Some(measured) = &candidate.tones {
+        return image_plan(judge_tones(
+            measured.width,
+            measured.height,
+            &measured.tones,
+        ));
     }
     let path = match blobs.local_path(&candidate.blob) {
         Ok(path) => path,
@@ -387,14 +392,14 @@ fn plan(
             let Ok(decision) = judged else {
                 return ("the image decoder failed on it".to_owned(), Vec::new());
             };
-            decided(decision)
+            image_plan(decision)
         }
         Err(error) => (format!("cannot be read: {error}"), Vec::new()),
     }
 }
 
-/// An image's decision, with the one page it has to read if it is read.
-fn decided(decision: Decision) -> (String, Vec<u32>) {
+/// An image's plan: the decision's reason, and its one page if it is read.
+fn image_plan(decision: Decision) -> (String, Vec<u32>) {
     let pages = if decision.ocr { vec![1] } else { Vec::new() };
     (decision.reason, pages)
 }
@@ -456,8 +461,8 @@ fn read_page(blobs: &BlobStore, engine: &Engine, job: &PageJob) -> Result<OcrPag
 
 #[cfg(test)]
 mod tests {
-    use trove_model::{ImageFacts, ImageTones};
-    use trove_store::Store;
+    use trove_model::ImageTones;
+    use trove_store::{MeasuredTones, Store};
 
     use super::*;
 
@@ -467,11 +472,10 @@ mod tests {
             kind: FileKind::Jpeg,
             pages: Vec::new(),
             size: 300_000,
-            image: Some(ImageFacts {
+            tones: tones.map(|tones| MeasuredTones {
                 width: 1080,
                 height: 1440,
                 tones,
-                ..ImageFacts::default()
             }),
         }
     }

@@ -1,6 +1,8 @@
 //! Which images are worth OCR: pages of text are mostly paper-white with dark strokes and
-//! little colour or mid-tone; photographs of people or places are not. Judged from pixel
-//! statistics of a small copy of the image; nothing here looks for faces or people.
+//! little colour or mid-tone; photographs of people or places are not. Judged from the
+//! tones of pixels sampled over the full-size image (counted at extraction, or here when
+//! extraction did not), after a cheap look at a small copy where there is one; nothing
+//! here looks for faces or people.
 
 use image::{DynamicImage, GenericImageView};
 use trove_model::ImageTones;
@@ -8,7 +10,9 @@ use trove_model::ImageTones;
 /// Images smaller than this on their shorter side hold no readable page.
 const MIN_SIDE: u32 = 300;
 /// About this many pixels are looked at, spread evenly over the full-size image (a
-/// shrunk copy would blur thin strokes into mid-tones).
+/// shrunk copy would blur thin strokes into mid-tones). Stores keep the tones counted
+/// with this and the luma bounds below: changing any of them needs trove-extract's
+/// `EXTRACTOR_VERSION` bumped, so that images are counted again.
 const SAMPLE_PIXELS: u64 = 250_000;
 
 /// Whether an image is read by OCR, and why, in words for the person checking.
@@ -87,67 +91,44 @@ pub fn measure_tones(image: &DynamicImage) -> ImageTones {
         .sqrt()
         .max(1.0) as u32;
     let stride = stride as usize;
+    let mut tally = Tally::default();
     match image {
         // Opaque 8-bit pictures (every JPEG) are counted straight from their buffers.
         DynamicImage::ImageRgb8(rgb) => {
-            tally_opaque::<3>(rgb.as_raw(), width as usize, stride, |p| (p[0], p[1], p[2]))
+            for_each_sampled_pixel::<3>(rgb.as_raw(), width as usize, stride, |p| {
+                tally.add(p[0], p[1], p[2]);
+            });
         }
         DynamicImage::ImageLuma8(grey) => {
-            tally_opaque::<1>(grey.as_raw(), width as usize, stride, |p| {
-                (p[0], p[0], p[0])
-            })
-        }
-        other => {
-            let mut tones = ImageTones::default();
-            for_each_sample(other, stride, |[r, g, b, a]| {
-                // Transparent parts are seen on white paper, as a viewer shows them.
-                let over_white = |c: u8| {
-                    ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8
-                };
-                let (r, g, b) = (over_white(r), over_white(g), over_white(b));
-                let (light, dark) = light_and_dark(r, g, b);
-                tones.samples += 1;
-                tones.light += light;
-                tones.dark += dark;
-                tones.colour += u64::from(chroma(r, g, b));
+            for_each_sampled_pixel::<1>(grey.as_raw(), width as usize, stride, |p| {
+                tally.add(p[0], p[0], p[0]);
             });
-            tones
         }
+        other => for_each_sample(other, stride, |[r, g, b, a]| {
+            // Transparent parts are seen on white paper, as a viewer shows them.
+            let over_white =
+                |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
+            tally.add(over_white(r), over_white(g), over_white(b));
+        }),
     }
+    tally.0
 }
 
-/// [`measure_tones`] over a buffer of opaque pixels of `C` bytes, rows of `width` pixels.
-fn tally_opaque<const C: usize>(
-    raw: &[u8],
-    width: usize,
-    stride: usize,
-    rgb: impl Fn(&[u8]) -> (u8, u8, u8),
-) -> ImageTones {
-    let (mut samples, mut light, mut dark, mut colour) = (0u32, 0u32, 0u32, 0u64);
-    for row in raw.chunks_exact(width * C).step_by(stride) {
-        for pixel in row.chunks_exact(C).step_by(stride) {
-            let (r, g, b) = rgb(pixel);
-            let (is_light, is_dark) = light_and_dark(r, g, b);
-            samples += 1;
-            light += is_light;
-            dark += is_dark;
-            colour += u64::from(chroma(r, g, b));
-        }
-    }
-    ImageTones {
-        samples,
-        light,
-        dark,
-        colour,
-    }
-}
+/// [`ImageTones`] as they are counted.
+#[derive(Default)]
+struct Tally(ImageTones);
 
-/// Whether a pixel is paper-light and whether ink-dark, as 1 or 0: counted without
-/// branches, which a photo's pixels would take in no predictable order.
-#[inline(always)]
-fn light_and_dark(r: u8, g: u8, b: u8) -> (u32, u32) {
-    let luma = luma_thousandths(r, g, b);
-    (u32::from(luma >= LIGHT_LUMA), u32::from(luma <= DARK_LUMA))
+impl Tally {
+    /// Counts one opaque pixel, without branches, which a photo's pixels would take in no
+    /// predictable order.
+    #[inline(always)]
+    fn add(&mut self, r: u8, g: u8, b: u8) {
+        let luma = luma_thousandths(r, g, b);
+        self.0.samples += 1;
+        self.0.light += u32::from(luma >= LIGHT_LUMA);
+        self.0.dark += u32::from(luma <= DARK_LUMA);
+        self.0.colour += u64::from(chroma(r, g, b));
+    }
 }
 
 /// Judges a `width`×`height` image by the tones [`measure_tones`] counted on it.
@@ -158,7 +139,11 @@ pub fn judge_tones(width: u32, height: u32, tones: &ImageTones) -> Decision {
     let total = f64::from(tones.samples.max(1));
     let light = f64::from(tones.light) / total;
     let dark = f64::from(tones.dark) / total;
-    let mid = f64::from(tones.samples.saturating_sub(tones.light + tones.dark)) / total;
+    let mid = f64::from(
+        tones
+            .samples
+            .saturating_sub(tones.light.saturating_add(tones.dark)),
+    ) / total;
     let colour = tones.colour as f64 / 255.0 / total;
     let page = light >= 0.5 && (0.003..=0.35).contains(&dark) && mid <= 0.3 && colour <= 0.15;
     let figures = format!(
@@ -179,8 +164,9 @@ pub fn judge_tones(width: u32, height: u32, tones: &ImageTones) -> Decision {
 }
 
 /// How far past a page's bounds a small copy's figures must lie before it rules the image
-/// out: a thumbnail's pixels are close to, not exactly, means of the image's (it went
-/// through a reduced-scale JPEG decode, an area-averaging resize and JPEG again). Colour
+/// out: a thumbnail's pixels are close to, not exactly, means of the image's (they went
+/// through block averaging, after a reduced-scale JPEG decode for older stores and huge
+/// photos, and through JPEG again). Colour
 /// needs the wider margin: full-size pixels of thin coloured strokes on white are
 /// clipped to the RGB range after the JPEG's colour conversion, which lowers their
 /// saturation, while their averages are not, so a thumbnail shows such a page about

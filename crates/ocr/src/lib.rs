@@ -42,6 +42,13 @@ pub fn image_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
         .ok()
 }
 
+/// Whether `image`, decoded, lies within the limits above: what the triage would decode
+/// itself, and so may be judged from tones counted elsewhere ([`measure_tones`]).
+pub fn within_triage_limits(image: &image::DynamicImage) -> bool {
+    image.width().max(image.height()) <= MAX_SIDE
+        && image.as_bytes().len() as u64 <= MAX_DECODED_BYTES
+}
+
 /// Decodes an image within the limits above.
 pub(crate) fn decode_bounded(bytes: &[u8]) -> image::ImageResult<image::DynamicImage> {
     let mut reader = image::ImageReader::new(Cursor::new(bytes)).with_guessed_format()?;

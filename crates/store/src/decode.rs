@@ -4,11 +4,11 @@
 use std::str::FromStr;
 
 use trove_model::{
-    BlobId, FailureReason, FileKind, Hidden, ImageFacts, ListKind, Metadata, PartKind, Review,
-    Stage,
+    BlobId, FailureReason, FileKind, Hidden, ListKind, Metadata, PartKind, Review, Stage,
 };
 
 use crate::StoreError;
+use crate::ocr::MeasuredTones;
 
 pub(crate) fn parse_blob_id(text: &str) -> Result<BlobId, StoreError> {
     BlobId::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
@@ -18,14 +18,20 @@ pub(crate) fn parse_kind(code: &str) -> Result<FileKind, StoreError> {
     FileKind::from_str(code).map_err(StoreError::Corrupt)
 }
 
-/// The image facts in blob `id`'s metadata (JSON), if it is an image.
-pub(crate) fn parse_image_facts(
+/// The tones extraction counted on blob `id`, from its metadata (JSON), when it did.
+pub(crate) fn parse_measured_tones(
     id: &str,
     metadata: &str,
-) -> Result<Option<ImageFacts>, StoreError> {
-    serde_json::from_str::<Metadata>(metadata)
-        .map(|metadata| metadata.image)
-        .map_err(|e| StoreError::Corrupt(format!("metadata of {id}: {e}")))
+) -> Result<Option<MeasuredTones>, StoreError> {
+    let metadata: Metadata = serde_json::from_str(metadata)
+        .map_err(|e| StoreError::Corrupt(format!("metadata of {id}: {e}")))?;
+    Ok(metadata.image.and_then(|image| {
+        image.tones.map(|tones| MeasuredTones {
+            width: image.width,
+            height: image.height,
+            tones,
+        })
+    }))
 }
 
 pub(crate) fn parse_list_kind(code: &str) -> Result<ListKind, StoreError> {

@@ -47,7 +47,7 @@ pub use ingest_progress::{
 pub use layout::{DATABASE_FILE, ORIGINALS_FILE, Store};
 pub use lists::{CandidateFilter, ListCatalog, StoredEntry, XrefBatch};
 pub use migrate::{MigrationReport, migrate_to_postgres, verify_migrated};
-pub use ocr::{OcrCandidate, OcrCatalog, OcrPageText, OcrResult};
+pub use ocr::{MeasuredTones, OcrCandidate, OcrCatalog, OcrPageText, OcrResult};
 pub use postgres::{
     ClaimedJob, HeldRole, JobCounts, JobQueue, MAX_ATTEMPTS, Migrations, PgCatalog, PgPool,
     QueuedFile, pg_reason,

@@ -1,12 +1,12 @@
 //! The OCR facet of the catalog: which documents need reading, and the text and
 //! confidence read from their pages. A trait of its own, like [`crate::RecordCatalog`].
 
-use trove_model::{BlobId, FileKind, ImageFacts};
+use trove_model::{BlobId, FileKind, ImageTones};
 
 use crate::StoreError;
 
 /// A document the OCR stage has not yet considered under the current engine and languages.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OcrCandidate {
     /// The document.
     pub blob: BlobId,
@@ -17,8 +17,19 @@ pub struct OcrCandidate {
     pub pages: Vec<(u32, usize)>,
     /// The original's size in bytes.
     pub size: u64,
-    /// What extraction found of an image (its tones among them, when it counted them).
-    pub image: Option<ImageFacts>,
+    /// An image's size and the tones extraction counted on it, when it did.
+    pub tones: Option<MeasuredTones>,
+}
+
+/// The tones extraction counted on an image, with the image's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MeasuredTones {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// What the triage judges by.
+    pub tones: ImageTones,
 }
 
 /// What the OCR stage read from one page.

@@ -24,21 +24,21 @@ pub(super) fn to_thumbnail(image: &DynamicImage, side: u32) -> RgbImage {
     };
     let rgb = match image {
         DynamicImage::ImageRgb8(rgb) => block_means::<3>(rgb.as_raw(), &size),
-        DynamicImage::ImageRgba8(rgba) => {
-            let means = block_means::<4>(rgba.as_raw(), &size);
+        DynamicImage::ImageRgba8(rgba) => block_means::<4>(rgba.as_raw(), &size).map(|means| {
             means
                 .chunks_exact(4)
                 .flat_map(|p| [p[0], p[1], p[2]])
                 .collect()
-        }
+        }),
         DynamicImage::ImageLuma8(grey) => block_means::<1>(grey.as_raw(), &size)
-            .into_iter()
-            .flat_map(|level| [level; 3])
-            .collect(),
+            .map(|means| means.into_iter().flat_map(|level| [level; 3]).collect()),
         // 16-bit and float pictures are rare in a leak: made 8-bit RGB first.
         other => block_means::<3>(other.to_rgb8().as_raw(), &size),
     };
-    RgbImage::from_raw(out_width, out_height, rgb).unwrap_or_else(|| image.to_rgb8())
+    // `rgb` holds exactly `out_width × out_height` pixels when there is one; the image
+    // crate's own shrinking stands in for what block means do not take.
+    rgb.and_then(|rgb| RgbImage::from_raw(out_width, out_height, rgb))
+        .unwrap_or_else(|| image.thumbnail(out_width, out_height).to_rgb8())
 }
 
 /// The size of a `width`×`height` picture fitted within `side`×`side`, its proportions
@@ -65,16 +65,21 @@ struct Size {
 /// Means of the blocks of `raw` (`C` bytes a pixel, rows of `size.width`) that make each
 /// output pixel: input column `x` falls in output column `x * out_width / width`, and
 /// rows alike, so that every input pixel counts once.
-fn block_means<const C: usize>(raw: &[u8], size: &Size) -> Vec<u8> {
+fn block_means<const C: usize>(raw: &[u8], size: &Size) -> Option<Vec<u8>> {
     let columns = block_starts(size.width, size.out_width);
     let rows = block_starts(size.height, size.out_height);
+    let tallest = rows.windows(2).map(|block| block[1] - block[0]).max()?;
+    if tallest > (u32::MAX / 255) as usize {
+        // Millions of rows a block: a picture far longer than wide, left to the image crate.
+        return None;
+    }
     let row_bytes = size.width * C;
     let mut sums = vec![0u32; row_bytes];
     let mut out = Vec::with_capacity(size.out_width * size.out_height * C);
     for block_rows in rows.windows(2) {
         sums.fill(0);
         let (top, bottom) = (block_rows[0], block_rows[1]);
-        // At most `height` rows of 255 each: a u32 cannot overflow.
+        // Rows of 255 at most: checked above to fit a u32, which sums twice as fast as a u64.
         for row in raw[top * row_bytes..bottom * row_bytes].chunks_exact(row_bytes) {
             for (sum, &level) in sums.iter_mut().zip(row) {
                 *sum += u32::from(level);
@@ -96,7 +101,7 @@ fn block_means<const C: usize>(raw: &[u8], size: &Size) -> Vec<u8> {
             }
         }
     }
-    out
+    Some(out)
 }
 
 /// Where each of `out` blocks of an `length`-pixel line starts, and the line's end: the

@@ -192,13 +192,12 @@ fn a_photo_decoded_at_reduced_scale_hashes_as_when_decoded_in_full() {
     // picture.
     let jpeg = gradient_jpeg(1080, 1440);
     let pixels = 1080 * 1440;
-    let scaled =
-        decode_for_thumbnail(&jpeg, ImageFormat::Jpeg, FULL_DECODE_JPEG_PIXELS + 1).unwrap();
+    let scaled = decode_pixels(&jpeg, ImageFormat::Jpeg, FULL_DECODE_JPEG_PIXELS + 1).unwrap();
     assert!(
         !scaled.full_size && scaled.image.width() < 1080,
         "not decoded at reduced scale"
     );
-    let full = decode_for_thumbnail(&jpeg, ImageFormat::Jpeg, pixels).unwrap();
+    let full = decode_pixels(&jpeg, ImageFormat::Jpeg, pixels).unwrap();
     assert!(
         full.full_size && full.image.width() == 1080,
         "not decoded in full"

@@ -5,7 +5,7 @@ use trove_model::{BlobId, PartKind};
 
 use super::PgCatalog;
 use crate::StoreError;
-use crate::decode::{parse_blob_id, parse_image_facts, parse_kind};
+use crate::decode::{parse_blob_id, parse_kind, parse_measured_tones};
 use crate::ocr::{OcrCandidate, OcrCatalog, OcrResult};
 
 /// Documents OCR may read: extracted PDFs and images.
@@ -41,7 +41,7 @@ impl OcrCatalog for PgCatalog {
                     let blob = parse_blob_id(row.get(0))?;
                     let kind = parse_kind(row.get(1))?;
                     let size = row.get::<_, i64>(2) as u64;
-                    let image = parse_image_facts(row.get(0), row.get(3))?;
+                    let tones = parse_measured_tones(row.get(0), row.get(3))?;
                     let pages = client
                         .query(&pages, &[&blob.as_str()])?
                         .iter()
@@ -52,7 +52,7 @@ impl OcrCatalog for PgCatalog {
                         kind,
                         pages,
                         size,
-                        image,
+                        tones,
                     })
                 })
                 .collect()

@@ -6,8 +6,8 @@ use trove_model::{BlobId, PartKind};
 use super::SqliteCatalog;
 use crate::StoreError;
 use crate::connection::collect_rows;
-use crate::decode::{parse_blob_id, parse_image_facts, parse_kind};
-use crate::ocr::{OcrCandidate, OcrCatalog, OcrResult};
+use crate::decode::{parse_blob_id, parse_kind, parse_measured_tones};
+use crate::ocr::{MeasuredTones, OcrCandidate, OcrCatalog, OcrResult};
 
 /// Documents OCR may read: extracted PDFs and images.
 const OCR_KINDS: &str = "('pdf', 'jpeg', 'png', 'tiff', 'webp', 'gif')";
@@ -27,7 +27,7 @@ impl OcrCatalog for SqliteCatalog {
                  ORDER BY b.id LIMIT ?3"
             ))?;
             let after = after.map_or("", BlobId::as_str);
-            let found: Vec<(BlobId, trove_model::FileKind, u64, Option<trove_model::ImageFacts>)> =
+            let found: Vec<(BlobId, trove_model::FileKind, u64, Option<MeasuredTones>)> =
                 collect_rows(
                     &mut statement,
                     params![after, version, limit as i64],
@@ -39,7 +39,7 @@ impl OcrCatalog for SqliteCatalog {
                             parse_blob_id(&id)?,
                             parse_kind(&kind)?,
                             row.get::<_, i64>(2)? as u64,
-                            parse_image_facts(&id, &metadata)?,
+                            parse_measured_tones(&id, &metadata)?,
                         ))
                     },
                 )?;
@@ -49,7 +49,7 @@ impl OcrCatalog for SqliteCatalog {
             )?;
             found
                 .into_iter()
-                .map(|(blob, kind, size, image)| {
+                .map(|(blob, kind, size, tones)| {
                     let page_texts: Vec<(u32, usize)> =
                         collect_rows(&mut pages, [blob.as_str()], |row| {
                             Ok::<_, StoreError>((row.get(0)?, row.get::<_, i64>(1)? as usize))
@@ -59,7 +59,7 @@ impl OcrCatalog for SqliteCatalog {
                         kind,
                         pages: page_texts,
                         size,
-                        image,
+                        tones,
                     })
                 })
                 .collect()

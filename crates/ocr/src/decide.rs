@@ -84,51 +84,28 @@ fn judge_decoded(bytes: &[u8]) -> Decision {
 /// later without decoding the image again.
 pub fn measure_tones(image: &DynamicImage) -> ImageTones {
     let (width, height) = image.dimensions();
-    if width == 0 || height == 0 {
-        return ImageTones::default();
-    }
     let stride = ((u64::from(width) * u64::from(height) / SAMPLE_PIXELS) as f64)
         .sqrt()
-        .max(1.0) as u32;
-    let stride = stride as usize;
-    let mut tally = Tally::default();
-    match image {
-        // Opaque 8-bit pictures (every JPEG) are counted straight from their buffers.
-        DynamicImage::ImageRgb8(rgb) => {
-            for_each_sampled_pixel::<3>(rgb.as_raw(), width as usize, stride, |p| {
-                tally.add(p[0], p[1], p[2]);
-            });
-        }
-        DynamicImage::ImageLuma8(grey) => {
-            for_each_sampled_pixel::<1>(grey.as_raw(), width as usize, stride, |p| {
-                tally.add(p[0], p[0], p[0]);
-            });
-        }
-        other => for_each_sample(other, stride, |[r, g, b, a]| {
-            // Transparent parts are seen on white paper, as a viewer shows them.
-            let over_white =
-                |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
-            tally.add(over_white(r), over_white(g), over_white(b));
-        }),
-    }
-    tally.0
-}
-
-/// [`ImageTones`] as they are counted.
-#[derive(Default)]
-struct Tally(ImageTones);
-
-impl Tally {
-    /// Counts one opaque pixel, without branches, which a photo's pixels would take in no
-    /// predictable order.
-    #[inline(always)]
-    fn add(&mut self, r: u8, g: u8, b: u8) {
+        .max(1.0) as usize;
+    let mut tones = ImageTones::default();
+    for_each_sample(image, stride, |[r, g, b, a]| {
+        // Transparent parts are seen on white paper, as a viewer shows them.
+        let over_white =
+            |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
+        let (r, g, b) = if a == 255 {
+            (r, g, b)
+        } else {
+            (over_white(r), over_white(g), over_white(b))
+        };
+        // Counted without branches, which a photo's pixels would take in no predictable
+        // order.
         let luma = luma_thousandths(r, g, b);
-        self.0.samples += 1;
-        self.0.light += u32::from(luma >= LIGHT_LUMA);
-        self.0.dark += u32::from(luma <= DARK_LUMA);
-        self.0.colour += u64::from(chroma(r, g, b));
-    }
+        tones.samples += 1;
+        tones.light += u32::from(luma >= LIGHT_LUMA);
+        tones.dark += u32::from(luma <= DARK_LUMA);
+        tones.colour += u64::from(chroma(r, g, b));
+    });
+    tones
 }
 
 /// Judges a `width`×`height` image by the tones [`measure_tones`] counted on it.

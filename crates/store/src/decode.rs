@@ -18,14 +18,17 @@ pub(crate) fn parse_kind(code: &str) -> Result<FileKind, StoreError> {
     FileKind::from_str(code).map_err(StoreError::Corrupt)
 }
 
+/// Blob `id`'s metadata, from its JSON.
+pub(crate) fn parse_metadata(id: &str, json: &str) -> Result<Metadata, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("metadata of {id}: {e}")))
+}
+
 /// The tones extraction counted on blob `id`, from its metadata (JSON), when it did.
 pub(crate) fn parse_measured_tones(
     id: &str,
     metadata: &str,
 ) -> Result<Option<MeasuredTones>, StoreError> {
-    let metadata: Metadata = serde_json::from_str(metadata)
-        .map_err(|e| StoreError::Corrupt(format!("metadata of {id}: {e}")))?;
-    Ok(metadata.image.and_then(|image| {
+    Ok(parse_metadata(id, metadata)?.image.and_then(|image| {
         image.tones.map(|tones| MeasuredTones {
             width: image.width,
             height: image.height,

@@ -15,7 +15,7 @@ use crate::catalog::{
 };
 use crate::decode::{
     hidden_json, member_time_text, parse_blob_id, parse_hidden, parse_kind, parse_member_time,
-    parse_part_kind, parse_reason, parse_stage,
+    parse_metadata, parse_part_kind, parse_reason, parse_stage,
 };
 
 impl Catalog for PgCatalog {
@@ -205,9 +205,7 @@ impl Catalog for PgCatalog {
             else {
                 return Ok(None);
             };
-            let metadata: &str = head.get(5);
-            let metadata = serde_json::from_str(metadata)
-                .map_err(|e| StoreError::Corrupt(format!("metadata of {id}: {e}")))?;
+            let metadata = parse_metadata(id.as_str(), head.get(5))?;
             Ok(Some(DocumentView {
                 id: id.clone(),
                 sha256: head.get(0),
@@ -371,8 +369,7 @@ impl Catalog for PgCatalog {
                    ORDER BY id COLLATE "C""#,
                 &[],
                 &mut |row| {
-                    let metadata: Metadata = serde_json::from_str(row.get(2))
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    let metadata = parse_metadata(row.get(0), row.get(2))?;
                     visit(
                         parse_blob_id(row.get(0))?,
                         parse_kind(row.get(1))?,

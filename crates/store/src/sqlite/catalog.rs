@@ -15,8 +15,8 @@ use crate::catalog::{
 };
 use crate::connection::collect_rows;
 use crate::decode::{
-    parse_blob_id, parse_hidden, parse_kind, parse_member_time, parse_part_kind, parse_reason,
-    parse_stage,
+    parse_blob_id, parse_hidden, parse_kind, parse_member_time, parse_metadata, parse_part_kind,
+    parse_reason, parse_stage,
 };
 
 impl Catalog for SqliteCatalog {
@@ -177,8 +177,7 @@ impl Catalog for SqliteCatalog {
             else {
                 return Ok(None);
             };
-            let metadata = serde_json::from_str(&metadata)
-                .map_err(|e| StoreError::Corrupt(format!("metadata of {id}: {e}")))?;
+            let metadata = parse_metadata(id.as_str(), &metadata)?;
             Ok(Some(DocumentView {
                 id: id.clone(),
                 sha256,
@@ -338,11 +337,10 @@ impl Catalog for SqliteCatalog {
             )?;
             let mut rows = statement.query([])?;
             while let Some(row) = rows.next()? {
-                let metadata: String = row.get(2)?;
-                let metadata: Metadata = serde_json::from_str(&metadata)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let id: String = row.get(0)?;
+                let metadata = parse_metadata(&id, &row.get::<_, String>(2)?)?;
                 visit(
-                    parse_blob_id(&row.get::<_, String>(0)?)?,
+                    parse_blob_id(&id)?,
                     parse_kind(&row.get::<_, String>(1)?)?,
                     metadata,
                 )?;

@@ -197,6 +197,28 @@ fn three_workers_one_killed_make_the_catalog_one_process_makes() {
         "--json",
     ]);
     assert_eq!(rebuilt["indexed"].as_u64(), Some(documents));
+
+    // A slip of `--index` never deletes what is not an index.
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "a source's name").unwrap();
+    let refused = trove(
+        &reference,
+        &[
+            "index",
+            "--database",
+            &url,
+            "--index",
+            dir.path().to_str().unwrap(),
+            "--rebuild",
+        ],
+    );
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("nothing there was deleted"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "a source's name");
 }
 
 /// The server process holding a role of the test schema's catalog, once one does.

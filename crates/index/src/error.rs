@@ -14,6 +14,17 @@ pub enum IndexError {
         #[source]
         source: tantivy::TantivyError,
     },
+    /// A folder to make an index anew in holds something that is not an index's, so
+    /// nothing in it was deleted.
+    #[error(
+        "{path} holds {stranger:?}, which is not part of a search index, so nothing there was deleted; name the index's own folder, or an empty or new one"
+    )]
+    NotAnIndex {
+        /// The folder named as the index's.
+        path: PathBuf,
+        /// The first entry found there that tantivy did not write.
+        stranger: String,
+    },
     /// The user's query string could not be parsed; a mistake to show the
     /// user, not a fault of the index.
     #[error("the query {query:?} is not valid: {reason}")]

@@ -11,6 +11,7 @@
 //! The index is derived data: everything in it can be rebuilt from the
 //! catalog, and this crate knows nothing of the catalog.
 
+mod anew;
 mod document;
 mod error;
 mod facets;

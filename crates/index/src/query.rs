@@ -53,26 +53,18 @@ pub(crate) fn parse(
         reason,
     };
     let said_by_parser = |error: QueryParserError| refused(error.to_string());
-    // Regexes serve the prefixes this module writes; one typed by a user could walk the
-    // whole term dictionary, so none is accepted, and prefixes are counted.
-    check_cost(query).map_err(refused)?;
     let normalised = normalise_and_not(query);
-    // The check above reads quotes as plain `"`; the grammar also knows `\"` and '…',
-    // which could hide a pattern from it. The grammar's own reading settles it.
-    match query_grammar::parse_query(&normalised) {
-        Ok(typed) if holds_regex(&typed) => return Err(refused(REGEX_REFUSED.to_owned())),
-        Ok(_) => {}
-        Err(_) => return parser.parse_query(&normalised).map_err(said_by_parser),
-    }
-    parser.allow_regexes();
-    let rewritten = expand_bare_prefixes(&normalised);
-    let mut ast = match query_grammar::parse_query(&rewritten) {
-        Ok(ast) => ast,
+    let typed = match query_grammar::parse_query(&normalised) {
+        Ok(typed) => typed,
         // The parser says what is wrong, in its own words.
-        Err(_) => return parser.parse_query(&rewritten).map_err(said_by_parser),
+        Err(_) => return parser.parse_query(&normalised).map_err(said_by_parser),
     };
+    check_cost(&typed).map_err(refused)?;
+    // Regexes serve the prefixes rewritten below; the check above refused typed ones.
+    parser.allow_regexes();
+    let mut ast = map_leaves(typed, &mut prefix_to_regexes);
     if han_phrases_on_bigrams {
-        ast = han_phrases_to_bigram_field(ast);
+        ast = map_leaves(ast, &mut han_phrase_to_bigram_field);
     }
     parser
         .build_query_from_user_input_ast(ast)
@@ -82,32 +74,54 @@ pub(crate) fn parse(
 const REGEX_REFUSED: &str =
     "regular expressions (/…/) are not accepted: search with words, \"phrases\" or prefix*";
 
-/// Whether `ast` holds a regular expression anywhere.
-fn holds_regex(ast: &UserInputAst) -> bool {
+/// Calls `visit` on every leaf of `ast`.
+fn for_each_leaf(ast: &UserInputAst, visit: &mut impl FnMut(&UserInputLeaf)) {
     match ast {
-        UserInputAst::Clause(clauses) => clauses.iter().any(|(_, clause)| holds_regex(clause)),
-        UserInputAst::Boost(boosted, _) => holds_regex(boosted),
-        UserInputAst::Leaf(leaf) => matches!(**leaf, UserInputLeaf::Regex { .. }),
+        UserInputAst::Clause(clauses) => {
+            for (_, clause) in clauses {
+                for_each_leaf(clause, visit);
+            }
+        }
+        UserInputAst::Boost(boosted, _) => for_each_leaf(boosted, visit),
+        UserInputAst::Leaf(leaf) => visit(leaf),
     }
 }
 
-/// Refuses a regular expression (`/…/`, bare or after `field:`) outside quotes, and
-/// more than [`MAX_PREFIXES`] prefixes.
-fn check_cost(query: &str) -> Result<(), String> {
+/// `ast` with every leaf replaced by what `map` makes of it.
+fn map_leaves(
+    ast: UserInputAst,
+    map: &mut impl FnMut(UserInputLeaf) -> UserInputAst,
+) -> UserInputAst {
+    match ast {
+        UserInputAst::Clause(clauses) => UserInputAst::Clause(
+            clauses
+                .into_iter()
+                .map(|(occur, clause)| (occur, map_leaves(clause, map)))
+                .collect(),
+        ),
+        UserInputAst::Boost(boosted, boost) => {
+            UserInputAst::Boost(Box::new(map_leaves(*boosted, map)), boost)
+        }
+        UserInputAst::Leaf(leaf) => map(*leaf),
+    }
+}
+
+/// Refuses a regular expression (`/…/`, bare or after `field:`), and more than
+/// [`MAX_PREFIXES`] prefixes (`word*`, `"a phrase"*`): each walks part of the term
+/// dictionary. The grammar's own reading of quotes and escapes settles what is a
+/// pattern, so none hides in a spelling of a quote.
+fn check_cost(typed: &UserInputAst) -> Result<(), String> {
+    let mut regexes = 0;
     let mut prefixes = 0;
-    for (i, segment) in query.split('"').enumerate() {
-        // Odd segments are inside quotes: phrases, never patterns.
-        if i % 2 == 1 {
-            continue;
+    for_each_leaf(typed, &mut |leaf| match leaf {
+        UserInputLeaf::Regex { .. } => regexes += 1,
+        UserInputLeaf::Literal(literal) => {
+            prefixes += usize::from(literal.prefix || word_prefix(literal).is_some());
         }
-        for word in segment.split_whitespace() {
-            let word = word.trim_start_matches(['-', '+', '(']);
-            let value = word.split_once(':').map_or(word, |(_, value)| value);
-            if value.starts_with('/') {
-                return Err(REGEX_REFUSED.to_owned());
-            }
-            prefixes += usize::from(word.trim_end_matches(')').ends_with('*'));
-        }
+        _ => {}
+    });
+    if regexes > 0 {
+        return Err(REGEX_REFUSED.to_owned());
     }
     if prefixes > MAX_PREFIXES {
         return Err(format!(
@@ -115,6 +129,14 @@ fn check_cost(query: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// The stem of a `word*` typed without quotes (`None` for anything else, or a word with
+/// more than its one trailing `*`).
+fn word_prefix(literal: &UserInputLiteral) -> Option<&str> {
+    let stem = literal.phrase.strip_suffix('*')?;
+    (literal.delimiter == Delimiter::None && !stem.is_empty() && !stem.contains('*'))
+        .then_some(stem)
 }
 
 /// tantivy reads `a AND NOT b` as matching nothing; users mean `a AND -b`.
@@ -160,82 +182,57 @@ pub fn any_phrase_query(phrases: &[String]) -> String {
         .join(" OR ")
 }
 
-/// Rewrites each `word*` and `field:word*` outside quotes into regex
-/// queries on the lowercased word (see the module comment).
-fn expand_bare_prefixes(query: &str) -> String {
-    let mut out = String::with_capacity(query.len());
-    let mut in_quotes = false;
-    let mut word = String::new();
-    for c in query.chars() {
-        if c == '"' {
-            in_quotes = !in_quotes;
-        }
-        if in_quotes || c == '"' || c.is_whitespace() || c == ')' {
-            out.push_str(&rewrite_prefix(&word));
-            word.clear();
-            out.push(c);
-        } else {
-            word.push(c);
-        }
-    }
-    out.push_str(&rewrite_prefix(&word));
-    out
+/// A `word*` or `field:word*` on a text field as regex queries on the lowercased word
+/// (see the module comment); any other leaf as it is.
+fn prefix_to_regexes(leaf: UserInputLeaf) -> UserInputAst {
+    let UserInputLeaf::Literal(literal) = &leaf else {
+        return UserInputAst::Leaf(Box::new(leaf));
+    };
+    let fields: &[&str] = match literal.field_name.as_deref() {
+        None => &PREFIX_FIELDS,
+        Some(field) => match TEXT_FIELDS.iter().find(|&&known| known == field) {
+            Some(field) => std::slice::from_ref(field),
+            None => return UserInputAst::Leaf(Box::new(leaf)),
+        },
+    };
+    let Some(stem) = word_prefix(literal) else {
+        return UserInputAst::Leaf(Box::new(leaf));
+    };
+    let pattern = format!("{}.*", regex_escape(&stem.to_lowercase()));
+    UserInputAst::Clause(
+        fields
+            .iter()
+            .map(|field| {
+                let regex = UserInputLeaf::Regex {
+                    field: Some((*field).to_owned()),
+                    pattern: pattern.clone(),
+                };
+                (Some(Occur::Should), UserInputAst::Leaf(Box::new(regex)))
+            })
+            .collect(),
+    )
 }
 
-fn rewrite_prefix(word: &str) -> String {
-    let (sign, rest) = match word.strip_prefix(['-', '+', '(']) {
-        Some(rest) => (&word[..1], rest),
-        None => ("", word),
-    };
-    let Some(stem) = rest.strip_suffix('*') else {
-        return word.to_owned();
-    };
-    let (fields, stem): (Vec<&str>, &str) = match stem.split_once(':') {
-        Some((field, stem)) if TEXT_FIELDS.contains(&field) => (vec![field], stem),
-        Some(_) => return word.to_owned(),
-        None => (PREFIX_FIELDS.to_vec(), stem),
-    };
-    if stem.is_empty() || stem.contains('*') {
-        return word.to_owned();
-    }
-    let pattern = regex_escape(&stem.to_lowercase());
-    let alternatives: Vec<String> = fields
-        .iter()
-        .map(|field| format!("{field}:/{pattern}.*/"))
-        .collect();
-    format!("{sign}({})", alternatives.join(" OR "))
-}
-
-/// Moves each bare phrase of Han characters (and the marks that part a name) in `ast`
-/// to [`HAN_PHRASE_FIELDS`]. A phrase that names its field (or stands in a group that
-/// does), with a slop (`~2`) or as a prefix (`"…"*`) is left as written.
-fn han_phrases_to_bigram_field(ast: UserInputAst) -> UserInputAst {
-    match ast {
-        UserInputAst::Clause(clauses) => UserInputAst::Clause(
-            clauses
-                .into_iter()
-                .map(|(occur, clause)| (occur, han_phrases_to_bigram_field(clause)))
+/// A bare phrase of Han characters (and the marks that part a name) on
+/// [`HAN_PHRASE_FIELDS`]; any other leaf as it is. A phrase that names its field (or
+/// stands in a group that does), with a slop (`~2`) or as a prefix (`"…"*`) is left as
+/// written.
+fn han_phrase_to_bigram_field(leaf: UserInputLeaf) -> UserInputAst {
+    match leaf {
+        UserInputLeaf::Literal(phrase) if is_bare_han_phrase(&phrase) => UserInputAst::Clause(
+            HAN_PHRASE_FIELDS
+                .iter()
+                .map(|field| {
+                    let on_field = UserInputLiteral {
+                        field_name: Some((*field).to_owned()),
+                        ..phrase.clone()
+                    };
+                    let leaf = UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(on_field)));
+                    (Some(Occur::Should), leaf)
+                })
                 .collect(),
         ),
-        UserInputAst::Boost(boosted, boost) => {
-            UserInputAst::Boost(Box::new(han_phrases_to_bigram_field(*boosted)), boost)
-        }
-        UserInputAst::Leaf(leaf) => match *leaf {
-            UserInputLeaf::Literal(phrase) if is_bare_han_phrase(&phrase) => UserInputAst::Clause(
-                HAN_PHRASE_FIELDS
-                    .iter()
-                    .map(|field| {
-                        let on_field = UserInputLiteral {
-                            field_name: Some((*field).to_owned()),
-                            ..phrase.clone()
-                        };
-                        let leaf = UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(on_field)));
-                        (Some(Occur::Should), leaf)
-                    })
-                    .collect(),
-            ),
-            other => UserInputAst::Leaf(Box::new(other)),
-        },
+        other => UserInputAst::Leaf(Box::new(other)),
     }
 }
 
@@ -247,11 +244,11 @@ fn is_bare_han_phrase(literal: &UserInputLiteral) -> bool {
         && is_one_bridged_han_run(&literal.phrase)
 }
 
-/// Escapes what a regex (or the query grammar's `/…/`) would read as syntax.
+/// Escapes what a regex would read as syntax.
 fn regex_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if ".^$|?*+()[]{}\\/".contains(c) {
+        if ".^$|?*+()[]{}\\".contains(c) {
             out.push('\\');
         }
         out.push(c);
@@ -272,30 +269,56 @@ mod tests {
         );
     }
 
+    fn cost(query: &str) -> Result<(), String> {
+        check_cost(&query_grammar::parse_query(query).unwrap())
+    }
+
     #[test]
     fn typed_regexes_and_too_many_prefixes_are_refused() {
-        assert!(check_cost("text:/.*a.*b.*/").is_err());
-        assert!(check_cost("/abc/ AND x").is_err());
-        assert!(check_cost("-(text:/x/)").is_err());
-        assert!(check_cost(r#""a /b/ c" path:疏附县/02 名单*"#).is_ok());
+        assert!(cost("text:/.*a.*b.*/").is_err());
+        assert!(cost("/abc/ AND x").is_err());
+        assert!(cost("-(text:/x/)").is_err());
+        assert!(cost(r#""a /b/ c" path:疏附县/02 名单*"#).is_ok());
         let many = (0..=MAX_PREFIXES)
             .map(|i| format!("w{i}*"))
             .collect::<Vec<_>>();
-        assert!(check_cost(&many.join(" ")).is_err());
-        assert!(check_cost(&many[1..].join(" ")).is_ok());
+        assert!(cost(&many.join(" ")).is_err());
+        assert!(cost(&many[1..].join(" ")).is_ok());
+    }
+
+    #[test]
+    fn prefixes_are_counted_as_the_grammar_reads_quotes() {
+        // An escaped quote does not open a phrase: the words after it are prefixes.
+        let words: Vec<String> = (0..=MAX_PREFIXES).map(|i| format!("w{i}*")).collect();
+        let escaped = format!(r#"\"x {}"#, words.join(" "));
+        assert!(cost(&escaped).is_err(), "{escaped}");
+        // Single quotes make a phrase: the stars inside it are not prefixes.
+        let quoted = format!("'{}'", words.join(" "));
+        assert!(cost(&quoted).is_ok(), "{quoted}");
+        // Phrase prefixes walk the dictionary too.
+        let phrases: Vec<String> = (0..=MAX_PREFIXES)
+            .map(|i| format!(r#""a b{i}"*"#))
+            .collect();
+        let phrases = phrases.join(" ");
+        assert!(cost(&phrases).is_err());
+    }
+
+    fn expanded(query: &str) -> String {
+        let ast = query_grammar::parse_query(query).unwrap();
+        format!("{:?}", map_leaves(ast, &mut prefix_to_regexes))
     }
 
     #[test]
     fn bare_prefix_searches_text_title_and_path() {
         assert_eq!(
-            expand_bare_prefixes("Educ* AND 名单"),
-            "(text:/educ.*/ OR title:/educ.*/ OR path:/educ.*/) AND 名单"
+            expanded("Educ* AND 名单"),
+            r#"(+(?"text":/educ.*/ ?"title":/educ.*/ ?"path":/educ.*/) +名单)"#
         );
     }
 
     fn moved(query: &str) -> String {
         let ast = query_grammar::parse_query(query).unwrap();
-        format!("{:?}", han_phrases_to_bigram_field(ast))
+        format!("{:?}", map_leaves(ast, &mut han_phrase_to_bigram_field))
     }
 
     fn as_typed(query: &str) -> String {
@@ -345,16 +368,16 @@ mod tests {
 
     #[test]
     fn fielded_and_negated_prefixes_keep_their_field_and_sign() {
-        assert_eq!(expand_bare_prefixes("-path:名单*"), "-(path:/名单.*/)");
-        assert_eq!(expand_bare_prefixes("type:x*"), "type:x*");
+        assert_eq!(expanded("-path:名单*"), r#"(-(?"path":/名单.*/))"#);
+        assert_eq!(expanded("type:x*"), as_typed("type:x*"));
     }
 
     #[test]
     fn quoted_words_and_regex_syntax_are_left_alone_or_escaped() {
-        assert_eq!(expand_bare_prefixes(r#""shoot to*""#), r#""shoot to*""#);
+        assert_eq!(expanded(r#""shoot to*""#), as_typed(r#""shoot to*""#));
         assert_eq!(
-            expand_bare_prefixes("a.b*"),
-            "(text:/a\\.b.*/ OR title:/a\\.b.*/ OR path:/a\\.b.*/)"
+            expanded("a.b*"),
+            r#"(?"text":/a\.b.*/ ?"title":/a\.b.*/ ?"path":/a\.b.*/)"#
         );
     }
 }

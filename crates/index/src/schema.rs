@@ -7,12 +7,15 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer};
 
-use crate::tokenizer::{HanBigramTokenizer, TroveTokenizer};
+use crate::tokenizer::{HanBigramTokenizer, NameBridging, TroveTokenizer};
 
 pub(crate) const TROVE_ANALYZER: &str = "trove";
 /// Han bigrams bridged across name marks (see [`HanBigramTokenizer`]): the bigram field's
 /// analyzer in indexes made now.
-pub(crate) const HAN_BIGRAM_ANALYZER: &str = "han_bigram_names";
+pub(crate) const HAN_BIGRAM_ANALYZER: &str = "han_bigram_marked_names";
+/// Han bigrams bridged across bare line breaks too, as indexes made before line breaks
+/// were told apart have them (outdated: they join the names of two rows).
+pub(crate) const HAN_BIGRAM_LINE_BRIDGED_ANALYZER: &str = "han_bigram_names";
 /// Han bigrams as indexes made before bridging have them; still registered, so such
 /// an index reads its queries as it was written until `trove reindex` remakes it.
 pub(crate) const HAN_BIGRAM_UNBRIDGED_ANALYZER: &str = "han_bigram";
@@ -95,22 +98,27 @@ pub(crate) fn register_analyzers(index: &Index) {
         .filter(Stemmer::new(Language::English))
         .build();
     index.tokenizers().register(TROVE_ANALYZER, trove);
-    for (name, bridge_names) in [
-        (HAN_BIGRAM_ANALYZER, true),
-        (HAN_BIGRAM_UNBRIDGED_ANALYZER, false),
+    for (name, bridging) in [
+        (HAN_BIGRAM_ANALYZER, NameBridging::NameMarks),
+        (
+            HAN_BIGRAM_LINE_BRIDGED_ANALYZER,
+            NameBridging::NameMarksAndBareLineBreaks,
+        ),
+        (HAN_BIGRAM_UNBRIDGED_ANALYZER, NameBridging::Never),
     ] {
-        let bigrams = TextAnalyzer::builder(HanBigramTokenizer { bridge_names }).build();
+        let bigrams = TextAnalyzer::builder(HanBigramTokenizer { bridging }).build();
         index.tokenizers().register(name, bigrams);
     }
 }
 
 /// Whether the bigram field of `schema` bridges name marks, so that a phrase of Han
-/// characters is found on it alone (an index made before bridging is not).
+/// characters is found on it alone (an index made before bridging is not). An index that
+/// also bridges bare line breaks crosses every gap today's does, so it qualifies too.
 pub(crate) fn bigrams_bridge_names(schema: &Schema, text_han: Field) -> bool {
     match schema.get_field_entry(text_han).field_type() {
-        FieldType::Str(options) => options
-            .get_indexing_options()
-            .is_some_and(|indexing| indexing.tokenizer() == HAN_BIGRAM_ANALYZER),
+        FieldType::Str(options) => options.get_indexing_options().is_some_and(|indexing| {
+            [HAN_BIGRAM_ANALYZER, HAN_BIGRAM_LINE_BRIDGED_ANALYZER].contains(&indexing.tokenizer())
+        }),
         _ => false,
     }
 }

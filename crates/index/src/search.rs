@@ -117,7 +117,7 @@ impl SearchIndex {
     pub fn open_live(dir: &Path) -> Result<Self, IndexError> {
         // jieba's dictionary takes a few hundred milliseconds to load: loaded now, in
         // the background, it is not the first user's search that waits for it.
-        std::thread::spawn(crate::tokenizer::load_dictionary);
+        crate::tokenizer::load_dictionary_in_background();
         Self::open_with(dir, ReloadPolicy::OnCommitWithDelay)
     }
 

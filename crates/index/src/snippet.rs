@@ -161,21 +161,14 @@ impl Highlighter {
     /// (start, end, weight) of every match of a query term in the stretch of
     /// `text` that [`analysed_range`] picks.
     fn matches(&mut self, text: &str) -> Vec<(usize, usize, f32)> {
-        let range = analysed_range(text, &self.probes);
+        let haystack = Haystack::new(text, &self.probes);
+        let range = analysed_range(&haystack, &self.probes);
         let region = &text[range.clone()];
-        let lowered = self
-            .probes
-            .iter()
-            .any(|probe| probe.is_match && probe.ascii)
-            .then(|| region.to_ascii_lowercase());
         let mut matches = Vec::new();
         for probe in self.probes.iter().filter(|probe| probe.is_match) {
-            let haystack = match &lowered {
-                Some(lowered) if probe.ascii => lowered.as_str(),
-                _ => region,
-            };
+            let searched = &haystack.for_probe(probe)[range.clone()];
             let finder = memmem::Finder::new(probe.text.as_bytes());
-            let found = finder.find_iter(haystack.as_bytes());
+            let found = finder.find_iter(searched.as_bytes());
             matches.extend(
                 found
                     .filter(|&at| !probe.whole_word || is_whole_word(region, at, probe.text.len()))
@@ -282,25 +275,43 @@ fn is_whole_word(text: &str, at: usize, len: usize) -> bool {
     !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
 }
 
-/// The byte range of `text` to search for matches: all of a short text; for a long
+/// A text, and its ASCII-lowercased copy where some probe is ASCII (an ASCII probe is
+/// lowercased, and lowercasing ASCII keeps every byte offset), made once per text.
+struct Haystack<'t> {
+    text: &'t str,
+    lowered: Option<String>,
+}
+
+impl<'t> Haystack<'t> {
+    fn new(text: &'t str, probes: &[Probe]) -> Self {
+        let lowered = probes
+            .iter()
+            .any(|probe| probe.ascii)
+            .then(|| text.to_ascii_lowercase());
+        Haystack { text, lowered }
+    }
+
+    /// The form of the text `probe` is looked for in.
+    fn for_probe(&self, probe: &Probe) -> &str {
+        match &self.lowered {
+            Some(lowered) if probe.ascii => lowered,
+            _ => self.text,
+        }
+    }
+}
+
+/// The byte range of the text to search for matches: all of a short text; for a long
 /// one, [`ANALYSED_BYTES`] starting at the line before the densest cluster of probe
 /// occurrences, or the start of the text when no probe occurs (a hit on metadata).
-fn analysed_range(text: &str, probes: &[Probe]) -> Range<usize> {
+fn analysed_range(haystack: &Haystack, probes: &[Probe]) -> Range<usize> {
+    let text = haystack.text;
     if text.len() <= ANALYSED_BYTES {
         return 0..text.len();
     }
-    let lowered = probes
-        .iter()
-        .any(|probe| probe.ascii)
-        .then(|| text.to_ascii_lowercase());
     let mut occurrences: Vec<(usize, f32)> = Vec::new();
     for probe in probes {
-        let haystack = match (&lowered, probe.ascii) {
-            (Some(lowered), true) => lowered.as_bytes(),
-            _ => text.as_bytes(),
-        };
         occurrences.extend(
-            memmem::find_iter(haystack, probe.text.as_bytes())
+            memmem::find_iter(haystack.for_probe(probe).as_bytes(), probe.text.as_bytes())
                 .take(MAX_PROBE_HITS)
                 .map(|at| (at, probe.weight)),
         );
@@ -440,10 +451,15 @@ mod tests {
         Probe::for_term(text, 1.0).unwrap()
     }
 
+    fn range_for(text: &str, probe_text: &str) -> Range<usize> {
+        let probes = [probe(probe_text)];
+        analysed_range(&Haystack::new(text, &probes), &probes)
+    }
+
     #[test]
     fn a_short_text_is_analysed_whole() {
         let text = "教育转化培训中心";
-        assert_eq!(analysed_range(text, &[probe("教育")]), 0..text.len());
+        assert_eq!(range_for(text, "教育"), 0..text.len());
     }
 
     #[test]
@@ -451,7 +467,7 @@ mod tests {
         let filler = "某某村\t张三\t已释放\n".repeat(2_000);
         let row = "阿依古丽·吐尔逊\t教育转化培训中心\n";
         let text = format!("{filler}{row}{filler}");
-        let range = analysed_range(&text, &[probe("教育")]);
+        let range = range_for(&text, "教育");
         assert_analyses_whole_lines_around(&text, range, row);
     }
 
@@ -473,7 +489,7 @@ mod tests {
         let filler = "nothing to see here\n".repeat(1_000);
         let text = format!("{filler}Orders: the HAPPY few were KILLED.\n{filler}");
         for stem in ["happi", "kill"] {
-            let range = analysed_range(&text, &[probe(stem)]);
+            let range = range_for(&text, stem);
             assert_analyses_whole_lines_around(&text, range, "Orders: the HAPPY few");
         }
     }
@@ -481,7 +497,7 @@ mod tests {
     #[test]
     fn a_match_deep_in_one_long_line_is_analysed_around_it() {
         let text = format!("{}教育{}", "x".repeat(100_000), "y".repeat(100_000));
-        let range = analysed_range(&text, &[probe("教育")]);
+        let range = range_for(&text, "教育");
         assert!(text[range.clone()].contains("教育"), "{range:?}");
         assert!(range.len() <= ANALYSED_BYTES);
     }
@@ -489,13 +505,13 @@ mod tests {
     #[test]
     fn a_long_text_without_probes_is_analysed_from_its_start() {
         let text = "x".repeat(ANALYSED_BYTES * 3);
-        assert_eq!(analysed_range(&text, &[probe("教育")]), 0..ANALYSED_BYTES);
+        assert_eq!(range_for(&text, "教育"), 0..ANALYSED_BYTES);
     }
 
     #[test]
     fn the_analysed_range_never_splits_a_character() {
         let text = "教".repeat(ANALYSED_BYTES);
-        let range = analysed_range(&text, &[probe("育")]);
+        let range = range_for(&text, "育");
         assert!(text.is_char_boundary(range.start) && text.is_char_boundary(range.end));
     }
 

@@ -12,7 +12,7 @@
 //! splitting of non-Han text does not separate Arabic-script words reliably,
 //! and it offers no place to route scripts differently.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Once, OnceLock};
 
 use jieba_rs::Jieba;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
@@ -23,9 +23,13 @@ fn jieba() -> &'static Jieba {
     JIEBA.get_or_init(Jieba::new)
 }
 
-/// Loads jieba's dictionary now, if no one has yet.
-pub(crate) fn load_dictionary() {
-    jieba();
+/// Starts loading jieba's dictionary in the background, once per process: a server
+/// opening many cases starts one load, not one thread per case.
+pub(crate) fn load_dictionary_in_background() {
+    static STARTED: Once = Once::new();
+    STARTED.call_once(|| {
+        std::thread::spawn(jieba);
+    });
 }
 
 /// Whether `c` is a Han ideograph (CJK unified ideographs and extensions,
@@ -106,24 +110,42 @@ impl Tokenizer for TroveTokenizer {
     }
 }
 
-/// The bigram tokenizer for Han runs. With `bridge_names`, Han runs parted only by
-/// the marks that part a transliterated name (`艾尔肯·阿卜杜热西提`, `艾尔肯 阿卜杜`)
-/// are paired across the mark as if it were not there, so a phrase finds a name however
-/// its parts are joined, on this field alone; indexes made before keep the unbridged
-/// form, under its own analyzer name.
+/// The bigram tokenizer for Han runs. Han runs parted only by the marks that part a
+/// transliterated name (`艾尔肯·阿卜杜热西提`, `艾尔肯 阿卜杜`) may be paired across the
+/// mark as if it were not there, so a phrase finds a name however its parts are joined,
+/// on this field alone; indexes made before keep their own form, under its own analyzer
+/// name.
 #[derive(Clone, Default)]
 pub(crate) struct HanBigramTokenizer {
-    pub(crate) bridge_names: bool,
+    pub(crate) bridging: NameBridging,
+}
+
+/// Which gaps between two Han runs the bigrams are paired across.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum NameBridging {
+    /// None: indexes made before names were bridged.
+    #[default]
+    Never,
+    /// Name marks, and a line break only beside a visible mark (`阿不都·` at a line's
+    /// end): a bare line break parts the rows of a one-column sheet, two people.
+    NameMarks,
+    /// Name marks and bare line breaks: indexes made before line breaks were told apart,
+    /// which join the names of two rows.
+    NameMarksAndBareLineBreaks,
 }
 
 /// Longest stretch of name marks two Han runs may be bridged across (`阿不都 · 吐尔逊`).
 const MAX_BRIDGE_CHARS: usize = 3;
 
 /// Marks that may stand inside a name written in Han characters: middle dots of every
-/// encoding, full stops and hyphens used in their place, spaces, and line breaks, where
-/// a PDF's text or a scan wraps a name. Never a tab or a comma: those part the cells of a
-/// row, and a name is not found across two cells.
+/// encoding, full stops and hyphens used in their place, and spaces. Never a tab or a
+/// comma: those part the cells of a row, and a name is not found across two cells.
 fn is_name_mark(c: char) -> bool {
+    is_visible_name_mark(c) || matches!(c, ' ' | '\u{00A0}' | '\u{3000}')
+}
+
+/// The name marks that show: a space may end one name and begin the next, a dot not.
+fn is_visible_name_mark(c: char) -> bool {
     matches!(
         c,
         '\u{00B7}'
@@ -136,30 +158,42 @@ fn is_name_mark(c: char) -> bool {
             | '\u{FF0E}'
             | '-'
             | '\u{FF0D}'
-            | ' '
-            | '\u{00A0}'
-            | '\u{3000}'
-            | '\n'
-            | '\r'
     )
 }
 
-/// Whether `gap`, the text between two Han runs, only parts the pieces of one name.
-fn bridges(gap: &str) -> bool {
-    !gap.is_empty()
-        && gap.chars().take(MAX_BRIDGE_CHARS + 1).count() <= MAX_BRIDGE_CHARS
-        && gap.chars().all(is_name_mark)
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r')
+}
+
+impl NameBridging {
+    /// Whether `gap`, the text between two Han runs, only parts the pieces of one name.
+    fn bridges(self, gap: &str) -> bool {
+        let marks_only = |line_breaks_need_a_mark: bool| {
+            !gap.is_empty()
+                && gap.chars().take(MAX_BRIDGE_CHARS + 1).count() <= MAX_BRIDGE_CHARS
+                && gap.chars().all(|c| is_name_mark(c) || is_line_break(c))
+                && !(line_breaks_need_a_mark
+                    && gap.contains(is_line_break)
+                    && !gap.contains(is_visible_name_mark))
+        };
+        match self {
+            NameBridging::Never => false,
+            NameBridging::NameMarks => marks_only(true),
+            NameBridging::NameMarksAndBareLineBreaks => marks_only(false),
+        }
+    }
 }
 
 /// Whether `phrase` is two or more Han characters with nothing between, before or after
-/// them but stretches the bridged bigrams cross: its bigrams are then one unbroken chain,
-/// whatever marks part it here or in the text.
+/// them but stretches the bridged bigrams cross (today's, which cross no more than an
+/// older index's did): its bigrams are then one unbroken chain, whatever marks part it
+/// here or in the text.
 pub(crate) fn is_one_bridged_han_run(phrase: &str) -> bool {
     phrase.chars().filter(|&c| is_han(c)).count() >= 2
         && phrase
             .split(is_han)
             .filter(|gap| !gap.is_empty())
-            .all(bridges)
+            .all(|gap| NameBridging::NameMarks.bridges(gap))
 }
 
 impl Tokenizer for HanBigramTokenizer {
@@ -174,7 +208,7 @@ impl Tokenizer for HanBigramTokenizer {
             if kind != RunKind::Han {
                 continue;
             }
-            if !(self.bridge_names && bridges(&text[group_end..offset])) {
+            if !self.bridging.bridges(&text[group_end..offset]) {
                 push_bigrams(&mut tokens, text, &group);
                 group.clear();
             }
@@ -260,6 +294,11 @@ impl TokenStream for VecTokenStream {
 mod tests {
     use super::*;
 
+    /// Today's bigrams.
+    const BRIDGED: HanBigramTokenizer = HanBigramTokenizer {
+        bridging: NameBridging::NameMarks,
+    };
+
     fn texts(tokenizer: &mut impl Tokenizer, text: &str) -> Vec<String> {
         let mut stream = tokenizer.token_stream(text);
         let mut out = Vec::new();
@@ -290,15 +329,19 @@ mod tests {
 
     #[test]
     fn bigrams_cover_every_pair_of_han_characters() {
-        for bridge_names in [false, true] {
-            let tokens = texts(&mut HanBigramTokenizer { bridge_names }, "乌鲁木齐 and 疆");
+        for bridging in [
+            NameBridging::Never,
+            NameBridging::NameMarks,
+            NameBridging::NameMarksAndBareLineBreaks,
+        ] {
+            let tokens = texts(&mut HanBigramTokenizer { bridging }, "乌鲁木齐 and 疆");
             assert_eq!(tokens, ["乌鲁", "鲁木", "木齐", "疆"]);
         }
     }
 
     #[test]
     fn bridged_bigrams_read_a_name_the_same_however_its_parts_are_joined() {
-        let mut bridged = HanBigramTokenizer { bridge_names: true };
+        let mut bridged = BRIDGED;
         let joined = texts(&mut bridged, "阿不都吐尔逊");
         assert_eq!(joined, ["阿不", "不都", "都吐", "吐尔", "尔逊"]);
         for spelling in [
@@ -310,20 +353,25 @@ mod tests {
         ] {
             assert_eq!(texts(&mut bridged, spelling), joined, "{spelling}");
         }
-        // A name wrapped at a line's end, as a PDF's text or a scan has it.
+        // A name wrapped after its mark at a line's end, as a PDF's text or a scan has it.
         assert_eq!(texts(&mut bridged, "阿不都·\r\n吐尔逊"), joined);
+        assert_eq!(texts(&mut bridged, "阿不都\n-吐尔逊"), joined);
         // Lone characters parted by a mark pair up too.
         assert_eq!(texts(&mut bridged, "张 三"), ["张三"]);
     }
 
     #[test]
     fn bigrams_are_not_bridged_across_cells_words_or_long_gaps() {
-        let mut bridged = HanBigramTokenizer { bridge_names: true };
+        let mut bridged = BRIDGED;
         for (text, tokens) in [
             ("阿不都\t吐尔逊", vec!["阿不", "不都", "吐尔", "尔逊"]),
             ("阿不都，吐尔逊", vec!["阿不", "不都", "吐尔", "尔逊"]),
             ("阿不都 x 吐尔逊", vec!["阿不", "不都", "吐尔", "尔逊"]),
             ("阿不都 ·  吐尔逊", vec!["阿不", "不都", "吐尔", "尔逊"]),
+            // Two rows of a one-column sheet: two people.
+            ("阿不都\n吐尔逊", vec!["阿不", "不都", "吐尔", "尔逊"]),
+            ("阿不都\r\n吐尔逊", vec!["阿不", "不都", "吐尔", "尔逊"]),
+            ("阿不都 \n吐尔逊", vec!["阿不", "不都", "吐尔", "尔逊"]),
         ] {
             assert_eq!(texts(&mut bridged, text), tokens, "{text:?}");
         }
@@ -332,12 +380,27 @@ mod tests {
             texts(&mut unbridged, "阿不都·吐尔逊"),
             ["阿不", "不都", "吐尔", "尔逊"]
         );
+        // An index made before line breaks were told apart keeps its own reading.
+        let mut older = HanBigramTokenizer {
+            bridging: NameBridging::NameMarksAndBareLineBreaks,
+        };
+        assert_eq!(texts(&mut older, "阿不都\n吐尔逊").len(), 5);
+    }
+
+    #[test]
+    fn a_phrase_is_one_bridged_run_only_across_marks_a_name_holds() {
+        assert!(is_one_bridged_han_run("阿不都·吐尔逊"));
+        assert!(is_one_bridged_han_run("阿不都·\n吐尔逊"));
+        assert!(!is_one_bridged_han_run("阿不都\n吐尔逊"));
+        assert!(!is_one_bridged_han_run("阿不都\t吐尔逊"));
+        assert!(!is_one_bridged_han_run("阿"));
     }
 
     #[test]
     fn a_bridged_pair_spans_the_mark_it_crosses() {
         let text = "艾尔肯·阿卜";
-        let mut stream = HanBigramTokenizer { bridge_names: true }.token_stream(text);
+        let mut bridged = BRIDGED;
+        let mut stream = bridged.token_stream(text);
         let mut spans = Vec::new();
         while stream.advance() {
             let token = stream.token();

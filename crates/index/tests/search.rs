@@ -456,7 +456,7 @@ fn index_of(texts: &[&str]) -> (tempfile::TempDir, SearchIndex) {
 }
 
 #[test]
-fn a_name_is_found_however_its_parts_are_joined_and_not_across_cells() {
+fn a_name_is_found_however_its_parts_are_joined_and_not_across_cells_or_rows() {
     let (dir, index) = index_of(&[
         "名单：阿不都·吐尔逊，男",
         "阿不都吐尔逊",
@@ -464,6 +464,8 @@ fn a_name_is_found_however_its_parts_are_joined_and_not_across_cells() {
         "阿不都•吐尔逊",
         "序号\t阿不都\t吐尔逊",
         "阿不都拉·吐尔逊",
+        // Two rows of a one-column sheet: two people, not one name.
+        "姓名\n阿不都\n吐尔逊",
     ]);
     assert!(!index.is_outdated());
     let reopened = SearchIndex::open(dir.path()).unwrap();

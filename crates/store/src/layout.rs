@@ -82,6 +82,12 @@ impl Store {
         Self::open(root)
     }
 
+    /// Whether the folder names a shared catalog (server mode), whose index the one
+    /// indexer (`trove index`) keeps, rather than holding its own.
+    pub fn is_shared(&self) -> bool {
+        self.root.join(DATABASE_FILE).is_file()
+    }
+
     /// The store folder.
     pub fn root(&self) -> &Path {
         &self.root

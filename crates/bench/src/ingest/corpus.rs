@@ -10,13 +10,13 @@ use anyhow::{Context, anyhow};
 use serde::Serialize;
 
 /// The files of the leak, listed once so that every measurement sees the same set.
-pub(super) struct Corpus {
+pub(crate) struct Corpus {
     pub(super) files: Vec<PathBuf>,
     pub(super) bytes: u64,
 }
 
 impl Corpus {
-    pub(super) fn list(leak: &Path) -> anyhow::Result<Corpus> {
+    pub(crate) fn list(leak: &Path) -> anyhow::Result<Corpus> {
         let mut files = Vec::new();
         let mut bytes = 0;
         for entry in walkdir::WalkDir::new(leak).sort_by_file_name() {
@@ -33,7 +33,7 @@ impl Corpus {
     }
 
     /// Reads every file once and throws the bytes away, so the next measurement finds them in the page cache.
-    pub(super) fn warm_page_cache(&self, workers: usize) -> anyhow::Result<()> {
+    pub(crate) fn warm_page_cache(&self, workers: usize) -> anyhow::Result<()> {
         read_in_parallel(&self.files, workers, |_| ()).map(drop)
     }
 }

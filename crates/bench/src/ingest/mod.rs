@@ -25,7 +25,8 @@ mod trove_run;
 mod xpf;
 
 use crate::output::json_line;
-use corpus::{Corpus, Measurement, measure_floor};
+pub(crate) use corpus::Corpus;
+use corpus::{Measurement, measure_floor};
 use python::{PythonRun, measure_python};
 use report::print_results;
 use trove_run::{TroveRun, measure_trove};

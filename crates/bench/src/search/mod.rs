@@ -18,6 +18,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use serde::Serialize;
+use trove_index::SearchIndex;
 
 use crate::output::json_line;
 use corpus::{Corpus, PageSource, queries};
@@ -106,11 +107,12 @@ pub fn run(options: &SearchBenchOptions) -> anyhow::Result<()> {
         corpus.copies,
         source.parts()
     );
+    forget_if_outdated(&dir.join("trove-index"))?;
     let build = BuildSeconds {
         trove: built_once(
             &dir.join("trove-index"),
             "trove's index",
-            &format!("{}, {}", corpus.stamp(), TROVE_INDEX_FORMAT),
+            &corpus.stamp(),
             |path| corpus::build_trove_index(&source, &corpus, path),
         )?,
         fts5: built_once(
@@ -135,7 +137,7 @@ pub fn run(options: &SearchBenchOptions) -> anyhow::Result<()> {
     eprintln!("trove, one user, {} queries…", queries.len());
     // As the ingest benchmark warms the page cache: the measurement is of the search,
     // not of a disk that other work has just filled the cache from.
-    warm_page_cache(&dir.join("trove-index"))?;
+    crate::ingest::Corpus::list(&dir.join("trove-index"))?.warm_page_cache(1)?;
     let trove_single = trove_single(&dir.join("trove-index"), &queries)?;
     let trove_single_peer_queries = trove_single_subset(&dir, &peer_queries)?;
     eprintln!("trove, {} users at once…", options.users);
@@ -190,9 +192,16 @@ fn trove_single_subset(dir: &Path, peer_queries: &[(String, String)]) -> anyhow:
     trove_single(&dir.join("trove-index"), &queries)
 }
 
-/// What trove's index is made with, beside its corpus: an index made before the bigrams
-/// bridged name marks answers names more slowly, so it is not reused.
-const TROVE_INDEX_FORMAT: &str = "name bigrams, line breaks bridged";
+/// Unmarks a finished build of trove's index that an older trove made (it answers as
+/// that trove did), so that it is built again.
+fn forget_if_outdated(index: &Path) -> anyhow::Result<()> {
+    let done = index.with_extension("done");
+    if done.exists() && SearchIndex::open(index)?.is_outdated() {
+        eprintln!("{} was made by an older trove", index.display());
+        std::fs::remove_file(&done).with_context(|| format!("removing {}", done.display()))?;
+    }
+    Ok(())
+}
 
 /// Builds `path` with `build` unless a finished build of the same thing is there
 /// (marked by `path.done`, holding `stamp`); returns the seconds a build took, `None`
@@ -219,21 +228,6 @@ fn built_once(
     let seconds = started.elapsed().as_secs_f64();
     std::fs::write(&done, stamp).with_context(|| format!("writing {}", done.display()))?;
     Ok(Some(seconds))
-}
-
-/// Reads every file under `dir` once, so that the operating system holds it in its page
-/// cache (trove's own caches stay cold: each measurement opens the index afresh).
-fn warm_page_cache(dir: &Path) -> anyhow::Result<()> {
-    for entry in walkdir::WalkDir::new(dir) {
-        let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
-        if entry.file_type().is_file() {
-            let mut file = std::fs::File::open(entry.path())
-                .with_context(|| format!("opening {}", entry.path().display()))?;
-            std::io::copy(&mut file, &mut std::io::sink())
-                .with_context(|| format!("reading {}", entry.path().display()))?;
-        }
-    }
-    Ok(())
 }
 
 fn folder_bytes(dir: &Path) -> u64 {

@@ -31,8 +31,8 @@ pub struct IndexArgs {
     /// With --follow: seconds between looks at the catalog.
     #[arg(long, default_value_t = 5)]
     pub poll_seconds: u64,
-    /// Make the index anew: the folder is emptied and every document of the catalog
-    /// indexed again (after an upgrade that changed how text is indexed, which this
+    /// Make the index anew: the index's files are removed (a folder holding anything
+    /// else is refused) and every document of the catalog indexed again (after an upgrade that changed how text is indexed, which this
     /// command says at its start).
     #[arg(long)]
     pub rebuild: bool,
@@ -44,16 +44,15 @@ pub struct IndexArgs {
 pub fn run(args: &IndexArgs) -> anyhow::Result<ExitCode> {
     let catalog = super::server::open(&args.database)?;
     let _role = super::server::hold_role(&catalog, "indexer")?;
-    if args.rebuild {
+    let index = if args.rebuild {
         // Marked first: should this stop half-way, the next run indexes everything still.
         catalog.mark_all_unindexed()?;
-        if args.index.exists() {
-            std::fs::remove_dir_all(&args.index)
-                .with_context(|| format!("emptying the index {}", args.index.display()))?;
-        }
-    }
-    let index = SearchIndex::open(&args.index)
-        .with_context(|| format!("opening the index {}", args.index.display()))?;
+        SearchIndex::open_empty(&args.index)
+            .with_context(|| format!("emptying the index {}", args.index.display()))?
+    } else {
+        SearchIndex::open(&args.index)
+            .with_context(|| format!("opening the index {}", args.index.display()))?
+    };
     if index.is_outdated() {
         eprintln!(
             "the index {} was made by an older trove: `trove index --rebuild` makes it anew, and names are then found faster",

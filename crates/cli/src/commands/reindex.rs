@@ -27,21 +27,10 @@ pub fn run(store: &Path, args: &ReindexArgs) -> anyhow::Result<ExitCode> {
     // holds is not everything, and `trove status` says so.
     store.catalog.mark_all_unindexed()?;
     let dir = store.index_dir();
-    let index = match SearchIndex::open(&dir) {
-        Ok(index) if index.is_outdated() => {
-            eprintln!("the index was made by an older trove; making it anew");
-            drop(index);
-            made_anew(&dir)?
-        }
-        Ok(index) => index,
-        Err(error) => {
-            eprintln!("the index does not open ({error}); rebuilding it from scratch");
-            made_anew(&dir)?
-        }
-    };
+    // An outdated or damaged index is made anew too: it is derived data.
+    let index = SearchIndex::open_empty(&dir)
+        .with_context(|| format!("emptying the index {}", dir.display()))?;
     let mut writer = index.writer(64 << 20)?;
-    writer.clear()?;
-    writer.commit()?;
     let indexed = trove_ingest::sync_index(&*store.catalog, &mut writer, &StageTimings::default())?;
     if args.json {
         json_line(&serde_json::json!({ "reindexed": indexed }))?;
@@ -49,10 +38,4 @@ pub fn run(store: &Path, args: &ReindexArgs) -> anyhow::Result<ExitCode> {
         println!("re-indexed {indexed} documents");
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// An empty index in `dir`, in place of whatever was there.
-fn made_anew(dir: &Path) -> anyhow::Result<SearchIndex> {
-    std::fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
-    Ok(SearchIndex::open(dir)?)
 }

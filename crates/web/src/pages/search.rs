@@ -186,8 +186,8 @@ struct SearchPage {
     request: SearchRequest,
     by_date: bool,
     /// The case's index was made by an older trove: searched as it was then, more slowly,
-    /// until an administrator remakes it.
-    index_outdated: bool,
+    /// until an administrator remakes it with this command.
+    index_remade_by: Option<&'static str>,
     problem: Option<String>,
     results: Option<ResultsView>,
 }
@@ -229,7 +229,13 @@ pub async fn page(
             user.language.msg("title.search").arg("case", &case.name),
         ),
         by_date: request.sort == Sort::Date,
-        index_outdated: case.data.index.is_outdated(),
+        index_remade_by: case.data.index.is_outdated().then(|| {
+            if case.data.store.is_shared() {
+                "trove index --rebuild"
+            } else {
+                "trove reindex"
+            }
+        }),
         case: case.name,
         request,
         problem,

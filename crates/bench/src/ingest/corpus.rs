@@ -32,9 +32,20 @@ impl Corpus {
         Ok(Corpus { files, bytes })
     }
 
-    /// Reads every file once and throws the bytes away, so the next measurement finds them in the page cache.
+    /// Waits for the disk to write back what earlier work left dirty, then reads every
+    /// file once and throws the bytes away, so the next measurement finds them in the
+    /// page cache and shares the disk with nothing.
     pub(crate) fn warm_page_cache(&self, workers: usize) -> anyhow::Result<()> {
+        write_back_everything();
         read_in_parallel(&self.files, workers, |_| ()).map(drop)
+    }
+}
+
+/// Waits until the system has written every dirty page to disk.
+fn write_back_everything() {
+    // SAFETY: sync(2) takes no arguments; it only starts and waits for write-back.
+    unsafe {
+        libc::sync();
     }
 }
 

@@ -10,7 +10,7 @@ pub(super) fn print_results(results: &BenchResults) {
         results.people, results.seed, results.leak
     );
     println!(
-        "{} workers on a machine with {} cores; the page cache is warmed (every file read once) before each measurement",
+        "{} workers on a machine with {} cores; dirty pages are written back and the page cache warmed (every file read once) before each measurement",
         results.workers, results.cores
     );
     if let Some(load) = results.load_average {

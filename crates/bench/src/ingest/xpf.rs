@@ -176,7 +176,9 @@ fn print_results(results: &XpfResults) {
             .load_average
             .map_or_else(|| "-".to_owned(), |l| format!("{l:.2}"))
     );
-    println!("the page cache is warmed (every file read once) before each measurement");
+    println!(
+        "dirty pages are written back and the page cache warmed (every file read once) before each measurement"
+    );
     for case in &results.cases {
         println!();
         println!(

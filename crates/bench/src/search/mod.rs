@@ -136,7 +136,9 @@ pub fn run(options: &SearchBenchOptions) -> anyhow::Result<()> {
         .collect();
     eprintln!("trove, one user, {} queries…", queries.len());
     // As the ingest benchmark warms the page cache: the measurement is of the search,
-    // not of a disk that other work has just filled the cache from.
+    // not of a disk that other work has just filled the cache from, nor of one still
+    // writing back the gigabytes a build has just written (50 users' p99 172 ms straight
+    // after a build, 130 ms a minute later).
     crate::ingest::Corpus::list(&dir.join("trove-index"))?.warm_page_cache(1)?;
     let trove_single = trove_single(&dir.join("trove-index"), &queries)?;
     let trove_single_peer_queries = trove_single_subset(&dir, &peer_queries)?;

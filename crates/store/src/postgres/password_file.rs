@@ -142,13 +142,13 @@ fn raw_fields(line: &str) -> Vec<&str> {
     fields
 }
 
-/// A field with `\x` read as `x`.
+/// A field with `\x` read as `x`; a lone `\` at its end stays, as libpq keeps it.
 fn unescape(raw: &str) -> String {
     let mut text = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
         match c {
-            '\\' => text.extend(chars.next()),
+            '\\' => text.push(chars.next().unwrap_or('\\')),
             c => text.push(c),
         }
     }
@@ -181,6 +181,15 @@ mod tests {
             Some("a star, not any host")
         );
         assert_eq!(find(FILE, &["db.example", "5432", "cases", "admin"]), None);
+    }
+
+    #[test]
+    fn a_lone_backslash_at_the_end_is_kept_as_libpq_keeps_it() {
+        let file = "db:5432:cases:trove:ends with\\\n";
+        assert_eq!(
+            find(file, &["db", "5432", "cases", "trove"]).as_deref(),
+            Some("ends with\\")
+        );
     }
 
     #[test]

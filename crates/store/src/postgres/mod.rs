@@ -41,6 +41,7 @@ const MIGRATIONS: Migrations = Migrations {
         include_str!("../../migrations/postgres/006_annotations_publication.sql"),
         include_str!("../../migrations/postgres/007_blob_generation.sql"),
         include_str!("../../migrations/postgres/008_job_path_bytes.sql"),
+        include_str!("../../migrations/postgres/009_candidate_person.sql"),
     ],
 };
 

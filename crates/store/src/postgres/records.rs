@@ -31,7 +31,7 @@ const SOURCES_WHERE: &str = "b.status = 'extracted'
 /// Persons that share a name and birth date but no valid ID number (see SQLite's).
 const SAME_NAME_AND_BIRTH: &str = "WITH shared AS (
          SELECT candidate_key FROM records WHERE candidate_key IS NOT NULL
-         GROUP BY candidate_key HAVING COUNT(*) > 1)
+         GROUP BY candidate_key HAVING COUNT(DISTINCT person) > 1)
      INSERT INTO person_candidates (a, b, reason)
      SELECT DISTINCT x.person, y.person, 'same name and birth date'
      FROM shared s

@@ -48,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/012_publication.sql"),
     include_str!("../../migrations/sqlite/013_parts_by_rowid.sql"),
     include_str!("../../migrations/sqlite/014_statistics_index.sql"),
+    include_str!("../../migrations/sqlite/015_candidate_person.sql"),
 ];
 
 /// The catalog in a SQLite file.

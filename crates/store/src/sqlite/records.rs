@@ -57,13 +57,16 @@ const SOURCES_WHERE: &str = "b.status = 'extracted'
       AND NOT EXISTS (SELECT 1 FROM record_sources s WHERE s.blob = b.id AND s.version = ?1)";
 
 /// Persons that share a name and birth date but no valid ID number: at least one of the
-/// two has no valid ID, or the two IDs differ (a typo in one of them). The keys held more
-/// than once are found in the key's index alone first, so that only their few rows are
-/// fetched: joining every record with the index read the whole table (23 s of a million
-/// records' 41).
+/// two has no valid ID, or the two IDs differ (a typo in one of them). The keys held by
+/// two persons or more are found in the key's index alone first (it holds the person),
+/// so that only their few entries are joined. Joining every record with the index read
+/// the whole table (23 s of a million records' 41); keeping every key held more than once
+/// joined each person's records with each other, as one person is on several lists
+/// (2.1 s of a 254,000-record leak's 8.9 s records stage, 0.04 s now; counting distinct
+/// persons in the ordered index is cheaper than comparing each key's least and greatest).
 const SAME_NAME_AND_BIRTH: &str = "WITH shared AS (
          SELECT candidate_key FROM records WHERE candidate_key IS NOT NULL
-         GROUP BY candidate_key HAVING COUNT(*) > 1)
+         GROUP BY candidate_key HAVING COUNT(DISTINCT person) > 1)
      INSERT OR IGNORE INTO person_candidates (a, b, reason)
      SELECT DISTINCT x.person, y.person, 'same name and birth date'
      FROM shared s
@@ -75,9 +78,10 @@ const SAME_NAME_AND_BIRTH: &str = "WITH shared AS (
 /// (blob, part, row, col) stays: a blob's old records are found by it.
 const RECORD_LOOKUPS: [(&str, &str); 3] = [
     ("records_id_number", "ON records(id_number)"),
+    // As `migrations/sqlite/015_candidate_person.sql` makes it.
     (
         "records_candidate",
-        "ON records(candidate_key) WHERE candidate_key IS NOT NULL",
+        "ON records(candidate_key, person) WHERE candidate_key IS NOT NULL",
     ),
     // As `migrations/sqlite/014_statistics_index.sql` makes it; also the look-up by person.
     (
@@ -912,6 +916,31 @@ mod tests {
             !plan.contains("SCAN records") && !plan.contains("SCAN x"),
             "{plan}"
         );
+    }
+
+    #[test]
+    fn a_key_is_a_candidate_only_where_two_persons_hold_it() {
+        let (_dir, catalog) = catalog_with_photos();
+        catalog
+            .lock()
+            .execute_batch(
+                "UPDATE records SET candidate_key = CASE person
+                     WHEN 'p1' THEN '古丽|1980-01-01'
+                     WHEN 'p4' THEN '古丽|1980-01-02'
+                     ELSE '艾山|1975-05-05' END",
+            )
+            .unwrap();
+        // p1 is on two rows under one key: one person, no candidate; p2 and p3 share one.
+        assert_eq!(catalog.refresh_candidates().unwrap(), 1);
+        let pairs: Vec<(String, String)> = catalog
+            .lock()
+            .prepare("SELECT a, b FROM person_candidates")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(pairs, [("p2".to_owned(), "p3".to_owned())]);
     }
 
     #[test]

@@ -681,3 +681,28 @@ fn a_blob_given_a_new_path_while_its_records_are_read_stays_to_be_read() {
         "read under its generation as it is: done"
     );
 }
+
+/// One place of a sheet read twice is a fault of the reader: the batch is refused whole
+/// on every backend, rather than one of the two records dropped without a word.
+#[test]
+fn a_record_written_twice_at_one_place_is_refused() {
+    let runs = run_on_every_backend(|backend| {
+        backend.catalog().write(&documents()).unwrap();
+        let twice = vec![records()[0].clone(), records()[0].clone()];
+        let outcome = backend.records().replace_records(
+            VERSION,
+            &[BlobRecords {
+                records: twice,
+                ..no_records(&id_of(SHEET), None)
+            }],
+        );
+        let summary = backend.records().record_summary().unwrap();
+        vec![
+            format!("refused: {}", outcome.is_err()),
+            format!("records kept: {}", summary.records),
+        ]
+    });
+    assert_eq!(line(&runs, "refused"), "refused: true");
+    assert_eq!(line(&runs, "records kept"), "records kept: 0");
+    assert_backends_agree(&runs);
+}

@@ -287,18 +287,27 @@ impl RecordCatalog for SqliteCatalog {
                          (blob, part, sheet, header_row, list, evidence, records)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )?;
-                // A plain INSERT, as on PostgreSQL: a blob's first piece clears its
-                // records and each (part, row, col) is read once, so a clash is a fault
-                // to report, not a record to drop. `OR REPLACE` also made SQLite copy
-                // every page each insert touched to a statement journal, in case the
-                // replacing delete had to be undone (~3 s of a million records' 30).
+                // A record met again replaces the old one, as on PostgreSQL, by an
+                // upsert: `OR REPLACE` made SQLite copy every page each insert touched
+                // to a statement journal, in case the replacing delete had to be undone
+                // (~3 s of a million records' 30); an upsert changes the row in place.
                 let mut insert_record = tx.prepare_cached(
                     "INSERT INTO records (blob, part, row, sheet, list, person,
                          id_number, id_valid, name, sex, ethnicity, birth_date, township, village,
                          status, detention, flags, candidate_key, search, data, col,
                          detained_since)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                         ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+                         ?16, ?17, ?18, ?19, ?20, ?21, ?22)
+                     ON CONFLICT (blob, part, row, col) DO UPDATE SET
+                         sheet = excluded.sheet, list = excluded.list,
+                         person = excluded.person, id_number = excluded.id_number,
+                         id_valid = excluded.id_valid, name = excluded.name,
+                         sex = excluded.sex, ethnicity = excluded.ethnicity,
+                         birth_date = excluded.birth_date, township = excluded.township,
+                         village = excluded.village, status = excluded.status,
+                         detention = excluded.detention, flags = excluded.flags,
+                         candidate_key = excluded.candidate_key, search = excluded.search,
+                         data = excluded.data, detained_since = excluded.detained_since",
                 )?;
                 let mut insert_link = tx.prepare_cached(
                     "INSERT OR IGNORE INTO photo_links (blob, id_number, via) VALUES (?1, ?2, ?3)",

@@ -341,3 +341,61 @@ fn statistics_read_from_columns_what_whole_records_give() {
     assert!(whole.2.is_some(), "the demo records detention dates");
     assert_eq!(population(true), whole);
 }
+
+/// A write that fails halfway through a build ends the build with that failure, whichever
+/// of its two threads is waiting on the other, and the build run again completes it.
+#[test]
+fn a_failed_write_ends_the_build_with_its_reason_and_a_resume_completes_it() {
+    // Sheets long enough to be written in several transactions each.
+    const SHEETS: usize = 3;
+    const ROWS: usize = 12_000;
+    let input = tempfile::tempdir().unwrap();
+    for sheet in 0..SHEETS {
+        let mut csv = String::from("姓名,公民身份号码,出生日期\n");
+        for row in 0..ROWS {
+            csv.push_str(&format!("阿不都{sheet}-{row},,1980-01-01\n"));
+        }
+        std::fs::write(input.path().join(format!("名单{sheet}.csv")), csv).unwrap();
+    }
+    let ingested = ingest_fresh(input.path());
+    let all = (SHEETS * ROWS) as u64;
+    assert_eq!(ingested.report.records.as_ref().unwrap().records, all);
+    let catalog = rusqlite::Connection::open(ingested.store.root().join("trove.sqlite")).unwrap();
+    catalog
+        .execute_batch(
+            "CREATE TRIGGER planted_failure BEFORE INSERT ON records
+             WHEN NEW.name = '阿不都1-11000'
+             BEGIN SELECT RAISE(ABORT, 'a planted failure'); END;",
+        )
+        .unwrap();
+
+    // Rules of another fingerprint: every sheet is read again.
+    let mapping =
+        trove_records::Mapping::parse("[[sheet]]\nsheet = \"none\"\nskip = true\n").unwrap();
+    let store = std::sync::Arc::new(ingested.store);
+    let build = |store: std::sync::Arc<trove_store::Store>, mapping: trove_records::Mapping| {
+        let (answer, answered) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let stop = std::sync::atomic::AtomicBool::new(false);
+            let built = trove_ingest::build_records(
+                &*store.catalog,
+                &mapping,
+                &trove_ingest::Silent,
+                &stop,
+            );
+            answer.send(built.map_err(|e| e.to_string())).unwrap();
+        });
+        answered
+            .recv_timeout(std::time::Duration::from_secs(300))
+            .expect("the build ends instead of waiting forever")
+    };
+    let error = build(store.clone(), mapping.clone()).expect_err("the planted failure stops it");
+    assert!(error.contains("a planted failure"), "{error}");
+
+    catalog
+        .execute_batch("DROP TRIGGER planted_failure")
+        .unwrap();
+    let resumed = build(store.clone(), mapping).expect("the build resumes");
+    assert!(resumed.sources >= 1, "{resumed:?}");
+    assert_eq!(store.catalog.record_summary().unwrap().records, all);
+}

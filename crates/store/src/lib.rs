@@ -56,7 +56,8 @@ pub use publication::PublicationCatalog;
 pub use record_query::{RECORD_QUERY_FIELDS, RecordQueryError, parse_record_query};
 pub use records::{
     BlobRecords, Candidate, PersonSheet, PersonVisitor, PhotoLinkRow, Piece, RecordCatalog,
-    RecordFilter, RecordSource, RecordSummary, RecordsRevision, RowRecord, SheetPart, StoredRecord,
+    RecordFilter, RecordSource, RecordSummary, RecordToWrite, RecordsRevision, RowRecord,
+    SheetPart, StoredRecord,
 };
 pub use records::{Direction, MAX_FACET_VALUES, RecordColumn, RecordFacets, RecordOrder};
 pub use remote::RemoteOriginals;

@@ -5,6 +5,7 @@
 use trove_model::{BlobId, FileKind, Hidden, ListKind, Record, RowRef};
 
 use crate::StoreError;
+use crate::record_text::search_text;
 
 /// A blob whose records or photo links are not yet made under the current rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +51,32 @@ pub struct StoredRecord {
     pub candidate_key: Option<String>,
 }
 
+/// A record made ready to write: with the texts a catalog keeps beside it, its search
+/// text and its JSON, made once here so that a records build makes them on the thread
+/// that reads sheets while another writes (a third of the work on a record).
+#[derive(Debug, Clone)]
+pub struct RecordToWrite {
+    /// The record and its keys.
+    pub stored: StoredRecord,
+    /// What `trove records WORDS` searches.
+    pub(crate) search: String,
+    /// The JSON that restores the record.
+    pub(crate) data: String,
+}
+
+impl RecordToWrite {
+    /// Makes the record's texts.
+    pub fn new(stored: StoredRecord) -> Result<RecordToWrite, StoreError> {
+        let data = serde_json::to_string(&stored.record)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(RecordToWrite {
+            search: search_text(&stored.record),
+            data,
+            stored,
+        })
+    }
+}
+
 /// A photo linked to an ID number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhotoLinkRow {
@@ -90,7 +117,7 @@ pub struct BlobRecords {
     /// Which piece of the blob's records this is.
     pub piece: Piece,
     /// One per data row of its sheets.
-    pub records: Vec<StoredRecord>,
+    pub records: Vec<RecordToWrite>,
     /// ID numbers found on it, if it is a photo.
     pub photos: Vec<PhotoLinkRow>,
     /// Its sheets that are person lists (in the last piece).

@@ -11,8 +11,8 @@ use trove_model::{
 };
 use trove_store::{
     BlobRecords, Catalog, Direction, ExtractionOutcome, NewBlob, Occurrence, PersonSheet,
-    PhotoLinkRow, Piece, RecordCatalog, RecordColumn, RecordFilter, RecordOrder, StoredRecord,
-    WriteBatch, hash_bytes,
+    PhotoLinkRow, Piece, RecordCatalog, RecordColumn, RecordFilter, RecordOrder, RecordToWrite,
+    StoredRecord, WriteBatch, hash_bytes,
 };
 
 const SHEET: &[u8] = b"the register of Tokzak";
@@ -214,6 +214,13 @@ fn records() -> Vec<StoredRecord> {
     ]
 }
 
+fn to_write(records: &[StoredRecord]) -> Vec<RecordToWrite> {
+    records
+        .iter()
+        .map(|stored| RecordToWrite::new(stored.clone()).unwrap())
+        .collect()
+}
+
 /// The register written in two pieces, its kind judged only at the end.
 fn write_records(catalog: &dyn RecordCatalog) {
     let all = records();
@@ -230,7 +237,7 @@ fn write_records(catalog: &dyn RecordCatalog) {
     let first = BlobRecords {
         blob: id_of(SHEET),
         piece: Piece::First,
-        records: all[..2].to_vec(),
+        records: to_write(&all[..2]),
         photos: Vec::new(),
         sheets: Vec::new(),
         relabel: Vec::new(),
@@ -239,7 +246,7 @@ fn write_records(catalog: &dyn RecordCatalog) {
     let last = BlobRecords {
         blob: id_of(SHEET),
         piece: Piece::Last,
-        records: all[2..].to_vec(),
+        records: to_write(&all[2..]),
         photos: Vec::new(),
         sheets: vec![sheet],
         relabel: vec![(0, ListKind::Detainees)],
@@ -695,7 +702,7 @@ fn a_record_met_again_at_its_place_replaces_the_old_one() {
         };
         let piece = |piece, names: &[&str]| BlobRecords {
             piece,
-            records: names.iter().map(|name| with_name(name)).collect(),
+            records: to_write(&names.iter().map(|name| with_name(name)).collect::<Vec<_>>()),
             ..no_records(&id_of(SHEET), None)
         };
         let records = backend.records();

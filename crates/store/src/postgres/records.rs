@@ -12,11 +12,11 @@ use trove_model::{BlobId, Record, RecordFields, RowRef, Sex, StatusCategory};
 use super::{PgCatalog, last_of_each, walk};
 use crate::StoreError;
 use crate::decode::{parse_blob_id, parse_hidden, parse_kind, parse_list_kind, parse_record};
-use crate::record_text::{escape_like, search_text};
+use crate::record_text::escape_like;
 use crate::records::{
     BlobRecords, Candidate, PersonSheet, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFacets,
-    RecordFilter, RecordOrder, RecordSource, RecordSummary, RecordsRevision, RowRecord, SheetPart,
-    StoredRecord, exif_texts, top_values,
+    RecordFilter, RecordOrder, RecordSource, RecordSummary, RecordToWrite, RecordsRevision,
+    RowRecord, SheetPart, StoredRecord, exif_texts, top_values,
 };
 
 /// Blobs that can hold records (a sheet part, an OCR'd page) or photo links (images),
@@ -579,17 +579,17 @@ fn replace_blob_records(
 
 /// Writes records, with the columns that filter them and the JSON that restores them,
 /// as arrays in one statement; a record met again replaces the old one.
-fn insert_records(tx: &mut Transaction<'_>, records: &[StoredRecord]) -> Result<(), StoreError> {
-    let records = last_of_each(records, |stored| {
-        let source = &stored.record.source;
+fn insert_records(tx: &mut Transaction<'_>, records: &[RecordToWrite]) -> Result<(), StoreError> {
+    let records = last_of_each(records, |written| {
+        let source = &written.stored.record.source;
         (source.blob.as_str(), source.part, source.row, source.column)
     });
     if records.is_empty() {
         return Ok(());
     }
     let mut columns = RecordColumns::default();
-    for stored in records {
-        columns.push(stored)?;
+    for written in records {
+        columns.push(written);
     }
     let c = &columns;
     tx.execute(
@@ -658,12 +658,13 @@ struct RecordColumns<'a> {
     detention: Vec<bool>,
     flags: Vec<String>,
     candidate_key: Vec<Option<&'a str>>,
-    search: Vec<String>,
-    data: Vec<String>,
+    search: Vec<&'a str>,
+    data: Vec<&'a str>,
 }
 
 impl<'a> RecordColumns<'a> {
-    fn push(&mut self, stored: &'a StoredRecord) -> Result<(), StoreError> {
+    fn push(&mut self, written: &'a RecordToWrite) {
+        let stored = &written.stored;
         let r = &stored.record;
         let f = &r.fields;
         self.blob.push(r.source.blob.as_str());
@@ -691,10 +692,8 @@ impl<'a> RecordColumns<'a> {
                 .join(" "),
         );
         self.candidate_key.push(stored.candidate_key.as_deref());
-        self.search.push(search_text(r));
-        self.data
-            .push(serde_json::to_string(r).map_err(|e| StoreError::Corrupt(e.to_string()))?);
-        Ok(())
+        self.search.push(&written.search);
+        self.data.push(&written.data);
     }
 }
 

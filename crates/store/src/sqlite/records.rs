@@ -13,10 +13,11 @@ use super::record_filter::filter_sql;
 use crate::StoreError;
 use crate::connection::collect_rows;
 use crate::decode::{parse_blob_id, parse_hidden, parse_kind, parse_list_kind, parse_record};
-use crate::record_text::{escape_like, search_text};
+use crate::record_text::escape_like;
 use crate::records::{
     BlobRecords, Candidate, PersonSheet, PersonVisitor, PhotoLinkRow, RecordCatalog, RecordFilter,
-    RecordSource, RecordSummary, RecordsRevision, RowRecord, SheetPart, StoredRecord,
+    RecordSource, RecordSummary, RecordToWrite, RecordsRevision, RowRecord, SheetPart,
+    StoredRecord,
 };
 use crate::records::{RecordFacets, RecordOrder, exif_texts, top_values};
 
@@ -351,8 +352,8 @@ impl RecordCatalog for SqliteCatalog {
                             sheet.records as i64,
                         ])?;
                     }
-                    for stored in records {
-                        insert_record_row(&mut insert_record, stored)?;
+                    for written in records {
+                        insert_record_row(&mut insert_record, written)?;
                     }
                     for link in links {
                         insert_link.execute(params![
@@ -693,12 +694,12 @@ fn paths_of(connection: &Connection, blob: &BlobId) -> Result<Vec<String>, Store
 /// Writes one record with the columns that filter it and the JSON that restores it.
 fn insert_record_row(
     insert: &mut CachedStatement<'_>,
-    stored: &StoredRecord,
+    written: &RecordToWrite,
 ) -> Result<(), StoreError> {
+    let stored = &written.stored;
     let r = &stored.record;
     let f = &r.fields;
     let flags: Vec<&str> = r.flags.iter().map(|f| f.code.as_str()).collect();
-    let data = serde_json::to_string(r).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     insert.execute(params![
         r.source.blob.as_str(),
         r.source.part,
@@ -718,8 +719,8 @@ fn insert_record_row(
         r.is_detention_related(),
         flags.join(" "),
         stored.candidate_key,
-        search_text(r),
-        data,
+        written.search,
+        written.data,
         r.source.column,
         f.detained_since.map(|d| d.to_string()),
     ])?;
@@ -1086,7 +1087,9 @@ mod tests {
         let piece = |piece, rows: std::ops::Range<u32>, list, relabel| BlobRecords {
             blob: id.clone(),
             piece,
-            records: rows.map(|row| row_record(&id, row, list)).collect(),
+            records: rows
+                .map(|row| RecordToWrite::new(row_record(&id, row, list)).unwrap())
+                .collect(),
             photos: Vec::new(),
             sheets: Vec::new(),
             relabel,

@@ -56,8 +56,8 @@ pub struct StoredRecord {
 /// that reads sheets while another writes (a third of the work on a record).
 #[derive(Debug, Clone)]
 pub struct RecordToWrite {
-    /// The record and its keys.
-    pub stored: StoredRecord,
+    /// The record and its keys; not to be changed once the texts are made from it.
+    pub(crate) stored: StoredRecord,
     /// What `trove records WORDS` searches.
     pub(crate) search: String,
     /// The JSON that restores the record.

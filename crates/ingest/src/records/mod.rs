@@ -207,9 +207,9 @@ fn fetch_input(run: &Run<'_>, source: RecordSource) -> Result<SourceInput, Store
         tables.extend(run.catalog.ocr_tables(&source.blob)?);
     }
     let image_texts = if source.kind.is_image() {
-        run.catalog.image_texts(&source.blob)?
+        Some(run.catalog.image_texts(&source.blob)?)
     } else {
-        Vec::new()
+        None
     };
     Ok(SourceInput {
         source,

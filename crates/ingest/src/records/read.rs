@@ -20,8 +20,9 @@ pub(super) struct SourceInput {
     pub source: RecordSource,
     /// Its sheets, and the tables OCR found on its pages where the mapping asks for them.
     pub tables: Vec<SheetPart>,
-    /// An image's texts (EXIF fields), where an ID number may stand.
-    pub image_texts: Vec<(String, String)>,
+    /// An image's texts (EXIF fields), where an ID number may stand; `None` for a
+    /// source that is not an image, whose file names are no photo's.
+    pub image_texts: Option<Vec<(String, String)>>,
 }
 
 /// What reading one source found.
@@ -98,7 +99,10 @@ pub(super) fn read_source(
             paths: Vec::new(),
         });
     }
-    let links = links_of_image(source, &input.image_texts);
+    let links = input
+        .image_texts
+        .as_deref()
+        .map_or_else(Vec::new, |texts| links_of_image(source, texts));
     let read = SourceRead {
         person_sheets: person_sheets.len() as u64,
         records: count,
@@ -122,9 +126,6 @@ pub(super) fn read_source(
 
 /// The ID numbers an image's file names and texts carry.
 fn links_of_image(source: &RecordSource, texts: &[(String, String)]) -> Vec<PhotoLinkRow> {
-    if !source.kind.is_image() {
-        return Vec::new();
-    }
     let texts: Vec<(&str, &str)> = texts
         .iter()
         .map(|(field, text)| (field.as_str(), text.as_str()))
